@@ -1,0 +1,35 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layout (docs/architecture.md): OTPCore is the vocabulary every module shares; each format is one
+// module under Plugins/ that depends on OTPCore only; OTPBridge holds the registry and pipelines; the
+// otpbridge executable is a thin CLI over OTPBridge.
+let package = Package(
+  name: "otpbridge",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "otpbridge", targets: ["otpbridge"]),
+    .library(name: "OTPBridge", targets: ["OTPBridge"]),
+    .library(name: "OTPCore", targets: ["OTPCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+  ],
+  targets: [
+    .target(
+      name: "OTPCore",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+    ),
+    .target(name: "Otpauth", dependencies: ["OTPCore"], path: "Plugins/Otpauth"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth"]),
+    .executableTarget(
+      name: "otpbridge",
+      dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore"]),
+    .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore"]),
+    .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore"]),
+    .testTarget(name: "CLITests", dependencies: ["OTPCore"]),
+  ]
+)

@@ -1,0 +1,33 @@
+import OTPCore
+
+/// A conversion: the loss report, the written bytes, and the proof that they read back.
+public struct Conversion: Sendable {
+  public var report: LossReport
+  public var output: [UInt8]
+  /// What the writer noticed.
+  public var findings: [Finding]
+
+  /// Fits the accounts of `reading` to `target`, writes them, and reads the result back with the
+  /// same plugin to check that every written account gives the codes it should. A writer that
+  /// cannot read its own output back is a bug, reported as a failed write: nothing is written.
+  public static func run(
+    _ reading: Reading, to target: any FormatPlugin, context: WriteContext, readBackPassword: PasswordProvider = .none
+  ) throws -> Conversion {
+    guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
+    let report = LossReport(accounts: reading.accounts, skippedEntries: reading.skippedEntries, target: target.descriptor)
+    let written = try target.write(report.convertedAccounts, context: context)
+    if target.descriptor.canRead {
+      let input = InputFile(name: context.outputName, bytes: written.bytes)
+      let back = try target.read(input, context: ReadContext(password: readBackPassword))
+      let check = Verification.compare(
+        source: report.convertedAccounts, converted: back.accounts, instants: Verification.instants(now: 0))
+      guard check.passed, back.findings.allSatisfy({ $0.severity < .error }) else {
+        let detail = (check.problems.map(\.description) + back.findings.map(\.description)).prefix(3)
+        throw OTPError.writeFailed(
+          path: context.outputName,
+          reason: "the \(target.descriptor.id) output did not read back to the same accounts (\(detail.joined(separator: "; "))); this is a bug in otpbridge, please report it")
+      }
+    }
+    return Conversion(report: report, output: written.bytes, findings: written.findings)
+  }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import OTPCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Reading inputs and writing outputs the way every command must: `-` is standard input or
+/// output; outputs are written to a temporary file beside the target, synced, then renamed, with
+/// mode 0600, never over an existing file unless forced. A failed write leaves nothing behind.
+public enum Files {
+  /// Inputs larger than this are refused before they are read (a 2FA export is kilobytes).
+  public static let maximumInputSize = 256 * 1024 * 1024
+
+  public static func read(_ path: String) throws -> InputFile {
+    if path == "-" {
+      let data = FileHandle.standardInput.readDataToEndOfFile()
+      return InputFile(name: "-", bytes: Array(data))
+    }
+    var status = stat()
+    guard stat(path, &status) == 0 else {
+      throw OTPError.cannotOpen(file: path, reason: String(cString: strerror(errno)))
+    }
+    if (status.st_mode & S_IFMT) == S_IFDIR {
+      throw OTPError.cannotOpen(file: path, reason: "it is a folder, not a file")
+    }
+    guard Int(status.st_size) <= maximumInputSize else {
+      throw OTPError.cannotOpen(file: path, reason: "it is larger than \(maximumInputSize / 1024 / 1024) MiB")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw OTPError.cannotOpen(file: path, reason: "it cannot be read")
+    }
+    return InputFile(name: path, bytes: Array(data))
+  }
+
+  /// Writes `bytes` to `path` atomically with mode 0600, or to standard output for `-`.
+  public static func write(_ bytes: [UInt8], to path: String, force: Bool) throws {
+    if path == "-" {
+      FileHandle.standardOutput.write(Data(bytes))
+      return
+    }
+    if !force, FileManager.default.fileExists(atPath: path) {
+      throw OTPError.outputExists(path: path)
+    }
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    let temporary = "\(folder)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+    }
+    var finished = false
+    defer {
+      if !finished { unlink(temporary) }
+    }
+    do {
+      try bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+          let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+          if written < 0 {
+            if errno == EINTR { continue }
+            throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+          }
+          offset += written
+        }
+      }
+      guard fsync(descriptor) == 0 else {
+        throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+      }
+    } catch {
+      close(descriptor)
+      throw error
+    }
+    close(descriptor)
+    if force {
+      guard rename(temporary, path) == 0 else {
+        throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+      }
+    } else {
+      // link() fails if the target appeared meanwhile, so a file is never replaced unasked.
+      guard link(temporary, path) == 0 else {
+        if errno == EEXIST { throw OTPError.outputExists(path: path) }
+        throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+      }
+      unlink(temporary)
+    }
+    finished = true
+    let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY)
+    if folderDescriptor >= 0 {
+      fsync(folderDescriptor)
+      close(folderDescriptor)
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import OTPCore
+
+/// The accounts read from one input file, with the plugin that read it.
+public struct FileReading: Sendable {
+  public var file: String
+  public var format: String
+  public var result: ReadResult
+}
+
+/// What several input files hold together, in the order given.
+public struct Reading: Sendable {
+  public var files: [FileReading]
+
+  public var accounts: [Account] { files.flatMap(\.result.accounts) }
+  public var findings: [Finding] { files.flatMap(\.result.findings) }
+  public var skippedEntries: [Finding] { findings.filter(\.entrySkipped) }
+
+  /// Reads every path with the plugin `--from` names, or the one sniffing picks. The first file
+  /// that cannot be read at all stops the run.
+  public static func read(
+    paths: [String], from formatID: String?, context: ReadContext, registry: Registry = .builtIn
+  ) throws -> Reading {
+    var files: [FileReading] = []
+    for path in paths {
+      let input = try Files.read(path)
+      let plugin = try registry.reader(for: input, from: formatID)
+      let result = try plugin.read(input, context: context)
+      files.append(FileReading(file: path, format: plugin.descriptor.id, result: result))
+    }
+    return Reading(files: files)
+  }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import OTPCore
+
+/// The plain-text forms of reports, shared by the CLI and library users. No secret reaches them.
+public enum Rendering {
+  /// The loss report: one block per account that is not kept exactly, then the totals.
+  public static func lossReport(_ report: LossReport) -> String {
+    var lines: [String] = []
+    for finding in report.skippedEntries {
+      lines.append("DROPPED  \(finding.origin.map { "\($0)" } ?? "?"): entry not readable: \(finding.message)")
+    }
+    for outcome in report.outcomes {
+      let account = outcome.source
+      switch outcome.status {
+      case .kept:
+        continue
+      case .dropped:
+        lines.append("DROPPED  \(account.origin): \(account.displayName): \(outcome.dropReason ?? "")")
+      case .changed:
+        lines.append("CHANGED  \(account.origin): \(account.displayName)")
+        for change in outcome.changes { lines.append("         - \(change)") }
+      }
+    }
+    let counts = Dictionary(grouping: report.outcomes, by: \.status).mapValues(\.count)
+    var summary = "\(counts[.kept] ?? 0) kept, \(counts[.changed] ?? 0) changed, \(counts[.dropped] ?? 0) dropped"
+    if !report.skippedEntries.isEmpty { summary += ", \(report.skippedEntries.count) unreadable" }
+    lines.append("Loss report for \(report.targetFormat): \(summary).")
+    return lines.joined(separator: "\n")
+  }
+
+  public static func findings(_ findings: [Finding]) -> String {
+    findings.map(\.description).joined(separator: "\n")
+  }
+
+  public static func verification(_ verification: Verification) -> String {
+    var lines = verification.problems.map { "FAIL  \($0)" }
+    let total = verification.matched + verification.problems.filter {
+      if case .missing = $0 { return true } else { return false }
+    }.count
+    if verification.passed {
+      lines.append("verify: all \(verification.matched) accounts match; codes compared at \(verification.instantsChecked.count) instants, HOTP at 3 counters.")
+    } else {
+      lines.append("verify: \(verification.problems.count) problem(s) among \(total) source accounts.")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// A table with a header row and columns padded to their widest cell.
+  public static func table(header: [String], rows: [[String]]) -> String {
+    var widths = header.map(\.count)
+    for row in rows {
+      for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { column, cell in
+        column == cells.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+      }.joined(separator: "  ")
+    }
+    return ([line(header)] + rows.map(line)).joined(separator: "\n")
+  }
+}

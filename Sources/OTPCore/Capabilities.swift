@@ -1,0 +1,87 @@
+/// The account fields beyond kind, secret, algorithm, digits and period.
+public enum AccountField: String, Sendable, CaseIterable, Codable, Comparable {
+  case issuer, name, labelIssuer, counter, pin, note, favorite, groups, icon, extraParameters
+
+  public static func < (lhs: AccountField, rhs: AccountField) -> Bool {
+    allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+  }
+
+  /// How reports name the field.
+  public var label: String {
+    switch self {
+    case .labelIssuer: return "label prefix"
+    case .extraParameters: return "extra parameters"
+    default: return rawValue
+    }
+  }
+}
+
+/// Which periods a format can hold.
+public enum PeriodSupport: Sendable, Equatable {
+  /// Any period in the range.
+  case range(ClosedRange<Int>)
+  /// Only these periods (2FAS Android: 10, 30, 60, 90).
+  case only(Set<Int>)
+
+  public func contains(_ period: Int) -> Bool {
+    switch self {
+    case .range(let range): return range.contains(period)
+    case .only(let set): return set.contains(period)
+    }
+  }
+}
+
+/// What a format can hold, as data: the loss report is computed from it and nothing else.
+public struct Capabilities: Sendable, Equatable {
+  public var kinds: Set<OTPKind>
+  /// Algorithms per kind; a kind not listed here uses its default algorithm only.
+  public var algorithms: Set<HashAlgorithm>
+  public var digits: ClosedRange<Int>
+  public var periods: PeriodSupport
+  public var fields: Set<AccountField>
+
+  public init(
+    kinds: Set<OTPKind>, algorithms: Set<HashAlgorithm>, digits: ClosedRange<Int>,
+    periods: PeriodSupport, fields: Set<AccountField>
+  ) {
+    self.kinds = kinds
+    self.algorithms = algorithms
+    self.digits = digits
+    self.periods = periods
+    self.fields = fields
+  }
+}
+
+/// Whether a format's files can be, or must be, encrypted.
+public enum EncryptionSupport: String, Sendable, Codable {
+  case none, optional, required
+}
+
+/// A format plugin's description of itself, as plain data.
+public struct FormatDescriptor: Sendable {
+  /// The name used with `--from` and `--to`, e.g. `otpauth`, `aegis`, `2fas`.
+  public var id: String
+  public var displayName: String
+  /// File name endings, without the dot, used by sniffing as a hint.
+  public var fileExtensions: [String]
+  public var canRead: Bool
+  public var canWrite: Bool
+  public var encryption: EncryptionSupport
+  public var capabilities: Capabilities
+  /// One sentence for `otpbridge formats`.
+  public var summary: String
+
+  public init(
+    id: String, displayName: String, fileExtensions: [String], canRead: Bool, canWrite: Bool,
+    encryption: EncryptionSupport, capabilities: Capabilities, summary: String
+  ) {
+    self.id = id
+    self.displayName = displayName
+    self.fileExtensions = fileExtensions
+    self.canRead = canRead
+    self.canWrite = canWrite
+    self.encryption = encryption
+    self.capabilities = capabilities
+    self.summary = summary
+  }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// The bytes of one input and the name to use for it in messages.
+public struct InputFile: Sendable {
+  /// The path as the user gave it, or `-` for standard input.
+  public var name: String
+  public var bytes: [UInt8]
+
+  public init(name: String, bytes: [UInt8]) {
+    self.name = name
+    self.bytes = bytes
+  }
+
+  /// The file name's ending after the last dot, lower-cased, or "".
+  public var fileExtension: String {
+    let last = name.split(separator: "/").last.map(String.init) ?? name
+    guard let dot = last.lastIndex(of: ".") else { return "" }
+    return last[last.index(after: dot)...].lowercased()
+  }
+
+  /// The bytes as UTF-8 text without a byte-order mark, or nil when they are not UTF-8.
+  public var text: String? {
+    var slice = bytes[...]
+    if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
+    return String(validating: slice, as: UTF8.self)
+  }
+}
+
+/// Gives a password when a plugin asks for one. Plugins ask only when a file is encrypted, so a
+/// prompt appears only then. The password never travels through argv.
+public struct PasswordProvider: Sendable {
+  let provide: @Sendable (_ purpose: String) throws -> String?
+
+  /// `provide` gets a short purpose ("password for vault.json") and returns nil if there is none.
+  public init(_ provide: @escaping @Sendable (_ purpose: String) throws -> String?) {
+    self.provide = provide
+  }
+
+  public static let none = PasswordProvider { _ in nil }
+
+  public func password(for purpose: String) throws -> String? {
+    try provide(purpose)
+  }
+}
+
+public struct ReadContext: Sendable {
+  public var password: PasswordProvider
+
+  public init(password: PasswordProvider = .none) {
+    self.password = password
+  }
+}
+
+public struct WriteContext: Sendable {
+  /// The password for formats that encrypt what they write.
+  public var newPassword: PasswordProvider
+  /// The name of the output, for messages.
+  public var outputName: String
+
+  public init(newPassword: PasswordProvider = .none, outputName: String = "-") {
+    self.newPassword = newPassword
+    self.outputName = outputName
+  }
+}
+
+/// The accounts of one file, and what reading noticed on the way.
+public struct ReadResult: Sendable {
+  public var accounts: [Account]
+  public var findings: [Finding]
+
+  public init(accounts: [Account], findings: [Finding] = []) {
+    self.accounts = accounts
+    self.findings = findings
+  }
+}
+
+/// What a writer made. Most formats make one file; some (QR images, split exports) make several.
+public struct WriteResult: Sendable {
+  public var bytes: [UInt8]
+  public var findings: [Finding]
+
+  public init(bytes: [UInt8], findings: [Finding] = []) {
+    self.bytes = bytes
+    self.findings = findings
+  }
+}
+
+/// How sure a plugin is that it can read an input.
+public enum SniffConfidence: Int, Sendable, Comparable {
+  case no = 0, possible = 1, likely = 2, certain = 3
+
+  public static func < (lhs: SniffConfidence, rhs: SniffConfidence) -> Bool {
+    lhs.rawValue < rhs.rawValue
+  }
+}
+
+/// The contract every format module fulfils (docs/architecture.md, "The plugin contract").
+///
+/// - `sniff` is cheap and never throws.
+/// - `read` returns every entry it could read; a bad entry becomes a `Finding` with its origin and
+///   `entrySkipped` set, and the rest still converts. Only a file that cannot be read at all throws,
+///   with an `OTPError` that tells a wrong password from damage from an unsupported version.
+/// - `write` receives accounts that already fit the descriptor's capabilities (the loss report
+///   adapted them), so a writer never has to drop or change anything on its own.
+public protocol FormatPlugin: Sendable {
+  var descriptor: FormatDescriptor { get }
+  func sniff(_ input: InputFile) -> SniffConfidence
+  func read(_ input: InputFile, context: ReadContext) throws -> ReadResult
+  func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult
+}
+
+extension FormatPlugin {
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    throw OTPError.cannotWrite(format: descriptor.id)
+  }
+}

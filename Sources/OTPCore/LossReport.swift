@@ -1,0 +1,171 @@
+/// One thing a conversion does to one account.
+public struct AccountChange: Sendable, Hashable, CustomStringConvertible {
+  public enum Effect: Sendable, Hashable {
+    /// The value was replaced; `from` and `to` are shown to the user (never secrets).
+    case changed(from: String, to: String)
+    /// The value is gone; the text describes it without revealing anything secret.
+    case dropped(String)
+  }
+
+  /// "period", "kind", "note", …: what the user sees as the field's name.
+  public var field: String
+  public var effect: Effect
+  public var reason: String
+  /// True when the converted account will give different codes than the original.
+  public var breaksCodes: Bool
+
+  public var description: String {
+    let what: String
+    switch effect {
+    case .changed(let from, let to): what = "\(field) changed from \(from) to \(to)"
+    case .dropped(let value): what = "\(field) dropped (\(value))"
+    }
+    return breaksCodes ? "\(what): \(reason); its codes will differ" : "\(what): \(reason)"
+  }
+}
+
+/// What a conversion does to one source account.
+public struct AccountOutcome: Sendable, Hashable {
+  public enum Status: String, Sendable, Codable {
+    case kept, changed, dropped
+  }
+
+  public var source: Account
+  /// The account the writer gets; nil when the account is dropped whole.
+  public var converted: Account?
+  public var changes: [AccountChange]
+  /// Why the whole account is dropped, when it is.
+  public var dropReason: String?
+
+  public var status: Status {
+    if converted == nil { return .dropped }
+    return changes.isEmpty ? .kept : .changed
+  }
+}
+
+/// The loss report of a conversion, computed once, generically, from the accounts and the target
+/// format's declared capabilities. No code anywhere converts one format into another directly.
+public struct LossReport: Sendable {
+  public var targetFormat: String
+  public var outcomes: [AccountOutcome]
+  /// Entries the readers could not read: they are lost to the conversion too.
+  public var skippedEntries: [Finding]
+
+  /// The accounts for the writer, in source order.
+  public var convertedAccounts: [Account] { outcomes.compactMap(\.converted) }
+
+  /// True when every account is kept exactly and no entry was skipped.
+  public var isLossless: Bool {
+    skippedEntries.isEmpty && outcomes.allSatisfy { $0.status == .kept }
+  }
+
+  public var lossyCount: Int {
+    skippedEntries.count + outcomes.filter { $0.status != .kept }.count
+  }
+
+  /// Fits `accounts` to `target`, recording every change and drop.
+  public init(accounts: [Account], skippedEntries: [Finding] = [], target: FormatDescriptor) {
+    self.targetFormat = target.id
+    self.skippedEntries = skippedEntries
+    self.outcomes = accounts.map { Self.adapt($0, to: target) }
+  }
+
+  static func adapt(_ account: Account, to target: FormatDescriptor) -> AccountOutcome {
+    let capabilities = target.capabilities
+    guard capabilities.kinds.contains(account.kind) else {
+      return AccountOutcome(
+        source: account, converted: nil, changes: [],
+        dropReason: "\(target.displayName) cannot hold \(account.kind.rawValue) accounts")
+    }
+    var result = account
+    var changes: [AccountChange] = []
+    let defaults = account.kind.defaults
+
+    // Steam, mOTP and Yandex fix their own algorithm; only TOTP and HOTP choose one.
+    if account.kind == .totp || account.kind == .hotp,
+      !capabilities.algorithms.contains(account.algorithm)
+    {
+      result.algorithm = defaults.algorithm
+      changes.append(
+        AccountChange(
+          field: "algorithm",
+          effect: .changed(from: account.algorithm.rawValue, to: defaults.algorithm.rawValue),
+          reason: "\(target.displayName) holds only \(capabilities.algorithms.sorted().map(\.rawValue).joined(separator: ", "))",
+          breaksCodes: true))
+    }
+    if !capabilities.digits.contains(account.digits) {
+      let digits = capabilities.digits.contains(defaults.digits) ? defaults.digits : capabilities.digits.lowerBound
+      result.digits = digits
+      changes.append(
+        AccountChange(
+          field: "digits", effect: .changed(from: String(account.digits), to: String(digits)),
+          reason: "\(target.displayName) holds \(capabilities.digits.lowerBound)–\(capabilities.digits.upperBound) digits",
+          breaksCodes: true))
+    }
+    if !account.kind.isCounterBased, !capabilities.periods.contains(account.period) {
+      result.period = defaults.period
+      changes.append(
+        AccountChange(
+          field: "period", effect: .changed(from: "\(account.period) s", to: "\(defaults.period) s"),
+          reason: "\(target.displayName) cannot hold a \(account.period) s period", breaksCodes: true))
+    }
+    for field in AccountField.allCases where !capabilities.fields.contains(field) {
+      if let dropped = drop(field, from: &result, kind: account.kind) {
+        changes.append(
+          AccountChange(
+            field: field.label, effect: .dropped(dropped.shown),
+            reason: "\(target.displayName) has no place for it", breaksCodes: dropped.breaksCodes))
+      }
+    }
+    return AccountOutcome(source: account, converted: result, changes: changes, dropReason: nil)
+  }
+
+  /// Clears `field` when it holds something; returns how to show what was lost.
+  static func drop(_ field: AccountField, from account: inout Account, kind: OTPKind)
+    -> (shown: String, breaksCodes: Bool)?
+  {
+    switch field {
+    case .issuer:
+      guard !account.issuer.isEmpty else { return nil }
+      defer { account.issuer = "" }
+      return ("\"\(account.issuer)\"", false)
+    case .name:
+      guard !account.name.isEmpty else { return nil }
+      defer { account.name = "" }
+      return ("\"\(account.name)\"", false)
+    case .labelIssuer:
+      guard let prefix = account.labelIssuer else { return nil }
+      account.labelIssuer = nil
+      return ("\"\(prefix)\"; the issuer \"\(account.issuer)\" is kept", false)
+    case .counter:
+      guard kind.isCounterBased, account.counter != 0 else { return nil }
+      defer { account.counter = 0 }
+      return ("counter \(account.counter), reset to 0", true)
+    case .pin:
+      guard account.pin != nil else { return nil }
+      account.pin = nil
+      return ("the PIN, which codes need", true)
+    case .note:
+      guard !account.note.isEmpty else { return nil }
+      defer { account.note = "" }
+      // A note may hold recovery codes: say how long it is, never what it says.
+      return ("\(account.note.count) characters", false)
+    case .favorite:
+      guard account.favorite else { return nil }
+      account.favorite = false
+      return ("marked favourite", false)
+    case .groups:
+      guard !account.groups.isEmpty else { return nil }
+      defer { account.groups = [] }
+      return (account.groups.map { "\"\($0)\"" }.joined(separator: ", "), false)
+    case .icon:
+      guard account.icon != nil else { return nil }
+      account.icon = nil
+      return ("an icon", false)
+    case .extraParameters:
+      guard !account.extraParameters.isEmpty else { return nil }
+      defer { account.extraParameters = [] }
+      return (account.extraParameters.map(\.name).joined(separator: ", "), false)
+    }
+  }
+}

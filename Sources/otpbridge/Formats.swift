@@ -1,0 +1,62 @@
+import ArgumentParser
+import OTPBridge
+import OTPCore
+
+struct Formats: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List the formats otpbridge reads and writes, with what each can hold.")
+
+  @Flag(help: "Print JSON instead of a table.")
+  var json = false
+
+  struct FormatJSON: Encodable {
+    var id: String
+    var name: String
+    var reads: Bool
+    var writes: Bool
+    var encryption: String
+    var extensions: [String]
+    var kinds: [String]
+    var algorithms: [String]
+    var digits: [Int]
+    var periods: String
+    var fields: [String]
+    var summary: String
+  }
+
+  static func periods(_ support: PeriodSupport) -> String {
+    switch support {
+    case .range(let range): return range.upperBound >= Int(Int32.max) ? "\(range.lowerBound) s or more" : "\(range.lowerBound)–\(range.upperBound) s"
+    case .only(let set): return set.sorted().map { "\($0) s" }.joined(separator: ", ")
+    }
+  }
+
+  func run() throws {
+    let descriptors = Registry.builtIn.plugins.map(\.descriptor)
+    if json {
+      try printJSON(descriptors.map { d in
+        FormatJSON(
+          id: d.id, name: d.displayName, reads: d.canRead, writes: d.canWrite, encryption: d.encryption.rawValue,
+          extensions: d.fileExtensions, kinds: d.capabilities.kinds.sorted().map(\.rawValue),
+          algorithms: d.capabilities.algorithms.sorted().map(\.rawValue),
+          digits: [d.capabilities.digits.lowerBound, d.capabilities.digits.upperBound],
+          periods: Self.periods(d.capabilities.periods), fields: d.capabilities.fields.sorted().map(\.rawValue),
+          summary: d.summary)
+      })
+      return
+    }
+    let rows = descriptors.map { d -> [String] in
+      let c = d.capabilities
+      return [
+        d.id, [d.canRead ? "read" : nil, d.canWrite ? "write" : nil].compactMap { $0 }.joined(separator: "+"),
+        d.encryption.rawValue, c.kinds.sorted().map(\.rawValue).joined(separator: ","),
+        c.algorithms.sorted().map(\.rawValue).joined(separator: ","),
+        "\(c.digits.lowerBound)–\(c.digits.upperBound)", Self.periods(c.periods),
+        c.fields.sorted().map(\.rawValue).joined(separator: ","),
+      ]
+    }
+    print(Rendering.table(
+      header: ["ID", "MODE", "ENCRYPTION", "KINDS", "ALGORITHMS", "DIGITS", "PERIODS", "FIELDS"], rows: rows))
+    for d in descriptors { print("\n\(d.id): \(d.displayName). \(d.summary)") }
+  }
+}

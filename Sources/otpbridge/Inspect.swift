@@ -1,0 +1,49 @@
+import ArgumentParser
+import OTPBridge
+import OTPCore
+
+struct Inspect: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show the accounts in export files, with secrets masked.")
+
+  @Argument(help: ArgumentHelp("Export files to read; - reads standard input.", valueName: "file"))
+  var files: [String]
+
+  @OptionGroup var input: InputOptions
+  @OptionGroup var findingOptions: FindingOptions
+
+  @Flag(help: "Print JSON instead of a table.")
+  var json = false
+
+  @Flag(help: "Show the secrets instead of masking them.")
+  var showSecrets = false
+
+  struct Output: Encodable {
+    var accounts: [AccountJSON]
+    var findings: [String]
+  }
+
+  func run() throws {
+    let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext)
+    if json {
+      try printJSON(Output(
+        accounts: reading.accounts.map { AccountJSON($0, showSecret: showSecrets) },
+        findings: reading.findings.map(\.description)))
+    } else {
+      let rows = reading.accounts.enumerated().map { index, account -> [String] in
+        [
+          String(index + 1), account.kind.rawValue, account.issuer, account.name, account.algorithm.rawValue,
+          String(account.digits), account.kind.isCounterBased ? "counter \(account.counter)" : "\(account.period) s",
+          showSecrets ? (account.kind == .motp ? account.secret.revealHex() : account.secret.revealBase32())
+            : "hidden (\(account.secret.count) bytes)",
+          account.origin.description,
+        ]
+      }
+      print(Rendering.table(
+        header: ["#", "TYPE", "ISSUER", "NAME", "ALGORITHM", "DIGITS", "PERIOD", "SECRET", "FROM"], rows: rows))
+      let formats = reading.files.map { "\($0.file) (\($0.format))" }.joined(separator: ", ")
+      print("\(reading.accounts.count) account(s) from \(formats).")
+    }
+    try findingOptions.report(reading.findings)
+  }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import OTPBridge
+import OTPCore
+
+/// How an input's password is given: a file or an environment variable, else a no-echo prompt on
+/// the terminal. Never an argument, where other users and shell history would see it.
+struct PasswordSource {
+  var file: String?
+  var environment: String?
+  var role: String
+
+  func provider() -> PasswordProvider {
+    let file = file, environment = environment, role = role
+    return PasswordProvider { purpose in
+      if let file {
+        guard let data = FileManager.default.contents(atPath: file) else {
+          throw OTPError.cannotOpen(file: file, reason: "the \(role) password file cannot be read")
+        }
+        // The first line is the password, so a trailing newline from `echo` does not count.
+        let text = String(decoding: data, as: UTF8.self)
+        return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+          .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+      }
+      if let environment {
+        guard let value = ProcessInfo.processInfo.environment[environment] else {
+          throw OTPError.invalidArgument("the environment variable \(environment) is not set")
+        }
+        return value
+      }
+      return Terminal.readSecret(prompt: "\(role.capitalized) password (\(purpose)): ")
+    }
+  }
+}
+
+struct InputOptions: ParsableArguments {
+  @Option(name: .customLong("from"), help: ArgumentHelp("Read the inputs as this format instead of recognising it.", valueName: "id"))
+  var formatID: String?
+
+  @Option(help: ArgumentHelp("Read the password of encrypted inputs from the first line of this file.", valueName: "file"))
+  var passwordFile: String?
+
+  @Option(help: ArgumentHelp("Read the password of encrypted inputs from this environment variable.", valueName: "var"))
+  var passwordEnv: String?
+
+  var readContext: ReadContext {
+    ReadContext(password: PasswordSource(file: passwordFile, environment: passwordEnv, role: "input").provider())
+  }
+}
+
+/// When findings make the exit code 1.
+enum FailureThreshold: String, ExpressibleByArgument, CaseIterable {
+  case error, warning, never
+
+  func isReached(by findings: [Finding]) -> Bool {
+    switch self {
+    case .error: return findings.contains { $0.severity >= .error }
+    case .warning: return findings.contains { $0.severity >= .warning }
+    case .never: return false
+    }
+  }
+}
+
+struct FindingOptions: ParsableArguments {
+  @Option(help: "Exit with 1 when a finding is at least this severe.")
+  var failOn: FailureThreshold = .error
+
+  /// Prints findings to standard error and exits 1 when they reach the threshold.
+  func report(_ findings: [Finding]) throws {
+    if !findings.isEmpty { printError(Rendering.findings(findings)) }
+    if failOn.isReached(by: findings) { throw ExitCode(1) }
+  }
+}
+
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+func printJSON(_ value: some Encodable) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+  FileHandle.standardOutput.write(try encoder.encode(value))
+  FileHandle.standardOutput.write(Data("\n".utf8))
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import OTPBridge
+import OTPCore
+
+/// Runs the command and maps every failure to the documented exit codes: 0 ok, 1 findings at the
+/// threshold or a refused lossy conversion, 2 usage, 3 an input that cannot be read or decrypted,
+/// 4 an output that cannot be written.
+func runMain() -> Never {
+  do {
+    var command = try OTPBridgeCommand.parseAsRoot()
+    try command.run()
+    exit(0)
+  } catch let error as OTPError {
+    FileHandle.standardError.write(Data("otpbridge: error: \(error)\n".utf8))
+    exit(error.exitCode)
+  } catch let error as ExitCode {
+    exit(error.rawValue)
+  } catch {
+    let code = OTPBridgeCommand.exitCode(for: error)
+    if code == .validationFailure {
+      let message = OTPBridgeCommand.fullMessage(for: error)
+      FileHandle.standardError.write(Data("otpbridge: \(message)\n".utf8))
+      exit(2)
+    }
+    OTPBridgeCommand.exit(withError: error)
+  }
+}
+
+runMain()
