@@ -38,8 +38,9 @@ public struct OtpauthListFormat: FormatPlugin {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
     }
     var result = ReadResult(accounts: [])
-    // Split on "\n" only, so that a line number is what an editor shows; "\r" is trimmed below.
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    // A Swift Character holds "\r\n" as one grapheme, so CRLF, LF and CR all end a line here.
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+    for (index, line) in lines.enumerated() {
       let trimmed = line.trimmingWhitespace()
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
       let origin = Origin(file: input.name, place: .line(index + 1))

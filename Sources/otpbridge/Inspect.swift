@@ -32,7 +32,9 @@ struct Inspect: ParsableCommand {
     } else {
       let rows = reading.accounts.enumerated().map { index, account -> [String] in
         [
-          String(index + 1), account.kind.rawValue, account.issuer, account.name, account.algorithm.rawValue,
+          String(index + 1), account.kind.rawValue,
+          account.labelIssuer.map { "\(account.issuer) (label: \($0))" } ?? account.issuer, account.name,
+          account.algorithm.rawValue,
           String(account.digits), account.kind.isCounterBased ? "counter \(account.counter)" : "\(account.period) s",
           showSecrets ? (account.kind == .motp ? account.secret.revealHex() : account.secret.revealBase32())
             : "hidden (\(account.secret.count) bytes)",

@@ -1,0 +1,45 @@
+# The two commands a new user needs are `make demo` and `make test`; both set up what is missing.
+SHELL := /bin/bash
+export PATH := $(PATH):/opt/swift/usr/bin
+
+BIN := .build/debug/otpbridge
+DEMO := .build/demo
+
+.PHONY: all bootstrap build test demo bench clean install
+
+all: build
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+build: bootstrap
+	swift build
+
+test: build
+	swift test
+
+# Runs the main jobs on examples/ into a fresh folder, so it can be run again and again.
+demo: build
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@echo "== The accounts in an otpauth list (secrets masked):"
+	$(BIN) inspect examples/otpauth/accounts.txt
+	@echo
+	@echo "== Convert it, with the per-account loss report:"
+	$(BIN) convert examples/otpauth/accounts.txt --to otpauth -o $(DEMO)/converted.txt
+	@echo
+	@echo "== Check that the converted file gives the same codes:"
+	$(BIN) verify examples/otpauth/accounts.txt $(DEMO)/converted.txt
+	@echo
+	@echo "== A file with a broken line: the rest still converts, but only with --allow-lossy:"
+	-$(BIN) convert examples/otpauth/with-problems.txt --to otpauth -o $(DEMO)/partial.txt
+	$(BIN) convert examples/otpauth/with-problems.txt --to otpauth -o $(DEMO)/partial.txt --allow-lossy
+	@echo
+	@echo "== Codes at a fixed time (add --json for scripts):"
+	$(BIN) codes examples/otpauth/accounts.txt --at 1234567890
+
+install: bootstrap
+	swift build -c release
+	install -m 0755 .build/release/otpbridge /usr/local/bin/otpbridge
+
+clean:
+	rm -rf .build
