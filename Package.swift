@@ -27,9 +27,10 @@ let package = Package(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
-    .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore"]),
-    .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore"]),
-    .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore"]),
-    .testTarget(name: "CLITests", dependencies: ["OTPCore"]),
+    .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),
+    .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "TestSupport"]),
+    .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore", "TestSupport"]),
+    .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]
 )

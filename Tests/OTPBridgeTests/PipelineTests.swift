@@ -1,0 +1,126 @@
+import Foundation
+import OTPBridge
+import OTPCore
+import Testing
+import TestSupport
+
+@Suite struct RegistryTests {
+  @Test func unknownIDIsAUsageErrorListingTheKnownOnes() {
+    #expect(throws: OTPError.unknownFormatID("nope", known: Registry.builtIn.ids)) {
+      try Registry.builtIn.plugin(id: "nope")
+    }
+  }
+
+  @Test func unrecognisedInputIsAnUnreadableFileError() throws {
+    let input = InputFile(name: "mystery.bin", bytes: [0, 1, 2, 3])
+    do {
+      _ = try Registry.builtIn.reader(for: input, from: nil)
+      Issue.record("expected an error")
+    } catch let error as OTPError {
+      #expect(error.exitCode == 3)
+      #expect(error.description.contains("mystery.bin"))
+    }
+  }
+
+  @Test func fromOverridesSniffing() throws {
+    let input = InputFile(name: "x.json", bytes: Array("otpauth://totp/a?secret=JBSWY3DP".utf8))
+    #expect(try Registry.builtIn.reader(for: input, from: "OTPAUTH").descriptor.id == "otpauth")
+  }
+}
+
+@Suite struct ConversionTests {
+  @Test func convertsReadsBackAndReportsNoLoss() throws {
+    let reading = try Reading.read(paths: [Vectors.path("aegis/importers/plain.txt")], from: nil, context: ReadContext())
+    let conversion = try Conversion.run(reading, to: try Registry.builtIn.plugin(id: "otpauth"), context: WriteContext())
+    #expect(conversion.report.isLossless)
+    #expect(conversion.report.outcomes.count == 7)
+    let text = String(decoding: conversion.output, as: UTF8.self)
+    #expect(text.split(separator: "\n").count == 7)
+  }
+
+  @Test func mergesSeveralInputsInOrder() throws {
+    let paths = [Vectors.path("aegis/importers/plain.txt"), Vectors.path("stratum/data/urilist.txt")]
+    let reading = try Reading.read(paths: paths, from: nil, context: ReadContext())
+    #expect(reading.accounts.count == 14)
+    #expect(reading.accounts.first?.issuer == "Deno")
+    #expect(reading.accounts.last?.name == "NoIssuer")
+  }
+}
+
+@Suite struct VerificationTests {
+  static let origin = Origin(file: "v", place: .whole)
+
+  static func accounts() throws -> [Account] {
+    try Reading.read(paths: [Vectors.path("aegis/importers/plain.txt")], from: nil, context: ReadContext()).accounts
+  }
+
+  @Test func identicalAccountsPass() throws {
+    let accounts = try Self.accounts()
+    let result = Verification.compare(source: accounts, converted: accounts.reversed(), instants: Verification.instants(now: 1_700_000_000))
+    #expect(result.passed)
+    #expect(result.matched == 7)
+  }
+
+  @Test func aChangedPeriodIsNamed() throws {
+    var converted = try Self.accounts()
+    converted[1].period = 30
+    let result = Verification.compare(source: try Self.accounts(), converted: converted, instants: Verification.instants(now: 1_700_000_000))
+    #expect(!result.passed)
+    #expect(result.problems.count == 1)
+    #expect(result.problems[0].description.contains("SPDX (James)"))
+  }
+
+  @Test func aHOTPCounterOffByOneIsCaught() throws {
+    var converted = try Self.accounts()
+    converted[3].counter -= 1
+    let result = Verification.compare(source: try Self.accounts(), converted: converted, instants: [0])
+    #expect(result.problems.map(\.description).first?.contains("Issuu (James)") == true)
+  }
+
+  @Test func missingAndUnexpectedAccountsAreListed() throws {
+    var converted = try Self.accounts()
+    converted.removeLast()
+    converted.append(Account(kind: .totp, issuer: "New", secret: Secret([1, 2, 3]), origin: Self.origin))
+    let result = Verification.compare(source: try Self.accounts(), converted: converted, instants: [0])
+    #expect(result.problems.count == 2)
+    #expect(result.problems.contains { if case .missing(let a) = $0 { a.issuer == "Boeing" } else { false } })
+    #expect(result.problems.contains { if case .unexpected(let a) = $0 { a.issuer == "New" } else { false } })
+  }
+}
+
+@Suite struct FilesTests {
+  static func folder() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-files-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  @Test func writesWithMode0600AndLeavesNoTemporaryFile() throws {
+    let folder = try Self.folder()
+    let path = folder + "/out.txt"
+    try Files.write(Array("hello\n".utf8), to: path, force: false)
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["out.txt"])
+  }
+
+  @Test func refusesToOverwriteWithoutForce() throws {
+    let path = try Self.folder() + "/out.txt"
+    try Files.write(Array("first".utf8), to: path, force: false)
+    #expect(throws: OTPError.outputExists(path: path)) { try Files.write(Array("second".utf8), to: path, force: false) }
+    #expect(FileManager.default.contents(atPath: path) == Data("first".utf8))
+    try Files.write(Array("second".utf8), to: path, force: true)
+    #expect(FileManager.default.contents(atPath: path) == Data("second".utf8))
+  }
+
+  @Test func aMissingFolderFailsWithoutLeavingAnything() throws {
+    let path = try Self.folder() + "/no/such/out.txt"
+    #expect(throws: OTPError.self) { try Files.write([1], to: path, force: false) }
+  }
+
+  @Test func readingAFolderOrMissingFileNamesIt() throws {
+    let folder = try Self.folder()
+    #expect(throws: OTPError.cannotOpen(file: folder, reason: "it is a folder, not a file")) { try Files.read(folder) }
+    #expect(throws: OTPError.self) { try Files.read(folder + "/missing.txt") }
+  }
+}
