@@ -48,7 +48,7 @@ public struct OtpauthListFormat: FormatPlugin {
         let parsed = try OtpauthURI.parse(trimmed, origin: origin)
         result.accounts.append(parsed.account)
         for warning in parsed.warnings {
-          result.findings.append(Finding(.warning, code: "otpauth.warning", warning, at: origin))
+          result.findings.append(Finding(.warning, code: warning.code, warning.message, at: origin))
         }
       } catch {
         result.findings.append(

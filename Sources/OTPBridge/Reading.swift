@@ -20,6 +20,10 @@ public struct Reading: Sendable {
   public static func read(
     paths: [String], from formatID: String?, context: ReadContext, registry: Registry = .builtIn
   ) throws -> Reading {
+    var context = context
+    context.nestedReader = { input, context in
+      try registry.reader(for: input, from: nil).read(input, context: context)
+    }
     var files: [FileReading] = []
     for path in paths {
       let input = try Files.read(path)

@@ -16,7 +16,7 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
   }
 
   public var severity: Severity
-  /// A stable identifier for scripts, e.g. `otpauth.bad-secret`.
+  /// A stable identifier for scripts, in UPPER_SNAKE_CASE, e.g. `OTPAUTH_BAD_SECRET`.
   public var code: String
   public var message: String
   public var origin: Origin?

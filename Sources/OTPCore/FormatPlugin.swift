@@ -44,10 +44,23 @@ public struct PasswordProvider: Sendable {
 }
 
 public struct ReadContext: Sendable {
-  public var password: PasswordProvider
+  public typealias NestedReader = @Sendable (_ input: InputFile, _ context: ReadContext) throws -> ReadResult
 
-  public init(password: PasswordProvider = .none) {
+  public var password: PasswordProvider
+  /// Set by the registry: reads bytes found inside a container (the text of a QR code, a member of
+  /// an archive) with whichever plugin recognises them, so containers never import other plugins.
+  public var nestedReader: NestedReader
+
+  public init(password: PasswordProvider = .none, nestedReader: NestedReader? = nil) {
     self.password = password
+    self.nestedReader = nestedReader ?? { input, _ in
+      throw OTPError.unrecognisedFormat(file: input.name, known: [])
+    }
+  }
+
+  /// Reads the bytes of something found inside the file being read.
+  public func readNested(_ input: InputFile) throws -> ReadResult {
+    try nestedReader(input, self)
   }
 }
 

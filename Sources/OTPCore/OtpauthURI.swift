@@ -2,7 +2,8 @@
 /// embed it (Bitwarden `login_totp`, 2FAS `otp.link`, Ente, Proton); the `otpauth` plugin is the
 /// list-of-URIs file around it.
 public enum OtpauthURI {
-  /// Why a text is not a usable otpauth URI. Messages never quote the secret.
+  /// Why a text is not a usable otpauth URI, or what was odd about one that still is.
+  /// Messages never quote the secret.
   public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String
@@ -14,7 +15,7 @@ public enum OtpauthURI {
   /// An account read from a URI, and what was odd about the URI but did not stop it.
   public struct Parsed: Sendable {
     public var account: Account
-    public var warnings: [String]
+    public var warnings: [Problem]
   }
 
   static let recognisedParameters: Set<String> = [
@@ -26,7 +27,7 @@ public enum OtpauthURI {
   public static func parse(_ text: some StringProtocol, origin: Origin) throws(Problem) -> Parsed {
     let uri = text.trimmingWhitespace()
     guard let schemeEnd = uri.range(of: "://") else {
-      throw Problem(code: "otpauth.not-a-uri", message: "not an otpauth URI")
+      throw Problem(code: "OTPAUTH_NOT_A_URI", message: "not an otpauth URI")
     }
     let scheme = uri[..<schemeEnd.lowerBound].lowercased()
     let rest = uri[schemeEnd.upperBound...]
@@ -37,24 +38,25 @@ public enum OtpauthURI {
       return try parseBody(kind: .motp, labelAndQuery: rest, origin: origin)
     case "steam":
       let secret = try decodeSecret(String(rest), kind: .steam)
-      var warnings: [String] = []
+      var warnings: [Problem] = []
       if secret.ignored > 0 { warnings.append(ignoredWarning) }
       let account = Account(kind: .steam, issuer: "Steam", secret: secret.value, origin: origin)
       return Parsed(account: account, warnings: warnings)
     case "otpauth-migration":
       throw Problem(
-        code: "otpauth.google-migration",
+        code: "OTPAUTH_GOOGLE_MIGRATION",
         message: "a Google Authenticator transfer link (otpauth-migration), not an account URI",
         remedy: "read it with --from google-migration")
     default:
       throw Problem(
-        code: "otpauth.other-scheme",
+        code: "OTPAUTH_OTHER_SCHEME",
         message: "a '\(scheme.prefix(32))' link, not an otpauth URI: it holds no account otpbridge can read")
     }
   }
 
-  static let ignoredWarning =
-    "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does"
+  static let ignoredWarning = Problem(
+    code: "BASE32_TRAILING_BITS",
+    message: "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does")
 
   static func parseOtpauth(_ rest: Substring, origin: Origin) throws(Problem) -> Parsed {
     let hostEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
@@ -67,7 +69,7 @@ public enum OtpauthURI {
     case "yaotp": kind = .yandex
     default:
       throw Problem(
-        code: "otpauth.unknown-type",
+        code: "OTPAUTH_UNKNOWN_TYPE",
         message: "unknown OTP type '\(host.prefix(32))' (expected totp, hotp, steam or yaotp)")
     }
     var afterHost = rest[hostEnd...]
@@ -80,7 +82,7 @@ public enum OtpauthURI {
     throws(Problem) -> Parsed
   {
     var kind = initialKind
-    var warnings: [String] = []
+    var warnings: [Problem] = []
     let queryStart = labelAndQuery.firstIndex(of: "?")
     let rawLabel = labelAndQuery[..<(queryStart ?? labelAndQuery.endIndex)]
     let rawQuery = queryStart.map { labelAndQuery[labelAndQuery.index(after: $0)...] } ?? ""
@@ -96,7 +98,8 @@ public enum OtpauthURI {
         kind = .steam  // KeePassXC's way of saying Steam (formats.md §0.4)
       } else if recognisedParameters.contains(known) {
         if parameters[known] != nil {
-          warnings.append("parameter '\(known)' appears more than once; the first value is used")
+          warnings.append(
+            Problem(code: "OTPAUTH_REPEATED_PARAMETER", message: "parameter '\(known)' appears more than once; the first value is used"))
         } else {
           parameters[known] = value
         }
@@ -106,7 +109,7 @@ public enum OtpauthURI {
     }
 
     guard let secretText = parameters["secret"], !secretText.isEmpty else {
-      throw Problem(code: "otpauth.no-secret", message: "the URI has no secret")
+      throw Problem(code: "OTPAUTH_NO_SECRET", message: "the URI has no secret")
     }
     let secret = try decodeSecret(secretText, kind: kind)
     if secret.ignored > 0 { warnings.append(ignoredWarning) }
@@ -116,7 +119,7 @@ public enum OtpauthURI {
     if let text = parameters["algorithm"], kind == .totp || kind == .hotp {
       guard let parsed = HashAlgorithm(lenient: text), parsed != .md5 else {
         throw Problem(
-          code: "otpauth.bad-algorithm",
+          code: "OTPAUTH_BAD_ALGORITHM",
           message: "algorithm '\(text.prefix(16))' is not SHA1, SHA256 or SHA512")
       }
       algorithm = parsed
@@ -126,17 +129,17 @@ public enum OtpauthURI {
     var counter: UInt64 = 0
     if let text = parameters["counter"] {
       guard let value = UInt64(text) else {
-        throw Problem(code: "otpauth.bad-counter", message: "counter '\(text.prefix(24))' is not a whole number")
+        throw Problem(code: "OTPAUTH_BAD_COUNTER", message: "counter '\(text.prefix(24))' is not a whole number")
       }
       counter = value
     } else if kind == .hotp {
-      warnings.append("an hotp URI without a counter; counter 0 is assumed")
+      warnings.append(Problem(code: "OTPAUTH_NO_COUNTER", message: "an hotp URI without a counter; counter 0 is assumed"))
     }
     var pin: Secret?
     if let text = parameters["pin"], !text.isEmpty {
       // Aegis writes the Yandex PIN as base32 of its UTF-8 text (formats.md §0.4).
       guard let bytes = try? Base32.decode(text) else {
-        throw Problem(code: "otpauth.bad-pin", message: "the pin parameter is not base32")
+        throw Problem(code: "OTPAUTH_BAD_PIN", message: "the pin parameter is not base32")
       }
       pin = Secret(bytes)
     }
@@ -169,7 +172,7 @@ public enum OtpauthURI {
     guard let text else { return nil }
     guard let value = Int(text), range.contains(value) else {
       throw Problem(
-        code: "otpauth.bad-\(name)",
+        code: "OTPAUTH_BAD_\(name.uppercased())",
         message: "\(name) '\(text.prefix(24))' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
     }
     return value
@@ -179,7 +182,7 @@ public enum OtpauthURI {
   static func decodeSecret(_ text: String, kind: OTPKind) throws(Problem) -> (value: Secret, ignored: Int) {
     if kind == .motp {
       guard let bytes = Hex.decode(text) else {
-        throw Problem(code: "otpauth.bad-secret", message: "the mOTP secret is not hex")
+        throw Problem(code: "OTPAUTH_BAD_SECRET", message: "the mOTP secret is not hex")
       }
       return (Secret(bytes), 0)
     }
@@ -187,7 +190,7 @@ public enum OtpauthURI {
       let decoded = try Base32.decodeReporting(text)
       return (Secret(decoded.bytes), decoded.ignoredTrailingCharacters)
     } catch {
-      throw Problem(code: "otpauth.bad-secret", message: "the secret is not valid base32: \(error)")
+      throw Problem(code: "OTPAUTH_BAD_SECRET", message: "the secret is not valid base32: \(error)")
     }
   }
 

@@ -31,7 +31,7 @@ struct Codes: ParsableCommand {
         entries.append(AccountJSON(account, showSecret: false, code: code))
       } catch {
         entries.append(AccountJSON(account, showSecret: false, codeError: error.description))
-        findings.append(Finding(.warning, code: "codes.unavailable", "\(account.displayName): \(error)", at: account.origin))
+        findings.append(Finding(.warning, code: "CODES_UNAVAILABLE", "\(account.displayName): \(error)", at: account.origin))
       }
     }
     if json {

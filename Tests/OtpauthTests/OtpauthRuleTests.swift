@@ -116,8 +116,8 @@ import Testing
     let skipped = result.findings.filter(\.entrySkipped)
     #expect(skipped.map { $0.origin?.place } == [4, 5, 6, 7, 8, 9, 10].map { Origin.Place.line($0) })
     #expect(skipped.map(\.code) == [
-      "otpauth.bad-secret", "otpauth.no-secret", "otpauth.unknown-type", "otpauth.bad-digits",
-      "otpauth.bad-period", "otpauth.bad-algorithm", "otpauth.other-scheme",
+      "OTPAUTH_BAD_SECRET", "OTPAUTH_NO_SECRET", "OTPAUTH_UNKNOWN_TYPE", "OTPAUTH_BAD_DIGITS",
+      "OTPAUTH_BAD_PERIOD", "OTPAUTH_BAD_ALGORITHM", "OTPAUTH_OTHER_SCHEME",
     ])
     #expect(!result.findings.map(\.description).joined().contains("NOT*BASE32"))
     #expect(result.accounts[1].origin.place == .line(11))
