@@ -1,0 +1,54 @@
+import OTPCore
+
+/// A small deterministic generator (SplitMix64), so a failing random test can be replayed by seed.
+public struct SeededGenerator: RandomNumberGenerator {
+  var state: UInt64
+
+  public init(seed: UInt64) {
+    state = seed
+  }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// Random accounts that a format with `capabilities` can hold exactly, for round-trip tests.
+public enum RandomAccounts {
+  static let words = ["GitHub", "Example Bank", "Zoë", "ACME Co.", "mail@example.org", "a+b", "日本", "x&y=z", "50%", "O'Brien"]
+
+  public static func make(count: Int, fitting capabilities: Capabilities, seed: UInt64) -> [Account] {
+    var random = SeededGenerator(seed: seed)
+    let kinds = capabilities.kinds.sorted()
+    let algorithms = capabilities.algorithms.sorted()
+    return (0..<count).map { index in
+      let kind = kinds.randomElement(using: &random)!
+      var account = Account(
+        kind: kind, secret: Secret((0..<Int.random(in: 10...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }),
+        origin: Origin(file: "random", place: .entry(index + 1)))
+      if capabilities.fields.contains(.issuer) { account.issuer = words.randomElement(using: &random)! + " \(index)" }
+      if capabilities.fields.contains(.name) { account.name = words.randomElement(using: &random)! }
+      if kind == .totp || kind == .hotp {
+        account.algorithm = algorithms.randomElement(using: &random)!
+        let digits = [6, 7, 8].filter(capabilities.digits.contains)
+        account.digits = digits.randomElement(using: &random) ?? capabilities.digits.lowerBound
+      }
+      if kind != .hotp {
+        let periods = [account.period, 15, 20, 30, 60, 90, 120].filter(capabilities.periods.contains)
+        account.period = periods.randomElement(using: &random) ?? account.period
+      }
+      if kind == .hotp, capabilities.fields.contains(.counter) { account.counter = UInt64.random(in: 0...100_000, using: &random) }
+      if kind == .motp || kind == .yandex, capabilities.fields.contains(.pin) {
+        account.pin = Secret(Array(String(Int.random(in: 1000...9999, using: &random)).utf8))
+      }
+      if capabilities.fields.contains(.note), Bool.random(using: &random) { account.note = "note \(index)\nline 2, \"quoted\"" }
+      if capabilities.fields.contains(.favorite) { account.favorite = Bool.random(using: &random) }
+      if capabilities.fields.contains(.groups), Bool.random(using: &random) { account.groups = ["Work"] }
+      return account
+    }
+  }
+}
