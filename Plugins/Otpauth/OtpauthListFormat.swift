@@ -44,6 +44,14 @@ public struct OtpauthListFormat: FormatPlugin {
       let trimmed = line.trimmingWhitespace()
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
       let origin = Origin(file: input.name, place: .line(index + 1))
+      if trimmed.lowercased().hasPrefix("otpauth-migration:"),
+        let nested = try? context.readNested(InputFile(name: origin.description, bytes: Array(trimmed.utf8)))
+      {
+        // A Google Authenticator transfer link among the lines: its plugin unpacks it.
+        result.accounts += nested.accounts
+        result.findings += nested.findings
+        continue
+      }
       do {
         let parsed = try OtpauthURI.parse(trimmed, origin: origin)
         result.accounts.append(parsed.account)
@@ -51,10 +59,15 @@ public struct OtpauthListFormat: FormatPlugin {
           result.findings.append(Finding(.warning, code: warning.code, warning.message, at: origin))
         }
       } catch {
-        result.findings.append(
-          Finding(
-            .error, code: error.code, "\(error.message); the line was skipped", at: origin,
-            remedy: error.remedy, entrySkipped: true))
+        // Activation links and push enrolments say what they are and what to do, not just "bad URI".
+        if let verdict = Classifier.classify(payload: trimmed), verdict.portability == .notPortable {
+          result.findings.append(verdict.finding(at: origin))
+        } else {
+          result.findings.append(
+            Finding(
+              .error, code: error.code, "\(error.message); the line was skipped", at: origin,
+              remedy: error.remedy, entrySkipped: true))
+        }
       }
     }
     return result

@@ -159,3 +159,19 @@ import Testing
     #expect(sniff("", name: "empty.txt") == .possible)
   }
 }
+
+@Suite struct OtpauthClassifiedLineTests {
+  @Test func activationLinksAreExplainedNotJustRejected() throws {
+    let text = """
+      otpauth://totp/ok?secret=JBSWY3DPEHPK3PXP
+      phonefactor://activate_account?code=694660881&url=https%3A%2F%2Fmobileappcommunicator.auth.microsoft.com%2Factivatev2%2F1%2F2
+      otpauth://totp/acme.okta.com:bob?issuer=acme.okta.com&t=a&f=b&s=c
+      """
+    let result = try OtpauthListFormat().read(InputFile(name: "l.txt", bytes: Array(text.utf8)), context: ReadContext())
+    #expect(result.accounts.count == 1)
+    #expect(result.findings.map(\.code) == ["MS_PUSH_ACTIVATION", "OKTA_PUSH_ENROLMENT"])
+    #expect(result.findings.allSatisfy { $0.entrySkipped })
+    #expect(result.findings[0].origin?.place == .line(2))
+    #expect(result.findings[0].remedy?.contains("I want to use a different authenticator app") == true)
+  }
+}

@@ -1,0 +1,198 @@
+import Foundation
+
+/// Whether an entry can move to another app as it is.
+public enum Portability: String, Sendable, Codable, Comparable, CaseIterable {
+  case portable
+  case needsAttention = "needs-attention"
+  case notPortable = "not-portable"
+
+  public static func < (lhs: Portability, rhs: Portability) -> Bool {
+    allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+  }
+
+  /// The finding severity a verdict of this kind carries.
+  public var severity: Finding.Severity {
+    switch self {
+    case .portable: return .info
+    case .needsAttention: return .warning
+    case .notPortable: return .error
+    }
+  }
+}
+
+/// What the classifier says of an account or of a payload that is not an account: a stable code,
+/// one line of why, and what to do (microsoft.md §8 and §9).
+public struct Verdict: Sendable, Hashable {
+  public var portability: Portability
+  /// Stable, for scripts: `MS_PUSH_ACTIVATION`, `STEAM`, `PORTABLE`, …
+  public var code: String
+  public var reason: String
+  public var remedy: String?
+  /// True for Microsoft entries, which audits list first.
+  public var isMicrosoft: Bool
+
+  public init(_ portability: Portability, code: String, reason: String, remedy: String? = nil, isMicrosoft: Bool = false) {
+    self.portability = portability
+    self.code = code
+    self.reason = reason
+    self.remedy = remedy
+    self.isMicrosoft = isMicrosoft
+  }
+
+  /// The verdict as a finding; a not-portable payload is an entry that was not read.
+  public func finding(at origin: Origin?, label: String? = nil) -> Finding {
+    let subject = label.map { "\($0): " } ?? ""
+    return Finding(
+      portability.severity, code: code, subject + reason, at: origin, remedy: remedy,
+      entrySkipped: portability == .notPortable)
+  }
+}
+
+/// Gives every account, and every payload that is not an account, a portability verdict.
+public enum Classifier {
+  // MARK: Remedies (microsoft.md §2.3, §2.4, §4.2)
+
+  static let workRemedy =
+    "At https://aka.ms/mysecurityinfo choose Add sign-in method → Authenticator app → \"I want to use a different authenticator app\", then scan that QR code (or use \"Can't scan image?\" → Secret key) with your app. If that link is missing, ask your IT admin to enable \"Third-party software OATH tokens\" (Entra admin center → Entra ID → Authentication methods → Policies)."
+  static let personalRemedy =
+    "At account.microsoft.com → Security → Advanced security options choose \"Add a new way to sign in or verify\" → \"Use an app\" → \"Set up a different Authenticator app\", then scan that QR code or use \"I can't scan the bar code\"."
+
+  // MARK: Verdicts readers use for entries they cannot turn into accounts
+
+  public static let microsoftPushActivation = Verdict(
+    .notPortable, code: "MS_PUSH_ACTIVATION",
+    reason: "a Microsoft Authenticator activation code, not a 2FA secret: Microsoft gives the secret only to the Microsoft Authenticator app after an online sign-up, so no other app can use it",
+    remedy: workRemedy, isMicrosoft: true)
+  public static let microsoftPersonalActivation = Verdict(
+    .notPortable, code: "MS_MSA_ACTIVATION",
+    reason: "links a personal Microsoft account to the Microsoft Authenticator app and holds no code secret",
+    remedy: personalRemedy, isMicrosoft: true)
+  public static let microsoftSameDeviceLink = Verdict(
+    .notPortable, code: "MS_AUTHENTICATOR_LINK",
+    reason: "a link that opens Microsoft Authenticator on this phone to finish sign-up; it holds no secret",
+    remedy: workRemedy, isMicrosoft: true)
+  public static let microsoftSignInLink = Verdict(
+    .notPortable, code: "MS_SIGN_IN_LINK",
+    reason: "a Microsoft sign-in or credential link, not a two-factor code; there is nothing to migrate",
+    isMicrosoft: true)
+  public static let microsoftManualCode = Verdict(
+    .notPortable, code: "MS_MANUAL_ACTIVATION_CODE",
+    reason: "the Code and URL of Microsoft Authenticator's manual set-up, not a secret key",
+    remedy: workRemedy, isMicrosoft: true)
+  public static let oktaPush = Verdict(
+    .notPortable, code: "OKTA_PUSH_ENROLMENT",
+    reason: "an Okta Verify push sign-up, not a code secret",
+    remedy: "In Okta choose the Google Authenticator (TOTP) factor, or Okta Verify's \"Can't scan?\" key, and scan that instead.")
+  public static let duoActivation = Verdict(
+    .notPortable, code: "DUO_ACTIVATION",
+    reason: "a Duo activation link: Duo sends the secret only to the Duo Mobile app after an online activation",
+    remedy: "Ask your Duo admin whether passcodes from third-party apps are allowed, or keep Duo Mobile.")
+  public static let symantecVIP = Verdict(
+    .notPortable, code: "SYMANTEC_VIP_CREDENTIAL",
+    reason: "a Symantec VIP Access credential ID; its secret stays with Symantec and cannot be derived from the ID",
+    remedy: "Register a new VIP credential or another 2FA method at each site, then remove the old one.")
+  public static let googleMigration = Verdict(
+    .portable, code: "GOOGLE_MIGRATION",
+    reason: "a Google Authenticator export, unpacked into individual standard entries")
+
+  // MARK: Payloads
+
+  /// What a text that is not a readable account is: a QR code's text, a line, a field. Nil when
+  /// nothing is known about it.
+  public static func classify(payload: String) -> Verdict? {
+    let text = payload.trimmingWhitespace()
+    let lower = text.lowercased()
+    let scheme = lower.range(of: "://").map { String(lower[..<$0.lowerBound]) } ?? (lower.hasPrefix("ms-msa:") ? "ms-msa" : "")
+    switch scheme {
+    case "phonefactor": return microsoftPushActivation
+    case "ms-msa": return microsoftPersonalActivation
+    case "microsoft-authenticator": return microsoftSameDeviceLink
+    case "msauth", "msauthv2", "msauthv3", "browser", "openid-vc": return microsoftSignInLink
+    case "duo": return duoActivation
+    case "otpauth-migration": return googleMigration
+    case "otpauth":
+      let query = lower.split(separator: "?", maxSplits: 1).dropFirst().first.map {
+        Set($0.split(separator: "&").map { String($0.split(separator: "=", maxSplits: 1)[0]) })
+      } ?? []
+      // Okta Verify's push QR: no secret, and its own t, f and s parameters (microsoft.md §7).
+      let oktaParameters = query.contains("t") && query.contains("f") && query.contains("s")
+      if !query.contains("secret"), oktaParameters || lower.contains("okta") { return oktaPush }
+      return nil
+    case "https", "http":
+      guard let url = URLComponents(string: text), let host = url.host?.lowercased() else { return nil }
+      let path = url.path.lowercased()
+      if ["login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn"].contains(host),
+        path.hasPrefix("/authenticatorapp/activateaccount")
+      {
+        let type = url.queryItems?.last { $0.name.lowercased() == "accounttype" }?.value?.lowercased()
+        return type == "msa" ? microsoftPersonalActivation : microsoftPushActivation
+      }
+      if host.hasSuffix("duosecurity.com"), path.contains("/activate") || path.contains("/frame/qr") {
+        return duoActivation
+      }
+      if host.contains("phonefactor") || path.contains("/activatev2/") || path.contains("/mfawsmobile/") {
+        return microsoftManualCode
+      }
+      return nil
+    default:
+      if text.count == 9, text.allSatisfy(\.isASCIIDigit) { return microsoftManualCode }
+      if text.count == 12, ["SYMC", "VSST", "VSMT"].contains(String(text.prefix(4)).uppercased()),
+        text.dropFirst(4).allSatisfy(\.isASCIIDigit)
+      {
+        return symantecVIP
+      }
+      return nil
+    }
+  }
+
+  // MARK: Accounts
+
+  /// The verdict for an account that was read: portable, or what needs attention.
+  public static func classify(_ account: Account) -> Verdict {
+    let issuer = account.issuer.lowercased()
+    switch account.kind {
+    case .steam:
+      return Verdict(.needsAttention, code: "STEAM", reason: "Steam Guard uses 5-character codes; the target app must support Steam")
+    case .yandex, .motp:
+      return Verdict(
+        .needsAttention, code: account.kind == .yandex ? "YANDEX" : "MOTP",
+        reason: "a non-standard algorithm (\(account.kind == .yandex ? "Yandex" : "mOTP")) that only a few apps support")
+    case .totp, .hotp:
+      break
+    }
+    if issuer == "microsoft", account.kind == .totp, account.digits == 6, account.algorithm == .sha1, account.period == 30 {
+      if let tenant = account.labelIssuer, tenant.lowercased() != "microsoft" {
+        return Verdict(
+          .portable, code: "MS_WORK_TOTP",
+          reason: "a standard 6-digit code (SHA-1, 30 s) for a work or school account of \(tenant); it works in any authenticator, but the organisation can turn third-party apps off, so keep another sign-in method registered",
+          isMicrosoft: true)
+      }
+      return Verdict(
+        .portable, code: "MS_PERSONAL_TOTP",
+        reason: "a standard 6-digit code for a personal Microsoft account; it works in any authenticator", isMicrosoft: true)
+    }
+    if (issuer.contains("battle.net") || issuer.contains("blizzard")) && account.digits == 8 {
+      return Verdict(.needsAttention, code: "BATTLE_NET", reason: "an 8-digit Battle.net code; the target app must support 8 digits")
+    }
+    if account.kind == .totp, account.digits == 7, account.period == 10 {
+      return Verdict(
+        .needsAttention, code: "AUTHY_NATIVE",
+        reason: "an Authy-style code: 7 digits every 10 seconds; it works only in apps that let you set digits and period")
+    }
+    var unusual: [String] = []
+    if account.kind == .hotp { unusual.append("counter-based (HOTP)") }
+    if account.algorithm != .sha1 { unusual.append(account.algorithm.rawValue) }
+    if account.digits != 6 { unusual.append("\(account.digits) digits") }
+    if account.kind == .totp, account.period != 30 { unusual.append("a \(account.period) s period") }
+    if !unusual.isEmpty {
+      return Verdict(
+        .needsAttention, code: "NON_DEFAULT_PARAMETERS",
+        reason: "standard, but \(unusual.joined(separator: ", ")): only apps that honour these give the right codes")
+    }
+    return Verdict(.portable, code: "PORTABLE", reason: "a standard TOTP code (SHA-1, 6 digits, 30 s)")
+  }
+}
+
+extension Character {
+  var isASCIIDigit: Bool { isASCII && isNumber }
+}
