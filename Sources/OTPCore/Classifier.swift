@@ -179,8 +179,8 @@ public enum Classifier {
         .needsAttention, code: "AUTHY_NATIVE",
         reason: "an Authy-style code: 7 digits every 10 seconds; it works only in apps that let you set digits and period")
     }
+    // HOTP itself moves fine; the audit's HOTP_COUNTER check covers its one hazard.
     var unusual: [String] = []
-    if account.kind == .hotp { unusual.append("counter-based (HOTP)") }
     if account.algorithm != .sha1 { unusual.append(account.algorithm.rawValue) }
     if account.digits != 6 { unusual.append("\(account.digits) digits") }
     if account.kind == .totp, account.period != 30 { unusual.append("a \(account.period) s period") }

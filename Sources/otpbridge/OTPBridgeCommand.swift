@@ -14,6 +14,6 @@ struct OTPBridgeCommand: ParsableCommand {
       be written.
       """,
     version: "0.1.0",
-    subcommands: [Formats.self, Inspect.self, Convert.self, Codes.self, Verify.self]
+    subcommands: [Formats.self, Inspect.self, Convert.self, Codes.self, Verify.self, AuditCommand.self]
   )
 }

@@ -52,10 +52,10 @@ struct InputOptions: ParsableArguments {
 enum FailureThreshold: String, ExpressibleByArgument, CaseIterable {
   case error, warning, never
 
-  func isReached(by findings: [Finding]) -> Bool {
+  func isReached(by severities: [Finding.Severity]) -> Bool {
     switch self {
-    case .error: return findings.contains { $0.severity >= .error }
-    case .warning: return findings.contains { $0.severity >= .warning }
+    case .error: return severities.contains { $0 >= .error }
+    case .warning: return severities.contains { $0 >= .warning }
     case .never: return false
     }
   }
@@ -68,7 +68,7 @@ struct FindingOptions: ParsableArguments {
   /// Prints findings to standard error and exits 1 when they reach the threshold.
   func report(_ findings: [Finding]) throws {
     if !findings.isEmpty { printError(Rendering.findings(findings)) }
-    if failOn.isReached(by: findings) { throw ExitCode(1) }
+    if failOn.isReached(by: findings.map(\.severity)) { throw ExitCode(1) }
   }
 }
 

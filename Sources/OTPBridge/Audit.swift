@@ -1,0 +1,249 @@
+import Foundation
+import OTPCore
+
+/// One thing an audit found, in the documented JSON shape (docs/audit.md). Never a secret.
+public struct AuditFinding: Sendable, Encodable, Hashable {
+  public var severity: String
+  public var code: String
+  public var file: String
+  public var line: Int?
+  public var entry: Int?
+  /// The account's label (issuer and name), when the finding is about one account.
+  public var account: String?
+  public var message: String
+  public var remedy: String?
+  public var microsoft: Bool
+
+  public var severityLevel: Finding.Severity {
+    Finding.Severity.allCases.first { $0.label == severity } ?? .info
+  }
+}
+
+/// What an audit found in one file.
+public struct AuditedFile: Sendable, Encodable {
+  public var path: String
+  /// The format that read it; nil when no format recognised it.
+  public var format: String?
+  /// True when the file was encrypted, false when it was plain text; nil when it was not read.
+  public var encrypted: Bool?
+  public var accounts: Int
+  public var findings: [AuditFinding]
+}
+
+public struct AuditReport: Sendable, Encodable {
+  public var version = 1
+  public var target: String?
+  public var files: [AuditedFile]
+
+  public var allFindings: [AuditFinding] { files.flatMap(\.findings) }
+
+  public func count(_ severity: Finding.Severity) -> Int {
+    allFindings.filter { $0.severityLevel == severity }.count
+  }
+}
+
+/// `otpbridge audit`: reads every export under the given paths and says which entries cannot move,
+/// why, and what to do, Microsoft entries first.
+public enum Audit {
+  public static func run(
+    paths: [String], target: AuditTarget?, password: PasswordProvider, registry: Registry = .builtIn
+  ) throws -> AuditReport {
+    var files: [AuditedFile] = []
+    var secretsSeen: [Secret: (file: String, label: String)] = [:]
+    var labelsSeen: [String: (file: String, secret: Secret)] = [:]
+    for (path, named) in try expand(paths) {
+      var audited = auditFile(path, named: named, password: password, registry: registry)
+      for account in audited.accountsRead {
+        audited.file.findings += checks(account, file: path, target: target)
+        let label = account.displayName
+        if let first = secretsSeen[account.secret] {
+          audited.file.findings.append(
+            finding(
+              .warning, "DUPLICATE_SECRET", account, file: path,
+              "the same secret as \(first.label) in \(first.file): one account stored twice",
+              remedy: "Keep one copy; importing both gives two entries with the same codes."))
+        } else {
+          secretsSeen[account.secret] = (path, label)
+        }
+        let key = "\(account.issuer.lowercased())\u{0}\(account.name.lowercased())"
+        if let first = labelsSeen[key], first.secret != account.secret {
+          audited.file.findings.append(
+            finding(
+              .warning, "DUPLICATE_LABEL", account, file: path,
+              "the same issuer and name as another account in \(first.file), with a different secret: at most one of them is current",
+              remedy: "Check which one the service accepts and remove the other."))
+        } else if labelsSeen[key] == nil {
+          labelsSeen[key] = (path, account.secret)
+        }
+      }
+      audited.file.findings.sort(by: order)
+      files.append(audited.file)
+    }
+    // Files with Microsoft findings first, then the rest in path order.
+    let microsoftFirst = files.filter { $0.findings.contains(where: \.microsoft) } + files.filter { !$0.findings.contains(where: \.microsoft) }
+    return AuditReport(target: target?.rawValue, files: microsoftFirst)
+  }
+
+  static func order(_ a: AuditFinding, _ b: AuditFinding) -> Bool {
+    if a.microsoft != b.microsoft { return a.microsoft }
+    if a.severityLevel != b.severityLevel { return a.severityLevel > b.severityLevel }
+    return (a.line ?? a.entry ?? 0) < (b.line ?? b.entry ?? 0)
+  }
+
+  /// Files as named, and the regular files under named folders (recursively, sorted, hidden
+  /// entries skipped). The flag says whether the user named the file itself.
+  static func expand(_ paths: [String]) throws -> [(String, Bool)] {
+    var result: [(String, Bool)] = []
+    for path in paths {
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+        throw OTPError.cannotOpen(file: path, reason: "no such file or folder")
+      }
+      guard isFolder.boolValue else {
+        result.append((path, true))
+        continue
+      }
+      let base = URL(fileURLWithPath: path)
+      let enumerator = FileManager.default.enumerator(
+        at: base, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+      var found: [String] = []
+      while let url = enumerator?.nextObject() as? URL {
+        if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+          let relative = url.standardizedFileURL.path.dropFirst(base.standardizedFileURL.path.count).drop { $0 == "/" }
+          found.append((path as NSString).appendingPathComponent(String(relative)))
+        }
+      }
+      result += found.sorted().map { ($0, false) }
+    }
+    return result
+  }
+
+  /// Records whether a reader asked for a password: that is how the audit knows a file is encrypted.
+  final class PasswordProbe: @unchecked Sendable {
+    private let lock = NSLock()
+    private var asked = false
+    private var given = false
+
+    func wrap(_ provider: PasswordProvider) -> PasswordProvider {
+      PasswordProvider { purpose in
+        let password = try provider.password(for: purpose)
+        self.lock.withLock {
+          self.asked = true
+          self.given = password != nil
+        }
+        return password
+      }
+    }
+
+    var wasAsked: Bool { lock.withLock { asked } }
+  }
+
+  static func auditFile(_ path: String, named: Bool, password: PasswordProvider, registry: Registry)
+    -> (file: AuditedFile, accountsRead: [Account])
+  {
+    var file = AuditedFile(path: path, format: nil, encrypted: nil, accounts: 0, findings: [])
+    let probe = PasswordProbe()
+    do {
+      let reading = try Reading.read(
+        paths: [path], from: nil, context: ReadContext(password: probe.wrap(password)), registry: registry)
+      let result = reading.files[0]
+      file.format = result.format
+      file.encrypted = probe.wasAsked
+      file.accounts = result.result.accounts.count
+      file.findings = result.result.findings.map { convert($0, file: path) }
+      if !probe.wasAsked, !result.result.accounts.isEmpty {
+        file.findings.append(
+          AuditFinding(
+            severity: "warning", code: "PLAINTEXT_EXPORT", file: path, line: nil, entry: nil, account: nil,
+            message: "\(result.result.accounts.count) secret(s) lie in this file unencrypted: anyone who can read the file can make your codes",
+            remedy: "Delete it once the migration is done, or keep it only as an encrypted export.", microsoft: false))
+      }
+      return (file, result.result.accounts)
+    } catch let error as OTPError {
+      file.encrypted = probe.wasAsked ? true : nil
+      switch error {
+      case .unrecognisedFormat where !named:
+        file.findings = [simple(.info, "NOT_RECOGNISED", path, "not an export format otpbridge reads; skipped")]
+      case .passwordRequired:
+        file.encrypted = true
+        file.findings = [
+          simple(
+            .warning, "ENCRYPTED_NOT_OPENED", path, "encrypted, not opened: no password was given",
+            remedy: "Pass --password-file or --password-env to audit its entries.")
+        ]
+      case .wrongPassword:
+        file.encrypted = true
+        file.findings = [simple(.error, "WRONG_PASSWORD", path, "encrypted, and the password given does not open it")]
+      default:
+        file.findings = [simple(.error, "UNREADABLE", path, error.description)]
+      }
+    } catch {
+      file.findings = [simple(.error, "UNREADABLE", path, "\(error)")]
+    }
+    return (file, [])
+  }
+
+  static func simple(_ severity: Finding.Severity, _ code: String, _ path: String, _ message: String, remedy: String? = nil) -> AuditFinding {
+    AuditFinding(
+      severity: severity.label, code: code, file: path, line: nil, entry: nil, account: nil, message: message,
+      remedy: remedy, microsoft: false)
+  }
+
+  static func convert(_ finding: Finding, file: String) -> AuditFinding {
+    var line: Int?, entry: Int?
+    switch finding.origin?.place {
+    case .line(let number): line = number
+    case .entry(let number): entry = number
+    default: break
+    }
+    return AuditFinding(
+      severity: finding.severity.label, code: finding.code, file: file, line: line, entry: entry, account: nil,
+      message: finding.message, remedy: finding.remedy, microsoft: finding.code.hasPrefix("MS_"))
+  }
+
+  static func finding(
+    _ severity: Finding.Severity, _ code: String, _ account: Account, file: String, _ message: String,
+    remedy: String? = nil, microsoft: Bool = false
+  ) -> AuditFinding {
+    var result = convert(Finding(severity, code: code, message, at: account.origin, remedy: remedy), file: file)
+    result.account = account.displayName
+    result.microsoft = microsoft || code.hasPrefix("MS_")
+    return result
+  }
+
+  /// The per-account checks: verdict, secret strength, label and issuer, HOTP, the target app.
+  static func checks(_ account: Account, file: String, target: AuditTarget?) -> [AuditFinding] {
+    var findings: [AuditFinding] = []
+    let verdict = Classifier.classify(account)
+    if verdict.code != "PORTABLE" {
+      findings.append(
+        finding(verdict.portability.severity, verdict.code, account, file: file, verdict.reason, remedy: verdict.remedy, microsoft: verdict.isMicrosoft))
+    }
+    let bits = account.secret.count * 8
+    if account.kind != .motp, bits < 128 {
+      // RFC 4226 §4 requires 128 bits and recommends 160; under 80 is guessable offline.
+      findings.append(
+        finding(
+          bits < 80 ? .error : .warning, "WEAK_SECRET", account, file: file,
+          "the secret has only \(bits) bits (RFC 4226 asks for at least 128)",
+          remedy: "Re-enrol this account if the service offers a longer secret."))
+    }
+    if let prefix = account.labelIssuer, !verdict.isMicrosoft {
+      findings.append(
+        finding(
+          .info, "LABEL_ISSUER_MISMATCH", account, file: file,
+          "the label says \"\(prefix)\" but the issuer is \"\(account.issuer)\"; both are kept, but apps disagree on which to show"))
+    }
+    if account.kind == .hotp {
+      findings.append(
+        finding(
+          .warning, "HOTP_COUNTER", account, file: file,
+          "counter-based: the old and the new app each advance their own counter, so using both burns codes and can lock the account out of sync",
+          remedy: "After migrating, use only one copy; the counter moves as it is now (\(account.counter))."))
+    }
+    if let target, let problem = target.problem(with: account) {
+      findings.append(finding(.error, "TARGET_WRONG_CODES", account, file: file, problem, remedy: "Keep this account in an app that supports it."))
+    }
+    return findings
+  }
+}
