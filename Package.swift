@@ -20,6 +20,7 @@ let package = Package(
     // System libraries (Debian -dev packages, installed by scripts/bootstrap.sh): module maps only.
     .systemLibrary(name: "CArchive", path: "Sources/CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
     .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
     .target(
       name: "OTPCore",
@@ -30,7 +31,9 @@ let package = Package(
       ]
     ),
     .target(name: "Otpauth", dependencies: ["OTPCore"], path: "Plugins/Otpauth"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth"]),
+    .target(
+      name: "MicrosoftAuthenticator", dependencies: ["OTPCore", "CSQLite"], path: "Plugins/MicrosoftAuthenticator"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "MicrosoftAuthenticator"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -38,6 +41,8 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),
     .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "TestSupport"]),
     .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore", "TestSupport"]),
+    .testTarget(
+      name: "MicrosoftAuthenticatorTests", dependencies: ["MicrosoftAuthenticator", "OTPCore", "TestSupport", "CSQLite"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

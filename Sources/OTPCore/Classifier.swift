@@ -39,12 +39,13 @@ public struct Verdict: Sendable, Hashable {
     self.isMicrosoft = isMicrosoft
   }
 
-  /// The verdict as a finding; a not-portable payload is an entry that was not read.
-  public func finding(at origin: Origin?, label: String? = nil) -> Finding {
+  /// The verdict as a finding. A not-portable payload is an entry that was not read; a reader
+  /// that skips an entry of another verdict says so with `skipped`.
+  public func finding(at origin: Origin?, label: String? = nil, skipped: Bool? = nil) -> Finding {
     let subject = label.map { "\($0): " } ?? ""
     return Finding(
       portability.severity, code: code, subject + reason, at: origin, remedy: remedy,
-      entrySkipped: portability == .notPortable)
+      entrySkipped: skipped ?? (portability == .notPortable))
   }
 }
 

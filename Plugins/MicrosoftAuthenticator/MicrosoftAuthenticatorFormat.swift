@@ -1,0 +1,186 @@
+import CSQLite
+import Foundation
+import OTPCore
+
+/// Microsoft Authenticator's Android database, `databases/PhoneFactor` (microsoft.md §3): read only.
+/// Each row gets a verdict by its `account_type` and by which secret column is filled
+/// (microsoft.md §3.2, §3.3): type 0 is a standard TOTP, type 1 a personal-account credential
+/// (8 digits, base64, tied to the phone), type 2 a work or school registration that must not move.
+public struct MicrosoftAuthenticatorFormat: FormatPlugin {
+  public init() {}
+
+  public let descriptor = FormatDescriptor(
+    id: "ms-authenticator",
+    displayName: "Microsoft Authenticator database (Android PhoneFactor)",
+    fileExtensions: ["db", "sqlite"],
+    canRead: true,
+    canWrite: false,
+    encryption: .none,
+    capabilities: Capabilities(
+      kinds: [.totp], algorithms: [.sha1], digits: 6...8, periods: .only([30]), fields: [.issuer, .name]),
+    summary: "The PhoneFactor SQLite database from a rooted Android phone; put its -wal file beside it.")
+
+  static let sqliteMagic = Array("SQLite format 3\0".utf8)
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    guard input.bytes.starts(with: Self.sqliteMagic) else { return .no }
+    // The schema sits at the start of the file; the secret column's name is distinctive.
+    let head = input.bytes.prefix(64 * 1024)
+    return head.firstRange(of: Array("oath_secret_key".utf8)) != nil ? .certain : .no
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    let rows = try Self.rows(of: input)
+    var result = ReadResult(accounts: [])
+    for (index, row) in rows.enumerated() {
+      let origin = Origin(file: input.name, place: .entry(index + 1))
+      let label = row.username.isEmpty ? row.name : row.name.isEmpty ? row.username : "\(row.name) (\(row.username))"
+      switch Self.classify(row) {
+      case .account(let account, let verdict):
+        var account = account
+        account.origin = origin
+        result.accounts.append(account)
+        if let verdict { result.findings.append(verdict.finding(at: origin, label: label)) }
+      case .skipped(let verdict):
+        result.findings.append(verdict.finding(at: origin, label: label, skipped: true))
+      }
+    }
+    if rows.isEmpty {
+      result.findings.append(
+        Finding(.info, code: "MS_DATABASE_EMPTY", "the accounts table is empty; if the phone shows accounts, copy PhoneFactor-wal beside the database too", at: Origin(file: input.name, place: .whole)))
+    }
+    return result
+  }
+
+  struct Row {
+    var name: String
+    var username: String
+    var secret: String
+    var encryptedSecret: String
+    var type: Int
+  }
+
+  enum Classification {
+    case account(Account, Verdict?)
+    case skipped(Verdict)
+  }
+
+  static let remedy = "Set this account up again in your new app from the service's security page."
+
+  static func classify(_ row: Row) -> Classification {
+    let placeholder = Origin(file: "", place: .whole)
+    let secret = row.secret.trimmingWhitespace()
+    if secret.isEmpty {
+      if !row.encryptedSecret.isEmpty {
+        return .skipped(Verdict(
+          .notPortable, code: "MS_ENCRYPTED_SECRET",
+          reason: "Microsoft Authenticator stores this code encrypted with a key that never leaves the phone, so it cannot be copied",
+          remedy: remedy, isMicrosoft: true))
+      }
+      return .skipped(Verdict(
+        .notPortable, code: "MS_NO_SECRET",
+        reason: "this entry is for notifications, passwordless or device sign-in only; it has no code to move",
+        remedy: "If the service supports codes, set one up again in your new app.", isMicrosoft: true))
+    }
+    switch row.type {
+    case 0:
+      // Microsoft Authenticator shows every type-0 row as SHA-1, 6 digits, 30 s (microsoft.md §4.3).
+      guard let bytes = try? Base32.decode(secret) else {
+        return .skipped(unrecognised("its secret is not base32"))
+      }
+      return .account(Account(kind: .totp, issuer: row.name, name: row.username, secret: Secret(bytes), origin: placeholder), nil)
+    case 1:
+      guard let bytes = Data(base64Encoded: secret), !bytes.isEmpty else {
+        return .skipped(unrecognised("its secret is not base64"))
+      }
+      let account = Account(
+        kind: .totp, issuer: row.name, name: row.username, secret: Secret(Array(bytes)), digits: 8, origin: placeholder)
+      return .account(account, Verdict(
+        .needsAttention, code: "MS_PERSONAL_DEVICE_CREDENTIAL",
+        reason: "Microsoft Authenticator's own 8-digit code for a personal Microsoft account, tied to that phone: it stops working if the phone is removed from the account, and the new app must support 8 digits",
+        remedy: "Better: add a new \"different Authenticator app\" method for the Microsoft account (account.microsoft.com → Security → Advanced security options), then remove the old phone.",
+        isMicrosoft: true))
+    case 2:
+      return .skipped(Verdict(
+        .notPortable, code: "MS_WORK_REGISTRATION",
+        reason: "your organisation's Microsoft Authenticator registration: its codes belong to that app's registration, can be disabled by the admin, and are not a standard portable secret",
+        remedy: "Register the new app separately: https://aka.ms/mysecurityinfo → Add sign-in method → Authenticator app → \"I want to use a different authenticator app\". Keep Microsoft Authenticator until the new method works.",
+        isMicrosoft: true))
+    default:
+      return .skipped(unrecognised("its account type \(row.type) is unknown"))
+    }
+  }
+
+  static func unrecognised(_ why: String) -> Verdict {
+    Verdict(.needsAttention, code: "MS_UNRECOGNISED_ENTRY", reason: "an unrecognised Microsoft Authenticator entry (\(why)); not imported", remedy: remedy, isMicrosoft: true)
+  }
+
+  /// Copies the database (and the `-wal` lying beside the input, if any) into a private folder and
+  /// reads the rows there, so SQLite never touches, checkpoints or locks the user's own files.
+  static func rows(of input: InputFile) throws -> [Row] {
+    var template = Array((FileManager.default.temporaryDirectory.path + "/otpbridge-msauth-XXXXXX").utf8CString)
+    guard let folderPointer = mkdtemp(&template) else {
+      throw OTPError.cannotOpen(file: input.name, reason: "no private temporary folder for the database copy")
+    }
+    let folder = String(cString: folderPointer)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let copy = folder + "/PhoneFactor"
+    guard FileManager.default.createFile(atPath: copy, contents: Data(input.bytes), attributes: [.posixPermissions: 0o600]) else {
+      throw OTPError.cannotOpen(file: input.name, reason: "cannot copy the database to a temporary folder")
+    }
+    if input.name != "-", let wal = FileManager.default.contents(atPath: input.name + "-wal") {
+      FileManager.default.createFile(atPath: copy + "-wal", contents: wal, attributes: [.posixPermissions: 0o600])
+    }
+
+    var database: OpaquePointer?
+    defer { sqlite3_close(database) }
+    guard sqlite3_open_v2(copy, &database, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "SQLite cannot open it")
+    }
+    var columns: Set<String> = []
+    try query(database, "PRAGMA table_info(accounts)", file: input.name) { statement in
+      columns.insert(text(statement, 1))
+    }
+    // Bytes 18 and 19 of the header are 2 in WAL mode (sqlite.org/fileformat2.html §1.3).
+    if columns.isEmpty, input.bytes.count > 19, input.bytes[18] == 2 {
+      throw OTPError.corrupted(
+        file: input.name, place: nil,
+        reason: "the accounts table is not in this file yet: SQLite keeps recent changes in PhoneFactor-wal. Copy that file from the phone too and put it beside this one")
+    }
+    let required = ["name", "username", "oath_secret_key", "account_type"]
+    guard required.allSatisfy(columns.contains) else {
+      throw OTPError.corrupted(
+        file: input.name, place: "table accounts",
+        reason: "not a Microsoft Authenticator database: it needs the columns \(required.joined(separator: ", "))")
+    }
+    let encrypted = columns.contains("encrypted_oath_secret_key") ? "encrypted_oath_secret_key" : "''"
+    var rows: [Row] = []
+    let sql = "SELECT name, username, oath_secret_key, \(encrypted), account_type FROM accounts ORDER BY _rowid_"
+    try query(database, sql, file: input.name) { statement in
+      rows.append(Row(
+        name: text(statement, 0), username: text(statement, 1), secret: text(statement, 2),
+        encryptedSecret: text(statement, 3), type: Int(sqlite3_column_int64(statement, 4))))
+    }
+    return rows
+  }
+
+  static func query(_ database: OpaquePointer?, _ sql: String, file: String, row: (OpaquePointer?) -> Void) throws {
+    var statement: OpaquePointer?
+    defer { sqlite3_finalize(statement) }
+    guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK else {
+      throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")
+    }
+    while true {
+      switch sqlite3_step(statement) {
+      case SQLITE_ROW: row(statement)
+      case SQLITE_DONE: return
+      default:
+        throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")
+      }
+    }
+  }
+
+  static func text(_ statement: OpaquePointer?, _ column: Int32) -> String {
+    sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+  }
+}
