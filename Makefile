@@ -34,6 +34,9 @@ demo: build
 	-$(BIN) convert examples/otpauth/with-problems.txt --to otpauth -o $(DEMO)/partial.txt
 	$(BIN) convert examples/otpauth/with-problems.txt --to otpauth -o $(DEMO)/partial.txt --allow-lossy
 	@echo
+	@echo "== Audit the examples: what cannot move, why, and what to do (Microsoft first):"
+	-$(BIN) audit examples/ --target google-authenticator
+	@echo
 	@echo "== Codes at a fixed time (add --json for scripts):"
 	$(BIN) codes examples/otpauth/accounts.txt --at 1234567890
 

@@ -54,7 +54,7 @@ public enum Classifier {
   // MARK: Remedies (microsoft.md §2.3, §2.4, §4.2)
 
   static let workRemedy =
-    "At https://aka.ms/mysecurityinfo choose Add sign-in method → Authenticator app → \"I want to use a different authenticator app\", then scan that QR code (or use \"Can't scan image?\" → Secret key) with your app. If that link is missing, ask your IT admin to enable \"Third-party software OATH tokens\" (Entra admin center → Entra ID → Authentication methods → Policies)."
+    "You: at https://aka.ms/mysecurityinfo choose Add sign-in method → Authenticator app → \"I want to use a different authenticator app\", then scan the QR code it shows (or use \"Can't scan image?\" → Secret key) with your app. Your IT admin, if that link is missing: enable \"Third-party software OATH tokens\" in the Microsoft Entra admin center → Entra ID → Authentication methods → Policies."
   static let personalRemedy =
     "At account.microsoft.com → Security → Advanced security options choose \"Add a new way to sign in or verify\" → \"Use an app\" → \"Set up a different Authenticator app\", then scan that QR code or use \"I can't scan the bar code\"."
 

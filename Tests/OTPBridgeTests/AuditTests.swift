@@ -1,0 +1,88 @@
+import Foundation
+import OTPBridge
+import OTPCore
+import Testing
+import TestSupport
+
+@Suite struct AuditTests {
+  static func folder(_ files: [String: String]) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-audit-\(UUID().uuidString)").path
+    for (name, text) in files {
+      let file = (path as NSString).appendingPathComponent(name)
+      try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try text.write(toFile: file, atomically: true, encoding: .utf8)
+    }
+    return path
+  }
+
+  static let strong = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+  @Test func microsoftActivationComesFirstWithBothRemedies() throws {
+    let folder = try Self.folder([
+      "a/list.txt": "otpauth://totp/GitHub:octo?secret=\(Self.strong)&issuer=GitHub\nphonefactor://activate_account?code=694660881&url=https%3A%2F%2Fmobileappcommunicator.auth.microsoft.com%2Factivatev2%2F1%2F2\n"
+    ])
+    let report = try Audit.run(paths: [folder], target: nil, password: .none)
+    let findings = try #require(report.files.first).findings
+    #expect(findings.first?.code == "MS_PUSH_ACTIVATION")
+    #expect(findings.first?.line == 2)
+    #expect(findings.first?.microsoft == true)
+    #expect(findings.first?.remedy?.contains("I want to use a different authenticator app") == true)
+    #expect(findings.first?.remedy?.contains("Third-party software OATH tokens") == true)
+    #expect(findings.map(\.code).contains("PLAINTEXT_EXPORT"))
+  }
+
+  @Test func weakSecretsDuplicatesAndHOTP() throws {
+    let folder = try Self.folder([
+      "one.txt": "otpauth://totp/A:a?secret=JBSWY3DPEHPK&issuer=A\notpauth://hotp/H:h?secret=\(Self.strong)&issuer=H&counter=3\n",
+      "two.txt": "otpauth://totp/B:b?secret=JBSWY3DPEHPK&issuer=B\notpauth://totp/H:h?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=H\n",
+    ])
+    let report = try Audit.run(paths: [folder], target: nil, password: .none)
+    let codes = report.allFindings.map(\.code)
+    // 56-bit secrets are errors; the same secret twice and the same label with another secret are warnings.
+    #expect(report.allFindings.filter { $0.code == "WEAK_SECRET" }.map(\.severity) == ["error", "error"])
+    #expect(codes.filter { $0 == "DUPLICATE_SECRET" }.count == 1)
+    #expect(codes.filter { $0 == "DUPLICATE_LABEL" }.count == 1)
+    #expect(codes.contains("HOTP_COUNTER"))
+    let duplicate = try #require(report.allFindings.first { $0.code == "DUPLICATE_SECRET" })
+    #expect(duplicate.message.contains("one.txt"))
+    #expect(!report.allFindings.map(\.message).joined().contains("JBSWY3DP"))
+  }
+
+  @Test func targetAppsThatWouldShowWrongCodes() throws {
+    let plain = Vectors.path("aegis/importers/plain.txt")
+    let google = try Audit.run(paths: [plain], target: .googleAuthenticator, password: .none)
+    let wrong = google.allFindings.filter { $0.code == "TARGET_WRONG_CODES" }
+    // SPDX (SHA256, 7 digits, 20 s), Airbnb (SHA512, 50 s), Air Canada and WWE (SHA256/512), Boeing (Steam).
+    #expect(wrong.map(\.account) == ["SPDX (James)", "Airbnb (Elijah)", "Air Canada (Benjamin)", "WWE (Mason)", "Boeing (Sophia)"])
+    #expect(wrong[0].message.contains("period 20 s"))
+    let aegis = try Audit.run(paths: [plain], target: .aegis, password: .none)
+    #expect(!aegis.allFindings.contains { $0.code == "TARGET_WRONG_CODES" })
+    let microsoft = try Audit.run(paths: [plain], target: .microsoftAuthenticator, password: .none)
+    #expect(microsoft.allFindings.filter { $0.code == "TARGET_WRONG_CODES" }.count == 6)
+  }
+
+  @Test func unrecognisedFilesInAFolderAreNotedNamedOnesAreErrors() throws {
+    let folder = try Self.folder(["notes.md": "# hello\n", "list.txt": "otpauth://totp/A?secret=\(Self.strong)\n"])
+    let report = try Audit.run(paths: [folder], target: nil, password: .none)
+    let notes = try #require(report.files.first { $0.path.hasSuffix("notes.md") })
+    #expect(notes.findings.map(\.code) == ["NOT_RECOGNISED"])
+    #expect(notes.findings[0].severity == "info")
+    let named = try Audit.run(paths: [folder + "/notes.md"], target: nil, password: .none)
+    #expect(named.allFindings.map(\.severity) == ["error"])
+    #expect(throws: OTPError.self) { try Audit.run(paths: [folder + "/missing"], target: nil, password: .none) }
+  }
+
+  @Test func sarifIsValidJSONWithRulesAndLocations() throws {
+    let report = try Audit.run(paths: [Vectors.path("aegis/importers/plain.txt")], target: .googleAuthenticator, password: .none)
+    let sarif = try JSONSerialization.jsonObject(with: try Rendering.auditSARIF(report)) as! [String: Any]
+    #expect(sarif["version"] as? String == "2.1.0")
+    let run = (sarif["runs"] as! [[String: Any]])[0]
+    let results = run["results"] as! [[String: Any]]
+    #expect(results.count == report.allFindings.count)
+    let rules = ((run["tool"] as! [String: Any])["driver"] as! [String: Any])["rules"] as! [[String: Any]]
+    #expect(Set(rules.map { $0["id"] as! String }) == Set(report.allFindings.map(\.code)))
+    let located = results.first { $0["ruleId"] as? String == "TARGET_WRONG_CODES" }!
+    let region = ((located["locations"] as! [[String: Any]])[0]["physicalLocation"] as! [String: Any])["region"] as! [String: Any]
+    #expect(region["startLine"] as? Int == 2)
+  }
+}
