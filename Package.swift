@@ -33,7 +33,8 @@ let package = Package(
     .target(name: "Otpauth", dependencies: ["OTPCore"], path: "Plugins/Otpauth"),
     .target(
       name: "MicrosoftAuthenticator", dependencies: ["OTPCore", "CSQLite"], path: "Plugins/MicrosoftAuthenticator"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "MicrosoftAuthenticator"]),
+    .target(name: "NeutralJSON", dependencies: ["OTPCore"], path: "Plugins/NeutralJSON"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "MicrosoftAuthenticator", "NeutralJSON"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -43,6 +44,7 @@ let package = Package(
     .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore", "TestSupport"]),
     .testTarget(
       name: "MicrosoftAuthenticatorTests", dependencies: ["MicrosoftAuthenticator", "OTPCore", "TestSupport", "CSQLite"]),
+    .testTarget(name: "NeutralJSONTests", dependencies: ["NeutralJSON", "OTPCore", "TestSupport"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

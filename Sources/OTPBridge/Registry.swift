@@ -1,5 +1,6 @@
 import OTPCore
 import MicrosoftAuthenticator
+import NeutralJSON
 import Otpauth
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
@@ -14,6 +15,7 @@ public struct Registry: Sendable {
   public static let builtIn = Registry(plugins: [
     OtpauthListFormat(),
     MicrosoftAuthenticatorFormat(),
+    NeutralJSONFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }

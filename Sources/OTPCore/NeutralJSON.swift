@@ -1,0 +1,143 @@
+import Foundation
+
+/// The account model as a documented, versioned JSON document (docs/formats/otpbridge-json.md,
+/// docs/schema/otpbridge-json-v1.schema.json). It is the `otpbridge-json` format and the language
+/// external plugins speak, so it lives here in the vocabulary module.
+public enum NeutralJSON {
+  public static let formatName = "otpbridge-json"
+  public static let version = 1
+
+  /// One account. Secrets and PINs are base32 (upper case, no padding); optional fields are
+  /// omitted when empty, so a minimal record is `{"type": "totp", "secret": "…"}`.
+  public struct Record: Codable, Sendable {
+    public var type: OTPKind
+    public var issuer: String?
+    public var name: String?
+    public var labelIssuer: String?
+    public var secret: String
+    public var algorithm: HashAlgorithm?
+    public var digits: Int?
+    public var period: Int?
+    public var counter: UInt64?
+    public var pin: String?
+    public var note: String?
+    public var favorite: Bool?
+    public var groups: [String]?
+    public var icon: String?
+    public var extraParameters: [Parameter]?
+
+    public struct Parameter: Codable, Sendable {
+      public var name: String
+      public var value: String
+    }
+
+    public init(_ account: Account) {
+      type = account.kind
+      issuer = account.issuer.isEmpty ? nil : account.issuer
+      name = account.name.isEmpty ? nil : account.name
+      labelIssuer = account.labelIssuer
+      secret = account.secret.revealBase32()
+      algorithm = account.algorithm
+      digits = account.digits
+      period = account.kind.isCounterBased ? nil : account.period
+      counter = account.kind.isCounterBased ? account.counter : nil
+      pin = account.pin?.revealBase32()
+      note = account.note.isEmpty ? nil : account.note
+      favorite = account.favorite ? true : nil
+      groups = account.groups.isEmpty ? nil : account.groups
+      icon = account.icon
+      extraParameters = account.extraParameters.isEmpty ? nil : account.extraParameters.map { Parameter(name: $0.name, value: $0.value) }
+    }
+
+    /// The account, or why the record is not one (never quoting the secret).
+    public func account(origin: Origin) throws(OtpauthURI.Problem) -> Account {
+      func invalid(_ message: String) -> OtpauthURI.Problem {
+        OtpauthURI.Problem(code: "JSON_BAD_ACCOUNT", message: message)
+      }
+      guard let bytes = try? Base32.decode(secret) else { throw invalid("the secret is not base32") }
+      var pinBytes: [UInt8]?
+      if let pin {
+        guard let decoded = try? Base32.decode(pin) else { throw invalid("the pin is not base32") }
+        pinBytes = decoded
+      }
+      if let digits, !(1...10).contains(digits) { throw invalid("digits \(digits) is outside 1–10") }
+      if let period, period < 1 { throw invalid("period \(period) is not positive") }
+      return Account(
+        kind: type, issuer: issuer ?? "", name: name ?? "", labelIssuer: labelIssuer, secret: Secret(bytes),
+        algorithm: algorithm, digits: digits, period: period, counter: counter ?? 0, pin: pinBytes.map(Secret.init),
+        note: note ?? "", favorite: favorite ?? false, groups: groups ?? [], icon: icon,
+        extraParameters: (extraParameters ?? []).map { ExtraParameter(name: $0.name, value: $0.value) }, origin: origin)
+    }
+  }
+
+  struct Document: Encodable {
+    var format = NeutralJSON.formatName
+    var version = NeutralJSON.version
+    var accounts: [Record]
+  }
+
+  /// Decodes one element, keeping its error instead of failing the whole array.
+  struct Lenient<T: Decodable>: Decodable {
+    var value: Result<T, Error>
+    init(from decoder: Decoder) throws {
+      value = Result { try T(from: decoder) }
+    }
+  }
+
+  struct IncomingDocument: Decodable {
+    var format: String
+    var version: Int
+    var accounts: [Lenient<Record>]
+  }
+
+  public static func encode(_ accounts: [Account]) throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    // Declaration order, not sorted keys: "format" and "version" come first, where sniffers look.
+    encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+    return Array(try encoder.encode(Document(accounts: accounts.map(Record.init))))
+  }
+
+  /// Reads a document; a record that is not an account becomes a finding at its 1-based index.
+  public static func decode(_ bytes: [UInt8], file: String) throws -> ReadResult {
+    let document: IncomingDocument
+    do {
+      document = try JSONDecoder().decode(IncomingDocument.self, from: Data(bytes))
+    } catch {
+      throw OTPError.corrupted(file: file, place: nil, reason: "not an \(formatName) document: \(describe(error))")
+    }
+    guard document.format == formatName else {
+      throw OTPError.corrupted(file: file, place: "format", reason: "the document says it is '\(document.format.prefix(40))'")
+    }
+    guard document.version == version else {
+      throw OTPError.unsupportedVersion(file: file, version: String(document.version), supported: String(version))
+    }
+    var result = ReadResult(accounts: [])
+    for (index, element) in document.accounts.enumerated() {
+      let origin = Origin(file: file, place: .entry(index + 1))
+      do {
+        result.accounts.append(try element.value.get().account(origin: origin))
+      } catch let problem as OtpauthURI.Problem {
+        result.findings.append(Finding(.error, code: problem.code, "\(problem.message); the entry was skipped", at: origin, entrySkipped: true))
+      } catch {
+        result.findings.append(
+          Finding(.error, code: "JSON_BAD_ACCOUNT", "\(describe(error)); the entry was skipped", at: origin, entrySkipped: true))
+      }
+    }
+    return result
+  }
+
+  /// A DecodingError in words, with the path to the bad value and never the value itself.
+  public static func describe(_ error: Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    func path(_ context: DecodingError.Context) -> String {
+      let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+      return keys.isEmpty ? "the document" : String(keys.drop { $0 == "." })
+    }
+    switch error {
+    case .keyNotFound(let key, let context): return "\(path(context)) has no \"\(key.stringValue)\""
+    case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)): \(context.debugDescription)"
+    case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
+    @unknown default: return "invalid JSON"
+    }
+  }
+}
