@@ -34,7 +34,8 @@ let package = Package(
     .target(
       name: "MicrosoftAuthenticator", dependencies: ["OTPCore", "CSQLite"], path: "Plugins/MicrosoftAuthenticator"),
     .target(name: "NeutralJSON", dependencies: ["OTPCore"], path: "Plugins/NeutralJSON"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "MicrosoftAuthenticator", "NeutralJSON"]),
+    .target(name: "External", dependencies: ["OTPCore"], path: "Plugins/External"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "MicrosoftAuthenticator", "NeutralJSON", "External"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]

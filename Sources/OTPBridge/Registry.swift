@@ -1,4 +1,5 @@
 import OTPCore
+import External
 import MicrosoftAuthenticator
 import NeutralJSON
 import Otpauth
@@ -17,6 +18,23 @@ public struct Registry: Sendable {
     MicrosoftAuthenticatorFormat(),
     NeutralJSONFormat(),
   ])
+
+  /// The built-in formats plus the external plugins found in `pluginFolders`,
+  /// $OTPBRIDGE_PLUGIN_PATH and $PATH. A plugin that cannot describe itself, or whose id a built-in
+  /// already has, is left out and named in `problems`.
+  public static func withExternalPlugins(pluginFolders: [String]) -> (registry: Registry, problems: [String]) {
+    let discovery = ExternalPlugins.discover(folders: pluginFolders)
+    var plugins = builtIn.plugins
+    var problems = discovery.problems
+    for plugin in discovery.plugins {
+      if plugins.contains(where: { $0.descriptor.id == plugin.descriptor.id }) {
+        problems.append("external plugin for '\(plugin.descriptor.id)' ignored: that format id is taken")
+      } else {
+        plugins.append(plugin)
+      }
+    }
+    return (Registry(plugins: plugins), problems)
+  }
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
 

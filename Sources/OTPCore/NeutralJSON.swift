@@ -92,8 +92,8 @@ public enum NeutralJSON {
 
   public static func encode(_ accounts: [Account]) throws -> [UInt8] {
     let encoder = JSONEncoder()
-    // Declaration order, not sorted keys: "format" and "version" come first, where sniffers look.
-    encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+    // Sorted keys make the output the same on every platform; "format" then sits near the end.
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return Array(try encoder.encode(Document(accounts: accounts.map(Record.init))))
   }
 

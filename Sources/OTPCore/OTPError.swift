@@ -8,6 +8,8 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
   case passwordRequired(file: String)
   case unsupportedVersion(file: String, version: String, supported: String)
   case unrecognisedFormat(file: String, known: [String])
+  /// An external plugin crashed, timed out, exited non-zero or replied with nonsense.
+  case pluginFailed(plugin: String, reason: String)
   // Exit 2: the request itself is wrong.
   case unknownFormatID(String, known: [String])
   case cannotWrite(format: String)
@@ -22,7 +24,7 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
   public var exitCode: Int32 {
     switch self {
     case .cannotOpen, .corrupted, .wrongPassword, .passwordRequired, .unsupportedVersion,
-      .unrecognisedFormat:
+      .unrecognisedFormat, .pluginFailed:
       return 3
     case .unknownFormatID, .cannotWrite, .outputExists, .invalidArgument:
       return 2
@@ -47,6 +49,8 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\(file): version \(version) of this format is not supported (supported: \(supported))."
     case .unrecognisedFormat(let file, let known):
       return "\(file): not a format otpbridge recognises. Name it with --from ID (one of: \(known.joined(separator: ", ")))."
+    case .pluginFailed(let plugin, let reason):
+      return "external plugin \(plugin) failed: \(reason)"
     case .unknownFormatID(let id, let known):
       return "unknown format '\(id)'. Known formats: \(known.joined(separator: ", ")). 'otpbridge formats' lists them."
     case .cannotWrite(let format):

@@ -43,12 +43,15 @@ struct AuditCommand: ParsableCommand {
     if json && sarif { throw ValidationError("choose one of --json and --sarif") }
   }
 
+  @OptionGroup var plugins: PluginOptions
+
   func run() throws {
+    let registry = plugins.registry()
     // An audit of many files does not prompt: a file without a password is reported, not opened.
     let password: PasswordProvider =
       passwordFile == nil && passwordEnv == nil
       ? .none : PasswordSource(file: passwordFile, environment: passwordEnv, role: "input").provider()
-    let report = try Audit.run(paths: paths, target: target, password: password)
+    let report = try Audit.run(paths: paths, target: target, password: password, registry: registry)
     if json {
       try printJSON(report)
     } else if sarif {

@@ -20,8 +20,11 @@ struct Codes: ParsableCommand {
   @Flag(help: "Print a JSON array of {issuer, name, type, code, …} in input order.")
   var json = false
 
+  @OptionGroup var plugins: PluginOptions
+
   func run() throws {
-    let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext)
+    let registry = plugins.registry()
+    let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
     let time = at ?? Int64(Date().timeIntervalSince1970)
     var findings = reading.findings
     var entries: [AccountJSON] = []

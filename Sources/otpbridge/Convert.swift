@@ -35,13 +35,16 @@ struct Convert: ParsableCommand {
   @Option(help: ArgumentHelp("For encrypted outputs: read the new password from this environment variable.", valueName: "var"))
   var newPasswordEnv: String?
 
+  @OptionGroup var plugins: PluginOptions
+
   func run() throws {
-    let target = try Registry.builtIn.plugin(id: targetID)
+    let registry = plugins.registry()
+    let target = try registry.plugin(id: targetID)
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
     if output != "-", !force, FileManager.default.fileExists(atPath: output) {
       throw OTPError.outputExists(path: output)
     }
-    let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext)
+    let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
     let newPassword = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: "new").provider()
     let conversion = try Conversion.run(
       reading, to: target, context: WriteContext(newPassword: newPassword, outputName: output),

@@ -31,8 +31,11 @@ struct Formats: ParsableCommand {
     }
   }
 
+  @OptionGroup var plugins: PluginOptions
+
   func run() throws {
-    let descriptors = Registry.builtIn.plugins.map(\.descriptor)
+    let registry = plugins.registry()
+    let descriptors = registry.plugins.map(\.descriptor)
     if json {
       try printJSON(descriptors.map { d in
         FormatJSON(

@@ -23,8 +23,11 @@ struct Inspect: ParsableCommand {
     var findings: [String]
   }
 
+  @OptionGroup var plugins: PluginOptions
+
   func run() throws {
-    let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext)
+    let registry = plugins.registry()
+    let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
     if json {
       try printJSON(Output(
         accounts: reading.accounts.map { AccountJSON($0, showSecret: showSecrets) },

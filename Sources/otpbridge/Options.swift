@@ -82,3 +82,16 @@ func printJSON(_ value: some Encodable) throws {
   FileHandle.standardOutput.write(try encoder.encode(value))
   FileHandle.standardOutput.write(Data("\n".utf8))
 }
+
+/// Where external format plugins are looked for, besides $OTPBRIDGE_PLUGIN_PATH and $PATH.
+struct PluginOptions: ParsableArguments {
+  @Option(name: .customLong("plugin-dir"), help: ArgumentHelp("Look for external format plugins (otpbridge-format-NAME) in this folder first.", valueName: "dir"))
+  var pluginFolders: [String] = []
+
+  /// The built-in formats and the external plugins found; problems with plugins are warnings.
+  func registry() -> Registry {
+    let (registry, problems) = Registry.withExternalPlugins(pluginFolders: pluginFolders)
+    for problem in problems { printError("otpbridge: warning: \(problem)") }
+    return registry
+  }
+}

@@ -33,12 +33,16 @@ struct Verify: ParsableCommand {
   @Option(help: ArgumentHelp("Use this Unix time as now.", valueName: "unix-seconds"))
   var at: Int64?
 
+  @OptionGroup var plugins: PluginOptions
+
   func run() throws {
-    let original = try Reading.read(paths: [source], from: input.formatID, context: input.readContext)
+    let registry = plugins.registry()
+    let original = try Reading.read(paths: [source], from: input.formatID, context: input.readContext, registry: registry)
     let convertedPassword = PasswordSource(
       file: convertedPasswordFile, environment: convertedPasswordEnv, role: "converted file")
     let result = try Reading.read(
-      paths: [converted], from: convertedFrom, context: ReadContext(password: convertedPassword.provider()))
+      paths: [converted], from: convertedFrom, context: ReadContext(password: convertedPassword.provider()),
+      registry: registry)
     let findings = original.findings + result.findings
     if !findings.isEmpty { printError(Rendering.findings(findings)) }
     let verification = Verification.compare(

@@ -27,4 +27,7 @@ func runMain() -> Never {
   }
 }
 
+// A plugin that exits before reading its input, or a closed output pipe, must not kill otpbridge:
+// those become ordinary errors instead.
+signal(SIGPIPE, SIG_IGN)
 runMain()
