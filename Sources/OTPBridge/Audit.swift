@@ -46,7 +46,7 @@ public struct AuditReport: Sendable, Encodable {
 /// why, and what to do, Microsoft entries first.
 public enum Audit {
   public static func run(
-    paths: [String], target: AuditTarget?, password: PasswordProvider, registry: Registry = .builtIn
+    paths: [String], target: AuditTarget? = nil, password: PasswordProvider = .none, registry: Registry = .builtIn
   ) throws -> AuditReport {
     var files: [AuditedFile] = []
     var secretsSeen: [Secret: (file: String, label: String)] = [:]

@@ -11,7 +11,8 @@ public struct Conversion: Sendable {
   /// same plugin to check that every written account gives the codes it should. A writer that
   /// cannot read its own output back is a bug, reported as a failed write: nothing is written.
   public static func run(
-    _ reading: Reading, to target: any FormatPlugin, context: WriteContext, readBackPassword: PasswordProvider = .none
+    _ reading: Reading, to target: any FormatPlugin, context: WriteContext = WriteContext(),
+    readBackPassword: PasswordProvider = .none
   ) throws -> Conversion {
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
     let report = LossReport(accounts: reading.accounts, skippedEntries: reading.skippedEntries, target: target.descriptor)

@@ -18,7 +18,7 @@ public struct Reading: Sendable {
   /// Reads every path with the plugin `--from` names, or the one sniffing picks. The first file
   /// that cannot be read at all stops the run.
   public static func read(
-    paths: [String], from formatID: String?, context: ReadContext, registry: Registry = .builtIn
+    paths: [String], from formatID: String? = nil, context: ReadContext = ReadContext(), registry: Registry = .builtIn
   ) throws -> Reading {
     var context = context
     context.nestedReader = { input, context in
