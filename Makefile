@@ -40,6 +40,12 @@ demo: build
 	@echo "== Codes at a fixed time (add --json for scripts):"
 	$(BIN) codes examples/otpauth/accounts.txt --at 1234567890
 
+# Throughput and peak memory of the readers, writers and the CLI (release build); see docs/benchmarks.md.
+bench: bootstrap
+	swift build -c release --product otpbridge
+	swift build -c release --product otpbridge-bench
+	.build/release/otpbridge-bench all bench-results.json
+
 install: bootstrap
 	swift build -c release
 	install -m 0755 .build/release/otpbridge /usr/local/bin/otpbridge

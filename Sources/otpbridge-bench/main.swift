@@ -1,0 +1,140 @@
+import Foundation
+import OTPBridge
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// `make bench`: every case runs in a process of its own (so its peak memory is its own), and the
+// results go to a table and to a JSON file. `otpbridge-bench CASE` runs one case and prints its
+// JSON line; `otpbridge-bench all OUT.json` runs them all.
+
+struct Measurement: Codable {
+  var name: String
+  var items: Int
+  var seconds: Double
+  var itemsPerSecond: Double
+  var peakMemoryMiB: Double?
+  var note: String?
+}
+
+/// A benchmark case: it prepares its input untimed, then `run` is timed.
+struct BenchCase {
+  var name: String
+  var items: Int
+  var note: String?
+  var prepare: () throws -> (() throws -> Void)
+}
+
+func syntheticAccounts(_ count: Int, fitting capabilities: Capabilities) -> [Account] {
+  var generator = SystemRandomNumberGenerator()
+  let kinds = capabilities.kinds.contains(.totp) ? [OTPKind.totp] : Array(capabilities.kinds)
+  return (0..<count).map { index in
+    Account(
+      kind: kinds[index % kinds.count], issuer: "Issuer \(index % 977)", name: "user\(index)@example.com",
+      secret: Secret((0..<20).map { _ in UInt8.random(in: 0...255, using: &generator) }),
+      origin: Origin(file: "bench", place: .entry(index + 1)))
+  }
+}
+
+func formatCases(id: String, count: Int) -> [BenchCase] {
+  guard let plugin = try? Registry.builtIn.plugin(id: id), plugin.descriptor.canWrite else { return [] }
+  let accounts = syntheticAccounts(count, fitting: plugin.descriptor.capabilities)
+  return [
+    BenchCase(name: "\(id) write", items: count) {
+      { _ = try plugin.write(accounts, context: WriteContext()) }
+    },
+    BenchCase(name: "\(id) read", items: count) {
+      let bytes = try plugin.write(accounts, context: WriteContext()).bytes
+      let input = InputFile(name: "bench", bytes: bytes)
+      return {
+        let result = try plugin.read(input, context: ReadContext())
+        precondition(result.accounts.count == count)
+      }
+    },
+  ]
+}
+
+func coldStartCase() -> BenchCase {
+  // The CLI's cold start: run the built binary on a 10-account file, 20 times.
+  BenchCase(name: "cli cold start (codes, 10 accounts)", items: 20, note: "items are runs") {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let file = folder + "/ten.txt"
+    let plugin = try Registry.builtIn.plugin(id: "otpauth")
+    try Data(plugin.write(syntheticAccounts(10, fitting: plugin.descriptor.capabilities), context: WriteContext()).bytes)
+      .write(to: URL(fileURLWithPath: file))
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("otpbridge").path
+    return {
+      for _ in 0..<20 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["codes", file, "--at", "0"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        precondition(process.terminationStatus == 0)
+      }
+    }
+  }
+}
+
+func allCases() -> [BenchCase] {
+  formatCases(id: "otpauth", count: 1_000_000) + formatCases(id: "otpbridge-json", count: 100_000) + [coldStartCase()]
+}
+
+func runOne(_ name: String) throws {
+  guard let benchCase = allCases().first(where: { $0.name == name }) else {
+    FileHandle.standardError.write(Data("unknown case \(name)\n".utf8))
+    exit(2)
+  }
+  let body = try benchCase.prepare()
+  let start = DispatchTime.now().uptimeNanoseconds
+  try body()
+  let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+  let measurement = Measurement(
+    name: name, items: benchCase.items, seconds: seconds, itemsPerSecond: Double(benchCase.items) / seconds, note: benchCase.note)
+  print(String(decoding: try JSONEncoder().encode(measurement), as: UTF8.self))
+}
+
+/// Runs every case in a child process; the child's peak resident memory comes from wait4.
+func runAll(output: String) throws {
+  var results: [Measurement] = []
+  for benchCase in allCases() {
+    let pipe = Pipe()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    process.arguments = [benchCase.name]
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    var status: Int32 = 0
+    var usage = rusage()
+    _ = wait4(process.processIdentifier, &status, 0, &usage)
+    guard var measurement = try? JSONDecoder().decode(Measurement.self, from: data) else {
+      FileHandle.standardError.write(Data("case \(benchCase.name) failed\n".utf8))
+      exit(1)
+    }
+    measurement.peakMemoryMiB = Double(usage.ru_maxrss) / 1024
+    results.append(measurement)
+    let rate = measurement.itemsPerSecond >= 1000 ? String(format: "%.0f", measurement.itemsPerSecond) : String(format: "%.1f", measurement.itemsPerSecond)
+    print(
+      benchCase.name.padding(toLength: 40, withPad: " ", startingAt: 0)
+        + String(format: "%10d items %9.3f s %14@ /s %8.1f MiB", measurement.items, measurement.seconds, rate, measurement.peakMemoryMiB!)
+        + (measurement.note.map { "  (\($0))" } ?? ""))
+  }
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+  try encoder.encode(results).write(to: URL(fileURLWithPath: output))
+  print("Results written to \(output).")
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "all" {
+  try runAll(output: arguments.dropFirst().first ?? "bench-results.json")
+} else if let name = arguments.first {
+  try runOne(name)
+} else {
+  print("usage: otpbridge-bench all [OUT.json] | otpbridge-bench CASE")
+  for benchCase in allCases() { print("  \(benchCase.name)") }
+}
