@@ -1,3 +1,4 @@
+import Aegis
 import OTPCore
 import Otpauth
 
@@ -11,7 +12,8 @@ public struct Registry: Sendable {
   }
 
   public static let builtIn = Registry(plugins: [
-    OtpauthListFormat()
+    OtpauthListFormat(),
+    AegisFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
