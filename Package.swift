@@ -31,7 +31,8 @@ let package = Package(
     ),
     .target(name: "Otpauth", dependencies: ["OTPCore"], path: "Plugins/Otpauth"),
     .target(name: "Aegis", dependencies: ["OTPCore"], path: "Plugins/Aegis"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "Aegis"]),
+    .target(name: "TwoFAS", dependencies: ["OTPCore"], path: "Plugins/TwoFAS"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "Aegis", "TwoFAS"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -40,6 +41,7 @@ let package = Package(
     .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "TestSupport"]),
     .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore", "TestSupport"]),
     .testTarget(name: "AegisTests", dependencies: ["Aegis", "OTPCore", "TestSupport"]),
+    .testTarget(name: "TwoFASTests", dependencies: ["TwoFAS", "OTPCore", "TestSupport"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

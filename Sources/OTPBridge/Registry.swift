@@ -1,6 +1,7 @@
 import Aegis
 import OTPCore
 import Otpauth
+import TwoFAS
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
 /// format is one module under Plugins/ and one line here.
@@ -14,6 +15,7 @@ public struct Registry: Sendable {
   public static let builtIn = Registry(plugins: [
     OtpauthListFormat(),
     AegisFormat(),
+    TwoFASFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
