@@ -32,7 +32,8 @@ let package = Package(
     .target(name: "Otpauth", dependencies: ["OTPCore"], path: "Plugins/Otpauth"),
     .target(name: "Aegis", dependencies: ["OTPCore"], path: "Plugins/Aegis"),
     .target(name: "TwoFAS", dependencies: ["OTPCore"], path: "Plugins/TwoFAS"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "Aegis", "TwoFAS"]),
+    .target(name: "AndOTP", dependencies: ["OTPCore"], path: "Plugins/AndOTP"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "Aegis", "TwoFAS", "AndOTP"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -42,6 +43,7 @@ let package = Package(
     .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore", "TestSupport"]),
     .testTarget(name: "AegisTests", dependencies: ["Aegis", "OTPCore", "TestSupport"]),
     .testTarget(name: "TwoFASTests", dependencies: ["TwoFAS", "OTPCore", "TestSupport"]),
+    .testTarget(name: "AndOTPTests", dependencies: ["AndOTP", "OTPCore", "TestSupport"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

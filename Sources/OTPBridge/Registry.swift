@@ -1,4 +1,5 @@
 import Aegis
+import AndOTP
 import OTPCore
 import Otpauth
 import TwoFAS
@@ -16,6 +17,7 @@ public struct Registry: Sendable {
     OtpauthListFormat(),
     AegisFormat(),
     TwoFASFormat(),
+    AndOTPFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
