@@ -20,13 +20,13 @@ enum AegisCrypto {
         reason: "the vault has no password slot (only biometric or raw-key slots, which open only on the phone that made them); export it from Aegis with a password")
     }
     let exact = Array(password.utf8)
+    // The issue #95 quirk: an unrepaired slot may have been made from Java's padded encoder
+    // array, which only differs for scrypt when it is longer than HMAC's 64-byte block.
+    let legacy = javaEncoderArray(password)
     for (index, slot) in slots.enumerated() {
       if let key = try open(slot, passwordBytes: exact, file: file, place: "password slot \(index + 1)") {
         return key
       }
-      // The issue #95 quirk: an unrepaired slot may have been made from Java's padded encoder
-      // array, which only differs for scrypt when it is longer than HMAC's 64-byte block.
-      let legacy = javaEncoderArray(password)
       if slot.repaired != true, legacy.count > 64,
         let key = try open(slot, passwordBytes: legacy, file: file, place: "password slot \(index + 1)")
       {

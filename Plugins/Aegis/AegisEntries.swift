@@ -9,6 +9,7 @@ struct AegisEntryProblem: Error {
 
 /// Aegis entries to accounts and back (formats.md §5.4).
 enum AegisEntries {
+  /// Aegis's type names, which are also the model's names for the kinds.
   static let kinds: [String: OTPKind] = [
     "totp": .totp, "hotp": .hotp, "steam": .steam, "motp": .motp, "yandex": .yandex,
   ]
@@ -151,7 +152,7 @@ enum AegisEntries {
     }
     let entries = accounts.map { account in
       AegisWrittenEntry(
-        type: kinds.first { $0.value == account.kind }!.key, uuid: UUID().uuidString.lowercased(),
+        type: account.kind.rawValue, uuid: UUID().uuidString.lowercased(),
         name: account.name, issuer: account.issuer, note: account.note, favorite: account.favorite,
         icon: icon(for: account, findings: &findings),
         info: AegisInfo(

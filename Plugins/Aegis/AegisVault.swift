@@ -113,7 +113,7 @@ struct AegisEntry: Decodable {
   var info: AegisInfo
 }
 
-struct AegisInfo: Codable {
+struct AegisInfo: Decodable {
   var secret: String
   var algo: String?
   var digits: Int?

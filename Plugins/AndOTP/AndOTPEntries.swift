@@ -47,6 +47,7 @@ struct AndOTPProblem: Error {
 /// andOTP entries to accounts and back. Tags are groups.
 enum AndOTPEntries {
   static let types: [String: OTPKind] = ["TOTP": .totp, "HOTP": .hotp, "STEAM": .steam, "MOTP": .motp]
+  static let typeNames = Dictionary(uniqueKeysWithValues: types.map { ($1, $0) })
 
   // MARK: Reading
 
@@ -137,13 +138,17 @@ enum AndOTPEntries {
 
   // MARK: Writing
 
-  static func entries(for accounts: [Account]) -> [AndOTPWrittenEntry] {
-    accounts.map { account in
+  /// The entries for `accounts`, which the loss report already fitted to andOTP's kinds.
+  static func entries(for accounts: [Account]) throws -> [AndOTPWrittenEntry] {
+    try accounts.map { account in
+      guard let type = typeNames[account.kind] else {
+        throw OTPError.invalidArgument("andOTP cannot hold \(account.kind.rawValue) accounts (\(account.origin))")
+      }
       // andOTP writes padded base32 (Apache commons-codec); an mOTP secret is its hex text.
       let secretBytes = account.kind == .motp ? Array(account.secret.revealHex().utf8) : account.secret.bytes
       return AndOTPWrittenEntry(
         secret: paddedBase32(secretBytes), issuer: account.issuer, label: account.name, digits: account.digits,
-        type: types.first { $0.value == account.kind }!.key,
+        type: type,
         // andOTP's algorithm list has no MD5; mOTP entries carry its default.
         algorithm: account.kind == .motp ? HashAlgorithm.sha1.rawValue : account.algorithm.rawValue,
         period: account.kind.isCounterBased ? nil : account.period,

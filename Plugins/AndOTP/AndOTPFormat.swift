@@ -46,10 +46,14 @@ public struct AndOTPFormat: FormatPlugin {
       guard let password = try context.password.password(for: input.name) else {
         throw OTPError.passwordRequired(file: input.name)
       }
-      guard let opened = try AndOTPCrypto.open(input.bytes, password: password) else {
-        // GCM cannot tell a wrong password from damage, and andOTP stores nothing else to check.
-        throw OTPError.wrongPassword(file: input.name)
+      let opened: [UInt8]?
+      do {
+        opened = try AndOTPCrypto.open(input.bytes, password: password)
+      } catch {
+        throw OTPError.corrupted(file: input.name, place: nil, reason: "the key cannot be derived: \(error)")
       }
+      // GCM cannot tell a wrong password from damage, and andOTP stores nothing else to check.
+      guard let opened else { throw OTPError.wrongPassword(file: input.name) }
       plaintext = opened
     }
     do {
@@ -70,7 +74,7 @@ public struct AndOTPFormat: FormatPlugin {
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    let json = Array(try encoder.encode(AndOTPEntries.entries(for: accounts)))
+    let json = Array(try encoder.encode(try AndOTPEntries.entries(for: accounts)))
     guard let password = try context.newPassword.password(for: context.outputName) else {
       return WriteResult(bytes: json)
     }

@@ -85,7 +85,7 @@ public struct TwoFASFormat: FormatPlugin {
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
     var findings: [Finding] = []
     let now = Int64(Date().timeIntervalSince1970 * 1000)
-    let content = TwoFASServices.services(for: accounts, now: now, findings: &findings)
+    let content = try TwoFASServices.services(for: accounts, now: now, findings: &findings)
     var backup = TwoFASWrittenBackup(services: content.services, groups: content.groups, updatedAt: now)
     if let password = try context.newPassword.password(for: context.outputName) {
       if !password.allSatisfy(\.isASCII) {

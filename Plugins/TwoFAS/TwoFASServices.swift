@@ -10,6 +10,7 @@ struct TwoFASProblem: Error {
 /// 2FAS services to accounts and back (formats.md §6.2).
 enum TwoFASServices {
   static let tokenTypes: [String: OTPKind] = ["TOTP": .totp, "HOTP": .hotp, "STEAM": .steam]
+  static let tokenTypeNames = Dictionary(uniqueKeysWithValues: tokenTypes.map { ($1, $0) })
 
   // MARK: Reading
 
@@ -100,7 +101,7 @@ enum TwoFASServices {
   /// Services and groups for `accounts`: one group per distinct group name, in order of first use.
   /// A 2FAS service is in one group at most; an account in more is written in its first, and a
   /// finding names the others.
-  static func services(for accounts: [Account], now: Int64, findings: inout [Finding])
+  static func services(for accounts: [Account], now: Int64, findings: inout [Finding]) throws
     -> (services: [TwoFASWrittenService], groups: [TwoFASGroup])
   {
     for account in accounts where account.groups.count > 1 {
@@ -117,15 +118,18 @@ enum TwoFASServices {
       groupIDs[name] = id
       groups.append(TwoFASGroup(id: id, name: name, isExpanded: true, updatedAt: now))
     }
-    let services = accounts.enumerated().map { index, account in
-      TwoFASWrittenService(
+    let services = try accounts.enumerated().map { index, account in
+      guard let tokenType = tokenTypeNames[account.kind] else {
+        throw OTPError.invalidArgument("2FAS cannot hold \(account.kind.rawValue) accounts (\(account.origin))")
+      }
+      return TwoFASWrittenService(
         name: account.issuer, secret: account.secret.revealBase32(), updatedAt: now,
         otp: TwoFASWrittenService.OTP(
           link: OtpauthURI.format(account), label: account.name, account: account.name,
           issuer: account.issuer.isEmpty ? nil : account.issuer, digits: account.digits,
           period: account.kind.isCounterBased ? nil : account.period, algorithm: account.algorithm.rawValue,
           counter: account.kind.isCounterBased ? account.counter : nil,
-          tokenType: tokenTypes.first { $0.value == account.kind }!.key),
+          tokenType: tokenType),
         order: TwoFASWrittenService.Order(position: index),
         icon: TwoFASWrittenService.Icon(label: .init(text: String((account.issuer.isEmpty ? account.name : account.issuer).prefix(2)).uppercased())),
         groupId: account.groups.first.flatMap { groupIDs[$0] })
