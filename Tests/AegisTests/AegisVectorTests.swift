@@ -1,4 +1,5 @@
 import Aegis
+import Foundation
 import OTPCore
 import Testing
 import TestSupport
@@ -163,5 +164,16 @@ import TestSupport
     let text = String(decoding: written.bytes, as: UTF8.self)
     #expect(text.contains("\"icon_hash\""))
     #expect(text.contains("\"icon_mime\" : \"image/png\""))
+  }
+
+  /// The sample files in examples/aegis (made from examples/otpauth/accounts.txt; password in password.txt).
+  @Test(arguments: ["vault.json", "vault-encrypted.json"])
+  func examplesRead(file: String) throws {
+    let folder = Vectors.packageRoot.appendingPathComponent("examples/aegis")
+    let bytes = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent(file).path))
+    let password = try String(contentsOf: folder.appendingPathComponent("password.txt"), encoding: .utf8).trimmingWhitespace()
+    let result = try format.read(InputFile(name: file, bytes: Array(bytes)), context: ReadContext(password: PasswordProvider { _ in password }))
+    #expect(result.accounts.count == 7)
+    #expect(result.findings.isEmpty)
   }
 }

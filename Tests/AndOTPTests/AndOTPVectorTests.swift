@@ -1,4 +1,5 @@
 import AndOTP
+import Foundation
 import OTPCore
 import Testing
 import TestSupport
@@ -92,5 +93,16 @@ import TestSupport
     #expect(try CodeGenerator.code(for: aegis.accounts[4], counter: aegis.accounts[4].counter) == "4444976")
     let stratum = try read("stratum/data/andotp.unencrypted.json")
     #expect(try CodeGenerator.code(for: stratum.accounts[1], at: 1_700_000_000) == "683601847")
+  }
+
+  /// The sample files in examples/andotp (made from examples/otpauth/accounts.txt; password in password.txt).
+  @Test(arguments: ["otp_accounts.json", "otp_accounts.json.aes"])
+  func examplesRead(file: String) throws {
+    let folder = Vectors.packageRoot.appendingPathComponent("examples/andotp")
+    let bytes = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent(file).path))
+    let password = try String(contentsOf: folder.appendingPathComponent("password.txt"), encoding: .utf8).trimmingWhitespace()
+    let result = try format.read(InputFile(name: file, bytes: Array(bytes)), context: ReadContext(password: PasswordProvider { _ in password }))
+    #expect(result.accounts.count == 7)
+    #expect(result.findings.isEmpty)
   }
 }

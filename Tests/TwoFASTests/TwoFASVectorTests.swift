@@ -1,3 +1,4 @@
+import Foundation
 import OTPCore
 import Testing
 import TestSupport
@@ -134,5 +135,16 @@ import TwoFAS
     #expect(steam.digits == 5 && steam.period == 30)
     // "SecretTwo" and "STEAMSECRET" end in a character that completes no byte.
     #expect(result.findings.filter { !$0.entrySkipped }.map(\.code) == ["BASE32_TRAILING_BITS", "BASE32_TRAILING_BITS"])
+  }
+
+  /// The sample files in examples/2fas (made from examples/otpauth/accounts.txt; password in password.txt).
+  @Test(arguments: ["backup.2fas", "backup-encrypted.2fas"])
+  func examplesRead(file: String) throws {
+    let folder = Vectors.packageRoot.appendingPathComponent("examples/2fas")
+    let bytes = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent(file).path))
+    let password = try String(contentsOf: folder.appendingPathComponent("password.txt"), encoding: .utf8).trimmingWhitespace()
+    let result = try format.read(InputFile(name: file, bytes: Array(bytes)), context: ReadContext(password: PasswordProvider { _ in password }))
+    #expect(result.accounts.count == 7)
+    #expect(result.findings.isEmpty)
   }
 }
