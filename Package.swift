@@ -35,7 +35,12 @@ let package = Package(
       name: "MicrosoftAuthenticator", dependencies: ["OTPCore", "CSQLite"], path: "Plugins/MicrosoftAuthenticator"),
     .target(name: "NeutralJSON", dependencies: ["OTPCore"], path: "Plugins/NeutralJSON"),
     .target(name: "External", dependencies: ["OTPCore"], path: "Plugins/External"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "MicrosoftAuthenticator", "NeutralJSON", "External"]),
+    .target(name: "Aegis", dependencies: ["OTPCore"], path: "Plugins/Aegis"),
+    .target(name: "TwoFAS", dependencies: ["OTPCore"], path: "Plugins/TwoFAS"),
+    .target(name: "AndOTP", dependencies: ["OTPCore"], path: "Plugins/AndOTP"),
+    .target(
+      name: "OTPBridge",
+      dependencies: ["OTPCore", "Otpauth", "MicrosoftAuthenticator", "NeutralJSON", "External", "Aegis", "TwoFAS", "AndOTP"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -47,6 +52,9 @@ let package = Package(
     .testTarget(
       name: "MicrosoftAuthenticatorTests", dependencies: ["MicrosoftAuthenticator", "OTPCore", "TestSupport", "CSQLite"]),
     .testTarget(name: "NeutralJSONTests", dependencies: ["NeutralJSON", "OTPCore", "TestSupport"]),
+    .testTarget(name: "AegisTests", dependencies: ["Aegis", "OTPCore", "TestSupport"]),
+    .testTarget(name: "TwoFASTests", dependencies: ["TwoFAS", "OTPCore", "TestSupport"]),
+    .testTarget(name: "AndOTPTests", dependencies: ["AndOTP", "OTPCore", "TestSupport"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

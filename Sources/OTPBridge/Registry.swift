@@ -1,8 +1,11 @@
+import Aegis
+import AndOTP
 import OTPCore
 import External
 import MicrosoftAuthenticator
 import NeutralJSON
 import Otpauth
+import TwoFAS
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
 /// format is one module under Plugins/ and one line here.
@@ -15,6 +18,9 @@ public struct Registry: Sendable {
 
   public static let builtIn = Registry(plugins: [
     OtpauthListFormat(),
+    AegisFormat(),
+    TwoFASFormat(),
+    AndOTPFormat(),
     MicrosoftAuthenticatorFormat(),
     NeutralJSONFormat(),
   ])

@@ -76,14 +76,6 @@ public enum NeutralJSON {
     var accounts: [Record]
   }
 
-  /// Decodes one element, keeping its error instead of failing the whole array.
-  struct Lenient<T: Decodable>: Decodable {
-    var value: Result<T, Error>
-    init(from decoder: Decoder) throws {
-      value = Result { try T(from: decoder) }
-    }
-  }
-
   struct IncomingDocument: Decodable {
     var format: String
     var version: Int
@@ -103,7 +95,8 @@ public enum NeutralJSON {
     do {
       document = try JSONDecoder().decode(IncomingDocument.self, from: Data(bytes))
     } catch {
-      throw OTPError.corrupted(file: file, place: nil, reason: "not an \(formatName) document: \(describe(error))")
+      let reason = (error as? DecodingError)?.summary() ?? "\(error)"
+      throw OTPError.corrupted(file: file, place: nil, reason: "not an \(formatName) document: \(reason)")
     }
     guard document.format == formatName else {
       throw OTPError.corrupted(file: file, place: "format", reason: "the document says it is '\(document.format.prefix(40))'")
@@ -115,29 +108,15 @@ public enum NeutralJSON {
     for (index, element) in document.accounts.enumerated() {
       let origin = Origin(file: file, place: .entry(index + 1))
       do {
-        result.accounts.append(try element.value.get().account(origin: origin))
+        result.accounts.append(try element.result.get().account(origin: origin))
       } catch let problem as OtpauthURI.Problem {
         result.findings.append(Finding(.error, code: problem.code, "\(problem.message); the entry was skipped", at: origin, entrySkipped: true))
       } catch {
+        let reason = (error as? DecodingError)?.summary(insideElement: true) ?? "\(error)"
         result.findings.append(
-          Finding(.error, code: "JSON_BAD_ACCOUNT", "\(describe(error)); the entry was skipped", at: origin, entrySkipped: true))
+          Finding(.error, code: "JSON_BAD_ACCOUNT", "\(reason); the entry was skipped", at: origin, entrySkipped: true))
       }
     }
     return result
-  }
-
-  /// A DecodingError in words, with the path to the bad value and never the value itself.
-  public static func describe(_ error: Error) -> String {
-    guard let error = error as? DecodingError else { return "\(error)" }
-    func path(_ context: DecodingError.Context) -> String {
-      let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-      return keys.isEmpty ? "the document" : String(keys.drop { $0 == "." })
-    }
-    switch error {
-    case .keyNotFound(let key, let context): return "\(path(context)) has no \"\(key.stringValue)\""
-    case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)): \(context.debugDescription)"
-    case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
-    @unknown default: return "invalid JSON"
-    }
   }
 }

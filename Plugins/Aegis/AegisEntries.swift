@@ -1,0 +1,188 @@
+import Foundation
+import OTPCore
+
+/// Why one entry cannot be read, or what was odd about one that still was. Never quotes a secret.
+struct AegisEntryProblem: Error {
+  var code: String
+  var message: String
+}
+
+/// Aegis entries to accounts and back (formats.md §5.4).
+enum AegisEntries {
+  /// Aegis's type names, which are also the model's names for the kinds.
+  static let kinds: [String: OTPKind] = [
+    "totp": .totp, "hotp": .hotp, "steam": .steam, "motp": .motp, "yandex": .yandex,
+  ]
+  static let iconTypes: Set<String> = ["image/jpeg", "image/png", "image/svg+xml"]
+  static let dataURIPrefix = "data:"
+
+  // MARK: Reading
+
+  static func read(_ database: AegisDatabase, file: String) -> ReadResult {
+    var result = ReadResult(accounts: [])
+    // Group UUIDs are matched without regard to case; the name is what the model keeps.
+    var groupNames: [String: String] = [:]
+    for group in database.groups where groupNames[group.uuid.lowercased()] == nil {
+      groupNames[group.uuid.lowercased()] = group.name
+    }
+    for (index, element) in database.entries.enumerated() {
+      let origin = Origin(file: file, place: .entry(index + 1))
+      do {
+        let entry: AegisEntry
+        switch element.result {
+        case .success(let decoded): entry = decoded
+        case .failure(let error as DecodingError):
+          throw AegisEntryProblem(code: "AEGIS_BAD_ENTRY", message: "the entry cannot be read: \(error.summary(insideElement: true))")
+        case .failure:
+          throw AegisEntryProblem(code: "AEGIS_BAD_ENTRY", message: "the entry cannot be read")
+        }
+        var warnings: [AegisEntryProblem] = []
+        var account = try makeAccount(from: entry, origin: origin, warnings: &warnings)
+        account.groups = groups(of: entry, databaseVersion: database.version, names: groupNames, warnings: &warnings)
+        result.accounts.append(account)
+        result.findings += warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
+      } catch let problem as AegisEntryProblem {
+        result.findings.append(
+          Finding(.error, code: problem.code, "\(problem.message); the entry was skipped", at: origin, entrySkipped: true))
+      } catch {
+        result.findings.append(
+          Finding(.error, code: "AEGIS_BAD_ENTRY", "the entry cannot be read; it was skipped", at: origin, entrySkipped: true))
+      }
+    }
+    return result
+  }
+
+  static func makeAccount(from entry: AegisEntry, origin: Origin, warnings: inout [AegisEntryProblem]) throws -> Account {
+    guard let kind = kinds[entry.type.lowercased()] else {
+      throw AegisEntryProblem(
+        code: "AEGIS_UNKNOWN_TYPE",
+        message: "unknown OTP type '\(entry.type.prefix(16))' (expected totp, hotp, steam, motp or yandex)")
+    }
+    let info = entry.info
+    let secret: Base32.Decoded
+    do {
+      secret = try Base32.decodeReporting(info.secret)
+    } catch {
+      throw AegisEntryProblem(code: "AEGIS_BAD_SECRET", message: "the secret is not valid base32: \(error)")
+    }
+    if secret.ignoredTrailingCharacters > 0 {
+      warnings.append(
+        AegisEntryProblem(
+          code: "BASE32_TRAILING_BITS",
+          message: "the secret's last base32 character does not complete a byte and was ignored"))
+    }
+
+    let defaults = kind.defaults
+    var algorithm = defaults.algorithm
+    // Steam, mOTP and Yandex have their own fixed algorithm; only TOTP and HOTP choose one.
+    if kind == .totp || kind == .hotp, let text = info.algo {
+      guard let parsed = HashAlgorithm(lenient: text) else {
+        throw AegisEntryProblem(
+          code: "AEGIS_BAD_ALGORITHM", message: "algorithm '\(text.prefix(16))' is not SHA1, SHA256 or SHA512")
+      }
+      if parsed == .md5 {
+        warnings.append(
+          AegisEntryProblem(code: "AEGIS_MD5_READ_AS_SHA1", message: "algorithm MD5 on a \(kind.rawValue) entry is read as SHA1, as Aegis does"))
+      } else {
+        algorithm = parsed
+      }
+    }
+    let digits = info.digits ?? defaults.digits
+    guard (1...10).contains(digits) else {
+      throw AegisEntryProblem(code: "AEGIS_BAD_DIGITS", message: "digits \(digits) is not from 1 to 10")
+    }
+    let period = info.period ?? defaults.period
+    guard kind.isCounterBased || period > 0 else {
+      throw AegisEntryProblem(code: "AEGIS_BAD_PERIOD", message: "period \(period) is not a positive number of seconds")
+    }
+    var pin: Secret?
+    if kind == .motp || kind == .yandex, let text = info.pin, !text.isEmpty {
+      pin = Secret(Array(text.utf8))
+    }
+
+    return Account(
+      kind: kind, issuer: entry.issuer ?? "", name: entry.name ?? "", secret: Secret(secret.bytes),
+      algorithm: algorithm, digits: digits, period: kind.isCounterBased ? defaults.period : period,
+      counter: kind.isCounterBased ? info.counter ?? 0 : 0, pin: pin, note: entry.note ?? "",
+      favorite: entry.favorite ?? false, icon: icon(of: entry, warnings: &warnings), origin: origin)
+  }
+
+  /// The image as a `data:` URI, so that the bytes and their type travel together unchanged.
+  static func icon(of entry: AegisEntry, warnings: inout [AegisEntryProblem]) -> String? {
+    guard let text = entry.icon else { return nil }
+    guard let bytes = Data(base64Encoded: text) else {
+      warnings.append(AegisEntryProblem(code: "AEGIS_BAD_ICON", message: "the icon is not base64 and was dropped"))
+      return nil
+    }
+    let mime = entry.iconMime ?? "image/jpeg"  // database version 1 held JPEG only
+    return "\(dataURIPrefix)\(mime);base64,\(bytes.base64EncodedString())"
+  }
+
+  /// Version 1 and 2 databases name one group per entry, which Aegis migrates to a group of that
+  /// name (groups with one name are one group); version 3 refers to groups by UUID.
+  static func groups(
+    of entry: AegisEntry, databaseVersion: Int, names: [String: String], warnings: inout [AegisEntryProblem]
+  ) -> [String] {
+    if databaseVersion < 3 {
+      guard let group = entry.group, !group.isEmpty else { return [] }
+      return [group]
+    }
+    var result: [String] = []
+    for uuid in entry.groups ?? [] {
+      guard let name = names[uuid.lowercased()] else {
+        warnings.append(
+          AegisEntryProblem(code: "AEGIS_UNKNOWN_GROUP", message: "the entry refers to a group the vault does not list; that reference was dropped"))
+        continue
+      }
+      if !result.contains(name) { result.append(name) }
+    }
+    return result
+  }
+
+  // MARK: Writing
+
+  /// The version 3 database for `accounts`: one group per distinct group name, in order of first use.
+  static func database(for accounts: [Account], findings: inout [Finding]) -> AegisWrittenDatabase {
+    var groups: [AegisGroup] = []
+    var groupIDs: [String: String] = [:]
+    for name in accounts.flatMap(\.groups) where groupIDs[name] == nil {
+      let uuid = UUID().uuidString.lowercased()
+      groupIDs[name] = uuid
+      groups.append(AegisGroup(uuid: uuid, name: name))
+    }
+    let entries = accounts.map { account in
+      AegisWrittenEntry(
+        type: account.kind.rawValue, uuid: UUID().uuidString.lowercased(),
+        name: account.name, issuer: account.issuer, note: account.note, favorite: account.favorite,
+        icon: icon(for: account, findings: &findings),
+        info: AegisInfo(
+          secret: account.secret.revealBase32(), algo: account.algorithm.rawValue, digits: account.digits,
+          period: account.kind.isCounterBased ? nil : account.period,
+          counter: account.kind.isCounterBased ? account.counter : nil,
+          pin: account.pin.map { String(decoding: $0.bytes, as: UTF8.self) }),
+        groups: account.groups.compactMap { groupIDs[$0] },
+        hasPIN: account.kind == .motp || account.kind == .yandex)
+    }
+    return AegisWrittenDatabase(entries: entries, groups: groups)
+  }
+
+  /// An icon Aegis can hold: a base64 `data:` URI of a JPEG, PNG or SVG image. Any other icon (a
+  /// URL or an app's icon name) has no place in an Aegis entry; a finding says it was not written.
+  static func icon(for account: Account, findings: inout [Finding]) -> AegisWrittenEntry.Icon? {
+    guard let icon = account.icon else { return nil }
+    let marker = ";base64,"
+    if icon.hasPrefix(dataURIPrefix), let markerRange = icon.range(of: marker) {
+      let mime = String(icon[icon.index(icon.startIndex, offsetBy: dataURIPrefix.count)..<markerRange.lowerBound]).lowercased()
+      if iconTypes.contains(mime), let bytes = Data(base64Encoded: String(icon[markerRange.upperBound...])) {
+        let hash = Digest.sha256(Array(mime.utf8) + Array(bytes))
+        return AegisWrittenEntry.Icon(base64: bytes.base64EncodedString(), mime: mime, hash: AegisCrypto.hex(hash))
+      }
+    }
+    findings.append(
+      Finding(
+        .warning, code: "AEGIS_ICON_NOT_WRITTEN",
+        "the icon is not an embedded JPEG, PNG or SVG image, which is all an Aegis entry can hold; it was not written",
+        at: account.origin))
+    return nil
+  }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import OTPCore
+
+/// An Aegis Authenticator vault export (formats.md §5), plain or encrypted with a password.
+/// Reads vault version 1 with database versions 1 to 3; writes database version 3, encrypted with
+/// one password slot when a new password is given.
+public struct AegisFormat: FormatPlugin {
+  public init() {}
+
+  public let descriptor = FormatDescriptor(
+    id: "aegis",
+    displayName: "Aegis vault",
+    fileExtensions: ["json"],
+    canRead: true,
+    canWrite: true,
+    encryption: .optional,
+    capabilities: Capabilities(
+      kinds: Set(OTPKind.allCases),
+      algorithms: [.sha1, .sha256, .sha512],
+      digits: 1...10,
+      periods: .range(1...Int(Int32.max)),
+      fields: [.issuer, .name, .counter, .pin, .note, .favorite, .groups, .icon]),
+    summary: "Aegis Authenticator's vault export, plain or encrypted with a password (scrypt, AES-256-GCM).")
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    let head = String(decoding: input.bytes.prefix(4096), as: UTF8.self)
+    guard head.drop(while: { $0 == "\u{FEFF}" || $0.isWhitespace }).first == "{" else { return .no }
+    // The header comes first in Aegis's files and after a long `db` in sorted ones: look at both ends.
+    let ends = head + String(decoding: input.bytes.suffix(4096), as: UTF8.self)
+    return ends.contains("\"header\"") && ends.contains("\"slots\"") ? .certain : .no
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    let vault = try decode(AegisVault.self, from: input.bytes, file: input.name, place: nil)
+    switch vault.db {
+    case .plain(let database):
+      guard vault.header.slots == nil, vault.header.params == nil else {
+        throw OTPError.corrupted(
+          file: input.name, place: "header", reason: "the header has key slots but the database is not encrypted")
+      }
+      return AegisEntries.read(database, file: input.name)
+    case .encrypted(let base64):
+      guard let password = try context.password.password(for: input.name) else {
+        throw OTPError.passwordRequired(file: input.name)
+      }
+      let masterKey = try AegisCrypto.unlock(vault.header, password: password, file: input.name)
+      let content = try AegisCrypto.openDatabase(
+        base64, params: vault.header.params, masterKey: masterKey, file: input.name)
+      let database = try decode(AegisDatabase.self, from: content, file: input.name, place: "decrypted db")
+      return AegisEntries.read(database, file: input.name)
+    }
+  }
+
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    var findings: [Finding] = []
+    let database = AegisEntries.database(for: accounts, findings: &findings)
+    let vault: AegisWrittenVault
+    if let password = try context.newPassword.password(for: context.outputName) {
+      let sealed = try AegisCrypto.seal(database: Array(try Self.encoder().encode(database)), password: password)
+      vault = AegisWrittenVault(header: sealed.header, db: .encrypted(sealed.db))
+    } else {
+      vault = AegisWrittenVault(header: AegisHeader(slots: nil, params: nil), db: .plain(database))
+    }
+    return WriteResult(bytes: Array(try Self.encoder().encode(vault)), findings: findings)
+  }
+
+  static func encoder() -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return encoder
+  }
+
+  /// Decodes the vault or its database, telling an unknown version from damage.
+  func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8], file: String, place: String?) throws -> Value {
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    do {
+      return try decoder.decode(type, from: Data(bytes))
+    } catch AegisVersionFailure.vault(let version) {
+      throw OTPError.unsupportedVersion(file: file, version: String(version), supported: "vault version 1")
+    } catch AegisVersionFailure.database(let version) {
+      throw OTPError.unsupportedVersion(file: file, version: "db \(version)", supported: "db versions 1 to 3")
+    } catch let error as DecodingError {
+      throw OTPError.corrupted(file: file, place: place, reason: "not an Aegis vault: \(error.summary())")
+    }
+  }
+}

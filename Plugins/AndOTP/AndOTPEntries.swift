@@ -1,0 +1,164 @@
+import OTPCore
+
+/// One andOTP entry as read (formats.md §7.1). Very old backups have no `issuer`.
+struct AndOTPEntry: Decodable {
+  var secret: String
+  var issuer: String?
+  var label: String?
+  var digits: Int?
+  var type: String?
+  var algorithm: String?
+  var period: Int?
+  var counter: UInt64?
+  var tags: [String]?
+}
+
+/// An entry as written, with the fields andOTP writes (formats.md §7.1).
+struct AndOTPWrittenEntry: Encodable {
+  var secret: String
+  var issuer: String
+  var label: String
+  var digits: Int
+  var type: String
+  var algorithm: String
+  var thumbnail = "Default"
+  var lastUsed: Int64 = 0
+  var usedFrequency: Int64 = 0
+  /// Every time-based type: andOTP itself writes it for TOTP only, and reads it for all.
+  var period: Int?
+  /// HOTP only.
+  var counter: UInt64?
+  var tags: [String]
+
+  enum CodingKeys: String, CodingKey {
+    case secret, issuer, label, digits, type, algorithm, thumbnail
+    case lastUsed = "last_used"
+    case usedFrequency = "used_frequency"
+    case period, counter, tags
+  }
+}
+
+/// Why one entry cannot be read. Never quotes a secret.
+struct AndOTPProblem: Error {
+  var code: String
+  var message: String
+}
+
+/// andOTP entries to accounts and back. Tags are groups.
+enum AndOTPEntries {
+  static let types: [String: OTPKind] = ["TOTP": .totp, "HOTP": .hotp, "STEAM": .steam, "MOTP": .motp]
+  static let typeNames = Dictionary(uniqueKeysWithValues: types.map { ($1, $0) })
+
+  // MARK: Reading
+
+  static func read(_ entries: [Lenient<AndOTPEntry>], file: String) -> ReadResult {
+    var result = ReadResult(accounts: [])
+    for (index, element) in entries.enumerated() {
+      let origin = Origin(file: file, place: .entry(index + 1))
+      do {
+        let entry: AndOTPEntry
+        switch element.result {
+        case .success(let decoded): entry = decoded
+        case .failure(let error as DecodingError):
+          throw AndOTPProblem(code: "ANDOTP_BAD_ENTRY", message: "the entry cannot be read: \(error.summary(insideElement: true))")
+        case .failure:
+          throw AndOTPProblem(code: "ANDOTP_BAD_ENTRY", message: "the entry cannot be read")
+        }
+        var warnings: [AndOTPProblem] = []
+        result.accounts.append(try makeAccount(from: entry, origin: origin, warnings: &warnings))
+        result.findings += warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
+      } catch let problem as AndOTPProblem {
+        result.findings.append(
+          Finding(.error, code: problem.code, "\(problem.message); the entry was skipped", at: origin, entrySkipped: true))
+      } catch {
+        result.findings.append(
+          Finding(.error, code: "ANDOTP_BAD_ENTRY", "the entry cannot be read; it was skipped", at: origin, entrySkipped: true))
+      }
+    }
+    return result
+  }
+
+  static func makeAccount(from entry: AndOTPEntry, origin: Origin, warnings: inout [AndOTPProblem]) throws -> Account {
+    let typeText = entry.type ?? "TOTP"
+    guard let kind = types[typeText.uppercased()] else {
+      throw AndOTPProblem(code: "ANDOTP_UNKNOWN_TYPE", message: "unknown type '\(typeText.prefix(16))' (expected TOTP, HOTP, STEAM or MOTP)")
+    }
+    let decoded: Base32.Decoded
+    do {
+      decoded = try Base32.decodeReporting(entry.secret)
+    } catch {
+      throw AndOTPProblem(code: "ANDOTP_BAD_SECRET", message: "the secret is not valid base32: \(error)")
+    }
+    if decoded.ignoredTrailingCharacters > 0 {
+      warnings.append(
+        AndOTPProblem(code: "BASE32_TRAILING_BITS", message: "the secret's last base32 character does not complete a byte and was ignored"))
+    }
+    var secret = decoded.bytes
+    if kind == .motp {
+      // andOTP keeps the mOTP secret as the text the user typed, which is hex (formats.md §0.4).
+      guard let bytes = Hex.decode(String(decoding: secret, as: UTF8.self)) else {
+        throw AndOTPProblem(code: "ANDOTP_BAD_MOTP_SECRET", message: "the mOTP secret is not hex text")
+      }
+      secret = bytes
+      warnings.append(
+        AndOTPProblem(
+          code: "ANDOTP_MOTP_WITHOUT_PIN",
+          message: "andOTP does not store an mOTP PIN, and the codes need it: enter the PIN in the app you move this account to"))
+    }
+
+    let defaults = kind.defaults
+    var algorithm = defaults.algorithm
+    if kind == .totp || kind == .hotp, let text = entry.algorithm {
+      guard let parsed = HashAlgorithm(lenient: text), parsed != .md5 else {
+        throw AndOTPProblem(code: "ANDOTP_BAD_ALGORITHM", message: "algorithm '\(text.prefix(16))' is not SHA1, SHA256 or SHA512")
+      }
+      algorithm = parsed
+    }
+    let digits = entry.digits ?? defaults.digits
+    guard (1...10).contains(digits) else {
+      throw AndOTPProblem(code: "ANDOTP_BAD_DIGITS", message: "digits \(digits) is not from 1 to 10")
+    }
+    // andOTP writes `period` for TOTP only, but reads it for every time-based type.
+    let period = kind.isCounterBased ? defaults.period : entry.period ?? defaults.period
+    guard period > 0 else {
+      throw AndOTPProblem(code: "ANDOTP_BAD_PERIOD", message: "period \(period) is not a positive number of seconds")
+    }
+
+    var issuer = entry.issuer ?? ""
+    var name = entry.label ?? ""
+    // Backups from before andOTP had an issuer field label entries "Issuer - Name" (formats.md §7.1).
+    if entry.issuer == nil, let separator = name.range(of: " - ") {
+      issuer = String(name[..<separator.lowerBound])
+      name = String(name[separator.upperBound...])
+    }
+    return Account(
+      kind: kind, issuer: issuer, name: name, secret: Secret(secret), algorithm: algorithm, digits: digits,
+      period: period, counter: kind.isCounterBased ? entry.counter ?? 0 : 0, groups: entry.tags ?? [], origin: origin)
+  }
+
+  // MARK: Writing
+
+  /// The entries for `accounts`, which the loss report already fitted to andOTP's kinds.
+  static func entries(for accounts: [Account]) throws -> [AndOTPWrittenEntry] {
+    try accounts.map { account in
+      guard let type = typeNames[account.kind] else {
+        throw OTPError.invalidArgument("andOTP cannot hold \(account.kind.rawValue) accounts (\(account.origin))")
+      }
+      // andOTP writes padded base32 (Apache commons-codec); an mOTP secret is its hex text.
+      let secretBytes = account.kind == .motp ? Array(account.secret.revealHex().utf8) : account.secret.bytes
+      return AndOTPWrittenEntry(
+        secret: paddedBase32(secretBytes), issuer: account.issuer, label: account.name, digits: account.digits,
+        type: type,
+        // andOTP's algorithm list has no MD5; mOTP entries carry its default.
+        algorithm: account.kind == .motp ? HashAlgorithm.sha1.rawValue : account.algorithm.rawValue,
+        period: account.kind.isCounterBased ? nil : account.period,
+        counter: account.kind.isCounterBased ? account.counter : nil,
+        tags: account.groups)
+    }
+  }
+
+  static func paddedBase32(_ bytes: [UInt8]) -> String {
+    let text = Base32.encode(bytes)
+    return text + String(repeating: "=", count: (8 - text.count % 8) % 8)
+  }
+}

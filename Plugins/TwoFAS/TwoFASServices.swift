@@ -1,0 +1,139 @@
+import Foundation
+import OTPCore
+
+/// Why one service cannot be read, or what was odd about one that still was. Never quotes a secret.
+struct TwoFASProblem: Error {
+  var code: String
+  var message: String
+}
+
+/// 2FAS services to accounts and back (formats.md §6.2).
+enum TwoFASServices {
+  static let tokenTypes: [String: OTPKind] = ["TOTP": .totp, "HOTP": .hotp, "STEAM": .steam]
+  static let tokenTypeNames = Dictionary(uniqueKeysWithValues: tokenTypes.map { ($1, $0) })
+
+  // MARK: Reading
+
+  static func read(_ services: [Lenient<TwoFASService>], groups: [TwoFASGroup], file: String) -> ReadResult {
+    var result = ReadResult(accounts: [])
+    var groupNames: [String: String] = [:]
+    for group in groups where groupNames[group.id.lowercased()] == nil {
+      groupNames[group.id.lowercased()] = group.name
+    }
+    for (index, element) in services.enumerated() {
+      let origin = Origin(file: file, place: .entry(index + 1))
+      do {
+        let service: TwoFASService
+        switch element.result {
+        case .success(let decoded): service = decoded
+        case .failure(let error as DecodingError):
+          throw TwoFASProblem(code: "TWOFAS_BAD_SERVICE", message: "the service cannot be read: \(error.summary(insideElement: true))")
+        case .failure:
+          throw TwoFASProblem(code: "TWOFAS_BAD_SERVICE", message: "the service cannot be read")
+        }
+        var warnings: [TwoFASProblem] = []
+        var account = try makeAccount(from: service, origin: origin, warnings: &warnings)
+        if let id = service.groupId {
+          if let name = groupNames[id.lowercased()] {
+            account.groups = [name]
+          } else {
+            warnings.append(
+              TwoFASProblem(code: "TWOFAS_UNKNOWN_GROUP", message: "the service is in a group the backup does not list; it was read without one"))
+          }
+        }
+        result.accounts.append(account)
+        result.findings += warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
+      } catch let problem as TwoFASProblem {
+        result.findings.append(
+          Finding(.error, code: problem.code, "\(problem.message); the service was skipped", at: origin, entrySkipped: true))
+      } catch {
+        result.findings.append(
+          Finding(.error, code: "TWOFAS_BAD_SERVICE", "the service cannot be read; it was skipped", at: origin, entrySkipped: true))
+      }
+    }
+    return result
+  }
+
+  /// Issuer is the service name, else `otp.issuer`; name is `otp.account` (as Aegis maps them).
+  /// What a schema leaves out takes the default: a schema 2 HOTP service is TOTP, 30 s.
+  static func makeAccount(from service: TwoFASService, origin: Origin, warnings: inout [TwoFASProblem]) throws -> Account {
+    let otp = service.otp
+    let typeText = otp?.tokenType ?? "TOTP"
+    guard let kind = tokenTypes[typeText.uppercased()] else {
+      throw TwoFASProblem(code: "TWOFAS_UNKNOWN_TOKEN_TYPE", message: "unknown token type '\(typeText.prefix(16))' (expected TOTP, HOTP or STEAM)")
+    }
+    let secret: Base32.Decoded
+    do {
+      secret = try Base32.decodeReporting(service.secret)
+    } catch {
+      throw TwoFASProblem(code: "TWOFAS_BAD_SECRET", message: "the secret is not valid base32: \(error)")
+    }
+    if secret.ignoredTrailingCharacters > 0 {
+      warnings.append(
+        TwoFASProblem(code: "BASE32_TRAILING_BITS", message: "the secret's last base32 character does not complete a byte and was ignored"))
+    }
+    let defaults = kind.defaults
+    var algorithm = defaults.algorithm
+    if kind != .steam, let text = otp?.algorithm {
+      guard let parsed = HashAlgorithm(lenient: text), parsed != .md5 else {
+        throw TwoFASProblem(
+          code: "TWOFAS_UNSUPPORTED_ALGORITHM", message: "algorithm '\(text.prefix(16))' is not SHA1, SHA256 or SHA512")
+      }
+      algorithm = parsed
+    }
+    let digits = otp?.digits ?? defaults.digits
+    guard (1...10).contains(digits) else {
+      throw TwoFASProblem(code: "TWOFAS_BAD_DIGITS", message: "digits \(digits) is not from 1 to 10")
+    }
+    let period = kind.isCounterBased ? defaults.period : otp?.period ?? defaults.period
+    guard period > 0 else {
+      throw TwoFASProblem(code: "TWOFAS_BAD_PERIOD", message: "period \(period) is not a positive number of seconds")
+    }
+    var issuer = service.name ?? ""
+    if issuer.isEmpty { issuer = otp?.issuer ?? "" }
+    return Account(
+      kind: kind, issuer: issuer, name: otp?.account ?? "", secret: Secret(secret.bytes), algorithm: algorithm,
+      digits: digits, period: period, counter: kind.isCounterBased ? otp?.counter ?? 0 : 0, origin: origin)
+  }
+
+  // MARK: Writing
+
+  /// Services and groups for `accounts`: one group per distinct group name, in order of first use.
+  /// A 2FAS service is in one group at most; an account in more is written in its first, and a
+  /// finding names the others.
+  static func services(for accounts: [Account], now: Int64, findings: inout [Finding]) throws
+    -> (services: [TwoFASWrittenService], groups: [TwoFASGroup])
+  {
+    for account in accounts where account.groups.count > 1 {
+      findings.append(
+        Finding(
+          .warning, code: "TWOFAS_ONE_GROUP_ONLY",
+          "a 2FAS service is in one group at most: written in \"\(account.groups[0])\", not in \(account.groups.dropFirst().map { "\"\($0)\"" }.joined(separator: ", "))",
+          at: account.origin))
+    }
+    var groups: [TwoFASGroup] = []
+    var groupIDs: [String: String] = [:]
+    for name in accounts.compactMap(\.groups.first) where groupIDs[name] == nil {
+      let id = UUID().uuidString.lowercased()
+      groupIDs[name] = id
+      groups.append(TwoFASGroup(id: id, name: name, isExpanded: true, updatedAt: now))
+    }
+    let services = try accounts.enumerated().map { index, account in
+      guard let tokenType = tokenTypeNames[account.kind] else {
+        throw OTPError.invalidArgument("2FAS cannot hold \(account.kind.rawValue) accounts (\(account.origin))")
+      }
+      return TwoFASWrittenService(
+        name: account.issuer, secret: account.secret.revealBase32(), updatedAt: now,
+        otp: TwoFASWrittenService.OTP(
+          link: OtpauthURI.format(account), label: account.name, account: account.name,
+          issuer: account.issuer.isEmpty ? nil : account.issuer, digits: account.digits,
+          period: account.kind.isCounterBased ? nil : account.period, algorithm: account.algorithm.rawValue,
+          counter: account.kind.isCounterBased ? account.counter : nil,
+          tokenType: tokenType),
+        order: TwoFASWrittenService.Order(position: index),
+        icon: TwoFASWrittenService.Icon(label: .init(text: String((account.issuer.isEmpty ? account.name : account.issuer).prefix(2)).uppercased())),
+        groupId: account.groups.first.flatMap { groupIDs[$0] })
+    }
+    return (services, groups)
+  }
+}
