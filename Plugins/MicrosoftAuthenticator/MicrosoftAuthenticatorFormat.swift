@@ -129,7 +129,7 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
       throw OTPError.cannotOpen(file: input.name, reason: "cannot copy the database to a temporary folder")
     }
     if input.name != "-", let wal = FileManager.default.contents(atPath: input.name + "-wal") {
-      FileManager.default.createFile(atPath: copy + "-wal", contents: wal, attributes: [.posixPermissions: 0o600])
+      _ = FileManager.default.createFile(atPath: copy + "-wal", contents: wal, attributes: [.posixPermissions: 0o600])
     }
 
     var database: OpaquePointer?
