@@ -1,4 +1,5 @@
 import OTPCore
+import Ente
 import Otpauth
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
@@ -11,7 +12,9 @@ public struct Registry: Sendable {
   }
 
   public static let builtIn = Registry(plugins: [
-    OtpauthListFormat()
+    // Ente before otpauth: both are certain of an Ente list with codeDisplay, and ties go first.
+    EnteFormat(),
+    OtpauthListFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
