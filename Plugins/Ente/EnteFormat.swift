@@ -51,7 +51,8 @@ public struct EnteFormat: FormatPlugin {
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
     let text = PlainText.write(accounts)
-    guard let password = try context.newPassword.password(for: context.outputName) else {
+    // No new password, or an empty one, means the plain text.
+    guard let password = try context.newPassword.password(for: context.outputName), !password.isEmpty else {
       return WriteResult(bytes: Array(text.utf8))
     }
     let json = try EncryptedExport.encrypt(Array(text.utf8), password: password, limits: writeLimits)

@@ -1,6 +1,7 @@
 import OTPCore
 import Ente
 import Otpauth
+import Proton
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
 /// format is one module under Plugins/ and one line here.
@@ -15,6 +16,7 @@ public struct Registry: Sendable {
     // Ente before otpauth: both are certain of an Ente list with codeDisplay, and ties go first.
     EnteFormat(),
     OtpauthListFormat(),
+    ProtonFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
