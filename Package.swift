@@ -32,7 +32,8 @@ let package = Package(
     .target(name: "Otpauth", dependencies: ["OTPCore"], path: "Plugins/Otpauth"),
     .target(name: "Ente", dependencies: ["OTPCore", "CSodium"], path: "Plugins/Ente"),
     .target(name: "Proton", dependencies: ["OTPCore"], path: "Plugins/Proton"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "Ente", "Proton"]),
+    .target(name: "FreeOTPPlus", dependencies: ["OTPCore"], path: "Plugins/FreeOTPPlus"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "Ente", "Proton", "FreeOTPPlus"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -42,6 +43,7 @@ let package = Package(
     .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore", "TestSupport"]),
     .testTarget(name: "EnteTests", dependencies: ["Ente", "OTPCore", "TestSupport"]),
     .testTarget(name: "ProtonTests", dependencies: ["Proton", "OTPCore", "TestSupport"]),
+    .testTarget(name: "FreeOTPPlusTests", dependencies: ["FreeOTPPlus", "OTPCore", "TestSupport"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

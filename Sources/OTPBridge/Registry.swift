@@ -1,5 +1,6 @@
 import OTPCore
 import Ente
+import FreeOTPPlus
 import Otpauth
 import Proton
 
@@ -17,6 +18,7 @@ public struct Registry: Sendable {
     EnteFormat(),
     OtpauthListFormat(),
     ProtonFormat(),
+    FreeOTPPlusFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
