@@ -33,7 +33,8 @@ let package = Package(
     .target(name: "Ente", dependencies: ["OTPCore", "CSodium"], path: "Plugins/Ente"),
     .target(name: "Proton", dependencies: ["OTPCore"], path: "Plugins/Proton"),
     .target(name: "FreeOTPPlus", dependencies: ["OTPCore"], path: "Plugins/FreeOTPPlus"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "Ente", "Proton", "FreeOTPPlus"]),
+    .target(name: "Raivo", dependencies: ["OTPCore", "CArchive"], path: "Plugins/Raivo"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "Ente", "Proton", "FreeOTPPlus", "Raivo"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -44,6 +45,7 @@ let package = Package(
     .testTarget(name: "EnteTests", dependencies: ["Ente", "OTPCore", "TestSupport"]),
     .testTarget(name: "ProtonTests", dependencies: ["Proton", "OTPCore", "TestSupport"]),
     .testTarget(name: "FreeOTPPlusTests", dependencies: ["FreeOTPPlus", "OTPCore", "TestSupport"]),
+    .testTarget(name: "RaivoTests", dependencies: ["Raivo", "OTPCore", "TestSupport"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

@@ -3,6 +3,7 @@ import Ente
 import FreeOTPPlus
 import Otpauth
 import Proton
+import Raivo
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
 /// format is one module under Plugins/ and one line here.
@@ -19,6 +20,7 @@ public struct Registry: Sendable {
     OtpauthListFormat(),
     ProtonFormat(),
     FreeOTPPlusFormat(),
+    RaivoFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
