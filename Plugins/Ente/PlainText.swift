@@ -13,7 +13,7 @@ enum PlainText {
     var result = ReadResult(accounts: [])
     let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     for (index, line) in lines.enumerated() {
-      let trimmed = line.trimmingWhitespace()
+      let trimmed = unquoted(line.trimmingWhitespace())
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
       let origin = Origin(file: file, place: .line(index + 1))
       do {
@@ -33,6 +33,15 @@ enum PlainText {
       }
     }
     return result
+  }
+
+  /// Ente's `Code.toOTPAuthUrlFormat()` gives each URI as a JSON string literal, quotes and all;
+  /// older automatic backups encrypted those lines as they were (formats.md §9.2).
+  static func unquoted(_ line: String) -> String {
+    guard line.count >= 2, line.hasPrefix("\""), line.hasSuffix("\""),
+      let text = (try? JSONSerialization.jsonObject(with: Data(line.utf8), options: .fragmentsAllowed)) as? String
+    else { return line }
+    return text
   }
 
   /// Old Ente data stores `algorithm=Algorithm.sha256` (formats.md §9.1).

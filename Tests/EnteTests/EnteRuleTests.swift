@@ -69,6 +69,12 @@ import TestSupport
     #expect(result.findings[1].origin == Origin(file: "ente.txt", place: .line(4)) && result.findings[1].entrySkipped)
   }
 
+  @Test func quotedLinesOfOlderAutomaticBackups() throws {
+    let result = try read(#""otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&issuer=A&codeDisplay=%7B%22pinned%22%3Atrue%7D""# + "\n")
+    #expect(result.findings.isEmpty)
+    #expect(result.accounts.first?.favorite == true && result.accounts.first?.name == "b")
+  }
+
   @Test func sniffLeavesPlainListsToOtpauth() {
     let plain = InputFile(name: "a.txt", bytes: Array("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP\n".utf8))
     #expect(format.sniff(plain) == .no)
