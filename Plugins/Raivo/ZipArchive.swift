@@ -104,7 +104,6 @@ enum ZipArchive {
     let written = bytes.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
     guard written == bytes.count else { throw OTPError.writeFailed(path: name, reason: "member data: \(message(archive))") }
     try check(archive_write_close(archive), "close")
-    withExtendedLifetime(sink) {}
     return sink.bytes
   }
 }
