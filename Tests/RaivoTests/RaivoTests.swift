@@ -94,6 +94,17 @@ import TestSupport
     }
   }
 
+  /// The libarchive wrapper against third-party encrypted zips (ZipCrypto, aegis/EXPECTED.md).
+  @Test func wrapperReadsOtherAppsEncryptedZips() throws {
+    let zip = try Vectors.input("aegis/importers/authenticator_plus.zip").bytes
+    let isAccounts: (String) -> Bool = { $0 == "Accounts.txt" }
+    #expect(throws: ZipArchive.Failure.passwordNeeded) { try ZipArchive.read(zip, member: isAccounts, password: nil) }
+    #expect(throws: ZipArchive.Failure.wrongPassword) { try ZipArchive.read(zip, member: isAccounts, password: "test") }
+    let text = try ZipArchive.read(zip, member: isAccounts, password: "testtesttest")
+    #expect(text == (try Vectors.input("aegis/importers/plain.txt")).bytes)
+    #expect(throws: ZipArchive.Failure.memberMissing) { try ZipArchive.read(zip, member: { _ in false }, password: "testtesttest") }
+  }
+
   @Test func otherZipsAreNotRaivo() throws {
     #expect(format.sniff(try Vectors.input("aegis/importers/authenticator_plus.zip")) == .no)
     #expect(format.sniff(try Vectors.input("stratum/data/winauth.zip")) == .no)
