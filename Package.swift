@@ -2,8 +2,35 @@
 import PackageDescription
 
 // Layout (docs/architecture.md): OTPCore is the vocabulary every module shares; each format is one
-// module under Plugins/ that depends on OTPCore only; OTPBridge holds the registry and pipelines; the
-// otpbridge executable is a thin CLI over OTPBridge.
+// module under Plugins/ that depends on OTPCore (and C shims) only; OTPBridge holds the registry
+// and pipelines; the otpbridge executable is a thin CLI over OTPBridge.
+
+/// Every format module under Plugins/, with the C shims it uses. Each gets a test target
+/// Tests/<Name>Tests, and OTPBridge depends on them all. Adding a format: one line here.
+let formats: [(name: String, cShims: [String])] = [
+  ("Otpauth", []),
+  ("MicrosoftAuthenticator", ["CSQLite"]),
+  ("NeutralJSON", []),
+  ("Aegis", []),
+  ("TwoFAS", []),
+  ("AndOTP", []),
+  ("Ente", ["CSodium"]),
+  ("Proton", []),
+  ("FreeOTPPlus", []),
+  ("Raivo", ["CArchive"]),
+]
+
+/// System libraries (Debian -dev packages, installed by scripts/bootstrap.sh): module maps only.
+let systemLibraries: [(name: String, pkgConfig: String, apt: String)] = [
+  ("CArchive", "libarchive", "libarchive-dev"),
+  ("CSodium", "libsodium", "libsodium-dev"),
+  ("CArgon2", "libargon2", "libargon2-dev"),
+  ("CSQLite", "sqlite3", "libsqlite3-dev"),
+]
+
+/// Format modules whose tests also drive a C library directly (to build fixtures).
+let testShims: [String: [Target.Dependency]] = ["MicrosoftAuthenticator": ["CSQLite"]]
+
 let package = Package(
   name: "otpbridge",
   platforms: [.macOS(.v13)],
@@ -16,12 +43,13 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
   ],
-  targets: [
-    // System libraries (Debian -dev packages, installed by scripts/bootstrap.sh): module maps only.
-    .systemLibrary(name: "CArchive", path: "Sources/CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
-    .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
-    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-    .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+  targets: systemLibraries.map { library in
+    .systemLibrary(name: library.name, path: "Sources/\(library.name)", pkgConfig: library.pkgConfig, providers: [.apt([library.apt])])
+  } + formats.map { format in
+    .target(name: format.name, dependencies: ["OTPCore"] + format.cShims.map { .target(name: $0) }, path: "Plugins/\(format.name)")
+  } + formats.map { format in
+    .testTarget(name: "\(format.name)Tests", dependencies: [.target(name: format.name), "OTPCore", "TestSupport"] + (testShims[format.name] ?? []))
+  } + [
     .target(
       name: "OTPCore",
       dependencies: [
@@ -30,17 +58,9 @@ let package = Package(
         .product(name: "CryptoExtras", package: "swift-crypto"),
       ]
     ),
-    .target(name: "Otpauth", dependencies: ["OTPCore"], path: "Plugins/Otpauth"),
-    .target(
-      name: "MicrosoftAuthenticator", dependencies: ["OTPCore", "CSQLite"], path: "Plugins/MicrosoftAuthenticator"),
-    .target(name: "NeutralJSON", dependencies: ["OTPCore"], path: "Plugins/NeutralJSON"),
+    // External plugins: the adapter for executables that speak docs/plugins.md (tested in CLITests).
     .target(name: "External", dependencies: ["OTPCore"], path: "Plugins/External"),
-    .target(name: "Aegis", dependencies: ["OTPCore"], path: "Plugins/Aegis"),
-    .target(name: "TwoFAS", dependencies: ["OTPCore"], path: "Plugins/TwoFAS"),
-    .target(name: "AndOTP", dependencies: ["OTPCore"], path: "Plugins/AndOTP"),
-    .target(
-      name: "OTPBridge",
-      dependencies: ["OTPCore", "Otpauth", "MicrosoftAuthenticator", "NeutralJSON", "External", "Aegis", "TwoFAS", "AndOTP"]),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "External"] + formats.map { .target(name: $0.name) }),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -48,13 +68,6 @@ let package = Package(
     .executableTarget(name: "otpbridge-bench", dependencies: ["OTPBridge"]),
     .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),
     .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "TestSupport"]),
-    .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore", "TestSupport"]),
-    .testTarget(
-      name: "MicrosoftAuthenticatorTests", dependencies: ["MicrosoftAuthenticator", "OTPCore", "TestSupport", "CSQLite"]),
-    .testTarget(name: "NeutralJSONTests", dependencies: ["NeutralJSON", "OTPCore", "TestSupport"]),
-    .testTarget(name: "AegisTests", dependencies: ["Aegis", "OTPCore", "TestSupport"]),
-    .testTarget(name: "TwoFASTests", dependencies: ["TwoFAS", "OTPCore", "TestSupport"]),
-    .testTarget(name: "AndOTPTests", dependencies: ["AndOTP", "OTPCore", "TestSupport"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

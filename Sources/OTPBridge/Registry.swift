@@ -1,10 +1,14 @@
 import Aegis
 import AndOTP
 import OTPCore
+import Ente
 import External
+import FreeOTPPlus
 import MicrosoftAuthenticator
 import NeutralJSON
 import Otpauth
+import Proton
+import Raivo
 import TwoFAS
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
@@ -17,10 +21,15 @@ public struct Registry: Sendable {
   }
 
   public static let builtIn = Registry(plugins: [
+    // Ente before otpauth: both are certain of an Ente list with codeDisplay, and ties go first.
+    EnteFormat(),
     OtpauthListFormat(),
     AegisFormat(),
     TwoFASFormat(),
     AndOTPFormat(),
+    ProtonFormat(),
+    FreeOTPPlusFormat(),
+    RaivoFormat(),
     MicrosoftAuthenticatorFormat(),
     NeutralJSONFormat(),
   ])

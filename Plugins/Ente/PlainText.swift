@@ -1,0 +1,142 @@
+import Foundation
+import OTPCore
+
+/// The plain-text export (formats.md §9.1): one otpauth URI per line, each with Ente's
+/// `codeDisplay` JSON parameter. `pinned`, `tags` and `note` become favourite, groups and note;
+/// the other codeDisplay keys that differ from Ente's defaults (`trashed`, `position`, icon
+/// choices, usage counts) stay in an extra parameter named `codeDisplay` that the writer merges
+/// back, so an Ente → Ente conversion keeps them.
+enum PlainText {
+  static let codeDisplay = "codeDisplay"
+
+  static func read(_ text: String, file: String) -> ReadResult {
+    var result = ReadResult(accounts: [])
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+    for (index, line) in lines.enumerated() {
+      let trimmed = unquoted(line.trimmingWhitespace())
+      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+      let origin = Origin(file: file, place: .line(index + 1))
+      do {
+        let parsed = try OtpauthURI.parse(withoutAlgorithmPrefix(trimmed), origin: origin)
+        for warning in parsed.warnings {
+          result.findings.append(Finding(.warning, code: warning.code, warning.message, at: origin))
+        }
+        var account = parsed.account
+        applyEnteLabelRules(&account, origin: origin, findings: &result.findings)
+        applyCodeDisplay(&account, origin: origin, findings: &result.findings)
+        result.accounts.append(account)
+      } catch {
+        result.findings.append(
+          Finding(
+            .error, code: error.code, "\(error.message); the line was skipped", at: origin,
+            remedy: error.remedy, entrySkipped: true))
+      }
+    }
+    return result
+  }
+
+  /// Ente's `Code.toOTPAuthUrlFormat()` gives each URI as a JSON string literal, quotes and all;
+  /// older automatic backups encrypted those lines as they were (formats.md §9.2).
+  static func unquoted(_ line: String) -> String {
+    guard line.count >= 2, line.hasPrefix("\""), line.hasSuffix("\""),
+      let text = (try? JSONSerialization.jsonObject(with: Data(line.utf8), options: .fragmentsAllowed)) as? String
+    else { return line }
+    return text
+  }
+
+  /// Old Ente data stores `algorithm=Algorithm.sha256` (formats.md §9.1).
+  static func withoutAlgorithmPrefix(_ line: String) -> String {
+    line.replacingOccurrences(of: "algorithm=Algorithm.", with: "algorithm=", options: .caseInsensitive)
+  }
+
+  /// Ente's own label reading (ente code.dart, formats.md §1.4): an issuer glued to a stray
+  /// `period=` is cut there, and a label starting with `ISSUER:` names the account after it even
+  /// when the issuer itself holds a colon.
+  static func applyEnteLabelRules(_ account: inout Account, origin: Origin, findings: inout [Finding]) {
+    if let glued = account.issuer.range(of: "period=") {
+      account.issuer = String(account.issuer[..<glued.lowerBound])
+      findings.append(
+        Finding(.warning, code: "ENTE_ISSUER_PERIOD", "the issuer had a stray 'period=' glued to it, which was cut off as Ente does", at: origin))
+    }
+    if let prefix = account.labelIssuer {
+      let label = prefix + ":" + account.name
+      if !account.issuer.isEmpty, label.hasPrefix(account.issuer + ":") {
+        account.name = String(label.dropFirst(account.issuer.count + 1))
+        account.labelIssuer = nil
+      }
+    }
+  }
+
+  static func applyCodeDisplay(_ account: inout Account, origin: Origin, findings: inout [Finding]) {
+    guard let position = account.extraParameters.firstIndex(where: { $0.name == codeDisplay }) else { return }
+    let raw = account.extraParameters.remove(at: position).value
+    // Ente decodes the parameter and then also turns a literal "%2C" back into "," (code_display.dart).
+    let json = raw.replacingOccurrences(of: "%2C", with: ",")
+    guard let data = json.data(using: .utf8),
+      var display = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    else {
+      findings.append(
+        Finding(.warning, code: "ENTE_BAD_CODE_DISPLAY", "the codeDisplay parameter is not a JSON object; Ente's note, tags and pin for this entry were not read", at: origin))
+      return
+    }
+    if let pinned = display.removeValue(forKey: "pinned") as? Bool { account.favorite = pinned }
+    if let tags = display.removeValue(forKey: "tags") as? [String] { account.groups = tags }
+    if let note = display.removeValue(forKey: "note") as? String { account.note = note }
+    if display["trashed"] as? Bool == true {
+      findings.append(
+        Finding(.warning, code: "ENTE_TRASHED", "the entry is in Ente's trash; it was read like the others", at: origin))
+    }
+    for (key, value) in display where isEnteDefault(key: key, value: value) {
+      display.removeValue(forKey: key)
+    }
+    if !display.isEmpty, let kept = serialise(display) {
+      account.extraParameters.append(ExtraParameter(name: codeDisplay, value: kept))
+    }
+  }
+
+  /// The values `CodeDisplay()` has when nothing was set (code_display.dart).
+  static func isEnteDefault(key: String, value: Any) -> Bool {
+    switch key {
+    case "trashed": return value as? Bool == false
+    case "lastUsedAt", "tapCount", "position": return (value as? NSNumber)?.int64Value == 0
+    case "iconSrc", "iconID": return value as? String == ""
+    default: return false
+    }
+  }
+
+  static func serialise(_ object: [String: Any]) -> String? {
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    else { return nil }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  static func write(_ accounts: [Account]) -> String {
+    var text = ""
+    for account in accounts {
+      text += OtpauthURI.format(withCodeDisplay(account))
+      text += "\n"
+    }
+    return text
+  }
+
+  /// The account with its codeDisplay parameter rebuilt from note, groups and favourite, on top
+  /// of whatever other codeDisplay keys it came with.
+  static func withCodeDisplay(_ account: Account) -> Account {
+    var display: [String: Any] = [:]
+    var copy = account
+    if let position = copy.extraParameters.firstIndex(where: { $0.name == codeDisplay }) {
+      let kept = copy.extraParameters.remove(at: position).value
+      if let data = kept.data(using: .utf8), let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
+        display = object
+      }
+    }
+    display["pinned"] = account.favorite
+    display["tags"] = account.groups
+    display["note"] = account.note
+    for (key, value) in [("trashed", false as Any), ("lastUsedAt", 0), ("tapCount", 0)] where display[key] == nil {
+      display[key] = value
+    }
+    copy.extraParameters.append(ExtraParameter(name: codeDisplay, value: serialise(display) ?? "{}"))
+    return copy
+  }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import OTPCore
+
+/// Proton's entries and the model's accounts.
+///
+/// - `Totp`: the otpauth URI carries everything; Proton writes the label as the account name
+///   alone and the issuer as the parameter.
+/// - `Steam`: `steam://` followed by the secret in **standard base64** (Proton's own code,
+///   proton-authenticator/src/steam/mod.rs, encodes and decodes it so; formats.md §0.4 says
+///   base32, which Proton's code does not do). The URI has no label, so `content.name` is the
+///   only name: it becomes the account name, and the issuer is "Steam". Steam's period is
+///   always 30 s in Proton. The writer warns when an issuer or period cannot be kept this way
+///   (capabilities cannot say "for Steam only").
+enum Entries {
+  static func read(_ entries: [Envelope.Entry], file: String) -> ReadResult {
+    var result = ReadResult(accounts: [])
+    for (index, entry) in entries.enumerated() {
+      let origin = Origin(file: file, place: .entry(index + 1))
+      func skip(_ code: String, _ message: String) {
+        result.findings.append(Finding(.error, code: code, "\(message); the entry was skipped", at: origin, entrySkipped: true))
+      }
+      guard let content = entry.content, let uri = content.uri else {
+        skip("PROTON_NO_URI", "the entry has no content.uri")
+        continue
+      }
+      var account: Account
+      switch content.entry_type {
+      case "Totp":
+        do {
+          let parsed = try OtpauthURI.parse(uri, origin: origin)
+          for warning in parsed.warnings {
+            result.findings.append(Finding(.warning, code: warning.code, warning.message, at: origin))
+          }
+          account = parsed.account
+        } catch {
+          skip(error.code, error.message)
+          continue
+        }
+      case "Steam":
+        guard uri.hasPrefix("steam://"), let secret = Data(base64Encoded: String(uri.dropFirst("steam://".count))),
+          !secret.isEmpty
+        else {
+          skip("PROTON_BAD_STEAM_SECRET", "the Steam entry's secret is not base64 after steam://")
+          continue
+        }
+        account = Account(kind: .steam, issuer: "Steam", name: content.name ?? "", secret: Secret(Array(secret)), origin: origin)
+      default:
+        skip("PROTON_UNKNOWN_TYPE", "entry_type '\((content.entry_type ?? "none").prefix(24))' is neither Totp nor Steam")
+        continue
+      }
+      account.note = entry.note ?? ""
+      result.accounts.append(account)
+    }
+    return result
+  }
+
+  static func write(_ accounts: [Account], file: String) -> (entries: [Envelope.Entry], findings: [Finding]) {
+    var findings: [Finding] = []
+    let entries = accounts.map { account in
+      let content: Envelope.Content
+      if account.kind == .steam {
+        if account.issuer != "Steam" {
+          findings.append(
+            Finding(
+              .warning, code: "PROTON_STEAM_ISSUER",
+              "Proton keeps one name for a Steam entry: the issuer '\(account.issuer.prefix(40))' reads back as 'Steam'", at: account.origin))
+        }
+        if account.period != 30 {
+          findings.append(
+            Finding(
+              .warning, code: "PROTON_STEAM_PERIOD",
+              "Proton's Steam codes always change every 30 s; the period of \(account.period) s was not written", at: account.origin))
+        }
+        content = Envelope.Content(
+          uri: "steam://" + Data(account.secret.bytes).base64EncodedString(), entry_type: "Steam",
+          name: account.name.isEmpty ? account.issuer : account.name)
+      } else {
+        var labelled = account
+        // An empty label prefix: the label is the name alone, the issuer only the parameter.
+        labelled.labelIssuer = ""
+        content = Envelope.Content(
+          uri: OtpauthURI.format(labelled), entry_type: "Totp", name: account.name.isEmpty ? account.issuer : account.name)
+      }
+      return Envelope.Entry(id: UUID().uuidString.lowercased(), content: content, note: account.note.isEmpty ? nil : account.note)
+    }
+    return (entries, findings)
+  }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import OTPCore
+
+/// Proton Authenticator's export (formats.md §10.3), plain or encrypted, read and written.
+///
+/// Plain: `{"version":1,"entries":[{"id":…,"content":{"uri":…,"entry_type":"Totp"|"Steam","name":…},"note":…}]}`.
+/// Encrypted: `{"version":1,"salt":…,"content":…}` (no `entries`): Argon2id, AES-256-GCM with the
+/// AAD `proton.authenticator.export.v1`, around the plain JSON.
+public struct ProtonFormat: FormatPlugin {
+  public init() {}
+
+  public let descriptor = FormatDescriptor(
+    id: "proton",
+    displayName: "Proton Authenticator export",
+    fileExtensions: ["json"],
+    canRead: true,
+    canWrite: true,
+    encryption: .optional,
+    capabilities: Capabilities(
+      kinds: [.totp, .steam],
+      algorithms: [.sha1, .sha256, .sha512],
+      // Proton parses digits as u8 and computes codes modulo 10^digits in 32 bits: at most 9.
+      digits: 1...9,
+      periods: .range(1...Int(UInt16.max)),
+      fields: [.issuer, .name, .note]),
+    summary: "Proton Authenticator's JSON export, plain or password-protected.")
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    guard let text = input.text else { return .no }
+    let head = text.prefix(8192)
+    guard head.trimmingWhitespace().hasPrefix("{"), head.contains("\"version\"") else { return .no }
+    if head.contains("\"entries\"") && head.contains("\"entry_type\"") { return .certain }
+    // The encrypted form has only version, salt and content (formats.md §10.3).
+    if !head.contains("\"entries\""), head.contains("\"salt\""), head.contains("\"content\""), !head.contains("\"kdfParams\"") {
+      return .likely
+    }
+    return .no
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    let envelope = try Envelope.decode(input.bytes, file: input.name)
+    if let entries = envelope.entries {
+      return Entries.read(entries, file: input.name)
+    }
+    guard let salt = envelope.salt, let content = envelope.content else {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "neither \"entries\" nor \"salt\" and \"content\"")
+    }
+    let plaintext = try PasswordProtection.open(salt: salt, content: content, file: input.name, password: context.password)
+    let inner = try Envelope.decode(plaintext, file: input.name)
+    guard let entries = inner.entries else {
+      throw OTPError.corrupted(file: input.name, place: "content", reason: "the decrypted export has no \"entries\"")
+    }
+    return Entries.read(entries, file: input.name)
+  }
+
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    let written = Entries.write(accounts, file: context.outputName)
+    let plain = try ProtonJSON.plain(written.entries)
+    // No new password, or an empty one, means the plain export.
+    guard let password = try context.newPassword.password(for: context.outputName), !password.isEmpty else {
+      return WriteResult(bytes: plain, findings: written.findings)
+    }
+    let sealed = try PasswordProtection.seal(plain, password: password)
+    let encrypted = try ProtonJSON.encrypted(salt: sealed.salt, content: sealed.content)
+    return WriteResult(bytes: encrypted, findings: written.findings)
+  }
+}
+
+/// The top level of either form. Entries are decoded leniently, so that one odd entry becomes a
+/// finding instead of making the whole file unreadable.
+struct Envelope: Decodable {
+  var version: Int?
+  var entries: [Entry]?
+  var salt: String?
+  var content: String?
+
+  struct Entry: Decodable {
+    var id: String?
+    var content: Content?
+    var note: String?
+  }
+
+  struct Content: Decodable {
+    var uri: String?
+    var entry_type: String?
+    var name: String?
+  }
+
+  static func decode(_ bytes: [UInt8], file: String) throws -> Envelope {
+    let envelope: Envelope
+    do {
+      envelope = try JSONDecoder().decode(Envelope.self, from: Data(bytes))
+    } catch {
+      throw OTPError.corrupted(file: file, place: nil, reason: "not a Proton Authenticator export (JSON object with version and entries)")
+    }
+    guard let version = envelope.version else {
+      throw OTPError.corrupted(file: file, place: nil, reason: "no \"version\" field")
+    }
+    guard version == 1 else {
+      throw OTPError.unsupportedVersion(file: file, version: String(version), supported: "1")
+    }
+    return envelope
+  }
+}
+
+/// The JSON Proton writes: serde_json's compact form with keys in struct declaration order and
+/// `/` unescaped (formats.md §0.3). Foundation's encoder does not keep key order on Linux, so
+/// the objects are laid out here and only the strings go through JSONEncoder.
+enum ProtonJSON {
+  static func string(_ text: String?) throws -> String {
+    guard let text else { return "null" }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(text), as: UTF8.self)
+  }
+
+  static func plain(_ entries: [Envelope.Entry]) throws -> [UInt8] {
+    let objects = try entries.map { entry in
+      let content = entry.content
+      return "{\"id\":\(try string(entry.id)),\"content\":{\"uri\":\(try string(content?.uri)),"
+        + "\"entry_type\":\(try string(content?.entry_type)),\"name\":\(try string(content?.name))},"
+        + "\"note\":\(try string(entry.note))}"
+    }
+    return Array("{\"version\":1,\"entries\":[\(objects.joined(separator: ","))]}".utf8)
+  }
+
+  static func encrypted(salt: String, content: String) throws -> [UInt8] {
+    Array("{\"version\":1,\"salt\":\(try string(salt)),\"content\":\(try string(content))}".utf8)
+  }
+}
