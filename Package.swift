@@ -30,7 +30,8 @@ let package = Package(
       ]
     ),
     .target(name: "Otpauth", dependencies: ["OTPCore"], path: "Plugins/Otpauth"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth"]),
+    .target(name: "OnePasswordCSV", dependencies: ["OTPCore"], path: "Plugins/OnePasswordCSV"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "OnePasswordCSV"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -38,6 +39,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),
     .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "TestSupport"]),
     .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore", "TestSupport"]),
+    .testTarget(name: "OnePasswordCSVTests", dependencies: ["OnePasswordCSV", "OTPCore", "TestSupport"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

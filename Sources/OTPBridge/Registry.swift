@@ -1,4 +1,5 @@
 import OTPCore
+import OnePasswordCSV
 import Otpauth
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
@@ -11,7 +12,8 @@ public struct Registry: Sendable {
   }
 
   public static let builtIn = Registry(plugins: [
-    OtpauthListFormat()
+    OtpauthListFormat(),
+    OnePasswordCSVFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
