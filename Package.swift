@@ -31,7 +31,8 @@ let package = Package(
     ),
     .target(name: "Otpauth", dependencies: ["OTPCore"], path: "Plugins/Otpauth"),
     .target(name: "OnePasswordCSV", dependencies: ["OTPCore"], path: "Plugins/OnePasswordCSV"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "OnePasswordCSV"]),
+    .target(name: "Bitwarden", dependencies: ["OTPCore"], path: "Plugins/Bitwarden"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "OnePasswordCSV", "Bitwarden"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -40,6 +41,7 @@ let package = Package(
     .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "TestSupport"]),
     .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore", "TestSupport"]),
     .testTarget(name: "OnePasswordCSVTests", dependencies: ["OnePasswordCSV", "OTPCore", "TestSupport"]),
+    .testTarget(name: "BitwardenTests", dependencies: ["Bitwarden", "OTPCore", "TestSupport"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

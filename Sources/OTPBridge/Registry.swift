@@ -1,3 +1,4 @@
+import Bitwarden
 import OTPCore
 import OnePasswordCSV
 import Otpauth
@@ -14,6 +15,7 @@ public struct Registry: Sendable {
   public static let builtIn = Registry(plugins: [
     OtpauthListFormat(),
     OnePasswordCSVFormat(),
+    BitwardenJSONFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
