@@ -16,6 +16,7 @@ public struct Registry: Sendable {
     OtpauthListFormat(),
     OnePasswordCSVFormat(),
     BitwardenJSONFormat(),
+    BitwardenCSVFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
