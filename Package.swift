@@ -32,7 +32,8 @@ let package = Package(
     .target(name: "Otpauth", dependencies: ["OTPCore"], path: "Plugins/Otpauth"),
     .target(name: "OnePasswordCSV", dependencies: ["OTPCore"], path: "Plugins/OnePasswordCSV"),
     .target(name: "Bitwarden", dependencies: ["OTPCore"], path: "Plugins/Bitwarden"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "OnePasswordCSV", "Bitwarden"]),
+    .target(name: "KeePassXCCSV", dependencies: ["OTPCore"], path: "Plugins/KeePassXCCSV"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "OnePasswordCSV", "Bitwarden", "KeePassXCCSV"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -42,6 +43,7 @@ let package = Package(
     .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore", "TestSupport"]),
     .testTarget(name: "OnePasswordCSVTests", dependencies: ["OnePasswordCSV", "OTPCore", "TestSupport"]),
     .testTarget(name: "BitwardenTests", dependencies: ["Bitwarden", "OTPCore", "TestSupport"]),
+    .testTarget(name: "KeePassXCCSVTests", dependencies: ["KeePassXCCSV", "OTPCore", "TestSupport"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

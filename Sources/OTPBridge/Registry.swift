@@ -1,4 +1,5 @@
 import Bitwarden
+import KeePassXCCSV
 import OTPCore
 import OnePasswordCSV
 import Otpauth
@@ -17,6 +18,7 @@ public struct Registry: Sendable {
     OnePasswordCSVFormat(),
     BitwardenJSONFormat(),
     BitwardenCSVFormat(),
+    KeePassXCCSVFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
