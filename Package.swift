@@ -33,7 +33,8 @@ let package = Package(
     .target(name: "OnePasswordCSV", dependencies: ["OTPCore"], path: "Plugins/OnePasswordCSV"),
     .target(name: "Bitwarden", dependencies: ["OTPCore"], path: "Plugins/Bitwarden"),
     .target(name: "KeePassXCCSV", dependencies: ["OTPCore"], path: "Plugins/KeePassXCCSV"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "OnePasswordCSV", "Bitwarden", "KeePassXCCSV"]),
+    .target(name: "OnePUX", dependencies: ["OTPCore", "CArchive"], path: "Plugins/OnePUX"),
+    .target(name: "OTPBridge", dependencies: ["OTPCore", "Otpauth", "OnePasswordCSV", "OnePUX", "Bitwarden", "KeePassXCCSV"]),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -44,6 +45,7 @@ let package = Package(
     .testTarget(name: "OnePasswordCSVTests", dependencies: ["OnePasswordCSV", "OTPCore", "TestSupport"]),
     .testTarget(name: "BitwardenTests", dependencies: ["Bitwarden", "OTPCore", "TestSupport"]),
     .testTarget(name: "KeePassXCCSVTests", dependencies: ["KeePassXCCSV", "OTPCore", "TestSupport"]),
+    .testTarget(name: "OnePUXTests", dependencies: ["OnePUX", "OTPCore", "TestSupport", "CArchive"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

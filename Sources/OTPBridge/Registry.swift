@@ -1,6 +1,7 @@
 import Bitwarden
 import KeePassXCCSV
 import OTPCore
+import OnePUX
 import OnePasswordCSV
 import Otpauth
 
@@ -16,6 +17,7 @@ public struct Registry: Sendable {
   public static let builtIn = Registry(plugins: [
     OtpauthListFormat(),
     OnePasswordCSVFormat(),
+    OnePUXFormat(),
     BitwardenJSONFormat(),
     BitwardenCSVFormat(),
     KeePassXCCSVFormat(),
