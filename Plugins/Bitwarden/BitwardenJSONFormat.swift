@@ -164,7 +164,7 @@ public struct BitwardenJSONFormat: FormatPlugin {
 
   static func encode(_ export: ExportFile) throws -> [UInt8] {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return Array(try encoder.encode(export))
   }
 
