@@ -18,6 +18,10 @@ let formats: [(name: String, cShims: [String])] = [
   ("Proton", []),
   ("FreeOTPPlus", []),
   ("Raivo", ["CArchive"]),
+  ("OnePasswordCSV", []),
+  ("OnePUX", ["CArchive"]),
+  ("Bitwarden", []),
+  ("KeePassXCCSV", []),
 ]
 
 /// System libraries (Debian -dev packages, installed by scripts/bootstrap.sh): module maps only.
@@ -29,7 +33,7 @@ let systemLibraries: [(name: String, pkgConfig: String, apt: String)] = [
 ]
 
 /// Format modules whose tests also drive a C library directly (to build fixtures).
-let testShims: [String: [Target.Dependency]] = ["MicrosoftAuthenticator": ["CSQLite"]]
+let testShims: [String: [Target.Dependency]] = ["MicrosoftAuthenticator": ["CSQLite"], "OnePUX": ["CArchive"]]
 
 let package = Package(
   name: "otpbridge",

@@ -1,11 +1,15 @@
 import Aegis
 import AndOTP
+import Bitwarden
+import KeePassXCCSV
 import OTPCore
 import Ente
 import External
 import FreeOTPPlus
 import MicrosoftAuthenticator
 import NeutralJSON
+import OnePUX
+import OnePasswordCSV
 import Otpauth
 import Proton
 import Raivo
@@ -30,6 +34,11 @@ public struct Registry: Sendable {
     ProtonFormat(),
     FreeOTPPlusFormat(),
     RaivoFormat(),
+    OnePasswordCSVFormat(),
+    OnePUXFormat(),
+    BitwardenJSONFormat(),
+    BitwardenCSVFormat(),
+    KeePassXCCSVFormat(),
     MicrosoftAuthenticatorFormat(),
     NeutralJSONFormat(),
   ])

@@ -1,0 +1,219 @@
+import Foundation
+import OTPCore
+
+/// Bitwarden's JSON export (formats.md §4.2–§4.4), plain or password-protected, read and written.
+/// The account-restricted export (§4.3) is encrypted with the Bitwarden account's own key and is
+/// refused with the way to export a readable file instead.
+public struct BitwardenJSONFormat: FormatPlugin {
+  public init() {}
+
+  public let descriptor = FormatDescriptor(
+    id: "bitwarden-json",
+    displayName: "Bitwarden JSON",
+    fileExtensions: ["json"],
+    canRead: true,
+    canWrite: true,
+    encryption: .optional,
+    capabilities: BitwardenItems.capabilities,
+    summary: "Bitwarden JSON export, plain or password-protected (PBKDF2 or Argon2id); TOTP and Steam.")
+
+  /// Bitwarden's default for password-protected exports (formats.md §4.4).
+  static let writtenIterations = 600_000
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    guard let text = input.text?.prefix(65_536), text.trimmingWhitespace().hasPrefix("{") else { return .no }
+    if text.contains("\"encKeyValidation_DO_NOT_EDIT\"") { return .certain }
+    if text.contains("\"items\""), text.contains("\"encrypted\"") { return .certain }
+    if text.contains("\"items\""), text.contains("\"login\"") { return .likely }
+    return .no
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    var export = try Self.decode(input.bytes, file: input.name)
+    if export.encrypted == true {
+      guard export.passwordProtected == true else {
+        throw OTPError.cannotOpen(
+          file: input.name,
+          reason: "this is an account-restricted Bitwarden export: it is encrypted with your Bitwarden account's key and only that account can open it. In Bitwarden, export again with File format \".json (Encrypted)\" and Export type \"Password protected\", or as plain \".json\", and read that file")
+      }
+      let plaintext = try Self.decrypt(export, file: input.name, context: context)
+      export = try Self.decode(plaintext, file: input.name)
+      guard export.encrypted != true else {
+        throw OTPError.corrupted(file: input.name, place: "data", reason: "the decrypted data is itself encrypted")
+      }
+    }
+    return Self.accounts(of: export, file: input.name)
+  }
+
+  static func accounts(of export: ExportFile, file: String) -> ReadResult {
+    var groupNames: [String: String] = [:]
+    for named in (export.folders ?? []) + (export.collections ?? []) {
+      if let id = named.id, let name = named.name { groupNames[id] = name }
+    }
+    var result = ReadResult(accounts: [], findings: [LoginItem.passwordsNotRead(file: file)])
+    var withoutOTP = 0
+    for (index, entry) in (export.items ?? []).enumerated() {
+      let groupIDs = [entry.folderId] + (entry.collectionIds ?? [])
+      let item = LoginItem(
+        title: entry.name ?? "", username: entry.login?.username ?? "",
+        urls: (entry.login?.uris ?? []).compactMap(\.uri).filter { !$0.isEmpty }, otp: entry.login?.totp ?? "",
+        note: entry.notes ?? "", favorite: entry.favorite ?? false,
+        groups: groupIDs.compactMap { $0.flatMap { groupNames[$0] } })
+      let origin = Origin(file: file, place: .entry(index + 1))
+      if !BitwardenItems.read(item, origin: origin, into: &result) { withoutOTP += 1 }
+    }
+    if let finding = LoginItem.itemsWithoutOTP(withoutOTP, file: file) { result.findings.append(finding) }
+    return result
+  }
+
+  /// The plain JSON inside a password-protected export. The MAC of the validation value is checked
+  /// first: a mismatch there means the password is wrong; anything wrong after it is damage.
+  static func decrypt(_ export: ExportFile, file: String, context: ReadContext) throws -> [UInt8] {
+    guard let salt = export.salt, let validationText = export.encKeyValidation, let dataText = export.data,
+      let iterations = export.kdfIterations
+    else {
+      throw OTPError.corrupted(file: file, place: nil, reason: "a password-protected export without its salt, KDF settings, validation value or data")
+    }
+    let kdf: BitwardenKeys.KDF
+    switch export.kdfType {
+    case 0:
+      guard (1...10_000_000).contains(iterations) else {
+        throw OTPError.corrupted(file: file, place: "kdfIterations", reason: "\(iterations) PBKDF2 iterations is outside any Bitwarden setting")
+      }
+      kdf = .pbkdf2(iterations: iterations)
+    case 1:
+      let memory = export.kdfMemory ?? 64, parallelism = export.kdfParallelism ?? 4
+      guard (1...100).contains(iterations), (1...4096).contains(memory), (1...64).contains(parallelism) else {
+        throw OTPError.corrupted(file: file, place: "kdfIterations", reason: "Argon2id settings outside any Bitwarden setting")
+      }
+      kdf = .argon2id(iterations: iterations, memoryMiB: memory, parallelism: parallelism)
+    default:
+      throw OTPError.unsupportedVersion(
+        file: file, version: "kdfType \(export.kdfType.map(String.init) ?? "missing")", supported: "kdfType 0 (PBKDF2-SHA256) and 1 (Argon2id)")
+    }
+    let validation = try encString(validationText, file: file, place: "encKeyValidation_DO_NOT_EDIT")
+    let data = try encString(dataText, file: file, place: "data")
+    guard let password = try context.password.password(for: file) else { throw OTPError.passwordRequired(file: file) }
+    let keys = try BitwardenKeys(password: password, salt: salt, kdf: kdf)
+    guard keys.authenticates(validation) else { throw OTPError.wrongPassword(file: file) }
+    guard keys.authenticates(data) else {
+      throw OTPError.corrupted(file: file, place: "data", reason: "the data's MAC does not match, though the password is right")
+    }
+    do {
+      return try keys.decrypt(data)
+    } catch {
+      throw OTPError.corrupted(file: file, place: "data", reason: "the data does not decrypt to padded text")
+    }
+  }
+
+  static func encString(_ text: String, file: String, place: String) throws -> BitwardenKeys.EncString {
+    do {
+      return try BitwardenKeys.EncString(parsing: text)
+    } catch .unsupportedType(let type) {
+      throw OTPError.unsupportedVersion(file: file, version: "EncString type \(type)", supported: "type 2 (AES-256-CBC with HMAC-SHA256)")
+    } catch {
+      throw OTPError.corrupted(file: file, place: place, reason: "not an EncString \"2.iv|data|mac\" with a 16-byte IV and a 32-byte MAC")
+    }
+  }
+
+  static func decode(_ bytes: some Collection<UInt8>, file: String) throws -> ExportFile {
+    do {
+      return try JSONDecoder().decode(ExportFile.self, from: Data(bytes))
+    } catch {
+      throw OTPError.corrupted(file: file, place: nil, reason: "not JSON in the shape of a Bitwarden export")
+    }
+  }
+
+  /// Plain JSON, or with a new password the password-protected form with PBKDF2-SHA256 at
+  /// Bitwarden's default 600 000 iterations.
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    var findings: [Finding] = []
+    var folders: [Named] = []
+    var items: [Item] = []
+    for account in accounts {
+      let (item, notes) = BitwardenItems.item(for: account, origin: account.origin)
+      findings += notes
+      var folderID: String?
+      if let group = item.groups.first {
+        if let folder = folders.first(where: { $0.name == group }) {
+          folderID = folder.id
+        } else {
+          folderID = UUID().uuidString.lowercased()
+          folders.append(Named(id: folderID, name: group))
+        }
+      }
+      let login = Login(
+        uris: item.urls.isEmpty ? nil : item.urls.map { LoginURI(uri: $0) }, username: item.username.isEmpty ? nil : item.username,
+        totp: item.otp)
+      items.append(
+        Item(
+          id: UUID().uuidString.lowercased(), folderId: folderID, type: 1, name: item.title,
+          notes: item.note.isEmpty ? nil : item.note, favorite: item.favorite, login: login))
+    }
+    let plain = try Self.encode(ExportFile(encrypted: false, folders: folders, items: items))
+    guard let password = try context.newPassword.password(for: context.outputName), !password.isEmpty else {
+      return WriteResult(bytes: plain, findings: findings)
+    }
+    let salt = Data(Cipher.randomBytes(16)).base64EncodedString()
+    let keys = try BitwardenKeys(password: password, salt: salt, kdf: .pbkdf2(iterations: Self.writtenIterations))
+    let envelope = ExportFile(
+      encrypted: true, passwordProtected: true, salt: salt, kdfType: 0, kdfIterations: Self.writtenIterations,
+      encKeyValidation: try keys.encrypt(Array(UUID().uuidString.lowercased().utf8)).text, data: try keys.encrypt(plain).text)
+    return WriteResult(bytes: try Self.encode(envelope), findings: findings)
+  }
+
+  static func encode(_ export: ExportFile) throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return Array(try encoder.encode(export))
+  }
+
+  // The JSON shapes of formats.md §4.2 and §4.4, as far as otpbridge reads and writes them.
+
+  struct ExportFile: Codable {
+    var encrypted: Bool?
+    var passwordProtected: Bool?
+    var salt: String?
+    var kdfType: Int?
+    var kdfIterations: Int?
+    var kdfMemory: Int?
+    var kdfParallelism: Int?
+    var encKeyValidation: String?
+    var data: String?
+    var folders: [Named]?
+    var collections: [Named]?
+    var items: [Item]?
+
+    enum CodingKeys: String, CodingKey {
+      case encrypted, passwordProtected, salt, kdfType, kdfIterations, kdfMemory, kdfParallelism
+      case encKeyValidation = "encKeyValidation_DO_NOT_EDIT"
+      case data, folders, collections, items
+    }
+  }
+
+  struct Named: Codable {
+    var id: String?
+    var name: String?
+  }
+
+  struct Item: Codable {
+    var id: String?
+    var folderId: String?
+    var collectionIds: [String?]?
+    var type: Int?
+    var name: String?
+    var notes: String?
+    var favorite: Bool?
+    var login: Login?
+  }
+
+  struct Login: Codable {
+    var uris: [LoginURI]?
+    var username: String?
+    var totp: String?
+  }
+
+  struct LoginURI: Codable {
+    var uri: String?
+  }
+}

@@ -1,0 +1,103 @@
+import OTPCore
+
+/// KeePassXC's CSV export (formats.md §10.5): `"Group","Title","Username","Password","URL","Notes",
+/// "TOTP","Icon","Last Modified","Created"`, every cell quoted, LF line ends. `TOTP` is the entry's
+/// otpauth URI; `Group` is the group's path from the root group, whose name comes first.
+public struct KeePassXCCSVFormat: FormatPlugin {
+  public init() {}
+
+  /// KeePassXC reads `secret`, `digits`, `period`, `algorithm` and `encoder=steam` from the URI
+  /// and ignores its type, so HOTP cannot go there; it bounds digits to 1–10 and the period to
+  /// 1–86 400 s (keepassxc src/core/Totp.cpp).
+  public let descriptor = FormatDescriptor(
+    id: "keepassxc-csv",
+    displayName: "KeePassXC CSV",
+    fileExtensions: ["csv"],
+    canRead: true,
+    canWrite: true,
+    encryption: .none,
+    capabilities: Capabilities(
+      kinds: [.totp, .steam],
+      algorithms: [.sha1, .sha256, .sha512],
+      digits: 1...10,
+      periods: .range(1...86_400),
+      fields: [.issuer, .name, .labelIssuer, .note, .groups, .icon, .extraParameters]),
+    summary: "KeePassXC CSV export with its TOTP column; TOTP and Steam.")
+
+  static let header = ["Group", "Title", "Username", "Password", "URL", "Notes", "TOTP", "Icon", "Last Modified", "Created"]
+  /// The root group's name in a new KeePassXC database; written before every group path.
+  static let rootGroup = "Root"
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    guard let text = input.text else { return .no }
+    let firstLine = text.prefix(4096).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+    if firstLine.hasPrefix(CSV.record(Self.header, quoteAll: true)) { return .certain }
+    if firstLine.hasPrefix("\"Group\",\"Title\""), firstLine.contains("\"TOTP\"") { return .likely }
+    return .no
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    guard let text = input.text else {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
+    }
+    let table: CSV.Table
+    do {
+      table = CSV.Table(try CSV.parse(text))
+    } catch {
+      throw OTPError.corrupted(file: input.name, place: "line \(error.line)", reason: error.message)
+    }
+    guard table.hasColumn("Title"), table.hasColumn("TOTP") else {
+      throw OTPError.corrupted(file: input.name, place: "line 1", reason: "no Title and TOTP columns: not a KeePassXC CSV export")
+    }
+    var result = ReadResult(accounts: [], findings: [LoginItem.passwordsNotRead(file: input.name)])
+    var withoutOTP = 0
+    for row in table.rows {
+      let url = table.value("URL", in: row)
+      let item = LoginItem(
+        title: table.value("Title", in: row), username: table.value("Username", in: row), urls: url.isEmpty ? [] : [url],
+        otp: table.value("TOTP", in: row), note: table.value("Notes", in: row),
+        groups: Self.groups(fromPath: table.value("Group", in: row)))
+      guard item.hasOTP else {
+        withoutOTP += 1
+        continue
+      }
+      let origin = Origin(file: input.name, place: .line(row.line))
+      do {
+        let parsed = try item.account(origin: origin)
+        result.accounts.append(parsed.account)
+        result.findings += parsed.warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
+      } catch {
+        result.findings.append(
+          Finding(.error, code: error.code, "\(error.message); the entry was skipped", at: origin, remedy: error.remedy, entrySkipped: true))
+      }
+    }
+    if let finding = LoginItem.itemsWithoutOTP(withoutOTP, file: input.name) { result.findings.append(finding) }
+    return result
+  }
+
+  /// "Root/Work/2FA" is the group "Work/2FA": the root group's name (the database's) is dropped.
+  static func groups(fromPath path: String) -> [String] {
+    guard let slash = path.firstIndex(of: "/") else { return [] }
+    let below = String(path[path.index(after: slash)...])
+    return below.isEmpty ? [] : [below]
+  }
+
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    var findings: [Finding] = []
+    var text = CSV.record(Self.header, quoteAll: true) + "\n"
+    for account in accounts {
+      let item = LoginItem(account: account, urlSlots: 1)
+      if item.groups.count > 1 {
+        findings.append(
+          Finding(
+            .warning, code: "KEEPASSXC_ONE_GROUP",
+            "\(account.displayName): a KeePassXC entry is in one group; it went to \"\(item.groups[0])\" and not to the \(item.groups.count - 1) other group(s)",
+            at: account.origin))
+      }
+      let group = item.groups.first.map { Self.rootGroup + "/" + $0 } ?? Self.rootGroup
+      let cells = [group, item.title, item.username, "", item.urls.first ?? "", item.note, item.otp, "0", "", ""]
+      text += CSV.record(cells, quoteAll: true) + "\n"
+    }
+    return WriteResult(bytes: Array(text.utf8), findings: findings)
+  }
+}

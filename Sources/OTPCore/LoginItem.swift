@@ -1,0 +1,108 @@
+/// A password manager's login item as far as a two-factor account goes. 1Password, Bitwarden and
+/// KeePassXC all keep the one-time password as one text beside a title, a username and websites
+/// (formats.md §3, §4, §10.5), so their plugins share this mapping and it is the same in each.
+///
+/// Reading: the one-time-password text is an otpauth URI, `steam://SECRET` or a bare base32
+/// secret. A URI's own issuer and account name win; the title fills an empty issuer and the
+/// username an empty name. A title equal to the account name is not taken as an issuer: writers
+/// title an account without issuer by its name. Websites become extra parameters named "url".
+public struct LoginItem: Sendable, Equatable {
+  public var title: String
+  public var username: String
+  public var urls: [String]
+  /// An otpauth URI, `steam://SECRET`, a bare base32 secret, or "" when the item has none.
+  public var otp: String
+  public var note: String
+  public var favorite: Bool
+  public var groups: [String]
+
+  /// The name of the extra parameter that carries a website.
+  public static let urlParameter = "url"
+
+  public init(
+    title: String = "", username: String = "", urls: [String] = [], otp: String = "", note: String = "",
+    favorite: Bool = false, groups: [String] = []
+  ) {
+    self.title = title
+    self.username = username
+    self.urls = urls
+    self.otp = otp
+    self.note = note
+    self.favorite = favorite
+    self.groups = groups
+  }
+
+  /// The item for `account`: the otpauth URI carries everything about the codes, and the first
+  /// `urlSlots` websites go to the item's own URL fields (the rest stay in the URI).
+  public init(account: Account, urlSlots: Int) {
+    var uriAccount = account
+    var urls: [String] = []
+    uriAccount.extraParameters = []
+    for extra in account.extraParameters {
+      if extra.name == Self.urlParameter, urls.count < urlSlots {
+        urls.append(extra.value)
+      } else {
+        uriAccount.extraParameters.append(extra)
+      }
+    }
+    self.init(
+      title: account.issuer.isEmpty ? account.name : account.issuer, username: account.name, urls: urls,
+      otp: OtpauthURI.format(uriAccount), note: account.note, favorite: account.favorite, groups: account.groups)
+  }
+
+  /// Whether the item has a one-time password at all.
+  public var hasOTP: Bool { !otp.trimmingWhitespace().isEmpty }
+
+  /// The account the item holds, with what was odd about its one-time password.
+  public func account(origin: Origin) throws(OtpauthURI.Problem) -> OtpauthURI.Parsed {
+    let text = otp.trimmingWhitespace()
+    var parsed: OtpauthURI.Parsed
+    if text.contains("://") {
+      parsed = try OtpauthURI.parse(text, origin: origin)
+      if text.lowercased().hasPrefix("steam://") {
+        // Bitwarden's Steam form has no label: the item names it.
+        parsed.account.issuer = ""
+      }
+    } else {
+      parsed = try Self.bareSecret(text, origin: origin)
+    }
+    var account = parsed.account
+    if account.name.isEmpty { account.name = username }
+    if account.issuer.isEmpty, title != account.name { account.issuer = title }
+    account.note = note
+    account.favorite = favorite
+    account.groups = groups
+    account.extraParameters = urls.map { ExtraParameter(name: Self.urlParameter, value: $0) } + account.extraParameters
+    parsed.account = account
+    return parsed
+  }
+
+  /// A bare secret is TOTP with the defaults (SHA1, 6 digits, 30 s), as Bitwarden reads it (formats.md §4.1).
+  static func bareSecret(_ text: String, origin: Origin) throws(OtpauthURI.Problem) -> OtpauthURI.Parsed {
+    let decoded: Base32.Decoded
+    do {
+      decoded = try Base32.decodeReporting(text)
+    } catch {
+      throw OtpauthURI.Problem(code: "OTP_BAD_SECRET", message: "the one-time-password secret is not valid base32: \(error)")
+    }
+    let warnings = decoded.ignoredTrailingCharacters > 0 ? [OtpauthURI.ignoredWarning] : []
+    return OtpauthURI.Parsed(account: Account(kind: .totp, secret: Secret(decoded.bytes), origin: origin), warnings: warnings)
+  }
+
+  /// The one finding per file that says passwords were left behind.
+  public static func passwordsNotRead(file: String) -> Finding {
+    Finding(
+      .info, code: "PASSWORDS_NOT_READ",
+      "passwords, password history and custom fields were not read: otpbridge carries two-factor accounts only",
+      at: Origin(file: file, place: .whole))
+  }
+
+  /// The one finding per file that counts the items without a one-time password, or nil when all had one.
+  public static func itemsWithoutOTP(_ count: Int, file: String) -> Finding? {
+    guard count > 0 else { return nil }
+    return Finding(
+      .info, code: "ITEMS_WITHOUT_OTP",
+      "\(count) item(s) have no one-time password and were skipped: they are not two-factor accounts",
+      at: Origin(file: file, place: .whole))
+  }
+}
