@@ -5,7 +5,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 BIN := .build/debug/otpbridge
 DEMO := .build/demo
 
-.PHONY: all bootstrap build test demo bench clean install
+.PHONY: all bootstrap build test demo bench clean install regenerate-proto
 
 all: build
 
@@ -36,6 +36,18 @@ demo: build
 	@echo
 	@echo "== Codes at a fixed time (add --json for scripts):"
 	$(BIN) codes examples/otpauth/accounts.txt --at 1234567890
+
+# Regenerates Plugins/GoogleMigration/migration.pb.swift from migration.proto with protoc and the
+# protoc-gen-swift of the swift-protobuf version the package resolved to (built once, in .build).
+# Only needed after editing the .proto; the generated file is committed.
+PROTOBUF_CHECKOUT := .build/checkouts/swift-protobuf
+PROTOC_GEN_SWIFT := .build/protoc-gen-swift/release/protoc-gen-swift
+
+regenerate-proto: bootstrap
+	swift package resolve
+	swift build -c release --package-path $(PROTOBUF_CHECKOUT) --scratch-path .build/protoc-gen-swift --product protoc-gen-swift
+	protoc --plugin=protoc-gen-swift=$(PROTOC_GEN_SWIFT) --proto_path=Plugins/GoogleMigration \
+	  --swift_out=Plugins/GoogleMigration migration.proto
 
 install: bootstrap
 	swift build -c release

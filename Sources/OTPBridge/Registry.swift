@@ -1,5 +1,7 @@
 import OTPCore
+import GoogleMigration
 import Otpauth
+import QRImage
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
 /// format is one module under Plugins/ and one line here.
@@ -11,7 +13,9 @@ public struct Registry: Sendable {
   }
 
   public static let builtIn = Registry(plugins: [
-    OtpauthListFormat()
+    OtpauthListFormat(),
+    GoogleMigrationFormat(),
+    QRImageFormat(),
   ])
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
