@@ -75,7 +75,7 @@ struct BatchAssembly {
       if !missing.isEmpty {
         findings.append(Finding(
           .error, code: "GOOGLE_MIGRATION_MISSING_BATCHES",
-          "\(Self.describe(missing, of: export.size)) of the export with batch id \(export.id); their accounts are not here",
+          "\(Self.describe(missing, of: export.size)) (batch id \(export.id)); their accounts are not here",
           at: Origin(file: file, place: .whole),
           remedy: "scan every QR code the export shows, into one file or one image",
           entrySkipped: true))

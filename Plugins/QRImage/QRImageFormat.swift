@@ -35,20 +35,25 @@ public struct QRImageFormat: FormatPlugin {
     } catch {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the image cannot be decoded: \(error.reason)")
     }
+    return try read(image, name: input.name, context: context)
+  }
+
+  /// Reads the QR codes of a decoded image.
+  func read(_ image: GrayImage, name: String, context: ReadContext) throws -> ReadResult {
     let symbols = QRScanner.scan(image)
     guard !symbols.isEmpty else {
       return ReadResult(accounts: [], findings: [
         Finding(
           .error, code: "QR_NONE_FOUND", "no QR code was found in the image",
-          at: Origin(file: input.name, place: .whole),
+          at: Origin(file: name, place: .whole),
           remedy: "take the screenshot or photo again with the whole code sharp and in view", entrySkipped: true)
       ])
     }
     var result = ReadResult(accounts: [])
     for group in QRTextGroup.grouping(symbols.map(\.bytes)) {
-      let name = "\(input.name) QR \(group.numbers.map(String.init).joined(separator: ","))"
+      let nestedName = "\(name) QR \(group.numbers.map(String.init).joined(separator: ","))"
       do {
-        let nested = try context.readNested(InputFile(name: name, bytes: group.bytes))
+        let nested = try context.readNested(InputFile(name: nestedName, bytes: group.bytes))
         result.accounts += nested.accounts
         result.findings += nested.findings
       } catch OTPError.unrecognisedFormat {
@@ -56,7 +61,7 @@ public struct QRImageFormat: FormatPlugin {
           result.findings.append(
             Finding(
               .error, code: "QR_UNRECOGNISED", "QR code \(number) holds \(QRTextGroup.describe(group.texts[number]!))",
-              at: Origin(file: input.name, place: .entry(number)),
+              at: Origin(file: name, place: .entry(number)),
               remedy: "otpbridge reads QR codes of otpauth:// and otpauth-migration:// links", entrySkipped: true))
         }
       }
