@@ -51,7 +51,9 @@ struct Convert: ParsableCommand {
     guard output != nil || !qr.isEmpty else {
       throw ValidationError("Give -o PATH, --qr KIND [PATH], or both.")
     }
-    if !qr.isEmpty { _ = try QROutput(arguments: qr) }
+    if !qr.isEmpty, (try? QROutput(arguments: qr)) == nil {
+      throw ValidationError("--qr takes 'png DIR', 'svg DIR', 'html FILE' or 'terminal'.")
+    }
     if let batchSize {
       guard batchSize >= 1 else { throw ValidationError("--batch-size must be 1 or more.") }
       guard WriterOptions.batchSizeFormats.contains(targetID.lowercased()) else {
