@@ -36,6 +36,11 @@ demo: build
 	@echo
 	@echo "== Codes at a fixed time (add --json for scripts):"
 	$(BIN) codes examples/otpauth/accounts.txt --at 1234567890
+	@echo
+	@echo "== Into Google Authenticator: transfer QR codes as PNG (the loss report names what it cannot hold),"
+	@echo "== then the PNG read back as a phone would scan it:"
+	$(BIN) convert examples/otpauth/accounts.txt --to google-migration --allow-lossy --qr png $(DEMO)/qr
+	$(BIN) inspect $(DEMO)/qr/1-Google-Authenticator-transfer-code-1-of-1.png
 
 # Regenerates Plugins/GoogleMigration/migration.pb.swift from migration.proto with protoc and the
 # protoc-gen-swift of the swift-protobuf version the package resolved to (built once, in .build).

@@ -52,7 +52,9 @@ let package = Package(
     .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "TestSupport"]),
     .testTarget(name: "OtpauthTests", dependencies: ["Otpauth", "OTPCore", "TestSupport"]),
     .testTarget(name: "GoogleMigrationTests", dependencies: ["GoogleMigration", "OTPCore", "TestSupport"]),
-    .testTarget(name: "QRTests", dependencies: ["QRImage", "QRCodes", "OTPBridge", "OTPCore", "TestSupport"]),
+    .testTarget(
+      name: "QRTests", dependencies: ["QRImage", "QRCodes", "OTPBridge", "OTPCore", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]
