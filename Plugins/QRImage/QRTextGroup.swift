@@ -53,7 +53,11 @@ struct QRTextGroup {
     ]
     if bytes.starts(with: Array("BEGIN:VCARD".utf8)) { return "a contact card" }
     if let scheme = scheme(of: bytes) {
-      return known[scheme] ?? "a '\(scheme.prefix(32))' link, which no otpbridge format reads"
+      if let name = known[scheme] { return name }
+      // Quoted only when it is plainly a scheme (`name://`): `word:` may be the start of a password.
+      if bytes.dropFirst(scheme.utf8.count).starts(with: Array("://".utf8)) {
+        return "a '\(scheme.prefix(32))' link, which no otpbridge format reads"
+      }
     }
     if String(validating: bytes, as: UTF8.self) != nil {
       return "\(bytes.count) characters of text that is not a link otpbridge reads"

@@ -66,28 +66,34 @@ public enum QROutput: Sendable, Equatable {
   /// Writes the files of `files(for:)`, creating the folder (0700) when it is missing. Existing
   /// files stop the run before anything is written, unless `force`.
   public func write(_ files: [(path: String, bytes: [UInt8])], force: Bool) throws {
+    var createdFolder: String?
     switch self {
     case .png(let folder), .svg(let folder):
       var isFolder: ObjCBool = false
       if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
         guard isFolder.boolValue else { throw OTPError.writeFailed(path: folder, reason: "it is a file, not a folder") }
-      } else if mkdir(folder, 0o700) != 0 {
-        throw OTPError.writeFailed(path: folder, reason: String(cString: strerror(errno)))
+      } else {
+        guard mkdir(folder, 0o700) == 0 else {
+          throw OTPError.writeFailed(path: folder, reason: String(cString: strerror(errno)))
+        }
+        createdFolder = folder
       }
     case .html, .terminal:
       break
     }
-    if !force, let existing = files.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
-      throw OTPError.outputExists(path: existing.path)
-    }
     var written: [String] = []
     do {
+      if !force, let existing = files.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
+        throw OTPError.outputExists(path: existing.path)
+      }
       for file in files {
         try Files.write(file.bytes, to: file.path, force: force)
         written.append(file.path)
       }
     } catch {
+      // A failed run leaves nothing behind: the files it added and the folder it made go again.
       if !force { for path in written { unlink(path) } }
+      if let createdFolder { rmdir(createdFolder) }
       throw error
     }
   }

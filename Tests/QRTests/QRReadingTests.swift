@@ -111,6 +111,7 @@ import TestSupport
       ("ftp://files.example.org/x", "QR code 1 holds a 'ftp' link, which no otpbridge format reads"),
       ("WIFI:S:Home;T:WPA;P:hunter2;;", "QR code 1 holds a Wi-Fi network's settings"),
       ("just some words", "QR code 1 holds 15 characters of text that is not a link otpbridge reads"),
+      ("hunter2:more", "QR code 1 holds 12 characters of text that is not a link otpbridge reads"),
     ]
     for (text, message) in cases {
       let result = try read(try QRCode(encoding: text).png(scale: 4))
