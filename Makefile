@@ -5,7 +5,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 BIN := .build/debug/otpbridge
 DEMO := .build/demo
 
-.PHONY: all bootstrap build test demo bench clean install
+.PHONY: all bootstrap build test demo bench clean install regenerate-proto
 
 all: build
 
@@ -39,6 +39,23 @@ demo: build
 	@echo
 	@echo "== Codes at a fixed time (add --json for scripts):"
 	$(BIN) codes examples/otpauth/accounts.txt --at 1234567890
+	@echo
+	@echo "== Into Google Authenticator: transfer QR codes as PNG (the loss report names what it cannot hold),"
+	@echo "== then the PNG read back as a phone would scan it:"
+	$(BIN) convert examples/otpauth/accounts.txt --to google-migration --allow-lossy --qr png $(DEMO)/qr
+	$(BIN) inspect $(DEMO)/qr/1-Google-Authenticator-transfer-code-1-of-1.png
+
+# Regenerates Plugins/GoogleMigration/migration.pb.swift from migration.proto with protoc and the
+# protoc-gen-swift of the swift-protobuf version the package resolved to (built once, in .build).
+# Only needed after editing the .proto; the generated file is committed.
+PROTOBUF_CHECKOUT := .build/checkouts/swift-protobuf
+PROTOC_GEN_SWIFT := .build/protoc-gen-swift/release/protoc-gen-swift
+
+regenerate-proto: bootstrap
+	swift package resolve
+	swift build -c release --package-path $(PROTOBUF_CHECKOUT) --scratch-path .build/protoc-gen-swift --product protoc-gen-swift
+	protoc --plugin=protoc-gen-swift=$(PROTOC_GEN_SWIFT) --proto_path=Plugins/GoogleMigration \
+	  --swift_out=Plugins/GoogleMigration migration.proto
 
 # Throughput and peak memory of the readers, writers and the CLI (release build); see docs/benchmarks.md.
 bench: bootstrap

@@ -30,6 +30,10 @@ let systemLibraries: [(name: String, pkgConfig: String, apt: String)] = [
   ("CSodium", "libsodium", "libsodium-dev"),
   ("CArgon2", "libargon2", "libargon2-dev"),
   ("CSQLite", "sqlite3", "libsqlite3-dev"),
+  ("CZBar", "zbar", "libzbar-dev"),
+  ("CPNG", "libpng", "libpng-dev"),
+  ("CJPEG", "libjpeg", "libjpeg-dev"),
+  ("CQREncode", "libqrencode", "libqrencode-dev"),
 ]
 
 /// Format modules whose tests also drive a C library directly (to build fixtures).
@@ -46,6 +50,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: systemLibraries.map { library in
     .systemLibrary(name: library.name, path: "Sources/\(library.name)", pkgConfig: library.pkgConfig, providers: [.apt([library.apt])])
@@ -64,7 +69,17 @@ let package = Package(
     ),
     // External plugins: the adapter for executables that speak docs/plugins.md (tested in CLITests).
     .target(name: "External", dependencies: ["OTPCore"], path: "Plugins/External"),
-    .target(name: "OTPBridge", dependencies: ["OTPCore", "External"] + formats.map { .target(name: $0.name) }),
+    // migration.pb.swift is generated from migration.proto by `make regenerate-proto`.
+    .target(
+      name: "GoogleMigration",
+      dependencies: ["OTPCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      path: "Plugins/GoogleMigration", exclude: ["migration.proto"]),
+    .target(name: "QRImage", dependencies: ["OTPCore", "CZBar", "CPNG", "CJPEG"], path: "Plugins/QRImage"),
+    // Drawing QR codes for `convert --qr`: not a format, so not a plugin.
+    .target(name: "QRCodes", dependencies: ["OTPCore", "CQREncode", "CPNG"]),
+    .target(
+      name: "OTPBridge",
+      dependencies: ["OTPCore", "External", "GoogleMigration", "QRImage", "QRCodes"] + formats.map { .target(name: $0.name) }),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -72,6 +87,10 @@ let package = Package(
     .executableTarget(name: "otpbridge-bench", dependencies: ["OTPBridge"]),
     .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),
     .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "TestSupport"]),
+    .testTarget(name: "GoogleMigrationTests", dependencies: ["GoogleMigration", "OTPCore", "TestSupport"]),
+    .testTarget(
+      name: "QRTests", dependencies: ["QRImage", "QRCodes", "OTPBridge", "OTPCore", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]

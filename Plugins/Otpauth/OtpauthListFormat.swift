@@ -21,13 +21,15 @@ public struct OtpauthListFormat: FormatPlugin {
       fields: [.issuer, .name, .labelIssuer, .counter, .pin, .icon, .extraParameters]),
     summary: "One otpauth:// URI per line; read by nearly every authenticator app.")
 
-  static let schemes = ["otpauth://", "motp://", "steam://", "otpauth-migration://"]
+  static let schemes = ["otpauth://", "motp://", "steam://"]
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     guard let text = input.text else { return .no }
     for line in text.prefix(8192).split(whereSeparator: \.isNewline) {
       let trimmed = line.trimmingWhitespace().lowercased()
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+      // Google transfer links belong to the google-migration plugin; read here they only get a finding.
+      if trimmed.hasPrefix("otpauth-migration://") { return .possible }
       return Self.schemes.contains { trimmed.hasPrefix($0) } ? .certain : .no
     }
     return input.fileExtension == "txt" ? .possible : .no

@@ -6,12 +6,14 @@ import OTPCore
 import Ente
 import External
 import FreeOTPPlus
+import GoogleMigration
 import MicrosoftAuthenticator
 import NeutralJSON
 import OnePUX
 import OnePasswordCSV
 import Otpauth
 import Proton
+import QRImage
 import Raivo
 import TwoFAS
 
@@ -28,6 +30,8 @@ public struct Registry: Sendable {
     // Ente before otpauth: both are certain of an Ente list with codeDisplay, and ties go first.
     EnteFormat(),
     OtpauthListFormat(),
+    GoogleMigrationFormat(),
+    QRImageFormat(),
     AegisFormat(),
     TwoFASFormat(),
     AndOTPFormat(),

@@ -37,18 +37,31 @@ public struct Capabilities: Sendable, Equatable {
   /// Algorithms per kind; a kind not listed here uses its default algorithm only.
   public var algorithms: Set<HashAlgorithm>
   public var digits: ClosedRange<Int>
+  /// Digit counts inside `digits` that the format still cannot hold (Google migration: 6 or 8, not 7).
+  public var excludedDigits: Set<Int>
   public var periods: PeriodSupport
   public var fields: Set<AccountField>
 
   public init(
     kinds: Set<OTPKind>, algorithms: Set<HashAlgorithm>, digits: ClosedRange<Int>,
-    periods: PeriodSupport, fields: Set<AccountField>
+    periods: PeriodSupport, fields: Set<AccountField>, excludingDigits excludedDigits: Set<Int> = []
   ) {
     self.kinds = kinds
     self.algorithms = algorithms
     self.digits = digits
+    self.excludedDigits = excludedDigits
     self.periods = periods
     self.fields = fields
+  }
+
+  public func holds(digits count: Int) -> Bool {
+    digits.contains(count) && !excludedDigits.contains(count)
+  }
+
+  /// "6–8", or "6, 8" when some counts in the range are excluded.
+  public var digitsDescription: String {
+    guard !excludedDigits.isEmpty else { return "\(digits.lowerBound)–\(digits.upperBound)" }
+    return digits.filter(holds(digits:)).map(String.init).joined(separator: ", ")
   }
 }
 

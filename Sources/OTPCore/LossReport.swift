@@ -93,13 +93,13 @@ public struct LossReport: Sendable {
           reason: "\(target.displayName) holds only \(capabilities.algorithms.sorted().map(\.rawValue).joined(separator: ", "))",
           breaksCodes: true))
     }
-    if !capabilities.digits.contains(account.digits) {
-      let digits = capabilities.digits.contains(defaults.digits) ? defaults.digits : capabilities.digits.lowerBound
+    if !capabilities.holds(digits: account.digits) {
+      let digits = capabilities.holds(digits: defaults.digits) ? defaults.digits : capabilities.digits.lowerBound
       result.digits = digits
       changes.append(
         AccountChange(
           field: "digits", effect: .changed(from: String(account.digits), to: String(digits)),
-          reason: "\(target.displayName) holds \(capabilities.digits.lowerBound)–\(capabilities.digits.upperBound) digits",
+          reason: "\(target.displayName) holds \(capabilities.digitsDescription) digits",
           breaksCodes: true))
     }
     if !account.kind.isCounterBased, !capabilities.periods.contains(account.period) {

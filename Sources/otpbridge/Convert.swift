@@ -10,6 +10,10 @@ struct Convert: ParsableCommand {
       The loss report goes to standard error. If any account would be dropped or changed, nothing \
       is written and the exit code is 1, unless --allow-lossy is given. The output is read back \
       before it is written, to check that every account gives the same codes.
+
+      For formats that write URIs (otpauth, google-migration), --qr shows the output as QR codes \
+      to scan with a phone, instead of or beside -o: '--qr png DIR' and '--qr svg DIR' write one \
+      image a code into DIR, '--qr html FILE' one printable page, '--qr terminal' draws them here.
       """)
 
   @Argument(help: ArgumentHelp("Export files to read; - reads standard input. Their accounts are merged in order.", valueName: "file"))
@@ -18,8 +22,16 @@ struct Convert: ParsableCommand {
   @Option(name: .customLong("to"), help: ArgumentHelp("The format to write (see 'otpbridge formats').", valueName: "id"))
   var targetID: String
 
-  @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Where to write; - for standard output.", valueName: "path"))
-  var output: String
+  @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Where to write; - for standard output. Needed unless --qr is given.", valueName: "path"))
+  var output: String?
+
+  @Option(
+    parsing: .upToNextOption,
+    help: ArgumentHelp("Show the output as QR codes: png DIR, svg DIR, html FILE or terminal.", valueName: "kind [path]"))
+  var qr: [String] = []
+
+  @Option(help: ArgumentHelp("With --to google-migration: the most accounts in one transfer code (default 10).", valueName: "n"))
+  var batchSize: Int?
 
   @OptionGroup var input: InputOptions
 
@@ -37,27 +49,57 @@ struct Convert: ParsableCommand {
 
   @OptionGroup var plugins: PluginOptions
 
+  func validate() throws {
+    guard output != nil || !qr.isEmpty else {
+      throw ValidationError("Give -o PATH, --qr KIND [PATH], or both.")
+    }
+    if !qr.isEmpty, (try? QROutput(arguments: qr)) == nil {
+      throw ValidationError("--qr takes 'png DIR', 'svg DIR', 'html FILE' or 'terminal'.")
+    }
+    if let batchSize {
+      guard batchSize >= 1 else { throw ValidationError("--batch-size must be 1 or more.") }
+      guard WriterOptions.batchSizeFormats.contains(targetID.lowercased()) else {
+        throw ValidationError("--batch-size applies to --to \(WriterOptions.batchSizeFormats.joined(separator: ", ")) only.")
+      }
+    }
+  }
+
   func run() throws {
-    let registry = plugins.registry()
+    let registry = plugins.registry().applying(WriterOptions(googleMigrationBatchSize: batchSize))
     let target = try registry.plugin(id: targetID)
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
-    if output != "-", !force, FileManager.default.fileExists(atPath: output) {
+    if let output, output != "-", !force, FileManager.default.fileExists(atPath: output) {
       throw OTPError.outputExists(path: output)
     }
+    let qrOutput = qr.isEmpty ? nil : try QROutput(arguments: qr)
     let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
     let newPassword = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: "new").provider()
     let conversion = try Conversion.run(
-      reading, to: target, context: WriteContext(newPassword: newPassword, outputName: output),
+      reading, to: target, context: WriteContext(newPassword: newPassword, outputName: output ?? "QR codes"),
       readBackPassword: newPassword)
+    let sheet = try qrOutput.map { _ in try QROutput.sheet(for: conversion.output, format: target.descriptor.id) }
     let notes = reading.findings.filter { !$0.entrySkipped } + conversion.findings
     if !notes.isEmpty { printError(Rendering.findings(notes)) }
     printError(Rendering.lossReport(conversion.report))
     guard conversion.report.isLossless || allowLossy else {
       throw OTPError.lossRefused(count: conversion.report.lossyCount)
     }
-    try Files.write(conversion.output, to: output, force: force)
-    if output != "-" {
-      printError("Wrote \(conversion.report.convertedAccounts.count) account(s) to \(output) (\(target.descriptor.id)).")
+    let count = conversion.report.convertedAccounts.count
+    if let qrOutput, let sheet {
+      let title = "\(count) account(s) for \(target.descriptor.displayName)"
+      let qrFiles = try qrOutput.files(for: sheet, title: title)
+      if qrOutput == .terminal {
+        print(sheet.entries.map { "\($0.label)\n\($0.code.terminal())" }.joined(separator: "\n"))
+      }
+      try qrOutput.write(qrFiles, force: force)
+      let place = qrOutput == .terminal ? "above" : qrFiles.count == 1 ? "in \(qrFiles[0].path)" : "in \(qrFiles.count) files"
+      printError("Showed \(count) account(s) as \(sheet.entries.count) QR code(s) \(place) (\(target.descriptor.id)). They hold secrets: delete them once scanned.")
+    }
+    if let output {
+      try Files.write(conversion.output, to: output, force: force)
+      if output != "-" {
+        printError("Wrote \(count) account(s) to \(output) (\(target.descriptor.id)).")
+      }
     }
   }
 }

@@ -19,6 +19,7 @@ struct Formats: ParsableCommand {
     var kinds: [String]
     var algorithms: [String]
     var digits: [Int]
+    var excludedDigits: [Int]
     var periods: String
     var fields: [String]
     var summary: String
@@ -43,6 +44,7 @@ struct Formats: ParsableCommand {
           extensions: d.fileExtensions, kinds: d.capabilities.kinds.sorted().map(\.rawValue),
           algorithms: d.capabilities.algorithms.sorted().map(\.rawValue),
           digits: [d.capabilities.digits.lowerBound, d.capabilities.digits.upperBound],
+          excludedDigits: d.capabilities.excludedDigits.sorted(),
           periods: Self.periods(d.capabilities.periods), fields: d.capabilities.fields.sorted().map(\.rawValue),
           summary: d.summary)
       })
@@ -54,7 +56,7 @@ struct Formats: ParsableCommand {
         d.id, [d.canRead ? "read" : nil, d.canWrite ? "write" : nil].compactMap { $0 }.joined(separator: "+"),
         d.encryption.rawValue, c.kinds.sorted().map(\.rawValue).joined(separator: ","),
         c.algorithms.sorted().map(\.rawValue).joined(separator: ","),
-        "\(c.digits.lowerBound)–\(c.digits.upperBound)", Self.periods(c.periods),
+        c.digitsDescription, Self.periods(c.periods),
         c.fields.sorted().map(\.rawValue).joined(separator: ","),
       ]
     }

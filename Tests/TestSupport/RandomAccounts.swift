@@ -34,7 +34,7 @@ public enum RandomAccounts {
       if capabilities.fields.contains(.name) { account.name = words.randomElement(using: &random)! }
       if kind == .totp || kind == .hotp {
         account.algorithm = algorithms.randomElement(using: &random)!
-        let digits = [6, 7, 8].filter(capabilities.digits.contains)
+        let digits = [6, 7, 8].filter(capabilities.holds(digits:))
         account.digits = digits.randomElement(using: &random) ?? capabilities.digits.lowerBound
       }
       if kind != .hotp {

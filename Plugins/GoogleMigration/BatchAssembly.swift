@@ -1,0 +1,93 @@
+import OTPCore
+
+/// Puts the batches (QR codes) of Google exports back together by batch id, in batch-index order,
+/// and names the batches that did not arrive (formats.md §2.4). A batch id of 0 is an ordinary id.
+struct BatchAssembly {
+  struct Batch {
+    var payload: MigrationPayload
+    var line: Int
+  }
+
+  /// The batches of one export, by index.
+  struct Export {
+    var id: Int32
+    var size: Int
+    var batches: [Int: Batch] = [:]
+  }
+
+  let file: String
+  var exports: [Export] = []
+  /// Counts entries across the file, in the order of its lines, for each account's origin.
+  var entryNumbers: [Int: Int] = [:]
+  var entriesSeen = 0
+
+  init(file: String) {
+    self.file = file
+  }
+
+  /// Files one payload; returns what was odd about it.
+  mutating func add(_ payload: MigrationPayload, line: Int) -> [Finding] {
+    let origin = Origin(file: file, place: .line(line))
+    var findings: [Finding] = []
+    entryNumbers[line] = entriesSeen
+    entriesSeen += payload.otpParameters.count
+    let size = max(Int(payload.batchSize), 1)
+    let index = Int(payload.batchIndex)
+    if index < 0 || index >= size {
+      findings.append(Finding(
+        .warning, code: "GOOGLE_MIGRATION_BAD_INDEX",
+        "batch index \(index) is outside a \(size)-code export; it is read as a code of its own", at: origin))
+      exports.append(Export(id: payload.batchID, size: 1, batches: [0: Batch(payload: payload, line: line)]))
+      return findings
+    }
+    let position = exports.firstIndex { $0.id == payload.batchID && $0.size == size }
+      ?? { exports.append(Export(id: payload.batchID, size: size)); return exports.count - 1 }()
+    if let earlier = exports[position].batches[index] {
+      findings.append(Finding(
+        .warning, code: "GOOGLE_MIGRATION_DUPLICATE_BATCH",
+        "batch \(index + 1) of \(size) appears again (first on line \(earlier.line)); this copy was not read again",
+        at: origin))
+      return findings
+    }
+    exports[position].batches[index] = Batch(payload: payload, line: line)
+    return findings
+  }
+
+  /// The accounts of every batch, and a finding for each entry that cannot be read and for each
+  /// export with missing batches.
+  func accounts() -> (accounts: [Account], findings: [Finding]) {
+    var accounts: [Account] = []
+    var findings: [Finding] = []
+    for export in exports {
+      for index in export.batches.keys.sorted() {
+        let batch = export.batches[index]!
+        let first = entryNumbers[batch.line] ?? 0
+        for (offset, entry) in batch.payload.otpParameters.enumerated() {
+          let origin = Origin(file: file, place: .entry(first + offset + 1))
+          do {
+            accounts.append(try MigrationAccount.account(from: entry, origin: origin))
+          } catch {
+            findings.append(Finding(.error, code: error.code, "\(error.message); the entry was skipped", at: origin, entrySkipped: true))
+          }
+        }
+      }
+      let missing = (0..<export.size).filter { export.batches[$0] == nil }
+      if !missing.isEmpty {
+        findings.append(Finding(
+          .error, code: "GOOGLE_MIGRATION_MISSING_BATCHES",
+          "\(Self.describe(missing, of: export.size)) (batch id \(export.id)); their accounts are not here",
+          at: Origin(file: file, place: .whole),
+          remedy: "scan every QR code the export shows, into one file or one image",
+          entrySkipped: true))
+      }
+    }
+    return (accounts, findings)
+  }
+
+  /// "batch 2 of 3 is missing", "batches 2 and 3 of 3 are missing", "batches 1, 2 and 4 of 5 are missing".
+  static func describe(_ missing: [Int], of size: Int) -> String {
+    let numbers = missing.map { String($0 + 1) }
+    if numbers.count == 1 { return "batch \(numbers[0]) of \(size) is missing" }
+    return "batches \(numbers.dropLast().joined(separator: ", ")) and \(numbers.last!) of \(size) are missing"
+  }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import OTPCore
+
+/// Google Authenticator's "Transfer accounts" QR codes: `otpauth-migration://offline?data=…`
+/// links holding a protobuf (formats.md §2). A file holds one link or several lines of them, the
+/// text of the QR codes; the batches of one export are put back together by their batch id.
+public struct GoogleMigrationFormat: FormatPlugin {
+  /// Google Authenticator puts at most 10 accounts in one QR code (formats.md §2.4).
+  public static let defaultBatchSize = 10
+
+  /// The most accounts the writer puts into one link (one QR code).
+  public let batchSize: Int
+
+  public init(batchSize: Int = Self.defaultBatchSize) {
+    precondition(batchSize >= 1, "a batch holds at least one account")
+    self.batchSize = batchSize
+  }
+
+  public let descriptor = FormatDescriptor(
+    id: "google-migration",
+    displayName: "Google Authenticator transfer",
+    fileExtensions: ["txt"],
+    canRead: true,
+    canWrite: true,
+    encryption: .none,
+    // No period field: every account is 30 s (§2.2). Digits are an enum of 6 or 8, and Google
+    // Authenticator honours SHA256 and SHA512 since 2024 but has no HMAC-MD5 (§2.5).
+    capabilities: Capabilities(
+      kinds: [.totp, .hotp],
+      algorithms: [.sha1, .sha256, .sha512],
+      digits: 6...8,
+      periods: .only([30]),
+      fields: [.issuer, .name, .labelIssuer, .counter],
+      excludingDigits: [7]),
+    summary: "Google Authenticator's transfer QR codes (otpauth-migration://), one link per line; at most 10 accounts a code.")
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    guard let text = input.text else { return .no }
+    for line in text.prefix(8192).split(whereSeparator: \.isNewline) {
+      let trimmed = line.trimmingWhitespace()
+      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+      return MigrationLink.isLink(trimmed) ? .certain : .no
+    }
+    return .no
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    guard let text = input.text else {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
+    }
+    var batches = BatchAssembly(file: input.name)
+    var findings: [Finding] = []
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+    for (index, line) in lines.enumerated() {
+      let trimmed = line.trimmingWhitespace()
+      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+      let origin = Origin(file: input.name, place: .line(index + 1))
+      do {
+        let bytes = try MigrationLink.payloadBytes(of: trimmed)
+        guard let payload = try? MigrationPayload(serializedBytes: bytes) else {
+          findings.append(Finding(
+            .error, code: "GOOGLE_MIGRATION_BAD_PAYLOAD",
+            "the transfer link's data is not a Google Authenticator payload; the line was skipped",
+            at: origin, remedy: "scan the QR code again", entrySkipped: true))
+          continue
+        }
+        findings += batches.add(payload, line: index + 1)
+      } catch {
+        let remedy = error.code == "GOOGLE_MIGRATION_NOT_A_LINK" ? "read otpauth:// lines with --from otpauth" : nil
+        findings.append(Finding(
+          .error, code: error.code, "\(error.message); the line was skipped", at: origin, remedy: remedy,
+          entrySkipped: true))
+      }
+    }
+    let assembled = batches.accounts()
+    return ReadResult(accounts: assembled.accounts, findings: findings + assembled.findings)
+  }
+
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    let batchID = Int32.random(in: .min ... .max)
+    let chunks = stride(from: 0, to: accounts.count, by: batchSize).map {
+      accounts[$0..<min($0 + batchSize, accounts.count)]
+    }
+    var text = ""
+    for (index, chunk) in chunks.enumerated() {
+      var payload = MigrationPayload()
+      payload.version = 1
+      payload.batchSize = Int32(chunks.count)
+      payload.batchIndex = Int32(index)
+      payload.batchID = batchID
+      for account in chunk {
+        do {
+          payload.otpParameters.append(try MigrationAccount.entry(for: account))
+        } catch {
+          throw OTPError.writeFailed(path: context.outputName, reason: error.message)
+        }
+      }
+      text += MigrationLink.link(for: try payload.serializedBytes()) + "\n"
+    }
+    return WriteResult(bytes: Array(text.utf8))
+  }
+}

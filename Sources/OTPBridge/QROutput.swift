@@ -1,0 +1,100 @@
+import Foundation
+import OTPCore
+import QRCodes
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `convert --qr`: a writer's URIs as QR codes to scan with a phone: PNG or SVG files in a folder,
+/// one printable HTML page, or half blocks on the terminal. Files follow the rules of every
+/// output: 0600, atomic, never over an existing file unless forced, nothing left after a failure.
+public enum QROutput: Sendable, Equatable {
+  case png(folder: String)
+  case svg(folder: String)
+  case html(file: String)
+  case terminal
+
+  /// Reads `png DIR`, `svg DIR`, `html FILE` or `terminal`.
+  public init(arguments: [String]) throws {
+    switch (arguments.first?.lowercased(), arguments.count) {
+    case ("png", 2): self = .png(folder: arguments[1])
+    case ("svg", 2): self = .svg(folder: arguments[1])
+    case ("html", 2): self = .html(file: arguments[1])
+    case ("terminal", 1): self = .terminal
+    default:
+      throw OTPError.invalidArgument("--qr takes 'png DIR', 'svg DIR', 'html FILE' or 'terminal'")
+    }
+  }
+
+  /// The codes of a writer's output, or a usage error when the format does not write URIs.
+  public static func sheet(for output: [UInt8], format: String) throws -> QRSheet {
+    do {
+      guard let sheet = try QRSheet(uriList: output) else {
+        throw OTPError.invalidArgument(
+          "--qr shows formats that write URIs (otpauth, google-migration) as QR codes; '\(format)' does not")
+      }
+      return sheet
+    } catch let error as QRCode.Failure {
+      throw OTPError.invalidArgument(
+        "\(error.description). With --to google-migration, a smaller --batch-size makes smaller codes")
+    }
+  }
+
+  /// The files this output makes: path and bytes. Empty for `terminal`.
+  public func files(for sheet: QRSheet, title: String) throws -> [(path: String, bytes: [UInt8])] {
+    switch self {
+    case .png(let folder):
+      return try zip(sheet.fileNames, sheet.entries).map { name, entry in
+        do {
+          return ("\(folder)/\(name).png", try entry.code.png())
+        } catch {
+          throw OTPError.writeFailed(path: "\(folder)/\(name).png", reason: "\(error)")
+        }
+      }
+    case .svg(let folder):
+      return zip(sheet.fileNames, sheet.entries).map { name, entry in
+        ("\(folder)/\(name).svg", Array((entry.code.svg() + "\n").utf8))
+      }
+    case .html(let file):
+      return [(file, Array(sheet.html(title: title).utf8))]
+    case .terminal:
+      return []
+    }
+  }
+
+  /// Writes the files of `files(for:)`, creating the folder (0700) when it is missing. Existing
+  /// files stop the run before anything is written, unless `force`.
+  public func write(_ files: [(path: String, bytes: [UInt8])], force: Bool) throws {
+    var createdFolder: String?
+    switch self {
+    case .png(let folder), .svg(let folder):
+      var isFolder: ObjCBool = false
+      if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+        guard isFolder.boolValue else { throw OTPError.writeFailed(path: folder, reason: "it is a file, not a folder") }
+      } else {
+        guard mkdir(folder, 0o700) == 0 else {
+          throw OTPError.writeFailed(path: folder, reason: String(cString: strerror(errno)))
+        }
+        createdFolder = folder
+      }
+    case .html, .terminal:
+      break
+    }
+    var written: [String] = []
+    do {
+      if !force, let existing = files.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
+        throw OTPError.outputExists(path: existing.path)
+      }
+      for file in files {
+        try Files.write(file.bytes, to: file.path, force: force)
+        written.append(file.path)
+      }
+    } catch {
+      // A failed run leaves nothing behind: the files it added and the folder it made go again.
+      if !force { for path in written { unlink(path) } }
+      if let createdFolder { rmdir(createdFolder) }
+      throw error
+    }
+  }
+}

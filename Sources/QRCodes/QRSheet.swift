@@ -1,0 +1,127 @@
+import OTPCore
+
+/// The QR codes of a writer's output, one a line of URIs, each with the label a person sees next
+/// to it: the account for an otpauth URI, the batch for a Google transfer link.
+public struct QRSheet: Sendable {
+  public struct Entry: Sendable {
+    public var label: String
+    public var text: String
+    public var code: QRCode
+  }
+
+  public var entries: [Entry]
+
+  /// The codes for `output`, which must be URIs, one a line; nil when it is not (a JSON or an
+  /// encrypted file cannot be shown as QR codes).
+  public init?(uriList output: [UInt8]) throws(QRCode.Failure) {
+    guard let text = String(validating: output, as: UTF8.self) else { return nil }
+    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+    guard lines.allSatisfy(Self.isURI) else { return nil }
+    let migrationLinks = lines.filter { $0.lowercased().hasPrefix("otpauth-migration:") }.count
+    var entries: [Entry] = []
+    var migrationNumber = 0
+    for (index, line) in lines.enumerated() {
+      let label: String
+      if line.lowercased().hasPrefix("otpauth-migration:") {
+        migrationNumber += 1
+        label = "Google Authenticator transfer, code \(migrationNumber) of \(migrationLinks)"
+      } else if let parsed = try? OtpauthURI.parse(line, origin: Origin(file: "-", place: .line(index + 1))) {
+        label = parsed.account.displayName
+      } else {
+        label = "code \(index + 1) of \(lines.count)"
+      }
+      do {
+        entries.append(Entry(label: label, text: line, code: try QRCode(encoding: line)))
+      } catch {
+        throw QRCode.Failure(description: "\(label): \(error.description)")
+      }
+    }
+    self.entries = entries
+  }
+
+  static func isURI(_ line: String) -> Bool {
+    guard let range = line.range(of: "://") else { return false }
+    let scheme = line[..<range.lowerBound]
+    return !scheme.isEmpty && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }
+  }
+
+  /// A file name for each code: its number and its label, in characters every file system takes.
+  public var fileNames: [String] {
+    let digits = String(entries.count).count
+    return entries.enumerated().map { index, entry in
+      let number = String(index + 1)
+      let padded = String(repeating: "0", count: digits - number.count) + number
+      var slug = ""
+      for character in entry.label {
+        if character.isASCII, character.isLetter || character.isNumber {
+          slug.append(character)
+        } else if !slug.hasSuffix("-") {
+          slug.append("-")
+        }
+      }
+      slug = String(slug.prefix(60)).trimmingCharacters(in: "-")
+      return slug.isEmpty ? padded : "\(padded)-\(slug)"
+    }
+  }
+
+  /// One self-contained page to print: every code as inline SVG with its label beneath, no
+  /// scripts, fonts or images from elsewhere.
+  public func html(title: String) -> String {
+    var body = ""
+    for entry in entries {
+      body += """
+          <figure>\(entry.code.svg(pixelsPerModule: 4))<figcaption>\(Self.escape(entry.label))</figcaption></figure>
+
+        """
+    }
+    return """
+      <!DOCTYPE html>
+      <html lang="en">
+      <head>
+      <meta charset="utf-8">
+      <title>\(Self.escape(title))</title>
+      <style>
+        body { font-family: sans-serif; margin: 1.5em; }
+        .warning { border: 2px solid #b00; padding: 0.5em 1em; }
+        main { display: flex; flex-wrap: wrap; gap: 1.5em; }
+        figure { margin: 0; text-align: center; page-break-inside: avoid; break-inside: avoid; }
+        figure svg { width: 60mm; height: auto; }
+        figcaption { max-width: 60mm; overflow-wrap: anywhere; margin-top: 0.3em; }
+      </style>
+      </head>
+      <body>
+      <h1>\(Self.escape(title))</h1>
+      <p class="warning">These codes hold two-factor secrets. Whoever scans them can make your codes: \
+      scan them, then shred the paper or delete this file.</p>
+      <main>
+      \(body)</main>
+      </body>
+      </html>
+
+      """
+  }
+
+  static func escape(_ text: String) -> String {
+    var output = ""
+    for character in text {
+      switch character {
+      case "&": output += "&amp;"
+      case "<": output += "&lt;"
+      case ">": output += "&gt;"
+      case "\"": output += "&quot;"
+      case "'": output += "&#39;"
+      default: output.append(character)
+      }
+    }
+    return output
+  }
+}
+
+extension String {
+  fileprivate func trimmingCharacters(in set: String) -> String {
+    var result = Substring(self)
+    while let first = result.first, set.contains(first) { result = result.dropFirst() }
+    while let last = result.last, set.contains(last) { result = result.dropLast() }
+    return String(result)
+  }
+}
