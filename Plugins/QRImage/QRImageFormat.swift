@@ -58,6 +58,12 @@ public struct QRImageFormat: FormatPlugin {
         result.findings += nested.findings
       } catch OTPError.unrecognisedFormat {
         for number in group.numbers {
+          let origin = Origin(file: name, place: .entry(number))
+          // Activation links and push enrolments get the classifier's verdict and remedy.
+          if let text = String(validating: group.texts[number]!, as: UTF8.self), let verdict = Classifier.classify(payload: text) {
+            result.findings.append(verdict.finding(at: origin, label: "QR code \(number)", skipped: true))
+            continue
+          }
           result.findings.append(
             Finding(
               .error, code: "QR_UNRECOGNISED", "QR code \(number) holds \(QRTextGroup.describe(group.texts[number]!))",

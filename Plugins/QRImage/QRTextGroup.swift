@@ -44,7 +44,6 @@ struct QRTextGroup {
   /// content by name, else its scheme, else its size.
   static func describe(_ bytes: [UInt8]) -> String {
     let known: [String: String] = [
-      "phonefactor": "a Microsoft Authenticator work-account activation (phonefactor://), which holds no secret to move",
       "wifi": "a Wi-Fi network's settings",
       "mailto": "an e-mail address",
       "tel": "a telephone number",
