@@ -22,6 +22,7 @@ let formats: [(name: String, cShims: [String])] = [
   ("OnePUX", ["CArchive"]),
   ("Bitwarden", []),
   ("KeePassXCCSV", []),
+  ("EntraCSV", []),
 ]
 
 /// System libraries (Debian -dev packages, installed by scripts/bootstrap.sh): module maps only.

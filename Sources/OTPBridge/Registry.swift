@@ -4,6 +4,7 @@ import Bitwarden
 import KeePassXCCSV
 import OTPCore
 import Ente
+import EntraCSV
 import External
 import FreeOTPPlus
 import GoogleMigration
@@ -44,6 +45,7 @@ public struct Registry: Sendable {
     BitwardenCSVFormat(),
     KeePassXCCSVFormat(),
     MicrosoftAuthenticatorFormat(),
+    EntraCSVFormat(),
     NeutralJSONFormat(),
   ])
 

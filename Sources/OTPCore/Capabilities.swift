@@ -41,10 +41,14 @@ public struct Capabilities: Sendable, Equatable {
   public var excludedDigits: Set<Int>
   public var periods: PeriodSupport
   public var fields: Set<AccountField>
+  /// With `.extraParameters` in `fields`: the only extra parameters the format keeps (Entra's
+  /// `serial` and `model`); nil when it keeps any.
+  public var extraParameterNames: Set<String>?
 
   public init(
     kinds: Set<OTPKind>, algorithms: Set<HashAlgorithm>, digits: ClosedRange<Int>,
-    periods: PeriodSupport, fields: Set<AccountField>, excludingDigits excludedDigits: Set<Int> = []
+    periods: PeriodSupport, fields: Set<AccountField>, excludingDigits excludedDigits: Set<Int> = [],
+    extraParameterNames: Set<String>? = nil
   ) {
     self.kinds = kinds
     self.algorithms = algorithms
@@ -52,6 +56,7 @@ public struct Capabilities: Sendable, Equatable {
     self.excludedDigits = excludedDigits
     self.periods = periods
     self.fields = fields
+    self.extraParameterNames = extraParameterNames
   }
 
   public func holds(digits count: Int) -> Bool {

@@ -117,6 +117,16 @@ public struct LossReport: Sendable {
             reason: "\(target.displayName) has no place for it", breaksCodes: dropped.breaksCodes))
       }
     }
+    if capabilities.fields.contains(.extraParameters), let kept = capabilities.extraParameterNames {
+      let dropped = result.extraParameters.filter { !kept.contains($0.name) }
+      if !dropped.isEmpty {
+        result.extraParameters.removeAll { !kept.contains($0.name) }
+        changes.append(
+          AccountChange(
+            field: AccountField.extraParameters.label, effect: .dropped(dropped.map(\.name).joined(separator: ", ")),
+            reason: "\(target.displayName) keeps only \(kept.sorted().joined(separator: ", "))", breaksCodes: false))
+      }
+    }
     return AccountOutcome(source: account, converted: result, changes: changes, dropReason: nil)
   }
 

@@ -33,6 +33,9 @@ struct Convert: ParsableCommand {
   @Option(help: ArgumentHelp("With --to google-migration: the most accounts in one transfer code (default 10).", valueName: "n"))
   var batchSize: Int?
 
+  @Option(help: ArgumentHelp("With --to entra-csv: the user principal name every row gets (else each account's name).", valueName: "user@domain"))
+  var upn: String?
+
   @OptionGroup var input: InputOptions
 
   @Flag(help: "Write even when accounts are dropped or changed; the loss report still lists them.")
@@ -62,10 +65,16 @@ struct Convert: ParsableCommand {
         throw ValidationError("--batch-size applies to --to \(WriterOptions.batchSizeFormats.joined(separator: ", ")) only.")
       }
     }
+    if let upn {
+      guard WriterOptions.upnFormats.contains(targetID.lowercased()) else {
+        throw ValidationError("--upn applies to --to \(WriterOptions.upnFormats.joined(separator: ", ")) only.")
+      }
+      guard upn.contains("@") else { throw ValidationError("--upn takes a user principal name such as alice@contoso.com.") }
+    }
   }
 
   func run() throws {
-    let registry = plugins.registry().applying(WriterOptions(googleMigrationBatchSize: batchSize))
+    let registry = plugins.registry().applying(WriterOptions(googleMigrationBatchSize: batchSize, entraUPN: upn))
     let target = try registry.plugin(id: targetID)
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
     if let output, output != "-", !force, FileManager.default.fileExists(atPath: output) {

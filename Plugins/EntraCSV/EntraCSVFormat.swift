@@ -1,0 +1,135 @@
+import OTPCore
+
+/// Microsoft Entra ID's OATH token upload file (microsoft.md §6.1, formats.md §11):
+/// `upn,serial number,secret key,time interval,manufacturer,model`, SHA-1, 6 digits, 30 or 60 s.
+/// Meant for hardware tokens: every row is a live credential that an admin uploads.
+///
+/// A row maps to an account as upn ↔ name, manufacturer ↔ issuer, and serial number and model ↔
+/// the extra parameters `serial` and `model`, so Entra → Entra keeps every cell.
+public struct EntraCSVFormat: FormatPlugin {
+  public static let header = ["upn", "serial number", "secret key", "time interval", "manufacturer", "model"]
+  /// Entra accepts at most 128 base32 characters (80 bytes).
+  static let maximumSecretBytes = 80
+
+  /// The UPN every written row gets (`convert --upn`); nil writes each account's name.
+  let upn: String?
+
+  public init(upn: String? = nil) {
+    self.upn = upn
+  }
+
+  public var descriptor: FormatDescriptor {
+    FormatDescriptor(
+      id: "entra-csv",
+      displayName: "Microsoft Entra ID OATH token CSV",
+      fileExtensions: ["csv"],
+      canRead: true,
+      canWrite: true,
+      encryption: .none,
+      capabilities: Capabilities(
+        kinds: [.totp], algorithms: [.sha1], digits: 6...6, periods: .only([30, 60]),
+        // With --upn every row gets that UPN, so the accounts' own names are not kept.
+        fields: upn == nil ? [.name, .issuer, .extraParameters] : [.issuer, .extraParameters],
+        extraParameterNames: ["serial", "model"]),
+      summary: "The file an admin uploads at Entra ID → Multifactor authentication → OATH tokens; --upn sets the user.")
+  }
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    guard let text = input.text, let first = text.split(whereSeparator: \.isNewline).first else { return .no }
+    return Self.normalised(first.split(separator: ",").map(String.init)) == Self.header ? .certain : .no
+  }
+
+  /// Header cells as Entra compares them: case and surrounding spaces do not matter.
+  static func normalised(_ cells: [String]) -> [String] {
+    cells.map { $0.trimmingWhitespace().lowercased() }
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    guard let text = input.text else {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
+    }
+    let rows: [CSV.Row]
+    do {
+      rows = try CSV.parse(text)
+    } catch {
+      throw OTPError.corrupted(file: input.name, place: "line \(error.line)", reason: error.message)
+    }
+    let table = CSV.Table(rows)
+    guard Self.normalised(table.header) == Self.header else {
+      throw OTPError.corrupted(
+        file: input.name, place: "line 1", reason: "the header is not \(Self.header.joined(separator: ","))")
+    }
+    var result = ReadResult(accounts: [])
+    for row in table.rows {
+      let origin = Origin(file: input.name, place: .line(row.line))
+      func skip(_ code: String, _ message: String) {
+        result.findings.append(Finding(.error, code: code, "\(message); the row was skipped", at: origin, entrySkipped: true))
+      }
+      let upn = table.value("upn", in: row).trimmingWhitespace()
+      guard !upn.isEmpty else {
+        skip("ENTRA_NO_UPN", "the row has no upn")
+        continue
+      }
+      let secretText = table.value("secret key", in: row)
+      guard secretText.count <= 128, let secret = try? Base32.decode(secretText) else {
+        skip("ENTRA_BAD_SECRET", "the secret key is not base32 of at most 128 characters")
+        continue
+      }
+      let interval = Int(table.value("time interval", in: row).trimmingWhitespace())
+      guard let interval, interval == 30 || interval == 60 else {
+        skip("ENTRA_BAD_INTERVAL", "the time interval is not 30 or 60")
+        continue
+      }
+      let extras = [("serial", table.value("serial number", in: row)), ("model", table.value("model", in: row))]
+        .filter { !$0.1.isEmpty }.map { ExtraParameter(name: $0.0, value: $0.1) }
+      result.accounts.append(
+        Account(
+          kind: .totp, issuer: table.value("manufacturer", in: row), name: upn, secret: Secret(secret), period: interval,
+          extraParameters: extras, origin: origin))
+    }
+    if !result.accounts.isEmpty {
+      result.findings.append(
+        Finding(
+          .warning, code: "ENTRA_TOKEN_FILE",
+          "an admin file of hardware-token secrets: each of its \(result.accounts.count) row(s) is a live credential",
+          at: Origin(file: input.name, place: .whole),
+          remedy: "Import it only to replace those tokens on purpose, and delete the file afterwards."))
+    }
+    return result
+  }
+
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    var lines = [Self.header.joined(separator: ",")]
+    var madeUpSerials = 0
+    for (index, account) in accounts.enumerated() {
+      let upn = upn ?? account.name
+      guard upn.contains("@") else {
+        throw OTPError.invalidArgument(
+          "entra-csv needs a user principal name for every row, and \(account.displayName) has none; give --upn USER@DOMAIN")
+      }
+      guard account.secret.count <= Self.maximumSecretBytes else {
+        throw OTPError.invalidArgument(
+          "\(account.displayName): its secret is longer than the 128 base32 characters Entra accepts")
+      }
+      func extra(_ name: String) -> String? { account.extraParameters.first { $0.name == name }?.value }
+      let serial = extra("serial") ?? {
+        madeUpSerials += 1
+        return "OTPBRIDGE-\(String(format: "%04d", index + 1))"
+      }()
+      lines.append(
+        CSV.record([
+          upn, serial, account.secret.revealBase32(), String(account.period),
+          account.issuer.isEmpty ? "otpbridge" : account.issuer, extra("model") ?? "software token",
+        ]))
+    }
+    var findings: [Finding] = []
+    if madeUpSerials > 0 {
+      findings.append(
+        Finding(
+          .info, code: "ENTRA_SERIALS_MADE_UP",
+          "\(madeUpSerials) account(s) had no serial number, which Entra requires; they were numbered OTPBRIDGE-0001 and on",
+          at: Origin(file: context.outputName, place: .whole)))
+    }
+    return WriteResult(bytes: Array((lines.joined(separator: "\r\n") + "\r\n").utf8), findings: findings)
+  }
+}
