@@ -39,11 +39,14 @@ public struct Verification: Sendable {
   /// Pairs each source account with a converted one, by secret first and then by issuer and name,
   /// and compares their codes at `instants` (HOTP: at the stored counter and the next two).
   public static func compare(source: [Account], converted: [Account], instants: [Int64]) -> Verification {
-    var remaining = Array(converted.indices)
+    // Converted accounts by secret, so matching stays linear for large exports.
+    var bySecret: [Secret: [Int]] = [:]
+    for index in converted.indices { bySecret[converted[index].secret, default: []].append(index) }
+    var used = Set<Int>()
     var matched = 0
     var problems: [Problem] = []
     for account in source {
-      let candidates = remaining.filter { converted[$0].secret == account.secret && converted[$0].kind == account.kind }
+      let candidates = (bySecret[account.secret] ?? []).filter { !used.contains($0) && converted[$0].kind == account.kind }
       let index =
         candidates.first { converted[$0].issuer == account.issuer && converted[$0].name == account.name }
         ?? candidates.first
@@ -51,13 +54,13 @@ public struct Verification: Sendable {
         problems.append(.missing(account))
         continue
       }
-      remaining.removeAll { $0 == index }
+      used.insert(index)
       matched += 1
       if let problem = compareCodes(account, converted[index], instants: instants) {
         problems.append(problem)
       }
     }
-    problems += remaining.map { .unexpected(converted[$0]) }
+    problems += converted.indices.filter { !used.contains($0) }.map { .unexpected(converted[$0]) }
     return Verification(matched: matched, problems: problems, instantsChecked: instants)
   }
 
