@@ -58,10 +58,11 @@ regenerate-proto: bootstrap
 	  --swift_out=Plugins/GoogleMigration migration.proto
 
 # Throughput and peak memory of the readers, writers and the CLI (release build); see docs/benchmarks.md.
+# Its own build folder, so that a release build never waits for (or invalidates) the debug one.
 bench: bootstrap
-	swift build -c release --product otpbridge
-	swift build -c release --product otpbridge-bench
-	.build/release/otpbridge-bench all bench-results.json
+	swift build -c release --scratch-path .build-release --product otpbridge
+	swift build -c release --scratch-path .build-release --product otpbridge-bench
+	.build-release/release/otpbridge-bench all bench-results.json
 
 install: bootstrap
 	swift build -c release

@@ -85,7 +85,7 @@ let package = Package(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
-    .executableTarget(name: "otpbridge-bench", dependencies: ["OTPBridge"]),
+    .executableTarget(name: "otpbridge-bench", dependencies: ["OTPBridge", "QRCodes"]),
     .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),
     .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "TestSupport"]),
     .testTarget(name: "GoogleMigrationTests", dependencies: ["GoogleMigration", "OTPCore", "TestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 import OTPBridge
+import QRCodes
 
 #if canImport(Glibc)
   import Glibc
@@ -55,6 +56,58 @@ func formatCases(id: String, count: Int) -> [BenchCase] {
   ]
 }
 
+/// An encrypted format's open and save of 1,000 accounts, and its bare KDF with the parameters
+/// its writer uses, so the report can say how far above the KDF the rest of the work goes.
+func encryptedCases(id: String, kdf: @escaping () throws -> Void) -> [BenchCase] {
+  guard let plugin = try? Registry.builtIn.plugin(id: id) else { return [] }
+  let count = 1000
+  let accounts = syntheticAccounts(count, fitting: plugin.descriptor.capabilities)
+  let password = PasswordProvider { _ in "correct horse battery staple" }
+  return [
+    BenchCase(name: "\(id) bare KDF", items: 1, note: "items are derivations") { kdf },
+    BenchCase(name: "\(id) save encrypted", items: count) {
+      { _ = try plugin.write(accounts, context: WriteContext(newPassword: password)) }
+    },
+    BenchCase(name: "\(id) open encrypted", items: count) {
+      let input = InputFile(name: "bench", bytes: try plugin.write(accounts, context: WriteContext(newPassword: password)).bytes)
+      return {
+        let result = try plugin.read(input, context: ReadContext(password: password))
+        precondition(result.accounts.count == count)
+      }
+    },
+  ]
+}
+
+nonisolated(unsafe) let benchPassword = Array("correct horse battery staple".utf8)
+nonisolated(unsafe) let benchSalt = [UInt8](repeating: 7, count: 32)
+
+/// The KDF each writer uses (formats.md §0.5 and each plugin's crypto file).
+nonisolated(unsafe) let encryptedFormats: [(id: String, kdf: () throws -> Void)] = [
+  ("aegis", { _ = try KeyDerivation.scrypt(password: benchPassword, salt: benchSalt, n: 32768, r: 8, p: 1, length: 32) }),
+  ("2fas", { _ = try KeyDerivation.pbkdf2(password: benchPassword, salt: benchSalt, hash: .sha256, rounds: 10_000, length: 32) }),
+  ("andotp", { _ = try KeyDerivation.pbkdf2(password: benchPassword, salt: benchSalt, hash: .sha1, rounds: 150_000, length: 32) }),
+  ("ente", { _ = try KeyDerivation.argon2id(password: benchPassword, salt: Array(benchSalt.prefix(16)), iterations: 16, memoryKiB: 262_144, parallelism: 1, length: 32) }),
+  ("proton", { _ = try KeyDerivation.argon2id(password: benchPassword, salt: Array(benchSalt.prefix(16)), iterations: 2, memoryKiB: 19_456, parallelism: 1, length: 32) }),
+  ("bitwarden-json", { _ = try KeyDerivation.pbkdf2(password: benchPassword, salt: benchSalt, hash: .sha256, rounds: 600_000, length: 32) }),
+]
+
+func qrCase() -> BenchCase {
+  // 100 PNG images of one otpauth code each, decoded by the qr reader.
+  BenchCase(name: "qr decode (100 PNG codes)", items: 100) {
+    let otpauth = try Registry.builtIn.plugin(id: "otpauth")
+    let qr = try Registry.builtIn.plugin(id: "qr")
+    let text = try otpauth.write(syntheticAccounts(100, fitting: otpauth.descriptor.capabilities), context: WriteContext()).bytes
+    let images = try QROutput.sheet(for: text, format: "otpauth").entries.map { InputFile(name: "code.png", bytes: try $0.code.png()) }
+    let context = ReadContext(nestedReader: { input, context in try otpauth.read(input, context: context) })
+    return {
+      for image in images {
+        let accounts = try qr.read(image, context: context).accounts
+        precondition(accounts.count == 1)
+      }
+    }
+  }
+}
+
 func coldStartCase() -> BenchCase {
   // The CLI's cold start: run the built binary on a 10-account file, 20 times.
   BenchCase(name: "cli cold start (codes, 10 accounts)", items: 20, note: "items are runs") {
@@ -80,7 +133,9 @@ func coldStartCase() -> BenchCase {
 }
 
 func allCases() -> [BenchCase] {
-  formatCases(id: "otpauth", count: 1_000_000) + formatCases(id: "otpbridge-json", count: 100_000) + [coldStartCase()]
+  formatCases(id: "otpauth", count: 1_000_000) + formatCases(id: "google-migration", count: 100_000)
+    + formatCases(id: "otpbridge-json", count: 100_000)
+    + encryptedFormats.flatMap { encryptedCases(id: $0.id, kdf: $0.kdf) } + [qrCase(), coldStartCase()]
 }
 
 func runOne(_ name: String) throws {
