@@ -92,7 +92,7 @@ let package = Package(
     .testTarget(
       name: "QRTests", dependencies: ["QRImage", "QRCodes", "OTPBridge", "OTPCore", "TestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"]),
+    .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"], exclude: ["Expectations"]),
     .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
   ]
 )
