@@ -44,14 +44,7 @@ enum BitwardenItems {
   /// Reads one item into `result`; false when it has no one-time password.
   static func read(_ item: LoginItem, origin: Origin, into result: inout ReadResult) -> Bool {
     guard item.hasOTP else { return false }
-    do {
-      let parsed = try item.account(origin: origin)
-      result.accounts.append(parsed.account)
-      result.findings += parsed.warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
-    } catch {
-      result.findings.append(
-        Finding(.error, code: error.code, "\(error.message); the item was skipped", at: origin, remedy: error.remedy, entrySkipped: true))
-    }
+    item.read(into: &result, at: origin)
     return true
   }
 }

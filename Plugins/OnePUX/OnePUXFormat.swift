@@ -92,14 +92,7 @@ public struct OnePUXFormat: FormatPlugin {
           let item = LoginItem(
             title: overview?.title ?? "", username: username, urls: urls, otp: totp,
             note: entry.details?.notesPlain?.text ?? "", favorite: (entry.favIndex ?? 0) > 0, groups: overview?.tags ?? [])
-          do {
-            let parsed = try item.account(origin: origin)
-            result.accounts.append(parsed.account)
-            result.findings += parsed.warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
-          } catch {
-            result.findings.append(
-              Finding(.error, code: error.code, "\(error.message); the one-time password was skipped", at: origin, remedy: error.remedy, entrySkipped: true))
-          }
+          item.read(into: &result, at: origin)
         }
       }
     }

@@ -54,14 +54,7 @@ public struct OnePasswordCSVFormat: FormatPlugin {
         continue
       }
       let origin = Origin(file: input.name, place: .line(row.line))
-      do {
-        let parsed = try item.account(origin: origin)
-        result.accounts.append(parsed.account)
-        result.findings += parsed.warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
-      } catch {
-        result.findings.append(
-          Finding(.error, code: error.code, "\(error.message); the item was skipped", at: origin, remedy: error.remedy, entrySkipped: true))
-      }
+      item.read(into: &result, at: origin)
     }
     if let finding = LoginItem.itemsWithoutOTP(withoutOTP, file: input.name) { result.findings.append(finding) }
     return result

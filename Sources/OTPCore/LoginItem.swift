@@ -97,6 +97,19 @@ public struct LoginItem: Sendable, Equatable {
       at: Origin(file: file, place: .whole))
   }
 
+  /// Adds the item's account and its warnings to `result`, or, when its one-time password cannot
+  /// be read, an error finding that the item was skipped.
+  public func read(into result: inout ReadResult, at origin: Origin) {
+    do {
+      let parsed = try account(origin: origin)
+      result.accounts.append(parsed.account)
+      result.findings += parsed.warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
+    } catch {
+      result.findings.append(
+        Finding(.error, code: error.code, "\(error.message); the item was skipped", at: origin, remedy: error.remedy, entrySkipped: true))
+    }
+  }
+
   /// The one finding per file that counts the items without a one-time password, or nil when all had one.
   public static func itemsWithoutOTP(_ count: Int, file: String) -> Finding? {
     guard count > 0 else { return nil }
