@@ -35,7 +35,7 @@ demo: build
 	$(BIN) convert examples/otpauth/with-problems.txt --to otpauth -o $(DEMO)/partial.txt --allow-lossy
 	@echo
 	@echo "== Audit the examples: what cannot move, why, and what to do (Microsoft first):"
-	-$(BIN) audit examples/ --target google-authenticator
+	-$(BIN) audit examples/microsoft examples/otpauth/with-problems.txt --target google-authenticator
 	@echo
 	@echo "== Codes at a fixed time (add --json for scripts):"
 	$(BIN) codes examples/otpauth/accounts.txt --at 1234567890
@@ -52,6 +52,7 @@ PROTOBUF_CHECKOUT := .build/checkouts/swift-protobuf
 PROTOC_GEN_SWIFT := .build/protoc-gen-swift/release/protoc-gen-swift
 
 regenerate-proto: bootstrap
+	command -v protoc >/dev/null || $$( [ "$$(id -u)" -ne 0 ] && echo sudo ) apt-get install -y -qq protobuf-compiler
 	swift package resolve
 	swift build -c release --package-path $(PROTOBUF_CHECKOUT) --scratch-path .build/protoc-gen-swift --product protoc-gen-swift
 	protoc --plugin=protoc-gen-swift=$(PROTOC_GEN_SWIFT) --proto_path=Plugins/GoogleMigration \
