@@ -36,51 +36,70 @@ public struct OtpauthListFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    guard let text = input.text else {
+    guard input.text != nil else {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
     }
     var result = ReadResult(accounts: [])
-    // A Swift Character holds "\r\n" as one grapheme, so CRLF, LF and CR all end a line here.
-    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-    for (index, line) in lines.enumerated() {
-      let trimmed = line.trimmingWhitespace()
-      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-      let origin = Origin(file: input.name, place: .line(index + 1))
-      if trimmed.lowercased().hasPrefix("otpauth-migration:"),
-        let nested = try? context.readNested(InputFile(name: origin.description, bytes: Array(trimmed.utf8)))
-      {
-        // A Google Authenticator transfer link among the lines: its plugin unpacks it.
-        result.accounts += nested.accounts
-        result.findings += nested.findings
-        continue
-      }
-      do {
-        let parsed = try OtpauthURI.parse(trimmed, origin: origin)
-        result.accounts.append(parsed.account)
-        for warning in parsed.warnings {
-          result.findings.append(Finding(.warning, code: warning.code, warning.message, at: origin))
-        }
-      } catch {
-        // Activation links and push enrolments say what they are and what to do, not just "bad URI".
-        if let verdict = Classifier.classify(payload: trimmed), verdict.portability == .notPortable {
-          result.findings.append(verdict.finding(at: origin))
-        } else {
-          result.findings.append(
-            Finding(
-              .error, code: error.code, "\(error.message); the line was skipped", at: origin,
-              remedy: error.remedy, entrySkipped: true))
-        }
-      }
+    // Lines are byte slices of the file (LF, CRLF and CR all end one), so that a million-line list
+    // reads without making a String per line.
+    var bytes = input.bytes[...]
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+    var lineNumber = 0
+    var lineStart = bytes.startIndex
+    var index = bytes.startIndex
+    while lineStart < bytes.endIndex || index < bytes.endIndex {
+      while index < bytes.endIndex, bytes[index] != 0x0a, bytes[index] != 0x0d { index += 1 }
+      lineNumber += 1
+      readLine(bytes[lineStart..<index], number: lineNumber, file: input.name, context: context, into: &result)
+      if index < bytes.endIndex, bytes[index] == 0x0d, index + 1 < bytes.endIndex, bytes[index + 1] == 0x0a { index += 1 }
+      if index >= bytes.endIndex { break }
+      index += 1
+      lineStart = index
     }
     return result
   }
 
-  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
-    var text = ""
-    for account in accounts {
-      text += OtpauthURI.format(account)
-      text += "\n"
+  func readLine(_ line: ArraySlice<UInt8>, number: Int, file: String, context: ReadContext, into result: inout ReadResult) {
+    let trimmed = line.trimmingASCIIWhitespace()
+    if trimmed.isEmpty || trimmed.first == UInt8(ascii: "#") { return }
+    let origin = Origin(file: file, place: .line(number))
+    if trimmed.prefix(Self.migrationScheme.utf8.count).equalsASCIICaseInsensitive(Self.migrationScheme) {
+      // A Google Authenticator transfer link among the lines: its plugin unpacks it.
+      if let nested = try? context.readNested(InputFile(name: origin.description, bytes: Array(trimmed))) {
+        result.accounts += nested.accounts
+        result.findings += nested.findings
+        return
+      }
     }
-    return WriteResult(bytes: Array(text.utf8))
+    do {
+      let parsed = try OtpauthURI.parse(utf8: trimmed, origin: origin)
+      result.accounts.append(parsed.account)
+      for warning in parsed.warnings {
+        result.findings.append(Finding(.warning, code: warning.code, warning.message, at: origin))
+      }
+    } catch {
+      // Activation links and push enrolments say what they are and what to do, not just "bad URI".
+      let text = String(decoding: trimmed, as: UTF8.self)
+      if let verdict = Classifier.classify(payload: text), verdict.portability == .notPortable {
+        result.findings.append(verdict.finding(at: origin))
+      } else {
+        result.findings.append(
+          Finding(
+            .error, code: error.code, "\(error.message); the line was skipped", at: origin,
+            remedy: error.remedy, entrySkipped: true))
+      }
+    }
+  }
+
+  static let migrationScheme = "otpauth-migration:"
+
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(accounts.count * 128)
+    for account in accounts {
+      OtpauthURI.format(account, into: &bytes)
+      bytes.append(0x0a)
+    }
+    return WriteResult(bytes: bytes)
   }
 }

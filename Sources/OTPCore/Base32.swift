@@ -36,11 +36,16 @@ public enum Base32 {
 
   /// `decode`, also saying whether trailing characters were ignored.
   public static func decodeReporting(_ text: String) throws(DecodeError) -> Decoded {
+    try decodeReporting(utf8: text.utf8)
+  }
+
+  /// `decodeReporting` over UTF-8 bytes, for readers that parse bytes.
+  public static func decodeReporting<Bytes: Collection<UInt8>>(utf8: Bytes) throws(DecodeError) -> Decoded {
     var values: [UInt8] = []
-    values.reserveCapacity(text.utf8.count)
+    values.reserveCapacity(utf8.count)
     var position = 0
     var paddingSeen = false
-    for byte in text.utf8 {
+    for byte in utf8 {
       position += 1
       switch byte {
       case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "-"):

@@ -18,105 +18,122 @@ public enum OtpauthURI {
     public var warnings: [Problem]
   }
 
-  static let recognisedParameters: Set<String> = [
-    "secret", "issuer", "algorithm", "digits", "period", "counter", "pin", "image",
-  ]
-
   /// Reads one URI: `otpauth://totp|hotp|steam|yaotp/…`, Aegis's `motp://…` and the bare
   /// `steam://SECRET` that Bitwarden and Proton write.
   public static func parse(_ text: some StringProtocol, origin: Origin) throws(Problem) -> Parsed {
-    let uri = text.trimmingWhitespace()
-    guard let schemeEnd = uri.range(of: "://") else {
+    try parse(utf8: Array(text.utf8)[...], origin: origin)
+  }
+
+  /// `parse` over UTF-8 bytes: list readers hand it slices of the file without making Strings,
+  /// which keeps reading a million-line list fast (`make bench`).
+  public static func parse(utf8 raw: ArraySlice<UInt8>, origin: Origin) throws(Problem) -> Parsed {
+    let uri = raw.trimmingASCIIWhitespace()
+    guard let schemeEnd = uri.firstRange(of: schemeSeparator) else {
       throw Problem(code: "OTPAUTH_NOT_A_URI", message: "not an otpauth URI")
     }
-    let scheme = uri[..<schemeEnd.lowerBound].lowercased()
+    let scheme = uri[..<schemeEnd.lowerBound]
     let rest = uri[schemeEnd.upperBound...]
-    switch scheme {
-    case "otpauth":
+    if scheme.equalsASCIICaseInsensitive("otpauth") {
       return try parseOtpauth(rest, origin: origin)
-    case "motp":
+    } else if scheme.equalsASCIICaseInsensitive("motp") {
       return try parseBody(kind: .motp, labelAndQuery: rest, origin: origin)
-    case "steam":
-      let secret = try decodeSecret(String(rest), kind: .steam)
-      var warnings: [Problem] = []
-      if secret.ignored > 0 { warnings.append(ignoredWarning) }
+    } else if scheme.equalsASCIICaseInsensitive("steam") {
+      let secret = try decodeSecret(rest, kind: .steam)
       let account = Account(kind: .steam, issuer: "Steam", secret: secret.value, origin: origin)
-      return Parsed(account: account, warnings: warnings)
-    case "otpauth-migration":
+      return Parsed(account: account, warnings: secret.ignored > 0 ? [ignoredWarning] : [])
+    } else if scheme.equalsASCIICaseInsensitive("otpauth-migration") {
       throw Problem(
         code: "OTPAUTH_GOOGLE_MIGRATION",
         message: "a Google Authenticator transfer link (otpauth-migration), not an account URI",
         remedy: "read it with --from google-migration")
-    default:
-      throw Problem(
-        code: "OTPAUTH_OTHER_SCHEME",
-        message: "a '\(scheme.prefix(32))' link, not an otpauth URI: it holds no account otpbridge can read")
     }
+    throw Problem(
+      code: "OTPAUTH_OTHER_SCHEME",
+      message: "a '\(String(decoding: scheme.prefix(32), as: UTF8.self).lowercased())' link, not an otpauth URI: it holds no account otpbridge can read")
   }
+
+  static let schemeSeparator = Array("://".utf8)
 
   static let ignoredWarning = Problem(
     code: "BASE32_TRAILING_BITS",
     message: "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does")
 
-  static func parseOtpauth(_ rest: Substring, origin: Origin) throws(Problem) -> Parsed {
-    let hostEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-    let host = rest[..<hostEnd].lowercased()
+  static func parseOtpauth(_ rest: ArraySlice<UInt8>, origin: Origin) throws(Problem) -> Parsed {
+    let hostEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
+    let host = rest[..<hostEnd]
     let kind: OTPKind
-    switch host {
-    case "totp": kind = .totp
-    case "hotp": kind = .hotp
-    case "steam": kind = .steam
-    case "yaotp": kind = .yandex
-    default:
+    if host.equalsASCIICaseInsensitive("totp") {
+      kind = .totp
+    } else if host.equalsASCIICaseInsensitive("hotp") {
+      kind = .hotp
+    } else if host.equalsASCIICaseInsensitive("steam") {
+      kind = .steam
+    } else if host.equalsASCIICaseInsensitive("yaotp") {
+      kind = .yandex
+    } else {
       throw Problem(
         code: "OTPAUTH_UNKNOWN_TYPE",
-        message: "unknown OTP type '\(host.prefix(32))' (expected totp, hotp, steam or yaotp)")
+        message: "unknown OTP type '\(String(decoding: host.prefix(32), as: UTF8.self).lowercased())' (expected totp, hotp, steam or yaotp)")
     }
     var afterHost = rest[hostEnd...]
-    if afterHost.first == "/" { afterHost = afterHost.dropFirst() }
+    if afterHost.first == UInt8(ascii: "/") { afterHost = afterHost.dropFirst() }
     return try parseBody(kind: kind, labelAndQuery: afterHost, origin: origin)
   }
 
+  /// The query parameters otpbridge interprets; anything else is kept as an extra parameter.
+  enum Parameter: String, CaseIterable {
+    case secret, issuer, algorithm, digits, period, counter, pin, image
+
+    static let byName = allCases.map { ($0.rawValue, $0) }
+
+    init?(name: ArraySlice<UInt8>) {
+      guard let match = Self.byName.first(where: { name.equalsASCIICaseInsensitive($0.0) }) else { return nil }
+      self = match.1
+    }
+  }
+
   /// Reads `LABEL?QUERY` for every kind with a label.
-  static func parseBody(kind initialKind: OTPKind, labelAndQuery: Substring, origin: Origin)
+  static func parseBody(kind initialKind: OTPKind, labelAndQuery: ArraySlice<UInt8>, origin: Origin)
     throws(Problem) -> Parsed
   {
     var kind = initialKind
     var warnings: [Problem] = []
-    let queryStart = labelAndQuery.firstIndex(of: "?")
+    let queryStart = labelAndQuery.firstIndex(of: UInt8(ascii: "?"))
     let rawLabel = labelAndQuery[..<(queryStart ?? labelAndQuery.endIndex)]
-    let rawQuery = queryStart.map { labelAndQuery[labelAndQuery.index(after: $0)...] } ?? ""
+    let rawQuery = queryStart.map { labelAndQuery[($0 + 1)...] } ?? []
 
-    var parameters: [String: String] = [:]
+    var parameters: [Parameter: [UInt8]] = [:]
     var extras: [ExtraParameter] = []
-    for pair in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
-      let equals = pair.firstIndex(of: "=")
-      let key = PercentEncoding.decode(pair[..<(equals ?? pair.endIndex)], plusIsSpace: true)
-      let value = equals.map { PercentEncoding.decode(pair[pair.index(after: $0)...], plusIsSpace: true) } ?? ""
-      let known = key.lowercased()
-      if known == "encoder" && value.lowercased() == "steam" {
+    for pair in rawQuery.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+      let equals = pair.firstIndex(of: UInt8(ascii: "="))
+      let key = PercentEncoding.decode(bytes: pair[..<(equals ?? pair.endIndex)], plusIsSpace: true)
+      let value = equals.map { PercentEncoding.decode(bytes: pair[($0 + 1)...], plusIsSpace: true) } ?? []
+      if key[...].equalsASCIICaseInsensitive("encoder") && value[...].equalsASCIICaseInsensitive("steam") {
         kind = .steam  // KeePassXC's way of saying Steam (formats.md §0.4)
-      } else if recognisedParameters.contains(known) {
-        if parameters[known] != nil {
+      } else if let parameter = Parameter(name: key[...]) {
+        if parameters[parameter] != nil {
           warnings.append(
-            Problem(code: "OTPAUTH_REPEATED_PARAMETER", message: "parameter '\(known)' appears more than once; the first value is used"))
+            Problem(code: "OTPAUTH_REPEATED_PARAMETER", message: "parameter '\(parameter.rawValue)' appears more than once; the first value is used"))
         } else {
-          parameters[known] = value
+          parameters[parameter] = value
         }
       } else {
-        extras.append(ExtraParameter(name: key, value: value))
+        extras.append(ExtraParameter(name: String(decoding: key, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
       }
     }
+    func text(_ parameter: Parameter) -> String? {
+      parameters[parameter].map { String(decoding: $0, as: UTF8.self) }
+    }
 
-    guard let secretText = parameters["secret"], !secretText.isEmpty else {
+    guard let secretBytes = parameters[.secret], !secretBytes.isEmpty else {
       throw Problem(code: "OTPAUTH_NO_SECRET", message: "the URI has no secret")
     }
-    let secret = try decodeSecret(secretText, kind: kind)
+    let secret = try decodeSecret(secretBytes[...], kind: kind)
     if secret.ignored > 0 { warnings.append(ignoredWarning) }
 
     let defaults = kind.defaults
     var algorithm = defaults.algorithm
-    if let text = parameters["algorithm"], kind == .totp || kind == .hotp {
+    if let text = text(.algorithm), kind == .totp || kind == .hotp {
       guard let parsed = HashAlgorithm(lenient: text), parsed != .md5 else {
         throw Problem(
           code: "OTPAUTH_BAD_ALGORITHM",
@@ -124,10 +141,10 @@ public enum OtpauthURI {
       }
       algorithm = parsed
     }
-    let digits = try integer(parameters["digits"], name: "digits", in: 1...10) ?? defaults.digits
-    let period = try integer(parameters["period"], name: "period", in: 1...Int(Int32.max)) ?? defaults.period
+    let digits = try integer(text(.digits), name: "digits", in: 1...10) ?? defaults.digits
+    let period = try integer(text(.period), name: "period", in: 1...Int(Int32.max)) ?? defaults.period
     var counter: UInt64 = 0
-    if let text = parameters["counter"] {
+    if let text = text(.counter) {
       guard let value = UInt64(text) else {
         throw Problem(code: "OTPAUTH_BAD_COUNTER", message: "counter '\(text.prefix(24))' is not a whole number")
       }
@@ -136,24 +153,26 @@ public enum OtpauthURI {
       warnings.append(Problem(code: "OTPAUTH_NO_COUNTER", message: "an hotp URI without a counter; counter 0 is assumed"))
     }
     var pin: Secret?
-    if let text = parameters["pin"], !text.isEmpty {
+    if let bytes = parameters[.pin], !bytes.isEmpty {
       // Aegis writes the Yandex PIN as base32 of its UTF-8 text (formats.md §0.4).
-      guard let bytes = try? Base32.decode(text) else {
+      guard let decoded = try? Base32.decodeReporting(utf8: bytes) else {
         throw Problem(code: "OTPAUTH_BAD_PIN", message: "the pin parameter is not base32")
       }
-      pin = Secret(bytes)
+      pin = Secret(decoded.bytes)
     }
 
-    let label = PercentEncoding.decode(rawLabel, plusIsSpace: false)
+    let label = PercentEncoding.decode(bytes: rawLabel, plusIsSpace: false)
     var prefix: String?
-    var name = label.trimmingWhitespace()
-    if let colon = label.firstIndex(of: ":") {
-      prefix = label[..<colon].trimmingWhitespace()
-      name = label[label.index(after: colon)...].trimmingWhitespace()
+    var name: String
+    if let colon = label.firstIndex(of: UInt8(ascii: ":")) {
+      prefix = decodedText(label[..<colon])
+      name = decodedText(label[(colon + 1)...])
+    } else {
+      name = decodedText(label[...])
     }
     var issuer = prefix ?? ""
     var labelIssuer: String?
-    if let param = parameters["issuer"]?.trimmingWhitespace(), !param.isEmpty {
+    if let param = parameters[.issuer].map({ decodedText($0[...]) }), !param.isEmpty {
       // The issuer parameter names the service; a different label prefix is kept beside it
       // (formats.md §1.4: `Contoso:alice` with `issuer=Microsoft` is an ordinary account).
       issuer = param
@@ -164,8 +183,17 @@ public enum OtpauthURI {
     let account = Account(
       kind: kind, issuer: issuer, name: name, labelIssuer: labelIssuer, secret: secret.value,
       algorithm: algorithm, digits: digits, period: period, counter: counter, pin: pin,
-      icon: parameters["image"], extraParameters: extras, origin: origin)
+      icon: text(.image), extraParameters: extras, origin: origin)
     return Parsed(account: account, warnings: warnings)
+  }
+
+  /// Decoded label or issuer text without surrounding white space; the Unicode trim runs only when
+  /// an edge byte could be white space.
+  static func decodedText(_ bytes: ArraySlice<UInt8>) -> String {
+    let text = String(decoding: bytes, as: UTF8.self)
+    guard let first = bytes.first, let last = bytes.last else { return text }
+    let plain: (UInt8) -> Bool = { $0 > 0x20 && $0 < 0x80 }
+    return plain(first) && plain(last) ? text : text.trimmingWhitespace()
   }
 
   static func integer(_ text: String?, name: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
@@ -179,15 +207,15 @@ public enum OtpauthURI {
   }
 
   /// Base32 for every kind but mOTP, whose secret is hex text (formats.md §0.4).
-  static func decodeSecret(_ text: String, kind: OTPKind) throws(Problem) -> (value: Secret, ignored: Int) {
+  static func decodeSecret(_ bytes: ArraySlice<UInt8>, kind: OTPKind) throws(Problem) -> (value: Secret, ignored: Int) {
     if kind == .motp {
-      guard let bytes = Hex.decode(text) else {
+      guard let decoded = Hex.decode(String(decoding: bytes, as: UTF8.self)) else {
         throw Problem(code: "OTPAUTH_BAD_SECRET", message: "the mOTP secret is not hex")
       }
-      return (Secret(bytes), 0)
+      return (Secret(decoded), 0)
     }
     do {
-      let decoded = try Base32.decodeReporting(text)
+      let decoded = try Base32.decodeReporting(utf8: bytes)
       return (Secret(decoded.bytes), decoded.ignoredTrailingCharacters)
     } catch {
       throw Problem(code: "OTPAUTH_BAD_SECRET", message: "the secret is not valid base32: \(error)")
@@ -198,41 +226,50 @@ public enum OtpauthURI {
   /// label and the parameter, every parameter spelled out, `%20` for spaces. Steam gets both the
   /// `steam` type and `encoder=steam`, so Aegis, 2FAS, Ente and KeePassXC all read it as Steam.
   public static func format(_ account: Account) -> String {
-    let prefix = account.labelIssuer ?? account.issuer
-    var label = PercentEncoding.encode(account.name)
-    if !prefix.isEmpty { label = PercentEncoding.encode(prefix) + ":" + label }
+    var bytes: [UInt8] = []
+    format(account, into: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
 
-    var query: [(String, String)] = []
-    if account.kind == .motp {
-      query.append(("secret", account.secret.revealHex()))
-    } else {
-      query.append(("secret", account.secret.revealBase32()))
+  /// `format`, appending the URI's UTF-8 to `output` (list writers build one buffer).
+  public static func format(_ account: Account, into output: inout [UInt8]) {
+    switch account.kind {
+    case .totp: output += Array("otpauth://totp/".utf8)
+    case .hotp: output += Array("otpauth://hotp/".utf8)
+    case .steam: output += Array("otpauth://steam/".utf8)
+    case .yandex: output += Array("otpauth://yaotp/".utf8)
+    case .motp: output += Array("motp://".utf8)
     }
-    if !account.issuer.isEmpty { query.append(("issuer", account.issuer)) }
+    let prefix = account.labelIssuer ?? account.issuer
+    if !prefix.isEmpty {
+      PercentEncoding.encode(prefix, into: &output)
+      output.append(UInt8(ascii: ":"))
+    }
+    PercentEncoding.encode(account.name, into: &output)
+
+    var separator = UInt8(ascii: "?")
+    func parameter(_ name: String, _ value: String) {
+      output.append(separator)
+      separator = UInt8(ascii: "&")
+      PercentEncoding.encode(name, into: &output)
+      output.append(UInt8(ascii: "="))
+      PercentEncoding.encode(value, into: &output)
+    }
+    parameter("secret", account.kind == .motp ? account.secret.revealHex() : account.secret.revealBase32())
+    if !account.issuer.isEmpty { parameter("issuer", account.issuer) }
     if account.kind != .motp {
-      query.append(("algorithm", account.algorithm.rawValue))
-      query.append(("digits", String(account.digits)))
+      parameter("algorithm", account.algorithm.rawValue)
+      parameter("digits", String(account.digits))
       if account.kind.isCounterBased {
-        query.append(("counter", String(account.counter)))
+        parameter("counter", String(account.counter))
       } else {
-        query.append(("period", String(account.period)))
+        parameter("period", String(account.period))
       }
     }
-    if let pin = account.pin { query.append(("pin", pin.revealBase32())) }
-    if account.kind == .steam { query.append(("encoder", "steam")) }
-    if let icon = account.icon { query.append(("image", icon)) }
-    for extra in account.extraParameters { query.append((extra.name, extra.value)) }
-
-    let head: String
-    switch account.kind {
-    case .totp: head = "otpauth://totp/"
-    case .hotp: head = "otpauth://hotp/"
-    case .steam: head = "otpauth://steam/"
-    case .yandex: head = "otpauth://yaotp/"
-    case .motp: head = "motp://"
-    }
-    let queryText = query.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }
-    return head + label + "?" + queryText.joined(separator: "&")
+    if let pin = account.pin { parameter("pin", pin.revealBase32()) }
+    if account.kind == .steam { parameter("encoder", "steam") }
+    if let icon = account.icon { parameter("image", icon) }
+    for extra in account.extraParameters { parameter(extra.name, extra.value) }
   }
 }
 
@@ -258,6 +295,23 @@ public enum Hex {
     case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
     case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
     default: return nil
+    }
+  }
+}
+
+extension ArraySlice<UInt8> {
+  /// The bytes without leading and trailing ASCII spaces, tabs and line breaks.
+  public func trimmingASCIIWhitespace() -> ArraySlice<UInt8> {
+    let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0a || $0 == 0x0d || $0 == 0x0b || $0 == 0x0c }
+    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return [] }
+    return self[first...last]
+  }
+
+  /// Whether the bytes spell `word` in any ASCII case (`word` is lower case).
+  public func equalsASCIICaseInsensitive(_ word: String) -> Bool {
+    guard count == word.utf8.count else { return false }
+    return zip(self, word.utf8).allSatisfy { byte, expected in
+      (byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte) == expected
     }
   }
 }
