@@ -28,11 +28,11 @@ public enum OtpauthURI {
   /// which keeps reading a million-line list fast (`make bench`).
   public static func parse(utf8 raw: ArraySlice<UInt8>, origin: Origin) throws(Problem) -> Parsed {
     let uri = raw.trimmingASCIIWhitespace()
-    guard let schemeEnd = uri.firstRange(of: schemeSeparator) else {
+    guard let colon = uri.firstIndex(of: UInt8(ascii: ":")), uri[colon...].starts(with: schemeSeparator) else {
       throw Problem(code: "OTPAUTH_NOT_A_URI", message: "not an otpauth URI")
     }
-    let scheme = uri[..<schemeEnd.lowerBound]
-    let rest = uri[schemeEnd.upperBound...]
+    let scheme = uri[..<colon]
+    let rest = uri[(colon + 3)...]
     if scheme.equalsASCIICaseInsensitive("otpauth") {
       return try parseOtpauth(rest, origin: origin)
     } else if scheme.equalsASCIICaseInsensitive("motp") {
@@ -81,14 +81,16 @@ public enum OtpauthURI {
   }
 
   /// The query parameters otpbridge interprets; anything else is kept as an extra parameter.
-  enum Parameter: String, CaseIterable {
+  enum Parameter: Int, CaseIterable {
     case secret, issuer, algorithm, digits, period, counter, pin, image
 
-    static let byName = allCases.map { ($0.rawValue, $0) }
+    static let names = allCases.map { "\($0)" }
+
+    var name: String { Self.names[rawValue] }
 
     init?(name: ArraySlice<UInt8>) {
-      guard let match = Self.byName.first(where: { name.equalsASCIICaseInsensitive($0.0) }) else { return nil }
-      self = match.1
+      guard let index = Self.names.firstIndex(where: { name.equalsASCIICaseInsensitive($0) }) else { return nil }
+      self.init(rawValue: index)
     }
   }
 
@@ -102,30 +104,37 @@ public enum OtpauthURI {
     let rawLabel = labelAndQuery[..<(queryStart ?? labelAndQuery.endIndex)]
     let rawQuery = queryStart.map { labelAndQuery[($0 + 1)...] } ?? []
 
-    var parameters: [Parameter: [UInt8]] = [:]
+    // Values by Parameter.rawValue: a fixed table, not a dictionary, on this hot path.
+    var parameters = [[UInt8]?](repeating: nil, count: Parameter.allCases.count)
     var extras: [ExtraParameter] = []
-    for pair in rawQuery.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+    var pairStart = rawQuery.startIndex
+    while pairStart < rawQuery.endIndex {
+      let pairEnd = rawQuery[pairStart...].firstIndex(of: UInt8(ascii: "&")) ?? rawQuery.endIndex
+      let pair = rawQuery[pairStart..<pairEnd]
+      pairStart = pairEnd + 1
+      if pair.isEmpty { continue }
       let equals = pair.firstIndex(of: UInt8(ascii: "="))
       let key = PercentEncoding.decode(bytes: pair[..<(equals ?? pair.endIndex)], plusIsSpace: true)
       let value = equals.map { PercentEncoding.decode(bytes: pair[($0 + 1)...], plusIsSpace: true) } ?? []
-      if key[...].equalsASCIICaseInsensitive("encoder") && value[...].equalsASCIICaseInsensitive("steam") {
-        kind = .steam  // KeePassXC's way of saying Steam (formats.md §0.4)
-      } else if let parameter = Parameter(name: key[...]) {
-        if parameters[parameter] != nil {
+      if let parameter = Parameter(name: key[...]) {
+        if parameters[parameter.rawValue] != nil {
           warnings.append(
-            Problem(code: "OTPAUTH_REPEATED_PARAMETER", message: "parameter '\(parameter.rawValue)' appears more than once; the first value is used"))
+            Problem(code: "OTPAUTH_REPEATED_PARAMETER", message: "parameter '\(parameter.name)' appears more than once; the first value is used"))
         } else {
-          parameters[parameter] = value
+          parameters[parameter.rawValue] = value
         }
+      } else if key[...].equalsASCIICaseInsensitive("encoder") && value[...].equalsASCIICaseInsensitive("steam") {
+        kind = .steam  // KeePassXC's way of saying Steam (formats.md §0.4)
       } else {
         extras.append(ExtraParameter(name: String(decoding: key, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
       }
     }
+    func bytes(_ parameter: Parameter) -> [UInt8]? { parameters[parameter.rawValue] }
     func text(_ parameter: Parameter) -> String? {
-      parameters[parameter].map { String(decoding: $0, as: UTF8.self) }
+      bytes(parameter).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    guard let secretBytes = parameters[.secret], !secretBytes.isEmpty else {
+    guard let secretBytes = bytes(.secret), !secretBytes.isEmpty else {
       throw Problem(code: "OTPAUTH_NO_SECRET", message: "the URI has no secret")
     }
     let secret = try decodeSecret(secretBytes[...], kind: kind)
@@ -153,9 +162,9 @@ public enum OtpauthURI {
       warnings.append(Problem(code: "OTPAUTH_NO_COUNTER", message: "an hotp URI without a counter; counter 0 is assumed"))
     }
     var pin: Secret?
-    if let bytes = parameters[.pin], !bytes.isEmpty {
+    if let pinBytes = bytes(.pin), !pinBytes.isEmpty {
       // Aegis writes the Yandex PIN as base32 of its UTF-8 text (formats.md §0.4).
-      guard let decoded = try? Base32.decodeReporting(utf8: bytes) else {
+      guard let decoded = try? Base32.decodeReporting(utf8: pinBytes) else {
         throw Problem(code: "OTPAUTH_BAD_PIN", message: "the pin parameter is not base32")
       }
       pin = Secret(decoded.bytes)
@@ -172,7 +181,7 @@ public enum OtpauthURI {
     }
     var issuer = prefix ?? ""
     var labelIssuer: String?
-    if let param = parameters[.issuer].map({ decodedText($0[...]) }), !param.isEmpty {
+    if let param = bytes(.issuer).map({ decodedText($0[...]) }), !param.isEmpty {
       // The issuer parameter names the service; a different label prefix is kept beside it
       // (formats.md §1.4: `Contoso:alice` with `issuer=Microsoft` is an ordinary account).
       issuer = param
