@@ -40,14 +40,14 @@ public enum TenantHTML {
     } else {
       html += """
         <p>These entries hold no secret another app can use, so they cannot be moved: each user \
-        enrols the account again in the new app, as the last column says (work or school accounts \
-        at https://mysignins.microsoft.com/security-info), then removes the old entry.</p>
+        enrols the account again in the new app, as the last column says, then removes the old entry.</p>
         <table><tr><th>user</th><th>account</th><th>why</th><th>what to do</th></tr>
 
         """
       for user in microsoft {
         for finding in user.microsoft {
-          html += "<tr><td>\(escape(user.user))</td><td>\(escape(finding.account ?? (finding.file as NSString).lastPathComponent))</td>"
+          let place = (finding.file as NSString).lastPathComponent + (finding.line.map { " line \($0)" } ?? finding.entry.map { " entry \($0)" } ?? "")
+          html += "<tr><td>\(escape(user.user))</td><td>\(escape(finding.account ?? place))</td>"
           html += "<td>\(escape(finding.message))</td><td>\(escape(finding.remedy ?? ""))</td></tr>\n"
         }
       }

@@ -209,7 +209,7 @@ public enum TenantMigration {
         changed: outcomes.filter { $0.status == .changed }.count,
         dropped: outcomes.filter { $0.status == .dropped }.count,
         unreadable: conversion.report.skippedEntries.count,
-        microsoft: all.filter(\.microsoft),
+        microsoft: all.filter { $0.microsoft && $0.severityLevel >= .warning },
         findings: Dictionary(grouping: all, by: \.severity).mapValues(\.count))
     } catch {
       return .failed(user, reason: "\(error)", target: targetID, inputs: inputs)

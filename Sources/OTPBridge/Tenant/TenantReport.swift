@@ -26,7 +26,8 @@ public struct TenantUserResult: Sendable, Codable, Equatable {
   public var changed: Int
   public var dropped: Int
   public var unreadable: Int
-  /// The audit findings of this user's inputs that name Microsoft accounts: they must be re-enrolled.
+  /// The audit findings (warnings and errors) about Microsoft entries that cannot move as they
+  /// are: the user must enrol those accounts again. A portable Microsoft TOTP (info) is not listed.
   public var microsoft: [AuditFinding]
   /// How many audit findings there were, by severity label.
   public var findings: [String: Int]
