@@ -106,7 +106,9 @@ import TestSupport
       let path = "\(out)/\(try #require(user.output))"
       let attributes = try FileManager.default.attributesOfItem(atPath: path)
       #expect((attributes[.posixPermissions] as? Int) == 0o600)
-      #expect(FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/findings.json"))
+      let folder = (path as NSString).deletingLastPathComponent
+      #expect(FileManager.default.fileExists(atPath: folder + "/findings.json"))
+      #expect((try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int) == 0o700)
     }
     let erin = try CLI.run(
       ["inspect", "\(out)/\(try #require(report.users[4].output))", "--password-env", "ERIN_NEW_PASSWORD"],
@@ -175,7 +177,7 @@ import TestSupport
       #expect(got.keys.sorted() == expected.keys.sorted(), "attempt \(attempt)")
       #expect(got == expected, "attempt \(attempt): the outputs differ")
     }
-    #expect(kills >= 4, "the runs were too fast to be killed")
+    #expect(kills >= 3, "the runs were too fast to be killed")
   }
 
   /// No password and no secret in the journal, the reports, the findings or the logs, also when

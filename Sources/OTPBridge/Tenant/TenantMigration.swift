@@ -74,7 +74,7 @@ public enum TenantMigration {
     progress: @escaping @Sendable (TenantProgress) -> Void = { _ in }
   ) throws -> TenantReport {
     let folder = options.outputFolder
-    try FileManager.default.createDirectory(atPath: "\(folder)/users", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: "\(folder)/users", withIntermediateDirectories: true, attributes: privateFolder)
     if let target = options.defaultTarget { _ = try writer(target, registry: registry) }
     let journal = try TenantJournal(folder: folder, resume: options.resume)
     try journal.checkSettings(["shard": options.shard?.description ?? "", "target": options.defaultTarget ?? ""])
@@ -155,6 +155,9 @@ public enum TenantMigration {
     var fatalError: Error? { lock.withLock { error } }
   }
 
+  /// Folders that hold converted files are the owner's only (0700), like the files (0600).
+  static var privateFolder: [FileAttributeKey: Any] { [.posixPermissions: 0o700] }
+
   static func writer(_ id: String, registry: Registry) throws -> any FormatPlugin {
     let plugin = try registry.plugin(id: id)
     guard plugin.descriptor.canWrite else { throw OTPError.cannotWrite(format: plugin.descriptor.id) }
@@ -192,7 +195,7 @@ public enum TenantMigration {
         reading, to: target, context: WriteContext(newPassword: outputPassword, outputName: outputName),
         readBackPassword: outputPassword)
 
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: privateFolder)
       removeTemporaryFiles(in: folder)
       try Files.write(conversion.output, to: "\(folder)/\(outputName)", force: true)
       let encoder = JSONEncoder()
