@@ -5,7 +5,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 BIN := .build/debug/otpbridge
 DEMO := .build/demo
 
-.PHONY: all bootstrap build test demo bench clean install regenerate-proto
+.PHONY: all bootstrap build test demo bench clean install regenerate-proto tenant-report-check
 
 all: build
 
@@ -44,6 +44,23 @@ demo: build
 	@echo "== then the PNG read back as a phone would scan it:"
 	$(BIN) convert examples/otpauth/accounts.txt --to google-migration --allow-lossy --qr png $(DEMO)/qr
 	$(BIN) inspect $(DEMO)/qr/1-Google-Authenticator-transfer-code-1-of-1.png
+
+# Runs the example tenant (docs/tenant.md; exit 5 is expected: dave's export is missing), then
+# renders its HTML report in headless Chromium (Debian: apt-get install chromium): the DOM the
+# browser built must hold the chart and the re-enrol list, and the screenshot is
+# .build/tenant-report.png, to look at.
+TENANT_OUT := .build/tenant-example
+
+tenant-report-check: build
+	@command -v chromium >/dev/null || { echo "tenant-report-check: needs chromium (apt-get install chromium)" >&2; exit 1; }
+	@rm -rf $(TENANT_OUT)
+	ERIN_EXPORT_PASSWORD=example ERIN_NEW_PASSWORD=new-example \
+	  $(BIN) tenant migrate examples/tenant/manifest.csv --out $(TENANT_OUT) --to otpauth || [ $$? -eq 5 ]
+	chromium --headless --no-sandbox --disable-gpu --dump-dom file://$(abspath $(TENANT_OUT))/report.html > $(TENANT_OUT)/dom.html
+	grep -q '<svg' $(TENANT_OUT)/dom.html && grep -q 'carol@contoso.com' $(TENANT_OUT)/dom.html
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,1500 \
+	  --screenshot=$(abspath .build)/tenant-report.png file://$(abspath $(TENANT_OUT))/report.html
+	@test -s .build/tenant-report.png && echo "tenant-report-check: rendered; see .build/tenant-report.png"
 
 # Regenerates Plugins/GoogleMigration/migration.pb.swift from migration.proto with protoc and the
 # protoc-gen-swift of the swift-protobuf version the package resolved to (built once, in .build).

@@ -80,7 +80,7 @@ let package = Package(
     .target(name: "QRCodes", dependencies: ["OTPCore", "CQREncode", "CPNG"]),
     .target(
       name: "OTPBridge",
-      dependencies: ["OTPCore", "External", "GoogleMigration", "QRImage", "QRCodes"] + formats.map { .target(name: $0.name) }),
+      dependencies: ["OTPCore", "CSQLite", "External", "GoogleMigration", "QRImage", "QRCodes"] + formats.map { .target(name: $0.name) }),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -2,7 +2,7 @@ import Foundation
 import OTPCore
 
 /// One thing an audit found, in the documented JSON shape (docs/audit.md). Never a secret.
-public struct AuditFinding: Sendable, Encodable, Hashable {
+public struct AuditFinding: Sendable, Codable, Hashable {
   public var severity: String
   public var code: String
   public var file: String
@@ -152,11 +152,7 @@ public enum Audit {
       file.accounts = result.result.accounts.count
       file.findings = result.result.findings.map { convert($0, file: path) }
       if !probe.wasAsked, !result.result.accounts.isEmpty {
-        file.findings.append(
-          AuditFinding(
-            severity: "warning", code: "PLAINTEXT_EXPORT", file: path, line: nil, entry: nil, account: nil,
-            message: "\(result.result.accounts.count) secret(s) lie in this file unencrypted: anyone who can read the file can make your codes",
-            remedy: "Delete it once the migration is done, or keep it only as an encrypted export.", microsoft: false))
+        file.findings.append(plaintextExport(path, accounts: result.result.accounts.count))
       }
       return (file, result.result.accounts)
     } catch let error as OTPError {
@@ -181,6 +177,13 @@ public enum Audit {
       file.findings = [simple(.error, "UNREADABLE", path, "\(error)")]
     }
     return (file, [])
+  }
+
+  static func plaintextExport(_ path: String, accounts: Int) -> AuditFinding {
+    simple(
+      .warning, "PLAINTEXT_EXPORT", path,
+      "\(accounts) secret(s) lie in this file unencrypted: anyone who can read the file can make your codes",
+      remedy: "Delete it once the migration is done, or keep it only as an encrypted export.")
   }
 
   static func simple(_ severity: Finding.Severity, _ code: String, _ path: String, _ message: String, remedy: String? = nil) -> AuditFinding {

@@ -93,8 +93,8 @@ func encryptedCases(id: String, kdf: @escaping () throws -> Void) -> [BenchCase]
   ]
 }
 
-nonisolated(unsafe) let benchPassword = Array("correct horse battery staple".utf8)
-nonisolated(unsafe) let benchSalt = [UInt8](repeating: 7, count: 32)
+let benchPassword = Array("correct horse battery staple".utf8)
+let benchSalt = [UInt8](repeating: 7, count: 32)
 
 /// The KDF each writer uses (formats.md §0.5 and each plugin's crypto file).
 nonisolated(unsafe) let encryptedFormats: [(id: String, kdf: () throws -> Void)] = [

@@ -11,9 +11,9 @@ struct OTPBridgeCommand: ParsableCommand {
 
       Exit codes: 0 ok; 1 findings at the --fail-on threshold, a refused lossy conversion or a \
       failed verify; 2 usage; 3 an input that cannot be read or decrypted; 4 an output that cannot \
-      be written.
+      be written; 5 a tenant run in which some users failed.
       """,
     version: "0.1.0",
-    subcommands: [Formats.self, Inspect.self, Convert.self, Codes.self, Verify.self, AuditCommand.self]
+    subcommands: [Formats.self, Inspect.self, Convert.self, Codes.self, Verify.self, AuditCommand.self, Tenant.self]
   )
 }

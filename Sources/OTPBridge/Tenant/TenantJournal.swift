@@ -1,0 +1,113 @@
+import CSQLite
+import Foundation
+import OTPCore
+
+/// The crash-safe record of a tenant run: one row per finished user, holding that user's result
+/// (docs/tenant.md). A user is recorded only after its outputs are synced to disk, and SQLite
+/// commits each row durably (WAL, synchronous=FULL), so after a crash a user is either recorded
+/// with its outputs in place or not recorded and run again. No secret or password is stored.
+final class TenantJournal: @unchecked Sendable {
+  static let fileName = "journal.sqlite"
+
+  private let database: OpaquePointer
+  private let path: String
+  private let lock = NSLock()
+
+  /// Opens the journal in `folder`. Without `resume` an existing journal is refused (a second
+  /// run must not silently mix with the first); with it, a missing one is created, so a job
+  /// runner can pass --resume on every attempt.
+  init(folder: String, resume: Bool) throws {
+    path = "\(folder)/\(Self.fileName)"
+    if !resume && FileManager.default.fileExists(atPath: path) {
+      throw OTPError.invalidArgument("\(folder) already holds a tenant run (\(Self.fileName)): add --resume to continue it, or choose an empty folder")
+    }
+    var handle: OpaquePointer?
+    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+    guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {
+      let reason = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+      sqlite3_close(handle)
+      throw OTPError.writeFailed(path: path, reason: reason)
+    }
+    database = handle
+    sqlite3_busy_timeout(database, 10_000)
+    try execute("PRAGMA journal_mode=WAL")
+    try execute("PRAGMA synchronous=FULL")
+    try execute("CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, status TEXT NOT NULL, result TEXT NOT NULL)")
+    try execute("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+  }
+
+  deinit {
+    sqlite3_close(database)
+  }
+
+  /// Stores the run's settings on the first run; on a resume, refuses settings that differ
+  /// (another shard, another default target), since the done users were made with the first ones.
+  func checkSettings(_ settings: [String: String]) throws {
+    for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
+      if let stored = try query("SELECT value FROM settings WHERE key = ?", [key]).first?[0] {
+        guard stored == value else {
+          throw OTPError.invalidArgument("--resume: this run was started with \(key) \(stored.isEmpty ? "unset" : stored), not \(value.isEmpty ? "unset" : value)")
+        }
+      } else {
+        try execute("INSERT INTO settings (key, value) VALUES (?, ?)", [key, value])
+      }
+    }
+  }
+
+  /// The users recorded as done, by id.
+  func doneUsers() throws -> Set<String> {
+    Set(try query("SELECT id FROM users WHERE status = 'done'").map { $0[0] })
+  }
+
+  /// Every recorded result, by user id.
+  func results() throws -> [String: TenantUserResult] {
+    var results: [String: TenantUserResult] = [:]
+    for row in try query("SELECT id, result FROM users") {
+      results[row[0]] = try JSONDecoder().decode(TenantUserResult.self, from: Data(row[1].utf8))
+    }
+    return results
+  }
+
+  /// Records a user's result; call only once its outputs are durably in place.
+  func record(_ result: TenantUserResult) throws {
+    let text = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+    try execute(
+      "INSERT INTO users (id, status, result) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, result = excluded.result",
+      [result.user, result.status.rawValue, text])
+  }
+
+  private func execute(_ sql: String, _ parameters: [String] = []) throws {
+    _ = try query(sql, parameters)
+  }
+
+  private func query(_ sql: String, _ parameters: [String] = []) throws -> [[String]] {
+    try lock.withLock {
+      var statement: OpaquePointer?
+      defer { sqlite3_finalize(statement) }
+      guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK else { throw failure() }
+      // SQLITE_TRANSIENT: SQLite copies the text before the Swift string goes away.
+      let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+      for (offset, parameter) in parameters.enumerated() {
+        sqlite3_bind_text(statement, Int32(offset + 1), parameter, -1, transient)
+      }
+      var rows: [[String]] = []
+      while true {
+        switch sqlite3_step(statement) {
+        case SQLITE_ROW:
+          rows.append(
+            (0..<sqlite3_column_count(statement)).map { column in
+              sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+            })
+        case SQLITE_DONE:
+          return rows
+        default:
+          throw failure()
+        }
+      }
+    }
+  }
+
+  private func failure() -> OTPError {
+    OTPError.writeFailed(path: path, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")
+  }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import OTPCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Where a password comes from: a file (its first line) or the name of an environment variable.
+/// The manifest never holds a password itself (docs/tenant.md).
+public struct PasswordReference: Sendable, Codable, Equatable {
+  public var file: String?
+  public var environment: String?
+
+  public init(file: String? = nil, environment: String? = nil) {
+    self.file = file
+    self.environment = environment
+  }
+
+  var isEmpty: Bool { file == nil && environment == nil }
+
+  /// A provider that reads the password only when a reader or writer asks for it.
+  func provider(role: String) -> PasswordProvider {
+    guard !isEmpty else { return .none }
+    let file = file, environment = environment
+    return PasswordProvider { _ in
+      if let file {
+        guard let data = FileManager.default.contents(atPath: file) else {
+          throw OTPError.cannotOpen(file: file, reason: "the \(role) password file cannot be read")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+          .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+      }
+      guard let environment, let value = ProcessInfo.processInfo.environment[environment] else {
+        throw OTPError.invalidArgument("the \(role) password variable \(environment ?? "") is not set")
+      }
+      return value
+    }
+  }
+}
+
+/// One user of the tenant: the user id (UPN), the exports to convert, and where their passwords
+/// come from. `problem` is set when the row itself is unusable; that user fails, the rest run.
+public struct TenantUser: Sendable, Equatable {
+  public var id: String
+  /// 1-based position in the manifest: the order of every report.
+  public var index: Int
+  /// Input paths and globs as written, relative to the manifest's folder.
+  public var inputs: [String]
+  public var password: PasswordReference
+  public var target: String?
+  public var outputPassword: PasswordReference
+  public var problem: String?
+}
+
+/// The manifest of `otpbridge tenant migrate`, in CSV or JSON (docs/tenant.md).
+public struct TenantManifest: Sendable {
+  public var path: String
+  public var users: [TenantUser]
+
+  /// The CSV header; `user` and `inputs` are required, the rest may be left out or empty.
+  public static let csvColumns = [
+    "user", "inputs", "password_file", "password_env", "target", "output_password_file", "output_password_env",
+  ]
+
+  /// Reads the manifest; JSON when it starts with `{` or `[`, CSV otherwise. A manifest that cannot
+  /// be read at all throws; a bad row becomes a user with a `problem`.
+  public static func load(_ path: String) throws -> TenantManifest {
+    let input = try Files.read(path)
+    guard let text = input.text else {
+      throw OTPError.corrupted(file: path, place: nil, reason: "the manifest is not UTF-8 text")
+    }
+    let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+    let users = trimmed.first == "{" || trimmed.first == "[" ? try json(text, path: path) : try csv(text, path: path)
+    return TenantManifest(path: path, users: markDuplicates(users))
+  }
+
+  static func csv(_ text: String, path: String) throws -> [TenantUser] {
+    let rows: [CSV.Row]
+    do { rows = try CSV.parse(text) } catch {
+      throw OTPError.corrupted(file: path, place: "line \(error.line)", reason: error.message)
+    }
+    guard let header = rows.first else { return [] }
+    let names = header.cells.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    guard names.contains("user"), names.contains("inputs") else {
+      throw OTPError.corrupted(file: path, place: "line 1", reason: "the header must name the columns user and inputs (docs/tenant.md)")
+    }
+    if let unknown = names.first(where: { !csvColumns.contains($0) }) {
+      throw OTPError.corrupted(file: path, place: "line 1", reason: "unknown column '\(unknown)'; the columns are \(csvColumns.joined(separator: ", "))")
+    }
+    return rows.dropFirst().enumerated().map { offset, row in
+      func cell(_ name: String) -> String? {
+        guard let column = names.firstIndex(of: name), column < row.cells.count else { return nil }
+        let value = row.cells[column].trimmingCharacters(in: .whitespaces)
+        return value.isEmpty ? nil : value
+      }
+      // Several inputs share one cell, separated by semicolons.
+      let inputs = (cell("inputs") ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      var user = TenantUser(
+        id: cell("user") ?? "line \(row.line)", index: offset + 1, inputs: inputs,
+        password: PasswordReference(file: cell("password_file"), environment: cell("password_env")),
+        target: cell("target"),
+        outputPassword: PasswordReference(file: cell("output_password_file"), environment: cell("output_password_env")))
+      user.problem = problem(of: user, hasID: cell("user") != nil, place: "line \(row.line)", cells: row.cells.count, expected: names.count)
+      return user
+    }
+  }
+
+  struct JSONUser: Decodable {
+    var user: String?
+    var inputs: [String]?
+    var password: PasswordReference?
+    var target: String?
+    var outputPassword: PasswordReference?
+  }
+
+  struct JSONManifest: Decodable {
+    var users: [JSONUser]
+  }
+
+  static func json(_ text: String, path: String) throws -> [TenantUser] {
+    let data = Data(text.utf8)
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    let entries: [JSONUser]
+    do {
+      if let manifest = try? decoder.decode(JSONManifest.self, from: data) {
+        entries = manifest.users
+      } else {
+        entries = try decoder.decode([JSONUser].self, from: data)
+      }
+    } catch let error as DecodingError {
+      throw OTPError.corrupted(file: path, place: nil, reason: "not a tenant manifest: \(error.summary())")
+    }
+    return entries.enumerated().map { offset, entry in
+      var user = TenantUser(
+        id: entry.user ?? "entry \(offset + 1)", index: offset + 1, inputs: entry.inputs ?? [],
+        password: entry.password ?? PasswordReference(), target: entry.target,
+        outputPassword: entry.outputPassword ?? PasswordReference())
+      user.problem = problem(of: user, hasID: entry.user != nil, place: "entry \(offset + 1)", cells: 0, expected: 0)
+      return user
+    }
+  }
+
+  static func problem(of user: TenantUser, hasID: Bool, place: String, cells: Int, expected: Int) -> String? {
+    if !hasID { return "manifest \(place): no user id" }
+    if cells > expected { return "manifest \(place): \(cells) cells, but the header names \(expected) columns" }
+    if user.inputs.isEmpty { return "manifest \(place): no input files" }
+    if user.password.file != nil && user.password.environment != nil {
+      return "manifest \(place): give the password as a file or an environment variable, not both"
+    }
+    if user.outputPassword.file != nil && user.outputPassword.environment != nil {
+      return "manifest \(place): give the output password as a file or an environment variable, not both"
+    }
+    return nil
+  }
+
+  /// A user id given twice, or two ids that map to the same output folder: the later rows fail.
+  static func markDuplicates(_ users: [TenantUser]) -> [TenantUser] {
+    var seen: [String: String] = [:]
+    return users.map { user in
+      var user = user
+      let key = TenantPaths.folderName(for: user.id).lowercased()
+      if let first = seen[key], user.problem == nil {
+        user.problem = first == user.id ? "the user \(user.id) appears twice in the manifest" : "\(user.id) and \(first) would share one output folder"
+      } else if seen[key] == nil {
+        seen[key] = user.id
+      }
+      return user
+    }
+  }
+
+  /// The input files of `user`: each path relative to the manifest's folder, globs expanded
+  /// (sorted). A pattern that matches nothing is an error for that user.
+  public func inputFiles(of user: TenantUser) throws -> [String] {
+    let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    return try user.inputs.flatMap { pattern -> [String] in
+      let absolute = pattern.hasPrefix("/") ? pattern : "\(base)/\(pattern)"
+      let matches = Self.glob(absolute)
+      guard !matches.isEmpty else {
+        throw OTPError.cannotOpen(file: pattern, reason: "no such file (nothing matches)")
+      }
+      return matches
+    }
+  }
+
+  /// A password reference with its file made absolute against the manifest's folder.
+  func resolved(_ reference: PasswordReference) -> PasswordReference {
+    guard let file = reference.file, !file.hasPrefix("/") else { return reference }
+    let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    return PasswordReference(file: "\(base)/\(file)", environment: nil)
+  }
+
+  static func glob(_ pattern: String) -> [String] {
+    var result = glob_t()
+    defer { globfree(&result) }
+    guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
+    return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }.sorted()
+  }
+}
+
+/// Where a user's outputs go inside the output folder.
+public enum TenantPaths {
+  /// The user id with anything but letters, digits, `.`, `_`, `-` and `@` replaced by `_`.
+  public static func folderName(for id: String) -> String {
+    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@")
+    let name = String(id.map { allowed.contains($0) ? $0 : "_" })
+    return name.hasPrefix(".") ? "_" + name.dropFirst() : name
+  }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import OTPCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `--shard I/N`: user I of every N, by a stable hash of the user id, so N machines given the same
+/// manifest take disjoint slices that together cover it. I counts from 0, as a Kubernetes Indexed
+/// Job's JOB_COMPLETION_INDEX does.
+public struct TenantShard: Sendable, Equatable, CustomStringConvertible {
+  public var index: Int
+  public var count: Int
+
+  public init?(_ text: String) {
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (0..<count).contains(index) else {
+      return nil
+    }
+    self.index = index
+    self.count = count
+  }
+
+  public var description: String { "\(index)/\(count)" }
+
+  /// The first 8 bytes of SHA-256 of the id's UTF-8, big-endian, modulo N: the same on every
+  /// machine and in every version (Swift's own `hashValue` is seeded per process).
+  public static func bucket(of id: String, count: Int) -> Int {
+    let digest = Digest.sha256(Array(id.utf8))
+    let value = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    return Int(value % UInt64(count))
+  }
+
+  public func contains(_ id: String) -> Bool { Self.bucket(of: id, count: count) == index }
+}
+
+public struct TenantOptions: Sendable {
+  public var outputFolder: String
+  /// The target format for users whose row names none.
+  public var defaultTarget: String?
+  public var jobs: Int
+  public var shard: TenantShard?
+  public var resume: Bool
+
+  public init(outputFolder: String, defaultTarget: String? = nil, jobs: Int, shard: TenantShard? = nil, resume: Bool = false) {
+    self.outputFolder = outputFolder
+    self.defaultTarget = defaultTarget
+    self.jobs = jobs
+    self.shard = shard
+    self.resume = resume
+  }
+}
+
+/// One step of a run, for progress display: `finished` of `total` users are through (including
+/// those a resume skipped), and `latest` is the one that just finished.
+public struct TenantProgress: Sendable {
+  public var finished: Int
+  public var total: Int
+  /// Users that were already done before this run (a resume): not counted in the rate.
+  public var skipped: Int
+  public var latest: TenantUserResult?
+}
+
+/// `otpbridge tenant migrate`: every user of a manifest converted in parallel, each into its own
+/// folder, with a journal that makes the run resumable after a crash (docs/tenant.md).
+public enum TenantMigration {
+  public static let reportName = "report.json"
+  public static let htmlName = "report.html"
+
+  public static func run(
+    manifest: TenantManifest, options: TenantOptions, registry: Registry = .builtIn,
+    progress: @escaping @Sendable (TenantProgress) -> Void = { _ in }
+  ) throws -> TenantReport {
+    let folder = options.outputFolder
+    try FileManager.default.createDirectory(atPath: "\(folder)/users", withIntermediateDirectories: true, attributes: privateFolder)
+    if let target = options.defaultTarget { _ = try writer(target, registry: registry) }
+    let journal = try TenantJournal(folder: folder, resume: options.resume)
+    try journal.checkSettings(["shard": options.shard?.description ?? "", "target": options.defaultTarget ?? ""])
+    removeTemporaryFiles(in: folder)
+
+    let users = manifest.users.filter { options.shard?.contains($0.id) ?? true }
+    let done = try journal.doneUsers()
+    let pending = users.filter { !done.contains($0.id) }
+    let state = RunState(total: users.count, skipped: users.count - pending.count)
+    progress(TenantProgress(finished: state.skipped, total: users.count, skipped: state.skipped, latest: nil))
+
+    let group = DispatchGroup()
+    for _ in 0..<max(1, min(options.jobs, pending.count)) {
+      group.enter()
+      let thread = Thread {
+        defer { group.leave() }
+        while let user = state.next(from: pending) {
+          let result = migrate(user, manifest: manifest, options: options, registry: registry)
+          do {
+            try journal.record(result)
+          } catch {
+            state.fail(error)
+            return
+          }
+          state.finished(result, progress: progress)
+        }
+      }
+      // Scrypt and the read-back check are stack-light, but plugins recurse into nested files.
+      thread.stackSize = 8 << 20
+      thread.start()
+    }
+    group.wait()
+    if let error = state.fatalError { throw error }
+
+    let results = try journal.results()
+    let report = TenantReport(
+      shards: options.shard.map { [$0.description] } ?? [],
+      users: users.compactMap { results[$0.id] })
+    try Files.write(try report.json(), to: "\(folder)/\(reportName)", force: true)
+    try Files.write(Array(TenantHTML.render(report).utf8), to: "\(folder)/\(htmlName)", force: true)
+    return report
+  }
+
+  /// The work queue and counters the worker threads share.
+  final class RunState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var position = 0
+    private(set) var finishedCount: Int
+    let total: Int
+    let skipped: Int
+    private var error: Error?
+
+    init(total: Int, skipped: Int) {
+      self.total = total
+      self.skipped = skipped
+      finishedCount = skipped
+    }
+
+    func next(from users: [TenantUser]) -> TenantUser? {
+      lock.withLock {
+        guard error == nil, position < users.count else { return nil }
+        position += 1
+        return users[position - 1]
+      }
+    }
+
+    func finished(_ result: TenantUserResult, progress: (TenantProgress) -> Void) {
+      lock.withLock {
+        finishedCount += 1
+        progress(TenantProgress(finished: finishedCount, total: total, skipped: skipped, latest: result))
+      }
+    }
+
+    func fail(_ error: Error) {
+      lock.withLock { if self.error == nil { self.error = error } }
+    }
+
+    var fatalError: Error? { lock.withLock { error } }
+  }
+
+  /// Folders that hold converted files are the owner's only (0700), like the files (0600).
+  static var privateFolder: [FileAttributeKey: Any] { [.posixPermissions: 0o700] }
+
+  static func writer(_ id: String, registry: Registry) throws -> any FormatPlugin {
+    let plugin = try registry.plugin(id: id)
+    guard plugin.descriptor.canWrite else { throw OTPError.cannotWrite(format: plugin.descriptor.id) }
+    return plugin
+  }
+
+  /// One user: read every input (a failure fails the user), audit, convert, write the converted
+  /// file and the findings, each synced, before the caller records the user as done.
+  static func migrate(_ user: TenantUser, manifest: TenantManifest, options: TenantOptions, registry: Registry) -> TenantUserResult {
+    let targetID = user.target ?? options.defaultTarget
+    if let problem = user.problem { return .failed(user, reason: problem, target: targetID) }
+    guard let targetID else {
+      return .failed(user, reason: "no target format: give --to, or a target for this user in the manifest", target: nil)
+    }
+    var inputs: [String] = []
+    do {
+      let target = try writer(targetID, registry: registry)
+      inputs = try manifest.inputFiles(of: user)
+      let password = manifest.resolved(user.password).provider(role: "input")
+      var readings: [FileReading] = []
+      var audited: [AuditedFile] = []
+      for path in inputs {
+        let probe = Audit.PasswordProbe()
+        let file = try Reading.read(paths: [path], context: ReadContext(password: probe.wrap(password)), registry: registry).files[0]
+        readings.append(file)
+        audited.append(audit(file, encrypted: probe.wasAsked))
+      }
+      let reading = Reading(files: readings)
+      let name = TenantPaths.folderName(for: user.id)
+      let relativeFolder = "users/\(name)"
+      let folder = "\(options.outputFolder)/\(relativeFolder)"
+      let outputName = "\(name).\(target.descriptor.fileExtensions.first ?? "out")"
+      let outputPassword = manifest.resolved(user.outputPassword).provider(role: "output")
+      let conversion = try Conversion.run(
+        reading, to: target, context: WriteContext(newPassword: outputPassword, outputName: outputName),
+        readBackPassword: outputPassword)
+
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: privateFolder)
+      removeTemporaryFiles(in: folder)
+      try Files.write(conversion.output, to: "\(folder)/\(outputName)", force: true)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      let findings = AuditReport(target: nil, files: audited)
+      try Files.write(Array(try encoder.encode(findings)) + [UInt8(ascii: "\n")], to: "\(folder)/findings.json", force: true)
+
+      let outcomes = conversion.report.outcomes
+      let all = findings.allFindings
+      return TenantUserResult(
+        user: user.id, index: user.index, status: .done, reason: nil, target: target.descriptor.id,
+        output: "\(relativeFolder)/\(outputName)", inputs: inputs, accounts: reading.accounts.count,
+        moved: conversion.report.convertedAccounts.count,
+        changed: outcomes.filter { $0.status == .changed }.count,
+        dropped: outcomes.filter { $0.status == .dropped }.count,
+        unreadable: conversion.report.skippedEntries.count,
+        microsoft: all.filter { $0.microsoft && $0.severityLevel >= .warning },
+        findings: Dictionary(grouping: all, by: \.severity).mapValues(\.count))
+    } catch {
+      return .failed(user, reason: "\(error)", target: targetID, inputs: inputs)
+    }
+  }
+
+  /// The audit of one file that was read: its findings as `otpbridge audit` gives them.
+  static func audit(_ file: FileReading, encrypted: Bool) -> AuditedFile {
+    var findings = file.result.findings.map { Audit.convert($0, file: file.file) }
+    for account in file.result.accounts {
+      findings += Audit.checks(account, file: file.file, target: nil)
+    }
+    if !encrypted, !file.result.accounts.isEmpty {
+      findings.append(Audit.plaintextExport(file.file, accounts: file.result.accounts.count))
+    }
+    return AuditedFile(
+      path: file.file, format: file.format, encrypted: encrypted, accounts: file.result.accounts.count,
+      findings: findings.sorted(by: Audit.order))
+  }
+
+  /// Temporary files that `Files.write` left behind when a run was killed mid-write.
+  static func removeTemporaryFiles(in folder: String) {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+      unlink("\(folder)/\(name)")
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import OTPBridge
+import OTPCore
+
+struct Tenant: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Migrate a whole organisation's users in one run, and merge the reports of shards.",
+    discussion: "See docs/tenant.md for the manifest, the outputs and the exit codes.",
+    subcommands: [TenantMigrate.self, TenantMerge.self])
+}
+
+/// Exit code of a tenant run in which some users failed (the others were migrated).
+let someUsersFailed: Int32 = 5
+
+struct TenantMigrate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "migrate",
+    abstract: "Convert every user of a manifest, in parallel, with a report for the tenant.",
+    discussion: """
+      Each user gets DIR/users/USER/ with the converted file (mode 0600) and findings.json (the \
+      audit of that user's inputs). DIR/report.json and DIR/report.html sum up the tenant. Conversions \
+      that change or drop accounts are written and counted as losses in the report. A journal \
+      (DIR/journal.sqlite) records each user once its files are on disk: after a crash, run the \
+      same command with --resume.
+
+      Exit codes: 0 every user done; 5 some users failed (the rest are done; see the report); \
+      2 usage; 3 the manifest cannot be read; 4 the outputs or the journal cannot be written.
+      """)
+
+  @Argument(help: ArgumentHelp("The manifest, CSV or JSON (docs/tenant.md).", valueName: "manifest"))
+  var manifest: String
+
+  @Option(name: .customLong("out"), help: ArgumentHelp("The output folder.", valueName: "dir"))
+  var outputFolder: String
+
+  @Option(name: .customLong("to"), help: ArgumentHelp("The target format of users whose row names none.", valueName: "id"))
+  var targetID: String?
+
+  @Option(help: ArgumentHelp("Users converted at once (default: every core).", valueName: "n"))
+  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  @Option(help: ArgumentHelp("Take slice I of N (I from 0) by a stable hash of the user id; each shard needs its own --out.", valueName: "I/N"))
+  var shard: String?
+
+  @Flag(help: "Continue the run in --out (or start it if there is none): users the journal records as done are skipped.")
+  var resume = false
+
+  @OptionGroup var plugins: PluginOptions
+
+  func validate() throws {
+    guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more.") }
+    if let shard, TenantShard(shard) == nil {
+      throw ValidationError("--shard takes I/N with 0 <= I < N, e.g. 0/4.")
+    }
+  }
+
+  func run() throws {
+    let registry = plugins.registry()
+    let loaded = try TenantManifest.load(manifest)
+    let options = TenantOptions(
+      outputFolder: outputFolder, defaultTarget: targetID, jobs: jobs, shard: shard.flatMap(TenantShard.init), resume: resume)
+    let display = ProgressDisplay()
+    let report = try TenantMigration.run(manifest: loaded, options: options, registry: registry) { display.show($0) }
+    display.end()
+    printError(report.summaryText)
+    printError("Reports: \(outputFolder)/\(TenantMigration.reportName), \(outputFolder)/\(TenantMigration.htmlName)")
+    if report.summary.failed > 0 { throw ExitCode(someUsersFailed) }
+  }
+}
+
+struct TenantMerge: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge",
+    abstract: "Combine the report.json of several shards into one report (JSON and HTML).",
+    discussion: "The HTML report is written beside the JSON one, with the extension .html. Exit 5 when the merged tenant has failed users.")
+
+  @Argument(help: ArgumentHelp("The shard reports (report.json of each --out).", valueName: "report"))
+  var reports: [String]
+
+  @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The merged JSON report.", valueName: "path"))
+  var output: String
+
+  @Flag(help: "Replace the outputs if they exist.")
+  var force = false
+
+  func run() throws {
+    let merged = try TenantReport.merge(try reports.map { ($0, try TenantReport.load($0)) })
+    let html = (output as NSString).deletingPathExtension + ".html"
+    try Files.write(try merged.json(), to: output, force: force)
+    try Files.write(Array(TenantHTML.render(merged).utf8), to: html, force: force)
+    printError(merged.summaryText)
+    printError("Merged \(reports.count) report(s) into \(output) and \(html).")
+    if merged.summary.failed > 0 { throw ExitCode(someUsersFailed) }
+  }
+}
+
+/// Progress on standard error: a bar redrawn in place on a terminal (users done of total, rate,
+/// time left), one plain line per user otherwise (logs, CI).
+final class ProgressDisplay: @unchecked Sendable {
+  private let terminal = isatty(STDERR_FILENO) == 1
+  private let start = Date()
+  private var drawn = false
+
+  func show(_ progress: TenantProgress) {
+    let elapsed = Date().timeIntervalSince(start)
+    let ran = progress.finished - progress.skipped
+    let rate = elapsed > 0 ? Double(ran) / elapsed : 0
+    let left = progress.total - progress.finished
+    let eta = rate > 0 ? Self.duration(Double(left) / rate) : "--:--"
+    let counts = "\(progress.finished)/\(progress.total) users"
+    if terminal {
+      let width = 30
+      let filled = progress.total == 0 ? width : width * progress.finished / progress.total
+      let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+      let line = "\r[\(bar)] \(counts)  \(String(format: "%.1f", rate))/s  \(eta) left "
+      FileHandle.standardError.write(Data(line.utf8))
+      drawn = true
+    } else if let latest = progress.latest {
+      let outcome = latest.status == .done ? "done" : "FAILED: \(latest.reason ?? "")"
+      printError("tenant: \(counts) (\(String(format: "%.1f", rate))/s, \(eta) left): \(latest.user) \(outcome)")
+    } else if progress.skipped > 0 {
+      printError("tenant: resuming; \(progress.skipped) of \(progress.total) users already done")
+    }
+  }
+
+  func end() {
+    if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+  }
+
+  static func duration(_ seconds: Double) -> String {
+    let total = Int(seconds.rounded())
+    return total >= 3600
+      ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+      : String(format: "%d:%02d", total / 60, total % 60)
+  }
+}

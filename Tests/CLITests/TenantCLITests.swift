@@ -1,0 +1,233 @@
+import Foundation
+import OTPCore
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `otpbridge tenant migrate` and `tenant merge` on the built binary (issue 7).
+@Suite struct TenantCLITests {
+  static let examples = Vectors.packageRoot.appendingPathComponent("examples/tenant").path
+  static let password = "tenant-Pa55word-never-logged"
+  static let environment = ["ERIN_EXPORT_PASSWORD": "example", "ERIN_NEW_PASSWORD": "new-example"]
+
+  /// A made-up tenant in `folder`: `count` users, each with one otpauth list of two accounts, every
+  /// fifth one's export encrypted (Aegis, password in a file), and the secrets used.
+  static func makeTenant(in folder: String, count: Int, encryptedEvery: Int = 5, extraRows: [String] = []) throws -> (manifest: String, secrets: [String]) {
+    try FileManager.default.createDirectory(atPath: "\(folder)/exports", withIntermediateDirectories: true)
+    try Data((password + "\n").utf8).write(to: URL(fileURLWithPath: "\(folder)/exports/password.txt"))
+    var rows = ["user,inputs,password_file,password_env,target,output_password_file,output_password_env"]
+    var secrets: [String] = []
+    var generator = SystemRandomNumberGenerator()
+    for number in 1...count {
+      let user = "user\(number)@example.org"
+      var lines: [String] = []
+      for account in 1...2 {
+        let secret = Base32.encode((0..<20).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        secrets.append(secret)
+        lines.append("otpauth://totp/Example%20\(account):\(user)?secret=\(secret)&issuer=Example%20\(account)")
+      }
+      let plain = "\(folder)/exports/user\(number).txt"
+      try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: plain))
+      if number % encryptedEvery == 0 {
+        let convert = try CLI.run(
+          ["convert", plain, "--to", "aegis", "-o", "\(folder)/exports/user\(number).json", "--new-password-file", "\(folder)/exports/password.txt"])
+        #expect(convert.status == 0, "\(convert.stderr)")
+        try FileManager.default.removeItem(atPath: plain)
+        rows.append("\(user),exports/user\(number).json,exports/password.txt,,,,")
+      } else {
+        rows.append("\(user),exports/user\(number).txt,,,,,")
+      }
+    }
+    rows += extraRows
+    let manifest = "\(folder)/manifest.csv"
+    try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: manifest))
+    return (manifest, secrets)
+  }
+
+  /// Every file under `folder` but the journal, with its bytes.
+  static func outputs(_ folder: String) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: folder)
+    while let relative = enumerator?.nextObject() as? String {
+      var isFolder: ObjCBool = false
+      let path = "\(folder)/\(relative)"
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+        !relative.hasPrefix("journal.sqlite")
+      else { continue }
+      files[relative] = FileManager.default.contents(atPath: path)
+    }
+    return files
+  }
+
+  struct Report: Decodable {
+    struct Summary: Decodable {
+      var users, done, failed, accountsMoved, microsoftReenrol: Int
+    }
+    struct User: Decodable {
+      var user: String
+      var status: String
+      var reason: String?
+      var output: String?
+      var moved: Int
+      var microsoft: [Finding]
+    }
+    struct Finding: Decodable {
+      var code: String
+      var remedy: String?
+    }
+    var summary: Summary
+    var users: [User]
+  }
+
+  static func report(_ folder: String) throws -> Report {
+    try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: "\(folder)/report.json")))
+  }
+
+  /// The example manifest (CSV and JSON alike): a missing export fails dave only, exit 5; the
+  /// others get their converted file (0600) and findings; carol's Microsoft activation link puts
+  /// her on the re-enrol list; erin's output is an Aegis vault under her new password.
+  @Test(arguments: ["manifest.csv", "manifest.json"]) func exampleManifest(_ name: String) throws {
+    let out = try CLI.temporaryFolder()
+    let run = try CLI.run(
+      ["tenant", "migrate", "\(Self.examples)/\(name)", "--out", out, "--to", "otpauth", "--jobs", "2"],
+      environment: Self.environment)
+    #expect(run.status == 5, "\(run.all)")
+    let report = try Self.report(out)
+    #expect(report.users.map(\.user) == ["alice", "bob", "carol", "dave", "erin"].map { "\($0)@contoso.com" })
+    #expect(report.users.map(\.status) == ["done", "done", "done", "failed", "done"])
+    #expect(report.users[3].reason?.contains("no such file") == true)
+    #expect(report.summary.microsoftReenrol == 1)
+    #expect(report.users[2].microsoft.map(\.code) == ["MS_PUSH_ACTIVATION"])
+    #expect(run.stderr.contains("FAILED  dave@contoso.com"))
+    for user in report.users where user.status == "done" {
+      let path = "\(out)/\(try #require(user.output))"
+      let attributes = try FileManager.default.attributesOfItem(atPath: path)
+      #expect((attributes[.posixPermissions] as? Int) == 0o600)
+      let folder = (path as NSString).deletingLastPathComponent
+      #expect(FileManager.default.fileExists(atPath: folder + "/findings.json"))
+      #expect((try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int) == 0o700)
+    }
+    let erin = try CLI.run(
+      ["inspect", "\(out)/\(try #require(report.users[4].output))", "--password-env", "ERIN_NEW_PASSWORD"],
+      environment: Self.environment)
+    #expect(erin.status == 0, "\(erin.all)")
+    let html = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
+    #expect(html.contains("<svg") && html.contains("carol@contoso.com") && !html.contains("<script"))
+  }
+
+  /// A second run into the same folder without --resume is refused; with it, nothing is redone.
+  @Test func resumeSkipsDoneUsers() throws {
+    let folder = try CLI.temporaryFolder()
+    let tenant = try Self.makeTenant(in: folder, count: 6)
+    let first = try CLI.run(["tenant", "migrate", tenant.manifest, "--out", "\(folder)/out", "--to", "otpauth"])
+    #expect(first.status == 0, "\(first.all)")
+    let again = try CLI.run(["tenant", "migrate", tenant.manifest, "--out", "\(folder)/out", "--to", "otpauth"])
+    #expect(again.status == 2 && again.stderr.contains("--resume"), "\(again.all)")
+    let resumed = try CLI.run(["tenant", "migrate", tenant.manifest, "--out", "\(folder)/out", "--to", "otpauth", "--resume"])
+    #expect(resumed.status == 0, "\(resumed.all)")
+    #expect(resumed.stderr.contains("6 of 6 users already done"))
+    let otherTarget = try CLI.run(["tenant", "migrate", tenant.manifest, "--out", "\(folder)/out", "--to", "aegis", "--resume"])
+    #expect(otherTarget.status == 2, "\(otherTarget.all)")
+  }
+
+  /// SIGKILL at random moments, then --resume until a run finishes: the outputs are exactly
+  /// those of an uninterrupted run, several times over.
+  @Test func killedRunsResumeToTheSameOutputs() throws {
+    let folder = try CLI.temporaryFolder()
+    let tenant = try Self.makeTenant(in: folder, count: 40, extraRows: ["ghost@example.org,exports/missing.txt,,,,,"])
+    let arguments = ["tenant", "migrate", tenant.manifest, "--to", "otpauth", "--jobs", "2"]
+    let whole = try CLI.run(arguments + ["--out", "\(folder)/whole"])
+    #expect(whole.status == 5, "\(whole.all)")
+    let expected = try Self.outputs("\(folder)/whole")
+    #expect(expected.count == 2 + 40 * 2)
+
+    let started = Date()
+    _ = try CLI.run(arguments + ["--out", "\(folder)/timing"])
+    let duration = Date().timeIntervalSince(started)
+
+    var kills = 0
+    for attempt in 1...4 {
+      let out = "\(folder)/killed\(attempt)"
+      var finished = false
+      var runs = 0
+      while !finished {
+        runs += 1
+        #expect(runs < 60, "the run never finished")
+        if runs >= 60 { break }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = arguments + ["--out", out] + (runs > 1 ? ["--resume"] : [])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Somewhere inside the run: early, in the middle, or while writing the reports.
+        usleep(useconds_t(Double.random(in: 0...(duration * 0.8)) * 1_000_000))
+        if process.isRunning {
+          kill(process.processIdentifier, SIGKILL)
+          kills += 1
+        }
+        process.waitUntilExit()
+        finished = process.terminationReason == .exit
+        if finished { #expect(process.terminationStatus == 5) }
+      }
+      let got = try Self.outputs(out)
+      #expect(got.keys.sorted() == expected.keys.sorted(), "attempt \(attempt)")
+      #expect(got == expected, "attempt \(attempt): the outputs differ")
+    }
+    #expect(kills >= 3, "the runs were too fast to be killed")
+  }
+
+  /// No password and no secret in the journal, the reports, the findings or the logs, also when
+  /// a user fails with the wrong password.
+  @Test func noSecretOrPasswordOutsideTheConvertedFiles() throws {
+    let folder = try CLI.temporaryFolder()
+    try Data("wrong-Pa55word-never-logged\n".utf8).write(to: URL(fileURLWithPath: "\(folder)/wrong.txt"))
+    let tenant = try Self.makeTenant(in: folder, count: 10, extraRows: ["wrong@example.org,exports/user5.json,wrong.txt,,,,"])
+    let run = try CLI.run(["tenant", "migrate", tenant.manifest, "--out", "\(folder)/out", "--to", "otpauth"])
+    #expect(run.status == 5, "\(run.all)")
+    let report = try Self.report("\(folder)/out")
+    #expect(report.users.last?.reason?.contains("password") == true)
+    let converted = Set(report.users.compactMap(\.output))
+    var checked = ["stdout+stderr": Data(run.all.utf8)]
+    for (path, data) in try Self.outputs("\(folder)/out") where !converted.contains(path) { checked[path] = data }
+    for name in try FileManager.default.contentsOfDirectory(atPath: "\(folder)/out") where name.hasPrefix("journal.sqlite") {
+      checked[name] = FileManager.default.contents(atPath: "\(folder)/out/\(name)")
+    }
+    #expect(checked.keys.contains("journal.sqlite") && checked.count > 12)
+    let forbidden = [Self.password, "wrong-Pa55word-never-logged"] + tenant.secrets + tenant.secrets.map { $0.lowercased() }
+    for (name, data) in checked {
+      let text = String(decoding: data, as: UTF8.self)
+      for value in forbidden {
+        #expect(!text.contains(value), "\(name) holds a secret or a password")
+      }
+    }
+  }
+
+  /// Three shards cover the tenant without overlap, and their merged report is the whole run's.
+  @Test func shardsMergeIntoTheWholeReport() throws {
+    let folder = try CLI.temporaryFolder()
+    let tenant = try Self.makeTenant(in: folder, count: 12, extraRows: ["ghost@example.org,exports/missing.txt,,,,,"])
+    let whole = try CLI.run(["tenant", "migrate", tenant.manifest, "--out", "\(folder)/whole", "--to", "otpauth"])
+    #expect(whole.status == 5)
+    var reports: [String] = []
+    for shard in 0..<3 {
+      let out = "\(folder)/shard\(shard)"
+      let run = try CLI.run(["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth", "--shard", "\(shard)/3"])
+      #expect(run.status == 0 || run.status == 5, "\(run.all)")
+      reports.append("\(out)/report.json")
+    }
+    let merge = try CLI.run(["tenant", "merge"] + reports + ["-o", "\(folder)/merged.json"])
+    #expect(merge.status == 5, "\(merge.all)")
+    let merged = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/merged.json"))) as? [String: Any]
+    let original = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/whole/report.json"))) as? [String: Any]
+    #expect(merged?["shards"] as? [String] == ["0/3", "1/3", "2/3"])
+    #expect((merged?["users"] as? NSArray) == (original?["users"] as? NSArray))
+    #expect((merged?["summary"] as? NSDictionary) == (original?["summary"] as? NSDictionary))
+    #expect(FileManager.default.fileExists(atPath: "\(folder)/merged.html"))
+    let twice = try CLI.run(["tenant", "merge", reports[0], reports[0], "-o", "\(folder)/twice.json"])
+    #expect(twice.status == 2 && twice.stderr.contains("overlap"), "\(twice.all)")
+  }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import OTPBridge
+import OTPCore
+import Testing
+import TestSupport
+
+/// The tenant manifest, shards, merging and the HTML report, without the CLI (issue 7).
+@Suite struct TenantTests {
+  static func manifest(_ text: String, name: String = "manifest.csv") throws -> TenantManifest {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenant-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try Data(text.utf8).write(to: URL(fileURLWithPath: "\(folder)/\(name)"))
+    return try TenantManifest.load("\(folder)/\(name)")
+  }
+
+  @Test func csvRowsAndTheirProblems() throws {
+    let manifest = try Self.manifest(
+      """
+      user,inputs,password_file,password_env,target
+      alice@example.org,"a.json; b/*.txt",pw.txt,,aegis
+      ,x.txt,,,
+      bob@example.org,,,,
+      carol@example.org,c.txt,pw.txt,CAROL_PW,
+      alice@example.org,d.txt,,,
+      dave@example.org,e.txt,,,,extra
+      """)
+    let users = manifest.users
+    #expect(users.map(\.id) == ["alice@example.org", "line 3", "bob@example.org", "carol@example.org", "alice@example.org", "dave@example.org"])
+    #expect(users[0].inputs == ["a.json", "b/*.txt"] && users[0].password.file == "pw.txt" && users[0].target == "aegis")
+    #expect(users[0].problem == nil)
+    #expect(users[1].problem == "manifest line 3: no user id")
+    #expect(users[2].problem == "manifest line 4: no input files")
+    #expect(users[3].problem?.contains("not both") == true)
+    #expect(users[4].problem == "the user alice@example.org appears twice in the manifest")
+    #expect(users[5].problem?.contains("header names 5 columns") == true)
+  }
+
+  @Test func jsonManifestAndUnknownColumns() throws {
+    let json = try Self.manifest(
+      #"[{"user": "a@example.org", "inputs": ["a.txt"], "password": {"environment": "A_PW"}, "output_password": {"file": "new.txt"}}]"#,
+      name: "m.json")
+    #expect(json.users.first?.password.environment == "A_PW")
+    #expect(json.users.first?.outputPassword.file == "new.txt")
+    #expect(throws: OTPError.self) { try Self.manifest("user,inputs,password\na,b,secret\n") }
+    #expect(throws: OTPError.self) { try Self.manifest(#"{"people": []}"#, name: "m.json") }
+  }
+
+  /// The hash is fixed (SHA-256), so shards agree across machines and versions.
+  @Test func shardsAreStableAndCoverEveryone() throws {
+    #expect(TenantShard("1/3") == TenantShard("1/3") && TenantShard("3/3") == nil && TenantShard("0/0") == nil && TenantShard("x") == nil)
+    #expect(TenantShard.bucket(of: "alice@contoso.com", count: 1000) == TenantShard.bucket(of: "alice@contoso.com", count: 1000))
+    let ids = (1...300).map { "user\($0)@example.org" }
+    let shards = (0..<4).map { TenantShard("\($0)/4")! }
+    for id in ids { #expect(shards.filter { $0.contains(id) }.count == 1) }
+    let sizes = shards.map { shard in ids.filter(shard.contains).count }
+    #expect(sizes.allSatisfy { $0 > 40 }, "\(sizes)")
+    // A pinned value: changing the hash would split a running tenant differently.
+    // (SHA-256 of "alice@contoso.com" starts 0x7c33b2e6eb981348.)
+    #expect(TenantShard.bucket(of: "alice@contoso.com", count: 1 << 30) == 731386696)
+  }
+
+  @Test func htmlEscapesWhatUsersWrote() throws {
+    let manifest = try Self.manifest("user,inputs\n<b>evil</b>&co,missing.txt\n")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenant-\(UUID().uuidString)").path
+    let report = try TenantMigration.run(manifest: manifest, options: TenantOptions(outputFolder: folder, defaultTarget: "otpauth", jobs: 1))
+    #expect(report.summary.failed == 1)
+    let html = TenantHTML.render(report)
+    #expect(html.contains("&lt;b&gt;evil&lt;/b&gt;&amp;co") && !html.contains("<b>evil"))
+  }
+}
