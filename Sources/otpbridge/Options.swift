@@ -11,24 +11,9 @@ struct PasswordSource {
   var role: String
 
   func provider() -> PasswordProvider {
-    let file = file, environment = environment, role = role
-    return PasswordProvider { purpose in
-      if let file {
-        guard let data = FileManager.default.contents(atPath: file) else {
-          throw OTPError.cannotOpen(file: file, reason: "the \(role) password file cannot be read")
-        }
-        // The first line is the password, so a trailing newline from `echo` does not count.
-        let text = String(decoding: data, as: UTF8.self)
-        return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
-          .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-      }
-      if let environment {
-        guard let value = ProcessInfo.processInfo.environment[environment] else {
-          throw OTPError.invalidArgument("the environment variable \(environment) is not set")
-        }
-        return value
-      }
-      return Terminal.readSecret(prompt: "\(role.capitalized) password (\(purpose)): ")
+    let role = role
+    return PasswordReference(file: file, environment: environment).provider(role: role) { purpose in
+      Terminal.readSecret(prompt: "\(role.capitalized) password (\(purpose)): ")
     }
   }
 }

@@ -20,11 +20,13 @@ public struct PasswordReference: Sendable, Codable, Equatable {
 
   var isEmpty: Bool { file == nil && environment == nil }
 
-  /// A provider that reads the password only when a reader or writer asks for it.
-  func provider(role: String) -> PasswordProvider {
-    guard !isEmpty else { return .none }
+  /// A provider that reads the password only when a reader or writer asks for it: the file's
+  /// first line (so a trailing newline from `echo` does not count), else the variable, else
+  /// `fallback` (the CLI's no-echo prompt), else none.
+  public func provider(role: String, fallback: (@Sendable (_ purpose: String) -> String?)? = nil) -> PasswordProvider {
+    guard !isEmpty || fallback != nil else { return .none }
     let file = file, environment = environment
-    return PasswordProvider { _ in
+    return PasswordProvider { purpose in
       if let file {
         guard let data = FileManager.default.contents(atPath: file) else {
           throw OTPError.cannotOpen(file: file, reason: "the \(role) password file cannot be read")
@@ -33,10 +35,13 @@ public struct PasswordReference: Sendable, Codable, Equatable {
         return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
           .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
       }
-      guard let environment, let value = ProcessInfo.processInfo.environment[environment] else {
-        throw OTPError.invalidArgument("the \(role) password variable \(environment ?? "") is not set")
+      if let environment {
+        guard let value = ProcessInfo.processInfo.environment[environment] else {
+          throw OTPError.invalidArgument("the \(role) password variable \(environment) is not set")
+        }
+        return value
       }
-      return value
+      return fallback?(purpose)
     }
   }
 }
