@@ -79,4 +79,19 @@ struct BadInputTests {
     #expect(!Self.hasSecretLikeRun(run.all), "a secret-like text in: \(run.all)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "nothing is written")
   }
+
+  @Test func inputsAboveTheSizeLimitAreRefusedAndTheFlagRaisesIt() throws {
+    let folder = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let line = "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example\n"
+    let big = String(repeating: line, count: (1 << 20) / line.utf8.count + 1)
+    let path = "\(folder)/big.txt"
+    try big.write(toFile: path, atomically: true, encoding: .utf8)
+    let refused = try CLI.run(["inspect", path, "--max-input-mib", "1"])
+    #expect(refused.status == 3 && refused.stderr.contains("input limit of 1 MiB"), "\(refused.stderr)")
+    let fromStandardInput = try CLI.run(["inspect", "-", "--max-input-mib", "1"], stdin: Data(big.utf8))
+    #expect(fromStandardInput.status == 3 && fromStandardInput.stderr.contains("input limit"), "\(fromStandardInput.stderr)")
+    let raised = try CLI.run(["inspect", path, "--max-input-mib", "2"])
+    #expect(raised.status == 0, "\(raised.stderr)")
+  }
 }
