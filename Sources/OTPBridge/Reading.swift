@@ -42,7 +42,10 @@ public struct Reading: Sendable {
     guard let first = input.bytes.first(where: { !whitespace.contains($0) }) else {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is empty")
     }
-    if first == UInt8(ascii: "{") || first == UInt8(ascii: "["), JSONNesting.exceeds(limits.jsonDepth, in: input.bytes) {
+    // Only text: an encrypted binary (an old andOTP backup) may start with "[" by chance.
+    if first == UInt8(ascii: "{") || first == UInt8(ascii: "["), input.text != nil,
+      JSONNesting.exceeds(limits.jsonDepth, in: input.bytes)
+    {
       throw Limits.refusal(
         file: input.name, place: nil, parameter: "the JSON nesting depth", value: "more than \(limits.jsonDepth)",
         limit: "\(limits.jsonDepth)")
