@@ -5,7 +5,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 BIN := .build/debug/otpbridge
 DEMO := .build/demo
 
-.PHONY: all bootstrap build test demo bench clean install regenerate-proto tenant-report-check
+.PHONY: all bootstrap build test demo bench fuzz clean install regenerate-proto tenant-report-check
 
 all: build
 
@@ -81,6 +81,12 @@ bench: bootstrap
 	swift build -c release --scratch-path .build-release --product otpbridge
 	swift build -c release --scratch-path .build-release --product otpbridge-bench
 	.build-release/release/otpbridge-bench all bench-results.json
+
+# libFuzzer targets, one per reader, built from the separate package in Fuzz/ (so `swift build` and
+# `swift test` never compile them) and run for SECONDS each; see docs/fuzzing.md.
+SECONDS ?= 30
+fuzz: bootstrap
+	bash scripts/fuzz.sh $(SECONDS)
 
 install: bootstrap
 	swift build -c release

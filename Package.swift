@@ -93,6 +93,7 @@ let package = Package(
       name: "QRTests", dependencies: ["QRImage", "QRCodes", "OTPBridge", "OTPCore", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"], exclude: ["Expectations"]),
-    .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"]),
+    // BadInputs/ is made by scripts/make-bad-inputs.py and read by path, not as resources.
+    .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"], exclude: ["BadInputs"]),
   ]
 )

@@ -12,7 +12,7 @@ enum AegisCrypto {
 
   /// The master key from the first password slot that `password` opens. A tag that fails in every
   /// slot is a wrong password; a database tag failing after that is damage (see `openDatabase`).
-  static func unlock(_ header: AegisHeader, password: String, file: String) throws -> [UInt8] {
+  static func unlock(_ header: AegisHeader, password: String, limits: Limits = .standard, file: String) throws -> [UInt8] {
     let slots = (header.slots ?? []).filter { $0.type == AegisSlot.passwordType }
     guard !slots.isEmpty else {
       throw OTPError.cannotOpen(
@@ -24,11 +24,11 @@ enum AegisCrypto {
     // array, which only differs for scrypt when it is longer than HMAC's 64-byte block.
     let legacy = javaEncoderArray(password)
     for (index, slot) in slots.enumerated() {
-      if let key = try open(slot, passwordBytes: exact, file: file, place: "password slot \(index + 1)") {
+      if let key = try open(slot, passwordBytes: exact, limits: limits, file: file, place: "password slot \(index + 1)") {
         return key
       }
       if slot.repaired != true, legacy.count > 64,
-        let key = try open(slot, passwordBytes: legacy, file: file, place: "password slot \(index + 1)")
+        let key = try open(slot, passwordBytes: legacy, limits: limits, file: file, place: "password slot \(index + 1)")
       {
         return key
       }
@@ -37,16 +37,16 @@ enum AegisCrypto {
   }
 
   /// The master key if `passwordBytes` opens `slot`, nil if the slot's tag says no.
-  static func open(_ slot: AegisSlot, passwordBytes: [UInt8], file: String, place: String) throws -> [UInt8]? {
+  static func open(_ slot: AegisSlot, passwordBytes: [UInt8], limits: Limits, file: String, place: String) throws -> [UInt8]? {
     func damaged(_ reason: String) -> OTPError {
       OTPError.corrupted(file: file, place: place, reason: reason)
     }
     guard let n = slot.n, let r = slot.r, let p = slot.p, let saltText = slot.salt,
       let keyText = slot.key, let keyParams = slot.keyParams
     else { throw damaged("the slot lacks its scrypt parameters, salt or key") }
-    // Bounds that keep a hostile file from asking for gigabytes: Aegis itself uses 2^15, 8, 1.
-    guard n > 1, n & (n - 1) == 0, n <= 1 << 20, (1...32).contains(r), (1...16).contains(p), n * r <= 1 << 22
-    else { throw damaged("scrypt parameters N=\(n), r=\(r), p=\(p) are out of range") }
+    // scrypt's own rules; the memory cap keeps a hostile file from asking for gigabytes (Aegis uses 2^15, 8, 1).
+    guard n > 1, n & (n - 1) == 0, r >= 1, p >= 1 else { throw damaged("scrypt parameters N=\(n), r=\(r), p=\(p) are not valid") }
+    try limits.checkScrypt(n: n, r: r, p: p, file: file, place: place)
     guard let salt = Hex.decode(saltText), let wrapped = Hex.decode(keyText),
       let nonce = Hex.decode(keyParams.nonce), let tag = Hex.decode(keyParams.tag)
     else { throw damaged("the slot's salt, key, nonce or tag is not hex") }

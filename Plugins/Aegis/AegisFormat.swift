@@ -43,7 +43,7 @@ public struct AegisFormat: FormatPlugin {
       guard let password = try context.password.password(for: input.name) else {
         throw OTPError.passwordRequired(file: input.name)
       }
-      let masterKey = try AegisCrypto.unlock(vault.header, password: password, file: input.name)
+      let masterKey = try AegisCrypto.unlock(vault.header, password: password, limits: context.limits, file: input.name)
       let content = try AegisCrypto.openDatabase(
         base64, params: vault.header.params, masterKey: masterKey, file: input.name)
       let database = try decode(AegisDatabase.self, from: content, file: input.name, place: "decrypted db")

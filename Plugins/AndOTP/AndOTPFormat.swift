@@ -39,6 +39,9 @@ public struct AndOTPFormat: FormatPlugin {
     let plaintext: [UInt8]
     if isJSONArray(input.bytes) {
       plaintext = input.bytes
+    } else if isJSONObject(input.bytes) {
+      // An encrypted backup is random bytes; JSON that is not a list is another app's file.
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "a JSON object, not andOTP's list of entries")
     } else {
       guard input.bytes.count >= AndOTPCrypto.minimumOldLength else {
         throw OTPError.corrupted(file: input.name, place: nil, reason: "neither andOTP JSON nor long enough to be an encrypted andOTP backup")
@@ -66,9 +69,19 @@ public struct AndOTPFormat: FormatPlugin {
 
   /// Whether the bytes start like a JSON array (after a byte-order mark and white space).
   func isJSONArray(_ bytes: [UInt8]) -> Bool {
+    firstSignificantByte(bytes) == UInt8(ascii: "[")
+  }
+
+  /// Whether the bytes are a JSON object (an encrypted backup may start with `{` by chance, but
+  /// does not parse).
+  func isJSONObject(_ bytes: [UInt8]) -> Bool {
+    firstSignificantByte(bytes) == UInt8(ascii: "{") && (try? JSONSerialization.jsonObject(with: Data(bytes))) is [String: Any]
+  }
+
+  func firstSignificantByte(_ bytes: [UInt8]) -> UInt8? {
     var slice = bytes[...]
     if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
-    return slice.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
+    return slice.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
   }
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {

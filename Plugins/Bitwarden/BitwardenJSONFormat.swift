@@ -42,6 +42,10 @@ public struct BitwardenJSONFormat: FormatPlugin {
         throw OTPError.corrupted(file: input.name, place: "data", reason: "the decrypted data is itself encrypted")
       }
     }
+    // Other apps' JSON decodes to an export with nothing in it; Bitwarden always writes "items".
+    guard export.items != nil else {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "no \"items\" list: not a Bitwarden export")
+    }
     return Self.accounts(of: export, file: input.name)
   }
 
@@ -77,15 +81,21 @@ public struct BitwardenJSONFormat: FormatPlugin {
     let kdf: BitwardenKeys.KDF
     switch export.kdfType {
     case 0:
-      guard (1...10_000_000).contains(iterations) else {
-        throw OTPError.corrupted(file: file, place: "kdfIterations", reason: "\(iterations) PBKDF2 iterations is outside any Bitwarden setting")
+      guard iterations >= 1 else {
+        throw OTPError.corrupted(file: file, place: "kdfIterations", reason: "\(iterations) PBKDF2 iterations")
       }
+      try context.limits.checkPBKDF2(iterations: iterations, file: file, place: "kdfIterations")
       kdf = .pbkdf2(iterations: iterations)
     case 1:
       let memory = export.kdfMemory ?? 64, parallelism = export.kdfParallelism ?? 4
-      guard (1...100).contains(iterations), (1...4096).contains(memory), (1...64).contains(parallelism) else {
-        throw OTPError.corrupted(file: file, place: "kdfIterations", reason: "Argon2id settings outside any Bitwarden setting")
+      guard iterations >= 1, memory >= 1, (1...64).contains(parallelism) else {
+        throw OTPError.corrupted(
+          file: file, place: "kdfIterations",
+          reason: "Argon2id settings no Bitwarden client makes (kdfIterations \(iterations), kdfMemory \(memory) MiB, kdfParallelism \(parallelism))")
       }
+      let (memoryKiB, overflow) = memory.multipliedReportingOverflow(by: 1024)
+      try context.limits.checkArgon2(
+        memoryKiB: overflow ? Int.max : memoryKiB, passes: iterations, file: file, memoryName: "kdfMemory", passesName: "kdfIterations")
       kdf = .argon2id(iterations: iterations, memoryMiB: memory, parallelism: parallelism)
     default:
       throw OTPError.unsupportedVersion(

@@ -51,16 +51,13 @@ enum EncryptedExport {
   static let headerBytes = 24
   /// The tag byte and the 16-byte Poly1305 MAC of one secretstream chunk.
   static let chunkOverhead = 17
-  /// A cap on the memory a file may ask for; Ente itself asks for at most 1 GiB.
-  static let maxMemLimit = 4 << 30
-
   static let sodiumReady: Bool = sodium_init() >= 0
 
   static func looksLikeOne(_ head: Substring) -> Bool {
     head.trimmingWhitespace().hasPrefix("{") && head.contains("\"kdfParams\"") && head.contains("\"encryptedData\"")
   }
 
-  static func decrypt(_ text: String, file: String, password provider: PasswordProvider) throws -> String {
+  static func decrypt(_ text: String, file: String, password provider: PasswordProvider, caps: Limits = .standard) throws -> String {
     let data = Data(text.utf8)
     let decoder = JSONDecoder()
     guard let header = try? decoder.decode(VersionOnly.self, from: data) else {
@@ -91,11 +88,14 @@ enum EncryptedExport {
       throw OTPError.corrupted(file: file, place: "encryptedData", reason: "shorter than one encrypted chunk")
     }
     let limits = EnteKDFLimits(memLimit: envelope.kdfParams.memLimit, opsLimit: envelope.kdfParams.opsLimit)
-    guard limits.opsLimit >= 1, limits.memLimit >= 8192, limits.memLimit <= maxMemLimit else {
+    guard limits.opsLimit >= 1, limits.memLimit >= 8192 else {
       throw OTPError.corrupted(
         file: file, place: "kdfParams",
         reason: "key derivation limits out of range (opsLimit \(limits.opsLimit), memLimit \(limits.memLimit) bytes)")
     }
+    try caps.checkArgon2(
+      memoryKiB: limits.memLimit >> 10, passes: limits.opsLimit, file: file, memoryName: "kdfParams.memLimit",
+      passesName: "kdfParams.opsLimit")
 
     guard let password = try provider.password(for: file) else {
       throw OTPError.passwordRequired(file: file)

@@ -43,7 +43,7 @@ public struct EnteFormat: FormatPlugin {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
     }
     if text.trimmingWhitespace().hasPrefix("{") {
-      let plaintext = try EncryptedExport.decrypt(text, file: input.name, password: context.password)
+      let plaintext = try EncryptedExport.decrypt(text, file: input.name, password: context.password, caps: context.limits)
       return PlainText.read(plaintext, file: input.name)
     }
     return PlainText.read(text, file: input.name)

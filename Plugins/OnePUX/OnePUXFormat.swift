@@ -39,9 +39,18 @@ public struct OnePUXFormat: FormatPlugin {
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     let members: [String: [UInt8]]
     do {
-      members = try ZipMembers.read(input.bytes, wanted: ["export.attributes", "export.data"])
+      members = try ZipMembers.read(input.bytes, wanted: ["export.attributes", "export.data"], limits: context.limits)
     } catch .tooLarge(let path) {
-      throw OTPError.corrupted(file: input.name, place: path, reason: "the member is larger than 256 MiB")
+      throw Limits.refusal(
+        file: input.name, place: path, parameter: "the decompressed size", value: "larger than \(context.limits.decompressedBytes >> 20) MiB",
+        limit: "\(context.limits.decompressedBytes >> 20) MiB")
+    } catch .tooManyMembers {
+      throw Limits.refusal(
+        file: input.name, place: nil, parameter: "the number of archive members", value: "more than \(context.limits.archiveMembers)",
+        limit: "\(context.limits.archiveMembers)")
+    } catch .unsafeName(let name) {
+      throw OTPError.corrupted(
+        file: input.name, place: nil, reason: "the archive has a member name that is absolute or climbs out of its folder: \(name.debugDescription)")
     } catch .unreadable(let reason) {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "not a readable ZIP archive: \(reason)")
     }

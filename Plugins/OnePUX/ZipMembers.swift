@@ -2,17 +2,19 @@ import CArchive
 import OTPCore
 
 /// Members of a ZIP archive held in memory, read with libarchive.
+/// Every member name is checked (docs/limits.md), though nothing is ever written to disk.
 enum ZipMembers {
-  /// No member of a 1PUX that otpbridge reads is near this size; larger means damage or a zip bomb.
-  static let memberLimit = 256 << 20
-
   enum Failure: Error {
     case unreadable(String)
+    /// The members read decompress to more than `Limits.decompressedBytes` (a zip bomb).
     case tooLarge(String)
+    case tooManyMembers
+    /// A name that is absolute or climbs out with `..`.
+    case unsafeName(String)
   }
 
   /// The contents of the members named in `wanted` that the archive has.
-  static func read(_ bytes: [UInt8], wanted: Set<String>) throws(Failure) -> [String: [UInt8]] {
+  static func read(_ bytes: [UInt8], wanted: Set<String>, limits: Limits = .standard) throws(Failure) -> [String: [UInt8]] {
     guard let archive = archive_read_new() else { throw .unreadable("libarchive could not start") }
     defer { archive_read_free(archive) }
     archive_read_support_format_zip(archive)
@@ -22,11 +24,16 @@ enum ZipMembers {
       }
       var members: [String: [UInt8]] = [:]
       var entry: OpaquePointer?
+      var listed = 0, decompressed = 0
       while true {
         let status = archive_read_next_header(archive, &entry)
         if status == ARCHIVE_EOF { return .success(members) }
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else { return .failure(.unreadable(message(archive))) }
-        guard let path = archive_entry_pathname(entry).map({ String(cString: $0) }), wanted.contains(path) else {
+        listed += 1
+        guard listed <= limits.archiveMembers else { return .failure(.tooManyMembers) }
+        let path = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+        guard ArchiveMemberName.isSafe(path) else { return .failure(.unsafeName(path)) }
+        guard wanted.contains(path) else {
           archive_read_data_skip(archive)
           continue
         }
@@ -37,7 +44,8 @@ enum ZipMembers {
           if count == 0 { break }
           guard count > 0 else { return .failure(.unreadable(message(archive))) }
           data += buffer[0..<count]
-          guard data.count <= memberLimit else { return .failure(.tooLarge(path)) }
+          decompressed += count
+          guard decompressed <= limits.decompressedBytes else { return .failure(.tooLarge(path)) }
         }
         members[path] = data
       }

@@ -1,5 +1,6 @@
 import CJPEG
 import CPNG
+import OTPCore
 import Foundation
 
 /// An 8-bit grayscale image, one byte a pixel, row after row: what the QR scanner reads.
@@ -27,19 +28,17 @@ struct GrayImage {
     var reason: String
   }
 
-  /// Images larger than this many pixels are refused before decoding (a screenshot is a few million).
-  static let maximumPixels = 100_000_000
-
-  static func decode(_ bytes: [UInt8], kind: Kind) throws(Failure) -> GrayImage {
+  /// Images with more pixels are refused from their header, before decoding (docs/limits.md).
+  static func decode(_ bytes: [UInt8], kind: Kind, maximumPixels: Int = Limits.standard.imagePixels) throws(Failure) -> GrayImage {
     switch kind {
-    case .png: return try decodePNG(bytes)
-    case .jpeg: return try decodeJPEG(bytes)
+    case .png: return try decodePNG(bytes, maximumPixels: maximumPixels)
+    case .jpeg: return try decodeJPEG(bytes, maximumPixels: maximumPixels)
     }
   }
 
   /// Through libpng's simplified API, as gray and alpha; transparent pixels are laid on white,
   /// as a viewer shows them, so a QR code drawn on a transparent background still reads.
-  static func decodePNG(_ bytes: [UInt8]) throws(Failure) -> GrayImage {
+  static func decodePNG(_ bytes: [UInt8], maximumPixels: Int = Limits.standard.imagePixels) throws(Failure) -> GrayImage {
     var image = png_image()
     image.version = UInt32(PNG_IMAGE_VERSION)
     let begun = bytes.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
@@ -47,7 +46,7 @@ struct GrayImage {
     defer { png_image_free(&image) }
     let width = Int(image.width), height = Int(image.height)
     guard width * height <= maximumPixels else {
-      throw Failure(reason: "the image is \(width)×\(height) pixels, more than otpbridge reads")
+      throw Failure(reason: "the image is \(width)×\(height) pixels, more than otpbridge's limit of \(maximumPixels) pixels (docs/limits.md)")
     }
     image.format = UInt32(PNG_FORMAT_GA)
     var grayAndAlpha = [UInt8](repeating: 0, count: width * height * 2)
@@ -68,7 +67,7 @@ struct GrayImage {
     return withUnsafeBytes(of: &message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
   }
 
-  static func decodeJPEG(_ bytes: [UInt8]) throws(Failure) -> GrayImage {
+  static func decodeJPEG(_ bytes: [UInt8], maximumPixels: Int) throws(Failure) -> GrayImage {
     var pixels: UnsafeMutablePointer<UInt8>?
     var width: UInt32 = 0, height: UInt32 = 0
     var message = [CChar](repeating: 0, count: Int(JMSG_LENGTH_MAX))

@@ -31,7 +31,7 @@ public struct QRImageFormat: FormatPlugin {
     }
     let image: GrayImage
     do {
-      image = try GrayImage.decode(input.bytes, kind: kind)
+      image = try GrayImage.decode(input.bytes, kind: kind, maximumPixels: context.limits.imagePixels)
     } catch {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the image cannot be decoded: \(error.reason)")
     }

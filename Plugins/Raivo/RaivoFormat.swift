@@ -44,12 +44,12 @@ public struct RaivoFormat: FormatPlugin {
     do {
       let json: [UInt8]
       do {
-        json = try ZipArchive.read(input.bytes, member: isJSON, password: nil)
+        json = try ZipArchive.read(input.bytes, member: isJSON, password: nil, limits: context.limits)
       } catch .passwordNeeded {
         guard let password = try context.password.password(for: input.name) else {
           throw OTPError.passwordRequired(file: input.name)
         }
-        json = try ZipArchive.read(input.bytes, member: isJSON, password: password)
+        json = try ZipArchive.read(input.bytes, member: isJSON, password: password, limits: context.limits)
       }
       return try RaivoEntries.read(json, file: "\(input.name):\(Self.jsonMember)")
     } catch let failure as ZipArchive.Failure {
@@ -57,6 +57,17 @@ public struct RaivoFormat: FormatPlugin {
       case .wrongPassword, .passwordNeeded: throw OTPError.wrongPassword(file: input.name)
       case .memberMissing: throw OTPError.corrupted(file: input.name, place: nil, reason: "the zip holds no \(Self.jsonMember)")
       case .damaged(let reason): throw OTPError.corrupted(file: input.name, place: nil, reason: reason)
+      case .tooManyMembers:
+        throw Limits.refusal(
+          file: input.name, place: nil, parameter: "the number of archive members",
+          value: "more than \(context.limits.archiveMembers)", limit: "\(context.limits.archiveMembers)")
+      case .tooLarge:
+        throw Limits.refusal(
+          file: input.name, place: Self.jsonMember, parameter: "the decompressed size",
+          value: "larger than \(context.limits.decompressedBytes >> 20) MiB", limit: "\(context.limits.decompressedBytes >> 20) MiB")
+      case .unsafeName(let name):
+        throw OTPError.corrupted(
+          file: input.name, place: nil, reason: "the zip has a member name that is absolute or climbs out of its folder: \(name.debugDescription)")
       }
     }
   }

@@ -11,6 +11,12 @@ enum ZipArchive {
     case wrongPassword
     case damaged(String)
     case memberMissing
+    /// More members than `Limits.archiveMembers`.
+    case tooManyMembers
+    /// The member decompresses to more than `Limits.decompressedBytes` (a zip bomb).
+    case tooLarge
+    /// A name that is absolute or climbs out with `..` (docs/limits.md).
+    case unsafeName(String)
   }
 
   /// The zip magic of a local file header, and the name of the first member when there is one.
@@ -23,7 +29,7 @@ enum ZipArchive {
 
   /// The bytes of the first member whose name `wanted` accepts, decrypting with `password`.
   /// Returns `.passwordNeeded` when that member is encrypted and `password` is nil.
-  static func read(_ bytes: [UInt8], member wanted: (String) -> Bool, password: String?) throws(Failure) -> [UInt8] {
+  static func read(_ bytes: [UInt8], member wanted: (String) -> Bool, password: String?, limits: Limits = .standard) throws(Failure) -> [UInt8] {
     let result: Result<[UInt8], Failure> = bytes.withUnsafeBytes { buffer in
       guard let archive = archive_read_new() else { return .failure(.damaged("libarchive could not start")) }
       defer { archive_read_free(archive) }
@@ -33,20 +39,24 @@ enum ZipArchive {
         return .failure(.damaged(message(archive)))
       }
       var entry: OpaquePointer?
+      var listed = 0
       while true {
         let status = archive_read_next_header(archive, &entry)
         if status == ARCHIVE_EOF { return .failure(.memberMissing) }
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else { return .failure(.damaged(message(archive))) }
+        listed += 1
+        guard listed <= limits.archiveMembers else { return .failure(.tooManyMembers) }
         let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+        guard ArchiveMemberName.isSafe(name) else { return .failure(.unsafeName(name)) }
         guard wanted(name) else { continue }
         if archive_entry_is_encrypted(entry) != 0 && password == nil { return .failure(.passwordNeeded) }
-        return readData(archive)
+        return readData(archive, limit: limits.decompressedBytes)
       }
     }
     return try result.get()
   }
 
-  static func readData(_ archive: OpaquePointer) -> Result<[UInt8], Failure> {
+  static func readData(_ archive: OpaquePointer, limit: Int) -> Result<[UInt8], Failure> {
     var data: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 64 * 1024)
     while true {
@@ -59,6 +69,7 @@ enum ZipArchive {
         return .failure(text.lowercased().contains("passphrase") ? .wrongPassword : .damaged(text))
       }
       data += chunk.prefix(count)
+      guard data.count <= limit else { return .failure(.tooLarge) }
     }
   }
 

@@ -12,11 +12,19 @@ import OTPCore
 /// mode 0600, never over an existing file unless forced. A failed write leaves nothing behind.
 public enum Files {
   /// Inputs larger than this are refused before they are read (a 2FA export is kilobytes).
-  public static let maximumInputSize = 256 * 1024 * 1024
+  public static let maximumInputSize = Limits.standard.inputBytes
 
-  public static func read(_ path: String) throws -> InputFile {
+  public static func read(_ path: String, maximumSize: Int = maximumInputSize) throws -> InputFile {
     if path == "-" {
-      let data = FileHandle.standardInput.readDataToEndOfFile()
+      // Standard input has no size to check first: read at most one byte past the limit.
+      var data = Data()
+      while data.count <= maximumSize {
+        guard let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty else { break }
+        data += chunk
+      }
+      guard data.count <= maximumSize else {
+        throw OTPError.cannotOpen(file: path, reason: tooLarge(maximumSize))
+      }
       return InputFile(name: "-", bytes: Array(data))
     }
     var status = stat()
@@ -26,13 +34,17 @@ public enum Files {
     if (status.st_mode & S_IFMT) == S_IFDIR {
       throw OTPError.cannotOpen(file: path, reason: "it is a folder, not a file")
     }
-    guard Int(status.st_size) <= maximumInputSize else {
-      throw OTPError.cannotOpen(file: path, reason: "it is larger than \(maximumInputSize / 1024 / 1024) MiB")
+    guard Int(status.st_size) <= maximumSize else {
+      throw OTPError.cannotOpen(file: path, reason: tooLarge(maximumSize))
     }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw OTPError.cannotOpen(file: path, reason: "it cannot be read")
     }
     return InputFile(name: path, bytes: Array(data))
+  }
+
+  static func tooLarge(_ maximumSize: Int) -> String {
+    "it is larger than otpbridge's input limit of \(maximumSize >> 20) MiB (--max-input-mib raises it; see docs/limits.md)"
   }
 
   /// Writes `bytes` to `path` atomically with mode 0600, or to standard output for `-`.

@@ -26,11 +26,29 @@ public struct Reading: Sendable {
     }
     var files: [FileReading] = []
     for path in paths {
-      let input = try Files.read(path)
+      let input = try Files.read(path, maximumSize: context.limits.inputBytes)
+      try refuseEmptyOrDeep(input, limits: context.limits)
       let plugin = try registry.reader(for: input, from: formatID)
       let result = try plugin.read(input, context: context)
       files.append(FileReading(file: path, format: plugin.descriptor.id, result: result))
     }
     return Reading(files: files)
+  }
+
+  /// Checks every reader would otherwise repeat: a file with nothing in it, and JSON nested deeper
+  /// than any export (docs/limits.md).
+  static func refuseEmptyOrDeep(_ input: InputFile, limits: Limits) throws {
+    let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF]
+    guard let first = input.bytes.first(where: { !whitespace.contains($0) }) else {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is empty")
+    }
+    // Only text: an encrypted binary (an old andOTP backup) may start with "[" by chance.
+    if first == UInt8(ascii: "{") || first == UInt8(ascii: "["), input.text != nil,
+      JSONNesting.exceeds(limits.jsonDepth, in: input.bytes)
+    {
+      throw Limits.refusal(
+        file: input.name, place: nil, parameter: "the JSON nesting depth", value: "more than \(limits.jsonDepth)",
+        limit: "\(limits.jsonDepth)")
+    }
   }
 }

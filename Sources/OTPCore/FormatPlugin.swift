@@ -50,9 +50,12 @@ public struct ReadContext: Sendable {
   /// Set by the registry: reads bytes found inside a container (the text of a QR code, a member of
   /// an archive) with whichever plugin recognises them, so containers never import other plugins.
   public var nestedReader: NestedReader
+  /// How far a reader may go for this file: archive sizes, KDF costs, image sizes (Limits.swift).
+  public var limits: Limits
 
-  public init(password: PasswordProvider = .none, nestedReader: NestedReader? = nil) {
+  public init(password: PasswordProvider = .none, nestedReader: NestedReader? = nil, limits: Limits = .standard) {
     self.password = password
+    self.limits = limits
     self.nestedReader = nestedReader ?? { input, _ in
       throw OTPError.unrecognisedFormat(file: input.name, known: [])
     }

@@ -28,8 +28,21 @@ struct InputOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Read the password of encrypted inputs from this environment variable.", valueName: "var"))
   var passwordEnv: String?
 
+  @Option(help: ArgumentHelp("Read inputs up to this many MiB (default 256; see docs/limits.md).", valueName: "n"))
+  var maxInputMib: Int?
+
+  @Flag(help: "Let a trusted input ask for up to 4 times the usual key-derivation memory and time (docs/limits.md).")
+  var allowCostlyKdf = false
+
+  var limits: Limits {
+    var limits = allowCostlyKdf ? Limits.standard.allowingCostlyKDF() : Limits.standard
+    if let maxInputMib { limits.inputBytes = max(1, maxInputMib) << 20 }
+    return limits
+  }
+
   var readContext: ReadContext {
-    ReadContext(password: PasswordSource(file: passwordFile, environment: passwordEnv, role: "input").provider())
+    ReadContext(
+      password: PasswordSource(file: passwordFile, environment: passwordEnv, role: "input").provider(), limits: limits)
   }
 }
 

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the aegis reader.
+FuzzSupport.main(reading: "aegis")

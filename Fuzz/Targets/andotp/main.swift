@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the andotp reader.
+FuzzSupport.main(reading: "andotp")

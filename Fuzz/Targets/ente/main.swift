@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the ente reader.
+FuzzSupport.main(reading: "ente")

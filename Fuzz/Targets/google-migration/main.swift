@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the google-migration reader.
+FuzzSupport.main(reading: "google-migration")

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the ms-authenticator reader.
+FuzzSupport.main(reading: "ms-authenticator")

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the otpauth reader.
+FuzzSupport.main(reading: "otpauth")

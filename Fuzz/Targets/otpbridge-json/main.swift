@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the otpbridge-json reader.
+FuzzSupport.main(reading: "otpbridge-json")

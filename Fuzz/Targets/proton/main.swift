@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the proton reader.
+FuzzSupport.main(reading: "proton")

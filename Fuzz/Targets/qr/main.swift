@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the qr reader.
+FuzzSupport.main(reading: "qr")

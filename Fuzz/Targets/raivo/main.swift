@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the raivo reader.
+FuzzSupport.main(reading: "raivo")

@@ -1,0 +1,120 @@
+/// Caps on what a file can make otpbridge do: how much it reads, unpacks and derives before it
+/// gives up with an error that names the limit (docs/limits.md). Real exports are far below every
+/// one; a file above one is damaged or made to hurt. `ReadContext.limits` carries them to readers.
+public struct Limits: Sendable, Equatable {
+  /// Bytes of one input file (`--max-input-mib` raises it).
+  public var inputBytes = 256 << 20
+  /// Members of one archive (1PUX, Raivo zip), counted as they are listed.
+  public var archiveMembers = 10_000
+  /// Decompressed bytes of all the members one archive reader reads (a zip bomb stops here).
+  public var decompressedBytes = 64 << 20
+  /// Nested JSON arrays and objects.
+  public var jsonDepth = 128
+  /// Pixels of one image (QR codes), checked from the header: a screenshot has a few million, a
+  /// 50-megapixel photo fits; decoding takes about 4 bytes a pixel.
+  public var imagePixels = 64_000_000
+  /// Memory scrypt may use (128·N·r·p bytes); Aegis asks for 32 MiB.
+  public var scryptMemoryBytes = 1 << 30
+  /// Memory Argon2 may use; Bitwarden's largest setting and Ente's export ask for 1 GiB.
+  public var argon2MemoryKiB = 1 << 20
+  /// Argon2 passes (Bitwarden allows 10, Ente's export uses 4).
+  public var argon2Passes = 64
+  /// PBKDF2 iterations (Bitwarden allows 2,000,000; andOTP writes about 150,000).
+  public var pbkdf2Iterations = 10_000_000
+
+  public init() {}
+
+  public static let standard = Limits()
+
+  /// `--allow-costly-kdf`: KDF limits 4 times as high, for a file a user trusts.
+  public func allowingCostlyKDF() -> Limits {
+    var limits = self
+    limits.scryptMemoryBytes *= 4
+    limits.argon2MemoryKiB *= 4
+    limits.argon2Passes *= 4
+    limits.pbkdf2Iterations *= 4
+    return limits
+  }
+
+  /// What a refusal says: the parameter, its value, the limit and how to raise it where one can.
+  public static func refusal(file: String, place: String?, parameter: String, value: String, limit: String, override: String? = nil) -> OTPError {
+    let hint = override.map { " (\($0) raises it)" } ?? ""
+    return OTPError.corrupted(
+      file: file, place: place, reason: "\(parameter) is \(value), more than otpbridge's limit of \(limit)\(hint); see docs/limits.md")
+  }
+
+  /// Refuses scrypt parameters that need more memory than allowed, before deriving anything.
+  public func checkScrypt(n: Int, r: Int, p: Int, file: String, place: String?) throws {
+    let (product, overflow) = n.multipliedReportingOverflow(by: r)
+    let (scaled, overflow2) = product.multipliedReportingOverflow(by: 128 * max(p, 1))
+    guard !overflow, !overflow2, scaled <= scryptMemoryBytes else {
+      throw Self.refusal(
+        file: file, place: place, parameter: "scrypt N=\(n), r=\(r), p=\(p)",
+        value: overflow || overflow2 ? "an impossible amount of memory" : "\(scaled >> 20) MiB of memory",
+        limit: "\(scryptMemoryBytes >> 20) MiB", override: "--allow-costly-kdf")
+    }
+  }
+
+  /// Refuses Argon2 memory (KiB) or passes above the limits; `names` are the file's own field names.
+  public func checkArgon2(memoryKiB: Int, passes: Int, file: String, memoryName: String, passesName: String) throws {
+    guard memoryKiB <= argon2MemoryKiB else {
+      throw Self.refusal(
+        file: file, place: memoryName, parameter: "the Argon2 memory (\(memoryName))", value: "\(memoryKiB >> 10) MiB",
+        limit: "\(argon2MemoryKiB >> 10) MiB", override: "--allow-costly-kdf")
+    }
+    guard passes <= argon2Passes else {
+      throw Self.refusal(
+        file: file, place: passesName, parameter: "the Argon2 passes (\(passesName))", value: "\(passes)",
+        limit: "\(argon2Passes)", override: "--allow-costly-kdf")
+    }
+  }
+
+  public func checkPBKDF2(iterations: Int, file: String, place: String) throws {
+    guard iterations <= pbkdf2Iterations else {
+      throw Self.refusal(
+        file: file, place: place, parameter: "the PBKDF2 iterations (\(place))", value: "\(iterations)",
+        limit: "\(pbkdf2Iterations)", override: "--allow-costly-kdf")
+    }
+  }
+}
+
+/// Archive member names that could climb out of a folder if anything ever wrote them to disk.
+/// otpbridge reads members in memory only; it still refuses such archives, which no app writes.
+public enum ArchiveMemberName {
+  public static func isSafe(_ name: String) -> Bool {
+    guard !name.isEmpty, !name.hasPrefix("/"), !name.hasPrefix("\\"), !name.contains("\0") else { return false }
+    // A drive letter ("C:") is absolute on Windows.
+    if name.count >= 2, name.dropFirst().first == ":" { return false }
+    return !name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..")
+  }
+}
+
+/// How deeply JSON nests, found by one pass over the bytes (strings skipped), so a file of a
+/// million `[` is refused before a decoder recurses into it.
+public enum JSONNesting {
+  /// True when arrays and objects nest deeper than `limit` anywhere in `bytes`.
+  public static func exceeds(_ limit: Int, in bytes: [UInt8]) -> Bool {
+    var depth = 0, inString = false, escaped = false
+    for byte in bytes {
+      if inString {
+        if escaped {
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+          inString = false
+        }
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "\""): inString = true
+      case UInt8(ascii: "["), UInt8(ascii: "{"):
+        depth += 1
+        if depth > limit { return true }
+      case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+      default: break
+      }
+    }
+    return false
+  }
+}
