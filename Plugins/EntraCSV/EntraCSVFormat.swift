@@ -100,7 +100,7 @@ public struct EntraCSVFormat: FormatPlugin {
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
     var lines = [Self.header.joined(separator: ",")]
-    var madeUpSerials = 0
+    var findings: [Finding] = []
     for (index, account) in accounts.enumerated() {
       let upn = upn ?? account.name
       guard upn.contains("@") else {
@@ -111,24 +111,24 @@ public struct EntraCSVFormat: FormatPlugin {
         throw OTPError.invalidArgument(
           "\(account.displayName): its secret is longer than the 128 base32 characters Entra accepts")
       }
+      // Entra requires every cell; what the account does not have is filled in, and said.
+      var filled: [String] = []
       func extra(_ name: String) -> String? { account.extraParameters.first { $0.name == name }?.value }
-      let serial = extra("serial") ?? {
-        madeUpSerials += 1
-        return "OTPBRIDGE-\(String(format: "%04d", index + 1))"
-      }()
+      if upn != account.name { filled.append("upn \(upn)") }
+      let serial = extra("serial") ?? "OTPBRIDGE-\(String(format: "%04d", index + 1))"
+      if extra("serial") == nil { filled.append("serial number \(serial)") }
+      let manufacturer = account.issuer.isEmpty ? "otpbridge" : account.issuer
+      if account.issuer.isEmpty { filled.append("manufacturer \(manufacturer)") }
+      let model = extra("model") ?? "software token"
+      if extra("model") == nil { filled.append("model \(model)") }
+      if !filled.isEmpty {
+        findings.append(
+          Finding(
+            .info, code: "ENTRA_CELLS_FILLED", "\(account.displayName): Entra requires every cell, so these were filled in: \(filled.joined(separator: ", "))",
+            at: account.origin))
+      }
       lines.append(
-        CSV.record([
-          upn, serial, account.secret.revealBase32(), String(account.period),
-          account.issuer.isEmpty ? "otpbridge" : account.issuer, extra("model") ?? "software token",
-        ]))
-    }
-    var findings: [Finding] = []
-    if madeUpSerials > 0 {
-      findings.append(
-        Finding(
-          .info, code: "ENTRA_SERIALS_MADE_UP",
-          "\(madeUpSerials) account(s) had no serial number, which Entra requires; they were numbered OTPBRIDGE-0001 and on",
-          at: Origin(file: context.outputName, place: .whole)))
+        CSV.record([upn, serial, account.secret.revealBase32(), String(account.period), manufacturer, model]))
     }
     return WriteResult(bytes: Array((lines.joined(separator: "\r\n") + "\r\n").utf8), findings: findings)
   }

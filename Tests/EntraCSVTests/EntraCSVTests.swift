@@ -80,7 +80,8 @@ import TestSupport
     #expect(text.hasPrefix("upn,serial number,secret key,time interval,manufacturer,model\r\n"))
     #expect(text.contains("alice@contoso.com,OTPBRIDGE-0001,"))
     #expect(text.hasSuffix(",30,GitHub,software token\r\n"))
-    #expect(written.findings.map(\.code) == ["ENTRA_SERIALS_MADE_UP"])
+    #expect(written.findings.map(\.code) == ["ENTRA_CELLS_FILLED"])
+    #expect(written.findings[0].message.contains("upn alice@contoso.com, serial number OTPBRIDGE-0001, model software token"))
     #expect(throws: OTPError.self) { try format.write(accounts, context: WriteContext()) }
   }
 

@@ -11,6 +11,8 @@ import TestSupport
 @Suite struct RoundTripPropertyTests {
   static let formats = Registry.builtIn.plugins.filter { $0.descriptor.canRead && $0.descriptor.canWrite }.map(\.descriptor.id)
   static let password = "property-test-pässword"
+  /// Writers configured as a user would: entra-csv needs the user's UPN (`convert --upn`).
+  static let registry = Registry.builtIn.applying(WriterOptions(entraUPN: "user@example.com"))
 
   /// Everything the model holds, so the loss report has something to fit.
   static let wholeModel = Capabilities(
@@ -81,7 +83,7 @@ import TestSupport
 
   @Test(arguments: formats, [UInt64(1), 2, 3])
   func wholeModelAccountsComeBackAsTheReportSaid(format: String, seed: UInt64) throws {
-    let plugin = try Registry.builtIn.plugin(id: format)
+    let plugin = try Self.registry.plugin(id: format)
     let source = Self.accounts(count: seed == 1 ? 1 : 40, seed: seed, fitting: Self.wholeModel)
     let (report, back, named) = try Self.roundTrip(source, through: plugin)
     let differences = Self.differences(back, report.convertedAccounts, named: named)
@@ -97,7 +99,7 @@ import TestSupport
 
   @Test(arguments: formats)
   func accountsThatFitAreKeptExactly(format: String) throws {
-    let plugin = try Registry.builtIn.plugin(id: format)
+    let plugin = try Self.registry.plugin(id: format)
     let source = Self.accounts(count: 60, seed: 11, fitting: plugin.descriptor.capabilities)
     let (report, back, named) = try Self.roundTrip(source, through: plugin)
     let notKept = report.outcomes.filter { $0.status != .kept }.prefix(3).map { "\($0.source.kind.rawValue): \($0.changes)" }
