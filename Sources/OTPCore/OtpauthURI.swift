@@ -187,7 +187,6 @@ public enum OtpauthURI {
       issuer = param
       if let prefix, !prefix.isEmpty, prefix != param { labelIssuer = prefix }
     }
-    if kind == .yandex && issuer.isEmpty { issuer = "Yandex" }
 
     let account = Account(
       kind: kind, issuer: issuer, name: name, labelIssuer: labelIssuer, secret: secret.value,
@@ -266,14 +265,13 @@ public enum OtpauthURI {
     }
     parameter("secret", account.kind == .motp ? account.secret.revealHex() : account.secret.revealBase32())
     if !account.issuer.isEmpty { parameter("issuer", account.issuer) }
-    if account.kind != .motp {
-      parameter("algorithm", account.algorithm.rawValue)
-      parameter("digits", String(account.digits))
-      if account.kind.isCounterBased {
-        parameter("counter", String(account.counter))
-      } else {
-        parameter("period", String(account.period))
-      }
+    // mOTP's algorithm is fixed (MD5); its digits and period are written like every kind's.
+    if account.kind != .motp { parameter("algorithm", account.algorithm.rawValue) }
+    parameter("digits", String(account.digits))
+    if account.kind.isCounterBased {
+      parameter("counter", String(account.counter))
+    } else {
+      parameter("period", String(account.period))
     }
     if let pin = account.pin { parameter("pin", pin.revealBase32()) }
     if account.kind == .steam { parameter("encoder", "steam") }

@@ -74,7 +74,7 @@ import Testing
     let pin = Base32.encode(Array("7586".utf8))
     let yandex = try one("otpauth://yaotp/alice?secret=\(Self.secret)&pin=\(pin)")
     #expect(yandex.kind == .yandex)
-    #expect(yandex.issuer == "Yandex")
+    #expect(yandex.issuer == "")  // kept as written, not filled in
     #expect(yandex.pin == Secret(Array("7586".utf8)))
     let motp = try one("motp://VPN:carol?secret=7ac61d4736f51a2b")
     #expect(motp.kind == .motp)
