@@ -24,11 +24,14 @@ demo: build
 	@echo "== The accounts in an otpauth list (secrets masked):"
 	$(BIN) inspect examples/otpauth/accounts.txt
 	@echo
-	@echo "== Convert it, with the per-account loss report:"
-	$(BIN) convert examples/otpauth/accounts.txt --to otpauth -o $(DEMO)/converted.txt
+	@echo "== Convert it into an encrypted Aegis vault (password from a file), with the per-account loss report:"
+	$(BIN) convert examples/otpauth/accounts.txt --to aegis --new-password-file examples/aegis/password.txt -o $(DEMO)/vault.json
 	@echo
-	@echo "== Check that the converted file gives the same codes:"
-	$(BIN) verify examples/otpauth/accounts.txt $(DEMO)/converted.txt
+	@echo "== Check that the vault gives the same codes as the list:"
+	$(BIN) verify examples/otpauth/accounts.txt $(DEMO)/vault.json --converted-password-file examples/aegis/password.txt
+	@echo
+	@echo "== Into 2FAS, which cannot hold 20 s or 50 s periods: the loss report stops the conversion:"
+	-$(BIN) convert examples/otpauth/accounts.txt --to 2fas -o $(DEMO)/backup.2fas
 	@echo
 	@echo "== A file with a broken line: the rest still converts, but only with --allow-lossy:"
 	-$(BIN) convert examples/otpauth/with-problems.txt --to otpauth -o $(DEMO)/partial.txt
