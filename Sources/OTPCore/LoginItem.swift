@@ -105,6 +105,11 @@ public struct LoginItem: Sendable, Equatable {
       result.accounts.append(parsed.account)
       result.findings += parsed.warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
     } catch {
+      // An activation code or link pasted where the secret belongs gets the classifier's verdict.
+      if let verdict = Classifier.classify(payload: otp), verdict.portability == .notPortable {
+        result.findings.append(verdict.finding(at: origin, label: title.isEmpty ? nil : title, skipped: true))
+        return
+      }
       result.findings.append(
         Finding(.error, code: error.code, "\(error.message); the item was skipped", at: origin, remedy: error.remedy, entrySkipped: true))
     }

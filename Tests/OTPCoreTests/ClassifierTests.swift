@@ -68,3 +68,18 @@ import Testing
     #expect(code(Account(kind: .totp, issuer: "GitHub", secret: Secret([1]), origin: Self.origin)) == "PORTABLE")
   }
 }
+
+@Suite struct LoginItemClassifierTests {
+  @Test func aPhonefactorLinkInAPasswordManagerItemIsExplained() {
+    var result = ReadResult(accounts: [])
+    let item = LoginItem(
+      title: "Contoso 365", username: "alice@contoso.com", urls: [],
+      otp: "phonefactor://activate_account?code=694660881&url=https%3A%2F%2Fmobileappcommunicator.auth.microsoft.com%2Factivatev2%2F1%2F2",
+      note: "", groups: [])
+    item.read(into: &result, at: Origin(file: "vault.csv", place: .line(3)))
+    #expect(result.accounts.isEmpty)
+    #expect(result.findings.map(\.code) == ["MS_PUSH_ACTIVATION"])
+    #expect(result.findings[0].message.hasPrefix("Contoso 365: "))
+    #expect(result.findings[0].entrySkipped)
+  }
+}
