@@ -5,11 +5,26 @@ public struct FileReading: Sendable {
   public var file: String
   public var format: String
   public var result: ReadResult
+
+  public init(file: String, format: String, result: ReadResult) {
+    self.file = file
+    self.format = format
+    self.result = result
+  }
 }
 
 /// What several input files hold together, in the order given.
 public struct Reading: Sendable {
   public var files: [FileReading]
+
+  public init(files: [FileReading]) {
+    self.files = files
+  }
+
+  /// Accounts a program already holds, to convert them like read ones.
+  public init(accounts: [Account], findings: [Finding] = []) {
+    self.files = [FileReading(file: "-", format: "accounts", result: ReadResult(accounts: accounts, findings: findings))]
+  }
 
   public var accounts: [Account] { files.flatMap(\.result.accounts) }
   public var findings: [Finding] { files.flatMap(\.result.findings) }
