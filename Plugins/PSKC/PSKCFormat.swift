@@ -25,7 +25,7 @@ public struct PSKCFormat: FormatPlugin {
       capabilities: Capabilities(
         kinds: [.totp, .hotp], algorithms: [.sha1, .sha256, .sha512], digits: 6...9, periods: .range(1...86_400),
         fields: [.issuer, .name, .counter, .extraParameters], extraParameterNames: ["serial", "model"]),
-      summary: "Token vendors' seed files (RFC 6030): plain, PBKDF2 or pre-shared-key encrypted; the pre-shared key is given as hex in place of the password. Writes plain.")
+      summary: "Token vendors' seed files (RFC 6030): plain, PBKDF2 or pre-shared-key encrypted; the pre-shared key is given as hex in place of the password. Writes plain, or encrypted with --new-password-*.")
   }
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
@@ -86,10 +86,12 @@ public struct PSKCFormat: FormatPlugin {
     element.name == "EncryptedValue" || element.children.contains(where: containsEncryptedValue)
   }
 
+  /// Plain, or with a new password encrypted as PSKCSealing describes.
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
-    var xml = PSKCWriter()
+    let sealing = try context.newPassword.password(for: "new password for \(context.outputName)").map(PSKCSealing.init)
+    var xml = try PSKCWriter(sealing: sealing)
     for (index, account) in accounts.enumerated() {
-      xml.add(account, id: index + 1)
+      try xml.add(account, id: index + 1)
     }
     return WriteResult(bytes: Array(xml.finished().utf8))
   }
@@ -215,14 +217,22 @@ struct KeyPackageReading {
   }
 }
 
-/// Writes a plain container the way python-pskc lays one out.
+/// Writes a container the way python-pskc lays one out.
 struct PSKCWriter {
-  private var lines = [
-    #"<?xml version="1.0" encoding="UTF-8"?>"#,
-    #"<pskc:KeyContainer xmlns:pskc="\#(PSKCFormat.namespace)" Version="1.0">"#,
-  ]
+  private var lines: [String]
+  private let sealing: PSKCSealing?
 
-  mutating func add(_ account: Account, id: Int) {
+  init(sealing: PSKCSealing?) throws {
+    self.sealing = sealing
+    let namespaces = sealing == nil ? "" : #" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" xmlns:xenc11="http://www.w3.org/2009/xmlenc11#""#
+    lines = [
+      #"<?xml version="1.0" encoding="UTF-8"?>"#,
+      #"<pskc:KeyContainer xmlns:pskc="\#(PSKCFormat.namespace)"\#(namespaces) Version="1.0">"#,
+    ]
+    if let sealing { lines += try sealing.headerLines() }
+  }
+
+  mutating func add(_ account: Account, id: Int) throws {
     func extra(_ name: String) -> String? { account.extraParameters.first { $0.name == name }?.value }
     func element(_ indent: Int, _ name: String, _ text: String) {
       lines.append(String(repeating: " ", count: indent) + "<pskc:\(name)>\(Self.escaped(text))</pskc:\(name)>")
@@ -248,7 +258,17 @@ struct PSKCWriter {
       element(5, "PlainValue", text)
       open(4, "/pskc:\(name)")
     }
-    value("Secret", Data(account.secret.bytes).base64EncodedString())
+    if let sealing {
+      let cipherValue = try sealing.cipherValue(account.secret.bytes)
+      open(4, "pskc:Secret")
+      open(5, "pskc:EncryptedValue")
+      lines += sealing.encryptedLines(cipherValue, indent: 6)
+      open(5, "/pskc:EncryptedValue")
+      element(5, "ValueMAC", Data(sealing.valueMAC(cipherValue)).base64EncodedString())
+      open(4, "/pskc:Secret")
+    } else {
+      value("Secret", Data(account.secret.bytes).base64EncodedString())
+    }
     if account.kind == .hotp {
       value("Counter", String(account.counter))
     } else {

@@ -159,3 +159,66 @@ struct PSKCProtection {
     return bytes
   }
 }
+
+/// What an encrypted container is written with (RFC 6030 §6.2): a PBKDF2-HMAC-SHA256 key from
+/// the new password and a fresh salt, AES-256-CBC, and a random HMAC-SHA256 key carried as the
+/// MACKey, encrypted like the values.
+struct PSKCSealing {
+  static let rounds = 100_000
+  static let hmacSHA256URI = "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256"
+  static let aes256URI = "http://www.w3.org/2001/04/xmlenc#aes256-cbc"
+
+  var salt: [UInt8]
+  var key: [UInt8]
+  var macKey: [UInt8]
+
+  init(password: String) throws {
+    salt = Cipher.randomBytes(16)
+    key = try KeyDerivation.pbkdf2(password: Array(password.utf8), salt: salt, hash: .sha256, rounds: Self.rounds, length: 32)
+    macKey = Cipher.randomBytes(32)
+  }
+
+  /// IV ‖ ciphertext, base64, as a CipherValue holds it.
+  func cipherValue(_ plaintext: [UInt8]) throws -> [UInt8] {
+    let iv = Cipher.randomBytes(16)
+    return iv + (try Cipher.aesCBCEncrypt(key: key, iv: iv, plaintext: plaintext))
+  }
+
+  func valueMAC(_ cipherValue: [UInt8]) -> [UInt8] {
+    Digest.hmacSHA256(key: macKey, cipherValue)
+  }
+
+  /// The EncryptionKey and MACMethod elements, one-space indented like the rest of the container.
+  func headerLines() throws -> [String] {
+    [
+      " <pskc:EncryptionKey>",
+      "  <xenc11:DerivedKey>",
+      #"   <xenc11:KeyDerivationMethod Algorithm="\#(PSKCProtection.pbkdf2URI)">"#,
+      "    <xenc11:PBKDF2-params>",
+      "     <Salt><Specified>\(Data(salt).base64EncodedString())</Specified></Salt>",
+      "     <IterationCount>\(Self.rounds)</IterationCount>",
+      "     <KeyLength>32</KeyLength>",
+      #"     <PRF Algorithm="\#(Self.hmacSHA256URI)"/>"#,
+      "    </xenc11:PBKDF2-params>",
+      "   </xenc11:KeyDerivationMethod>",
+      "  </xenc11:DerivedKey>",
+      " </pskc:EncryptionKey>",
+      #" <pskc:MACMethod Algorithm="\#(Self.hmacSHA256URI)">"#,
+      "  <pskc:MACKey>",
+    ] + encryptedLines(try cipherValue(macKey), indent: 3) + [
+      "  </pskc:MACKey>",
+      " </pskc:MACMethod>",
+    ]
+  }
+
+  /// EncryptionMethod and CipherData, as inside an EncryptedValue or the MACKey.
+  func encryptedLines(_ cipherValue: [UInt8], indent: Int) -> [String] {
+    let pad = String(repeating: " ", count: indent)
+    return [
+      pad + #"<xenc:EncryptionMethod Algorithm="\#(Self.aes256URI)"/>"#,
+      pad + "<xenc:CipherData>",
+      pad + " <xenc:CipherValue>\(Data(cipherValue).base64EncodedString())</xenc:CipherValue>",
+      pad + "</xenc:CipherData>",
+    ]
+  }
+}
