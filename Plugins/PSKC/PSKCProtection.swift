@@ -120,7 +120,8 @@ struct PSKCProtection {
   func decrypt(_ encrypted: XMLTree) throws(Refusal) -> [UInt8] {
     let algorithm = encrypted.child("EncryptionMethod")?.attributes["Algorithm"] ?? "none"
     guard let size = Self.aesKeySize(algorithm) else { throw .unsupported("encryption \(algorithm)") }
-    guard size == key.count else { throw .malformed("the value names AES-\(size * 8) but the key has \(key.count * 8) bits") }
+    // A pre-shared key of another size than the cipher's is simply not the key.
+    guard size == key.count else { throw .refused }
     guard let text = encrypted.descendant("CipherData", "CipherValue")?.text, let data = Data(base64Encoded: text),
       data.count >= 32, data.count % 16 == 0
     else {
