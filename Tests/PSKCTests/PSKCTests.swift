@@ -93,6 +93,8 @@ enum Fixtures {
     #expect(throws: OTPError.wrongPassword(file: "pbkdf2.pskcxml")) { try read("pbkdf2.pskcxml", password: wrong) }
     let wrongKey = PasswordProvider { _ in String(repeating: "ab", count: 32) }
     #expect(throws: OTPError.wrongPassword(file: "preshared.pskcxml")) { try read("preshared.pskcxml", password: wrongKey) }
+    let shortKey = PasswordProvider { _ in String(repeating: "ab", count: 16) }
+    #expect(throws: OTPError.wrongPassword(file: "preshared.pskcxml")) { try read("preshared.pskcxml", password: shortKey) }
   }
 
   @Test func aPresharedKeyThatIsNotHexIsAnArgumentError() throws {
