@@ -23,6 +23,8 @@ let formats: [(name: String, cShims: [String])] = [
   ("Bitwarden", []),
   ("KeePassXCCSV", []),
   ("EntraCSV", []),
+  ("PSKC", []),
+  ("SeedCSV", []),
 ]
 
 /// System libraries (Debian -dev packages, installed by scripts/bootstrap.sh): module maps only.
@@ -39,6 +41,9 @@ let systemLibraries: [(name: String, pkgConfig: String, apt: String)] = [
 
 /// Format modules whose tests also drive a C library directly (to build fixtures).
 let testShims: [String: [Target.Dependency]] = ["MicrosoftAuthenticator": ["CSQLite"], "OnePUX": ["CArchive"]]
+
+/// Format test folders that hold fixture files beside the tests (with the script that made them).
+let testFixtures: [String: [String]] = ["PSKC": ["Fixtures"]]
 
 let package = Package(
   name: "otpbridge",
@@ -58,7 +63,9 @@ let package = Package(
   } + formats.map { format in
     .target(name: format.name, dependencies: ["OTPCore"] + format.cShims.map { .target(name: $0) }, path: "Plugins/\(format.name)")
   } + formats.map { format in
-    .testTarget(name: "\(format.name)Tests", dependencies: [.target(name: format.name), "OTPCore", "TestSupport"] + (testShims[format.name] ?? []))
+    .testTarget(
+      name: "\(format.name)Tests", dependencies: [.target(name: format.name), "OTPCore", "TestSupport"] + (testShims[format.name] ?? []),
+      exclude: testFixtures[format.name] ?? [])
   } + [
     .target(
       name: "OTPCore",

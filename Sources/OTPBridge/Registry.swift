@@ -13,9 +13,11 @@ import NeutralJSON
 import OnePUX
 import OnePasswordCSV
 import Otpauth
+import PSKC
 import Proton
 import QRImage
 import Raivo
+import SeedCSV
 import TwoFAS
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
@@ -46,6 +48,8 @@ public struct Registry: Sendable {
     KeePassXCCSVFormat(),
     MicrosoftAuthenticatorFormat(),
     EntraCSVFormat(),
+    PSKCFormat(),
+    SeedCSVFormat(),
     NeutralJSONFormat(),
   ])
 

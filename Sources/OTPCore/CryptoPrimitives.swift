@@ -107,9 +107,14 @@ public enum Cipher {
   }
 }
 
-/// Hashes and MACs some formats use directly (andOTP's old key, Bitwarden's HKDF and HMAC).
+/// Hashes and MACs some formats use directly (andOTP's old key, Bitwarden's HKDF and HMAC, PSKC's MAC).
 public enum Digest {
   public static func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+
+  /// HMAC-SHA1, for formats that still MAC with it (PSKC's ValueMAC, RFC 6030 §6.1.1).
+  public static func hmacSHA1(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+    Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+  }
 
   public static func hmacSHA256(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
     Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))

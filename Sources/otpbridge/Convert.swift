@@ -36,6 +36,12 @@ struct Convert: ParsableCommand {
   @Option(help: ArgumentHelp("With --to entra-csv: the user principal name every row gets (else each account's name).", valueName: "user@domain"))
   var upn: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "A CSV of serial,upn: name each hardware token (pskc, seed-csv) after its user; unlisted serials are left out as losses.",
+      valueName: "file"))
+  var assign: String?
+
   @OptionGroup var input: InputOptions
 
   @Flag(help: "Write even when accounts are dropped or changed; the loss report still lists them.")
@@ -81,7 +87,8 @@ struct Convert: ParsableCommand {
       throw OTPError.outputExists(path: output)
     }
     let qrOutput = qr.isEmpty ? nil : try QROutput(arguments: qr)
-    let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
+    var reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
+    if let assign { reading = try Assignment.read(path: assign).apply(to: reading) }
     let newPassword = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: "new").provider()
     let conversion = try Conversion.run(
       reading, to: target, context: WriteContext(newPassword: newPassword, outputName: output ?? "QR codes"),

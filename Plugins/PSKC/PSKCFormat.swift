@@ -1,0 +1,301 @@
+import Foundation
+import OTPCore
+
+/// Portable Symmetric Key Container, RFC 6030: the XML in which token vendors ship the seeds of
+/// hardware tokens. One KeyPackage per token: DeviceInfo (Manufacturer, SerialNo, Model) and one
+/// Key with the algorithm URN, Issuer, AlgorithmParameters, Data (Secret, Counter, Time,
+/// TimeInterval) and UserId. Values are plain (`PlainValue`) or encrypted with AES-CBC under a
+/// PBKDF2-derived or pre-shared key, with an HMAC `ValueMAC` (PSKCProtection).
+///
+/// A key maps to an account as UserId ↔ name, Issuer (else Manufacturer) ↔ issuer, SerialNo and
+/// Model ↔ the extra parameters `serial` and `model`. Writing makes a plain container.
+public struct PSKCFormat: FormatPlugin {
+  static let namespace = "urn:ietf:params:xml:ns:keyprov:pskc"
+
+  public init() {}
+
+  public var descriptor: FormatDescriptor {
+    FormatDescriptor(
+      id: "pskc",
+      displayName: "PSKC (RFC 6030) token seed file",
+      fileExtensions: ["pskcxml", "pskc", "xml"],
+      canRead: true,
+      canWrite: true,
+      encryption: .optional,
+      capabilities: Capabilities(
+        kinds: [.totp, .hotp], algorithms: [.sha1, .sha256, .sha512], digits: 6...9, periods: .range(1...86_400),
+        fields: [.issuer, .name, .counter, .extraParameters], extraParameterNames: ["serial", "model"]),
+      summary: "Token vendors' seed files (RFC 6030): plain, PBKDF2 or pre-shared-key encrypted; the pre-shared key is given as hex in place of the password. Writes plain, or encrypted with --new-password-*.")
+  }
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    let head = String(decoding: input.bytes.prefix(4096), as: UTF8.self)
+    guard head.contains("KeyContainer") else { return .no }
+    return head.contains(Self.namespace) ? .certain : .possible
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    guard let container = XMLTree.parse(input.bytes) else {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not well-formed XML")
+    }
+    guard container.name == "KeyContainer" else {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "the root element is not a PSKC KeyContainer")
+    }
+    if let version = container.attributes["Version"], version != "1.0" {
+      throw OTPError.unsupportedVersion(file: input.name, version: version, supported: "1.0")
+    }
+    var protection: PSKCProtection?
+    if container.child("EncryptionKey") != nil || Self.containsEncryptedValue(container) {
+      guard let password = try context.password.password(for: "\(input.name)") else {
+        throw OTPError.passwordRequired(file: input.name)
+      }
+      protection = try PSKCProtection.open(container, password: password, file: input.name)
+    }
+
+    var result = ReadResult(accounts: [])
+    var opened = 0
+    var refused: [Int] = []
+    for (index, package) in container.all("KeyPackage").enumerated() {
+      let origin = Origin(file: input.name, place: .entry(index + 1))
+      do {
+        let reading = KeyPackageReading(package: package, protection: protection, origin: origin)
+        result.accounts.append(try reading.account())
+        if reading.isEncrypted { opened += 1 }
+      } catch .refused {
+        refused.append(index + 1)
+      } catch .skipped(let code, let message) {
+        result.findings.append(Finding(.error, code: code, "\(message); the key package was skipped", at: origin, entrySkipped: true))
+      }
+    }
+    // No value opened and some were refused: the password (or pre-shared key) is wrong. Some
+    // opened: the key is right, and the refused ones are damaged.
+    if opened == 0, !refused.isEmpty { throw OTPError.wrongPassword(file: input.name) }
+    for entry in refused {
+      result.findings.append(
+        Finding(
+          .error, code: "PSKC_MAC_MISMATCH", "its encrypted secret does not match its MAC (damaged); the key package was skipped",
+          at: Origin(file: input.name, place: .entry(entry)), entrySkipped: true))
+    }
+    if container.all("KeyPackage").isEmpty {
+      result.findings.append(Finding(.warning, code: "PSKC_EMPTY", "the container holds no key package", at: Origin(file: input.name, place: .whole)))
+    }
+    return result
+  }
+
+  static func containsEncryptedValue(_ element: XMLTree) -> Bool {
+    element.name == "EncryptedValue" || element.children.contains(where: containsEncryptedValue)
+  }
+
+  /// Plain, or with a new password encrypted as PSKCSealing describes.
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    let sealing = try context.newPassword.password(for: "new password for \(context.outputName)").map(PSKCSealing.init)
+    var xml = try PSKCWriter(sealing: sealing)
+    for (index, account) in accounts.enumerated() {
+      try xml.add(account, id: index + 1)
+    }
+    return WriteResult(bytes: Array(xml.finished().utf8))
+  }
+}
+
+/// What went wrong with one KeyPackage.
+enum PackageFailure: Error {
+  /// A value would not open (MAC or padding): a wrong key or damage, told apart across the file.
+  case refused
+  case skipped(code: String, message: String)
+}
+
+/// One KeyPackage made into an account.
+struct KeyPackageReading {
+  var package: XMLTree
+  var protection: PSKCProtection?
+  var origin: Origin
+
+  var key: XMLTree? { package.child("Key") }
+  var isEncrypted: Bool { key.map(PSKCFormat.containsEncryptedValue) ?? false }
+
+  func account() throws(PackageFailure) -> Account {
+    guard let key else { throw .skipped(code: "PSKC_NO_KEY", message: "it has no Key") }
+    let algorithm = key.attributes["Algorithm"] ?? ""
+    let kind: OTPKind
+    if algorithm.hasSuffix(":totp") || algorithm.hasSuffix("#totp") {
+      kind = .totp
+    } else if algorithm.hasSuffix(":hotp") || algorithm.hasSuffix("#hotp") {
+      kind = .hotp
+    } else {
+      throw .skipped(code: "PSKC_UNSUPPORTED_ALGORITHM", message: "its algorithm \(algorithm.isEmpty ? "is missing" : algorithm) is not TOTP or HOTP")
+    }
+    let parameters = key.child("AlgorithmParameters")
+    var hash = HashAlgorithm.sha1
+    if let suite = parameters?.child("Suite")?.text, !suite.isEmpty {
+      guard let named = HashAlgorithm(lenient: suite), named != .md5 else {
+        throw .skipped(code: "PSKC_UNSUPPORTED_SUITE", message: "its suite \(suite) is not SHA1, SHA256 or SHA512")
+      }
+      hash = named
+    }
+    var digits = 6
+    if let format = parameters?.child("ResponseFormat") {
+      guard (format.attributes["Encoding"] ?? "DECIMAL") == "DECIMAL" else {
+        throw .skipped(code: "PSKC_UNSUPPORTED_ENCODING", message: "its codes are not decimal")
+      }
+      guard let length = format.attributes["Length"].flatMap({ Int($0) }), (1...10).contains(length) else {
+        throw .skipped(code: "PSKC_BAD_LENGTH", message: "its ResponseFormat has no usable Length")
+      }
+      digits = length
+    }
+    let data = key.child("Data")
+    guard let secret = try bytes(data?.child("Secret"), what: "Secret"), !secret.isEmpty else {
+      throw .skipped(code: "PSKC_NO_SECRET", message: "it has no secret")
+    }
+    // A time origin other than 0 (Data/Time) gives codes no other format can reproduce.
+    if kind == .totp, let start = try integer(data?.child("Time"), what: "Time"), start != 0 {
+      throw .skipped(code: "PSKC_TIME_ORIGIN", message: "its TOTP time origin is \(start), not 0, which the account model cannot hold")
+    }
+    let device = package.child("DeviceInfo")
+    func text(_ element: XMLTree?) -> String { element?.text ?? "" }
+    var issuer = text(key.child("Issuer"))
+    if issuer.isEmpty { issuer = text(device?.child("Manufacturer")) }
+    var name = text(key.child("UserId"))
+    if name.isEmpty { name = text(device?.child("UserId")) }
+    let extras = [("serial", text(device?.child("SerialNo"))), ("model", text(device?.child("Model")))]
+      .filter { !$0.1.isEmpty }.map { ExtraParameter(name: $0.0, value: $0.1) }
+    var account = Account(
+      kind: kind, issuer: issuer, name: name, secret: Secret(secret), algorithm: hash, digits: digits,
+      extraParameters: extras, origin: origin)
+    if kind == .totp, let interval = try integer(data?.child("TimeInterval"), what: "TimeInterval") {
+      guard interval > 0, interval <= 86_400 else {
+        throw .skipped(code: "PSKC_BAD_INTERVAL", message: "its TimeInterval \(interval) is not a usable period")
+      }
+      account.period = Int(interval)
+    }
+    if kind == .hotp, let counter = try integer(data?.child("Counter"), what: "Counter") {
+      account.counter = counter
+    }
+    return account
+  }
+
+  /// A binary value (RFC 6030 §4.3.1): base64 PlainValue, or an EncryptedValue with its ValueMAC.
+  func bytes(_ field: XMLTree?, what: String) throws(PackageFailure) -> [UInt8]? {
+    guard let field else { return nil }
+    if let plain = field.child("PlainValue") {
+      guard let data = Data(base64Encoded: plain.text) else {
+        throw .skipped(code: "PSKC_BAD_VALUE", message: "its \(what) is not base64")
+      }
+      return Array(data)
+    }
+    return try decrypted(field, what: what)
+  }
+
+  /// An integer value: decimal PlainValue, or an EncryptedValue holding it big-endian.
+  func integer(_ field: XMLTree?, what: String) throws(PackageFailure) -> UInt64? {
+    guard let field else { return nil }
+    if let plain = field.child("PlainValue") {
+      guard let value = UInt64(plain.text) else {
+        throw .skipped(code: "PSKC_BAD_VALUE", message: "its \(what) is not a whole number")
+      }
+      return value
+    }
+    guard let bytes = try decrypted(field, what: what) else { return nil }
+    guard bytes.count <= 8 else { throw .skipped(code: "PSKC_BAD_VALUE", message: "its \(what) is too large") }
+    return bytes.reduce(0) { $0 << 8 | UInt64($1) }
+  }
+
+  func decrypted(_ field: XMLTree, what: String) throws(PackageFailure) -> [UInt8]? {
+    guard let encrypted = field.child("EncryptedValue") else { return nil }
+    guard let protection else { throw .skipped(code: "PSKC_BAD_VALUE", message: "its \(what) is encrypted without a key") }
+    do {
+      return try protection.open(encrypted, valueMAC: field.child("ValueMAC"))
+    } catch {
+      switch error {
+      case .refused:
+        throw PackageFailure.refused
+      case .unsupported(let method):
+        throw PackageFailure.skipped(code: "PSKC_UNSUPPORTED_ENCRYPTION", message: "its \(what) uses \(method)")
+      case .malformed(let reason):
+        throw PackageFailure.skipped(code: "PSKC_BAD_VALUE", message: "its \(what): \(reason)")
+      }
+    }
+  }
+}
+
+/// Writes a container the way python-pskc lays one out.
+struct PSKCWriter {
+  private var lines: [String]
+  private let sealing: PSKCSealing?
+
+  init(sealing: PSKCSealing?) throws {
+    self.sealing = sealing
+    let namespaces = sealing == nil ? "" : #" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" xmlns:xenc11="http://www.w3.org/2009/xmlenc11#""#
+    lines = [
+      #"<?xml version="1.0" encoding="UTF-8"?>"#,
+      #"<pskc:KeyContainer xmlns:pskc="\#(PSKCFormat.namespace)"\#(namespaces) Version="1.0">"#,
+    ]
+    if let sealing { lines += try sealing.headerLines() }
+  }
+
+  mutating func add(_ account: Account, id: Int) throws {
+    func extra(_ name: String) -> String? { account.extraParameters.first { $0.name == name }?.value }
+    func element(_ indent: Int, _ name: String, _ text: String) {
+      lines.append(String(repeating: " ", count: indent) + "<pskc:\(name)>\(Self.escaped(text))</pskc:\(name)>")
+    }
+    func open(_ indent: Int, _ tag: String) { lines.append(String(repeating: " ", count: indent) + "<\(tag)>") }
+    open(1, "pskc:KeyPackage")
+    let serial = extra("serial"), model = extra("model")
+    if serial != nil || model != nil {
+      open(2, "pskc:DeviceInfo")
+      if let serial { element(3, "SerialNo", serial) }
+      if let model { element(3, "Model", model) }
+      open(2, "/pskc:DeviceInfo")
+    }
+    open(2, #"pskc:Key Id="\#(id)" Algorithm="\#(PSKCFormat.namespace):\#(account.kind.rawValue)""#)
+    if !account.issuer.isEmpty { element(3, "Issuer", account.issuer) }
+    open(3, "pskc:AlgorithmParameters")
+    element(4, "Suite", account.algorithm.rawValue)
+    open(4, #"pskc:ResponseFormat Encoding="DECIMAL" Length="\#(account.digits)"/"#)
+    open(3, "/pskc:AlgorithmParameters")
+    open(3, "pskc:Data")
+    func value(_ name: String, _ text: String) {
+      open(4, "pskc:\(name)")
+      element(5, "PlainValue", text)
+      open(4, "/pskc:\(name)")
+    }
+    if let sealing {
+      let cipherValue = try sealing.cipherValue(account.secret.bytes)
+      open(4, "pskc:Secret")
+      open(5, "pskc:EncryptedValue")
+      lines += sealing.encryptedLines(cipherValue, indent: 6)
+      open(5, "/pskc:EncryptedValue")
+      element(5, "ValueMAC", Data(sealing.valueMAC(cipherValue)).base64EncodedString())
+      open(4, "/pskc:Secret")
+    } else {
+      value("Secret", Data(account.secret.bytes).base64EncodedString())
+    }
+    if account.kind == .hotp {
+      value("Counter", String(account.counter))
+    } else {
+      value("Time", "0")
+      value("TimeInterval", String(account.period))
+    }
+    open(3, "/pskc:Data")
+    if !account.name.isEmpty { element(3, "UserId", account.name) }
+    open(2, "/pskc:Key")
+    open(1, "/pskc:KeyPackage")
+  }
+
+  func finished() -> String {
+    (lines + ["</pskc:KeyContainer>"]).joined(separator: "\n") + "\n"
+  }
+
+  static func escaped(_ text: String) -> String {
+    var result = ""
+    for character in text {
+      switch character {
+      case "&": result += "&amp;"
+      case "<": result += "&lt;"
+      case ">": result += "&gt;"
+      case "\"": result += "&quot;"
+      default: result.append(character)
+      }
+    }
+    return result
+  }
+}

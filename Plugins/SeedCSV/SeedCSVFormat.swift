@@ -1,0 +1,123 @@
+import OTPCore
+
+/// A token vendor's plain seed list: a CSV with a header and at least `serial` and `secret`
+/// (base32; or `hex secret` in hex), one hardware token a row. Every token is TOTP, SHA1, 6
+/// digits, 30 seconds unless optional columns say otherwise: `type` (totp/hotp), `algorithm`,
+/// `digits`, `period`, `counter`, `manufacturer`, `model`. The serial goes into the extra
+/// parameter `serial` (and model into `model`), so an assignment file can give each token its user.
+public struct SeedCSVFormat: FormatPlugin {
+  public init() {}
+
+  public var descriptor: FormatDescriptor {
+    FormatDescriptor(
+      id: "seed-csv",
+      displayName: "Token vendor seed CSV (serial,secret)",
+      fileExtensions: ["csv"],
+      canRead: true,
+      canWrite: false,
+      encryption: .none,
+      capabilities: Capabilities(
+        kinds: [.totp, .hotp], algorithms: [.sha1, .sha256, .sha512], digits: 6...8, periods: .range(1...86_400),
+        fields: [.issuer, .counter, .extraParameters], extraParameterNames: ["serial", "model"]),
+      summary: "A vendor's serial,secret list of hardware-token seeds; pair it with convert --assign.")
+  }
+
+  static func columns(_ header: [String]) -> Set<String> {
+    Set(header.map { $0.trimmingWhitespace().lowercased() })
+  }
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    guard let text = input.text, let first = text.split(whereSeparator: \.isNewline).first else { return .no }
+    let columns = Self.columns(first.split(separator: ",").map(String.init))
+    guard columns.contains("serial"), columns.contains("secret") || columns.contains("hex secret") else { return .no }
+    // Other CSVs with these names (Entra's has `serial number`) carry a user column.
+    return columns.contains("upn") ? .no : .likely
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    guard let text = input.text else {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
+    }
+    let table: CSV.Table
+    do {
+      table = CSV.Table(try CSV.parse(text))
+    } catch {
+      throw OTPError.corrupted(file: input.name, place: "line \(error.line)", reason: error.message)
+    }
+    let hexSecrets = table.hasColumn("hex secret")
+    guard table.hasColumn("serial"), table.hasColumn("secret") || hexSecrets else {
+      throw OTPError.corrupted(file: input.name, place: "line 1", reason: "the header has no serial and secret columns")
+    }
+    var result = ReadResult(accounts: [])
+    for row in table.rows {
+      let origin = Origin(file: input.name, place: .line(row.line))
+      func cell(_ name: String) -> String { table.value(name, in: row).trimmingWhitespace() }
+      func skip(_ code: String, _ message: String) {
+        result.findings.append(Finding(.error, code: code, "\(message); the row was skipped", at: origin, entrySkipped: true))
+      }
+      let serial = cell("serial")
+      guard !serial.isEmpty else {
+        skip("SEED_NO_SERIAL", "the row has no serial")
+        continue
+      }
+      let secret = hexSecrets ? Self.hexBytes(cell("hex secret")) : try? Base32.decode(cell("secret"))
+      guard let secret, !secret.isEmpty else {
+        skip("SEED_BAD_SECRET", hexSecrets ? "the secret is not hex" : "the secret is not base32")
+        continue
+      }
+      let kind: OTPKind
+      switch cell("type").lowercased() {
+      case "", "totp": kind = .totp
+      case "hotp": kind = .hotp
+      default:
+        skip("SEED_BAD_TYPE", "the type is not totp or hotp")
+        continue
+      }
+      var account = Account(
+        kind: kind, issuer: cell("manufacturer"), secret: Secret(secret),
+        extraParameters: [ExtraParameter(name: "serial", value: serial)], origin: origin)
+      if !cell("model").isEmpty { account.extraParameters.append(ExtraParameter(name: "model", value: cell("model"))) }
+      if !cell("algorithm").isEmpty {
+        guard let algorithm = HashAlgorithm(lenient: cell("algorithm")), algorithm != .md5 else {
+          skip("SEED_BAD_ALGORITHM", "the algorithm is not SHA1, SHA256 or SHA512")
+          continue
+        }
+        account.algorithm = algorithm
+      }
+      if !cell("digits").isEmpty {
+        guard let digits = Int(cell("digits")), (6...8).contains(digits) else {
+          skip("SEED_BAD_DIGITS", "the digits are not 6, 7 or 8")
+          continue
+        }
+        account.digits = digits
+      }
+      if !cell("period").isEmpty {
+        guard let period = Int(cell("period")), (1...86_400).contains(period) else {
+          skip("SEED_BAD_PERIOD", "the period is not a number of seconds")
+          continue
+        }
+        account.period = period
+      }
+      if !cell("counter").isEmpty {
+        guard let counter = UInt64(cell("counter")) else {
+          skip("SEED_BAD_COUNTER", "the counter is not a whole number")
+          continue
+        }
+        account.counter = counter
+      }
+      result.accounts.append(account)
+    }
+    return result
+  }
+
+  static func hexBytes(_ text: String) -> [UInt8]? {
+    let digits = Array(text.utf8)
+    guard digits.count % 2 == 0 else { return nil }
+    var bytes: [UInt8] = []
+    for index in stride(from: 0, to: digits.count, by: 2) {
+      guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16) else { return nil }
+      bytes.append(byte)
+    }
+    return bytes
+  }
+}
