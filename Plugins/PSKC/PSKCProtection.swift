@@ -38,7 +38,7 @@ struct PSKCProtection {
     } else {
       // A pre-shared key (§6.1): named by ds:KeyName, given to us as hex through the password.
       let hex = password.filter { !$0.isWhitespace }
-      guard let bytes = hexBytes(hex), [16, 24, 32].contains(bytes.count) else {
+      guard let bytes = Hex.decode(hex), [16, 24, 32].contains(bytes.count) else {
         throw OTPError.invalidArgument(
           "\(file) is encrypted with a pre-shared key: give the AES key as 32, 48 or 64 hex digits in place of the password")
       }
@@ -147,17 +147,6 @@ struct PSKCProtection {
       guard Digest.constantTimeEqual(mac.hash.mac(key: mac.key, Array(data)), Array(expected)) else { throw .refused }
     }
     return try decrypt(encrypted)
-  }
-
-  static func hexBytes(_ text: String) -> [UInt8]? {
-    let digits = Array(text.utf8)
-    guard !digits.isEmpty, digits.count % 2 == 0 else { return nil }
-    var bytes: [UInt8] = []
-    for index in stride(from: 0, to: digits.count, by: 2) {
-      guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16) else { return nil }
-      bytes.append(byte)
-    }
-    return bytes
   }
 }
 

@@ -60,7 +60,7 @@ public struct SeedCSVFormat: FormatPlugin {
         skip("SEED_NO_SERIAL", "the row has no serial")
         continue
       }
-      let secret = hexSecrets ? Self.hexBytes(cell("hex secret")) : try? Base32.decode(cell("secret"))
+      let secret = hexSecrets ? Hex.decode(cell("hex secret")) : try? Base32.decode(cell("secret"))
       guard let secret, !secret.isEmpty else {
         skip("SEED_BAD_SECRET", hexSecrets ? "the secret is not hex" : "the secret is not base32")
         continue
@@ -108,16 +108,5 @@ public struct SeedCSVFormat: FormatPlugin {
       result.accounts.append(account)
     }
     return result
-  }
-
-  static func hexBytes(_ text: String) -> [UInt8]? {
-    let digits = Array(text.utf8)
-    guard digits.count % 2 == 0 else { return nil }
-    var bytes: [UInt8] = []
-    for index in stride(from: 0, to: digits.count, by: 2) {
-      guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16) else { return nil }
-      bytes.append(byte)
-    }
-    return bytes
   }
 }
