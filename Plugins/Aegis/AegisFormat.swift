@@ -47,7 +47,19 @@ public struct AegisFormat: FormatPlugin {
       let content = try AegisCrypto.openDatabase(
         base64, params: vault.header.params, masterKey: masterKey, file: input.name)
       let database = try decode(AegisDatabase.self, from: content, file: input.name, place: "decrypted db")
-      return AegisEntries.read(database, file: input.name)
+      var result = AegisEntries.read(database, file: input.name)
+      // Password slots cheaper than Aegis's own scrypt (N=2^15, r=8, p=1), for the audit.
+      for slot in vault.header.slots ?? [] where slot.type == AegisSlot.passwordType {
+        let n = slot.n ?? 0, r = slot.r ?? 0, p = slot.p ?? 0
+        if n < AegisCrypto.scryptN || r < AegisCrypto.scryptR || p < AegisCrypto.scryptP {
+          result.findings.append(
+            Finding(
+              .warning, code: "KDF_WEAKER_THAN_DEFAULT",
+              "a password slot is stretched with scrypt N=\(n), r=\(r), p=\(p), cheaper than Aegis's N=32768, r=8, p=1: easier to guess offline",
+              at: Origin(file: input.name, place: .whole), remedy: "Set the vault's password again in a current Aegis to re-create the slot."))
+        }
+      }
+      return result
     }
   }
 

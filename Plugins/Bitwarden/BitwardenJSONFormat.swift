@@ -30,6 +30,7 @@ public struct BitwardenJSONFormat: FormatPlugin {
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     var export = try Self.decode(input.bytes, file: input.name)
+    var weakKDF: Finding?
     if export.encrypted == true {
       guard export.passwordProtected == true else {
         throw OTPError.cannotOpen(
@@ -37,6 +38,7 @@ public struct BitwardenJSONFormat: FormatPlugin {
           reason: "this is an account-restricted Bitwarden export: it is encrypted with your Bitwarden account's key and only that account can open it. In Bitwarden, export again with File format \".json (Encrypted)\" and Export type \"Password protected\", or as plain \".json\", and read that file")
       }
       let plaintext = try Self.decrypt(export, file: input.name, context: context)
+      weakKDF = Self.weakKDF(export, file: input.name)
       export = try Self.decode(plaintext, file: input.name)
       guard export.encrypted != true else {
         throw OTPError.corrupted(file: input.name, place: "data", reason: "the decrypted data is itself encrypted")
@@ -46,7 +48,29 @@ public struct BitwardenJSONFormat: FormatPlugin {
     guard export.items != nil else {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "no \"items\" list: not a Bitwarden export")
     }
-    return Self.accounts(of: export, file: input.name)
+    var result = Self.accounts(of: export, file: input.name)
+    if let weakKDF { result.findings.append(weakKDF) }
+    return result
+  }
+
+  /// A warning when the export's key derivation is cheaper than Bitwarden's current defaults
+  /// (PBKDF2 600,000 iterations; Argon2id 3 passes, 64 MiB, 4 lanes), for the audit.
+  static func weakKDF(_ export: ExportFile, file: String) -> Finding? {
+    let iterations = export.kdfIterations ?? 0
+    let weaker: String?
+    switch export.kdfType {
+    case 0 where iterations < writtenIterations:
+      weaker = "PBKDF2 with \(iterations) iterations (Bitwarden now uses \(writtenIterations))"
+    case 1 where iterations < 3 || (export.kdfMemory ?? 64) < 64 || (export.kdfParallelism ?? 4) < 4:
+      weaker = "Argon2id with \(iterations) passes, \(export.kdfMemory ?? 64) MiB, \(export.kdfParallelism ?? 4) lanes (Bitwarden now uses 3, 64 MiB, 4)"
+    default:
+      weaker = nil
+    }
+    return weaker.map {
+      Finding(
+        .warning, code: "KDF_WEAKER_THAN_DEFAULT", "the export's password is stretched with \($0): easier to guess offline",
+        at: Origin(file: file, place: .whole), remedy: "Export again from a current Bitwarden, or keep this file somewhere safe.")
+    }
   }
 
   static func accounts(of export: ExportFile, file: String) -> ReadResult {

@@ -204,3 +204,17 @@ import TestSupport
     }
   }
 }
+
+@Suite struct BitwardenKDFStrengthTests {
+  @Test func anExportBelowBitwardensDefaultsSaysSo() throws {
+    // KeePassXC's fixture uses PBKDF2 with 100,000 iterations; Bitwarden now uses 600,000.
+    let input = try Vectors.input("keepassxc/tests/data/bitwarden_encrypted_export.json")
+    let result = try BitwardenJSONFormat().read(input, context: ReadContext(password: PasswordProvider { _ in "a" }))
+    let finding = try #require(result.findings.first { $0.code == "KDF_WEAKER_THAN_DEFAULT" })
+    #expect(finding.severity == .warning)
+    #expect(finding.message.contains("100000"))
+    let current = try Vectors.input("stratum/data/bitwarden.encrypted.pbkdf2.json")
+    let strong = try BitwardenJSONFormat().read(current, context: ReadContext(password: PasswordProvider { _ in "rud9^5S6$^Ewmr%d" }))
+    #expect(!strong.findings.contains { $0.code == "KDF_WEAKER_THAN_DEFAULT" })
+  }
+}
