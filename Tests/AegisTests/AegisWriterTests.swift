@@ -17,15 +17,6 @@ import TestSupport
     try format.read(InputFile(name: "out.json", bytes: bytes), context: ReadContext(password: Self.passwords(password)))
   }
 
-  func expectSame(_ written: [Account], _ read: [Account]) {
-    #expect(read.count == written.count)
-    for (a, b) in zip(written, read) {
-      var moved = b
-      moved.origin = a.origin
-      #expect(moved == a, "\(a.displayName)")
-    }
-  }
-
   @Test(arguments: [(1, 1), (17, 2), (500, 3)])
   func randomAccountsRoundTripPlain(count: Int, seed: UInt64) throws {
     let accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: seed)
@@ -34,7 +25,7 @@ import TestSupport
     #expect(format.sniff(InputFile(name: "out", bytes: written.bytes)) == .certain)
     let back = try readBack(written.bytes)
     #expect(back.findings.isEmpty)
-    expectSame(accounts, back.accounts)
+    expectSameAccounts(accounts, back.accounts)
   }
 
   @Test(arguments: [(1, 11), (60, 12)])
@@ -44,7 +35,7 @@ import TestSupport
     #expect(format.sniff(InputFile(name: "out", bytes: written.bytes)) == .certain)
     let back = try readBack(written.bytes, password: "你好世界 pass")
     #expect(back.findings.isEmpty)
-    expectSame(accounts, back.accounts)
+    expectSameAccounts(accounts, back.accounts)
   }
 
   @Test func encryptedOutputOpensOnlyWithItsPassword() throws {
@@ -52,7 +43,7 @@ import TestSupport
     let written = try format.write(accounts, context: WriteContext(newPassword: Self.passwords("PZqE=_L]Ra;ZD8N&")))
     #expect(throws: OTPError.wrongPassword(file: "out.json")) { try readBack(written.bytes, password: "PZqE=_L]Ra;ZD8N") }
     #expect(throws: OTPError.passwordRequired(file: "out.json")) { try readBack(written.bytes) }
-    expectSame(accounts, try readBack(written.bytes, password: "PZqE=_L]Ra;ZD8N&").accounts)
+    expectSameAccounts(accounts, try readBack(written.bytes, password: "PZqE=_L]Ra;ZD8N&").accounts)
   }
 
   @Test func encryptedOutputHasOnePasswordSlotWithAegisDefaultsAndFreshRandomness() throws {

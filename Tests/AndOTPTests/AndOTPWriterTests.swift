@@ -17,15 +17,6 @@ import TestSupport
     try format.read(InputFile(name: "out.json", bytes: bytes), context: ReadContext(password: Self.passwords(password)))
   }
 
-  func expectSame(_ written: [Account], _ read: [Account]) {
-    #expect(read.count == written.count)
-    for (a, b) in zip(written, read) {
-      var moved = b
-      moved.origin = a.origin
-      #expect(moved == a, "\(a.displayName)")
-    }
-  }
-
   /// andOTP keeps no mOTP PIN, so each mOTP account read back says so, and nothing else is said.
   func expectOnlyPINWarnings(_ result: ReadResult, _ accounts: [Account]) {
     #expect(result.findings.map(\.code) == accounts.filter { $0.kind == .motp }.map { _ in "ANDOTP_MOTP_WITHOUT_PIN" })
@@ -38,7 +29,7 @@ import TestSupport
     #expect(format.sniff(InputFile(name: "out", bytes: written.bytes)) == .certain)
     let back = try readBack(written.bytes)
     expectOnlyPINWarnings(back, accounts)
-    expectSame(accounts, back.accounts)
+    expectSameAccounts(accounts, back.accounts)
   }
 
   @Test(arguments: [(1, 11), (80, 12)])
@@ -49,7 +40,7 @@ import TestSupport
     #expect(format.sniff(InputFile(name: "otp_accounts.json.aes", bytes: written.bytes)) == .likely)
     let back = try readBack(written.bytes, password: "😀 😃 😄")
     expectOnlyPINWarnings(back, accounts)
-    expectSame(accounts, back.accounts)
+    expectSameAccounts(accounts, back.accounts)
   }
 
   @Test func encryptedOutputOpensOnlyWithItsPassword() throws {
@@ -57,7 +48,7 @@ import TestSupport
     let written = try format.write(accounts, context: WriteContext(newPassword: Self.passwords("test")))
     #expect(throws: OTPError.wrongPassword(file: "out.json")) { try readBack(written.bytes, password: "tesT") }
     #expect(throws: OTPError.passwordRequired(file: "out.json")) { try readBack(written.bytes) }
-    expectSame(accounts, try readBack(written.bytes, password: "test").accounts)
+    expectSameAccounts(accounts, try readBack(written.bytes, password: "test").accounts)
   }
 
   @Test func encryptedHeaderIsFreshEachTime() throws {
@@ -85,7 +76,7 @@ import TestSupport
     // andOTP keeps an mOTP secret as the hex text itself.
     #expect(entries[2]["type"] as? String == "MOTP")
     #expect(entries[2]["secret"] as? String == AndOTPEntries.paddedBase32(Array("7ac61d47".utf8)))
-    expectSame(accounts, try readBack(written).accounts)
+    expectSameAccounts(accounts, try readBack(written).accounts)
   }
 
   // MARK: Damage

@@ -144,10 +144,6 @@ import TestSupport
 
   func expectSame(_ back: [Account], _ accounts: [Account]) throws {
     #expect(back.count == accounts.count)
-    for (a, b) in zip(accounts, back) {
-      var moved = b
-      moved.origin = a.origin
-      #expect(moved == a, "\(a.displayName)")
-    }
+    expectSameAccounts(accounts, back)
   }
 }

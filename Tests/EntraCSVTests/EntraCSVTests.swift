@@ -64,11 +64,7 @@ import TestSupport
     let written = try format.write(accounts, context: WriteContext())
     let back = try format.read(InputFile(name: "o.csv", bytes: written.bytes), context: ReadContext())
     #expect(back.accounts.count == count)
-    for (a, b) in zip(accounts, back.accounts) {
-      var moved = b
-      moved.origin = a.origin
-      #expect(moved == a)
-    }
+    expectSameAccounts(accounts, back.accounts)
   }
 
   @Test func upnOptionNamesEveryRowAndSerialsAreMadeUpWhenMissing() throws {

@@ -136,10 +136,6 @@ import TestSupport
     let back = try format.read(input, context: ReadContext())
     #expect(back.findings.isEmpty)
     #expect(back.accounts.count == accounts.count)
-    for (a, b) in zip(accounts, back.accounts) {
-      var moved = b
-      moved.origin = a.origin
-      #expect(moved == a, "\(a.displayName)")
-    }
+    expectSameAccounts(accounts, back.accounts)
   }
 }

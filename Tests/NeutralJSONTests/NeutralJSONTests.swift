@@ -20,11 +20,7 @@ import TestSupport
     let back = try format.read(input, context: ReadContext())
     #expect(back.findings.isEmpty)
     #expect(back.accounts.count == count)
-    for (a, b) in zip(withEverything, back.accounts) {
-      var moved = b
-      moved.origin = a.origin
-      #expect(moved == a)
-    }
+    expectSameAccounts(withEverything, back.accounts)
   }
 
   @Test func aMinimalRecordTakesTheKindDefaults() throws {

@@ -33,11 +33,7 @@ import TestSupport
     let back = try plugin.read(output, context: ReadContext(password: provider))
     let check = Verification.compare(source: reading.accounts, converted: back.accounts, instants: Verification.instants(now: 1_700_000_000))
     #expect(check.passed && check.matched == 3)
-    for (a, b) in zip(reading.accounts, back.accounts) {
-      var moved = b
-      moved.origin = a.origin
-      #expect(moved == a)
-    }
+    expectSameAccounts(reading.accounts, back.accounts)
     if password != nil {
       #expect(throws: OTPError.wrongPassword(file: "out")) {
         try plugin.read(output, context: ReadContext(password: PasswordProvider { _ in "wrong" }))

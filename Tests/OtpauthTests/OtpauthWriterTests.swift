@@ -39,11 +39,7 @@ import TestSupport
       let back = try format.read(InputFile(name: "out.txt", bytes: written.bytes), context: ReadContext())
       #expect(back.findings.isEmpty)
       #expect(back.accounts.count == original.accounts.count)
-      for (a, b) in zip(original.accounts, back.accounts) {
-        var moved = b
-        moved.origin = a.origin
-        #expect(moved == a, "\(file): \(a.displayName)")
-      }
+      expectSameAccounts(original.accounts, back.accounts)
     }
   }
 
@@ -57,10 +53,6 @@ import TestSupport
     let written = try format.write(accounts, context: WriteContext())
     let back = try format.read(InputFile(name: "o", bytes: written.bytes), context: ReadContext()).accounts
     #expect(back.map(\.kind) == accounts.map(\.kind))
-    for (a, b) in zip(accounts, back) {
-      var moved = b
-      moved.origin = a.origin
-      #expect(moved == a)
-    }
+    expectSameAccounts(accounts, back)
   }
 }

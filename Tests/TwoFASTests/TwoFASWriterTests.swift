@@ -17,15 +17,6 @@ import TestSupport
     try format.read(InputFile(name: "out.2fas", bytes: bytes), context: ReadContext(password: Self.passwords(password)))
   }
 
-  func expectSame(_ written: [Account], _ read: [Account]) {
-    #expect(read.count == written.count)
-    for (a, b) in zip(written, read) {
-      var moved = b
-      moved.origin = a.origin
-      #expect(moved == a, "\(a.displayName)")
-    }
-  }
-
   func object(_ bytes: [UInt8]) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
   }
@@ -38,7 +29,7 @@ import TestSupport
     #expect(format.sniff(InputFile(name: "out", bytes: written.bytes)) == .certain)
     let back = try readBack(written.bytes)
     #expect(back.findings.isEmpty)
-    expectSame(accounts, back.accounts)
+    expectSameAccounts(accounts, back.accounts)
   }
 
   @Test(arguments: [(1, 11), (120, 12)])
@@ -49,7 +40,7 @@ import TestSupport
     #expect(format.sniff(InputFile(name: "out", bytes: written.bytes)) == .certain)
     let back = try readBack(written.bytes, password: "test123!?%")
     #expect(back.findings.isEmpty)
-    expectSame(accounts, back.accounts)
+    expectSameAccounts(accounts, back.accounts)
   }
 
   @Test func encryptedOutputOpensOnlyWithItsPassword() throws {
@@ -57,7 +48,7 @@ import TestSupport
     let written = try format.write(accounts, context: WriteContext(newPassword: Self.passwords("PZqE=_L]Ra;ZD8N&")))
     #expect(throws: OTPError.wrongPassword(file: "out.2fas")) { try readBack(written.bytes, password: "PZqE=_L]Ra;ZD8N") }
     #expect(throws: OTPError.passwordRequired(file: "out.2fas")) { try readBack(written.bytes) }
-    expectSame(accounts, try readBack(written.bytes, password: "PZqE=_L]Ra;ZD8N&").accounts)
+    expectSameAccounts(accounts, try readBack(written.bytes, password: "PZqE=_L]Ra;ZD8N&").accounts)
   }
 
   @Test func encryptedOutputIsAndroidShaped() throws {
