@@ -70,7 +70,7 @@ public struct QRSheet: Sendable {
     var body = ""
     for entry in entries {
       body += """
-          <figure>\(entry.code.svg(pixelsPerModule: 4))<figcaption>\(Self.escape(entry.label))</figcaption></figure>
+          <figure>\(entry.code.svg(pixelsPerModule: 4))<figcaption>\(entry.label.htmlEscaped)</figcaption></figure>
 
         """
     }
@@ -79,7 +79,7 @@ public struct QRSheet: Sendable {
       <html lang="en">
       <head>
       <meta charset="utf-8">
-      <title>\(Self.escape(title))</title>
+      <title>\(title.htmlEscaped)</title>
       <style>
         body { font-family: sans-serif; margin: 1.5em; }
         .warning { border: 2px solid #b00; padding: 0.5em 1em; }
@@ -90,7 +90,7 @@ public struct QRSheet: Sendable {
       </style>
       </head>
       <body>
-      <h1>\(Self.escape(title))</h1>
+      <h1>\(title.htmlEscaped)</h1>
       <p class="warning">These codes hold two-factor secrets. Whoever scans them can make your codes: \
       scan them, then shred the paper or delete this file.</p>
       <main>
@@ -99,21 +99,6 @@ public struct QRSheet: Sendable {
       </html>
 
       """
-  }
-
-  static func escape(_ text: String) -> String {
-    var output = ""
-    for character in text {
-      switch character {
-      case "&": output += "&amp;"
-      case "<": output += "&lt;"
-      case ">": output += "&gt;"
-      case "\"": output += "&quot;"
-      case "'": output += "&#39;"
-      default: output.append(character)
-      }
-    }
-    return output
   }
 }
 
