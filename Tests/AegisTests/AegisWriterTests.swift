@@ -9,12 +9,8 @@ import TestSupport
 @Suite struct AegisWriterTests {
   let format = AegisFormat()
 
-  static func passwords(_ text: String?) -> PasswordProvider {
-    PasswordProvider { _ in text }
-  }
-
   func readBack(_ bytes: [UInt8], password: String? = nil) throws -> ReadResult {
-    try format.read(InputFile(name: "out.json", bytes: bytes), context: ReadContext(password: Self.passwords(password)))
+    try TestSupport.readBack(bytes, with: format, name: "out.json", password: password)
   }
 
   @Test(arguments: [(1, 1), (17, 2), (500, 3)])
@@ -31,7 +27,7 @@ import TestSupport
   @Test(arguments: [(1, 11), (60, 12)])
   func randomAccountsRoundTripEncrypted(count: Int, seed: UInt64) throws {
     let accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: seed)
-    let written = try format.write(accounts, context: WriteContext(newPassword: Self.passwords("你好世界 pass")))
+    let written = try format.write(accounts, context: WriteContext(newPassword: .fixed("你好世界 pass")))
     #expect(format.sniff(InputFile(name: "out", bytes: written.bytes)) == .certain)
     let back = try readBack(written.bytes, password: "你好世界 pass")
     #expect(back.findings.isEmpty)
@@ -40,15 +36,12 @@ import TestSupport
 
   @Test func encryptedOutputOpensOnlyWithItsPassword() throws {
     let accounts = RandomAccounts.make(count: 3, fitting: format.descriptor.capabilities, seed: 7)
-    let written = try format.write(accounts, context: WriteContext(newPassword: Self.passwords("PZqE=_L]Ra;ZD8N&")))
-    #expect(throws: OTPError.wrongPassword(file: "out.json")) { try readBack(written.bytes, password: "PZqE=_L]Ra;ZD8N") }
-    #expect(throws: OTPError.passwordRequired(file: "out.json")) { try readBack(written.bytes) }
-    expectSameAccounts(accounts, try readBack(written.bytes, password: "PZqE=_L]Ra;ZD8N&").accounts)
+    try expectOpensOnlyWithItsPassword(format, accounts, password: "PZqE=_L]Ra;ZD8N&", wrong: "PZqE=_L]Ra;ZD8N", name: "out.json")
   }
 
   @Test func encryptedOutputHasOnePasswordSlotWithAegisDefaultsAndFreshRandomness() throws {
     let accounts = RandomAccounts.make(count: 2, fitting: format.descriptor.capabilities, seed: 8)
-    let context = WriteContext(newPassword: Self.passwords("test"))
+    let context = WriteContext(newPassword: .fixed("test"))
     let first = try JSONDecoder().decode(Envelope.self, from: Data(try format.write(accounts, context: context).bytes))
     let second = try JSONDecoder().decode(Envelope.self, from: Data(try format.write(accounts, context: context).bytes))
     #expect(first.version == 1)

@@ -9,12 +9,8 @@ import TestSupport
 @Suite struct AndOTPWriterTests {
   let format = AndOTPFormat()
 
-  static func passwords(_ text: String?) -> PasswordProvider {
-    PasswordProvider { _ in text }
-  }
-
   func readBack(_ bytes: [UInt8], password: String? = nil) throws -> ReadResult {
-    try format.read(InputFile(name: "out.json", bytes: bytes), context: ReadContext(password: Self.passwords(password)))
+    try TestSupport.readBack(bytes, with: format, name: "out.json", password: password)
   }
 
   /// andOTP keeps no mOTP PIN, so each mOTP account read back says so, and nothing else is said.
@@ -35,7 +31,7 @@ import TestSupport
   @Test(arguments: [(1, 11), (80, 12)])
   func randomAccountsRoundTripEncrypted(count: Int, seed: UInt64) throws {
     let accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: seed)
-    let written = try format.write(accounts, context: WriteContext(newPassword: Self.passwords("😀 😃 😄")))
+    let written = try format.write(accounts, context: WriteContext(newPassword: .fixed("😀 😃 😄")))
     #expect(format.sniff(InputFile(name: "out", bytes: written.bytes)) == .possible)
     #expect(format.sniff(InputFile(name: "otp_accounts.json.aes", bytes: written.bytes)) == .likely)
     let back = try readBack(written.bytes, password: "😀 😃 😄")
@@ -45,15 +41,12 @@ import TestSupport
 
   @Test func encryptedOutputOpensOnlyWithItsPassword() throws {
     let accounts = RandomAccounts.make(count: 3, fitting: format.descriptor.capabilities, seed: 4)
-    let written = try format.write(accounts, context: WriteContext(newPassword: Self.passwords("test")))
-    #expect(throws: OTPError.wrongPassword(file: "out.json")) { try readBack(written.bytes, password: "tesT") }
-    #expect(throws: OTPError.passwordRequired(file: "out.json")) { try readBack(written.bytes) }
-    expectSameAccounts(accounts, try readBack(written.bytes, password: "test").accounts)
+    try expectOpensOnlyWithItsPassword(format, accounts, password: "test", wrong: "tesT", name: "out.json")
   }
 
   @Test func encryptedHeaderIsFreshEachTime() throws {
     let accounts = RandomAccounts.make(count: 2, fitting: format.descriptor.capabilities, seed: 9)
-    let context = WriteContext(newPassword: Self.passwords("test"))
+    let context = WriteContext(newPassword: .fixed("test"))
     let first = try format.write(accounts, context: context).bytes
     let second = try format.write(accounts, context: context).bytes
     for bytes in [first, second] {

@@ -9,12 +9,8 @@ import TestSupport
 @Suite struct TwoFASWriterTests {
   let format = TwoFASFormat()
 
-  static func passwords(_ text: String?) -> PasswordProvider {
-    PasswordProvider { _ in text }
-  }
-
   func readBack(_ bytes: [UInt8], password: String? = nil) throws -> ReadResult {
-    try format.read(InputFile(name: "out.2fas", bytes: bytes), context: ReadContext(password: Self.passwords(password)))
+    try TestSupport.readBack(bytes, with: format, name: "out.2fas", password: password)
   }
 
   func object(_ bytes: [UInt8]) throws -> [String: Any] {
@@ -35,7 +31,7 @@ import TestSupport
   @Test(arguments: [(1, 11), (120, 12)])
   func randomAccountsRoundTripEncrypted(count: Int, seed: UInt64) throws {
     let accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: seed)
-    let written = try format.write(accounts, context: WriteContext(newPassword: Self.passwords("test123!?%")))
+    let written = try format.write(accounts, context: WriteContext(newPassword: .fixed("test123!?%")))
     #expect(written.findings.isEmpty)
     #expect(format.sniff(InputFile(name: "out", bytes: written.bytes)) == .certain)
     let back = try readBack(written.bytes, password: "test123!?%")
@@ -45,15 +41,12 @@ import TestSupport
 
   @Test func encryptedOutputOpensOnlyWithItsPassword() throws {
     let accounts = RandomAccounts.make(count: 4, fitting: format.descriptor.capabilities, seed: 5)
-    let written = try format.write(accounts, context: WriteContext(newPassword: Self.passwords("PZqE=_L]Ra;ZD8N&")))
-    #expect(throws: OTPError.wrongPassword(file: "out.2fas")) { try readBack(written.bytes, password: "PZqE=_L]Ra;ZD8N") }
-    #expect(throws: OTPError.passwordRequired(file: "out.2fas")) { try readBack(written.bytes) }
-    expectSameAccounts(accounts, try readBack(written.bytes, password: "PZqE=_L]Ra;ZD8N&").accounts)
+    try expectOpensOnlyWithItsPassword(format, accounts, password: "PZqE=_L]Ra;ZD8N&", wrong: "PZqE=_L]Ra;ZD8N", name: "out.2fas")
   }
 
   @Test func encryptedOutputIsAndroidShaped() throws {
     let accounts = RandomAccounts.make(count: 2, fitting: format.descriptor.capabilities, seed: 6)
-    let written = try format.write(accounts, context: WriteContext(newPassword: Self.passwords("test")))
+    let written = try format.write(accounts, context: WriteContext(newPassword: .fixed("test")))
     let top = try object(written.bytes)
     #expect(top["schemaVersion"] as? Int == 4)
     #expect((top["services"] as? [Any])?.isEmpty == true)
@@ -95,7 +88,7 @@ import TestSupport
 
   @Test func aNonASCIIPasswordWorksButWarnsAboutIOS() throws {
     let account = Account(kind: .totp, issuer: "I", secret: Secret([1, 2, 3]), origin: Origin(file: "t", place: .entry(1)))
-    let written = try format.write([account], context: WriteContext(newPassword: Self.passwords("你好世界")))
+    let written = try format.write([account], context: WriteContext(newPassword: .fixed("你好世界")))
     #expect(written.findings.map(\.code) == ["TWOFAS_PASSWORD_NOT_ASCII"])
     #expect(try readBack(written.bytes, password: "你好世界").accounts.count == 1)
   }
