@@ -45,16 +45,7 @@ public struct EntraCSVFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    guard let text = input.text else {
-      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
-    }
-    let rows: [CSV.Row]
-    do {
-      rows = try CSV.parse(text)
-    } catch {
-      throw OTPError.corrupted(file: input.name, place: "line \(error.line)", reason: error.message)
-    }
-    let table = CSV.Table(rows)
+    let table = try CSV.table(of: input)
     guard Self.normalised(table.header) == Self.header else {
       throw OTPError.corrupted(
         file: input.name, place: "line 1", reason: "the header is not \(Self.header.joined(separator: ","))")

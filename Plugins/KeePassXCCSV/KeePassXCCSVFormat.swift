@@ -37,15 +37,7 @@ public struct KeePassXCCSVFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    guard let text = input.text else {
-      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
-    }
-    let table: CSV.Table
-    do {
-      table = CSV.Table(try CSV.parse(text))
-    } catch {
-      throw OTPError.corrupted(file: input.name, place: "line \(error.line)", reason: error.message)
-    }
+    let table = try CSV.table(of: input)
     guard table.hasColumn("Title"), table.hasColumn("TOTP") else {
       throw OTPError.corrupted(file: input.name, place: "line 1", reason: "no Title and TOTP columns: not a KeePassXC CSV export")
     }

@@ -35,7 +35,7 @@ public struct OnePasswordCSVFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    let table = try Self.table(input)
+    let table = try CSV.table(of: input)
     guard table.hasColumn("title") else {
       throw OTPError.corrupted(file: input.name, place: "line 1", reason: "no Title column: not a 1Password CSV export with column labels")
     }
@@ -72,17 +72,6 @@ public struct OnePasswordCSVFormat: FormatPlugin {
       text += CSV.record(cells, quoteAll: true) + "\n"
     }
     return WriteResult(bytes: Array(text.utf8))
-  }
-
-  static func table(_ input: InputFile) throws -> CSV.Table {
-    guard let text = input.text else {
-      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
-    }
-    do {
-      return CSV.Table(try CSV.parse(text))
-    } catch {
-      throw OTPError.corrupted(file: input.name, place: "line \(error.line)", reason: error.message)
-    }
   }
 
   static func tags(_ cell: String) -> [String] {

@@ -235,7 +235,7 @@ struct PSKCWriter {
   mutating func add(_ account: Account, id: Int) throws {
     func extra(_ name: String) -> String? { account.extraParameters.first { $0.name == name }?.value }
     func element(_ indent: Int, _ name: String, _ text: String) {
-      lines.append(String(repeating: " ", count: indent) + "<pskc:\(name)>\(Self.escaped(text))</pskc:\(name)>")
+      lines.append(String(repeating: " ", count: indent) + "<pskc:\(name)>\(text.markupEscaped)</pskc:\(name)>")
     }
     func open(_ indent: Int, _ tag: String) { lines.append(String(repeating: " ", count: indent) + "<\(tag)>") }
     open(1, "pskc:KeyPackage")
@@ -283,19 +283,5 @@ struct PSKCWriter {
 
   func finished() -> String {
     (lines + ["</pskc:KeyContainer>"]).joined(separator: "\n") + "\n"
-  }
-
-  static func escaped(_ text: String) -> String {
-    var result = ""
-    for character in text {
-      switch character {
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      case "\"": result += "&quot;"
-      default: result.append(character)
-      }
-    }
-    return result
   }
 }

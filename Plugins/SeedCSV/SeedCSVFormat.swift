@@ -35,15 +35,7 @@ public struct SeedCSVFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    guard let text = input.text else {
-      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
-    }
-    let table: CSV.Table
-    do {
-      table = CSV.Table(try CSV.parse(text))
-    } catch {
-      throw OTPError.corrupted(file: input.name, place: "line \(error.line)", reason: error.message)
-    }
+    let table = try CSV.table(of: input)
     let hexSecrets = table.hasColumn("hex secret")
     guard table.hasColumn("serial"), table.hasColumn("secret") || hexSecrets else {
       throw OTPError.corrupted(file: input.name, place: "line 1", reason: "the header has no serial and secret columns")

@@ -128,4 +128,17 @@ public enum CSV {
       return row.cells[index]
     }
   }
+
+  /// The table of a CSV export: its text parsed, the first row as the header. A file that is not
+  /// UTF-8 or not CSV is damaged, with the line named.
+  public static func table(of input: InputFile) throws -> Table {
+    guard let text = input.text else {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
+    }
+    do {
+      return Table(try parse(text))
+    } catch {
+      throw OTPError.corrupted(file: input.name, place: "line \(error.line)", reason: error.message)
+    }
+  }
 }

@@ -70,7 +70,7 @@ public struct QRSheet: Sendable {
     var body = ""
     for entry in entries {
       body += """
-          <figure>\(entry.code.svg(pixelsPerModule: 4))<figcaption>\(entry.label.htmlEscaped)</figcaption></figure>
+          <figure>\(entry.code.svg(pixelsPerModule: 4))<figcaption>\(entry.label.markupEscaped)</figcaption></figure>
 
         """
     }
@@ -79,7 +79,7 @@ public struct QRSheet: Sendable {
       <html lang="en">
       <head>
       <meta charset="utf-8">
-      <title>\(title.htmlEscaped)</title>
+      <title>\(title.markupEscaped)</title>
       <style>
         body { font-family: sans-serif; margin: 1.5em; }
         .warning { border: 2px solid #b00; padding: 0.5em 1em; }
@@ -90,7 +90,7 @@ public struct QRSheet: Sendable {
       </style>
       </head>
       <body>
-      <h1>\(title.htmlEscaped)</h1>
+      <h1>\(title.markupEscaped)</h1>
       <p class="warning">These codes hold two-factor secrets. Whoever scans them can make your codes: \
       scan them, then shred the paper or delete this file.</p>
       <main>

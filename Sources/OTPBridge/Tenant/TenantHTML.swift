@@ -11,7 +11,7 @@ public enum TenantHTML {
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8">
       <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-      <title>\(title.htmlEscaped)</title>
+      <title>\(title.markupEscaped)</title>
       <style>
       body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:62em;color:#1d2330;padding:0 1em}
       h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #d7dce5}
@@ -20,7 +20,7 @@ public enum TenantHTML {
       .cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #d7dce5;border-radius:8px;padding:.6em 1em;min-width:9em}
       .card b{display:block;font-size:1.6em}small{color:#5b6475}
       </style></head><body>
-      <h1>\(title.htmlEscaped)</h1>
+      <h1>\(title.markupEscaped)</h1>
       <div class="cards">
       \(card("users done", "\(s.done) of \(s.users)", "done"))
       \(card("users failed", "\(s.failed)", "failed"))
@@ -47,8 +47,8 @@ public enum TenantHTML {
       for user in microsoft {
         for finding in user.microsoft {
           let place = (finding.file as NSString).lastPathComponent + (finding.line.map { " line \($0)" } ?? finding.entry.map { " entry \($0)" } ?? "")
-          html += "<tr><td>\(user.user.htmlEscaped)</td><td>\((finding.account ?? place).htmlEscaped)</td>"
-          html += "<td>\(finding.message.htmlEscaped)</td><td>\((finding.remedy ?? "").htmlEscaped)</td></tr>\n"
+          html += "<tr><td>\(user.user.markupEscaped)</td><td>\((finding.account ?? place).markupEscaped)</td>"
+          html += "<td>\(finding.message.markupEscaped)</td><td>\((finding.remedy ?? "").markupEscaped)</td></tr>\n"
         }
       }
       html += "</table>\n"
@@ -60,7 +60,7 @@ public enum TenantHTML {
     } else {
       html += "<table><tr><th>user</th><th>reason</th></tr>\n"
       for user in failed {
-        html += "<tr><td>\(user.user.htmlEscaped)</td><td class=\"failed\">\((user.reason ?? "").htmlEscaped)</td></tr>\n"
+        html += "<tr><td>\(user.user.markupEscaped)</td><td class=\"failed\">\((user.reason ?? "").markupEscaped)</td></tr>\n"
       }
       html += "</table>\n"
     }
@@ -71,8 +71,8 @@ public enum TenantHTML {
 
       """
     for user in report.users {
-      html += "<tr><td>\(user.user.htmlEscaped)</td><td class=\"\(user.status.rawValue)\">\(user.status.rawValue)</td>"
-      html += "<td>\((user.target ?? "").htmlEscaped)</td><td class=\"num\">\(user.accounts)</td><td class=\"num\">\(user.moved)</td>"
+      html += "<tr><td>\(user.user.markupEscaped)</td><td class=\"\(user.status.rawValue)\">\(user.status.rawValue)</td>"
+      html += "<td>\((user.target ?? "").markupEscaped)</td><td class=\"num\">\(user.accounts)</td><td class=\"num\">\(user.moved)</td>"
       html += "<td class=\"num\">\(user.changed)</td><td class=\"num\">\(user.dropped)</td><td class=\"num\">\(user.unreadable)</td></tr>\n"
     }
     html += "</table>\n<p><small>Made by otpbridge tenant. No secret or password is in this report.</small></p>\n</body></html>\n"
@@ -80,7 +80,7 @@ public enum TenantHTML {
   }
 
   static func card(_ label: String, _ value: String, _ style: String) -> String {
-    "<div class=\"card\"><b class=\"\(style)\">\(value.htmlEscaped)</b><small>\(label.htmlEscaped)</small></div>"
+    "<div class=\"card\"><b class=\"\(style)\">\(value.markupEscaped)</b><small>\(label.markupEscaped)</small></div>"
   }
 
   /// Two stacked bars: users (done cleanly, done with losses, failed) and accounts (moved as
@@ -102,7 +102,7 @@ public enum TenantHTML {
       var x = left
       for (label, value, color) in segments where value > 0 && total > 0 {
         let w = barWidth * Double(value) / Double(total)
-        svg += "<rect x=\"\(format(x))\" y=\"\(y)\" width=\"\(format(w))\" height=\"34\" fill=\"\(color)\"><title>\(label.htmlEscaped): \(value)</title></rect>\n"
+        svg += "<rect x=\"\(format(x))\" y=\"\(y)\" width=\"\(format(w))\" height=\"34\" fill=\"\(color)\"><title>\(label.markupEscaped): \(value)</title></rect>\n"
         x += w
       }
       if total == 0 {
@@ -112,7 +112,7 @@ public enum TenantHTML {
       for (label, value, color) in segments {
         svg += "<rect x=\"\(format(legendX))\" y=\"\(y + 44)\" width=\"12\" height=\"12\" fill=\"\(color)\"/>"
         let text = "\(label): \(value)"
-        svg += "<text x=\"\(format(legendX + 16))\" y=\"\(y + 55)\" font-size=\"13\" font-family=\"sans-serif\">\(text.htmlEscaped)</text>\n"
+        svg += "<text x=\"\(format(legendX + 16))\" y=\"\(y + 55)\" font-size=\"13\" font-family=\"sans-serif\">\(text.markupEscaped)</text>\n"
         legendX += 16 + Double(text.count) * 7.5 + 18
       }
     }

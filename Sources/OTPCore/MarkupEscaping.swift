@@ -1,7 +1,7 @@
 extension String {
-  /// The text with `&`, `<`, `>`, `"` and `'` escaped, for the HTML pages otpbridge writes
-  /// (QR code sheets, tenant reports).
-  public var htmlEscaped: String {
+  /// The text with `&`, `<`, `>`, `"` and `'` escaped, for the HTML and XML otpbridge writes
+  /// (QR code sheets, tenant reports, PSKC).
+  public var markupEscaped: String {
     var output = ""
     output.reserveCapacity(utf8.count)
     for character in self {
