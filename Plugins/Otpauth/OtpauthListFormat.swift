@@ -1,5 +1,11 @@
 import OTPCore
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A text file of otpauth URIs, one per line: the lingua franca every app can at least import
 /// (formats.md §1). Blank lines, `#` comments, CRLF line ends and a byte-order mark are fine; a bad
 /// line becomes a finding with its line number and the other lines still convert.
@@ -36,34 +42,59 @@ public struct OtpauthListFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    guard input.text != nil else {
+    guard input.isUTF8 else {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
     }
     var result = ReadResult(accounts: [])
-    // Lines are byte slices of the file (LF, CRLF and CR all end one), so that a million-line list
-    // reads without making a String per line.
-    var bytes = input.bytes[...]
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-    var lineNumber = 0
-    var lineStart = bytes.startIndex
-    var index = bytes.startIndex
-    while lineStart < bytes.endIndex || index < bytes.endIndex {
-      while index < bytes.endIndex, bytes[index] != 0x0a, bytes[index] != 0x0d { index += 1 }
-      lineNumber += 1
-      readLine(bytes[lineStart..<index], number: lineNumber, file: input.name, context: context, into: &result)
-      if index < bytes.endIndex, bytes[index] == 0x0d, index + 1 < bytes.endIndex, bytes[index + 1] == 0x0a { index += 1 }
-      if index >= bytes.endIndex { break }
-      index += 1
-      lineStart = index
+    result.accounts.reserveCapacity(input.bytes.reduce(into: 1) { lines, byte in if byte == 0x0a { lines += 1 } })
+    // Lines are parsed in place in the file's buffer (LF, CRLF and CR all end one), so that a
+    // million-line list reads without making an array or a String per line.
+    input.bytes.withUnsafeBufferPointer { file in
+      let start = file.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+      var lineNumber = 0
+      for line in Self.lines(of: file.part(start...)) {
+        lineNumber += 1
+        readLine(line, number: lineNumber, file: input.name, context: context, into: &result)
+      }
     }
     return result
   }
 
-  func readLine(_ line: ArraySlice<UInt8>, number: Int, file: String, context: ReadContext, into result: inout ReadResult) {
+  /// The lines of `text`, ended by LF, CRLF or a lone CR. A file without CR is split with memchr.
+  static func lines(of text: UnsafeBufferPointer<UInt8>) -> [UnsafeBufferPointer<UInt8>] {
+    var lines: [UnsafeBufferPointer<UInt8>] = []
+    guard let base = text.baseAddress, !text.isEmpty else { return [text] }
+    if memchr(base, 0x0d, text.count) == nil {
+      var lineStart = 0
+      while let newline = memchr(base + lineStart, 0x0a, text.count - lineStart) {
+        let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+        lines.append(text.part(lineStart..<end))
+        lineStart = end + 1
+      }
+      if lineStart < text.count { lines.append(text.part(lineStart...)) }
+      return lines
+    }
+    var lineStart = 0
+    var index = 0
+    while index < text.count {
+      if text[index] == 0x0a || text[index] == 0x0d {
+        lines.append(text.part(lineStart..<index))
+        if text[index] == 0x0d, index + 1 < text.count, text[index + 1] == 0x0a { index += 1 }
+        lineStart = index + 1
+      }
+      index += 1
+    }
+    if lineStart < text.count { lines.append(text.part(lineStart...)) }
+    return lines
+  }
+
+  func readLine(
+    _ line: UnsafeBufferPointer<UInt8>, number: Int, file: String, context: ReadContext, into result: inout ReadResult
+  ) {
     let trimmed = line.trimmingASCIIWhitespace()
     if trimmed.isEmpty || trimmed.first == UInt8(ascii: "#") { return }
     let origin = Origin(file: file, place: .line(number))
-    if trimmed.prefix(Self.migrationScheme.utf8.count).equalsASCIICaseInsensitive(Self.migrationScheme) {
+    if trimmed.part(..<min(trimmed.count, Self.migrationScheme.count)).equalsASCIICaseInsensitive(Self.migrationScheme) {
       // A Google Authenticator transfer link among the lines: its plugin unpacks it.
       if let nested = try? context.readNested(InputFile(name: origin.description, bytes: Array(trimmed))) {
         result.accounts += nested.accounts
@@ -72,9 +103,9 @@ public struct OtpauthListFormat: FormatPlugin {
       }
     }
     do {
-      let parsed = try OtpauthURI.parse(utf8: trimmed, origin: origin)
-      result.accounts.append(parsed.account)
-      for warning in parsed.warnings {
+      var warnings: [OtpauthURI.Problem] = []
+      result.accounts.append(try OtpauthURI.parse(buffer: trimmed, origin: origin, warnings: &warnings))
+      for warning in warnings {
         result.findings.append(Finding(.warning, code: warning.code, warning.message, at: origin))
       }
     } catch {
@@ -91,7 +122,7 @@ public struct OtpauthListFormat: FormatPlugin {
     }
   }
 
-  static let migrationScheme = "otpauth-migration:"
+  static let migrationScheme = Array("otpauth-migration:".utf8)
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
     var bytes: [UInt8] = []

@@ -31,10 +31,27 @@ public enum HashAlgorithm: String, Sendable, CaseIterable, Codable, Comparable {
 
   /// Reads `SHA1`, `sha-256`, `HmacSHA512` and the like; nil for anything else.
   public init?(lenient text: String) {
-    var key = text.uppercased().replacingOccurrences(of: "-", with: "")
-    if key.hasPrefix("HMAC") { key.removeFirst(4) }
-    self.init(rawValue: key)
+    self.init(lenientUTF8: Array(text.utf8)[...])
   }
+
+  /// `init(lenient:)` over UTF-8 bytes: ASCII case and hyphens ignored, an `HMAC` prefix dropped.
+  public init?(lenientUTF8 bytes: some Collection<UInt8>) {
+    if let exact = Self.spellings.first(where: { bytes.elementsEqual($0.bytes) }) {
+      self = exact.algorithm  // the usual spelling, without building a key
+      return
+    }
+    var key: [UInt8] = []
+    key.reserveCapacity(bytes.count)
+    for byte in bytes where byte != UInt8(ascii: "-") {
+      key.append(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 0x20 : byte)
+    }
+    if key.starts(with: Self.hmacPrefix) { key.removeFirst(Self.hmacPrefix.count) }
+    guard let match = Self.spellings.first(where: { key == $0.bytes }) else { return nil }
+    self = match.algorithm
+  }
+
+  static let spellings = allCases.map { (bytes: Array($0.rawValue.utf8), algorithm: $0) }
+  static let hmacPrefix = Array("HMAC".utf8)
 }
 
 /// Where an account came from: the file and the place in it, for findings and reports.

@@ -18,6 +18,11 @@ public struct InputFile: Sendable {
     return last[last.index(after: dot)...].lowercased()
   }
 
+  /// Whether the bytes are valid UTF-8, checked without making a String of them.
+  public var isUTF8: Bool {
+    (try? UTF8Span(validating: bytes.span)) != nil
+  }
+
   /// The bytes as UTF-8 text without a byte-order mark, or nil when they are not UTF-8.
   public var text: String? {
     var slice = bytes[...]

@@ -24,24 +24,34 @@ public enum OtpauthURI {
     try parse(utf8: Array(text.utf8)[...], origin: origin)
   }
 
-  /// `parse` over UTF-8 bytes: list readers hand it slices of the file without making Strings,
-  /// which keeps reading a million-line list fast (`make bench`).
+  /// `parse` over UTF-8 bytes.
   public static func parse(utf8 raw: ArraySlice<UInt8>, origin: Origin) throws(Problem) -> Parsed {
+    var warnings: [Problem] = []
+    let result = raw.withUnsafeBufferPointer { buffer in
+      Result { () throws(Problem) in try parse(buffer: buffer, origin: origin, warnings: &warnings) }
+    }
+    return Parsed(account: try result.get(), warnings: warnings)
+  }
+
+  /// `parse` over a buffer of UTF-8, adding what was odd to `warnings`: list readers hand it each
+  /// line of the file in place. The parser works on unsafe buffers, not arrays, so that a
+  /// million-line list reads without a reference count or a copy per value (`make bench`).
+  public static func parse(buffer raw: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [Problem]) throws(Problem) -> Account {
     let uri = raw.trimmingASCIIWhitespace()
     guard let colon = uri.firstIndex(of: UInt8(ascii: ":")), uri[colon...].starts(with: schemeSeparator) else {
       throw Problem(code: "OTPAUTH_NOT_A_URI", message: "not an otpauth URI")
     }
-    let scheme = uri[..<colon]
-    let rest = uri[(colon + 3)...]
-    if scheme.equalsASCIICaseInsensitive("otpauth") {
-      return try parseOtpauth(rest, origin: origin)
-    } else if scheme.equalsASCIICaseInsensitive("motp") {
-      return try parseBody(kind: .motp, labelAndQuery: rest, origin: origin)
-    } else if scheme.equalsASCIICaseInsensitive("steam") {
+    let scheme = uri.part(..<colon)
+    let rest = uri.part((colon + 3)...)
+    if scheme.equalsASCIICaseInsensitive(otpauthScheme) {
+      return try parseOtpauth(rest, origin: origin, warnings: &warnings)
+    } else if scheme.equalsASCIICaseInsensitive(motpScheme) {
+      return try parseBody(kind: .motp, labelAndQuery: rest, origin: origin, warnings: &warnings)
+    } else if scheme.equalsASCIICaseInsensitive(steamValue) {
       let secret = try decodeSecret(rest, kind: .steam)
-      let account = Account(kind: .steam, issuer: "Steam", secret: secret.value, origin: origin)
-      return Parsed(account: account, warnings: secret.ignored > 0 ? [ignoredWarning] : [])
-    } else if scheme.equalsASCIICaseInsensitive("otpauth-migration") {
+      if secret.ignored > 0 { warnings.append(ignoredWarning) }
+      return Account(kind: .steam, issuer: "Steam", secret: secret.value, origin: origin)
+    } else if scheme.equalsASCIICaseInsensitive(migrationScheme) {
       throw Problem(
         code: "OTPAUTH_GOOGLE_MIGRATION",
         message: "a Google Authenticator transfer link (otpauth-migration), not an account URI",
@@ -53,31 +63,27 @@ public enum OtpauthURI {
   }
 
   static let schemeSeparator = Array("://".utf8)
+  static let otpauthScheme = Array("otpauth".utf8)
+  static let motpScheme = Array("motp".utf8)
+  static let migrationScheme = Array("otpauth-migration".utf8)
+  static let kindNames: [(name: [UInt8], kind: OTPKind)] = [
+    (Array("totp".utf8), .totp), (Array("hotp".utf8), .hotp), (Array("steam".utf8), .steam), (Array("yaotp".utf8), .yandex),
+  ]
 
   static let ignoredWarning = Problem(
     code: "BASE32_TRAILING_BITS",
     message: "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does")
 
-  static func parseOtpauth(_ rest: ArraySlice<UInt8>, origin: Origin) throws(Problem) -> Parsed {
+  static func parseOtpauth(_ rest: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [Problem]) throws(Problem) -> Account {
     let hostEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
-    let host = rest[..<hostEnd]
-    let kind: OTPKind
-    if host.equalsASCIICaseInsensitive("totp") {
-      kind = .totp
-    } else if host.equalsASCIICaseInsensitive("hotp") {
-      kind = .hotp
-    } else if host.equalsASCIICaseInsensitive("steam") {
-      kind = .steam
-    } else if host.equalsASCIICaseInsensitive("yaotp") {
-      kind = .yandex
-    } else {
+    let host = rest.part(..<hostEnd)
+    guard let kind = kindNames.first(where: { host.equalsASCIICaseInsensitive($0.name) })?.kind else {
       throw Problem(
         code: "OTPAUTH_UNKNOWN_TYPE",
         message: "unknown OTP type '\(String(decoding: host.prefix(32), as: UTF8.self).lowercased())' (expected totp, hotp, steam or yaotp)")
     }
-    var afterHost = rest[hostEnd...]
-    if afterHost.first == UInt8(ascii: "/") { afterHost = afterHost.dropFirst() }
-    return try parseBody(kind: kind, labelAndQuery: afterHost, origin: origin)
+    let bodyStart = hostEnd < rest.endIndex && rest[hostEnd] == UInt8(ascii: "/") ? hostEnd + 1 : hostEnd
+    return try parseBody(kind: kind, labelAndQuery: rest.part(bodyStart...), origin: origin, warnings: &warnings)
   }
 
   /// The query parameters otpbridge interprets; anything else is kept as an extra parameter.
@@ -85,137 +91,208 @@ public enum OtpauthURI {
     case secret, issuer, algorithm, digits, period, counter, pin, image
 
     static let names = allCases.map { "\($0)" }
+    static let nameBytes = names.map { Array($0.utf8) }
 
     var name: String { Self.names[rawValue] }
 
-    init?(name: ArraySlice<UInt8>) {
-      guard let index = Self.names.firstIndex(where: { name.equalsASCIICaseInsensitive($0) }) else { return nil }
-      self.init(rawValue: index)
+    init?(name: UnsafeBufferPointer<UInt8>) {
+      // The first letter and the length pick the one candidate to compare.
+      let candidate: Parameter
+      switch (name.first.map { $0 | 0x20 }, name.count) {
+      case (UInt8(ascii: "s"), 6): candidate = .secret
+      case (UInt8(ascii: "i"), 6): candidate = .issuer
+      case (UInt8(ascii: "a"), 9): candidate = .algorithm
+      case (UInt8(ascii: "d"), 6): candidate = .digits
+      case (UInt8(ascii: "p"), 6): candidate = .period
+      case (UInt8(ascii: "c"), 7): candidate = .counter
+      case (UInt8(ascii: "p"), 3): candidate = .pin
+      case (UInt8(ascii: "i"), 5): candidate = .image
+      default: return nil
+      }
+      guard name.equalsASCIICaseInsensitive(Self.nameBytes[candidate.rawValue]) else { return nil }
+      self = candidate
     }
   }
 
-  /// Reads `LABEL?QUERY` for every kind with a label.
-  static func parseBody(kind initialKind: OTPKind, labelAndQuery: ArraySlice<UInt8>, origin: Origin)
-    throws(Problem) -> Parsed
-  {
-    var kind = initialKind
-    var warnings: [Problem] = []
-    let queryStart = labelAndQuery.firstIndex(of: UInt8(ascii: "?"))
-    let rawLabel = labelAndQuery[..<(queryStart ?? labelAndQuery.endIndex)]
-    let rawQuery = queryStart.map { labelAndQuery[($0 + 1)...] } ?? []
+  /// The raw (still percent-encoded) value of each interpreted parameter, by `Parameter`: stored
+  /// fields rather than a dictionary or array, so that reading a URI allocates nothing for them.
+  struct QueryValues {
+    var secret, issuer, algorithm, digits, period, counter, pin, image: UnsafeBufferPointer<UInt8>?
 
-    // Values by Parameter.rawValue: a fixed table, not a dictionary, on this hot path.
-    var parameters = [[UInt8]?](repeating: nil, count: Parameter.allCases.count)
-    var extras: [ExtraParameter] = []
-    var pairStart = rawQuery.startIndex
-    while pairStart < rawQuery.endIndex {
-      let pairEnd = rawQuery[pairStart...].firstIndex(of: UInt8(ascii: "&")) ?? rawQuery.endIndex
-      let pair = rawQuery[pairStart..<pairEnd]
-      pairStart = pairEnd + 1
-      if pair.isEmpty { continue }
-      let equals = pair.firstIndex(of: UInt8(ascii: "="))
-      let key = PercentEncoding.decode(bytes: pair[..<(equals ?? pair.endIndex)], plusIsSpace: true)
-      let value = equals.map { PercentEncoding.decode(bytes: pair[($0 + 1)...], plusIsSpace: true) } ?? []
-      if let parameter = Parameter(name: key[...]) {
-        if parameters[parameter.rawValue] != nil {
-          warnings.append(
-            Problem(code: "OTPAUTH_REPEATED_PARAMETER", message: "parameter '\(parameter.name)' appears more than once; the first value is used"))
-        } else {
-          parameters[parameter.rawValue] = value
+    subscript(parameter: Parameter) -> UnsafeBufferPointer<UInt8>? {
+      get {
+        switch parameter {
+        case .secret: secret
+        case .issuer: issuer
+        case .algorithm: algorithm
+        case .digits: digits
+        case .period: period
+        case .counter: counter
+        case .pin: pin
+        case .image: image
         }
-      } else if key[...].equalsASCIICaseInsensitive("encoder") && value[...].equalsASCIICaseInsensitive("steam") {
-        kind = .steam  // KeePassXC's way of saying Steam (formats.md §0.4)
-      } else {
-        extras.append(ExtraParameter(name: String(decoding: key, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
+      }
+      set {
+        switch parameter {
+        case .secret: secret = newValue
+        case .issuer: issuer = newValue
+        case .algorithm: algorithm = newValue
+        case .digits: digits = newValue
+        case .period: period = newValue
+        case .counter: counter = newValue
+        case .pin: pin = newValue
+        case .image: image = newValue
+        }
       }
     }
-    func bytes(_ parameter: Parameter) -> [UInt8]? { parameters[parameter.rawValue] }
-    func text(_ parameter: Parameter) -> String? {
-      bytes(parameter).map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  static let encoderKey = Array("encoder".utf8)
+  static let steamValue = Array("steam".utf8)
+
+  /// Reads `LABEL?QUERY` for every kind with a label.
+  static func parseBody(
+    kind initialKind: OTPKind, labelAndQuery: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [Problem]
+  ) throws(Problem) -> Account {
+    var kind = initialKind
+    let queryStart = labelAndQuery.firstIndex(of: UInt8(ascii: "?")) ?? labelAndQuery.endIndex
+    let rawLabel = labelAndQuery.part(..<queryStart)
+    let rawQuery = labelAndQuery.part(min(queryStart + 1, labelAndQuery.endIndex)...)
+
+    // Values stay percent-encoded until used; most need no decoding (PercentEncoding.withDecoded).
+    var values = QueryValues()
+    var extras: [ExtraParameter] = []
+    var pairStart = 0
+    while pairStart < rawQuery.endIndex {
+      let pairEnd = rawQuery[pairStart...].firstIndex(of: UInt8(ascii: "&")) ?? rawQuery.endIndex
+      let pair = rawQuery.part(pairStart..<pairEnd)
+      pairStart = pairEnd + 1
+      if pair.isEmpty { continue }
+      let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
+      let rawValue = pair.part(min(equals + 1, pair.endIndex)...)
+      let parameter = PercentEncoding.withDecoded(pair.part(..<equals), plusIsSpace: true) { key -> Parameter? in
+        if let parameter = Parameter(name: key) { return parameter }
+        let isSteamEncoder =
+          key.equalsASCIICaseInsensitive(encoderKey)
+          && PercentEncoding.withDecoded(rawValue, plusIsSpace: true) { $0.equalsASCIICaseInsensitive(steamValue) }
+        if isSteamEncoder {
+          kind = .steam  // KeePassXC's way of saying Steam (formats.md §0.4)
+        } else {
+          let value = PercentEncoding.withDecoded(rawValue, plusIsSpace: true) { String(decoding: $0, as: UTF8.self) }
+          extras.append(ExtraParameter(name: String(decoding: key, as: UTF8.self), value: value))
+        }
+        return nil
+      }
+      guard let parameter else { continue }
+      if values[parameter] != nil {
+        warnings.append(
+          Problem(code: "OTPAUTH_REPEATED_PARAMETER", message: "parameter '\(parameter.name)' appears more than once; the first value is used"))
+      } else {
+        values[parameter] = rawValue
+      }
     }
 
-    guard let secretBytes = bytes(.secret), !secretBytes.isEmpty else {
+    func decoded<R>(_ raw: UnsafeBufferPointer<UInt8>?, _ body: (UnsafeBufferPointer<UInt8>) throws(Problem) -> R) throws(Problem) -> R? {
+      guard let raw else { return nil }
+      return try PercentEncoding.withDecoded(raw, plusIsSpace: true, body)
+    }
+
+    let secret = try decoded(values.secret) { bytes throws(Problem) -> (value: Secret, ignored: Int)? in
+      bytes.isEmpty ? nil : try decodeSecret(bytes, kind: kind)
+    }
+    guard let secret = secret ?? nil else {
       throw Problem(code: "OTPAUTH_NO_SECRET", message: "the URI has no secret")
     }
-    let secret = try decodeSecret(secretBytes[...], kind: kind)
     if secret.ignored > 0 { warnings.append(ignoredWarning) }
 
     let defaults = kind.defaults
     var algorithm = defaults.algorithm
-    if let text = text(.algorithm), kind == .totp || kind == .hotp {
-      guard let parsed = HashAlgorithm(lenient: text), parsed != .md5 else {
-        throw Problem(
-          code: "OTPAUTH_BAD_ALGORITHM",
-          message: "algorithm '\(text.prefix(16))' is not SHA1, SHA256 or SHA512")
-      }
+    if kind == .totp || kind == .hotp, let parsed = try decoded(values.algorithm, parseAlgorithm) {
       algorithm = parsed
     }
-    let digits = try integer(text(.digits), name: "digits", in: 1...10) ?? defaults.digits
-    let period = try integer(text(.period), name: "period", in: 1...Int(Int32.max)) ?? defaults.period
+    let digits = try decoded(values.digits) { bytes throws(Problem) in try integer(bytes, name: "digits", in: 1...10) } ?? defaults.digits
+    let period =
+      try decoded(values.period) { bytes throws(Problem) in try integer(bytes, name: "period", in: 1...Int(Int32.max)) } ?? defaults.period
     var counter: UInt64 = 0
-    if let text = text(.counter) {
-      guard let value = UInt64(text) else {
-        throw Problem(code: "OTPAUTH_BAD_COUNTER", message: "counter '\(text.prefix(24))' is not a whole number")
-      }
+    if let value = try decoded(values.counter, parseCounter) {
       counter = value
     } else if kind == .hotp {
       warnings.append(Problem(code: "OTPAUTH_NO_COUNTER", message: "an hotp URI without a counter; counter 0 is assumed"))
     }
-    var pin: Secret?
-    if let pinBytes = bytes(.pin), !pinBytes.isEmpty {
-      // Aegis writes the Yandex PIN as base32 of its UTF-8 text (formats.md §0.4).
-      guard let decoded = try? Base32.decodeReporting(utf8: pinBytes) else {
-        throw Problem(code: "OTPAUTH_BAD_PIN", message: "the pin parameter is not base32")
-      }
-      pin = Secret(decoded.bytes)
-    }
+    let pin = try decoded(values.pin, parsePin) ?? nil
 
-    let label = PercentEncoding.decode(bytes: rawLabel, plusIsSpace: false)
     var prefix: String?
-    var name: String
-    if let colon = label.firstIndex(of: UInt8(ascii: ":")) {
-      prefix = decodedText(label[..<colon])
-      name = decodedText(label[(colon + 1)...])
-    } else {
-      name = decodedText(label[...])
+    var name = ""
+    PercentEncoding.withDecoded(rawLabel, plusIsSpace: false) { label in
+      if let colon = label.firstIndex(of: UInt8(ascii: ":")) {
+        prefix = decodedText(label.part(..<colon))
+        name = decodedText(label.part((colon + 1)...))
+      } else {
+        name = decodedText(label)
+      }
     }
     var issuer = prefix ?? ""
     var labelIssuer: String?
-    if let param = bytes(.issuer).map({ decodedText($0[...]) }), !param.isEmpty {
+    if let param = try decoded(values.issuer, decodedText), !param.isEmpty {
       // The issuer parameter names the service; a different label prefix is kept beside it
       // (formats.md §1.4: `Contoso:alice` with `issuer=Microsoft` is an ordinary account).
       issuer = param
       if let prefix, !prefix.isEmpty, prefix != param { labelIssuer = prefix }
     }
 
-    let account = Account(
+    return Account(
       kind: kind, issuer: issuer, name: name, labelIssuer: labelIssuer, secret: secret.value,
       algorithm: algorithm, digits: digits, period: period, counter: counter, pin: pin,
-      icon: text(.image), extraParameters: extras, origin: origin)
-    return Parsed(account: account, warnings: warnings)
+      icon: try decoded(values.image) { String(decoding: $0, as: UTF8.self) }, extraParameters: extras, origin: origin)
+  }
+
+  static func parseAlgorithm(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> HashAlgorithm {
+    guard let parsed = HashAlgorithm(lenientUTF8: bytes), parsed != .md5 else {
+      throw Problem(
+        code: "OTPAUTH_BAD_ALGORITHM",
+        message: "algorithm '\(String(decoding: bytes, as: UTF8.self).prefix(16))' is not SHA1, SHA256 or SHA512")
+    }
+    return parsed
+  }
+
+  static func parseCounter(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> UInt64 {
+    guard let value = UInt64(decimal: bytes) else {
+      throw Problem(
+        code: "OTPAUTH_BAD_COUNTER", message: "counter '\(String(decoding: bytes, as: UTF8.self).prefix(24))' is not a whole number")
+    }
+    return value
+  }
+
+  /// Aegis writes the Yandex PIN as base32 of its UTF-8 text (formats.md §0.4).
+  static func parsePin(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Secret? {
+    guard !bytes.isEmpty else { return nil }
+    guard let decoded = try? Base32.decodeReporting(utf8: bytes) else {
+      throw Problem(code: "OTPAUTH_BAD_PIN", message: "the pin parameter is not base32")
+    }
+    return Secret(decoded.bytes)
   }
 
   /// Decoded label or issuer text without surrounding white space; the Unicode trim runs only when
   /// an edge byte could be white space.
-  static func decodedText(_ bytes: ArraySlice<UInt8>) -> String {
+  static func decodedText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     let text = String(decoding: bytes, as: UTF8.self)
     guard let first = bytes.first, let last = bytes.last else { return text }
     let plain: (UInt8) -> Bool = { $0 > 0x20 && $0 < 0x80 }
     return plain(first) && plain(last) ? text : text.trimmingWhitespace()
   }
 
-  static func integer(_ text: String?, name: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
-    guard let text else { return nil }
-    guard let value = Int(text), range.contains(value) else {
+  static func integer(_ bytes: UnsafeBufferPointer<UInt8>, name: String, in range: ClosedRange<Int>) throws(Problem) -> Int {
+    guard let value = UInt64(decimal: bytes), value <= UInt64(range.upperBound), range.contains(Int(value)) else {
       throw Problem(
         code: "OTPAUTH_BAD_\(name.uppercased())",
-        message: "\(name) '\(text.prefix(24))' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+        message:
+          "\(name) '\(String(decoding: bytes, as: UTF8.self).prefix(24))' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
     }
-    return value
+    return Int(value)
   }
 
   /// Base32 for every kind but mOTP, whose secret is hex text (formats.md §0.4).
-  static func decodeSecret(_ bytes: ArraySlice<UInt8>, kind: OTPKind) throws(Problem) -> (value: Secret, ignored: Int) {
+  static func decodeSecret(_ bytes: UnsafeBufferPointer<UInt8>, kind: OTPKind) throws(Problem) -> (value: Secret, ignored: Int) {
     if kind == .motp {
       guard let decoded = Hex.decode(String(decoding: bytes, as: UTF8.self)) else {
         throw Problem(code: "OTPAUTH_BAD_SECRET", message: "the mOTP secret is not hex")
@@ -239,14 +316,20 @@ public enum OtpauthURI {
     return String(decoding: bytes, as: UTF8.self)
   }
 
+  static let totpPrefix = Array("otpauth://totp/".utf8)
+  static let hotpPrefix = Array("otpauth://hotp/".utf8)
+  static let steamPrefix = Array("otpauth://steam/".utf8)
+  static let yandexPrefix = Array("otpauth://yaotp/".utf8)
+  static let motpPrefix = Array("motp://".utf8)
+
   /// `format`, appending the URI's UTF-8 to `output` (list writers build one buffer).
   public static func format(_ account: Account, into output: inout [UInt8]) {
     switch account.kind {
-    case .totp: output += Array("otpauth://totp/".utf8)
-    case .hotp: output += Array("otpauth://hotp/".utf8)
-    case .steam: output += Array("otpauth://steam/".utf8)
-    case .yandex: output += Array("otpauth://yaotp/".utf8)
-    case .motp: output += Array("motp://".utf8)
+    case .totp: output += totpPrefix
+    case .hotp: output += hotpPrefix
+    case .steam: output += steamPrefix
+    case .yandex: output += yandexPrefix
+    case .motp: output += motpPrefix
     }
     let prefix = account.labelIssuer ?? account.issuer
     if !prefix.isEmpty {
@@ -255,28 +338,66 @@ public enum OtpauthURI {
     }
     PercentEncoding.encode(account.name, into: &output)
 
+    // Parameter names, base32, hex and numbers need no percent-encoding.
     var separator = UInt8(ascii: "?")
-    func parameter(_ name: String, _ value: String) {
+    func key(_ name: StaticString) {
       output.append(separator)
       separator = UInt8(ascii: "&")
-      PercentEncoding.encode(name, into: &output)
+      name.withUTF8Buffer { output.append(contentsOf: $0) }
       output.append(UInt8(ascii: "="))
-      PercentEncoding.encode(value, into: &output)
     }
-    parameter("secret", account.kind == .motp ? account.secret.revealHex() : account.secret.revealBase32())
-    if !account.issuer.isEmpty { parameter("issuer", account.issuer) }
-    // mOTP's algorithm is fixed (MD5); its digits and period are written like every kind's.
-    if account.kind != .motp { parameter("algorithm", account.algorithm.rawValue) }
-    parameter("digits", String(account.digits))
-    if account.kind.isCounterBased {
-      parameter("counter", String(account.counter))
+    func number(_ value: UInt64) {
+      let start = output.count
+      var rest = value
+      repeat {
+        output.append(UInt8(ascii: "0") + UInt8(rest % 10))
+        rest /= 10
+      } while rest > 0
+      output[start...].reverse()
+    }
+    key("secret")
+    if account.kind == .motp {
+      output.append(contentsOf: account.secret.revealHex().utf8)
     } else {
-      parameter("period", String(account.period))
+      Base32.encode(account.secret.bytes, into: &output)
     }
-    if let pin = account.pin { parameter("pin", pin.revealBase32()) }
-    if account.kind == .steam { parameter("encoder", "steam") }
-    if let icon = account.icon { parameter("image", icon) }
-    for extra in account.extraParameters { parameter(extra.name, extra.value) }
+    if !account.issuer.isEmpty {
+      key("issuer")
+      PercentEncoding.encode(account.issuer, into: &output)
+    }
+    // mOTP's algorithm is fixed (MD5); its digits and period are written like every kind's.
+    if account.kind != .motp {
+      key("algorithm")
+      output.append(contentsOf: account.algorithm.rawValue.utf8)
+    }
+    key("digits")
+    number(UInt64(account.digits))
+    if account.kind.isCounterBased {
+      key("counter")
+      number(account.counter)
+    } else {
+      key("period")
+      number(UInt64(account.period))
+    }
+    if let pin = account.pin {
+      key("pin")
+      Base32.encode(pin.bytes, into: &output)
+    }
+    if account.kind == .steam {
+      key("encoder")
+      output.append(contentsOf: steamValue)
+    }
+    if let icon = account.icon {
+      key("image")
+      PercentEncoding.encode(icon, into: &output)
+    }
+    for extra in account.extraParameters {
+      output.append(separator)
+      separator = UInt8(ascii: "&")
+      PercentEncoding.encode(extra.name, into: &output)
+      output.append(UInt8(ascii: "="))
+      PercentEncoding.encode(extra.value, into: &output)
+    }
   }
 }
 
@@ -309,17 +430,67 @@ public enum Hex {
 extension ArraySlice<UInt8> {
   /// The bytes without leading and trailing ASCII spaces, tabs and line breaks.
   public func trimmingASCIIWhitespace() -> ArraySlice<UInt8> {
-    let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0a || $0 == 0x0d || $0 == 0x0b || $0 == 0x0c }
-    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return [] }
+    guard let first = firstIndex(where: { !$0.isASCIIWhitespace }), let last = lastIndex(where: { !$0.isASCIIWhitespace }) else {
+      return []
+    }
     return self[first...last]
   }
 
   /// Whether the bytes spell `word` in any ASCII case (`word` is lower case).
   public func equalsASCIICaseInsensitive(_ word: String) -> Bool {
-    guard count == word.utf8.count else { return false }
-    return zip(self, word.utf8).allSatisfy { byte, expected in
-      (byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte) == expected
+    equalsASCIICaseInsensitive(Array(word.utf8))
+  }
+
+  /// `equalsASCIICaseInsensitive` against lower-case bytes, for hot paths that keep the word.
+  public func equalsASCIICaseInsensitive(_ word: [UInt8]) -> Bool {
+    withUnsafeBufferPointer { $0.equalsASCIICaseInsensitive(word) }
+  }
+}
+
+extension UInt8 {
+  /// Space, tab, line feed, carriage return, vertical tab or form feed.
+  var isASCIIWhitespace: Bool { self == 0x20 || (self >= 0x09 && self <= 0x0d) }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+  /// The bytes in `range` as a buffer of their own (indices from 0).
+  public func part(_ range: some RangeExpression<Int>) -> UnsafeBufferPointer<UInt8> {
+    UnsafeBufferPointer(rebasing: self[range])
+  }
+
+  /// The bytes without leading and trailing ASCII spaces, tabs and line breaks.
+  public func trimmingASCIIWhitespace() -> UnsafeBufferPointer<UInt8> {
+    guard let first = firstIndex(where: { !$0.isASCIIWhitespace }), let last = lastIndex(where: { !$0.isASCIIWhitespace }) else {
+      return part(0..<0)
     }
+    return part(first...last)
+  }
+
+  /// Whether the bytes spell `word` (lower-case bytes) in any ASCII case.
+  public func equalsASCIICaseInsensitive(_ word: [UInt8]) -> Bool {
+    guard count == word.count else { return false }
+    return word.withUnsafeBufferPointer { word in
+      for index in indices where (self[index] >= 0x41 && self[index] <= 0x5a ? self[index] | 0x20 : self[index]) != word[index] {
+        return false
+      }
+      return true
+    }
+  }
+}
+
+extension UInt64 {
+  /// A plain decimal number (ASCII digits only, no sign or spaces); nil when empty or too big.
+  init?(decimal bytes: some Collection<UInt8>) {
+    guard !bytes.isEmpty else { return nil }
+    var value: UInt64 = 0
+    for byte in bytes {
+      guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+      let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+      let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+      guard !overflow1, !overflow2 else { return nil }
+      value = sum
+    }
+    self = value
   }
 }
 

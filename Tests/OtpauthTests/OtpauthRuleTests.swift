@@ -23,6 +23,16 @@ import Testing
     #expect(account.name == "alice@big.example+1")
   }
 
+  @Test func encodedKeysAndValuesOfAnyLengthDecodeAlike() throws {
+    // Short decoded values are made on the stack and long ones on the heap: both must decode.
+    let long = String(repeating: "%C3%A4+b%2F", count: 3000)
+    let account = try one("otpauth://totp/%41cme:bob?%73ecret=\(Self.secret)&digits=%38&x-long=\(long)")
+    #expect(account.issuer == "Acme")
+    #expect(account.digits == 8)
+    #expect(account.secret.revealBase32() == Self.secret)
+    #expect(account.extraParameters == [ExtraParameter(name: "x-long", value: String(repeating: "ä b/", count: 3000))])
+  }
+
   @Test func plusIsASpaceInQueryValues() throws {
     let account = try one("otpauth://totp/x?secret=\(Self.secret)&issuer=Air+Canada")
     #expect(account.issuer == "Air Canada")
