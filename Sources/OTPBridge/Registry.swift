@@ -1,3 +1,4 @@
+import Foundation
 import Aegis
 import AndOTP
 import Bitwarden
@@ -23,11 +24,22 @@ import TwoFAS
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
 /// format is one module under Plugins/ and one line here.
 public struct Registry: Sendable {
-  public let plugins: [any FormatPlugin]
+  /// The formats known without looking anywhere: the built-ins, or any fixed list.
+  public let listed: [any FormatPlugin]
+  /// External plugins, found only when something asks for a format the listed ones cannot give.
+  let external: ExternalPluginSource?
 
   public init(plugins: [any FormatPlugin]) {
-    self.plugins = plugins
+    self.init(listed: plugins, external: nil)
   }
+
+  init(listed: [any FormatPlugin], external: ExternalPluginSource?) {
+    self.listed = listed
+    self.external = external
+  }
+
+  /// Every format, external plugins included (this looks for them).
+  public var plugins: [any FormatPlugin] { listed + (external?.plugins ?? []) }
 
   public static let builtIn = Registry(plugins: [
     // Ente before otpauth: both are certain of an Ente list with codeDisplay, and ties go first.
@@ -53,28 +65,24 @@ public struct Registry: Sendable {
     NeutralJSONFormat(),
   ])
 
-  /// The built-in formats plus the external plugins found in `pluginFolders`,
-  /// $OTPBRIDGE_PLUGIN_PATH and $PATH. A plugin that cannot describe itself, or whose id a built-in
-  /// already has, is left out and named in `problems`.
-  public static func withExternalPlugins(pluginFolders: [String]) -> (registry: Registry, problems: [String]) {
-    let discovery = ExternalPlugins.discover(folders: pluginFolders)
-    var plugins = builtIn.plugins
-    var problems = discovery.problems
-    for plugin in discovery.plugins {
-      if plugins.contains(where: { $0.descriptor.id == plugin.descriptor.id }) {
-        problems.append("external plugin for '\(plugin.descriptor.id)' ignored: that format id is taken")
-      } else {
-        plugins.append(plugin)
-      }
-    }
-    return (Registry(plugins: plugins), problems)
+  /// The built-in formats plus the external plugins in `pluginFolders`, $OTPBRIDGE_PLUGIN_PATH and
+  /// $PATH. The folders are searched the first time a format is needed that no built-in gives
+  /// (`formats`, an unknown `--from`/`--to` id, a file no built-in is certain of), so that a
+  /// command on a built-in format never lists folders or starts plugins. A plugin that cannot
+  /// describe itself, or whose id a built-in already has, is left out and named to `problem`.
+  public static func withExternalPlugins(
+    pluginFolders: [String], problem: @escaping @Sendable (String) -> Void
+  ) -> Registry {
+    Registry(listed: builtIn.listed, external: ExternalPluginSource(folders: pluginFolders, taken: Set(builtIn.ids), problem: problem))
   }
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
 
   /// The plugin named `id`, or a usage error that lists the known names.
   public func plugin(id: String) throws -> any FormatPlugin {
-    guard let plugin = plugins.first(where: { $0.descriptor.id == id.lowercased() }) else {
+    let id = id.lowercased()
+    if let plugin = listed.first(where: { $0.descriptor.id == id }) { return plugin }
+    guard let plugin = external?.plugins.first(where: { $0.descriptor.id == id }) else {
       throw OTPError.unknownFormatID(id, known: ids)
     }
     return plugin
@@ -91,15 +99,54 @@ public struct Registry: Sendable {
       return plugin
     }
     var best: (plugin: any FormatPlugin, confidence: SniffConfidence)?
-    for plugin in plugins where plugin.descriptor.canRead {
-      let confidence = plugin.sniff(input)
-      if confidence > .no, confidence > (best?.confidence ?? .no) {
-        best = (plugin, confidence)
+    func consider(_ candidates: [any FormatPlugin]) {
+      for plugin in candidates where plugin.descriptor.canRead {
+        let confidence = plugin.sniff(input)
+        if confidence > .no, confidence > (best?.confidence ?? .no) {
+          best = (plugin, confidence)
+        }
       }
     }
+    consider(listed)
+    // External plugins come after the listed ones, so they can win only where none is certain.
+    if best?.confidence != .certain, let external { consider(external.plugins) }
     guard let best else {
       throw OTPError.unrecognisedFormat(file: input.name, known: plugins.filter(\.descriptor.canRead).map(\.descriptor.id))
     }
     return best.plugin
+  }
+}
+
+/// The external plugins of a registry, discovered once, on first use, by whichever thread needs
+/// them first.
+final class ExternalPluginSource: @unchecked Sendable {
+  private let folders: [String]
+  private let taken: Set<String>
+  private let problem: @Sendable (String) -> Void
+  private let lock = NSLock()
+  private var found: [any FormatPlugin]?
+
+  init(folders: [String], taken: Set<String>, problem: @escaping @Sendable (String) -> Void) {
+    self.folders = folders
+    self.taken = taken
+    self.problem = problem
+  }
+
+  var plugins: [any FormatPlugin] {
+    lock.withLock {
+      if let found { return found }
+      let discovery = ExternalPlugins.discover(folders: folders)
+      var plugins: [any FormatPlugin] = []
+      discovery.problems.forEach(problem)
+      for plugin in discovery.plugins {
+        if taken.contains(plugin.descriptor.id) {
+          problem("external plugin for '\(plugin.descriptor.id)' ignored: that format id is taken")
+        } else {
+          plugins.append(plugin)
+        }
+      }
+      found = plugins
+      return plugins
+    }
   }
 }

@@ -23,7 +23,7 @@ public struct WriterOptions: Sendable {
 extension Registry {
   /// The registry with its writers tuned by `options`.
   public func applying(_ options: WriterOptions) -> Registry {
-    Registry(plugins: plugins.map { plugin in
+    Registry(listed: listed.map { plugin in
       if let batchSize = options.googleMigrationBatchSize, plugin is GoogleMigrationFormat {
         return GoogleMigrationFormat(batchSize: batchSize)
       }
@@ -31,6 +31,6 @@ extension Registry {
         return EntraCSVFormat(upn: upn)
       }
       return plugin
-    })
+    }, external: external)
   }
 }

@@ -137,10 +137,12 @@ func qrCase() -> BenchCase {
   }
 }
 
+let coldStartName = "cli cold start (codes, 10 accounts)"
+
 func coldStartCase() -> BenchCase {
   // The CLI's cold start: one run of the release binary, `otpbridge codes` on a 10-account file,
   // started with posix_spawn (Foundation's Process adds milliseconds of its own), 21 times.
-  BenchCase(name: "cli cold start (codes, 10 accounts)", items: 1, runs: 21, note: "items are runs") {
+  BenchCase(name: coldStartName, items: 1, runs: 21, note: "items are runs") {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-\(getpid())").path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let file = folder + "/ten.txt"
@@ -163,10 +165,43 @@ func coldStartCase() -> BenchCase {
   }
 }
 
+/// A tenant run (docs/tenant.md) over `users` users, each with one Aegis export of 10 accounts
+/// converted to 1Password CSV. Encrypted exports use Aegis's own scrypt cost (N = 2^15): one file
+/// is made and copied to every user, since its key derivation, not its content, is the work.
+func tenantCase(users: Int, encrypted: Bool, jobs: Int) -> BenchCase {
+  let kind = encrypted ? "encrypted" : "plain"
+  return BenchCase(name: "tenant \(kind) \(users) users, jobs \(jobs)", items: users, runs: 1, note: "items are users") {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-tenant-\(getpid())").path
+    try? FileManager.default.removeItem(atPath: folder)
+    try FileManager.default.createDirectory(atPath: "\(folder)/exports", withIntermediateDirectories: true)
+    let aegis = try Registry.builtIn.plugin(id: "aegis")
+    let passwordFile = "\(folder)/password.txt"
+    try Data("correct horse battery staple\n".utf8).write(to: URL(fileURLWithPath: passwordFile))
+    let context = encrypted ? WriteContext(newPassword: PasswordProvider { _ in "correct horse battery staple" }) : WriteContext()
+    let export = Data(try aegis.write(syntheticAccounts(10, fitting: aegis.descriptor.capabilities), context: context).bytes)
+    var manifest = "user,inputs,password_file,password_env,target,output_password_file,output_password_env\n"
+    for index in 0..<users {
+      try export.write(to: URL(fileURLWithPath: "\(folder)/exports/user\(index).json"))
+      manifest += "user\(index)@example.com,exports/user\(index).json,\(encrypted ? "password.txt" : ""),,,,\n"
+    }
+    try Data(manifest.utf8).write(to: URL(fileURLWithPath: "\(folder)/manifest.csv"))
+    let loaded = try TenantManifest.load("\(folder)/manifest.csv")
+    return {
+      let report = try TenantMigration.run(
+        manifest: loaded, options: TenantOptions(outputFolder: "\(folder)/out", defaultTarget: "1password-csv", jobs: jobs))
+      precondition(report.summary.done == users, "\(report.summary)")
+      try? FileManager.default.removeItem(atPath: folder)
+      return ()
+    }
+  }
+}
+
 func allCases() -> [BenchCase] {
   formatCases(id: "otpauth", count: 1_000_000) + formatCases(id: "google-migration", count: 100_000)
     + formatCases(id: "otpbridge-json", count: 100_000)
     + encryptedFormats.flatMap { encryptedCases(id: $0.id, kdf: $0.kdf) } + [qrCase(), coldStartCase()]
+    + [1, 2].map { tenantCase(users: 1000, encrypted: true, jobs: $0) }
+    + [1, 2].map { tenantCase(users: 10_000, encrypted: false, jobs: $0) } + [tenantCase(users: 1000, encrypted: false, jobs: 2)]
 }
 
 func runOne(_ name: String) throws {
@@ -188,10 +223,49 @@ func runOne(_ name: String) throws {
   print(String(decoding: try JSONEncoder().encode(measurement), as: UTF8.self))
 }
 
-/// Runs every case in a child process; the child's peak resident memory comes from wait4.
-func runAll(output: String) throws {
+/// One target of the issues, checked against the measurements.
+struct TargetCheck: Codable {
+  var target: String
+  var value: Double
+  var met: Bool
+}
+
+/// The targets that `make bench` checks (docs/benchmarks.md), for the cases that ran.
+func targetChecks(_ results: [Measurement]) -> [TargetCheck] {
+  let byName = Dictionary(results.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+  var checks: [TargetCheck] = []
+  for direction in ["read", "write"] {
+    if let rate = byName["otpauth \(direction)"]?.itemsPerSecond {
+      checks.append(TargetCheck(target: "otpauth \(direction): at least 1,000,000 accounts/s", value: rate, met: rate >= 1_000_000))
+    }
+  }
+  for format in encryptedFormats {
+    guard let kdf = byName["\(format.id) bare KDF"]?.seconds else { continue }
+    for step in ["open", "save"] {
+      guard let seconds = byName["\(format.id) \(step) encrypted"]?.seconds else { continue }
+      let ratio = seconds / kdf
+      checks.append(TargetCheck(target: "\(format.id) \(step) ÷ bare KDF: under 1.1", value: ratio, met: ratio < 1.1))
+    }
+  }
+  if let start = byName[coldStartName]?.seconds {
+    checks.append(TargetCheck(target: "cli cold start: under 20 ms", value: start * 1000, met: start < 0.020))
+  }
+  if let one = byName["tenant encrypted 1000 users, jobs 1"], let two = byName["tenant encrypted 1000 users, jobs 2"] {
+    let speedup = two.itemsPerSecond / one.itemsPerSecond
+    checks.append(TargetCheck(target: "tenant encrypted: jobs 2 at least 1.8 × jobs 1", value: speedup, met: speedup >= 1.8))
+  }
+  if let small = byName["tenant plain 1000 users, jobs 2"]?.peakMemoryMiB, let large = byName["tenant plain 10000 users, jobs 2"]?.peakMemoryMiB {
+    let growth = large / small
+    checks.append(TargetCheck(target: "tenant peak memory, 10,000 ÷ 1,000 users: flat (under 1.25)", value: growth, met: growth < 1.25))
+  }
+  return checks
+}
+
+/// Runs every case whose name contains `filter` (all when empty), each in a child process whose
+/// peak resident memory comes from wait4; then checks the targets.
+func runAll(output: String, filter: String) throws {
   var results: [Measurement] = []
-  for benchCase in allCases() {
+  for benchCase in allCases() where filter.isEmpty || benchCase.name.contains(filter) {
     let pipe = Pipe()
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
@@ -211,21 +285,30 @@ func runAll(output: String) throws {
     let rate = measurement.itemsPerSecond >= 1000 ? String(format: "%.0f", measurement.itemsPerSecond) : String(format: "%.1f", measurement.itemsPerSecond)
     print(
       benchCase.name.padding(toLength: 40, withPad: " ", startingAt: 0)
-        + String(format: "%10d items %9.3f s %14@ /s %8.1f MiB", measurement.items, measurement.seconds, rate, measurement.peakMemoryMiB!)
+        + String(format: "%10d items %9.4f s %14@ /s %8.1f MiB", measurement.items, measurement.seconds, rate, measurement.peakMemoryMiB!)
         + (measurement.note.map { "  (\($0))" } ?? ""))
+  }
+  let checks = targetChecks(results)
+  if !checks.isEmpty { print("\nTargets:") }
+  for check in checks {
+    print("  \(check.met ? "met    " : "NOT MET") \(check.target.padding(toLength: 62, withPad: " ", startingAt: 0)) \(String(format: "%.2f", check.value))")
+  }
+  struct Output: Codable {
+    var measurements: [Measurement]
+    var targets: [TargetCheck]
   }
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-  try encoder.encode(results).write(to: URL(fileURLWithPath: output))
+  try encoder.encode(Output(measurements: results, targets: checks)).write(to: URL(fileURLWithPath: output))
   print("Results written to \(output).")
 }
 
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "all" {
-  try runAll(output: arguments.dropFirst().first ?? "bench-results.json")
+  try runAll(output: arguments.dropFirst().first ?? "bench-results.json", filter: arguments.dropFirst(2).first ?? "")
 } else if let name = arguments.first {
   try runOne(name)
 } else {
-  print("usage: otpbridge-bench all [OUT.json] | otpbridge-bench CASE")
+  print("usage: otpbridge-bench all [OUT.json [CASES-CONTAINING]] | otpbridge-bench CASE")
   for benchCase in allCases() { print("  \(benchCase.name)") }
 }

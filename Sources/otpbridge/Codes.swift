@@ -5,6 +5,7 @@ import OTPCore
 
 struct Codes: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "codes",
     abstract: "Print the current code of every account.",
     discussion: "HOTP accounts show the code of their stored counter; the counter is not advanced.")
 

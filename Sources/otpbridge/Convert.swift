@@ -5,6 +5,7 @@ import OTPCore
 
 struct Convert: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "convert",
     abstract: "Convert export files into another format, with a per-account loss report.",
     discussion: """
       The loss report goes to standard error. If any account would be dropped or changed, nothing \

@@ -4,6 +4,7 @@ import OTPCore
 
 struct Formats: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "formats",
     abstract: "List the formats otpbridge reads and writes, with what each can hold.")
 
   @Flag(help: "Print JSON instead of a table.")

@@ -4,6 +4,7 @@ import OTPCore
 
 struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "inspect",
     abstract: "Show the accounts in export files, with secrets masked.")
 
   @Argument(help: ArgumentHelp("Export files to read; - reads standard input.", valueName: "file"))

@@ -88,8 +88,6 @@ struct PluginOptions: ParsableArguments {
 
   /// The built-in formats and the external plugins found; problems with plugins are warnings.
   func registry() -> Registry {
-    let (registry, problems) = Registry.withExternalPlugins(pluginFolders: pluginFolders)
-    for problem in problems { printError("otpbridge: warning: \(problem)") }
-    return registry
+    Registry.withExternalPlugins(pluginFolders: pluginFolders) { problem in printError("otpbridge: warning: \(problem)") }
   }
 }

@@ -5,6 +5,7 @@ import OTPCore
 
 struct Tenant: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "tenant",
     abstract: "Migrate a whole organisation's users in one run, and merge the reports of shards.",
     discussion: "See docs/tenant.md for the manifest, the outputs and the exit codes.",
     subcommands: [TenantMigrate.self, TenantMerge.self])

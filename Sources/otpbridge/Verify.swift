@@ -5,6 +5,7 @@ import OTPCore
 
 struct Verify: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "verify",
     abstract: "Check that a converted file gives the same codes as its source.",
     discussion: """
       Accounts are matched by secret (then issuer and name). Time-based codes are compared now, \
