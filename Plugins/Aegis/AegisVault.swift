@@ -1,7 +1,8 @@
 import OTPCore
 
 /// The JSON of an Aegis vault file (formats.md §5.1, §5.2, §5.4), as read. Keys are snake_case in
-/// the file and camelCase here (the decoder converts).
+/// the file and camelCase here, mapped by each type's CodingKeys (a key strategy would convert
+/// every key of every entry, which costs more than the rest of decoding a vault).
 struct AegisVault: Decodable {
   enum Content {
     case plain(AegisDatabase)
@@ -68,6 +69,11 @@ struct AegisSlot: Codable {
   var salt: String?
   var repaired: Bool?
   var isBackup: Bool?
+
+  enum CodingKeys: String, CodingKey {
+    case type, uuid, key, n, r, p, salt, repaired
+    case keyParams = "key_params", isBackup = "is_backup"
+  }
 }
 
 /// The vault's content (formats.md §5.4), versions 1 to 3.
@@ -111,6 +117,11 @@ struct AegisEntry: Decodable {
   /// Database version 3: group UUIDs.
   var groups: [String]?
   var info: AegisInfo
+
+  enum CodingKeys: String, CodingKey {
+    case type, name, issuer, note, favorite, icon, group, groups, info
+    case iconMime = "icon_mime"
+  }
 }
 
 struct AegisInfo: Decodable {
@@ -129,6 +140,11 @@ struct AegisWrittenDatabase: Encodable {
   var entries: [AegisWrittenEntry]
   var groups: [AegisGroup]
   var iconsOptimized = true
+
+  enum CodingKeys: String, CodingKey {
+    case version, entries, groups
+    case iconsOptimized = "icons_optimized"
+  }
 }
 
 struct AegisWrittenEntry: Encodable {
@@ -152,7 +168,8 @@ struct AegisWrittenEntry: Encodable {
   var hasPIN: Bool
 
   enum CodingKeys: String, CodingKey {
-    case type, uuid, name, issuer, note, favorite, icon, iconMime, iconHash, info, groups
+    case type, uuid, name, issuer, note, favorite, icon, info, groups
+    case iconMime = "icon_mime", iconHash = "icon_hash"
   }
 
   enum InfoKeys: String, CodingKey {

@@ -193,9 +193,7 @@ import TestSupport
 
   @Test func theMasterKeyOfTheSampleVaultIsTheDocumentedOne() throws {
     let input = try Vectors.input("aegis/importers/aegis_encrypted.json")
-    let decoder = JSONDecoder()
-    decoder.keyDecodingStrategy = .convertFromSnakeCase
-    let vault = try decoder.decode(AegisVault.self, from: Data(input.bytes))
+    let vault = try JSONDecoder().decode(AegisVault.self, from: Data(input.bytes))
     let key = try AegisCrypto.unlock(vault.header, password: "test", file: input.name)
     #expect(AegisCrypto.hex(key) == "5bf3eea657754b176d076ea07078e22a8df3e2ca5abc886e2e25f7cef24d11a6")
   }

@@ -47,6 +47,20 @@ import TestSupport
     #expect(run.stdout.contains("(lastpass)"))
   }
 
+  @Test func pluginsAreStartedOnlyWhenNoBuiltInWillDo() throws {
+    // The plugin leaves a mark each time it runs. A file a built-in is certain of never starts it;
+    // `formats`, which lists every format, does.
+    let folder = try Self.plugin("marker", #"touch "$(dirname "$0")/ran"; "# + Self.describeOK)
+    let list = try CLI.temporaryFolder() + "/codes.txt"
+    try "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP\n".write(toFile: list, atomically: true, encoding: .utf8)
+    let codes = try CLI.run(["codes", list, "--plugin-dir", folder])
+    #expect(codes.status == 0, "\(codes.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder + "/ran"))
+    let formats = try CLI.run(["formats", "--plugin-dir", folder])
+    #expect(formats.stdout.contains("bad"))
+    #expect(FileManager.default.fileExists(atPath: folder + "/ran"))
+  }
+
   static func plugin(_ name: String, _ script: String) throws -> String {
     let folder = try CLI.temporaryFolder()
     let path = folder + "/otpbridge-format-\(name)"
