@@ -94,7 +94,7 @@ public struct OtpauthListFormat: FormatPlugin {
     let trimmed = line.trimmingASCIIWhitespace()
     if trimmed.isEmpty || trimmed.first == UInt8(ascii: "#") { return }
     let origin = Origin(file: file, place: .line(number))
-    if trimmed.part(..<min(trimmed.count, Self.migrationScheme.count)).equalsASCIICaseInsensitive(Self.migrationScheme) {
+    if trimmed.part(..<min(trimmed.count, Self.migrationScheme.utf8CodeUnitCount)).equalsASCIICaseInsensitive(Self.migrationScheme) {
       // A Google Authenticator transfer link among the lines: its plugin unpacks it.
       if let nested = try? context.readNested(InputFile(name: origin.description, bytes: Array(trimmed))) {
         result.accounts += nested.accounts
@@ -122,7 +122,7 @@ public struct OtpauthListFormat: FormatPlugin {
     }
   }
 
-  static let migrationScheme = Array("otpauth-migration:".utf8)
+  static let migrationScheme: StaticString = "otpauth-migration:"
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
     var bytes: [UInt8] = []

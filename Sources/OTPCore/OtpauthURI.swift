@@ -38,7 +38,7 @@ public enum OtpauthURI {
   /// million-line list reads without a reference count or a copy per value (`make bench`).
   public static func parse(buffer raw: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [Problem]) throws(Problem) -> Account {
     let uri = raw.trimmingASCIIWhitespace()
-    guard let colon = uri.firstIndex(of: UInt8(ascii: ":")), uri[colon...].starts(with: schemeSeparator) else {
+    guard let colon = uri.firstIndex(of: UInt8(ascii: ":")), uri.part(colon...).hasPrefix(schemeSeparator) else {
       throw Problem(code: "OTPAUTH_NOT_A_URI", message: "not an otpauth URI")
     }
     let scheme = uri.part(..<colon)
@@ -62,13 +62,11 @@ public enum OtpauthURI {
       message: "a '\(String(decoding: scheme.prefix(32), as: UTF8.self).lowercased())' link, not an otpauth URI: it holds no account otpbridge can read")
   }
 
-  static let schemeSeparator = Array("://".utf8)
-  static let otpauthScheme = Array("otpauth".utf8)
-  static let motpScheme = Array("motp".utf8)
-  static let migrationScheme = Array("otpauth-migration".utf8)
-  static let kindNames: [(name: [UInt8], kind: OTPKind)] = [
-    (Array("totp".utf8), .totp), (Array("hotp".utf8), .hotp), (Array("steam".utf8), .steam), (Array("yaotp".utf8), .yandex),
-  ]
+  // Words compared on every line are StaticStrings: constants, not lazily made arrays.
+  static let schemeSeparator: StaticString = "://"
+  static let otpauthScheme: StaticString = "otpauth"
+  static let motpScheme: StaticString = "motp"
+  static let migrationScheme: StaticString = "otpauth-migration"
 
   static let ignoredWarning = Problem(
     code: "BASE32_TRAILING_BITS",
@@ -77,7 +75,16 @@ public enum OtpauthURI {
   static func parseOtpauth(_ rest: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [Problem]) throws(Problem) -> Account {
     let hostEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
     let host = rest.part(..<hostEnd)
-    guard let kind = kindNames.first(where: { host.equalsASCIICaseInsensitive($0.name) })?.kind else {
+    let kind: OTPKind
+    if host.equalsASCIICaseInsensitive("totp") {
+      kind = .totp
+    } else if host.equalsASCIICaseInsensitive("hotp") {
+      kind = .hotp
+    } else if host.equalsASCIICaseInsensitive("steam") {
+      kind = .steam
+    } else if host.equalsASCIICaseInsensitive("yaotp") {
+      kind = .yandex
+    } else {
       throw Problem(
         code: "OTPAUTH_UNKNOWN_TYPE",
         message: "unknown OTP type '\(String(decoding: host.prefix(32), as: UTF8.self).lowercased())' (expected totp, hotp, steam or yaotp)")
@@ -90,10 +97,20 @@ public enum OtpauthURI {
   enum Parameter: Int, CaseIterable {
     case secret, issuer, algorithm, digits, period, counter, pin, image
 
-    static let names = allCases.map { "\($0)" }
-    static let nameBytes = names.map { Array($0.utf8) }
+    var spelling: StaticString {
+      switch self {
+      case .secret: "secret"
+      case .issuer: "issuer"
+      case .algorithm: "algorithm"
+      case .digits: "digits"
+      case .period: "period"
+      case .counter: "counter"
+      case .pin: "pin"
+      case .image: "image"
+      }
+    }
 
-    var name: String { Self.names[rawValue] }
+    var name: String { spelling.description }
 
     init?(name: UnsafeBufferPointer<UInt8>) {
       // The first letter and the length pick the one candidate to compare.
@@ -109,7 +126,7 @@ public enum OtpauthURI {
       case (UInt8(ascii: "i"), 5): candidate = .image
       default: return nil
       }
-      guard name.equalsASCIICaseInsensitive(Self.nameBytes[candidate.rawValue]) else { return nil }
+      guard name.equalsASCIICaseInsensitive(candidate.spelling) else { return nil }
       self = candidate
     }
   }
@@ -147,8 +164,8 @@ public enum OtpauthURI {
     }
   }
 
-  static let encoderKey = Array("encoder".utf8)
-  static let steamValue = Array("steam".utf8)
+  static let encoderKey: StaticString = "encoder"
+  static let steamValue: StaticString = "steam"
 
   /// Reads `LABEL?QUERY` for every kind with a label.
   static func parseBody(
@@ -385,7 +402,7 @@ public enum OtpauthURI {
     }
     if account.kind == .steam {
       key("encoder")
-      output.append(contentsOf: steamValue)
+      steamValue.withUTF8Buffer { output.append(contentsOf: $0) }
     }
     if let icon = account.icon {
       key("image")
@@ -437,12 +454,7 @@ extension ArraySlice<UInt8> {
   }
 
   /// Whether the bytes spell `word` in any ASCII case (`word` is lower case).
-  public func equalsASCIICaseInsensitive(_ word: String) -> Bool {
-    equalsASCIICaseInsensitive(Array(word.utf8))
-  }
-
-  /// `equalsASCIICaseInsensitive` against lower-case bytes, for hot paths that keep the word.
-  public func equalsASCIICaseInsensitive(_ word: [UInt8]) -> Bool {
+  public func equalsASCIICaseInsensitive(_ word: StaticString) -> Bool {
     withUnsafeBufferPointer { $0.equalsASCIICaseInsensitive(word) }
   }
 }
@@ -466,15 +478,22 @@ extension UnsafeBufferPointer<UInt8> {
     return part(first...last)
   }
 
-  /// Whether the bytes spell `word` (lower-case bytes) in any ASCII case.
-  public func equalsASCIICaseInsensitive(_ word: [UInt8]) -> Bool {
-    guard count == word.count else { return false }
-    return word.withUnsafeBufferPointer { word in
-      for index in indices where (self[index] >= 0x41 && self[index] <= 0x5a ? self[index] | 0x20 : self[index]) != word[index] {
-        return false
-      }
-      return true
+  /// Whether the bytes spell `word` (lower case) in any ASCII case.
+  @inline(__always)
+  public func equalsASCIICaseInsensitive(_ word: StaticString) -> Bool {
+    guard count == word.utf8CodeUnitCount else { return false }
+    guard let bytes = baseAddress else { return true }
+    let letters = word.utf8Start
+    for index in 0..<count {
+      let byte = bytes[index]
+      if (byte &- 0x41 < 26 ? byte | 0x20 : byte) != letters[index] { return false }
     }
+    return true
+  }
+
+  /// Whether the bytes start with `prefix`, exactly.
+  public func hasPrefix(_ prefix: StaticString) -> Bool {
+    count >= prefix.utf8CodeUnitCount && (0..<prefix.utf8CodeUnitCount).allSatisfy { self[$0] == prefix.utf8Start[$0] }
   }
 }
 
