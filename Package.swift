@@ -71,6 +71,7 @@ let package = Package(
       name: "OTPCore",
       dependencies: [
         "CArgon2",
+        "CSodium",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "CryptoExtras", package: "swift-crypto"),
       ]

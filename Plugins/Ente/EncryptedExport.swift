@@ -119,17 +119,11 @@ enum EncryptedExport {
   }
 
   /// The key, or nil when libsodium refuses (out of memory or limits it does not take).
+  /// `crypto_pwhash` with Argon2id 1.3 is one lane, `opsLimit` passes and `memLimit` bytes.
   static func deriveKey(password: String, salt: [UInt8], limits: EnteKDFLimits) -> [UInt8]? {
-    guard sodiumReady else { return nil }
-    var key = [UInt8](repeating: 0, count: keyBytes)
-    // The C string form always has its terminating NUL, so its buffer exists even for "".
-    let passwordChars = password.utf8CString
-    let status = passwordChars.withUnsafeBufferPointer { chars in
-      crypto_pwhash(
-        &key, UInt64(keyBytes), chars.baseAddress!, UInt64(chars.count - 1), salt,
-        UInt64(limits.opsLimit), limits.memLimit, crypto_pwhash_alg_argon2id13())
-    }
-    return status == 0 ? key : nil
+    try? KeyDerivation.argon2id(
+      password: Array(password.utf8), salt: salt, iterations: limits.opsLimit, memoryKiB: limits.memLimit / 1024, parallelism: 1,
+      length: keyBytes)
   }
 
   /// Opens the one chunk. Ente pushes it with TAG_FINAL, some exports carry TAG_MESSAGE

@@ -1,5 +1,5 @@
 import Foundation
-import OTPCore
+@testable import OTPCore
 import Testing
 import TestSupport
 
@@ -35,6 +35,17 @@ import TestSupport
     let key = try KeyDerivation.argon2id(
       password: Array("password".utf8), salt: Array("somesalt".utf8), iterations: 2, memoryKiB: 65536, parallelism: 1, length: 32)
     #expect(key == Self.hex("09316115d5cf24ed5a15a31a3ba326e5cf32edc24702987c02b6566f61913cf7"))
+  }
+
+  @Test func argon2idGivesTheSameKeyThroughLibsodiumAndLibargon2() throws {
+    // One lane and a 16-byte salt go to libsodium; libargon2 (checked above) must agree with it.
+    for password in ["", "correct horse battery staple", "pässwörd"] {
+      let salt = Array("0123456789abcdef".utf8)
+      let sodium = try KeyDerivation.argon2idSodium(password: Array(password.utf8), salt: salt, iterations: 2, memoryKiB: 19456, length: 32)
+      let reference = try KeyDerivation.argon2idLibargon2(
+        password: Array(password.utf8), salt: salt, iterations: 2, memoryKiB: 19456, parallelism: 1, length: 32)
+      #expect(sodium == reference)
+    }
   }
 
   @Test func aesCBCRoundTripsAndAWrongKeyFails() throws {
