@@ -59,12 +59,28 @@ import TestSupport
     #expect(TenantShard.bucket(of: "alice@contoso.com", count: 1 << 30) == 731386696)
   }
 
+  @Test func theStreamedReportIsWhatJSONEncoderWouldWrite() throws {
+    // report.json is written a user at a time; it must be the very text of encoding it whole.
+    let manifest = try Self.manifest("user,inputs\nalice,missing-a.txt\nbob,missing-b.txt\ncarol,missing-c.txt\n")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenant-\(UUID().uuidString)").path
+    let run = try TenantMigration.run(manifest: manifest, options: TenantOptions(outputFolder: folder, defaultTarget: "otpauth", jobs: 2))
+    #expect(run.summary.failed == 3 && run.failedUsers.map(\.user) == ["alice", "bob", "carol"])
+    let written = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + TenantMigration.reportName))
+    let report = try JSONDecoder().decode(TenantReport.self, from: written)
+    #expect(report.users.map(\.user) == ["alice", "bob", "carol"])
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    #expect(written == (try encoder.encode(report)) + Data("\n".utf8))
+    let empty = TenantReport(shards: [], users: [])
+    #expect(Data(try empty.json()) == (try encoder.encode(empty)) + Data("\n".utf8))
+  }
+
   @Test func htmlEscapesWhatUsersWrote() throws {
     let manifest = try Self.manifest("user,inputs\n<b>evil</b>&co,missing.txt\n")
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenant-\(UUID().uuidString)").path
     let report = try TenantMigration.run(manifest: manifest, options: TenantOptions(outputFolder: folder, defaultTarget: "otpauth", jobs: 1))
     #expect(report.summary.failed == 1)
-    let html = TenantHTML.render(report)
+    let html = try String(contentsOfFile: folder + "/" + TenantMigration.htmlName, encoding: .utf8)
     #expect(html.contains("&lt;b&gt;evil&lt;/b&gt;&amp;co") && !html.contains("<b>evil"))
   }
 }

@@ -5,9 +5,18 @@ import Foundation
 /// Microsoft accounts with the remedy, the failed users with the reason, and every user's row.
 public enum TenantHTML {
   public static func render(_ report: TenantReport) -> String {
-    let s = report.summary
-    let title = report.shards.isEmpty ? "Tenant migration" : "Tenant migration (shards \(report.shards.joined(separator: ", ")))"
-    var html = """
+    var html = ""
+    // An in-memory walk cannot fail, so neither can this.
+    try? render(shards: report.shards, summary: report.summary, users: TenantUserResults(report.users)) { html += $0 }
+    return html
+  }
+
+  /// The page, a piece at a time, walking `users` once for each list (a run's journal holds them).
+  public static func render(
+    shards: [String], summary s: TenantSummary, users: TenantUserResults, append: (String) throws -> Void
+  ) throws {
+    let title = shards.isEmpty ? "Tenant migration" : "Tenant migration (shards \(shards.joined(separator: ", ")))"
+    try append("""
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8">
       <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -32,51 +41,51 @@ public enum TenantHTML {
       <h2>Outcomes</h2>
       \(chart(s))
 
-      """
-    let microsoft = report.users.filter { !$0.microsoft.isEmpty }
-    html += "<h2>Users who must re-enrol Microsoft accounts (\(microsoft.count))</h2>\n"
-    if microsoft.isEmpty {
-      html += "<p>None.</p>\n"
+      """)
+    try append("<h2>Users who must re-enrol Microsoft accounts (\(s.microsoftReenrol))</h2>\n")
+    if s.microsoftReenrol == 0 {
+      try append("<p>None.</p>\n")
     } else {
-      html += """
+      try append("""
         <p>These entries hold no secret another app can use, so they cannot be moved: each user \
         enrols the account again in the new app, as the last column says, then removes the old entry.</p>
         <table><tr><th>user</th><th>account</th><th>why</th><th>what to do</th></tr>
 
-        """
-      for user in microsoft {
+        """)
+      try users.forEach { user in
         for finding in user.microsoft {
           let place = (finding.file as NSString).lastPathComponent + (finding.line.map { " line \($0)" } ?? finding.entry.map { " entry \($0)" } ?? "")
-          html += "<tr><td>\(user.user.markupEscaped)</td><td>\((finding.account ?? place).markupEscaped)</td>"
-          html += "<td>\(finding.message.markupEscaped)</td><td>\((finding.remedy ?? "").markupEscaped)</td></tr>\n"
+          try append(
+            "<tr><td>\(user.user.markupEscaped)</td><td>\((finding.account ?? place).markupEscaped)</td>"
+              + "<td>\(finding.message.markupEscaped)</td><td>\((finding.remedy ?? "").markupEscaped)</td></tr>\n")
         }
       }
-      html += "</table>\n"
+      try append("</table>\n")
     }
-    let failed = report.failedUsers
-    html += "<h2>Failed users (\(failed.count))</h2>\n"
-    if failed.isEmpty {
-      html += "<p>None.</p>\n"
+    try append("<h2>Failed users (\(s.failed))</h2>\n")
+    if s.failed == 0 {
+      try append("<p>None.</p>\n")
     } else {
-      html += "<table><tr><th>user</th><th>reason</th></tr>\n"
-      for user in failed {
-        html += "<tr><td>\(user.user.markupEscaped)</td><td class=\"failed\">\((user.reason ?? "").markupEscaped)</td></tr>\n"
+      try append("<table><tr><th>user</th><th>reason</th></tr>\n")
+      try users.forEach { user in
+        guard user.status == .failed else { return }
+        try append("<tr><td>\(user.user.markupEscaped)</td><td class=\"failed\">\((user.reason ?? "").markupEscaped)</td></tr>\n")
       }
-      html += "</table>\n"
+      try append("</table>\n")
     }
-    html += """
+    try append("""
       <h2>All users</h2>
       <table><tr><th>user</th><th>status</th><th>target</th><th class="num">read</th><th class="num">moved</th>\
       <th class="num">changed</th><th class="num">dropped</th><th class="num">unreadable</th></tr>
 
-      """
-    for user in report.users {
-      html += "<tr><td>\(user.user.markupEscaped)</td><td class=\"\(user.status.rawValue)\">\(user.status.rawValue)</td>"
-      html += "<td>\((user.target ?? "").markupEscaped)</td><td class=\"num\">\(user.accounts)</td><td class=\"num\">\(user.moved)</td>"
-      html += "<td class=\"num\">\(user.changed)</td><td class=\"num\">\(user.dropped)</td><td class=\"num\">\(user.unreadable)</td></tr>\n"
+      """)
+    try users.forEach { user in
+      try append(
+        "<tr><td>\(user.user.markupEscaped)</td><td class=\"\(user.status.rawValue)\">\(user.status.rawValue)</td>"
+          + "<td>\((user.target ?? "").markupEscaped)</td><td class=\"num\">\(user.accounts)</td><td class=\"num\">\(user.moved)</td>"
+          + "<td class=\"num\">\(user.changed)</td><td class=\"num\">\(user.dropped)</td><td class=\"num\">\(user.unreadable)</td></tr>\n")
     }
-    html += "</table>\n<p><small>Made by otpbridge tenant. No secret or password is in this report.</small></p>\n</body></html>\n"
-    return html
+    try append("</table>\n<p><small>Made by otpbridge tenant. No secret or password is in this report.</small></p>\n</body></html>\n")
   }
 
   static func card(_ label: String, _ value: String, _ style: String) -> String {

@@ -59,13 +59,13 @@ final class TenantJournal: @unchecked Sendable {
     Set(try query("SELECT id FROM users WHERE status = 'done'").map { $0[0] })
   }
 
-  /// Every recorded result, by user id.
-  func results() throws -> [String: TenantUserResult] {
-    var results: [String: TenantUserResult] = [:]
-    for row in try query("SELECT id, result FROM users") {
-      results[row[0]] = try JSONDecoder().decode(TenantUserResult.self, from: Data(row[1].utf8))
+  /// Every recorded result in manifest order, one row at a time, so that the reports of a large
+  /// tenant are written without holding every user in memory.
+  func forEachResult(_ body: (TenantUserResult) throws -> Void) throws {
+    let decoder = JSONDecoder()
+    try query("SELECT result FROM users ORDER BY json_extract(result, '$.index'), id") { row in
+      try body(try decoder.decode(TenantUserResult.self, from: Data(row[0].utf8)))
     }
-    return results
   }
 
   /// Records a user's result; call only once its outputs are durably in place.
@@ -81,6 +81,13 @@ final class TenantJournal: @unchecked Sendable {
   }
 
   private func query(_ sql: String, _ parameters: [String] = []) throws -> [[String]] {
+    var rows: [[String]] = []
+    try query(sql, parameters) { rows.append($0) }
+    return rows
+  }
+
+  /// Runs `sql`, handing each row's columns as text to `row`.
+  private func query(_ sql: String, _ parameters: [String] = [], row: ([String]) throws -> Void) throws {
     try lock.withLock {
       var statement: OpaquePointer?
       defer { sqlite3_finalize(statement) }
@@ -90,16 +97,15 @@ final class TenantJournal: @unchecked Sendable {
       for (offset, parameter) in parameters.enumerated() {
         sqlite3_bind_text(statement, Int32(offset + 1), parameter, -1, transient)
       }
-      var rows: [[String]] = []
       while true {
         switch sqlite3_step(statement) {
         case SQLITE_ROW:
-          rows.append(
+          try row(
             (0..<sqlite3_column_count(statement)).map { column in
               sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
             })
         case SQLITE_DONE:
-          return rows
+          return
         default:
           throw failure()
         }

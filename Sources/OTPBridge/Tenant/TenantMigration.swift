@@ -72,7 +72,7 @@ public enum TenantMigration {
   public static func run(
     manifest: TenantManifest, options: TenantOptions, registry: Registry = .builtIn,
     progress: @escaping @Sendable (TenantProgress) -> Void = { _ in }
-  ) throws -> TenantReport {
+  ) throws -> TenantRunSummary {
     let folder = options.outputFolder
     try FileManager.default.createDirectory(atPath: "\(folder)/users", withIntermediateDirectories: true, attributes: privateFolder)
     if let target = options.defaultTarget { _ = try writer(target, registry: registry) }
@@ -109,13 +109,28 @@ public enum TenantMigration {
     group.wait()
     if let error = state.fatalError { throw error }
 
-    let results = try journal.results()
-    let report = TenantReport(
-      shards: options.shard.map { [$0.description] } ?? [],
-      users: users.compactMap { results[$0.id] })
-    try Files.write(try report.json(), to: "\(folder)/\(reportName)", force: true)
-    try Files.write(Array(TenantHTML.render(report).utf8), to: "\(folder)/\(htmlName)", force: true)
-    return report
+    // The reports walk the journal a user at a time, so a run's memory does not grow with the
+    // tenant (`make bench`). Users of an earlier run no longer in the manifest are left out.
+    let included = Set(users.map(\.id))
+    let results = TenantUserResults { body in
+      try journal.forEachResult { result in
+        if included.contains(result.user) { try body(result) }
+      }
+    }
+    var summary = TenantSummary()
+    var failed: [TenantUserResult] = []
+    try results.forEach { result in
+      summary.add(result)
+      if result.status == .failed { failed.append(result) }
+    }
+    let shards = options.shard.map { [$0.description] } ?? []
+    try Files.write(to: "\(folder)/\(reportName)", force: true) { append in
+      try TenantReport.writeJSON(shards: shards, summary: summary, users: results, append: append)
+    }
+    try Files.write(to: "\(folder)/\(htmlName)", force: true) { append in
+      try TenantHTML.render(shards: shards, summary: summary, users: results) { try append(Array($0.utf8)) }
+    }
+    return TenantRunSummary(summary: summary, failedUsers: failed)
   }
 
   /// The work queue and counters the worker threads share.

@@ -55,19 +55,66 @@ public struct TenantSummary: Sendable, Codable, Equatable {
   public var dropped: Int
   public var unreadable: Int
 
-  public init(_ results: [TenantUserResult]) {
-    let done = results.filter { $0.status == .done }
-    users = results.count
-    self.done = done.count
-    failed = results.count - done.count
-    withLosses = done.filter { $0.losses > 0 }.count
-    microsoftReenrol = results.filter { !$0.microsoft.isEmpty }.count
-    accountsRead = results.map(\.accounts).reduce(0, +)
-    accountsMoved = results.map(\.moved).reduce(0, +)
-    changed = results.map(\.changed).reduce(0, +)
-    dropped = results.map(\.dropped).reduce(0, +)
-    unreadable = results.map(\.unreadable).reduce(0, +)
+  public init(_ results: [TenantUserResult] = []) {
+    (users, done, failed, withLosses, microsoftReenrol) = (0, 0, 0, 0, 0)
+    (accountsRead, accountsMoved, changed, dropped, unreadable) = (0, 0, 0, 0, 0)
+    results.forEach { add($0) }
   }
+
+  /// Counts one more user.
+  public mutating func add(_ result: TenantUserResult) {
+    users += 1
+    if result.status == .done {
+      done += 1
+      if result.losses > 0 { withLosses += 1 }
+    } else {
+      failed += 1
+    }
+    if !result.microsoft.isEmpty { microsoftReenrol += 1 }
+    accountsRead += result.accounts
+    accountsMoved += result.moved
+    changed += result.changed
+    dropped += result.dropped
+    unreadable += result.unreadable
+  }
+
+  /// The summary as a few lines for the terminal, then a line per failed user.
+  public func text(failedUsers: [TenantUserResult]) -> String {
+    var lines = [
+      "Users: \(done) of \(users) done, \(failed) failed; \(withLosses) done with losses; \(microsoftReenrol) must re-enrol Microsoft accounts.",
+      "Accounts: \(accountsMoved) of \(accountsRead) moved; \(changed) changed, \(dropped) dropped, \(unreadable) unreadable.",
+    ]
+    for user in failedUsers {
+      lines.append("FAILED  \(user.user): \(user.reason ?? "")")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// The results of a tenant's users in manifest order, walked as many times as a report needs:
+/// from memory (a merge) or from the journal one row at a time (a run of any size).
+public struct TenantUserResults: Sendable {
+  let walk: @Sendable (_ body: (TenantUserResult) throws -> Void) throws -> Void
+
+  public init(walk: @escaping @Sendable (_ body: (TenantUserResult) throws -> Void) throws -> Void) {
+    self.walk = walk
+  }
+
+  public init(_ users: [TenantUserResult]) {
+    walk = { body in try users.forEach(body) }
+  }
+
+  public func forEach(_ body: (TenantUserResult) throws -> Void) throws {
+    try walk(body)
+  }
+}
+
+/// What a tenant run returns: its summary and the users that failed (the reports hold the rest).
+public struct TenantRunSummary: Sendable {
+  public var summary: TenantSummary
+  public var failedUsers: [TenantUserResult]
+
+  public var summaryText: String { summary.text(failedUsers: failedUsers) }
 }
 
 /// The tenant report (docs/tenant.md): `report.json` in the output folder, and what
@@ -88,9 +135,38 @@ public struct TenantReport: Sendable, Codable, Equatable {
   public var failedUsers: [TenantUserResult] { users.filter { $0.status == .failed } }
 
   public func json() throws -> [UInt8] {
+    var bytes: [UInt8] = []
+    try Self.writeJSON(shards: shards, summary: summary, users: TenantUserResults(users)) { bytes += $0 }
+    return bytes
+  }
+
+  /// report.json from its parts, a user at a time: the layout of JSONEncoder's pretty, sorted
+  /// output of the whole report, without building it in memory.
+  public static func writeJSON(
+    shards: [String], summary: TenantSummary, users: TenantUserResults, append: ([UInt8]) throws -> Void
+  ) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return Array(try encoder.encode(self)) + [UInt8(ascii: "\n")]
+    /// A value's pretty JSON, its lines after the first indented by `spaces` to sit at its depth
+    /// (the blank line JSONEncoder puts in an empty array or object stays blank).
+    func nested(_ value: some Encodable, spaces: Int) throws -> [UInt8] {
+      let indent = [UInt8](repeating: UInt8(ascii: " "), count: spaces)
+      let encoded = Array(try encoder.encode(value))
+      var bytes: [UInt8] = []
+      for (index, byte) in encoded.enumerated() {
+        bytes.append(byte)
+        if byte == UInt8(ascii: "\n"), encoded[index + 1] != UInt8(ascii: "\n") { bytes += indent }
+      }
+      return bytes
+    }
+    try append(Array("{\n  \"shards\" : ".utf8) + nested(shards, spaces: 2))
+    try append(Array(",\n  \"summary\" : ".utf8) + nested(summary, spaces: 2) + Array(",\n  \"users\" : [".utf8))
+    var first = true
+    try users.forEach { user in
+      try append(Array((first ? "\n    " : ",\n    ").utf8) + nested(user, spaces: 4))
+      first = false
+    }
+    try append(Array((first ? "\n\n  ],\n" : "\n  ],\n").utf8) + Array("  \"version\" : 1\n}\n".utf8))
   }
 
   public static func load(_ path: String) throws -> TenantReport {
@@ -121,15 +197,5 @@ public struct TenantReport: Sendable, Codable, Equatable {
   }
 
   /// The summary as a few lines for the terminal.
-  public var summaryText: String {
-    let s = summary
-    var lines = [
-      "Users: \(s.done) of \(s.users) done, \(s.failed) failed; \(s.withLosses) done with losses; \(s.microsoftReenrol) must re-enrol Microsoft accounts.",
-      "Accounts: \(s.accountsMoved) of \(s.accountsRead) moved; \(s.changed) changed, \(s.dropped) dropped, \(s.unreadable) unreadable.",
-    ]
-    for user in failedUsers {
-      lines.append("FAILED  \(user.user): \(user.reason ?? "")")
-    }
-    return lines.joined(separator: "\n")
-  }
+  public var summaryText: String { summary.text(failedUsers: failedUsers) }
 }
