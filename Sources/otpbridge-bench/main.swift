@@ -294,7 +294,10 @@ func targetChecks(_ results: [Measurement]) -> [TargetCheck] {
   for format in encryptedFormats {
     for step in ["open", "save"] {
       guard let ratio = byName["\(format.id) \(step) encrypted"]?.timesKDF else { continue }
-      checks.append(TargetCheck(target: "\(format.id) \(step) ÷ bare KDF: under 1.1", value: ratio, met: ratio < 1.1))
+      // A job that includes the KDF cannot take less than the KDF: under 0.95, the machine
+      // disturbed every KDF run, and the number says nothing.
+      let target = "\(format.id) \(step) ÷ bare KDF: under 1.1" + (ratio < 0.95 ? " (KDF runs disturbed: run again)" : "")
+      checks.append(TargetCheck(target: target, value: ratio, met: ratio < 1.1 && ratio >= 0.95))
     }
   }
   if let start = byName[coldStartName]?.seconds {
