@@ -95,7 +95,7 @@ enum AegisCrypto {
     let slotNonce = Cipher.randomBytes(12)
     let wrapped = try Cipher.aesGCMSeal(key: slotKey, plaintext: masterKey, nonce: slotNonce)
     let slot = AegisSlot(
-      type: AegisSlot.passwordType, uuid: UUID().uuidString.lowercased(), key: hex(wrapped.ciphertext),
+      type: AegisSlot.passwordType, uuid: Cipher.randomUUID(), key: hex(wrapped.ciphertext),
       keyParams: AegisCipherParams(nonce: hex(slotNonce), tag: hex(wrapped.tag)),
       n: scryptN, r: scryptR, p: scryptP, salt: hex(salt), repaired: true, isBackup: false)
 

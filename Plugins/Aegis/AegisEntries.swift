@@ -146,13 +146,13 @@ enum AegisEntries {
     var groups: [AegisGroup] = []
     var groupIDs: [String: String] = [:]
     for name in accounts.flatMap(\.groups) where groupIDs[name] == nil {
-      let uuid = UUID().uuidString.lowercased()
+      let uuid = Cipher.randomUUID()
       groupIDs[name] = uuid
       groups.append(AegisGroup(uuid: uuid, name: name))
     }
     let entries = accounts.map { account in
       AegisWrittenEntry(
-        type: account.kind.rawValue, uuid: UUID().uuidString.lowercased(),
+        type: account.kind.rawValue, uuid: Cipher.randomUUID(),
         name: account.name, issuer: account.issuer, note: account.note, favorite: account.favorite,
         icon: icon(for: account, findings: &findings),
         info: AegisInfo(

@@ -172,7 +172,7 @@ public struct BitwardenJSONFormat: FormatPlugin {
         if let folder = folders.first(where: { $0.name == group }) {
           folderID = folder.id
         } else {
-          folderID = UUID().uuidString.lowercased()
+          folderID = Cipher.randomUUID()
           folders.append(Named(id: folderID, name: group))
         }
       }
@@ -181,7 +181,7 @@ public struct BitwardenJSONFormat: FormatPlugin {
         totp: item.otp)
       items.append(
         Item(
-          id: UUID().uuidString.lowercased(), folderId: folderID, type: 1, name: item.title,
+          id: Cipher.randomUUID(), folderId: folderID, type: 1, name: item.title,
           notes: item.note.isEmpty ? nil : item.note, favorite: item.favorite, login: login))
     }
     let plain = try Self.encode(ExportFile(encrypted: false, folders: folders, items: items))
@@ -192,7 +192,7 @@ public struct BitwardenJSONFormat: FormatPlugin {
     let keys = try BitwardenKeys(password: password, salt: salt, kdf: .pbkdf2(iterations: Self.writtenIterations))
     let envelope = ExportFile(
       encrypted: true, passwordProtected: true, salt: salt, kdfType: 0, kdfIterations: Self.writtenIterations,
-      encKeyValidation: try keys.encrypt(Array(UUID().uuidString.lowercased().utf8)).text, data: try keys.encrypt(plain).text)
+      encKeyValidation: try keys.encrypt(Array(Cipher.randomUUID().utf8)).text, data: try keys.encrypt(plain).text)
     return WriteResult(bytes: try Self.encode(envelope), findings: findings)
   }
 

@@ -81,7 +81,7 @@ enum Entries {
         content = Envelope.Content(
           uri: OtpauthURI.format(labelled), entry_type: "Totp", name: account.name.isEmpty ? account.issuer : account.name)
       }
-      return Envelope.Entry(id: UUID().uuidString.lowercased(), content: content, note: account.note.isEmpty ? nil : account.note)
+      return Envelope.Entry(id: Cipher.randomUUID(), content: content, note: account.note.isEmpty ? nil : account.note)
     }
     return (entries, findings)
   }

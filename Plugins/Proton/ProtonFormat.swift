@@ -55,13 +55,13 @@ public struct ProtonFormat: FormatPlugin {
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
     let written = Entries.write(accounts, file: context.outputName)
-    let plain = try ProtonJSON.plain(written.entries)
+    let plain = ProtonJSON.plain(written.entries)
     // No new password, or an empty one, means the plain export.
     guard let password = try context.newPassword.password(for: context.outputName), !password.isEmpty else {
       return WriteResult(bytes: plain, findings: written.findings)
     }
     let sealed = try PasswordProtection.seal(plain, password: password)
-    let encrypted = try ProtonJSON.encrypted(salt: sealed.salt, content: sealed.content)
+    let encrypted = ProtonJSON.encrypted(salt: sealed.salt, content: sealed.content)
     return WriteResult(bytes: encrypted, findings: written.findings)
   }
 }
@@ -105,26 +105,23 @@ struct Envelope: Decodable {
 
 /// The JSON Proton writes: serde_json's compact form with keys in struct declaration order and
 /// `/` unescaped (formats.md §0.3). Foundation's encoder does not keep key order on Linux, so
-/// the objects are laid out here and only the strings go through JSONEncoder.
+/// the objects are laid out here, with strings escaped as serde_json escapes them.
 enum ProtonJSON {
-  static func string(_ text: String?) throws -> String {
-    guard let text else { return "null" }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(text), as: UTF8.self)
+  static func string(_ text: String?) -> String {
+    text?.jsonQuoted ?? "null"
   }
 
-  static func plain(_ entries: [Envelope.Entry]) throws -> [UInt8] {
-    let objects = try entries.map { entry in
+  static func plain(_ entries: [Envelope.Entry]) -> [UInt8] {
+    let objects = entries.map { entry in
       let content = entry.content
-      return "{\"id\":\(try string(entry.id)),\"content\":{\"uri\":\(try string(content?.uri)),"
-        + "\"entry_type\":\(try string(content?.entry_type)),\"name\":\(try string(content?.name))},"
-        + "\"note\":\(try string(entry.note))}"
+      return "{\"id\":\(string(entry.id)),\"content\":{\"uri\":\(string(content?.uri)),"
+        + "\"entry_type\":\(string(content?.entry_type)),\"name\":\(string(content?.name))},"
+        + "\"note\":\(string(entry.note))}"
     }
     return Array("{\"version\":1,\"entries\":[\(objects.joined(separator: ","))]}".utf8)
   }
 
-  static func encrypted(salt: String, content: String) throws -> [UInt8] {
-    Array("{\"version\":1,\"salt\":\(try string(salt)),\"content\":\(try string(content))}".utf8)
+  static func encrypted(salt: String, content: String) -> [UInt8] {
+    Array("{\"version\":1,\"salt\":\(string(salt)),\"content\":\(string(content))}".utf8)
   }
 }

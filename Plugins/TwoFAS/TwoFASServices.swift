@@ -114,7 +114,7 @@ enum TwoFASServices {
     var groups: [TwoFASGroup] = []
     var groupIDs: [String: String] = [:]
     for name in accounts.compactMap(\.groups.first) where groupIDs[name] == nil {
-      let id = UUID().uuidString.lowercased()
+      let id = Cipher.randomUUID()
       groupIDs[name] = id
       groups.append(TwoFASGroup(id: id, name: name, isExpanded: true, updatedAt: now))
     }

@@ -133,9 +133,25 @@ public enum Cipher {
     Array(try AES._CBC.encrypt(plaintext, using: SymmetricKey(data: key), iv: AES._CBC.IV(ivBytes: iv)))
   }
 
+  /// Bytes from the system's cryptographic generator (getrandom), eight a call.
   public static func randomBytes(_ count: Int) -> [UInt8] {
     var generator = SystemRandomNumberGenerator()
-    return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(count + 7)
+    while bytes.count < count {
+      withUnsafeBytes(of: generator.next()) { bytes += $0 }
+    }
+    return Array(bytes.prefix(count))
+  }
+
+  /// A random (version 4) UUID in lower case, as the apps write entry ids. Foundation's `UUID()`
+  /// opens /dev/urandom for each one, which a writer of a thousand entries notices.
+  public static func randomUUID() -> String {
+    var bytes = randomBytes(16)
+    bytes[6] = bytes[6] & 0x0f | 0x40  // version 4
+    bytes[8] = bytes[8] & 0x3f | 0x80  // RFC 4122 variant
+    let hex = bytes.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }
+    return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
   }
 }
 

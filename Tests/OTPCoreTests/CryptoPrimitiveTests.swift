@@ -48,6 +48,16 @@ import TestSupport
     }
   }
 
+  @Test func randomUUIDsAreVersion4AndDiffer() throws {
+    let ids = (0..<200).map { _ in Cipher.randomUUID() }
+    #expect(Set(ids).count == ids.count)
+    for id in ids {
+      #expect(id.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil, "\(id)")
+      #expect(UUID(uuidString: id) != nil)
+    }
+    #expect(Cipher.randomBytes(13).count == 13 && Cipher.randomBytes(0).isEmpty)
+  }
+
   @Test func aesCBCRoundTripsAndAWrongKeyFails() throws {
     let key = Cipher.randomBytes(32), iv = Cipher.randomBytes(16)
     let sealed = try Cipher.aesCBCEncrypt(key: key, iv: iv, plaintext: Array("hello, world".utf8))
