@@ -444,21 +444,6 @@ public enum Hex {
   }
 }
 
-extension ArraySlice<UInt8> {
-  /// The bytes without leading and trailing ASCII spaces, tabs and line breaks.
-  public func trimmingASCIIWhitespace() -> ArraySlice<UInt8> {
-    guard let first = firstIndex(where: { !$0.isASCIIWhitespace }), let last = lastIndex(where: { !$0.isASCIIWhitespace }) else {
-      return []
-    }
-    return self[first...last]
-  }
-
-  /// Whether the bytes spell `word` in any ASCII case (`word` is lower case).
-  public func equalsASCIICaseInsensitive(_ word: StaticString) -> Bool {
-    withUnsafeBufferPointer { $0.equalsASCIICaseInsensitive(word) }
-  }
-}
-
 extension UInt8 {
   /// Space, tab, line feed, carriage return, vertical tab or form feed.
   var isASCIIWhitespace: Bool { self == 0x20 || (self >= 0x09 && self <= 0x0d) }
