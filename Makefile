@@ -1,6 +1,8 @@
 # The two commands a new user needs are `make demo` and `make test`; both set up what is missing.
 SHELL := /bin/bash
-export PATH := $(PATH):/opt/swift/usr/bin
+# /opt/swift/usr/bin only when swift is not on PATH already: SwiftPM rebuilds everything when the
+# PATH it sees changes, so make and a shell should see the same one.
+export PATH := $(if $(shell command -v swift),$(PATH),$(PATH):/opt/swift/usr/bin)
 
 BIN := .build/debug/otpbridge
 DEMO := .build/demo
