@@ -77,8 +77,9 @@ struct BatchAssembly {
           .error, code: "GOOGLE_MIGRATION_MISSING_BATCHES",
           "\(Self.describe(missing, of: export.size)) (batch id \(export.id)); their accounts are not here",
           at: Origin(file: file, place: .whole),
-          remedy: "scan every QR code the export shows, into one file or one image",
-          entrySkipped: true))
+          remedy: "scan every QR code the export shows, into one file or one image, or give every image at once",
+          entrySkipped: true,
+          exportParts: ExportParts(export: "google-migration \(export.id) of \(export.size)", count: export.size, present: Set(export.batches.keys))))
       }
     }
     return (accounts, findings)

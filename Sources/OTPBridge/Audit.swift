@@ -51,8 +51,10 @@ public enum Audit {
     var files: [AuditedFile] = []
     var secretsSeen: [Secret: (file: String, label: String)] = [:]
     var labelsSeen: [String: (file: String, secret: Secret)] = [:]
+    var splitParts: [(file: Int, finding: Finding)] = []
     for (path, named) in try expand(paths) {
       var audited = auditFile(path, named: named, password: password, registry: registry)
+      splitParts += audited.findingsRead.filter { $0.exportParts != nil }.map { (files.count, $0) }
       for account in audited.accountsRead {
         audited.file.findings += checks(account, file: path, target: target)
         let label = account.displayName
@@ -78,6 +80,12 @@ public enum Audit {
       }
       audited.file.findings.sort(by: order)
       files.append(audited.file)
+    }
+    // An export split across the files (one screenshot per Google QR code) is whole if together
+    // they hold every part: each file's "missing" finding is answered by the others.
+    let completed = SplitExports.completed(splitParts.map(\.finding))
+    for (index, finding) in splitParts where SplitExports.isAnswered(finding, by: completed) {
+      files[index].findings.removeAll { $0.code == finding.code && $0.message == finding.message }
     }
     // Files with Microsoft findings first, then the rest in path order.
     let microsoftFirst = files.filter { $0.findings.contains(where: \.microsoft) } + files.filter { !$0.findings.contains(where: \.microsoft) }
@@ -139,7 +147,7 @@ public enum Audit {
   }
 
   static func auditFile(_ path: String, named: Bool, password: PasswordProvider, registry: Registry)
-    -> (file: AuditedFile, accountsRead: [Account])
+    -> (file: AuditedFile, accountsRead: [Account], findingsRead: [Finding])
   {
     var file = AuditedFile(path: path, format: nil, encrypted: nil, accounts: 0, findings: [])
     let probe = PasswordProbe()
@@ -154,7 +162,7 @@ public enum Audit {
       if !probe.wasAsked, !result.result.accounts.isEmpty {
         file.findings.append(plaintextExport(path, accounts: result.result.accounts.count))
       }
-      return (file, result.result.accounts)
+      return (file, result.result.accounts, result.result.findings)
     } catch let error as OTPError {
       file.encrypted = probe.wasAsked ? true : nil
       switch error {
@@ -176,7 +184,7 @@ public enum Audit {
     } catch {
       file.findings = [simple(.error, "UNREADABLE", path, "\(error)")]
     }
-    return (file, [])
+    return (file, [], [])
   }
 
   static func plaintextExport(_ path: String, accounts: Int) -> AuditFinding {

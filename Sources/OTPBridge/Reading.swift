@@ -47,6 +47,7 @@ public struct Reading: Sendable {
       let result = try plugin.read(input, context: context)
       files.append(FileReading(file: path, format: plugin.descriptor.id, result: result))
     }
+    SplitExports.answer(&files)
     return Reading(files: files)
   }
 

@@ -24,10 +24,13 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
   public var remedy: String?
   /// True when the entry at `origin` was not read: it is missing from the accounts.
   public var entrySkipped: Bool
+  /// On a finding that says parts of an export are missing: the parts this input does hold, so
+  /// that inputs read together can tell the export is complete after all.
+  public var exportParts: ExportParts?
 
   public init(
     _ severity: Severity, code: String, _ message: String, at origin: Origin? = nil,
-    remedy: String? = nil, entrySkipped: Bool = false
+    remedy: String? = nil, entrySkipped: Bool = false, exportParts: ExportParts? = nil
   ) {
     self.severity = severity
     self.code = code
@@ -35,6 +38,7 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
     self.origin = origin
     self.remedy = remedy
     self.entrySkipped = entrySkipped
+    self.exportParts = exportParts
   }
 
   public var description: String {
@@ -43,5 +47,21 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
     text += "\(severity.label): \(message)"
     if let remedy { text += " (\(remedy))" }
     return text
+  }
+}
+
+/// The parts of a multi-part export that one input holds: Google's transfer shows one QR code a
+/// batch, and people save each as a screenshot of its own.
+public struct ExportParts: Sendable, Hashable {
+  /// Names the export among all inputs (format and the export's own id).
+  public var export: String
+  public var count: Int
+  /// The parts present, numbered from 0.
+  public var present: Set<Int>
+
+  public init(export: String, count: Int, present: Set<Int>) {
+    self.export = export
+    self.count = count
+    self.present = present
   }
 }

@@ -193,13 +193,14 @@ public enum TenantMigration {
       inputs = try manifest.inputFiles(of: user)
       let password = manifest.resolved(user.password).provider(role: "input")
       var readings: [FileReading] = []
-      var audited: [AuditedFile] = []
+      var encrypted: [Bool] = []
       for path in inputs {
         let probe = Audit.PasswordProbe()
-        let file = try Reading.read(paths: [path], context: ReadContext(password: probe.wrap(password)), registry: registry).files[0]
-        readings.append(file)
-        audited.append(audit(file, encrypted: probe.wasAsked))
+        readings.append(try Reading.read(paths: [path], context: ReadContext(password: probe.wrap(password)), registry: registry).files[0])
+        encrypted.append(probe.wasAsked)
       }
+      SplitExports.answer(&readings)
+      let audited = zip(readings, encrypted).map { audit($0, encrypted: $1) }
       let reading = Reading(files: readings)
       let name = TenantPaths.folderName(for: user.id)
       let relativeFolder = "users/\(name)"
