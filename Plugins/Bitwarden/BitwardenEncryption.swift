@@ -44,14 +44,17 @@ struct BitwardenKeys {
       self.mac = mac
     }
 
+    /// Split as UTF-8 bytes: `data` holds the whole vault, and splitting it as Characters (grapheme
+    /// by grapheme) cost more than decrypting it.
     init(parsing text: String) throws(Problem) {
-      guard let dot = text.firstIndex(of: ".") else { throw .malformed }
-      let type = String(text[..<dot])
+      let bytes = Array(text.utf8)
+      guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else { throw .malformed }
+      let type = String(decoding: bytes[..<dot], as: UTF8.self)
       guard type == "2" else { throw .unsupportedType(String(type.prefix(4))) }
-      let parts = text[text.index(after: dot)...].split(separator: "|", omittingEmptySubsequences: false)
+      let parts = bytes[(dot + 1)...].split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false)
       guard parts.count == 3,
-        let iv = Data(base64Encoded: String(parts[0])), let ciphertext = Data(base64Encoded: String(parts[1])),
-        let mac = Data(base64Encoded: String(parts[2])), iv.count == 16, mac.count == 32, !ciphertext.isEmpty
+        let iv = Data(base64Encoded: Data(parts[0])), let ciphertext = Data(base64Encoded: Data(parts[1])),
+        let mac = Data(base64Encoded: Data(parts[2])), iv.count == 16, mac.count == 32, !ciphertext.isEmpty
       else { throw .malformed }
       self.init(iv: Array(iv), ciphertext: Array(ciphertext), mac: Array(mac))
     }

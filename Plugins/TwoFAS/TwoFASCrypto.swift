@@ -22,11 +22,12 @@ enum TwoFASCrypto {
       self.iv = iv
     }
 
-    /// Nil when the text is not three base64 parts.
+    /// Nil when the text is not three base64 parts. Split as UTF-8 bytes: the services part holds
+    /// the whole export, and splitting it Character by Character is slow.
     init?(_ text: String) {
-      let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-      guard parts.count == 3, let body = Data(base64Encoded: String(parts[0])),
-        let salt = Data(base64Encoded: String(parts[1])), let iv = Data(base64Encoded: String(parts[2]))
+      let parts = Array(text.utf8).split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+      guard parts.count == 3, let body = Data(base64Encoded: Data(parts[0])),
+        let salt = Data(base64Encoded: Data(parts[1])), let iv = Data(base64Encoded: Data(parts[2]))
       else { return nil }
       self.init(ciphertextAndTag: Array(body), salt: Array(salt), iv: Array(iv))
     }
