@@ -85,12 +85,13 @@ public struct AndOTPFormat: FormatPlugin {
   }
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    let entries = try AndOTPEntries.entries(for: accounts)
+    let password = try context.newPassword.password(for: context.outputName)
+    // Keys sorted where people read the file; encrypted, no one sees the layout.
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    let json = Array(try encoder.encode(try AndOTPEntries.entries(for: accounts)))
-    guard let password = try context.newPassword.password(for: context.outputName) else {
-      return WriteResult(bytes: json)
-    }
+    encoder.outputFormatting = password == nil ? [.sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+    let json = Array(try encoder.encode(entries))
+    guard let password else { return WriteResult(bytes: json) }
     return WriteResult(bytes: try AndOTPCrypto.seal(json, password: password))
   }
 }

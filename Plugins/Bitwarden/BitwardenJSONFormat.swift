@@ -184,10 +184,12 @@ public struct BitwardenJSONFormat: FormatPlugin {
           id: Cipher.randomUUID(), folderId: folderID, type: 1, name: item.title,
           notes: item.note.isEmpty ? nil : item.note, favorite: item.favorite, login: login))
     }
-    let plain = try Self.encode(ExportFile(encrypted: false, folders: folders, items: items))
+    let export = ExportFile(encrypted: false, folders: folders, items: items)
     guard let password = try context.newPassword.password(for: context.outputName), !password.isEmpty else {
-      return WriteResult(bytes: plain, findings: findings)
+      return WriteResult(bytes: try Self.encode(export), findings: findings)
     }
+    // Encrypted, the export's layout is seen by no one: compact and in field order is fastest.
+    let plain = try Self.encode(export, readable: false)
     let salt = Data(Cipher.randomBytes(16)).base64EncodedString()
     let keys = try BitwardenKeys(password: password, salt: salt, kdf: .pbkdf2(iterations: Self.writtenIterations))
     let envelope = ExportFile(
@@ -196,9 +198,10 @@ public struct BitwardenJSONFormat: FormatPlugin {
     return WriteResult(bytes: try Self.encode(envelope), findings: findings)
   }
 
-  static func encode(_ export: ExportFile) throws -> [UInt8] {
+  /// Readable: indented as Bitwarden writes it, with keys sorted so the same accounts give the same text.
+  static func encode(_ export: ExportFile, readable: Bool = true) throws -> [UInt8] {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.outputFormatting = readable ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
     return Array(try encoder.encode(export))
   }
 

@@ -150,8 +150,14 @@ public enum Cipher {
     var bytes = randomBytes(16)
     bytes[6] = bytes[6] & 0x0f | 0x40  // version 4
     bytes[8] = bytes[8] & 0x3f | 0x80  // RFC 4122 variant
-    let hex = bytes.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }
-    return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(36)
+    for (index, byte) in bytes.enumerated() {
+      if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+      text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]]
+    }
+    return String(decoding: text, as: UTF8.self)
   }
 }
 
