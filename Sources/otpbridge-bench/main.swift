@@ -229,13 +229,6 @@ func runOne(_ name: String) throws {
     exit(2)
   }
   let body = try benchCase.prepare()
-  // Memory freed by one run stays with malloc for the next (no trimming, no mmap), so that the
-  // timed runs measure the work rather than the kernel zeroing fresh pages; the first run, which
-  // does pay for them, is timed apart and reported as `firstRunSeconds`.
-  #if canImport(Glibc)
-    _ = mallopt(-4, 0)  // M_MMAP_MAX
-    _ = mallopt(-1, Int32.max)  // M_TRIM_THRESHOLD
-  #endif
   var times: [Double] = []
   var kdfTimes: [Double] = []
   func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
@@ -247,6 +240,17 @@ func runOne(_ name: String) throws {
     try benchCase.kdf?(output)  // the KDF's memory warms up too, so that neither side pays for it
     withExtendedLifetime(output) {}
   }
+  // The peak memory reported is the one here: the data and one run, with malloc's usual settings.
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  let peakMemoryMiB = Double(usage.ru_maxrss) / 1024
+  // From here on, memory freed by one run stays with malloc for the next (no trimming, no mmap),
+  // so that the timed runs measure the work rather than the kernel zeroing fresh pages. The
+  // warm-up run above, which does pay for them, is reported as `firstRunSeconds`.
+  #if canImport(Glibc)
+    _ = mallopt(-4, 0)  // M_MMAP_MAX
+    _ = mallopt(-1, Int32.max)  // M_TRIM_THRESHOLD
+  #endif
   for _ in 0..<benchCase.runs {
     let start = DispatchTime.now().uptimeNanoseconds
     let output = try body()
@@ -263,10 +267,11 @@ func runOne(_ name: String) throws {
   // The ratio takes the fastest of each: other work on the machine only ever adds time, so the
   // minimums are the least disturbed estimate of how far the whole job goes beyond its KDF.
   let ratio = kdfTimes.isEmpty ? nil : times.min()! / kdfTimes.min()!
-  let measurement = Measurement(
+  var measurement = Measurement(
     name: name, items: benchCase.items, seconds: seconds, itemsPerSecond: Double(benchCase.items) / seconds,
     kdfSeconds: kdfTimes.isEmpty ? nil : median(kdfTimes), timesKDF: ratio,
     firstRunSeconds: firstRun, note: benchCase.note)
+  measurement.peakMemoryMiB = firstRun == nil ? nil : peakMemoryMiB
   print(String(decoding: try JSONEncoder().encode(measurement), as: UTF8.self))
 }
 
@@ -344,7 +349,8 @@ func runAll(output: String, filter: String) throws {
       FileHandle.standardError.write(Data("case \(benchCase.name) failed\n".utf8))
       exit(1)
     }
-    measurement.peakMemoryMiB = Double(usage.ru_maxrss) / 1024
+    // A case with a warm-up run reports the peak after it; a single run, the whole process's.
+    measurement.peakMemoryMiB = measurement.peakMemoryMiB ?? Double(usage.ru_maxrss) / 1024
     results.append(measurement)
     let rate = measurement.itemsPerSecond >= 1000 ? String(format: "%.0f", measurement.itemsPerSecond) : String(format: "%.1f", measurement.itemsPerSecond)
     print(
