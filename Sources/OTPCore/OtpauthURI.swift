@@ -94,7 +94,7 @@ public enum OtpauthURI {
   }
 
   /// The query parameters otpbridge interprets; anything else is kept as an extra parameter.
-  enum Parameter: Int, CaseIterable {
+  enum Parameter {
     case secret, issuer, algorithm, digits, period, counter, pin, image
 
     var spelling: StaticString {
