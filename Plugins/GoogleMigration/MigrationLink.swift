@@ -10,8 +10,11 @@ enum MigrationLink {
     var message: String
   }
 
+  /// Compares only the scheme's bytes, in any case: a link holds kilobytes of base64.
   static func isLink(_ text: some StringProtocol) -> Bool {
-    text.lowercased().hasPrefix(scheme)
+    let head = text.utf8.prefix(scheme.utf8.count)
+    return head.count == scheme.utf8.count
+      && zip(head, scheme.utf8).allSatisfy { byte, expected in (byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte) == expected }
   }
 
   /// The protobuf bytes of a link. The base64 may arrive percent-encoded (what Google writes), with
@@ -34,7 +37,7 @@ enum MigrationLink {
     }
     var value = String(pair.dropFirst("data=".count))
     // Base64 holds no `%`, so decoding until none is left undoes single and double encoding.
-    for _ in 0..<3 where value.contains("%") {
+    for _ in 0..<3 where value.utf8.contains(UInt8(ascii: "%")) {
       value = percentDecoded(value)
     }
     guard let bytes = base64Decoded(value), !bytes.isEmpty else {
@@ -46,32 +49,32 @@ enum MigrationLink {
   /// The link for a payload, in the form Google Authenticator writes: standard base64 with `=`
   /// padding, and `+ / =` percent-encoded.
   static func link(for payload: [UInt8]) -> String {
-    var data = ""
-    for character in Data(payload).base64EncodedString() {
-      switch character {
-      case "+": data += "%2B"
-      case "/": data += "%2F"
-      case "=": data += "%3D"
-      default: data.append(character)
+    var link = Array((scheme + "offline?data=").utf8)
+    for byte in Data(payload).base64EncodedData() {
+      switch byte {
+      case UInt8(ascii: "+"): link += Array("%2B".utf8)
+      case UInt8(ascii: "/"): link += Array("%2F".utf8)
+      case UInt8(ascii: "="): link += Array("%3D".utf8)
+      default: link.append(byte)
       }
     }
-    return scheme + "offline?data=" + data
+    return String(decoding: link, as: UTF8.self)
   }
 
   static func base64Decoded(_ text: String) -> [UInt8]? {
-    var normalised = ""
+    var normalised: [UInt8] = []
     normalised.reserveCapacity(text.utf8.count + 3)
-    for character in text {
-      switch character {
-      case " ", "-": normalised.append("+")  // a form decoder's `+` → space; the URL-safe alphabet
-      case "_": normalised.append("/")
-      case "=": break  // padding is added back below, however much arrived
-      case "\r", "\n", "\t": break
-      default: normalised.append(character)
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: " "), UInt8(ascii: "-"): normalised.append(UInt8(ascii: "+"))  // a form decoder's `+` → space; the URL-safe alphabet
+      case UInt8(ascii: "_"): normalised.append(UInt8(ascii: "/"))
+      case UInt8(ascii: "="): break  // padding is added back below, however much arrived
+      case 0x0d, 0x0a, 0x09: break
+      default: normalised.append(byte)
       }
     }
-    while normalised.utf8.count % 4 != 0 { normalised.append("=") }
-    return Data(base64Encoded: normalised).map(Array.init)
+    while normalised.count % 4 != 0 { normalised.append(UInt8(ascii: "=")) }
+    return Data(base64Encoded: Data(normalised)).map(Array.init)
   }
 
   /// `%XX` decoded; a `%` without two hex digits after it stays as it is.
