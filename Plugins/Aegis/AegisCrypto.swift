@@ -95,13 +95,13 @@ enum AegisCrypto {
     let slotNonce = Cipher.randomBytes(12)
     let wrapped = try Cipher.aesGCMSeal(key: slotKey, plaintext: masterKey, nonce: slotNonce)
     let slot = AegisSlot(
-      type: AegisSlot.passwordType, uuid: Cipher.randomUUID(), key: hex(wrapped.ciphertext),
-      keyParams: AegisCipherParams(nonce: hex(slotNonce), tag: hex(wrapped.tag)),
-      n: scryptN, r: scryptR, p: scryptP, salt: hex(salt), repaired: true, isBackup: false)
+      type: AegisSlot.passwordType, uuid: Cipher.randomUUID(), key: Hex.encode(wrapped.ciphertext),
+      keyParams: AegisCipherParams(nonce: Hex.encode(slotNonce), tag: Hex.encode(wrapped.tag)),
+      n: scryptN, r: scryptR, p: scryptP, salt: Hex.encode(salt), repaired: true, isBackup: false)
 
     let databaseNonce = Cipher.randomBytes(12)
     let sealed = try Cipher.aesGCMSeal(key: masterKey, plaintext: database, nonce: databaseNonce)
-    let header = AegisHeader(slots: [slot], params: AegisCipherParams(nonce: hex(databaseNonce), tag: hex(sealed.tag)))
+    let header = AegisHeader(slots: [slot], params: AegisCipherParams(nonce: Hex.encode(databaseNonce), tag: Hex.encode(sealed.tag)))
     return (header, Data(sealed.ciphertext).base64EncodedString())
   }
 
@@ -113,9 +113,5 @@ enum AegisCrypto {
     var capacity = Int(Float(password.utf16.count) * Float(1.1))
     while capacity < bytes.count { capacity = 2 * capacity + 1 }
     return bytes + [UInt8](repeating: 0, count: capacity - bytes.count)
-  }
-
-  static func hex(_ bytes: [UInt8]) -> String {
-    bytes.map { String(format: "%02x", $0) }.joined()
   }
 }

@@ -175,7 +175,7 @@ enum AegisEntries {
       let mime = String(icon[icon.index(icon.startIndex, offsetBy: dataURIPrefix.count)..<markerRange.lowerBound]).lowercased()
       if iconTypes.contains(mime), let bytes = Data(base64Encoded: String(icon[markerRange.upperBound...])) {
         let hash = Digest.sha256(Array(mime.utf8) + Array(bytes))
-        return AegisWrittenEntry.Icon(base64: bytes.base64EncodedString(), mime: mime, hash: AegisCrypto.hex(hash))
+        return AegisWrittenEntry.Icon(base64: bytes.base64EncodedString(), mime: mime, hash: Hex.encode(hash))
       }
     }
     findings.append(

@@ -87,7 +87,7 @@ public enum CodeGenerator {
     guard account.period > 0 else { throw .invalidPeriod(account.period) }
     let step = max(0, time) / Int64(account.period)
     let input = Array(String(step).utf8) + Array(account.secret.revealHex().utf8) + pin.bytes
-    let digest = Insecure.MD5.hash(data: input).map { String(format: "%02x", $0) }.joined()
+    let digest = Hex.encode(Insecure.MD5.hash(data: input))
     return String(digest.prefix(account.digits))
   }
 }

@@ -150,12 +150,11 @@ public enum Cipher {
     var bytes = randomBytes(16)
     bytes[6] = bytes[6] & 0x0f | 0x40  // version 4
     bytes[8] = bytes[8] & 0x3f | 0x80  // RFC 4122 variant
-    let digits = Array("0123456789abcdef".utf8)
     var text: [UInt8] = []
     text.reserveCapacity(36)
-    for (index, byte) in bytes.enumerated() {
-      if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-      text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]]
+    for (start, end) in [(0, 4), (4, 6), (6, 8), (8, 10), (10, 16)] {
+      if start > 0 { text.append(UInt8(ascii: "-")) }
+      Hex.encode(bytes[start..<end], into: &text)
     }
     return String(decoding: text, as: UTF8.self)
   }

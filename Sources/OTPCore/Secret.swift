@@ -20,7 +20,7 @@ public struct Secret: Sendable, Hashable {
 
   /// The secret as lower-case hex: reveals the secret.
   public func revealHex() -> String {
-    bytes.map { String(format: "%02x", $0) }.joined()
+    Hex.encode(bytes)
   }
 }
 

@@ -13,7 +13,7 @@ import Testing
     let slotNonce = Cipher.randomBytes(12), dbNonce = Cipher.randomBytes(12)
     let wrapped = try Cipher.aesGCMSeal(key: slotKey, plaintext: masterKey, nonce: slotNonce)
     let sealed = try Cipher.aesGCMSeal(key: masterKey, plaintext: database, nonce: dbNonce)
-    func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+    func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
     let vault = """
       {"version": 1, "header": {"slots": [{"type": 1, "uuid": "6d2b3e1f-0000-4000-8000-000000000001", "key": "\(hex(wrapped.ciphertext))",
       "key_params": {"nonce": "\(hex(slotNonce))", "tag": "\(hex(wrapped.tag))"}, "n": 1024, "r": 8, "p": 1, "salt": "\(hex(salt))",

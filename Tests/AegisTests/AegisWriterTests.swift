@@ -195,7 +195,7 @@ import TestSupport
     let input = try Vectors.input("aegis/importers/aegis_encrypted.json")
     let vault = try JSONDecoder().decode(AegisVault.self, from: Data(input.bytes))
     let key = try AegisCrypto.unlock(vault.header, password: "test", file: input.name)
-    #expect(AegisCrypto.hex(key) == "5bf3eea657754b176d076ea07078e22a8df3e2ca5abc886e2e25f7cef24d11a6")
+    #expect(Hex.encode(key) == "5bf3eea657754b176d076ea07078e22a8df3e2ca5abc886e2e25f7cef24d11a6")
   }
 
   @Test func javaEncoderArraySizes() {
@@ -223,10 +223,10 @@ import TestSupport
     let sealed = try Cipher.aesGCMSeal(key: masterKey, plaintext: Array(#"{"version": 3, "entries": []}"#.utf8), nonce: dbNonce)
     func vault(repaired: Bool?) throws -> [UInt8] {
       let slot = AegisSlot(
-        type: 1, uuid: nil, key: AegisCrypto.hex(wrapped.ciphertext),
-        keyParams: AegisCipherParams(nonce: AegisCrypto.hex(slotNonce), tag: AegisCrypto.hex(wrapped.tag)),
-        n: 1024, r: 8, p: 1, salt: AegisCrypto.hex(salt), repaired: repaired, isBackup: nil)
-      let header = AegisHeader(slots: [slot], params: AegisCipherParams(nonce: AegisCrypto.hex(dbNonce), tag: AegisCrypto.hex(sealed.tag)))
+        type: 1, uuid: nil, key: Hex.encode(wrapped.ciphertext),
+        keyParams: AegisCipherParams(nonce: Hex.encode(slotNonce), tag: Hex.encode(wrapped.tag)),
+        n: 1024, r: 8, p: 1, salt: Hex.encode(salt), repaired: repaired, isBackup: nil)
+      let header = AegisHeader(slots: [slot], params: AegisCipherParams(nonce: Hex.encode(dbNonce), tag: Hex.encode(sealed.tag)))
       let encrypted = AegisWrittenVault(header: header, db: .encrypted(Data(sealed.ciphertext).base64EncodedString()))
       return Array(try AegisFormat.encoder().encode(encrypted))
     }
