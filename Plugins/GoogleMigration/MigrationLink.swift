@@ -1,8 +1,9 @@
 import Foundation
+import OTPCore
 
 /// One `otpauth-migration://offline?data=…` link and the payload bytes it carries (formats.md §2.1).
 enum MigrationLink {
-  static let scheme = "otpauth-migration://"
+  static let scheme: StaticString = "otpauth-migration://"
 
   /// Why a line is not a usable transfer link. Messages never quote the payload: it holds secrets.
   struct Problem: Error {
@@ -12,9 +13,7 @@ enum MigrationLink {
 
   /// Compares only the scheme's bytes, in any case: a link holds kilobytes of base64.
   static func isLink(_ text: some StringProtocol) -> Bool {
-    let head = text.utf8.prefix(scheme.utf8.count)
-    return head.count == scheme.utf8.count
-      && zip(head, scheme.utf8).allSatisfy { byte, expected in (byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte) == expected }
+    Array(text.utf8.prefix(scheme.utf8CodeUnitCount)).withUnsafeBufferPointer { $0.equalsASCIICaseInsensitive(scheme) }
   }
 
   /// The protobuf bytes of a link. The base64 may arrive percent-encoded (what Google writes), with
@@ -38,7 +37,7 @@ enum MigrationLink {
     var value = String(pair.dropFirst("data=".count))
     // Base64 holds no `%`, so decoding until none is left undoes single and double encoding.
     for _ in 0..<3 where value.utf8.contains(UInt8(ascii: "%")) {
-      value = percentDecoded(value)
+      value = PercentEncoding.decode(value, plusIsSpace: false)
     }
     guard let bytes = base64Decoded(value), !bytes.isEmpty else {
       throw Problem(code: "GOOGLE_MIGRATION_BAD_BASE64", message: "the data parameter is not base64")
@@ -49,7 +48,7 @@ enum MigrationLink {
   /// The link for a payload, in the form Google Authenticator writes: standard base64 with `=`
   /// padding, and `+ / =` percent-encoded.
   static func link(for payload: [UInt8]) -> String {
-    var link = Array((scheme + "offline?data=").utf8)
+    var link = Array("\(scheme)offline?data=".utf8)
     for byte in Data(payload).base64EncodedData() {
       switch byte {
       case UInt8(ascii: "+"): link += Array("%2B".utf8)
@@ -75,34 +74,5 @@ enum MigrationLink {
     }
     while normalised.count % 4 != 0 { normalised.append(UInt8(ascii: "=")) }
     return Data(base64Encoded: Data(normalised)).map(Array.init)
-  }
-
-  /// `%XX` decoded; a `%` without two hex digits after it stays as it is.
-  static func percentDecoded(_ text: String) -> String {
-    let utf8 = Array(text.utf8)
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(utf8.count)
-    var index = 0
-    while index < utf8.count {
-      if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count,
-        let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2])
-      {
-        bytes.append(high << 4 | low)
-        index += 3
-      } else {
-        bytes.append(utf8[index])
-        index += 1
-      }
-    }
-    return String(decoding: bytes, as: UTF8.self)
-  }
-
-  static func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-    default: return nil
-    }
   }
 }

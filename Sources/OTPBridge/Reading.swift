@@ -59,7 +59,7 @@ public struct Reading: Sendable {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is empty")
     }
     // Only text: an encrypted binary (an old andOTP backup) may start with "[" by chance.
-    if first == UInt8(ascii: "{") || first == UInt8(ascii: "["), input.text != nil,
+    if first == UInt8(ascii: "{") || first == UInt8(ascii: "["), input.isUTF8,
       JSONNesting.exceeds(limits.jsonDepth, in: input.bytes)
     {
       throw Limits.refusal(

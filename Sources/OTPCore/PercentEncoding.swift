@@ -1,6 +1,13 @@
 /// Percent-decoding that keeps going on malformed input (formats.md §0.2): a `%` not followed by
 /// two hex digits stays as it is, because real files contain raw `%`, spaces and `#`.
-enum PercentEncoding {
+public enum PercentEncoding {
+  /// `text` with `%XX` decoded (and, with `plusIsSpace`, `+` as a space); see `withDecoded`.
+  public static func decode(_ text: String, plusIsSpace: Bool) -> String {
+    Array(text.utf8).withUnsafeBufferPointer { bytes in
+      withDecoded(bytes, plusIsSpace: plusIsSpace) { String(decoding: $0, as: UTF8.self) }
+    }
+  }
+
   /// Calls `body` with the bytes `%XX`-decoded; with `plusIsSpace`, `+` becomes a space (query
   /// values only: in the label a `+` is a literal plus). Most values need no decoding at all,
   /// and those are handed over in place, without a copy.

@@ -29,7 +29,7 @@ import TestSupport
   @Test func everyEncodingOfTheBase64Reads() throws {
     let original = try Vectors.text("stratum/data/googleauthenticator.txt").trimmingWhitespace()
     let expected = try read(original).accounts
-    let raw = MigrationLink.percentDecoded(original)
+    let raw = PercentEncoding.decode(original, plusIsSpace: false)
     #expect(raw.contains("+") && raw.contains("/") && raw.hasSuffix("B"))
     let variants = [
       raw,  // what a QR reader hands over
