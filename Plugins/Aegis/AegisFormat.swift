@@ -86,9 +86,8 @@ public struct AegisFormat: FormatPlugin {
 
   /// Decodes the vault or its database, telling an unknown version from damage.
   func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8], file: String, place: String?) throws -> Value {
-    let decoder = JSONDecoder()
     do {
-      return try decoder.decode(type, from: Data(bytes))
+      return try JSONTapeDecoder().decode(type, from: bytes)
     } catch AegisVersionFailure.vault(let version) {
       throw OTPError.unsupportedVersion(file: file, version: String(version), supported: "vault version 1")
     } catch AegisVersionFailure.database(let version) {

@@ -60,7 +60,7 @@ public struct AndOTPFormat: FormatPlugin {
       plaintext = opened
     }
     do {
-      let entries = try JSONDecoder().decode([Lenient<AndOTPEntry>].self, from: Data(plaintext))
+      let entries = try JSONTapeDecoder().decode([Lenient<AndOTPEntry>].self, from: plaintext)
       return AndOTPEntries.read(entries, file: input.name)
     } catch let error as DecodingError {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "not an andOTP backup: \(error.summary())")

@@ -150,9 +150,9 @@ public struct BitwardenJSONFormat: FormatPlugin {
     }
   }
 
-  static func decode(_ bytes: some Collection<UInt8>, file: String) throws -> ExportFile {
+  static func decode(_ bytes: [UInt8], file: String) throws -> ExportFile {
     do {
-      return try JSONDecoder().decode(ExportFile.self, from: Data(bytes))
+      return try JSONTapeDecoder().decode(ExportFile.self, from: bytes)
     } catch {
       throw OTPError.corrupted(file: file, place: nil, reason: "not JSON in the shape of a Bitwarden export")
     }

@@ -58,8 +58,8 @@ enum EncryptedExport {
   }
 
   static func decrypt(_ text: String, file: String, password provider: PasswordProvider, caps: Limits = .standard) throws -> String {
-    let data = Data(text.utf8)
-    let decoder = JSONDecoder()
+    let data = Array(text.utf8)
+    let decoder = JSONTapeDecoder()
     guard let header = try? decoder.decode(VersionOnly.self, from: data) else {
       throw OTPError.corrupted(file: file, place: nil, reason: "not a JSON object")
     }

@@ -48,7 +48,7 @@ public struct FreeOTPPlusFormat: FormatPlugin {
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     let saved: SavedTokens
     do {
-      saved = try JSONDecoder().decode(SavedTokens.self, from: Data(input.bytes))
+      saved = try JSONTapeDecoder().decode(SavedTokens.self, from: input.bytes)
     } catch {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "not a FreeOTP+ export (JSON object with a tokens array)")
     }

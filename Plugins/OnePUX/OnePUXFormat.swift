@@ -55,7 +55,7 @@ public struct OnePUXFormat: FormatPlugin {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "not a readable ZIP archive: \(reason)")
     }
     if let attributes = members["export.attributes"] {
-      let version = (try? JSONDecoder().decode(Attributes.self, from: Data(attributes)))?.version
+      let version = (try? JSONTapeDecoder().decode(Attributes.self, from: attributes))?.version
       if let version, !Self.supportedVersions.contains(version) {
         throw OTPError.unsupportedVersion(file: input.name, version: String(version), supported: "1PUX versions 1 to 3")
       }
@@ -65,7 +65,7 @@ public struct OnePUXFormat: FormatPlugin {
     }
     let export: ExportData
     do {
-      export = try JSONDecoder().decode(ExportData.self, from: Data(data))
+      export = try JSONTapeDecoder().decode(ExportData.self, from: data)
     } catch {
       throw OTPError.corrupted(file: input.name, place: "export.data", reason: "not JSON in the shape of a 1Password export")
     }

@@ -89,7 +89,7 @@ struct Envelope: Decodable {
   static func decode(_ bytes: [UInt8], file: String) throws -> Envelope {
     let envelope: Envelope
     do {
-      envelope = try JSONDecoder().decode(Envelope.self, from: Data(bytes))
+      envelope = try JSONTapeDecoder().decode(Envelope.self, from: bytes)
     } catch {
       throw OTPError.corrupted(file: file, place: nil, reason: "not a Proton Authenticator export (JSON object with version and entries)")
     }

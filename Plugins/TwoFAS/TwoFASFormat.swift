@@ -117,7 +117,7 @@ public struct TwoFASFormat: FormatPlugin {
   /// Decodes the backup or its decrypted services, telling an unknown schema from damage.
   func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8], file: String, place: String?) throws -> Value {
     do {
-      return try JSONDecoder().decode(type, from: Data(bytes))
+      return try JSONTapeDecoder().decode(type, from: bytes)
     } catch let failure as TwoFASSchemaFailure {
       throw OTPError.unsupportedVersion(
         file: file, version: "schema \(failure.version)", supported: "schemas \(TwoFASBackup.supportedSchemas.lowerBound) to \(TwoFASBackup.supportedSchemas.upperBound)")

@@ -93,7 +93,7 @@ public enum NeutralJSON {
   public static func decode(_ bytes: [UInt8], file: String) throws -> ReadResult {
     let document: IncomingDocument
     do {
-      document = try JSONDecoder().decode(IncomingDocument.self, from: Data(bytes))
+      document = try JSONTapeDecoder().decode(IncomingDocument.self, from: bytes)
     } catch {
       let reason = (error as? DecodingError)?.summary() ?? "\(error)"
       throw OTPError.corrupted(file: file, place: nil, reason: "not an \(formatName) document: \(reason)")
