@@ -48,6 +48,7 @@ final class TapeDocument {
   }
 
   /// A string, number or Boolean at node `index`. `path` is built only when it is an error.
+  @inline(__always)
   func scalar<Value: TapeScalar>(_ type: Value.Type, at index: Int, path: @autoclosure () -> [any CodingKey]) throws -> Value {
     let node = nodes[index]
     let value: Value?
@@ -72,13 +73,12 @@ final class TapeDocument {
     }
   }
 
-  /// A string node's text, or nil when it escapes half a surrogate pair (or, as a safeguard, is
-  /// not UTF-8, which the parser has ruled out).
+  /// A string node's text, or nil when it escapes half a surrogate pair. The parser has checked
+  /// that the whole text is UTF-8, so nothing here is repaired.
   func string(_ node: JSONTape.Node) -> String? {
     withText(of: node) { raw in
-      if !node.isEscapedOrFractional { return String(validating: raw, as: UTF8.self) }
-      guard let unescaped = Self.unescape(raw) else { return nil }
-      return String(validating: unescaped, as: UTF8.self)
+      if !node.isEscapedOrFractional { return String(decoding: raw, as: UTF8.self) }
+      return Self.unescape(raw).map { String(decoding: $0, as: UTF8.self) }
     }
   }
 
@@ -395,10 +395,14 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     return index
   }
 
+  // Inlined into each overload, so that every scalar type gets code of its own instead of a
+  // generic call that looks up type metadata on each value.
+  @inline(__always)
   private func scalar<T: TapeScalar>(_ type: T.Type, _ key: Key) throws -> T {
     try document.scalar(type, at: try value(key), path: path.keys(appending: key))
   }
 
+  @inline(__always)
   private func scalarIfPresent<T: TapeScalar>(_ type: T.Type, _ key: Key) throws -> T? {
     guard let index = presentValue(key) else { return nil }
     return try document.scalar(type, at: index, path: path.keys(appending: key))
@@ -492,6 +496,7 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
     currentIndex += 1
   }
 
+  @inline(__always)
   private mutating func scalar<T: TapeScalar>(_ type: T.Type) throws -> T {
     let value = try document.scalar(type, at: try next(type), path: elementPath)
     advance()

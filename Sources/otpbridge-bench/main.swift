@@ -218,6 +218,7 @@ func tenantCase(users: Int, encrypted: Bool, jobs: Int) -> BenchCase {
 func allCases() -> [BenchCase] {
   formatCases(id: "otpauth", count: 1_000_000) + formatCases(id: "google-migration", count: 100_000)
     + formatCases(id: "otpbridge-json", count: 100_000)
+    + encryptedFormats.flatMap { formatCases(id: $0.id, count: 100_000) }
     + encryptedFormats.flatMap { encryptedCases(id: $0.id, kdf: $0.kdf) } + [qrCase(), coldStartCase()]
     + [1, 2].map { tenantCase(users: 1000, encrypted: true, jobs: $0) }
     + [1, 2].map { tenantCase(users: 10_000, encrypted: false, jobs: $0) } + [tenantCase(users: 1000, encrypted: false, jobs: 2)]

@@ -78,6 +78,17 @@ import TestSupport
     expectSameOutcome(AnyJSON.self, Array(text.utf8))
   }
 
+  /// Strings are scanned eight bytes at a time: a quote, backslash or control character at any
+  /// offset of a word must still be seen.
+  @Test func specialCharactersAtEveryOffsetOfAWord() {
+    for offset in 0..<20 {
+      let padding = String(repeating: "x", count: offset)
+      for text in [#"["\#(padding)\"q", "é\#(padding)"]"#, #"["\#(padding)\\\#(padding)"]"#, #"["\#(padding)"#, "[\"\(padding)\u{1}\"]"] {
+        expectSameOutcome(AnyJSON.self, Array(text.utf8))
+      }
+    }
+  }
+
   /// Anywhere in the text, even in a member name no type asks for (a key that fails to match
   /// would otherwise make a field look absent).
   @Test func invalidUTF8AndLoneSurrogatesAreRefused() {
