@@ -69,7 +69,7 @@ public struct AegisFormat: FormatPlugin {
     let vault: AegisWrittenVault
     if let password = try context.newPassword.password(for: context.outputName) {
       // Encrypted, the database's layout is seen by no one: compact and in field order is fastest.
-      let sealed = try AegisCrypto.seal(database: Array(try Self.encoder(readable: false).encode(database)), password: password)
+      let sealed = try AegisCrypto.seal(database: try JSONStreamEncoder().encode(database), password: password)
       vault = AegisWrittenVault(header: sealed.header, db: .encrypted(sealed.db))
     } else {
       vault = AegisWrittenVault(header: AegisHeader(slots: nil, params: nil), db: .plain(database))
@@ -78,9 +78,9 @@ public struct AegisFormat: FormatPlugin {
   }
 
   /// Readable: indented, with keys sorted so that the same accounts give the same text.
-  static func encoder(readable: Bool = true) -> JSONEncoder {
+  static func encoder() -> JSONEncoder {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = readable ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return encoder
   }
 

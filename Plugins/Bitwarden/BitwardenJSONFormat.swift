@@ -189,7 +189,7 @@ public struct BitwardenJSONFormat: FormatPlugin {
       return WriteResult(bytes: try Self.encode(export), findings: findings)
     }
     // Encrypted, the export's layout is seen by no one: compact and in field order is fastest.
-    let plain = try Self.encode(export, readable: false)
+    let plain = try JSONStreamEncoder().encode(export)
     let salt = Data(Cipher.randomBytes(16)).base64EncodedString()
     let keys = try BitwardenKeys(password: password, salt: salt, kdf: .pbkdf2(iterations: Self.writtenIterations))
     let envelope = ExportFile(
@@ -199,9 +199,9 @@ public struct BitwardenJSONFormat: FormatPlugin {
   }
 
   /// Readable: indented as Bitwarden writes it, with keys sorted so the same accounts give the same text.
-  static func encode(_ export: ExportFile, readable: Bool = true) throws -> [UInt8] {
+  static func encode(_ export: ExportFile) throws -> [UInt8] {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = readable ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return Array(try encoder.encode(export))
   }
 

@@ -55,13 +55,13 @@ public struct ProtonFormat: FormatPlugin {
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
     let written = Entries.write(accounts, file: context.outputName)
-    let plain = ProtonJSON.plain(written.entries)
+    let plain = try JSONStreamEncoder().encode(PlainExport(entries: written.entries))
     // No new password, or an empty one, means the plain export.
     guard let password = try context.newPassword.password(for: context.outputName), !password.isEmpty else {
       return WriteResult(bytes: plain, findings: written.findings)
     }
     let sealed = try PasswordProtection.seal(plain, password: password)
-    let encrypted = ProtonJSON.encrypted(salt: sealed.salt, content: sealed.content)
+    let encrypted = try JSONStreamEncoder().encode(EncryptedExport(salt: sealed.salt, content: sealed.content))
     return WriteResult(bytes: encrypted, findings: written.findings)
   }
 }
@@ -103,25 +103,35 @@ struct Envelope: Decodable {
   }
 }
 
-/// The JSON Proton writes: serde_json's compact form with keys in struct declaration order and
-/// `/` unescaped (formats.md §0.3). Foundation's encoder does not keep key order on Linux, so
-/// the objects are laid out here, with strings escaped as serde_json escapes them.
-enum ProtonJSON {
-  static func string(_ text: String?) -> String {
-    text?.jsonQuoted ?? "null"
-  }
+// The JSON Proton writes is serde_json's compact form: keys in struct declaration order, every
+// field written (`None` as null) and `/` unescaped (formats.md §0.3). JSONStreamEncoder keeps the
+// order in which a type encodes its keys, so these types encode theirs in Proton's order.
 
-  static func plain(_ entries: [Envelope.Entry]) -> [UInt8] {
-    let objects = entries.map { entry in
-      let content = entry.content
-      return "{\"id\":\(string(entry.id)),\"content\":{\"uri\":\(string(content?.uri)),"
-        + "\"entry_type\":\(string(content?.entry_type)),\"name\":\(string(content?.name))},"
-        + "\"note\":\(string(entry.note))}"
-    }
-    return Array("{\"version\":1,\"entries\":[\(objects.joined(separator: ","))]}".utf8)
-  }
+struct PlainExport: Encodable {
+  var version = 1
+  var entries: [Envelope.Entry]
+}
 
-  static func encrypted(salt: String, content: String) -> [UInt8] {
-    Array("{\"version\":1,\"salt\":\(string(salt)),\"content\":\(string(content))}".utf8)
+struct EncryptedExport: Encodable {
+  var version = 1
+  var salt: String
+  var content: String
+}
+
+extension Envelope.Entry: Encodable {
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(id, forKey: .id)
+    try container.encode(content, forKey: .content)
+    try container.encode(note, forKey: .note)
+  }
+}
+
+extension Envelope.Content: Encodable {
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(uri, forKey: .uri)
+    try container.encode(entry_type, forKey: .entry_type)
+    try container.encode(name, forKey: .name)
   }
 }

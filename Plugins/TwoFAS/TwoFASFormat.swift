@@ -98,7 +98,7 @@ public struct TwoFASFormat: FormatPlugin {
       var keys = TwoFASCrypto.Keys(password: password)
       let salt = Cipher.randomBytes(TwoFASCrypto.saltLength)
       // Encrypted, the services' layout is seen by no one: in field order is fastest.
-      let servicesJSON = Array(try Self.encoder(sorted: false).encode(backup.services))
+      let servicesJSON = try JSONStreamEncoder().encode(backup.services)
       backup.servicesEncrypted = try TwoFASCrypto.seal(servicesJSON, salt: salt, keys: &keys).text
       backup.reference = try TwoFASCrypto.seal(Array(TwoFASCrypto.referenceText.utf8), salt: salt, keys: &keys).text
       backup.services = []
@@ -106,11 +106,10 @@ public struct TwoFASFormat: FormatPlugin {
     return WriteResult(bytes: Array(try Self.encoder().encode(backup)), findings: findings)
   }
 
-  /// Compact JSON, as 2FAS writes it; keys sorted (unless `sorted` is false) so that the same
-  /// accounts give the same text.
-  static func encoder(sorted: Bool = true) -> JSONEncoder {
+  /// Compact JSON, as 2FAS writes it; keys sorted so that the same accounts give the same text.
+  static func encoder() -> JSONEncoder {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = sorted ? [.sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return encoder
   }
 

@@ -133,19 +133,15 @@ public enum Cipher {
     Array(try AES._CBC.encrypt(plaintext, using: SymmetricKey(data: key), iv: AES._CBC.IV(ivBytes: iv)))
   }
 
-  /// Bytes from the system's cryptographic generator (getrandom), eight a call.
+  /// Bytes from swift-crypto's generator: BoringSSL's RAND_bytes, a per-thread generator that
+  /// the system seeds, drawn in one call without a system call for each.
   public static func randomBytes(_ count: Int) -> [UInt8] {
-    var generator = SystemRandomNumberGenerator()
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(count + 7)
-    while bytes.count < count {
-      withUnsafeBytes(of: generator.next()) { bytes += $0 }
-    }
-    return Array(bytes.prefix(count))
+    guard count > 0 else { return [] }
+    return SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { Array($0) }
   }
 
   /// A random (version 4) UUID in lower case, as the apps write entry ids. Foundation's `UUID()`
-  /// opens /dev/urandom for each one, which a writer of a thousand entries notices.
+  /// opens /dev/urandom for each one, and a system call each is still slow for a thousand.
   public static func randomUUID() -> String {
     var bytes = randomBytes(16)
     bytes[6] = bytes[6] & 0x0f | 0x40  // version 4

@@ -144,19 +144,18 @@ struct JSONTape {
       position += 1
       let start = position
       var escaped = false
-      while position < bytes.count {
-        skipPlainStringBytes()
+      while true {
+        position = JSONText.firstSpecialStringByte(in: bytes, from: position)
         guard position < bytes.count else { break }
-        let byte = bytes[position]
-        if byte == UInt8(ascii: "\"") {
+        switch bytes[position] {
+        case UInt8(ascii: "\""):
           append(.string, start: start, length: position - start, flagged: escaped)
           position += 1
           return
-        }
-        if byte == UInt8(ascii: "\\") {
+        case UInt8(ascii: "\\"):
           escaped = true
           position += 1
-          guard position < bytes.count else { break }
+          guard position < bytes.count else { throw failure("a string is not closed") }
           switch bytes[position] {
           case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
@@ -169,27 +168,11 @@ struct JSONTape {
           default:
             throw failure("unknown escape in a string")
           }
-          continue
+        default:
+          throw failure("a control character in a string")
         }
-        guard byte >= 0x20 else { throw failure("a control character in a string") }
-        position += 1
       }
       throw failure("a string is not closed")
-    }
-
-    /// Moves past bytes that need no attention in a string, eight at a time: none a quote, a
-    /// backslash or a control character (a zero-byte test on each of the three).
-    mutating func skipPlainStringBytes() {
-      let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-      let raw = UnsafeRawBufferPointer(bytes)
-      while position + 8 <= bytes.count {
-        let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-        let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
-        if special & highs != 0 { return }
-        position += 8
-      }
     }
 
     mutating func parseLiteral(_ word: StaticString, _ kind: Kind) throws(SyntaxError) {

@@ -1,0 +1,369 @@
+/// Encodes `Encodable` values as compact JSON written straight into bytes, members in the order
+/// a type encodes them and `/` left unescaped: what `JSONEncoder` with `.withoutEscapingSlashes`
+/// writes, less the tree of values it builds first. Writers use it for the JSON they encrypt, which
+/// no one reads by eye; readable files keep `JSONEncoder`'s sorted, indented output.
+///
+/// Codable has no "container finished" call, so a container is closed when its value's
+/// `encode(to:)` returns, or earlier when a container above it writes again (Aegis writes `groups`
+/// after its nested `info`). Writing to a container after that is an error, not bad JSON.
+public struct JSONStreamEncoder {
+  public init() {}
+
+  public func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+    let output = JSONStreamOutput()
+    try output.encodeValue(value, level: 0)
+    return output.bytes
+  }
+}
+
+/// The text written so far and the containers still open, innermost last.
+final class JSONStreamOutput {
+  var bytes: [UInt8] = []
+  /// Each open container's closing bracket, its owner's token and whether it has a member yet.
+  var open: [(closer: UInt8, token: Int, hasMembers: Bool)] = []
+  private var lastToken = 0
+
+  init() {
+    bytes.reserveCapacity(4096)
+  }
+
+  func newToken() -> Int {
+    lastToken += 1
+    return lastToken
+  }
+
+  /// A value at the current place: its own containers are closed when it returns, and a value
+  /// that wrote nothing is an empty object, as with `JSONEncoder`.
+  func encodeValue<Value: Encodable>(_ value: Value, level: Int) throws {
+    if let scalar = value as? any JSONStreamScalar {
+      scalar.write(to: self)
+      return
+    }
+    let start = bytes.count
+    try value.encode(to: JSONStreamEncoding(output: self, level: level, token: newToken()))
+    close(above: level)
+    if bytes.count == start { bytes += [UInt8(ascii: "{"), UInt8(ascii: "}")] }
+  }
+
+  func close(above level: Int) {
+    while open.count > level { bytes.append(open.removeLast().closer) }
+  }
+
+  /// Opens a container at `level` for the value with `token`, or goes on with the one it opened.
+  func openContainer(_ opener: UInt8, _ closer: UInt8, level: Int, token: Int) {
+    if open.count > level, open[level].token == token { return }
+    close(above: level)
+    bytes.append(opener)
+    open.append((closer, token, false))
+  }
+
+  /// Makes ready for the next member of the container at `level`: closes what is open inside it
+  /// and writes the comma.
+  func beginMember(level: Int, token: Int) throws {
+    guard open.count > level, open[level].token == token else {
+      throw EncodingError.invalidValue(
+        token, EncodingError.Context(codingPath: [], debugDescription: "A container was written to after a container above it moved on."))
+    }
+    close(above: level + 1)
+    if open[level].hasMembers {
+      bytes.append(UInt8(ascii: ","))
+    } else {
+      open[level].hasMembers = true
+    }
+  }
+
+  func writeKey(_ name: String) {
+    JSONText.appendQuoted(name, to: &bytes)
+    bytes.append(UInt8(ascii: ":"))
+  }
+
+  func writeNull() {
+    bytes += [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")]
+  }
+}
+
+/// Strings, Booleans and numbers, written directly.
+protocol JSONStreamScalar {
+  func write(to output: JSONStreamOutput)
+}
+
+extension String: JSONStreamScalar {
+  func write(to output: JSONStreamOutput) { JSONText.appendQuoted(self, to: &output.bytes) }
+}
+
+extension Bool: JSONStreamScalar {
+  func write(to output: JSONStreamOutput) { output.bytes += self ? Array("true".utf8) : Array("false".utf8) }
+}
+
+extension Double: JSONStreamScalar {
+  /// Whole numbers without a fraction, as `JSONEncoder` writes them. A non-finite number has no
+  /// JSON form; `null` is written (no writer here encodes one).
+  func write(to output: JSONStreamOutput) {
+    guard isFinite else { return output.writeNull() }
+    if rounded() == self, abs(self) < 1e15 {
+      Int64(self).write(to: output)
+    } else {
+      output.bytes += Array(description.utf8)
+    }
+  }
+}
+
+extension Float: JSONStreamScalar {
+  func write(to output: JSONStreamOutput) { Double(self).write(to: output) }
+}
+
+extension FixedWidthInteger {
+  func writeDecimal(to output: JSONStreamOutput) {
+    if self < 0 { output.bytes.append(UInt8(ascii: "-")) }
+    var magnitude = UInt64(self.magnitude)
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, filled from the end
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      var index = buffer.count
+      repeat {
+        index -= 1
+        buffer[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+        magnitude /= 10
+      } while magnitude != 0
+      output.bytes.append(contentsOf: buffer[index...])
+    }
+  }
+}
+
+extension Int: JSONStreamScalar { func write(to output: JSONStreamOutput) { writeDecimal(to: output) } }
+extension Int8: JSONStreamScalar { func write(to output: JSONStreamOutput) { writeDecimal(to: output) } }
+extension Int16: JSONStreamScalar { func write(to output: JSONStreamOutput) { writeDecimal(to: output) } }
+extension Int32: JSONStreamScalar { func write(to output: JSONStreamOutput) { writeDecimal(to: output) } }
+extension Int64: JSONStreamScalar { func write(to output: JSONStreamOutput) { writeDecimal(to: output) } }
+extension UInt: JSONStreamScalar { func write(to output: JSONStreamOutput) { writeDecimal(to: output) } }
+extension UInt8: JSONStreamScalar { func write(to output: JSONStreamOutput) { writeDecimal(to: output) } }
+extension UInt16: JSONStreamScalar { func write(to output: JSONStreamOutput) { writeDecimal(to: output) } }
+extension UInt32: JSONStreamScalar { func write(to output: JSONStreamOutput) { writeDecimal(to: output) } }
+extension UInt64: JSONStreamScalar { func write(to output: JSONStreamOutput) { writeDecimal(to: output) } }
+
+/// The encoder of one value, and its single-value container.
+struct JSONStreamEncoding: Encoder, SingleValueEncodingContainer {
+  let output: JSONStreamOutput
+  /// How many containers are open above this value.
+  let level: Int
+  let token: Int
+
+  var codingPath: [any CodingKey] { [] }
+  var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+  func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+    output.openContainer(UInt8(ascii: "{"), UInt8(ascii: "}"), level: level, token: token)
+    return KeyedEncodingContainer(JSONStreamKeyedContainer<Key>(output: output, level: level, token: token))
+  }
+
+  func unkeyedContainer() -> any UnkeyedEncodingContainer {
+    output.openContainer(UInt8(ascii: "["), UInt8(ascii: "]"), level: level, token: token)
+    return JSONStreamUnkeyedContainer(output: output, level: level, token: token)
+  }
+
+  func singleValueContainer() -> any SingleValueEncodingContainer { self }
+
+  func encodeNil() { output.writeNull() }
+  func encode(_ value: Bool) { value.write(to: output) }
+  func encode(_ value: String) { value.write(to: output) }
+  func encode(_ value: Double) { value.write(to: output) }
+  func encode(_ value: Float) { value.write(to: output) }
+  func encode(_ value: Int) { value.write(to: output) }
+  func encode(_ value: Int8) { value.write(to: output) }
+  func encode(_ value: Int16) { value.write(to: output) }
+  func encode(_ value: Int32) { value.write(to: output) }
+  func encode(_ value: Int64) { value.write(to: output) }
+  func encode(_ value: UInt) { value.write(to: output) }
+  func encode(_ value: UInt8) { value.write(to: output) }
+  func encode(_ value: UInt16) { value.write(to: output) }
+  func encode(_ value: UInt32) { value.write(to: output) }
+  func encode(_ value: UInt64) { value.write(to: output) }
+  func encode<T: Encodable>(_ value: T) throws { try output.encodeValue(value, level: level) }
+}
+
+struct JSONStreamKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+  let output: JSONStreamOutput
+  let level: Int
+  let token: Int
+
+  var codingPath: [any CodingKey] { [] }
+
+  private func member(_ key: any CodingKey) throws {
+    try output.beginMember(level: level, token: token)
+    output.writeKey(key.stringValue)
+  }
+
+  @inline(__always)
+  private func scalar(_ value: some JSONStreamScalar, _ key: Key) throws {
+    try member(key)
+    value.write(to: output)
+  }
+
+  mutating func encodeNil(forKey key: Key) throws {
+    try member(key)
+    output.writeNull()
+  }
+
+  mutating func encode(_ value: Bool, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: String, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: Double, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: Float, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: Int, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: Int8, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: Int16, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: Int32, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: Int64, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: UInt, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: UInt8, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: UInt16, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: UInt32, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode(_ value: UInt64, forKey key: Key) throws { try scalar(value, key) }
+  mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+    try member(key)
+    try output.encodeValue(value, level: level + 1)
+  }
+
+  mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    nestedEncoder(key).container(keyedBy: keyType)
+  }
+
+  mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+    nestedEncoder(key).unkeyedContainer()
+  }
+
+  mutating func superEncoder() -> any Encoder { nestedEncoder(JSONSuperKey()) }
+  mutating func superEncoder(forKey key: Key) -> any Encoder { nestedEncoder(key) }
+
+  /// The protocol gives nested containers no way to throw; a misuse shows as an error at the
+  /// container's next write instead.
+  private func nestedEncoder(_ key: any CodingKey) -> JSONStreamEncoding {
+    try? member(key)
+    return JSONStreamEncoding(output: output, level: level + 1, token: output.newToken())
+  }
+}
+
+/// `super`, the member name of `superEncoder()`, as Foundation names it.
+struct JSONSuperKey: CodingKey {
+  var stringValue: String { "super" }
+  var intValue: Int? { nil }
+  init() {}
+  init?(stringValue: String) { nil }
+  init?(intValue: Int) { nil }
+}
+
+struct JSONStreamUnkeyedContainer: UnkeyedEncodingContainer {
+  let output: JSONStreamOutput
+  let level: Int
+  let token: Int
+  private(set) var count = 0
+
+  init(output: JSONStreamOutput, level: Int, token: Int) {
+    self.output = output
+    self.level = level
+    self.token = token
+  }
+
+  var codingPath: [any CodingKey] { [] }
+
+  private mutating func element() throws {
+    try output.beginMember(level: level, token: token)
+    count += 1
+  }
+
+  @inline(__always)
+  private mutating func scalar(_ value: some JSONStreamScalar) throws {
+    try element()
+    value.write(to: output)
+  }
+
+  mutating func encodeNil() throws {
+    try element()
+    output.writeNull()
+  }
+
+  mutating func encode(_ value: Bool) throws { try scalar(value) }
+  mutating func encode(_ value: String) throws { try scalar(value) }
+  mutating func encode(_ value: Double) throws { try scalar(value) }
+  mutating func encode(_ value: Float) throws { try scalar(value) }
+  mutating func encode(_ value: Int) throws { try scalar(value) }
+  mutating func encode(_ value: Int8) throws { try scalar(value) }
+  mutating func encode(_ value: Int16) throws { try scalar(value) }
+  mutating func encode(_ value: Int32) throws { try scalar(value) }
+  mutating func encode(_ value: Int64) throws { try scalar(value) }
+  mutating func encode(_ value: UInt) throws { try scalar(value) }
+  mutating func encode(_ value: UInt8) throws { try scalar(value) }
+  mutating func encode(_ value: UInt16) throws { try scalar(value) }
+  mutating func encode(_ value: UInt32) throws { try scalar(value) }
+  mutating func encode(_ value: UInt64) throws { try scalar(value) }
+  mutating func encode<T: Encodable>(_ value: T) throws {
+    try element()
+    try output.encodeValue(value, level: level + 1)
+  }
+
+  mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    nestedEncoder().container(keyedBy: keyType)
+  }
+
+  mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { nestedEncoder().unkeyedContainer() }
+
+  mutating func superEncoder() -> any Encoder { nestedEncoder() }
+
+  private mutating func nestedEncoder() -> JSONStreamEncoding {
+    try? element()
+    return JSONStreamEncoding(output: output, level: level + 1, token: output.newToken())
+  }
+}
+
+/// JSON string literals (RFC 8259 §7), written as serde_json and `JSONEncoder` with
+/// `.withoutEscapingSlashes` write them: `"`, `\` and control characters escaped (`\n` and the
+/// like, else `\u00xx`), everything else as it is.
+public enum JSONText {
+  public static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+    var text = text
+    text.withUTF8 { utf8 in
+      bytes.append(UInt8(ascii: "\""))
+      var index = 0
+      while index < utf8.count {
+        let plainEnd = firstSpecialStringByte(in: utf8, from: index)
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[index..<plainEnd]))
+        guard plainEnd < utf8.count else { break }
+        let byte = utf8[plainEnd]
+        bytes.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+        case 0x0a: bytes.append(UInt8(ascii: "n"))
+        case 0x0d: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case 0x08: bytes.append(UInt8(ascii: "b"))
+        case 0x0c: bytes.append(UInt8(ascii: "f"))
+        default:
+          bytes += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")]
+          bytes += [Hex.lowerDigits[Int(byte >> 4)], Hex.lowerDigits[Int(byte & 0x0f)]]
+        }
+        index = plainEnd + 1
+      }
+      bytes.append(UInt8(ascii: "\""))
+    }
+  }
+
+  /// The offset of the first quote, backslash or control character at or after `start`, or the
+  /// count. Eight bytes at a time, with a zero-byte test for each of the three.
+  static func firstSpecialStringByte(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    var position = start
+    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    let raw = UnsafeRawBufferPointer(bytes)
+    while position + 8 <= bytes.count {
+      let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+      let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+      let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+      let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
+      if special & highs != 0 { break }
+      position += 8
+    }
+    while position < bytes.count {
+      let byte = bytes[position]
+      if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return position }
+      position += 1
+    }
+    return position
+  }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import OTPCore
+import Testing
+
+/// `JSONStreamEncoder` must write what `JSONEncoder` (compact, `.withoutEscapingSlashes`) writes,
+/// but for member order, which it keeps as encoded.
+@Suite struct JSONStreamEncoderTests {
+  struct Vault: Codable, Equatable {
+    var version = 1
+    var name = "Zoë's \"vault\"\n\t/ 日本 😀 \u{1}\u{1f}\u{7f}"
+    var empty = ""
+    var flags = [true, false]
+    var numbers: [Int64] = [0, -1, .max, .min]
+    var unsigned: [UInt64] = [0, .max]
+    var small: [Int8] = [-128, 127]
+    var ratio = 0.25
+    var whole = 30.0
+    var missing: String? = nil
+    var entries: [Entry] = [Entry(uuid: "a", info: ["secret": "JBSWY3DP"]), Entry(uuid: "b", info: [:])]
+    var nested: [[String]] = [[], ["x"], ["y", "z"]]
+  }
+
+  struct Entry: Codable, Equatable {
+    var uuid: String
+    var info: [String: String]
+  }
+
+  let foundation: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    return encoder
+  }()
+
+  @Test func decodesToTheSameValueAsFoundationsOutput() throws {
+    let vault = Vault()
+    let streamed = try JSONStreamEncoder().encode(vault)
+    #expect(try JSONDecoder().decode(Vault.self, from: Data(streamed)) == vault)
+    let ours = try JSONSerialization.jsonObject(with: Data(streamed)) as? NSDictionary
+    let theirs = try JSONSerialization.jsonObject(with: foundation.encode(vault)) as? NSDictionary
+    #expect(ours != nil && ours == theirs)
+  }
+
+  @Test func membersComeInTheOrderTheyAreEncoded() throws {
+    let text = String(decoding: try JSONStreamEncoder().encode(Entry(uuid: "u", info: [:])), as: UTF8.self)
+    #expect(text == #"{"uuid":"u","info":{}}"#)
+    let vault = String(decoding: try JSONStreamEncoder().encode(Vault()), as: UTF8.self)
+    #expect(vault.hasPrefix(#"{"version":1,"name":"#))
+    #expect(vault.contains(#""ratio":0.25,"whole":30,"entries":[{"uuid":"a","info":{"secret":"JBSWY3DP"}},"#))
+    #expect(!vault.contains("missing"))
+  }
+
+  @Test(arguments: [
+    "", "plain", "quote \" backslash \\ slash /", "\u{0}\u{1}\u{8}\u{9}\u{a}\u{b}\u{c}\u{d}\u{1f} \u{7f}",
+    "Zoë 日本 😀", String(repeating: "long text without escapes ", count: 9), "tail\"", "\"head",
+  ])
+  func stringsAreEscapedByteForByteAsFoundationDoes(text: String) throws {
+    #expect(try JSONStreamEncoder().encode(text) == Array(try foundation.encode(text)))
+  }
+
+  func quoted(_ text: String) throws -> String {
+    String(decoding: try JSONStreamEncoder().encode(text), as: UTF8.self)
+  }
+
+  /// Proton's serde_json escapes exactly these (formats.md §0.3).
+  @Test func stringsEscapedAsSerdeJSONDoes() throws {
+    #expect(try quoted("a/b") == #""a/b""#)
+    #expect(try quoted("say \"hi\"\\") == #""say \"hi\"\\""#)
+    #expect(try quoted("tab\tline\ncr\r\u{08}\u{0C}\u{01}\u{1F}") == #""tab\tline\ncr\r\b\f\u0001\u001f""#)
+    #expect(try quoted("Zoë 🔐") == "\"Zoë 🔐\"")
+  }
+
+  @Test func quotedTextReadsBackAsTheSameString() throws {
+    // Foundation's parser is the independent check that every quoted text is valid JSON.
+    let texts = ["", "plain", "a\"b\\c/d", "\u{00}\u{07}\u{1B}\u{7F}", "line\u{2028}sep", "Zoë 🔐 中文", String(repeating: "x\n", count: 500)]
+    for text in texts {
+      #expect(try JSONDecoder().decode(String.self, from: Data(try quoted(text).utf8)) == text)
+    }
+  }
+
+  @Test func numbersAsFoundationWritesThem() throws {
+    for value: Int64 in [0, 7, -7, 1_000_000, .max, .min] {
+      #expect(try JSONStreamEncoder().encode(value) == Array(try foundation.encode(value)))
+    }
+    #expect(try JSONStreamEncoder().encode(UInt64.max) == Array(try foundation.encode(UInt64.max)))
+    #expect(try JSONStreamEncoder().encode([30.0, -2.0]) == Array(try foundation.encode([30.0, -2.0])))
+  }
+
+  /// A type that writes to its own container after a nested one (Aegis's entry writes `groups`
+  /// after `info`): the nested object is closed first.
+  struct AfterNested: Encodable {
+    var writeToClosedNested = false
+
+    enum Keys: String, CodingKey { case info, groups, secret }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: Keys.self)
+      var info = container.nestedContainer(keyedBy: Keys.self, forKey: .info)
+      try info.encode("S", forKey: .secret)
+      try container.encode(["g"], forKey: .groups)
+      if writeToClosedNested { try info.encode("late", forKey: .secret) }
+    }
+  }
+
+  @Test func aContainerIsClosedWhenTheOneAboveItWritesAgain() throws {
+    #expect(String(decoding: try JSONStreamEncoder().encode(AfterNested()), as: UTF8.self) == #"{"info":{"secret":"S"},"groups":["g"]}"#)
+    #expect(throws: EncodingError.self) { try JSONStreamEncoder().encode(AfterNested(writeToClosedNested: true)) }
+  }
+
+  struct WritesNothing: Encodable {
+    func encode(to encoder: any Encoder) throws {}
+  }
+
+  struct ExplicitNull: Encodable {
+    var note: String? = nil
+    enum CodingKeys: CodingKey { case note }
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(note, forKey: .note)
+    }
+  }
+
+  @Test func emptyValuesAndNulls() throws {
+    #expect(try JSONStreamEncoder().encode([WritesNothing()]) == Array(#"[{}]"#.utf8))
+    #expect(try JSONStreamEncoder().encode(ExplicitNull()) == Array(try foundation.encode(ExplicitNull())))
+    #expect(try JSONStreamEncoder().encode([String?.none, "x"]) == Array(#"[null,"x"]"#.utf8))
+  }
+}
