@@ -1,6 +1,7 @@
 import CArgon2
 import CSodium
 import Crypto
+import Synchronization
 import CryptoExtras
 import Foundation
 
@@ -133,17 +134,24 @@ public enum Cipher {
     Array(try AES._CBC.encrypt(plaintext, using: SymmetricKey(data: key), iv: AES._CBC.IV(ivBytes: iv)))
   }
 
-  /// Bytes from swift-crypto's generator: BoringSSL's RAND_bytes, a per-thread generator that
-  /// the system seeds, drawn in one call without a system call for each.
+  /// Bytes from the system's cryptographic generator, through swift-crypto: one getrandom call
+  /// for all of them.
   public static func randomBytes(_ count: Int) -> [UInt8] {
     guard count > 0 else { return [] }
     return SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { Array($0) }
   }
 
-  /// A random (version 4) UUID in lower case, as the apps write entry ids. Foundation's `UUID()`
-  /// opens /dev/urandom for each one, and a system call each is still slow for a thousand.
+  /// Random bytes for UUIDs, drawn 4 KiB at a time: an entry id is no secret, and a system call
+  /// for each of a thousand entries costs more than the rest of writing them.
+  private static let uuidBytes = Mutex<(pool: [UInt8], used: Int)>(([], 0))
+
+  /// A random (version 4) UUID in lower case, as the apps write entry ids.
   public static func randomUUID() -> String {
-    var bytes = randomBytes(16)
+    var bytes = uuidBytes.withLock { state in
+      if state.used + 16 > state.pool.count { state = (randomBytes(4096), 0) }
+      defer { state.used += 16 }
+      return Array(state.pool[state.used..<(state.used + 16)])
+    }
     bytes[6] = bytes[6] & 0x0f | 0x40  // version 4
     bytes[8] = bytes[8] & 0x3f | 0x80  // RFC 4122 variant
     var text: [UInt8] = []

@@ -35,6 +35,15 @@ final class JSONStreamOutput {
   /// A value at the current place: its own containers are closed when it returns, and a value
   /// that wrote nothing is an empty object, as with `JSONEncoder`.
   func encodeValue<Value: Encodable>(_ value: Value, level: Int) throws {
+    // The commonest field types are told by their type's identity, a pointer comparison; the
+    // dynamic cast below looks the conformance up, which a thousand entries notice.
+    if Value.self == String.self { return unsafeBitCast(value, to: String.self).write(to: self) }
+    if Value.self == String?.self {
+      guard let text = unsafeBitCast(value, to: String?.self) else { return writeNull() }
+      return text.write(to: self)
+    }
+    if Value.self == Int.self { return unsafeBitCast(value, to: Int.self).write(to: self) }
+    if Value.self == Bool.self { return unsafeBitCast(value, to: Bool.self).write(to: self) }
     if let scalar = value as? any JSONStreamScalar {
       scalar.write(to: self)
       return
