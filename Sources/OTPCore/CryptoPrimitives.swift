@@ -134,11 +134,15 @@ public enum Cipher {
     Array(try AES._CBC.encrypt(plaintext, using: SymmetricKey(data: key), iv: AES._CBC.IV(ivBytes: iv)))
   }
 
-  /// Bytes from the system's cryptographic generator, through swift-crypto: one getrandom call
-  /// for all of them.
+  /// Bytes from the system's cryptographic generator through libsodium, in one getrandom call.
+  /// swift-crypto's random bytes, like `SystemRandomNumberGenerator`, make a system call for
+  /// every eight, which a writer of a thousand entries notices.
   public static func randomBytes(_ count: Int) -> [UInt8] {
-    guard count > 0 else { return [] }
-    return SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { Array($0) }
+    precondition(KeyDerivation.sodiumReady, "libsodium did not initialise")
+    return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+      if let base = buffer.baseAddress { randombytes_buf(base, count) }
+      initialized = count
+    }
   }
 
   /// Random bytes for UUIDs, drawn 4 KiB at a time: an entry id is no secret, and a system call

@@ -35,23 +35,29 @@ final class JSONStreamOutput {
   /// A value at the current place: its own containers are closed when it returns, and a value
   /// that wrote nothing is an empty object, as with `JSONEncoder`.
   func encodeValue<Value: Encodable>(_ value: Value, level: Int) throws {
-    // The commonest field types are told by their type's identity, a pointer comparison; the
-    // dynamic cast below looks the conformance up, which a thousand entries notice.
-    if Value.self == String.self { return unsafeBitCast(value, to: String.self).write(to: self) }
-    if Value.self == String?.self {
-      guard let text = unsafeBitCast(value, to: String?.self) else { return writeNull() }
-      return text.write(to: self)
-    }
-    if Value.self == Int.self { return unsafeBitCast(value, to: Int.self).write(to: self) }
-    if Value.self == Bool.self { return unsafeBitCast(value, to: Bool.self).write(to: self) }
-    if let scalar = value as? any JSONStreamScalar {
-      scalar.write(to: self)
-      return
-    }
+    if writeScalar(value) { return }
     let start = bytes.count
     try value.encode(to: JSONStreamEncoding(output: self, level: level, token: newToken()))
     close(above: level)
     if bytes.count == start { bytes += [UInt8(ascii: "{"), UInt8(ascii: "}")] }
+  }
+
+  /// Writes a string, number or Boolean, or `String?`, and says whether it did. Types are told by
+  /// their identity, a pointer comparison: a dynamic cast would look the conformance up for
+  /// every field of every entry.
+  private func writeScalar<Value>(_ value: Value) -> Bool {
+    func write<Scalar: JSONStreamScalar>(_ type: Scalar.Type) -> Bool {
+      guard Value.self == Scalar.self else { return false }
+      unsafeBitCast(value, to: Scalar.self).write(to: self)
+      return true
+    }
+    if Value.self == String?.self {
+      if let text = unsafeBitCast(value, to: String?.self) { text.write(to: self) } else { writeNull() }
+      return true
+    }
+    return write(String.self) || write(Int.self) || write(Bool.self) || write(Int64.self) || write(UInt64.self)
+      || write(Double.self) || write(Int32.self) || write(UInt32.self) || write(Int16.self) || write(UInt16.self)
+      || write(Int8.self) || write(UInt8.self) || write(UInt.self) || write(Float.self)
   }
 
   func close(above level: Int) {
