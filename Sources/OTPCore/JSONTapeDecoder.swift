@@ -13,6 +13,10 @@ public struct JSONTapeDecoder {
   }
 
   public func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
+    try document(of: bytes).decode(Value.self, at: 0, parent: .root, key: nil)
+  }
+
+  func document(of bytes: [UInt8]) throws -> TapeDocument {
     let tape: JSONTape
     do {
       tape = try bytes.withUnsafeBufferPointer { buffer throws(JSONTape.SyntaxError) in
@@ -23,8 +27,7 @@ public struct JSONTapeDecoder {
         codingPath: [], debugDescription: "The given data was not valid JSON: \(error.reason) at byte \(error.offset).",
         underlyingError: error))
     }
-    let document = TapeDocument(bytes: bytes, nodes: tape.nodes)
-    return try document.decode(Value.self, at: 0, parent: .root, key: nil)
+    return TapeDocument(bytes: bytes, nodes: tape.nodes)
   }
 }
 
@@ -544,4 +547,80 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
   }
 
   mutating func superDecoder() throws -> any Decoder { try nextDecoder() }
+}
+
+// MARK: - Walking the tape without Codable
+
+/// A value in a parsed JSON text, for a reader that walks a small fixed shape itself: Codable
+/// spends about a microsecond an object on type metadata and container boxes, which shows in a
+/// thousand-entry file with a fast KDF (Proton, docs/benchmarks.md). Lookups answer nil for a
+/// value that is not there; `text` and friends throw `JSONShapeError` for one of the wrong kind.
+public struct JSONTapeValue {
+  let document: TapeDocument
+  let index: Int
+
+  /// Parses `bytes`; not JSON is a `DecodingError.dataCorrupted`, as from `JSONTapeDecoder`.
+  public init(parsing bytes: [UInt8], maxDepth: Int = Limits.standard.jsonDepth) throws {
+    document = try JSONTapeDecoder(maxDepth: maxDepth).document(of: bytes)
+    index = 0
+  }
+
+  init(document: TapeDocument, index: Int) {
+    self.document = document
+    self.index = index
+  }
+
+  var kind: JSONTape.Kind { document.nodes[index].kind }
+
+  public var isNull: Bool { kind == .null }
+
+  /// The member named `name` of an object; nil when this is not an object or has no such member.
+  public subscript(name: String) -> JSONTapeValue? {
+    guard kind == .object, let member = document.member(of: index, named: name) else { return nil }
+    return JSONTapeValue(document: document, index: member)
+  }
+
+  /// The elements of an array, or nil when this is not one.
+  public var elements: [JSONTapeValue]? {
+    guard kind == .array else { return nil }
+    var elements: [JSONTapeValue] = []
+    elements.reserveCapacity(Int(document.nodes[index].count))
+    var element = index + 1
+    while element < Int(document.nodes[index].end) {
+      elements.append(JSONTapeValue(document: document, index: element))
+      element = Int(document.nodes[element].end)
+    }
+    return elements
+  }
+
+  public var isObject: Bool { kind == .object }
+}
+
+/// A value of another kind than the reader expects, where it is.
+public struct JSONShapeError: Error {
+  public var expected: String
+
+  public init(expected: String) {
+    self.expected = expected
+  }
+}
+
+extension Optional where Wrapped == JSONTapeValue {
+  /// The text of a string; nil for a missing or null value; an error for anything else.
+  public func text() throws(JSONShapeError) -> String? {
+    guard let value = self, !value.isNull else { return nil }
+    guard value.kind == .string, let text = value.document.string(value.document.nodes[value.index]) else {
+      throw JSONShapeError(expected: "text")
+    }
+    return text
+  }
+
+  /// A whole number; nil for a missing or null value; an error for anything else.
+  public func wholeNumber() throws(JSONShapeError) -> Int? {
+    guard let value = self, !value.isNull else { return nil }
+    guard let number = try? Int(integerTape: value.document, node: value.document.nodes[value.index]) else {
+      throw JSONShapeError(expected: "a whole number")
+    }
+    return number
+  }
 }

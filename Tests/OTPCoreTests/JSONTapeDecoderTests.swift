@@ -187,4 +187,21 @@ import TestSupport
     let entry = try JSONTapeDecoder().decode(Entry.Info.self, from: Array(#"{"secret": "A", "secret": "B"}"#.utf8))
     #expect(entry.secret == "A")
   }
+
+  @Test func walkingTheTapeWithoutCodable() throws {
+    let root = try JSONTapeValue(parsing: Array(#"{"v": 1, "s": "x\u00e9", "n": null, "list": [{"a": "b"}, 2, null], "f": 1.5}"#.utf8))
+    #expect(root.isObject)
+    #expect(try root["v"].wholeNumber() == 1)
+    #expect(try root["s"].text() == "xé")
+    #expect(try root["n"].text() == nil && root["n"]?.isNull == true)
+    #expect(try root["missing"].text() == nil)
+    let list = try #require(root["list"]?.elements)
+    #expect(list.count == 3)
+    #expect(try list[0]["a"].text() == "b")
+    #expect(list[1]["a"] == nil && list[1].elements == nil)
+    #expect(throws: JSONShapeError.self) { try root["v"].text() }
+    #expect(throws: JSONShapeError.self) { try root["s"].wholeNumber() }
+    #expect(throws: JSONShapeError.self) { try root["f"].wholeNumber() }
+    #expect(throws: DecodingError.self) { try JSONTapeValue(parsing: Array("{".utf8)) }
+  }
 }
