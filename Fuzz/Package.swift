@@ -8,6 +8,8 @@ import PackageDescription
 let readers = [
   "ente", "otpauth", "google-migration", "qr", "aegis", "2fas", "andotp", "proton", "freeotp-plus", "raivo",
   "1password-csv", "1pux", "bitwarden-json", "bitwarden-csv", "keepassxc-csv", "ms-authenticator", "otpbridge-json",
+  // Not a reader: JSONTapeDecoder checked against Foundation's JSONDecoder.
+  "json",
 ]
 
 let package = Package(

@@ -33,6 +33,7 @@ public enum FuzzSupport {
   static func read(_ data: UnsafePointer<UInt8>?, _ count: Int, as formatID: String) {
     guard let data else { return }
     let input = InputFile(name: "fuzz", bytes: Array(UnsafeBufferPointer(start: data, count: count)))
+    if formatID == jsonDifferential { return checkJSONDecoders(on: input.bytes) }
     let registry = Registry.builtIn
     guard let plugin = try? registry.plugin(id: formatID) else { fatalError("no reader \(formatID)") }
     _ = plugin.sniff(input)
@@ -50,3 +51,47 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
   FuzzSupport.read(data, count, as: FuzzSupport.formatID)
   return 0
 }
+
+// MARK: - JSONTapeDecoder against Foundation
+
+extension FuzzSupport {
+  /// Not a reader: the target that decodes every input with both JSON decoders.
+  public static let jsonDifferential = "json"
+
+  /// Any JSON value, through every kind of container both decoders offer.
+  enum AnyJSON: Decodable, Equatable {
+    case null, bool(Bool), integer(Int64), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
+
+    init(from decoder: any Decoder) throws {
+      let container = try decoder.singleValueContainer()
+      if container.decodeNil() {
+        self = .null
+      } else if let value = try? container.decode(Bool.self) {
+        self = .bool(value)
+      } else if let value = try? container.decode(Int64.self) {
+        self = .integer(value)
+      } else if let value = try? container.decode(Double.self) {
+        self = .number(value)
+      } else if let value = try? container.decode(String.self) {
+        self = .string(value)
+      } else if let value = try? container.decode([AnyJSON].self) {
+        self = .array(value)
+      } else {
+        self = .object(try container.decode([String: AnyJSON].self))
+      }
+    }
+  }
+
+  /// Where both decoders read a UTF-8 text, they must read the same value; the tape may refuse
+  /// more (it checks every number and escape, Foundation only those it decodes) but never accept
+  /// what Foundation refuses. A difference stops the fuzzer with both results.
+  static func checkJSONDecoders(on bytes: [UInt8]) {
+    guard (try? UTF8Span(validating: bytes.span)) != nil else { return }
+    let tape = try? JSONTapeDecoder(maxDepth: 512).decode(AnyJSON.self, from: bytes)
+    let foundation = try? JSONDecoder().decode(AnyJSON.self, from: Data(bytes))
+    if let tape, tape != foundation {
+      fatalError("JSONTapeDecoder read \(tape), Foundation \(String(describing: foundation))")
+    }
+  }
+}
+
