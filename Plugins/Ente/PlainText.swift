@@ -48,8 +48,22 @@ enum PlainText {
   static func withoutAlgorithmPrefix(_ line: String) -> String {
     // Foundation's case-insensitive replace goes through CFString: a third of reading a line,
     // when almost no line has the prefix. A byte search finds the few that do.
-    guard line.lowercased().utf8.firstRange(of: "algorithm=algorithm.".utf8) != nil else { return line }
+    guard mayHaveAlgorithmPrefix(line) else { return line }
     return line.replacingOccurrences(of: "algorithm=Algorithm.", with: "algorithm=", options: .caseInsensitive)
+  }
+
+  /// True for every line with `algorithm=Algorithm.` in any case (and, harmlessly, a few more:
+  /// bytes are compared with their 0x20 bit set, which lower-cases letters).
+  static func mayHaveAlgorithmPrefix(_ line: String) -> Bool {
+    let wanted = Array("algorithm=algorithm.".utf8)
+    var line = line
+    return line.withUTF8 { bytes in
+      guard bytes.count >= wanted.count else { return false }
+      for start in 0...(bytes.count - wanted.count) where bytes[start] | 0x20 == wanted[0] {
+        if (1..<wanted.count).allSatisfy({ bytes[start + $0] | 0x20 == wanted[$0] }) { return true }
+      }
+      return false
+    }
   }
 
   /// Ente's own label reading (ente code.dart, formats.md §1.4): an issuer glued to a stray
