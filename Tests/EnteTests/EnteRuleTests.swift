@@ -69,6 +69,15 @@ import TestSupport
     #expect(result.findings[1].origin == Origin(file: "ente.txt", place: .line(4)) && result.findings[1].entrySkipped)
   }
 
+  /// The prefix is looked for byte by byte before Foundation replaces it; any case must be found.
+  @Test func oldAlgorithmPrefixInAnyCase() throws {
+    for parameter in ["algorithm=Algorithm.sha512", "ALGORITHM=ALGORITHM.SHA512", "Algorithm=algorithm.Sha512"] {
+      let result = try read("otpauth://totp/Old:alice?secret=JBSWY3DPEHPK3PXP&issuer=Old&\(parameter)\n")
+      #expect(result.accounts.first?.algorithm == .sha512, "\(parameter)")
+    }
+    #expect(!PlainText.mayHaveAlgorithmPrefix("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&algorithm=SHA1"))
+  }
+
   @Test func quotedLinesOfOlderAutomaticBackups() throws {
     let result = try read(#""otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&issuer=A&codeDisplay=%7B%22pinned%22%3Atrue%7D""# + "\n")
     #expect(result.findings.isEmpty)
