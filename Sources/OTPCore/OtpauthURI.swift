@@ -21,7 +21,13 @@ public enum OtpauthURI {
   /// Reads one URI: `otpauth://totp|hotp|steam|yaotp/…`, Aegis's `motp://…` and the bare
   /// `steam://SECRET` that Bitwarden and Proton write.
   public static func parse(_ text: some StringProtocol, origin: Origin) throws(Problem) -> Parsed {
-    try parse(utf8: Array(text.utf8)[...], origin: origin)
+    // A native String's bytes in place; a copy only for the rare text stored otherwise.
+    var warnings: [Problem] = []
+    let inPlace = text.utf8.withContiguousStorageIfAvailable { buffer in
+      Result { () throws(Problem) in try parse(buffer: buffer, origin: origin, warnings: &warnings) }
+    }
+    guard let inPlace else { return try parse(utf8: Array(text.utf8)[...], origin: origin) }
+    return Parsed(account: try inPlace.get(), warnings: warnings)
   }
 
   /// `parse` over UTF-8 bytes.
