@@ -97,20 +97,14 @@ public struct TwoFASFormat: FormatPlugin {
       }
       var keys = TwoFASCrypto.Keys(password: password)
       let salt = Cipher.randomBytes(TwoFASCrypto.saltLength)
-      // Encrypted, the services' layout is seen by no one: in field order is fastest.
       let servicesJSON = try JSONStreamEncoder().encode(backup.services)
       backup.servicesEncrypted = try TwoFASCrypto.seal(servicesJSON, salt: salt, keys: &keys).text
       backup.reference = try TwoFASCrypto.seal(Array(TwoFASCrypto.referenceText.utf8), salt: salt, keys: &keys).text
       backup.services = []
     }
-    return WriteResult(bytes: Array(try Self.encoder().encode(backup)), findings: findings)
-  }
-
-  /// Compact JSON, as 2FAS writes it; keys sorted so that the same accounts give the same text.
-  static func encoder() -> JSONEncoder {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return encoder
+    // Compact, as 2FAS writes it; members in the order the types declare them, so the same
+    // accounts give the same text.
+    return WriteResult(bytes: try JSONStreamEncoder().encode(backup), findings: findings)
   }
 
   /// Decodes the backup or its decrypted services, telling an unknown schema from damage.
