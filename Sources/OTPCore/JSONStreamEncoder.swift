@@ -1,7 +1,7 @@
 /// Encodes `Encodable` values as compact JSON written straight into bytes, members in the order
 /// a type encodes them and `/` left unescaped: what `JSONEncoder` with `.withoutEscapingSlashes`
 /// writes, less the tree of values it builds first. Writers use it for the JSON they encrypt, which
-/// no one reads by eye; readable files keep `JSONEncoder`'s sorted, indented output.
+/// no one reads by eye, and for 2FAS's compact files; sorted or indented files keep `JSONEncoder`.
 ///
 /// Codable has no "container finished" call, so a container is closed when its value's
 /// `encode(to:)` returns, or earlier when a container above it writes again (Aegis writes `groups`
