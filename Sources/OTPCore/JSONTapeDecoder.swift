@@ -2,8 +2,7 @@
 /// default strategies: the same `DecodingError` cases with the same coding paths, so
 /// `DecodingError.summary` and `Lenient` read the same. The difference is speed: the text is parsed
 /// once into a `JSONTape`, a keyed container finds a member by comparing its name's bytes, and a
-/// string is made only when it is decoded. Readers of JSON formats use it; writers still use
-/// `JSONEncoder`.
+/// string is made only when it is decoded. Every reader of a JSON format uses it.
 public struct JSONTapeDecoder {
   /// Arrays and objects nested deeper than this are refused as invalid JSON.
   public var maxDepth: Int
