@@ -102,7 +102,7 @@ func encryptedCases(id: String, kdf: @escaping (_ file: [UInt8]) throws -> Void)
   let count = 1000
   let accounts = { syntheticAccounts(count, fitting: plugin.descriptor.capabilities) }
   let password = PasswordProvider { _ in benchPasswordText }
-  let runs = id == "ente" ? 1 : 5
+  let runs = id == "ente" ? 3 : 5
   return [
     BenchCase(name: "\(id) save encrypted", items: count, runs: runs, kdf: { try kdf(($0 as! WriteResult).bytes) }) {
       let accounts = accounts()
