@@ -69,6 +69,17 @@ import TestSupport
     #expect(result.findings[1].origin == Origin(file: "ente.txt", place: .line(4)) && result.findings[1].entrySkipped)
   }
 
+  /// Lines are split as bytes at \n; \r\n and lone \r line breaks number lines the same way.
+  @Test(arguments: ["\n", "\r\n", "\r"])
+  func lineBreaksAndLineNumbers(lineBreak: String) throws {
+    let text = ["otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A", "", "otpauth://totp/x?secret=1", "otpauth://totp/B:b?secret=JBSWY3DPEHPK3PXP&issuer=B"]
+      .joined(separator: lineBreak) + lineBreak
+    let result = try read(text)
+    #expect(result.accounts.map(\.issuer) == ["A", "B"])
+    #expect(result.accounts.map(\.origin.place) == [.line(1), .line(4)])
+    #expect(result.findings.map(\.origin?.place) == [.line(3)])
+  }
+
   /// The prefix is looked for byte by byte before Foundation replaces it; any case must be found.
   @Test func oldAlgorithmPrefixInAnyCase() throws {
     for parameter in ["algorithm=Algorithm.sha512", "ALGORITHM=ALGORITHM.SHA512", "Algorithm=algorithm.Sha512"] {
