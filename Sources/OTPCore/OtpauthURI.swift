@@ -22,21 +22,23 @@ public enum OtpauthURI {
   /// `steam://SECRET` that Bitwarden and Proton write.
   public static func parse(_ text: some StringProtocol, origin: Origin) throws(Problem) -> Parsed {
     // A native String's bytes in place; a copy only for the rare text stored otherwise.
-    var warnings: [Problem] = []
-    let inPlace = text.utf8.withContiguousStorageIfAvailable { buffer in
-      Result { () throws(Problem) in try parse(buffer: buffer, origin: origin, warnings: &warnings) }
-    }
-    guard let inPlace else { return try parse(utf8: Array(text.utf8)[...], origin: origin) }
-    return Parsed(account: try inPlace.get(), warnings: warnings)
+    if let parsed = text.utf8.withContiguousStorageIfAvailable({ parsed($0, origin: origin) }) { return try parsed.get() }
+    return try parse(utf8: Array(text.utf8)[...], origin: origin)
   }
 
   /// `parse` over UTF-8 bytes.
   public static func parse(utf8 raw: ArraySlice<UInt8>, origin: Origin) throws(Problem) -> Parsed {
+    try raw.withUnsafeBufferPointer { parsed($0, origin: origin) }.get()
+  }
+
+  /// The account and its warnings, or the problem, as a value: the closures that lend a buffer
+  /// cannot throw a typed error.
+  static func parsed(_ buffer: UnsafeBufferPointer<UInt8>, origin: Origin) -> Result<Parsed, Problem> {
     var warnings: [Problem] = []
-    let result = raw.withUnsafeBufferPointer { buffer in
-      Result { () throws(Problem) in try parse(buffer: buffer, origin: origin, warnings: &warnings) }
+    return Result { () throws(Problem) in
+      let account = try parse(buffer: buffer, origin: origin, warnings: &warnings)
+      return Parsed(account: account, warnings: warnings)
     }
-    return Parsed(account: try result.get(), warnings: warnings)
   }
 
   /// `parse` over a buffer of UTF-8, adding what was odd to `warnings`: list readers hand it each
