@@ -1,9 +1,9 @@
 import CArgon2
 import CSodium
 import Crypto
-import Synchronization
 import CryptoExtras
 import Foundation
+import Synchronization
 
 /// The key derivations and ciphers the formats use, as thin wrappers over maintained libraries
 /// (swift-crypto, libargon2, libsodium). Nothing here implements a primitive; it only adapts byte arrays and

@@ -258,15 +258,6 @@ struct JSONStreamKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol 
   }
 }
 
-/// `super`, the member name of `superEncoder()`, as Foundation names it.
-struct JSONSuperKey: CodingKey {
-  var stringValue: String { "super" }
-  var intValue: Int? { nil }
-  init() {}
-  init?(stringValue: String) { nil }
-  init?(intValue: Int) { nil }
-}
-
 struct JSONStreamUnkeyedContainer: UnkeyedEncodingContainer {
   let output: JSONStreamOutput
   let level: Int

@@ -189,11 +189,12 @@ struct TapeIndexKey: CodingKey {
   init?(stringValue: String) { nil }
 }
 
-/// A member name not from a type's own CodingKeys: `super`, as Foundation names it.
-struct TapeNamedKey: CodingKey {
-  let stringValue: String
+/// `super`, the member that `superDecoder()` and `superEncoder()` use, as Foundation names it.
+struct JSONSuperKey: CodingKey {
+  var stringValue: String { "super" }
   var intValue: Int? { nil }
-  init(stringValue: String) { self.stringValue = stringValue }
+  init() {}
+  init?(stringValue: String) { nil }
   init?(intValue: Int) { nil }
 }
 
@@ -454,7 +455,7 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
   }
 
   func superDecoder() throws -> any Decoder {
-    let key = TapeNamedKey(stringValue: "super")
+    let key = JSONSuperKey()
     guard let index = document.member(of: object, named: key.stringValue) else {
       throw DecodingError.keyNotFound(key, DecodingError.Context(codingPath: codingPath, debugDescription: "No value for \"super\"."))
     }

@@ -124,4 +124,38 @@ import Testing
     #expect(try JSONStreamEncoder().encode(ExplicitNull()) == Array(try foundation.encode(ExplicitNull())))
     #expect(try JSONStreamEncoder().encode([String?.none, "x"]) == Array(#"[null,"x"]"#.utf8))
   }
+
+  /// `superEncoder()` and `superDecoder()` meet at the member Foundation names "super".
+  struct WithSuper: Codable, Equatable {
+    var base: String
+    var own: Int
+
+    enum CodingKeys: CodingKey { case own }
+
+    init(base: String, own: Int) {
+      self.base = base
+      self.own = own
+    }
+
+    init(from decoder: any Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      own = try container.decode(Int.self, forKey: .own)
+      base = try container.superDecoder().singleValueContainer().decode(String.self)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(own, forKey: .own)
+      var base = container.superEncoder().singleValueContainer()
+      try base.encode(self.base)
+    }
+  }
+
+  @Test func superMembersAsFoundationNamesThem() throws {
+    let value = WithSuper(base: "b", own: 1)
+    let streamed = try JSONStreamEncoder().encode(value)
+    #expect(String(decoding: streamed, as: UTF8.self) == #"{"own":1,"super":"b"}"#)
+    #expect(try JSONTapeDecoder().decode(WithSuper.self, from: streamed) == value)
+    #expect(try JSONDecoder().decode(WithSuper.self, from: Data(streamed)) == value)
+  }
 }
