@@ -51,7 +51,6 @@ enum EncryptedExport {
   static let headerBytes = 24
   /// The tag byte and the 16-byte Poly1305 MAC of one secretstream chunk.
   static let chunkOverhead = 17
-  static let sodiumReady: Bool = sodium_init() >= 0
 
   static func looksLikeOne(_ head: Substring) -> Bool {
     head.trimmingWhitespace().hasPrefix("{") && head.contains("\"kdfParams\"") && head.contains("\"encryptedData\"")

@@ -62,17 +62,15 @@ enum PlainText {
     return line.replacingOccurrences(of: "algorithm=Algorithm.", with: "algorithm=", options: .caseInsensitive)
   }
 
-  /// True for every line with `algorithm=Algorithm.` in any case (and, harmlessly, a few more:
-  /// bytes are compared with their 0x20 bit set, which lower-cases letters).
+  /// Whether `algorithm=Algorithm.` is in the line, in any ASCII case.
   static func mayHaveAlgorithmPrefix(_ line: String) -> Bool {
-    let wanted = Array("algorithm=algorithm.".utf8)
+    let wanted: StaticString = "algorithm=algorithm."
     var line = line
     return line.withUTF8 { bytes in
-      guard bytes.count >= wanted.count else { return false }
-      for start in 0...(bytes.count - wanted.count) where bytes[start] | 0x20 == wanted[0] {
-        if (1..<wanted.count).allSatisfy({ bytes[start + $0] | 0x20 == wanted[$0] }) { return true }
-      }
-      return false
+      bytes.count >= wanted.utf8CodeUnitCount
+        && (0...(bytes.count - wanted.utf8CodeUnitCount)).contains { start in
+          bytes.part(start..<(start + wanted.utf8CodeUnitCount)).equalsASCIICaseInsensitive(wanted)
+        }
     }
   }
 
