@@ -51,9 +51,9 @@ enum MigrationLink {
     var link = Array("\(scheme)offline?data=".utf8)
     for byte in Data(payload).base64EncodedData() {
       switch byte {
-      case UInt8(ascii: "+"): link += Array("%2B".utf8)
-      case UInt8(ascii: "/"): link += Array("%2F".utf8)
-      case UInt8(ascii: "="): link += Array("%3D".utf8)
+      case UInt8(ascii: "+"): link += "%2B".utf8
+      case UInt8(ascii: "/"): link += "%2F".utf8
+      case UInt8(ascii: "="): link += "%3D".utf8
       default: link.append(byte)
       }
     }
