@@ -1,4 +1,3 @@
-import Foundation
 import Aegis
 import AndOTP
 import Bitwarden
@@ -20,6 +19,7 @@ import QRImage
 import Raivo
 import SeedCSV
 import TwoFAS
+import Synchronization
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
 /// format is one module under Plugins/ and one line here.
@@ -119,12 +119,11 @@ public struct Registry: Sendable {
 
 /// The external plugins of a registry, discovered once, on first use, by whichever thread needs
 /// them first.
-final class ExternalPluginSource: @unchecked Sendable {
+final class ExternalPluginSource: Sendable {
   private let folders: [String]
   private let taken: Set<String>
   private let problem: @Sendable (String) -> Void
-  private let lock = NSLock()
-  private var found: [any FormatPlugin]?
+  private let found = Mutex<[any FormatPlugin]?>(nil)
 
   init(folders: [String], taken: Set<String>, problem: @escaping @Sendable (String) -> Void) {
     self.folders = folders
@@ -133,7 +132,7 @@ final class ExternalPluginSource: @unchecked Sendable {
   }
 
   var plugins: [any FormatPlugin] {
-    lock.withLock {
+    found.withLock { found in
       if let found { return found }
       let discovery = ExternalPlugins.discover(folders: folders)
       var plugins: [any FormatPlugin] = []
