@@ -133,14 +133,15 @@ public enum Audit {
     private var given = false
 
     func wrap(_ provider: PasswordProvider) -> PasswordProvider {
-      PasswordProvider { purpose in
-        let password = try provider.password(for: purpose)
-        self.lock.withLock {
-          self.asked = true
-          self.given = password != nil
-        }
-        return password
-      }
+      PasswordProvider(
+        { purpose in
+          let password = try provider.password(for: purpose)
+          self.lock.withLock {
+            self.asked = true
+            self.given = password != nil
+          }
+          return password
+        }, doubts: { provider.doubtsAboutPassword })
     }
 
     var wasAsked: Bool { lock.withLock { asked } }
@@ -175,9 +176,10 @@ public enum Audit {
             .warning, "ENCRYPTED_NOT_OPENED", path, "encrypted, not opened: no password was given",
             remedy: "Pass --password-file or --password-env to audit its entries.")
         ]
-      case .wrongPassword:
+      case .wrongPassword(_, let hint):
         file.encrypted = true
-        file.findings = [simple(.error, "WRONG_PASSWORD", path, "encrypted, and the password given does not open it")]
+        let doubt = hint.map { " (\($0))" } ?? ""
+        file.findings = [simple(.error, "WRONG_PASSWORD", path, "encrypted, and the password given does not open it\(doubt)")]
       default:
         file.findings = [simple(.error, "UNREADABLE", path, error.description)]
       }

@@ -41,10 +41,17 @@ public struct Reading: Sendable {
     }
     var files: [FileReading] = []
     for path in paths {
-      let input = try Files.read(path, maximumSize: context.limits.inputBytes)
+      var input = try Files.read(path, maximumSize: context.limits.inputBytes)
+      // Text saved as UTF-16 (PowerShell's `>`, Notepad's "Unicode") is read as the same text.
+      if let text = UTF16Text.decode(input.bytes) { input.bytes = Array(text.utf8) }
       try refuseEmptyOrDeep(input, limits: context.limits)
       let plugin = try registry.reader(for: input, from: formatID)
-      let result = try plugin.read(input, context: context)
+      let result: ReadResult
+      do {
+        result = try plugin.read(input, context: context)
+      } catch OTPError.wrongPassword(let file, nil) {
+        throw OTPError.wrongPassword(file: file, hint: context.password.doubtsAboutPassword)
+      }
       files.append(FileReading(file: path, format: plugin.descriptor.id, result: result))
     }
     SplitExports.answer(&files)

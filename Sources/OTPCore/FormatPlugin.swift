@@ -35,11 +35,21 @@ public struct InputFile: Sendable {
 /// prompt appears only then. The password never travels through argv.
 public struct PasswordProvider: Sendable {
   let provide: @Sendable (_ purpose: String) throws -> String?
+  let doubts: @Sendable () -> String?
 
   /// `provide` gets a short purpose ("password for vault.json") and returns nil if there is none.
-  public init(_ provide: @escaping @Sendable (_ purpose: String) throws -> String?) {
+  /// `doubts` says what about the password given could explain a wrong-password error ("the
+  /// input password file pw.txt: it ends with a space").
+  public init(
+    _ provide: @escaping @Sendable (_ purpose: String) throws -> String?,
+    doubts: @escaping @Sendable () -> String? = { nil }
+  ) {
     self.provide = provide
+    self.doubts = doubts
   }
+
+  /// What is odd about the password given so far, for a wrong-password error; nil when nothing is.
+  public var doubtsAboutPassword: String? { doubts() }
 
   public static let none = PasswordProvider { _ in nil }
 

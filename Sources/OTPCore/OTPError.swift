@@ -4,7 +4,8 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
   // Exit 3: an input that cannot be read or decrypted.
   case cannotOpen(file: String, reason: String)
   case corrupted(file: String, place: String?, reason: String)
-  case wrongPassword(file: String)
+  /// `hint` says what about the password given looks like a mistake (a trailing space).
+  case wrongPassword(file: String, hint: String? = nil)
   case passwordRequired(file: String)
   case unsupportedVersion(file: String, version: String, supported: String)
   case unrecognisedFormat(file: String, known: [String])
@@ -41,8 +42,9 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\(file): cannot open: \(reason)"
     case .corrupted(let file, let place, let reason):
       return "\(file)\(place.map { " (\($0))" } ?? ""): the file is damaged or not what it claims to be: \(reason)"
-    case .wrongPassword(let file):
-      return "\(file): wrong password: the file did not decrypt with it. Check the password and try again."
+    case .wrongPassword(let file, let hint):
+      let doubt = hint.map { " Note: \($0)." } ?? ""
+      return "\(file): wrong password: the file did not decrypt with it. Check the password and try again.\(doubt)"
     case .passwordRequired(let file):
       return "\(file): the file is encrypted and no password was given. Use --password-file FILE or --password-env VAR, or run on a terminal to be asked."
     case .unsupportedVersion(let file, let version, let supported):

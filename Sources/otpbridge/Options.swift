@@ -10,12 +10,16 @@ struct PasswordSource {
   var environment: String?
   var role: String
 
-  func provider() -> PasswordProvider {
+  func supply() -> PasswordSupply {
     let role = role
-    return PasswordReference(file: file, environment: environment).provider(role: role) { purpose in
-      Terminal.readSecret(prompt: "\(role.capitalized) password (\(purpose)): ")
+    let isNew = role != "input"
+    return PasswordReference(file: file, environment: environment).supply(role: role) { purpose in
+      let prompt = "\(role.capitalized) password (\(purpose.escapedForTerminal())): "
+      return isNew ? try Terminal.readNewSecret(prompt: prompt) : Terminal.readSecret(prompt: prompt)
     }
   }
+
+  func provider() -> PasswordProvider { supply().provider }
 }
 
 struct InputOptions: ParsableArguments {
@@ -70,15 +74,23 @@ struct FindingOptions: ParsableArguments {
   }
 }
 
+/// A line for a person on standard error. What it holds was escaped field by field where it was
+/// put together; this escapes once more all but its line breaks, so no control character from a
+/// file reaches the terminal whatever path it took.
 func printError(_ text: String) {
-  FileHandle.standardError.write(Data((text + "\n").utf8))
+  StandardStreams.error((text.escapedForTerminal(keepingLineBreaks: true) + "\n").utf8)
 }
 
+/// Text for a person on standard output, escaped like `printError`.
+func printOutput(_ text: String) throws {
+  try StandardStreams.output((text.escapedForTerminal(keepingLineBreaks: true) + "\n").utf8)
+}
+
+/// JSON on standard output, exact: JSON's own escaping already keeps control characters out.
 func printJSON(_ value: some Encodable) throws {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-  FileHandle.standardOutput.write(try encoder.encode(value))
-  FileHandle.standardOutput.write(Data("\n".utf8))
+  try StandardStreams.output(try encoder.encode(value) + Data("\n".utf8))
 }
 
 /// Where external format plugins are looked for, besides $OTPBRIDGE_PLUGIN_PATH and $PATH.

@@ -7,45 +7,6 @@ import OTPCore
   import Darwin
 #endif
 
-/// Where a password comes from: a file (its first line) or the name of an environment variable.
-/// The manifest never holds a password itself (docs/tenant.md).
-public struct PasswordReference: Sendable, Codable, Equatable {
-  public var file: String?
-  public var environment: String?
-
-  public init(file: String? = nil, environment: String? = nil) {
-    self.file = file
-    self.environment = environment
-  }
-
-  var isEmpty: Bool { file == nil && environment == nil }
-
-  /// A provider that reads the password only when a reader or writer asks for it: the file's
-  /// first line (so a trailing newline from `echo` does not count), else the variable, else
-  /// `fallback` (the CLI's no-echo prompt), else none.
-  public func provider(role: String, fallback: (@Sendable (_ purpose: String) -> String?)? = nil) -> PasswordProvider {
-    guard !isEmpty || fallback != nil else { return .none }
-    let file = file, environment = environment
-    return PasswordProvider { purpose in
-      if let file {
-        guard let data = FileManager.default.contents(atPath: file) else {
-          throw OTPError.cannotOpen(file: file, reason: "the \(role) password file cannot be read")
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
-          .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-      }
-      if let environment {
-        guard let value = ProcessInfo.processInfo.environment[environment] else {
-          throw OTPError.invalidArgument("the \(role) password variable \(environment) is not set")
-        }
-        return value
-      }
-      return fallback?(purpose)
-    }
-  }
-}
-
 /// One user of the tenant: the user id (UPN), the exports to convert, and where their passwords
 /// come from. `problem` is set when the row itself is unusable; that user fails, the rest run.
 public struct TenantUser: Sendable, Equatable {
