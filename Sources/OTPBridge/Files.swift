@@ -16,6 +16,7 @@ public enum Files {
 
   public static func read(_ path: String, maximumSize: Int = maximumInputSize) throws -> InputFile {
     if path == "-" {
+      try StandardStreams.claimInput(for: "an input")
       // Standard input has no size to check first: read at most one byte past the limit.
       var data = Data()
       while data.count <= maximumSize {
@@ -50,29 +51,90 @@ public enum Files {
   /// Writes `bytes` to `path` atomically with mode 0600, or to standard output for `-`.
   public static func write(_ bytes: [UInt8], to path: String, force: Bool) throws {
     if path == "-" {
-      FileHandle.standardOutput.write(Data(bytes))
+      try StandardStreams.output(bytes)
       return
     }
     try write(to: path, force: force) { append in try append(bytes) }
   }
 
-  /// Writes what `produce` appends to `path`, atomically with mode 0600, without holding it all in
-  /// memory (the tenant report of ten thousand users): into a temporary file beside it, synced,
-  /// then renamed into place (or linked, when the path must not exist yet).
-  public static func write(to path: String, force: Bool, _ produce: (_ append: ([UInt8]) throws -> Void) throws -> Void) throws {
-    if !force, FileManager.default.fileExists(atPath: path) {
-      throw OTPError.outputExists(path: path)
+  /// Checks before any work that `path` may be written: a missing path, or with `force` a regular
+  /// file or a symbolic link to one. Returns the path to write, which for a link is its target,
+  /// so the link stays a link (docs/safety.md).
+  @discardableResult
+  public static func checkWritable(_ path: String, force: Bool) throws -> String {
+    var status = stat()
+    guard lstat(path, &status) == 0 else { return path }  // nothing there yet
+    guard force else { throw OTPError.outputExists(path: path) }
+    var target = path
+    if (status.st_mode & S_IFMT) == S_IFLNK {
+      guard let resolved = realpath(path, nil) else {
+        throw OTPError.writeFailed(path: path, reason: "it is a symbolic link to nothing; give the path it should point to")
+      }
+      target = String(cString: resolved)
+      free(resolved)
+      guard stat(target, &status) == 0 else {
+        throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+      }
     }
-    let url = URL(fileURLWithPath: path)
+    guard (status.st_mode & S_IFMT) == S_IFREG else {
+      let kind = fileKind(status.st_mode)
+      let hint = path.hasPrefix("/dev/") || path.hasPrefix("/proc/") ? " (for standard output, give -o -)" : ""
+      throw OTPError.writeFailed(
+        path: path, reason: "it is \(kind), not a regular file; otpbridge replaces only regular files, even with --force\(hint)")
+    }
+    return target
+  }
+
+  static func fileKind(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFDIR: return "a folder"
+    case S_IFCHR: return "a character device"
+    case S_IFBLK: return "a block device"
+    case S_IFIFO: return "a named pipe"
+    case S_IFSOCK: return "a socket"
+    default: return "not a regular file"
+    }
+  }
+
+  /// Linux's flag for a file with no name (O_TMPFILE): its value is the same on x86_64 and arm64,
+  /// and the C headers define it through a macro Swift does not import.
+  static let unnamedFile: Int32 = 0o20000000 | O_DIRECTORY
+
+  /// Writes what `produce` appends to `path`, atomically with mode 0600, without holding it all in
+  /// memory (the tenant report of ten thousand users). On Linux the bytes go into a file with no
+  /// name in the target's folder (O_TMPFILE), synced, and only then linked into place, so that no
+  /// signal, not even kill -9, can leave secrets under a name. Where the filesystem cannot, they go
+  /// into a hidden temporary file that a signal handler removes (Interruption). With `force`, an
+  /// existing file is replaced by rename; a symbolic link keeps pointing at the file it names,
+  /// which is replaced.
+  public static func write(to path: String, force: Bool, _ produce: (_ append: ([UInt8]) throws -> Void) throws -> Void) throws {
+    let target = try checkWritable(path, force: force)
+    let url = URL(fileURLWithPath: target)
     let folder = url.deletingLastPathComponent().path
-    let temporary = "\(folder)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+    func failure(_ code: Int32 = errno) -> OTPError {
+      OTPError.writeFailed(path: path, reason: String(cString: strerror(code)))
+    }
+    func temporaryName() -> String {
+      "\(folder)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    }
+    var named: String?
+    var guardSlot: Int?
+    var descriptor = open(folder, unnamedFile | O_WRONLY | O_CLOEXEC, 0o600)
+    if descriptor < 0 {
+      let name = temporaryName()
+      guardSlot = Interruption.removeOnSignal(name)
+      descriptor = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+      guard descriptor >= 0 else {
+        let code = errno
+        Interruption.forget(guardSlot)
+        throw failure(code)
+      }
+      named = name
     }
     var finished = false
     defer {
-      if !finished { unlink(temporary) }
+      if !finished, let named { unlink(named) }
+      Interruption.forget(guardSlot)
     }
     func writeAll(_ bytes: [UInt8]) throws {
       try bytes.withUnsafeBytes { buffer in
@@ -81,7 +143,7 @@ public enum Files {
           let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
           if written < 0 {
             if errno == EINTR { continue }
-            throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+            throw failure()
           }
           offset += written
         }
@@ -98,25 +160,36 @@ public enum Files {
         }
       }
       try writeAll(pending)
-      guard fsync(descriptor) == 0 else {
-        throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+      guard fsync(descriptor) == 0 else { throw failure() }
+      if named == nil {
+        // Give the unnamed file a name: the target itself when it must not exist yet (linkat
+        // fails if it appeared meanwhile), else a temporary one to rename over the target.
+        let link = force ? temporaryName() : target
+        if force {
+          guardSlot = Interruption.removeOnSignal(link)
+        }
+        guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, link, AT_SYMLINK_FOLLOW) == 0 else {
+          if errno == EEXIST, !force { throw OTPError.outputExists(path: path) }
+          throw failure()
+        }
+        if force { named = link } else { finished = true }
       }
     } catch {
       close(descriptor)
       throw error
     }
     close(descriptor)
-    if force {
-      guard rename(temporary, path) == 0 else {
-        throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+    if let named, !finished {
+      if force {
+        guard rename(named, target) == 0 else { throw failure() }
+      } else {
+        // link() fails if the target appeared meanwhile, so a file is never replaced unasked.
+        guard link(named, target) == 0 else {
+          if errno == EEXIST { throw OTPError.outputExists(path: path) }
+          throw failure()
+        }
+        unlink(named)
       }
-    } else {
-      // link() fails if the target appeared meanwhile, so a file is never replaced unasked.
-      guard link(temporary, path) == 0 else {
-        if errno == EEXIST { throw OTPError.outputExists(path: path) }
-        throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-      }
-      unlink(temporary)
     }
     finished = true
     let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY)

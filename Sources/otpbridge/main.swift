@@ -11,8 +11,11 @@ func runMain() -> Never {
     var command = try OTPBridgeCommand.parseAsRoot()
     try command.run()
     exit(0)
+  } catch is StandardStreams.OutputClosed {
+    // The reader of standard output went away (`| head`): stop quietly, as SIGPIPE would.
+    exit(141)
   } catch let error as OTPError {
-    FileHandle.standardError.write(Data("otpbridge: error: \(error)\n".utf8))
+    StandardStreams.error("otpbridge: error: \(error.description.escapedForTerminal())\n".utf8)
     exit(error.exitCode)
   } catch let error as ExitCode {
     exit(error.rawValue)
@@ -20,7 +23,7 @@ func runMain() -> Never {
     let code = OTPBridgeCommand.exitCode(for: error)
     if code == .validationFailure {
       let message = OTPBridgeCommand.fullMessage(for: error)
-      FileHandle.standardError.write(Data("otpbridge: \(message)\n".utf8))
+      StandardStreams.error("otpbridge: \(message.escapedForTerminal(keepingLineBreaks: true))\n".utf8)
       exit(2)
     }
     OTPBridgeCommand.exit(withError: error)
@@ -30,4 +33,6 @@ func runMain() -> Never {
 // A plugin that exits before reading its input, or a closed output pipe, must not kill otpbridge:
 // those become ordinary errors instead.
 signal(SIGPIPE, SIG_IGN)
+// Ctrl-C, kill and a closed terminal remove temporary files and restore a prompt's echo.
+Interruption.install()
 runMain()

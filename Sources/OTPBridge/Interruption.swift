@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What must be undone when Ctrl-C, `kill` or a closed terminal (SIGINT, SIGTERM, SIGHUP) stops a
+/// run: a temporary file that holds secrets under a name, and a terminal whose echo a password
+/// prompt turned off. The handler does only what is safe in a signal handler (unlink, tcsetattr),
+/// then lets the signal end the process as it would have.
+///
+/// Most outputs never need it: on Linux they are written as unnamed files (O_TMPFILE) that vanish
+/// with the process, even on kill -9 (Files.swift).
+public enum Interruption {
+  /// Room for this many temporary files at once; more are still written, just not guarded.
+  static let capacity = 64
+  // Preallocated before any signal can come, so the handler never allocates or locks.
+  nonisolated(unsafe) static let paths: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+    let paths = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
+    paths.initialize(repeating: nil, count: capacity)
+    return paths
+  }()
+  nonisolated(unsafe) static let terminal: UnsafeMutablePointer<termios> = {
+    let terminal = UnsafeMutablePointer<termios>.allocate(capacity: 1)
+    terminal.initialize(to: termios())
+    return terminal
+  }()
+  nonisolated(unsafe) static var terminalDescriptor: Int32 = -1
+
+  static let signals = [SIGINT, SIGTERM, SIGHUP]
+
+  /// Installs the handler; the CLI calls it once at start.
+  public static func install() {
+    // Touch the lazily made globals now: the handler must not be the first to use them.
+    _ = (paths, terminal, terminalDescriptor, handle)
+    for signal in signals {
+      var action = sigaction()
+      #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = handle
+      #else
+        action.__sigaction_u.__sa_handler = handle
+      #endif
+      sigemptyset(&action.sa_mask)
+      action.sa_flags = 0
+      sigaction(signal, &action, nil)
+    }
+    // A parent may have started us with these signals blocked (Foundation's Process does): a
+    // handler they never reach would guard nothing.
+    var handled = sigset_t()
+    sigemptyset(&handled)
+    for signal in signals { sigaddset(&handled, signal) }
+    sigprocmask(SIG_UNBLOCK, &handled, nil)
+  }
+
+  static let handle: @convention(c) (Int32) -> Void = { signal in
+    for slot in 0..<Interruption.capacity {
+      if let path = Interruption.paths[slot] { unlink(path) }
+    }
+    if Interruption.terminalDescriptor >= 0 {
+      tcsetattr(Interruption.terminalDescriptor, TCSANOW, Interruption.terminal)
+    }
+    // End the way the signal would have ended the process, so the shell sees it.
+    var action = sigaction()
+    #if canImport(Glibc)
+      action.__sigaction_handler.sa_handler = SIG_DFL
+    #else
+      action.__sigaction_u.__sa_handler = SIG_DFL
+    #endif
+    sigaction(signal, &action, nil)
+    raise(signal)
+  }
+
+  /// Removes `path` if a signal comes before `forget`; returns the slot to forget, or nil when
+  /// every slot is taken or the handler is not installed.
+  static func removeOnSignal(_ path: String) -> Int? {
+    for slot in 0..<capacity where paths[slot] == nil {
+      paths[slot] = strdup(path)
+      return slot
+    }
+    return nil
+  }
+
+  static func forget(_ slot: Int?) {
+    guard let slot, let path = paths[slot] else { return }
+    paths[slot] = nil
+    free(path)
+  }
+
+  /// Restores `settings` on `descriptor` if a signal comes while a prompt has echo off.
+  public static func restoreOnSignal(terminal descriptor: Int32, settings: termios) {
+    terminal.pointee = settings
+    terminalDescriptor = descriptor
+  }
+
+  public static func forgetTerminal() {
+    terminalDescriptor = -1
+  }
+}
