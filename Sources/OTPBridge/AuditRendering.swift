@@ -2,7 +2,8 @@ import Foundation
 import OTPCore
 
 extension Rendering {
-  /// The audit for a person: grouped by file, Microsoft first, each finding with what to do.
+  /// The audit for a person: grouped by file, Microsoft first, each finding with what to do. Every
+  /// line is escaped for the terminal on its own, so a name cannot break it in two.
   public static func audit(_ report: AuditReport) -> String {
     var lines: [String] = []
     for file in report.files {
@@ -12,14 +13,14 @@ extension Rendering {
       if file.format != nil { facts.append("\(file.accounts) account(s)") }
       if let encrypted = file.encrypted { facts.append(encrypted ? "encrypted" : "not encrypted") }
       if !facts.isEmpty { heading += " (\(facts.joined(separator: ", ")))" }
-      lines.append(heading)
+      lines.append(heading.escapedForTerminal())
       if file.findings.isEmpty { lines.append("  no problems found") }
       for finding in file.findings {
         var place = ""
         if let line = finding.line { place = "line \(line): " } else if let entry = finding.entry { place = "entry \(entry): " }
         let subject = finding.account.map { "\($0): " } ?? ""
-        lines.append("  \(finding.severity.uppercased()) [\(finding.code)] \(place)\(subject)\(finding.message)")
-        if let remedy = finding.remedy { lines.append("      What to do: \(remedy)") }
+        lines.append("  \(finding.severity.uppercased()) [\(finding.code)] \(place)\(subject)\(finding.message)".escapedForTerminal())
+        if let remedy = finding.remedy { lines.append("      What to do: \(remedy)".escapedForTerminal()) }
       }
       lines.append("")
     }

@@ -1,7 +1,10 @@
 import Foundation
 import OTPCore
 
-/// The plain-text forms of reports, shared by the CLI and library users. No secret reaches them.
+/// The plain-text forms of reports, shared by the CLI and library users. No secret reaches them,
+/// and nothing read from a file reaches them unescaped: each line or cell is escaped for the
+/// terminal on its own (`escapedForTerminal`), so a crafted name can neither act on the terminal
+/// nor add a line.
 public enum Rendering {
   /// The loss report: one block per account that is not kept exactly, then the totals.
   public static func lossReport(_ report: LossReport) -> String {
@@ -25,15 +28,15 @@ public enum Rendering {
     var summary = "\(counts[.kept] ?? 0) kept, \(counts[.changed] ?? 0) changed, \(counts[.dropped] ?? 0) dropped"
     if !report.skippedEntries.isEmpty { summary += ", \(report.skippedEntries.count) unreadable" }
     lines.append("Loss report for \(report.targetFormat): \(summary).")
-    return lines.joined(separator: "\n")
+    return lines.map { $0.escapedForTerminal() }.joined(separator: "\n")
   }
 
   public static func findings(_ findings: [Finding]) -> String {
-    findings.map(\.description).joined(separator: "\n")
+    findings.map { $0.description.escapedForTerminal() }.joined(separator: "\n")
   }
 
   public static func verification(_ verification: Verification) -> String {
-    var lines = verification.problems.map { "FAIL  \($0)" }
+    var lines = verification.problems.map { "FAIL  \($0)".escapedForTerminal() }
     let total = verification.matched + verification.problems.filter {
       if case .missing = $0 { return true } else { return false }
     }.count
@@ -45,15 +48,16 @@ public enum Rendering {
     return lines.joined(separator: "\n")
   }
 
-  /// A table with a header row and columns padded to their widest cell.
+  /// A table with a header row and columns padded to their widest cell; every cell escaped.
   public static func table(header: [String], rows: [[String]]) -> String {
+    let rows = rows.map { $0.map { $0.escapedForTerminal() } }
     var widths = header.map(\.count)
     for row in rows {
       for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
     }
     func line(_ cells: [String]) -> String {
       cells.enumerated().map { column, cell in
-        column == cells.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+        column == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[column] - cell.count))
       }.joined(separator: "  ")
     }
     return ([line(header)] + rows.map(line)).joined(separator: "\n")

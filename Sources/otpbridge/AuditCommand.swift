@@ -53,10 +53,9 @@ struct AuditCommand: ParsableCommand {
     if json {
       try printJSON(report)
     } else if sarif {
-      FileHandle.standardOutput.write(try Rendering.auditSARIF(report))
-      FileHandle.standardOutput.write(Data("\n".utf8))
+      try StandardStreams.output(try Rendering.auditSARIF(report) + Data("\n".utf8))
     } else {
-      print(Rendering.audit(report))
+      try printOutput(Rendering.audit(report))
     }
     if failOn.isReached(by: report.allFindings.map(\.severityLevel)) { throw ExitCode(1) }
   }

@@ -41,7 +41,7 @@ struct Codes: ParsableCommand {
     if json {
       try printJSON(entries)
     } else {
-      print(Rendering.table(
+      try printOutput(Rendering.table(
         header: ["ISSUER", "NAME", "TYPE", "CODE"],
         rows: entries.map { [$0.issuer, $0.name, $0.type, $0.code ?? "-"] }))
     }

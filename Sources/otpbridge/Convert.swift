@@ -84,13 +84,16 @@ struct Convert: ParsableCommand {
     let registry = plugins.registry().applying(WriterOptions(googleMigrationBatchSize: batchSize, entraUPN: upn))
     let target = try registry.plugin(id: targetID)
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
-    if let output, output != "-", !force, FileManager.default.fileExists(atPath: output) {
-      throw OTPError.outputExists(path: output)
+    if newPasswordFile != nil || newPasswordEnv != nil, target.descriptor.encryption == .none {
+      throw OTPError.invalidArgument(
+        "\(target.descriptor.displayName) files cannot be encrypted, so the new password would not be used. Leave it out to write the file unencrypted, or choose a format that encrypts ('otpbridge formats').")
     }
+    if let output, output != "-" { try Files.checkWritable(output, force: force) }
     let qrOutput = qr.isEmpty ? nil : try QROutput(arguments: qr)
     var reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
     if let assign { reading = try Assignment.read(path: assign).apply(to: reading) }
-    let newPassword = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: "new").provider()
+    let newPasswordSupply = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: "new").supply()
+    let newPassword = newPasswordSupply.provider
     let conversion = try Conversion.run(
       reading, to: target, context: WriteContext(newPassword: newPassword, outputName: output ?? "QR codes"),
       readBackPassword: newPassword)
@@ -106,7 +109,9 @@ struct Convert: ParsableCommand {
       let title = "\(count) account(s) for \(target.descriptor.displayName)"
       let qrFiles = try qrOutput.files(for: sheet, title: title)
       if qrOutput == .terminal {
-        print(sheet.entries.map { "\($0.label)\n\($0.code.terminal())" }.joined(separator: "\n"))
+        // The codes are drawn with the terminal's colour sequences; only the labels come from files.
+        let drawing = sheet.entries.map { "\($0.label.escapedForTerminal())\n\($0.code.terminal())" }.joined(separator: "\n")
+        try StandardStreams.output((drawing + "\n").utf8)
       }
       try qrOutput.write(qrFiles, force: force)
       let place = qrOutput == .terminal ? "above" : qrFiles.count == 1 ? "in \(qrFiles[0].path)" : "in \(qrFiles.count) files"
@@ -115,8 +120,22 @@ struct Convert: ParsableCommand {
     if let output {
       try Files.write(conversion.output, to: output, force: force)
       if output != "-" {
+        printError(Self.plaintextNotice(output: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true))
         printError("Wrote \(count) account(s) to \(output) (\(target.descriptor.id)).")
       }
+    }
+  }
+
+  /// Whether the output protects its secrets, said every time: a user who deletes the old app
+  /// must know what the new file is.
+  static func plaintextNotice(output: String, target: FormatDescriptor, encrypted: Bool) -> String {
+    switch (target.encryption, encrypted) {
+    case (_, true):
+      return "\(output) is encrypted with the new password."
+    case (.none, _):
+      return "NOT ENCRYPTED: \(output) holds the secrets in plain text (\(target.displayName) files cannot be encrypted). Keep it safe and delete it once imported."
+    case (.optional, _), (.required, _):
+      return "NOT ENCRYPTED: \(output) holds the secrets in plain text. To encrypt it, give --new-password-file FILE or --new-password-env VAR, or run on a terminal to be asked."
     }
   }
 }

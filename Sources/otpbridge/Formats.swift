@@ -61,8 +61,8 @@ struct Formats: ParsableCommand {
         c.fields.sorted().map(\.rawValue).joined(separator: ","),
       ]
     }
-    print(Rendering.table(
+    try printOutput(Rendering.table(
       header: ["ID", "MODE", "ENCRYPTION", "KINDS", "ALGORITHMS", "DIGITS", "PERIODS", "FIELDS"], rows: rows))
-    for d in descriptors { print("\n\(d.id): \(d.displayName). \(d.summary)") }
+    for d in descriptors { try printOutput("\n\(d.id): \(d.displayName). \(d.summary)".escapedForTerminal(keepingLineBreaks: true)) }
   }
 }

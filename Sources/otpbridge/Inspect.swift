@@ -45,10 +45,10 @@ struct Inspect: ParsableCommand {
           account.origin.description,
         ]
       }
-      print(Rendering.table(
+      try printOutput(Rendering.table(
         header: ["#", "TYPE", "ISSUER", "NAME", "ALGORITHM", "DIGITS", "PERIOD", "SECRET", "FROM"], rows: rows))
       let formats = reading.files.map { "\($0.file) (\($0.format))" }.joined(separator: ", ")
-      print("\(reading.accounts.count) account(s) from \(formats).")
+      try printOutput("\(reading.accounts.count) account(s) from \(formats.escapedForTerminal()).")
     }
     try findingOptions.report(reading.findings)
   }

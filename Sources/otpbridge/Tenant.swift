@@ -115,18 +115,18 @@ final class ProgressDisplay: @unchecked Sendable {
       let filled = progress.total == 0 ? width : width * progress.finished / progress.total
       let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
       let line = "\r[\(bar)] \(counts)  \(String(format: "%.1f", rate))/s  \(eta) left "
-      FileHandle.standardError.write(Data(line.utf8))
+      StandardStreams.error(line.utf8)
       drawn = true
     } else if let latest = progress.latest {
-      let outcome = latest.status == .done ? "done" : "FAILED: \(latest.reason ?? "")"
-      printError("tenant: \(counts) (\(String(format: "%.1f", rate))/s, \(eta) left): \(latest.user) \(outcome)")
+      let outcome = latest.status == .done ? "done" : "FAILED: \((latest.reason ?? "").escapedForTerminal())"
+      printError("tenant: \(counts) (\(String(format: "%.1f", rate))/s, \(eta) left): \(latest.user.escapedForTerminal()) \(outcome)")
     } else if progress.skipped > 0 {
       printError("tenant: resuming; \(progress.skipped) of \(progress.total) users already done")
     }
   }
 
   func end() {
-    if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+    if drawn { StandardStreams.error("\n".utf8) }
   }
 
   static func duration(_ seconds: Double) -> String {

@@ -49,7 +49,7 @@ struct Verify: ParsableCommand {
     let verification = Verification.compare(
       source: original.accounts, converted: result.accounts,
       instants: Verification.instants(now: at ?? Int64(Date().timeIntervalSince1970)))
-    print(Rendering.verification(verification))
+    try printOutput(Rendering.verification(verification))
     if !verification.passed { throw OTPError.verificationFailed(count: verification.problems.count) }
   }
 }
