@@ -12,7 +12,11 @@ public struct BitwardenCSVFormat: FormatPlugin {
     canRead: true,
     canWrite: true,
     encryption: .none,
-    capabilities: BitwardenItems.capabilities,
+    capabilities: {
+      var capabilities = BitwardenItems.capabilities
+      capabilities.text = .spreadsheetCells
+      return capabilities
+    }(),
     summary: "Bitwarden CSV export (login_totp column); TOTP and Steam.")
 
   static let header = [

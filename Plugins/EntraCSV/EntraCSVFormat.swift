@@ -30,7 +30,7 @@ public struct EntraCSVFormat: FormatPlugin {
         kinds: [.totp], algorithms: [.sha1], digits: 6...6, periods: .only([30, 60]),
         // With --upn every row gets that UPN, so the accounts' own names are not kept.
         fields: upn == nil ? [.name, .issuer, .extraParameters] : [.issuer, .extraParameters],
-        extraParameterNames: ["serial", "model"]),
+        extraParameterNames: ["serial", "model"], text: .spreadsheetCells),
       summary: "The file an admin uploads at Entra ID → Multifactor authentication → OATH tokens; --upn sets the user.")
   }
 

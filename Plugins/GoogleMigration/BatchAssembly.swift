@@ -17,6 +17,13 @@ struct BatchAssembly {
 
   let file: String
   var exports: [Export] = []
+  /// Where each (batch id, size) is in `exports`, so a file of many exports is read in linear time.
+  var exportPositions: [ExportKey: Int] = [:]
+
+  struct ExportKey: Hashable {
+    var id: Int32
+    var size: Int
+  }
   /// Counts entries across the file, in the order of its lines, for each account's origin.
   var entryNumbers: [Int: Int] = [:]
   var entriesSeen = 0
@@ -40,8 +47,12 @@ struct BatchAssembly {
       exports.append(Export(id: payload.batchID, size: 1, batches: [0: Batch(payload: payload, line: line)]))
       return findings
     }
-    let position = exports.firstIndex { $0.id == payload.batchID && $0.size == size }
-      ?? { exports.append(Export(id: payload.batchID, size: size)); return exports.count - 1 }()
+    let key = ExportKey(id: payload.batchID, size: size)
+    let position = exportPositions[key] ?? {
+      exports.append(Export(id: payload.batchID, size: size))
+      exportPositions[key] = exports.count - 1
+      return exports.count - 1
+    }()
     if let earlier = exports[position].batches[index] {
       findings.append(Finding(
         .warning, code: "GOOGLE_MIGRATION_DUPLICATE_BATCH",
@@ -71,11 +82,14 @@ struct BatchAssembly {
           }
         }
       }
-      let missing = (0..<export.size).filter { export.batches[$0] == nil }
-      if !missing.isEmpty {
+      // The size comes from the file and may be huge: name the first few missing batches only,
+      // found in at most (batches present + 10) steps.
+      let missingCount = export.size - export.batches.count
+      if missingCount > 0 {
+        let missing = Array((0..<export.size).lazy.filter { export.batches[$0] == nil }.prefix(10))
         findings.append(Finding(
           .error, code: "GOOGLE_MIGRATION_MISSING_BATCHES",
-          "\(Self.describe(missing, of: export.size)) (batch id \(export.id)); their accounts are not here",
+          "\(Self.describe(missing, count: missingCount, of: export.size)) (batch id \(export.id)); their accounts are not here",
           at: Origin(file: file, place: .whole),
           remedy: "scan every QR code the export shows, into one file or one image, or give every image at once",
           entrySkipped: true,
@@ -86,9 +100,13 @@ struct BatchAssembly {
   }
 
   /// "batch 2 of 3 is missing", "batches 2 and 3 of 3 are missing", "batches 1, 2 and 4 of 5 are missing".
-  static func describe(_ missing: [Int], of size: Int) -> String {
+  /// With more than `missing` lists: "batches 1, 2, … 10 and 90 more of 100 are missing".
+  static func describe(_ missing: [Int], count: Int, of size: Int) -> String {
     let numbers = missing.map { String($0 + 1) }
-    if numbers.count == 1 { return "batch \(numbers[0]) of \(size) is missing" }
+    if count == 1 { return "batch \(numbers[0]) of \(size) is missing" }
+    if count > numbers.count {
+      return "batches \(numbers.joined(separator: ", ")) and \(count - numbers.count) more of \(size) are missing"
+    }
     return "batches \(numbers.dropLast().joined(separator: ", ")) and \(numbers.last!) of \(size) are missing"
   }
 }

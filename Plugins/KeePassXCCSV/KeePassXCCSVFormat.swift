@@ -21,7 +21,8 @@ public struct KeePassXCCSVFormat: FormatPlugin {
       algorithms: [.sha1, .sha256, .sha512],
       digits: 1...10,
       periods: .range(1...86_400),
-      fields: [.issuer, .name, .labelIssuer, .note, .groups, .icon, .extraParameters]),
+      fields: [.issuer, .name, .labelIssuer, .note, .groups, .icon, .extraParameters],
+      text: .spreadsheetCells),
     summary: "KeePassXC CSV export with its TOTP column; TOTP and Steam.")
 
   static let header = ["Group", "Title", "Username", "Password", "URL", "Notes", "TOTP", "Icon", "Last Modified", "Created"]

@@ -19,7 +19,8 @@ public struct OnePasswordCSVFormat: FormatPlugin {
       algorithms: [.sha1, .sha256, .sha512],
       digits: 6...8,
       periods: .range(1...Int(Int32.max)),
-      fields: [.issuer, .name, .labelIssuer, .note, .favorite, .groups, .icon, .extraParameters]),
+      fields: [.issuer, .name, .labelIssuer, .note, .favorite, .groups, .icon, .extraParameters],
+      text: .spreadsheetCells),
     summary: "1Password 8 CSV export (and 1Password 7 with a one-time password column); TOTP only.")
 
   static let header = ["Title", "Url", "Username", "Password", "OTPAuth", "Favorite", "Archived", "Tags", "Notes"]

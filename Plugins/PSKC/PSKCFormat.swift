@@ -24,7 +24,8 @@ public struct PSKCFormat: FormatPlugin {
       encryption: .optional,
       capabilities: Capabilities(
         kinds: [.totp, .hotp], algorithms: [.sha1, .sha256, .sha512], digits: 6...9, periods: .range(1...86_400),
-        fields: [.issuer, .name, .counter, .extraParameters], extraParameterNames: ["serial", "model"]),
+        fields: [.issuer, .name, .counter, .extraParameters], extraParameterNames: ["serial", "model"],
+        text: .noControlCharacters),
       summary: "Token vendors' seed files (RFC 6030): plain, PBKDF2 or pre-shared-key encrypted; the pre-shared key is given as hex in place of the password. Writes plain, or encrypted with --new-password-*.")
   }
 

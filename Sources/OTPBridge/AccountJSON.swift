@@ -1,7 +1,8 @@
 import OTPCore
 
-/// The JSON shape `inspect --json` and `codes --json` print for an account. The secret appears
-/// only when the caller asks for it.
+/// The JSON shape `inspect --json` and `codes --json` print for an account. The secret and the
+/// note (which often holds recovery codes) appear only when the caller asks for secrets;
+/// otherwise `noteCharacters` says how long the note is.
 public struct AccountJSON: Encodable, Sendable {
   public var type: String
   public var issuer: String
@@ -13,6 +14,7 @@ public struct AccountJSON: Encodable, Sendable {
   public var counter: UInt64?
   public var secret: String?
   public var note: String?
+  public var noteCharacters: Int?
   public var favorite: Bool
   public var groups: [String]
   public var origin: String
@@ -29,7 +31,8 @@ public struct AccountJSON: Encodable, Sendable {
     period = account.kind.isCounterBased ? nil : account.period
     counter = account.kind.isCounterBased ? account.counter : nil
     secret = showSecret ? (account.kind == .motp ? account.secret.revealHex() : account.secret.revealBase32()) : nil
-    note = account.note.isEmpty ? nil : account.note
+    note = showSecret && !account.note.isEmpty ? account.note : nil
+    noteCharacters = showSecret || account.note.isEmpty ? nil : account.note.count
     favorite = account.favorite
     groups = account.groups
     origin = account.origin.description

@@ -44,12 +44,15 @@ public struct Capabilities: Sendable, Equatable {
   /// With `.extraParameters` in `fields`: the only extra parameters the format keeps (Entra's
   /// `serial` and `model`); nil when it keeps any.
   public var extraParameterNames: Set<String>?
+  /// What the format's text (issuer, name, note, groups, extra parameter values) must not hold.
+  public var text: TextRule
 
   public init(
     kinds: Set<OTPKind>, algorithms: Set<HashAlgorithm>, digits: ClosedRange<Int>,
     periods: PeriodSupport, fields: Set<AccountField>, excludingDigits excludedDigits: Set<Int> = [],
-    extraParameterNames: Set<String>? = nil
+    extraParameterNames: Set<String>? = nil, text: TextRule = []
   ) {
+    self.text = text
     self.kinds = kinds
     self.algorithms = algorithms
     self.digits = digits
@@ -68,6 +71,23 @@ public struct Capabilities: Sendable, Equatable {
     guard !excludedDigits.isEmpty else { return "\(digits.lowerBound)–\(digits.upperBound)" }
     return digits.filter(holds(digits:)).map(String.init).joined(separator: ", ")
   }
+}
+
+/// Rules on the text a format holds, applied (and reported) by the loss report like any other
+/// capability, so that a writer never changes a value on its own.
+public struct TextRule: OptionSet, Sendable, Equatable {
+  public let rawValue: Int
+
+  public init(rawValue: Int) {
+    self.rawValue = rawValue
+  }
+
+  /// A CSV that people open in a spreadsheet: a cell that begins with `=`, `+`, `-`, `@`, a tab or
+  /// a carriage return would run as a formula (`=HYPERLINK(...)` can send other cells to a web
+  /// address), so such a value gets a leading `'`, as OWASP advises.
+  public static let spreadsheetCells = TextRule(rawValue: 1)
+  /// XML 1.0, which cannot hold control characters other than tab and line breaks, even escaped.
+  public static let noControlCharacters = TextRule(rawValue: 2)
 }
 
 /// Whether a format's files can be, or must be, encrypted.

@@ -1,3 +1,23 @@
+extension ExtraParameter {
+  /// How reports name extra parameters: by name only, never by value, and only names that look
+  /// like a parameter's (letters, digits, `_`, `-`, `.`, at most 32, with a value). A bare word is
+  /// often part of a secret that held a `&`, so it is counted, not shown.
+  static func shown(_ parameters: [ExtraParameter]) -> String {
+    let named = parameters.filter(\.hasPlainName)
+    var parts = named.map(\.name)
+    let unnamed = parameters.count - named.count
+    if unnamed > 0 { parts.append("\(unnamed) parameter(s) whose name is not shown") }
+    return parts.joined(separator: ", ")
+  }
+
+  var hasPlainName: Bool {
+    !value.isEmpty && !name.isEmpty && name.utf8.count <= 32
+      && name.utf8.allSatisfy { byte in
+        (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte == 0x2D || byte == 0x2E
+      }
+  }
+}
+
 /// One thing a conversion does to one account.
 public struct AccountChange: Sendable, Hashable, CustomStringConvertible {
   public enum Effect: Sendable, Hashable {
@@ -13,6 +33,13 @@ public struct AccountChange: Sendable, Hashable, CustomStringConvertible {
   public var reason: String
   /// True when the converted account will give different codes than the original.
   public var breaksCodes: Bool
+
+  public init(field: String, effect: Effect, reason: String, breaksCodes: Bool) {
+    self.field = field
+    self.effect = effect
+    self.reason = reason
+    self.breaksCodes = breaksCodes
+  }
 
   public var description: String {
     let what: String
@@ -123,11 +150,64 @@ public struct LossReport: Sendable {
         result.extraParameters.removeAll { !kept.contains($0.name) }
         changes.append(
           AccountChange(
-            field: AccountField.extraParameters.label, effect: .dropped(dropped.map(\.name).joined(separator: ", ")),
+            field: AccountField.extraParameters.label, effect: .dropped(ExtraParameter.shown(dropped)),
             reason: "\(target.displayName) keeps only \(kept.sorted().joined(separator: ", "))", breaksCodes: false))
       }
     }
+    if !capabilities.text.isEmpty {
+      changes += fitText(of: &result, to: capabilities.text, target: target.displayName)
+    }
     return AccountOutcome(source: account, converted: result, changes: changes, dropReason: nil)
+  }
+
+  /// Applies the format's text rules to every text field, one change for each value they alter.
+  static func fitText(of account: inout Account, to rule: TextRule, target: String) -> [AccountChange] {
+    var changes: [AccountChange] = []
+    func fit(_ value: inout String, field: String, shown: (String) -> String = { "\"\($0)\"" }) {
+      var fitted = value
+      var reasons: [String] = []
+      if rule.contains(.noControlCharacters) {
+        let kept = fitted.unicodeScalars.filter { !isForbiddenInXML($0) }
+        if kept.count != fitted.unicodeScalars.count {
+          fitted = String(String.UnicodeScalarView(kept))
+          reasons.append("\(target) cannot hold control characters, so they were removed")
+        }
+      }
+      if rule.contains(.spreadsheetCells), let first = fitted.unicodeScalars.first, formulaStarts.contains(first) {
+        fitted = "'" + fitted
+        reasons.append("a spreadsheet would run a cell that begins with =, +, -, @, a tab or a carriage return as a formula; the ' keeps it text")
+      }
+      guard fitted != value else { return }
+      changes.append(
+        AccountChange(
+          field: field, effect: .changed(from: shown(value), to: shown(fitted)), reason: reasons.joined(separator: "; "),
+          breaksCodes: false))
+      value = fitted
+    }
+    fit(&account.issuer, field: "issuer")
+    fit(&account.name, field: "name")
+    if var prefix = account.labelIssuer {
+      fit(&prefix, field: AccountField.labelIssuer.label)
+      account.labelIssuer = prefix
+    }
+    // A note may hold recovery codes: its length only.
+    fit(&account.note, field: "note") { "a note of \($0.count) characters" }
+    for index in account.groups.indices { fit(&account.groups[index], field: "group") }
+    for index in account.extraParameters.indices {
+      // Its value is never shown (a URI's `&` inside a secret makes parameters out of its parts).
+      fit(&account.extraParameters[index].value, field: "extra parameter \(ExtraParameter.shown([account.extraParameters[index]]))") {
+        "a value of \($0.count) characters"
+      }
+    }
+    return changes
+  }
+
+  static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+  /// The characters XML 1.0 has no way to write: C0 controls but tab, LF and CR, and U+FFFE/U+FFFF.
+  static func isForbiddenInXML(_ scalar: Unicode.Scalar) -> Bool {
+    (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0xFFFE
+      || scalar.value == 0xFFFF
   }
 
   /// Clears `field` when it holds something; returns how to show what was lost.
@@ -175,7 +255,7 @@ public struct LossReport: Sendable {
     case .extraParameters:
       guard !account.extraParameters.isEmpty else { return nil }
       defer { account.extraParameters = [] }
-      return (account.extraParameters.map(\.name).joined(separator: ", "), false)
+      return (ExtraParameter.shown(account.extraParameters), false)
     }
   }
 }

@@ -246,10 +246,20 @@ public enum OtpauthURI {
     }
     let pin = try decoded(values.pin, parsePin) ?? nil
 
+    let issuerParameter = try decoded(values.issuer, decodedText)
     var prefix: String?
     var name = ""
     PercentEncoding.withDecoded(rawLabel, plusIsSpace: false) { label in
-      if let colon = label.firstIndex(of: UInt8(ascii: ":")) {
+      // The label prefix ends at the first colon, unless the issuer parameter, colons and all,
+      // is the prefix: `a:b:alice` with `issuer=a:b` is alice at a:b.
+      let issuerColon = issuerParameter.flatMap { issuer -> Int? in
+        let bytes = Array(issuer.utf8)
+        guard bytes.contains(UInt8(ascii: ":")), label.count > bytes.count, label.starts(with: bytes),
+          label[label.startIndex + bytes.count] == UInt8(ascii: ":")
+        else { return nil }
+        return label.startIndex + bytes.count
+      }
+      if let colon = issuerColon ?? label.firstIndex(of: UInt8(ascii: ":")) {
         prefix = decodedText(label.part(..<colon))
         name = decodedText(label.part((colon + 1)...))
       } else {
@@ -258,7 +268,7 @@ public enum OtpauthURI {
     }
     var issuer = prefix ?? ""
     var labelIssuer: String?
-    if let param = try decoded(values.issuer, decodedText), !param.isEmpty {
+    if let param = issuerParameter, !param.isEmpty {
       // The issuer parameter names the service; a different label prefix is kept beside it
       // (formats.md §1.4: `Contoso:alice` with `issuer=Microsoft` is an ordinary account).
       issuer = param
@@ -360,6 +370,8 @@ public enum OtpauthURI {
     if !prefix.isEmpty {
       PercentEncoding.encode(prefix, into: &output)
       output.append(UInt8(ascii: ":"))
+    } else if account.name.utf8.contains(UInt8(ascii: ":")) {
+      output.append(UInt8(ascii: ":"))  // an empty prefix, so the name's own colon splits nothing
     }
     PercentEncoding.encode(account.name, into: &output)
 
