@@ -102,6 +102,6 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"], exclude: ["Expectations"]),
     // BadInputs/ is made by scripts/make-bad-inputs.py and read by path, not as resources.
-    .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"], exclude: ["BadInputs"]),
+    .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"], exclude: ["BadInputs", "prompt-interrupt.py"]),
   ]
 )

@@ -31,9 +31,13 @@ struct CLI {
     try process.run()
     if let stdin { input.fileHandleForWriting.write(stdin) }
     try input.fileHandleForWriting.close()
-    // Read both pipes before waiting, so a large output cannot block the child.
+    // Read both pipes at once and before waiting, so a large output on either cannot block the child.
+    let errors = ErrorCollector()
+    let reader = Thread { errors.data = err.fileHandleForReading.readDataToEndOfFile(); errors.done.signal() }
+    reader.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    errors.done.wait()
+    let errData = errors.data
     process.waitUntilExit()
     return Run(
       status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
@@ -45,6 +49,12 @@ struct CLI {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
   }
+}
+
+/// Standard error as a second thread reads it.
+final class ErrorCollector: @unchecked Sendable {
+  var data = Data()
+  let done = DispatchSemaphore(value: 0)
 }
 
 struct BinaryMissing: Error, CustomStringConvertible {

@@ -107,4 +107,47 @@ import TestSupport
     let differences = Self.differences(back, report.convertedAccounts, named: named)
     #expect(differences.isEmpty, "\(format): \(differences)")
   }
+
+  /// Names people and crafted files give: colons, spaces at the ends, percent signs, control
+  /// characters, emoji, right-to-left text, formula starts, URI punctuation.
+  static let trickyNames = [
+    "a:b", "usera:b", " lead", "trail ", "50% off", "%41", "tab\there", "nul\u{0}x", "esc\u{1B}[0m", "line\nbreak",
+    "🔐 vault 👩‍💻", "עברית", "\u{202E}gnp.exe", "=SUM(A1)", "-minus", "@at", "+plus", "x&y=z", "q?r#s", "slash/name",
+  ]
+
+  /// Issue 14: no name changes silently. Every account whose outcome lists no change of its
+  /// issuer, name, note or groups comes back with exactly those; each difference is in the report.
+  @Test(arguments: formats)
+  func trickyNamesAreKeptOrReported(format: String) throws {
+    let plugin = try Self.registry.plugin(id: format)
+    var source = Self.accounts(count: 40, seed: 5, fitting: plugin.descriptor.capabilities)
+    for index in source.indices {
+      source[index].issuer = Self.trickyNames[index % Self.trickyNames.count]
+      source[index].name = Self.trickyNames[(index * 7 + 3) % Self.trickyNames.count]
+      if index % 3 == 0 { source[index].issuer = "" }
+      if !source[index].groups.isEmpty { source[index].groups = [Self.trickyNames[(index * 3 + 1) % Self.trickyNames.count]] }
+    }
+    let needsPassword = plugin.descriptor.encryption == .required
+    let conversion = try Conversion.run(
+      Reading(accounts: source), to: plugin,
+      context: WriteContext(newPassword: PasswordProvider { _ in needsPassword ? Self.password : nil }, outputName: "out"),
+      readBackPassword: PasswordProvider { _ in Self.password })
+    let input = InputFile(name: "out.\(plugin.descriptor.fileExtensions.first ?? "txt")", bytes: conversion.output)
+    let back = try plugin.read(input, context: ReadContext(password: PasswordProvider { _ in Self.password })).accounts
+    let written = conversion.report.outcomes.filter { $0.converted != nil }
+    try #require(back.count == written.count, "\(format): \(back.count) read back, \(written.count) written")
+    for (outcome, account) in zip(written, back) {
+      let changed = Set(outcome.changes.map(\.field))
+      let given = outcome.converted!
+      if !changed.contains("issuer"), !given.issuer.isEmpty {
+        #expect(account.issuer == given.issuer, "\(format): issuer \(given.issuer.debugDescription) came back \(account.issuer.debugDescription) unreported")
+      }
+      if !changed.contains("name"), !given.name.isEmpty {
+        #expect(account.name == given.name, "\(format): name \(given.name.debugDescription) came back \(account.name.debugDescription) unreported")
+      }
+      if !changed.contains("groups"), !changed.contains("group"), !given.groups.isEmpty {
+        #expect(account.groups == given.groups, "\(format): groups \(given.groups) came back \(account.groups) unreported")
+      }
+    }
+  }
 }
