@@ -13,7 +13,7 @@
 /// with the process, even on kill -9 (Files.swift).
 public enum Interruption {
   /// Room for this many temporary files at once; more are still written, just not guarded.
-  static let capacity = 64
+  static let capacity = 1024
   // Preallocated before any signal can come, so the handler never allocates or locks.
   nonisolated(unsafe) static let paths: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
     let paths = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
@@ -53,8 +53,9 @@ public enum Interruption {
   }
 
   static let handle: @convention(c) (Int32) -> Void = { signal in
-    for slot in 0..<Interruption.capacity {
-      if let path = Interruption.paths[slot] { unlink(path) }
+    // Newest first, so files go before the folder made for them.
+    for slot in (0..<Interruption.capacity).reversed() {
+      if let path = Interruption.paths[slot], unlink(path) != 0 { rmdir(path) }
     }
     if Interruption.terminalDescriptor >= 0 {
       tcsetattr(Interruption.terminalDescriptor, TCSANOW, Interruption.terminal)
@@ -70,9 +71,9 @@ public enum Interruption {
     raise(signal)
   }
 
-  /// Removes `path` if a signal comes before `forget`; returns the slot to forget, or nil when
-  /// every slot is taken or the handler is not installed.
-  static func removeOnSignal(_ path: String) -> Int? {
+  /// Removes `path` (a file, or an empty folder) if a signal comes before `forget`; returns the
+  /// slot to forget, or nil when every slot is taken.
+  public static func removeOnSignal(_ path: String) -> Int? {
     for slot in 0..<capacity where paths[slot] == nil {
       paths[slot] = strdup(path)
       return slot
@@ -80,7 +81,7 @@ public enum Interruption {
     return nil
   }
 
-  static func forget(_ slot: Int?) {
+  public static func forget(_ slot: Int?) {
     guard let slot, let path = paths[slot] else { return }
     paths[slot] = nil
     free(path)

@@ -64,9 +64,12 @@ public enum QROutput: Sendable, Equatable {
   }
 
   /// Writes the files of `files(for:)`, creating the folder (0700) when it is missing. Existing
-  /// files stop the run before anything is written, unless `force`.
+  /// files stop the run before anything is written, unless `force`. Until the last is written,
+  /// a signal removes the files written so far and the folder made for them (Interruption).
   public func write(_ files: [(path: String, bytes: [UInt8])], force: Bool) throws {
     var createdFolder: String?
+    var guarded: [Int?] = []
+    defer { guarded.forEach(Interruption.forget) }
     switch self {
     case .png(let folder), .svg(let folder):
       var isFolder: ObjCBool = false
@@ -77,6 +80,7 @@ public enum QROutput: Sendable, Equatable {
           throw OTPError.writeFailed(path: folder, reason: String(cString: strerror(errno)))
         }
         createdFolder = folder
+        guarded.append(Interruption.removeOnSignal(folder))
       }
     case .html, .terminal:
       break
@@ -89,6 +93,7 @@ public enum QROutput: Sendable, Equatable {
       for file in files {
         try Files.write(file.bytes, to: file.path, force: force)
         written.append(file.path)
+        if !force { guarded.append(Interruption.removeOnSignal(file.path)) }
       }
     } catch {
       // A failed run leaves nothing behind: the files it added and the folder it made go again.
