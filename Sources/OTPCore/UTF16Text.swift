@@ -3,15 +3,21 @@
 public enum UTF16Text {
   /// The text, or nil when `bytes` do not look like UTF-16.
   public static func decode(_ bytes: [UInt8]) -> String? {
-    guard let (littleEndian, start) = encoding(of: bytes) else { return nil }
+    guard let (littleEndian, start) = encoding(of: bytes), (bytes.count - start) % 2 == 0 else { return nil }
     let units = stride(from: start, to: bytes.count - 1, by: 2).map { index in
       littleEndian
         ? UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8
         : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
     }
     let text = String(decoding: units, as: UTF16.self)
-    // A binary file that happens to start like UTF-16 decodes to broken or NUL characters.
-    guard !text.unicodeScalars.contains(where: { $0 == "\u{FFFD}" || $0 == "\0" }) else { return nil }
+    // A binary or Latin-1 file that happens to start with FF FE decodes to broken characters, NULs
+    // or a run of CJK: every export is mostly ASCII (its URIs, JSON or CSV syntax).
+    var ascii = 0
+    for scalar in text.unicodeScalars {
+      if scalar == "\u{FFFD}" || scalar == "\0" { return nil }
+      if scalar.isASCII { ascii += 1 }
+    }
+    guard ascii * 2 >= units.count else { return nil }
     return text
   }
 

@@ -1,0 +1,33 @@
+import OTPCore
+import Testing
+
+/// The text helpers behind docs/safety.md: terminal escaping and UTF-16 detection.
+@Suite struct EdgeTextTests {
+  @Test func everyControlBidiAndSeparatorCharacterIsEscapedAndTheRestKept() {
+    #expect("GitHub (alice@example.com)".escapedForTerminal() == "GitHub (alice@example.com)")
+    #expect("Zoë 日本 🔐".escapedForTerminal() == "Zoë 日本 🔐")
+    #expect("\u{1B}]0;t\u{07}x".escapedForTerminal() == "\\e]0;t\\u{7}x")
+    #expect("a\rb\nc\td\0".escapedForTerminal() == "a\\rb\\nc\\td\\u{0}")
+    #expect("\u{202E}gnp\u{2066}\u{200F}\u{2028}\u{9B}\u{7F}".escapedForTerminal() == "\\u{202E}gnp\\u{2066}\\u{200F}\\u{2028}\\u{9B}\\u{7F}")
+    #expect("row 1\nrow\u{1B}2".escapedForTerminal(keepingLineBreaks: true) == "row 1\nrow\\e2")
+    // No scalar that acts on a terminal survives, whatever the input.
+    let all = String(String.UnicodeScalarView((0..<0x3000).compactMap(Unicode.Scalar.init)))
+    let escaped = all.escapedForTerminal()
+    #expect(!escaped.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) || (0x202A...0x202E).contains($0.value) })
+  }
+
+  @Test func utf16IsReadWithOrWithoutAMarkAndOtherBytesAreNot() {
+    let text = "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP\r\n"
+    let little = text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+    let big = text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+    #expect(UTF16Text.decode([0xFF, 0xFE] + little) == text)
+    #expect(UTF16Text.decode([0xFE, 0xFF] + big) == text)
+    #expect(UTF16Text.decode(little) == text)
+    #expect(UTF16Text.decode(big) == text)
+    #expect(UTF16Text.decode(Array(text.utf8)) == nil)
+    // Latin-1 or binary bytes after FF FE: odd length, or not mostly ASCII once decoded.
+    #expect(UTF16Text.decode([0xFF, 0xFE, 0xC3, 0x28, 0x20, 0x6E, 0x6F, 0x74, 0x0A]) == nil)
+    #expect(UTF16Text.decode([0xFF, 0xFE, 0xC3, 0x28, 0x20, 0x6E, 0x6F, 0x74]) == nil)
+    #expect(UTF16Text.decode([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) == nil)
+  }
+}
