@@ -133,6 +133,33 @@ import TestSupport
     #expect(otherTarget.status == 2, "\(otherTarget.all)")
   }
 
+  /// The mode bits of a file or folder.
+  static func mode(_ path: String) throws -> Int? {
+    try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+  }
+
+  /// A user folder a kill left 0755 (between an older version's mkdir and chmod, say) and a
+  /// users/ folder opened by hand are put back to 0700 by the next run, though the user is done
+  /// and skipped.
+  @Test func resumePutsFoldersBackTo0700() throws {
+    let folder = try CLI.temporaryFolder()
+    let tenant = try Self.makeTenant(in: folder, count: 3)
+    let out = "\(folder)/out"
+    let arguments = ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth"]
+    #expect(try CLI.run(arguments).status == 0)
+    #expect(try Self.mode(out) == 0o700)
+    #expect(try Self.mode("\(out)/users") == 0o700)
+    let user = "\(out)/users/user2@example.org"
+    #expect(try Self.mode(user) == 0o700)
+    chmod(user, 0o755)
+    chmod("\(out)/users", 0o755)
+    let resumed = try CLI.run(arguments + ["--resume"])
+    #expect(resumed.status == 0, "\(resumed.all)")
+    #expect(resumed.stderr.contains("3 of 3 users already done"))
+    #expect(try Self.mode(user) == 0o700)
+    #expect(try Self.mode("\(out)/users") == 0o700)
+  }
+
   /// SIGKILL at random moments, then --resume until a run finishes: the outputs are exactly
   /// those of an uninterrupted run, several times over.
   @Test func killedRunsResumeToTheSameOutputs() throws {

@@ -74,10 +74,17 @@ public enum TenantMigration {
     progress: @escaping @Sendable (TenantProgress) -> Void = { _ in }
   ) throws -> TenantRunSummary {
     let folder = options.outputFolder
-    try FileManager.default.createDirectory(atPath: "\(folder)/users", withIntermediateDirectories: true, attributes: privateFolder)
     if let target = options.defaultTarget { _ = try writer(target, registry: registry) }
+    // The folder's parents as the user's umask makes them; the folder itself, if new, private.
+    let parent = (folder as NSString).deletingLastPathComponent
+    if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+    if mkdir(folder, TenantFolders.privateMode) != 0 && errno != EEXIST {
+      throw OTPError.writeFailed(path: folder, reason: String(cString: strerror(errno)))
+    }
     let journal = try TenantJournal(folder: folder, resume: options.resume)
     try journal.checkSettings(["shard": options.shard?.description ?? "", "target": options.defaultTarget ?? ""])
+    try TenantFolders.makePrivate("\(folder)/users")
+    try TenantFolders.restrictUserFolders(in: "\(folder)/users")
     removeTemporaryFiles(in: folder)
 
     let users = manifest.users.filter { options.shard?.contains($0.id) ?? true }
@@ -170,9 +177,6 @@ public enum TenantMigration {
     var fatalError: Error? { lock.withLock { error } }
   }
 
-  /// Folders that hold converted files are the owner's only (0700), like the files (0600).
-  static var privateFolder: [FileAttributeKey: Any] { [.posixPermissions: 0o700] }
-
   static func writer(_ id: String, registry: Registry) throws -> any FormatPlugin {
     let plugin = try registry.plugin(id: id)
     guard plugin.descriptor.canWrite else { throw OTPError.cannotWrite(format: plugin.descriptor.id) }
@@ -211,7 +215,7 @@ public enum TenantMigration {
         reading, to: target, context: WriteContext(newPassword: outputPassword, outputName: outputName),
         readBackPassword: outputPassword)
 
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: privateFolder)
+      try TenantFolders.makePrivate(folder)
       removeTemporaryFiles(in: folder)
       try Files.write(conversion.output, to: "\(folder)/\(outputName)", force: true)
       let encoder = JSONEncoder()
