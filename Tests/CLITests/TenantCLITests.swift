@@ -133,9 +133,86 @@ import TestSupport
     #expect(otherTarget.status == 2, "\(otherTarget.all)")
   }
 
+  /// Every file under `folder`, the journal and the lock included, with its bytes.
+  static func everything(_ folder: String) -> [String: Data] {
+    var files: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: folder)
+    while let relative = enumerator?.nextObject() as? String {
+      files[relative] = FileManager.default.contents(atPath: "\(folder)/\(relative)") ?? Data("(folder)".utf8)
+    }
+    return files
+  }
+
   /// The mode bits of a file or folder.
   static func mode(_ path: String) throws -> Int? {
     try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+  }
+
+  /// While another process holds the documented lock (here the test itself), a run on the same
+  /// folder, with or without --resume, exits 2 naming the folder and the holder's pid, and changes
+  /// no file; once the lock is let go, the resume goes ahead.
+  @Test func aFolderInUseIsRefusedAndLeftAsItWas() throws {
+    let folder = try CLI.temporaryFolder()
+    let tenant = try Self.makeTenant(in: folder, count: 3)
+    let out = "\(folder)/out"
+    let arguments = ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth"]
+    let first = try CLI.run(arguments)
+    #expect(first.status == 0, "\(first.all)")
+    // The next run must not find a lock file the first one left holding its pid.
+    #expect(FileManager.default.contents(atPath: "\(out)/run.lock") == Data())
+
+    let descriptor = open("\(out)/run.lock", O_RDWR)
+    try #require(descriptor >= 0)
+    defer { close(descriptor) }
+    try #require(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+    let pid = Array("\(getpid())\n".utf8)
+    #expect(pwrite(descriptor, pid, pid.count, 0) == pid.count)
+    let before = Self.everything(out)
+    for extra in [["--resume"], []] {
+      let refused = try CLI.run(arguments + extra)
+      #expect(refused.status == 2, "\(refused.all)")
+      #expect(refused.stderr.contains("\(out) is in use by another otpbridge run (pid \(getpid())): wait for it to finish"), "\(refused.all)")
+    }
+    #expect(Self.everything(out) == before, "a refused run changed the folder")
+
+    flock(descriptor, LOCK_UN)
+    let resumed = try CLI.run(arguments + ["--resume"])
+    #expect(resumed.status == 0, "\(resumed.all)")
+  }
+
+  /// Two real runs on one folder: the second, started while the first is reading a slow input
+  /// (an external plugin that takes 3 s), is refused with the first one's pid, and the first
+  /// finishes as if alone.
+  @Test func aSecondRunWhileOneRunsIsRefused() throws {
+    let folder = try CLI.temporaryFolder()
+    let plugins = try ExternalPluginTests.plugin(
+      "slow", ExternalPluginTests.describeOK.replacingOccurrences(of: "\"id\":\"bad\"", with: "\"id\":\"slow\"") + #"""
+        cat >/dev/null; sleep 3
+        echo '{"document":{"format":"otpbridge-json","version":1,"accounts":[{"type":"totp","secret":"JBSWY3DPEHPK3PXP"}]}}'
+
+        """#)
+    try "slow export".write(toFile: "\(folder)/slow.dat", atomically: true, encoding: .utf8)
+    try "user,inputs\nslow@example.org,slow.dat\n".write(toFile: "\(folder)/manifest.csv", atomically: true, encoding: .utf8)
+    let out = "\(folder)/out"
+    let arguments = ["tenant", "migrate", "\(folder)/manifest.csv", "--out", out, "--to", "otpauth", "--plugin-dir", plugins]
+
+    let first = Process()
+    first.executableURL = URL(fileURLWithPath: CLI.binary)
+    first.arguments = arguments
+    first.standardOutput = FileHandle.nullDevice
+    first.standardError = FileHandle.nullDevice
+    try first.run()
+    defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+    let started = Date()
+    while FileManager.default.contents(atPath: "\(out)/run.lock")?.isEmpty ?? true, Date().timeIntervalSince(started) < 10 {
+      usleep(20_000)
+    }
+    let second = try CLI.run(arguments + ["--resume"])
+    #expect(second.status == 2, "\(second.all)")
+    #expect(second.stderr.contains("\(out) is in use by another otpbridge run (pid \(first.processIdentifier))"), "\(second.all)")
+    first.waitUntilExit()
+    #expect(first.terminationStatus == 0)
+    #expect(try Self.report(out).users.map(\.status) == ["done"])
   }
 
   /// A user folder a kill left 0755 (between an older version's mkdir and chmod, say) and a
@@ -169,7 +246,9 @@ import TestSupport
     let whole = try CLI.run(arguments + ["--out", "\(folder)/whole"])
     #expect(whole.status == 5, "\(whole.all)")
     let expected = try Self.outputs("\(folder)/whole")
-    #expect(expected.count == 2 + 40 * 2)
+    // The two reports, run.lock (empty once a run ends), and each user's converted file and findings.
+    #expect(expected.count == 3 + 40 * 2)
+    #expect(expected["run.lock"] == Data())
 
     let started = Date()
     _ = try CLI.run(arguments + ["--out", "\(folder)/timing"])

@@ -7,6 +7,56 @@ import OTPCore
   import Darwin
 #endif
 
+/// One run's hold on its output folder: `flock` on DIR/run.lock, from before the journal is
+/// opened until the run ends (the kernel lets go when the process dies, so a killed run leaves
+/// nothing to clean up). A second run on the same folder is refused instead of interleaving its
+/// files and journal rows with the first's (docs/tenant.md).
+final class TenantFolderLock {
+  static let fileName = "run.lock"
+
+  private let descriptor: Int32
+
+  /// Takes the lock without waiting; a folder another process holds is a usage error (exit 2)
+  /// that names the folder and, when the holder wrote it, its pid.
+  init(folder: String) throws {
+    let path = "\(folder)/\(Self.fileName)"
+    // O_CLOEXEC: an external plugin the run starts must not inherit, and so outlive, the lock.
+    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+    }
+    while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+      if errno == EINTR { continue }
+      let busy = errno == EWOULDBLOCK
+      let reason = String(cString: strerror(errno))
+      let holder = busy ? Self.holder(descriptor) : nil
+      close(descriptor)
+      guard busy else { throw OTPError.writeFailed(path: path, reason: "cannot lock it: \(reason)") }
+      throw OTPError.invalidArgument(
+        "\(folder) is in use by another otpbridge run\(holder.map { " (pid \($0))" } ?? ""): wait for it to finish, "
+          + "or stop it and run the same command again with --resume. Nothing was changed.")
+    }
+    self.descriptor = descriptor
+    // The pid, for the message a second run gives; emptied again when the run ends.
+    let pid = Array("\(getpid())\n".utf8)
+    if ftruncate(descriptor, 0) == 0 { _ = pwrite(descriptor, pid, pid.count, 0) }
+  }
+
+  /// Empties the pid and lets go of the folder.
+  func release() {
+    _ = ftruncate(descriptor, 0)
+    close(descriptor)
+  }
+
+  /// The pid the holder wrote into the lock file, if it did.
+  static func holder(_ descriptor: Int32) -> Int32? {
+    var buffer = [UInt8](repeating: 0, count: 32)
+    let count = pread(descriptor, &buffer, buffer.count, 0)
+    guard count > 0 else { return nil }
+    return Int32(String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+}
+
 /// The folders of a run, which hold converted files and so are the owner's only (0700), like
 /// the files (0600).
 enum TenantFolders {

@@ -81,6 +81,9 @@ public enum TenantMigration {
     if mkdir(folder, TenantFolders.privateMode) != 0 && errno != EEXIST {
       throw OTPError.writeFailed(path: folder, reason: String(cString: strerror(errno)))
     }
+    // Nothing in the folder changes before the lock is held, so a refused second run changes nothing.
+    let lock = try TenantFolderLock(folder: folder)
+    defer { lock.release() }
     let journal = try TenantJournal(folder: folder, resume: options.resume)
     try journal.checkSettings(["shard": options.shard?.description ?? "", "target": options.defaultTarget ?? ""])
     try TenantFolders.makePrivate("\(folder)/users")
