@@ -23,7 +23,8 @@ struct TenantMigrate: ParsableCommand {
       audit of that user's inputs). DIR/report.json and DIR/report.html sum up the tenant. Conversions \
       that change or drop accounts are written and counted as losses in the report. A journal \
       (DIR/journal.sqlite) records each user once its files are on disk: after a crash, run the \
-      same command with --resume. One run at a time may use DIR (it locks DIR/run.lock).
+      same command with --resume (a done user whose files changed since is converted again). \
+      One run at a time may use DIR (it locks DIR/run.lock).
 
       Exit codes: 0 every user done; 5 some users failed (the rest are done; see the report); \
       2 usage, or DIR in use by another run; 3 the manifest cannot be read; 4 the outputs or the \
@@ -119,7 +120,7 @@ final class ProgressDisplay: @unchecked Sendable {
       FileHandle.standardError.write(Data(line.utf8))
       drawn = true
     } else if let latest = progress.latest {
-      let outcome = latest.status == .done ? "done" : "FAILED: \(latest.reason ?? "")"
+      let outcome = (latest.status == .done ? "done" : "FAILED: \(latest.reason ?? "")") + (latest.note.map { " (\($0))" } ?? "")
       printError("tenant: \(counts) (\(String(format: "%.1f", rate))/s, \(eta) left): \(latest.user) \(outcome)")
     } else if progress.skipped > 0 {
       printError("tenant: resuming; \(progress.skipped) of \(progress.total) users already done")

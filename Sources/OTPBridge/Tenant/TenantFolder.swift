@@ -98,3 +98,36 @@ enum TenantFolders {
     }
   }
 }
+
+/// A file the journal vouches for as one of a done user's outputs, with what it held when it
+/// was written. The size and SHA-256 are nil in a journal an older otpbridge wrote: such a file
+/// is checked by its existence only.
+struct TenantOutputFile: Sendable, Equatable {
+  /// Relative to the output folder.
+  var path: String
+  var size: Int?
+  /// SHA-256 of the bytes, in hex.
+  var sha256: String?
+
+  init(path: String, size: Int?, sha256: String?) {
+    self.path = path
+    self.size = size
+    self.sha256 = sha256
+  }
+
+  init(path: String, bytes: [UInt8]) {
+    self.init(path: path, size: bytes.count, sha256: Hex.encode(Digest.sha256(bytes)))
+  }
+
+  /// Whether the file under `folder` is still the one that was recorded: there, a regular file,
+  /// and of the recorded size and hash when those were recorded.
+  func isIntact(in folder: String) -> Bool {
+    let full = "\(folder)/\(path)"
+    var status = stat()
+    guard lstat(full, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return false }
+    if let size, Int(status.st_size) != size { return false }
+    guard let sha256 else { return true }
+    guard let data = FileManager.default.contents(atPath: full) else { return false }
+    return Hex.encode(Digest.sha256(Array(data))) == sha256
+  }
+}
