@@ -16,10 +16,14 @@ public struct ExternalFormat: FormatPlugin {
   public let descriptor: FormatDescriptor
   let process: PluginProcess
 
-  /// Asks the executable to describe itself.
-  public init(executable: String, timeout: TimeInterval = 30) throws {
+  /// The longest reply otpbridge reads from a plugin unless told otherwise: 256 MiB, the input limit.
+  public static let defaultMaximumReply = PluginProcess.defaultMaximumReply
+
+  /// Asks the executable to describe itself. `timeout` bounds each request, reading its reply
+  /// included; a reply longer than `maximumReply` bytes is refused.
+  public init(executable: String, timeout: TimeInterval = 30, maximumReply: Int = defaultMaximumReply) throws {
     let name = URL(fileURLWithPath: executable).lastPathComponent
-    process = PluginProcess(executable: executable, name: name, timeout: timeout)
+    process = PluginProcess(executable: executable, name: name, timeout: timeout, maximumReply: maximumReply)
     let reply = try process.run("describe", body: ["protocol": Self.protocolVersion])
     descriptor = try Self.descriptor(from: reply, process: process)
   }
@@ -161,6 +165,9 @@ public enum ExternalPlugins {
       + (environment["OTPBRIDGE_PLUGIN_PATH"] ?? "").split(separator: ":").map(String.init)
       + (environment["PATH"] ?? "").split(separator: ":").map(String.init)
     let timeout = environment["OTPBRIDGE_PLUGIN_TIMEOUT"].flatMap(TimeInterval.init) ?? 30
+    // A whole number of MiB from 1; anything else leaves the default.
+    let maximumReplyMiB = environment["OTPBRIDGE_PLUGIN_MAX_REPLY_MIB"].flatMap { Int($0) }.flatMap { (1...(1 << 20)).contains($0) ? $0 : nil }
+    let maximumReply = maximumReplyMiB.map { $0 << 20 } ?? ExternalFormat.defaultMaximumReply
     var seen: Set<String> = []
     var discovery = Discovery(plugins: [], problems: [])
     for folder in searched {
@@ -170,7 +177,7 @@ public enum ExternalPlugins {
         guard FileManager.default.isExecutableFile(atPath: path) else { continue }
         seen.insert(name)
         do {
-          discovery.plugins.append(try ExternalFormat(executable: path, timeout: timeout))
+          discovery.plugins.append(try ExternalFormat(executable: path, timeout: timeout, maximumReply: maximumReply))
         } catch {
           discovery.problems.append("\(error)")
         }

@@ -23,10 +23,12 @@ struct TenantMigrate: ParsableCommand {
       audit of that user's inputs). DIR/report.json and DIR/report.html sum up the tenant. Conversions \
       that change or drop accounts are written and counted as losses in the report. A journal \
       (DIR/journal.sqlite) records each user once its files are on disk: after a crash, run the \
-      same command with --resume.
+      same command with --resume (a done user whose files changed since is converted again). \
+      One run at a time may use DIR (it locks DIR/run.lock).
 
       Exit codes: 0 every user done; 5 some users failed (the rest are done; see the report); \
-      2 usage; 3 the manifest cannot be read; 4 the outputs or the journal cannot be written.
+      2 usage, or DIR in use by another run; 3 the manifest cannot be read; 4 the outputs or the \
+      journal cannot be written.
       """)
 
   @Argument(help: ArgumentHelp("The manifest, CSV or JSON (docs/tenant.md).", valueName: "manifest"))
@@ -118,8 +120,8 @@ final class ProgressDisplay: @unchecked Sendable {
       StandardStreams.error(line.utf8)
       drawn = true
     } else if let latest = progress.latest {
-      let outcome = latest.status == .done ? "done" : "FAILED: \((latest.reason ?? "").escapedForTerminal())"
-      printError("tenant: \(counts) (\(String(format: "%.1f", rate))/s, \(eta) left): \(latest.user.escapedForTerminal()) \(outcome)")
+      let outcome = (latest.status == .done ? "done" : "FAILED: \(latest.reason ?? "")") + (latest.note.map { " (\($0))" } ?? "")
+      printError("tenant: \(counts) (\(String(format: "%.1f", rate))/s, \(eta) left): \(latest.user.escapedForTerminal()) \(outcome.escapedForTerminal())")
     } else if progress.skipped > 0 {
       printError("tenant: resuming; \(progress.skipped) of \(progress.total) users already done")
     }

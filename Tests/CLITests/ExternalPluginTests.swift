@@ -81,6 +81,7 @@ import TestSupport
     ("garbage", "cat >/dev/null; echo 'not json'", "not a JSON object"),
     ("slow", "cat >/dev/null; sleep 30", "no reply"),
     ("nodocument", "cat >/dev/null; echo '{}'", "no \"document\""),
+    ("halfreply", "cat >/dev/null; printf '{\"document\":'; sleep 300 &", "was not complete when it exited"),
   ])
   func misbehavingPluginsAreClearErrorsNamingThem(name: String, body: String, expected: String) throws {
     let folder = try Self.plugin(name, Self.describeOK + body + "\n")
@@ -90,6 +91,50 @@ import TestSupport
     #expect(run.status == 3)
     #expect(run.stderr.contains("external plugin otpbridge-format-\(name) failed"), "\(run.stderr)")
     #expect(run.stderr.contains(expected), "\(run.stderr)")
+  }
+
+  static let oneAccount = #"{"document":{"format":"otpbridge-json","version":1,"accounts":[{"type":"totp","secret":"JBSWY3DPEHPK3PXP"}]}}"#
+
+  /// A plugin that replies, exits 0 and leaves a process holding its standard output and error
+  /// open (in its group, or moved out of it with setsid) gives its reply within the grace of a
+  /// second, long before the timeout; before, otpbridge waited for the pipes to close.
+  @Test(arguments: [
+    ("background", "sleep 300 &"),
+    ("setsid", #"setsid sleep 300 & echo $! > "$(dirname "$0")/left.pid""#),
+  ])
+  func aReplyStandsWhenSomethingLeftBehindHoldsTheOutput(name: String, leave: String) throws {
+    let folder = try Self.plugin(name, Self.describeOK + "cat >/dev/null; echo '\(Self.oneAccount)'\n\(leave)\nexit 0\n")
+    defer {
+      // The setsid child is out of the plugin's group, so otpbridge did not stop it: the test does.
+      if let text = try? String(contentsOfFile: folder + "/left.pid", encoding: .utf8), let pid = pid_t(text.trimmingWhitespace()) {
+        kill(pid, SIGKILL)
+      }
+    }
+    let input = try CLI.temporaryFolder() + "/input.dat"
+    try "anything".write(toFile: input, atomically: true, encoding: .utf8)
+    let started = Date()
+    let run = try CLI.run(["inspect", input, "--from", "bad", "--plugin-dir", folder], environment: ["OTPBRIDGE_PLUGIN_TIMEOUT": "60"])
+    let elapsed = Date().timeIntervalSince(started)
+    #expect(run.status == 0, "\(run.all)")
+    #expect(run.stdout.contains("1 account"), "\(run.stdout)")
+    #expect(elapsed < 10, "took \(elapsed) s")
+  }
+
+  /// A reply over the cap (1 MiB here, through OTPBRIDGE_PLUGIN_MAX_REPLY_MIB) stops the plugin,
+  /// however much more it would write, with a sentence that names the limit.
+  @Test func aReplyOverTheCapIsRefused() throws {
+    let folder = try Self.plugin("flood", Self.describeOK + "cat >/dev/null; echo '{\"document\":'; cat /dev/zero\n")
+    let input = try CLI.temporaryFolder() + "/input.dat"
+    try "anything".write(toFile: input, atomically: true, encoding: .utf8)
+    let started = Date()
+    let run = try CLI.run(
+      ["inspect", input, "--from", "bad", "--plugin-dir", folder],
+      environment: ["OTPBRIDGE_PLUGIN_TIMEOUT": "60", "OTPBRIDGE_PLUGIN_MAX_REPLY_MIB": "1"])
+    #expect(run.status == 3)
+    #expect(
+      run.stderr.contains("external plugin otpbridge-format-flood failed: its reply to 'read' is larger than otpbridge's limit of 1 MiB"),
+      "\(run.stderr)")
+    #expect(Date().timeIntervalSince(started) < 10)
   }
 
   @Test func aPluginThatCannotDescribeItselfIsAWarningNotAFailure() throws {

@@ -133,6 +133,203 @@ import TestSupport
     #expect(otherTarget.status == 2, "\(otherTarget.all)")
   }
 
+  /// Every file under `folder`, the journal and the lock included, with its bytes.
+  static func everything(_ folder: String) -> [String: Data] {
+    var files: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: folder)
+    while let relative = enumerator?.nextObject() as? String {
+      files[relative] = FileManager.default.contents(atPath: "\(folder)/\(relative)") ?? Data("(folder)".utf8)
+    }
+    return files
+  }
+
+  /// The mode bits of a file or folder.
+  static func mode(_ path: String) throws -> Int? {
+    try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+  }
+
+  /// While another process holds the documented lock (here the test itself), a run on the same
+  /// folder, with or without --resume, exits 2 naming the folder and the holder's pid, and changes
+  /// no file; once the lock is let go, the resume goes ahead.
+  @Test func aFolderInUseIsRefusedAndLeftAsItWas() throws {
+    let folder = try CLI.temporaryFolder()
+    let tenant = try Self.makeTenant(in: folder, count: 3)
+    let out = "\(folder)/out"
+    let arguments = ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth"]
+    let first = try CLI.run(arguments)
+    #expect(first.status == 0, "\(first.all)")
+    // The next run must not find a lock file the first one left holding its pid.
+    #expect(FileManager.default.contents(atPath: "\(out)/run.lock") == Data())
+
+    let descriptor = open("\(out)/run.lock", O_RDWR)
+    try #require(descriptor >= 0)
+    defer { close(descriptor) }
+    try #require(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+    let pid = Array("\(getpid())\n".utf8)
+    #expect(pwrite(descriptor, pid, pid.count, 0) == pid.count)
+    let before = Self.everything(out)
+    for extra in [["--resume"], []] {
+      let refused = try CLI.run(arguments + extra)
+      #expect(refused.status == 2, "\(refused.all)")
+      #expect(refused.stderr.contains("\(out) is in use by another otpbridge run (pid \(getpid())): wait for it to finish"), "\(refused.all)")
+    }
+    #expect(Self.everything(out) == before, "a refused run changed the folder")
+
+    flock(descriptor, LOCK_UN)
+    let resumed = try CLI.run(arguments + ["--resume"])
+    #expect(resumed.status == 0, "\(resumed.all)")
+  }
+
+  /// Two real runs on one folder: the second, started while the first is reading a slow input
+  /// (an external plugin that takes 3 s), is refused with the first one's pid, and the first
+  /// finishes as if alone.
+  @Test func aSecondRunWhileOneRunsIsRefused() throws {
+    let folder = try CLI.temporaryFolder()
+    let plugins = try ExternalPluginTests.plugin(
+      "slow", ExternalPluginTests.describeOK.replacingOccurrences(of: "\"id\":\"bad\"", with: "\"id\":\"slow\"") + #"""
+        cat >/dev/null; sleep 3
+        echo '{"document":{"format":"otpbridge-json","version":1,"accounts":[{"type":"totp","secret":"JBSWY3DPEHPK3PXP"}]}}'
+
+        """#)
+    try "slow export".write(toFile: "\(folder)/slow.dat", atomically: true, encoding: .utf8)
+    try "user,inputs\nslow@example.org,slow.dat\n".write(toFile: "\(folder)/manifest.csv", atomically: true, encoding: .utf8)
+    let out = "\(folder)/out"
+    let arguments = ["tenant", "migrate", "\(folder)/manifest.csv", "--out", out, "--to", "otpauth", "--plugin-dir", plugins]
+
+    let first = Process()
+    first.executableURL = URL(fileURLWithPath: CLI.binary)
+    first.arguments = arguments
+    first.standardOutput = FileHandle.nullDevice
+    first.standardError = FileHandle.nullDevice
+    try first.run()
+    defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+    let started = Date()
+    while FileManager.default.contents(atPath: "\(out)/run.lock")?.isEmpty ?? true, Date().timeIntervalSince(started) < 10 {
+      usleep(20_000)
+    }
+    let second = try CLI.run(arguments + ["--resume"])
+    #expect(second.status == 2, "\(second.all)")
+    #expect(second.stderr.contains("\(out) is in use by another otpbridge run (pid \(first.processIdentifier))"), "\(second.all)")
+    first.waitUntilExit()
+    #expect(first.terminationStatus == 0)
+    #expect(try Self.report(out).users.map(\.status) == ["done"])
+  }
+
+  /// A resume checks every done user's files against the size and SHA-256 the journal holds: a
+  /// truncated converted file, a removed findings.json and a converted file with one byte changed
+  /// (same size) are converted again, back to the same bytes, with a note in the report; the
+  /// other users' files are not rewritten (same inode).
+  @Test func resumeConvertsAgainUsersWhoseOutputsChanged() throws {
+    let folder = try CLI.temporaryFolder()
+    let tenant = try Self.makeTenant(in: folder, count: 6)
+    let out = "\(folder)/out"
+    let arguments = ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth"]
+    let first = try CLI.run(arguments)
+    #expect(first.status == 0, "\(first.all)")
+    let before = try Self.outputs(out)
+    let outputs = try Self.report(out).users.map { try #require($0.output) }
+    func inode(_ relative: String) throws -> Int? {
+      try FileManager.default.attributesOfItem(atPath: "\(out)/\(relative)")[.systemFileNumber] as? Int
+    }
+    let inodes = try Dictionary(uniqueKeysWithValues: before.keys.filter { $0.hasPrefix("users/") }.map { ($0, try inode($0)) })
+
+    let truncated = outputs[1]
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(out)/\(truncated)"))
+    try handle.truncate(atOffset: 10)
+    try handle.close()
+    let removed = (outputs[2] as NSString).deletingLastPathComponent + "/findings.json"
+    try FileManager.default.removeItem(atPath: "\(out)/\(removed)")
+    let flipped = outputs[4]
+    var bytes = try #require(FileManager.default.contents(atPath: "\(out)/\(flipped)"))
+    bytes[bytes.count - 2] = bytes[bytes.count - 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+    try bytes.write(to: URL(fileURLWithPath: "\(out)/\(flipped)"))
+
+    let resumed = try CLI.run(arguments + ["--resume"])
+    #expect(resumed.status == 0, "\(resumed.all)")
+    #expect(resumed.stderr.contains("3 of 6 users already done"), "\(resumed.all)")
+    #expect(resumed.stderr.contains("user2@example.org done (output changed since the last run; converted again)"), "\(resumed.all)")
+    let after = try Self.outputs(out)
+    for (path, data) in before where path.hasPrefix("users/") {
+      #expect(after[path] == data, "\(path) is not as the first run wrote it")
+    }
+    let redone = Set([1, 2, 4].map { (outputs[$0] as NSString).deletingLastPathComponent })
+    for path in inodes.keys where !redone.contains((path as NSString).deletingLastPathComponent) {
+      #expect(try inode(path) == inodes[path], "\(path) was written again")
+    }
+    let notes = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json"))) as? [String: Any]
+    let users = try #require(notes?["users"] as? [[String: Any]])
+    #expect(users.map { $0["note"] as? String } == [nil, "output changed since the last run; converted again", "output changed since the last run; converted again", nil, "output changed since the last run; converted again", nil])
+    #expect(try String(contentsOfFile: "\(out)/report.html", encoding: .utf8).contains("output changed since the last run"))
+
+    // Nothing changed since: a second resume skips everyone.
+    let again = try CLI.run(arguments + ["--resume"])
+    #expect(again.status == 0 && again.stderr.contains("6 of 6 users already done"), "\(again.all)")
+  }
+
+  /// A journal of an older otpbridge (no size and hash columns) is upgraded on resume: its done
+  /// users are checked by their files' existence only, so a removed output is converted again and
+  /// a truncated one stays done; users converted from then on are checked by hash.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")))
+  func aJournalWithoutHashesIsCheckedByExistence() throws {
+    let folder = try CLI.temporaryFolder()
+    let tenant = try Self.makeTenant(in: folder, count: 3)
+    let out = "\(folder)/out"
+    let arguments = ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth"]
+    #expect(try CLI.run(arguments).status == 0)
+    func sqlite(_ sql: String) throws -> String {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+      process.arguments = ["\(out)/journal.sqlite", sql]
+      let pipe = Pipe()
+      process.standardOutput = pipe
+      try process.run()
+      let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 0)
+      return text
+    }
+    // The journal as the version before the checks made it.
+    _ = try sqlite(
+      "CREATE TABLE old (id TEXT PRIMARY KEY, status TEXT NOT NULL, result TEXT NOT NULL); "
+        + "INSERT INTO old SELECT id, status, result FROM users; DROP TABLE users; ALTER TABLE old RENAME TO users;")
+    let outputs = try Self.report(out).users.map { try #require($0.output) }
+    let original = try #require(FileManager.default.contents(atPath: "\(out)/\(outputs[0])"))
+    try FileManager.default.removeItem(atPath: "\(out)/\(outputs[0])")
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(out)/\(outputs[1])"))
+    try handle.truncate(atOffset: 10)
+    try handle.close()
+
+    let resumed = try CLI.run(arguments + ["--resume"])
+    #expect(resumed.status == 0, "\(resumed.all)")
+    #expect(resumed.stderr.contains("2 of 3 users already done"), "\(resumed.all)")
+    #expect(FileManager.default.contents(atPath: "\(out)/\(outputs[0])") == original)
+    #expect(FileManager.default.contents(atPath: "\(out)/\(outputs[1])")?.count == 10)
+    let recorded = try sqlite("SELECT id, output_size IS NOT NULL, length(output_sha256) FROM users ORDER BY id")
+    #expect(recorded == "user1@example.org|1|64\nuser2@example.org|0|\nuser3@example.org|0|\n", "\(recorded)")
+  }
+
+  /// A user folder a kill left 0755 (between an older version's mkdir and chmod, say) and a
+  /// users/ folder opened by hand are put back to 0700 by the next run, though the user is done
+  /// and skipped.
+  @Test func resumePutsFoldersBackTo0700() throws {
+    let folder = try CLI.temporaryFolder()
+    let tenant = try Self.makeTenant(in: folder, count: 3)
+    let out = "\(folder)/out"
+    let arguments = ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth"]
+    #expect(try CLI.run(arguments).status == 0)
+    #expect(try Self.mode(out) == 0o700)
+    #expect(try Self.mode("\(out)/users") == 0o700)
+    let user = "\(out)/users/user2@example.org"
+    #expect(try Self.mode(user) == 0o700)
+    chmod(user, 0o755)
+    chmod("\(out)/users", 0o755)
+    let resumed = try CLI.run(arguments + ["--resume"])
+    #expect(resumed.status == 0, "\(resumed.all)")
+    #expect(resumed.stderr.contains("3 of 3 users already done"))
+    #expect(try Self.mode(user) == 0o700)
+    #expect(try Self.mode("\(out)/users") == 0o700)
+  }
+
   /// SIGKILL at random moments, then --resume until a run finishes: the outputs are exactly
   /// those of an uninterrupted run, several times over.
   @Test func killedRunsResumeToTheSameOutputs() throws {
@@ -142,7 +339,9 @@ import TestSupport
     let whole = try CLI.run(arguments + ["--out", "\(folder)/whole"])
     #expect(whole.status == 5, "\(whole.all)")
     let expected = try Self.outputs("\(folder)/whole")
-    #expect(expected.count == 2 + 40 * 2)
+    // The two reports, run.lock (empty once a run ends), and each user's converted file and findings.
+    #expect(expected.count == 3 + 40 * 2)
+    #expect(expected["run.lock"] == Data())
 
     let started = Date()
     _ = try CLI.run(arguments + ["--out", "\(folder)/timing"])

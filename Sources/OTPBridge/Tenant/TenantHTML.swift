@@ -81,7 +81,8 @@ public enum TenantHTML {
       """)
     try users.forEach { user in
       try append(
-        "<tr><td>\(user.user.markupEscaped)</td><td class=\"\(user.status.rawValue)\">\(user.status.rawValue)</td>"
+        "<tr><td>\(user.user.markupEscaped)</td><td class=\"\(user.status.rawValue)\">\(user.status.rawValue)"
+          + (user.note.map { "<br><small>\($0.markupEscaped)</small>" } ?? "") + "</td>"
           + "<td>\((user.target ?? "").markupEscaped)</td><td class=\"num\">\(user.accounts)</td><td class=\"num\">\(user.moved)</td>"
           + "<td class=\"num\">\(user.changed)</td><td class=\"num\">\(user.dropped)</td><td class=\"num\">\(user.unreadable)</td></tr>\n")
     }

@@ -5,7 +5,9 @@ import OTPCore
 /// The crash-safe record of a tenant run: one row per finished user, holding that user's result
 /// (docs/tenant.md). A user is recorded only after its outputs are synced to disk, and SQLite
 /// commits each row durably (WAL, synchronous=FULL), so after a crash a user is either recorded
-/// with its outputs in place or not recorded and run again. No secret or password is stored.
+/// with its outputs in place or not recorded and run again. A done user's row also holds the size
+/// and SHA-256 of its converted file and findings.json, so that a resume can tell an output that
+/// changed since. No secret or password is stored.
 final class TenantJournal: @unchecked Sendable {
   static let fileName = "journal.sqlite"
 
@@ -34,7 +36,18 @@ final class TenantJournal: @unchecked Sendable {
     try execute("PRAGMA synchronous=FULL")
     try execute("CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, status TEXT NOT NULL, result TEXT NOT NULL)")
     try execute("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    // Journals of otpbridge before the output checks lack these columns; their done rows keep
+    // NULL in them and are checked by the outputs' existence only.
+    let columns = Set(try query("SELECT name FROM pragma_table_info('users')").map { $0[0] })
+    for (column, type) in Self.outputColumns where !columns.contains(column) {
+      try execute("ALTER TABLE users ADD COLUMN \(column) \(type)")
+    }
   }
+
+  /// The size and SHA-256 (hex) of a done user's converted file and findings.json.
+  static let outputColumns = [
+    ("output_size", "INTEGER"), ("output_sha256", "TEXT"), ("findings_size", "INTEGER"), ("findings_sha256", "TEXT"),
+  ]
 
   deinit {
     sqlite3_close(database)
@@ -54,9 +67,26 @@ final class TenantJournal: @unchecked Sendable {
     }
   }
 
-  /// The users recorded as done, by id.
-  func doneUsers() throws -> Set<String> {
-    Set(try query("SELECT id FROM users WHERE status = 'done'").map { $0[0] })
+  /// The users recorded as done, by id, with the output files their rows vouch for.
+  func doneUsers() throws -> [String: [TenantOutputFile]] {
+    var done: [String: [TenantOutputFile]] = [:]
+    let sql = """
+      SELECT id, json_extract(result, '$.output'), output_size, output_sha256, findings_size, findings_sha256
+      FROM users WHERE status = 'done'
+      """
+    try query(sql) { row in
+      guard !row[1].isEmpty else {
+        done[row[0]] = []
+        return
+      }
+      let findings = (row[1] as NSString).deletingLastPathComponent + "/" + TenantMigration.findingsName
+      // NULL reads as "": a row an older otpbridge wrote.
+      done[row[0]] = [
+        TenantOutputFile(path: row[1], size: Int(row[2]), sha256: row[3].isEmpty ? nil : row[3]),
+        TenantOutputFile(path: findings, size: Int(row[4]), sha256: row[5].isEmpty ? nil : row[5]),
+      ]
+    }
+    return done
   }
 
   /// Every recorded result in manifest order, one row at a time, so that the reports of a large
@@ -68,26 +98,37 @@ final class TenantJournal: @unchecked Sendable {
     }
   }
 
-  /// Records a user's result; call only once its outputs are durably in place.
-  func record(_ result: TenantUserResult) throws {
+  /// Records a user's result, with its converted file and findings (nil for a failed user);
+  /// call only once those are durably in place.
+  func record(_ result: TenantUserResult, outputs: TenantMigration.UserOutputs? = nil) throws {
     let text = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+    let values: [String?] = [
+      outputs?.converted.size.map(String.init), outputs?.converted.sha256,
+      outputs?.findings.size.map(String.init), outputs?.findings.sha256,
+    ]
     try execute(
-      "INSERT INTO users (id, status, result) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, result = excluded.result",
-      [result.user, result.status.rawValue, text])
+      """
+      INSERT INTO users (id, status, result, output_size, output_sha256, findings_size, findings_sha256)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(id) DO UPDATE SET status = excluded.status, result = excluded.result,
+        output_size = excluded.output_size, output_sha256 = excluded.output_sha256,
+        findings_size = excluded.findings_size, findings_sha256 = excluded.findings_sha256
+      """,
+      [result.user, result.status.rawValue, text] + values)
   }
 
-  private func execute(_ sql: String, _ parameters: [String] = []) throws {
+  private func execute(_ sql: String, _ parameters: [String?] = []) throws {
     _ = try query(sql, parameters)
   }
 
-  private func query(_ sql: String, _ parameters: [String] = []) throws -> [[String]] {
+  private func query(_ sql: String, _ parameters: [String?] = []) throws -> [[String]] {
     var rows: [[String]] = []
     try query(sql, parameters) { rows.append($0) }
     return rows
   }
 
-  /// Runs `sql`, handing each row's columns as text to `row`.
-  private func query(_ sql: String, _ parameters: [String] = [], row: ([String]) throws -> Void) throws {
+  /// Runs `sql`, handing each row's columns as text to `row` (NULL as ""); a nil parameter binds NULL.
+  private func query(_ sql: String, _ parameters: [String?] = [], row: ([String]) throws -> Void) throws {
     try lock.withLock {
       var statement: OpaquePointer?
       defer { sqlite3_finalize(statement) }
@@ -95,7 +136,11 @@ final class TenantJournal: @unchecked Sendable {
       // SQLITE_TRANSIENT: SQLite copies the text before the Swift string goes away.
       let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
       for (offset, parameter) in parameters.enumerated() {
-        sqlite3_bind_text(statement, Int32(offset + 1), parameter, -1, transient)
+        if let parameter {
+          sqlite3_bind_text(statement, Int32(offset + 1), parameter, -1, transient)
+        } else {
+          sqlite3_bind_null(statement, Int32(offset + 1))
+        }
       }
       while true {
         switch sqlite3_step(statement) {

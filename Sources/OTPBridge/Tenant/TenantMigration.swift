@@ -68,21 +68,42 @@ public struct TenantProgress: Sendable {
 public enum TenantMigration {
   public static let reportName = "report.json"
   public static let htmlName = "report.html"
+  /// The audit of a user's inputs, beside the converted file.
+  public static let findingsName = "findings.json"
+  /// The notes of a user a resume ran again because its outputs were not as the journal recorded.
+  public static let outputChangedNote = "output changed since the last run; converted again"
+  public static let outputChangedFailedNote = "output changed since the last run; converting it again failed"
 
   public static func run(
     manifest: TenantManifest, options: TenantOptions, registry: Registry = .builtIn,
     progress: @escaping @Sendable (TenantProgress) -> Void = { _ in }
   ) throws -> TenantRunSummary {
     let folder = options.outputFolder
-    try FileManager.default.createDirectory(atPath: "\(folder)/users", withIntermediateDirectories: true, attributes: privateFolder)
     if let target = options.defaultTarget { _ = try writer(target, registry: registry) }
+    // The folder's parents as the user's umask makes them; the folder itself, if new, private.
+    let parent = (folder as NSString).deletingLastPathComponent
+    if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+    if mkdir(folder, TenantFolders.privateMode) != 0 && errno != EEXIST {
+      throw OTPError.writeFailed(path: folder, reason: String(cString: strerror(errno)))
+    }
+    // Nothing in the folder changes before the lock is held, so a refused second run changes nothing.
+    let lock = try TenantFolderLock(folder: folder)
+    defer { lock.release() }
     let journal = try TenantJournal(folder: folder, resume: options.resume)
     try journal.checkSettings(["shard": options.shard?.description ?? "", "target": options.defaultTarget ?? ""])
+    try TenantFolders.makePrivate("\(folder)/users")
+    try TenantFolders.restrictUserFolders(in: "\(folder)/users")
     removeTemporaryFiles(in: folder)
 
     let users = manifest.users.filter { options.shard?.contains($0.id) ?? true }
+    // A done user whose outputs were removed or changed since (by hand, by a disk) runs again.
     let done = try journal.doneUsers()
-    let pending = users.filter { !done.contains($0.id) }
+    let changed = Set(
+      users.filter { user in
+        guard let files = done[user.id] else { return false }
+        return !files.allSatisfy { $0.isIntact(in: folder) }
+      }.map(\.id))
+    let pending = users.filter { done[$0.id] == nil || changed.contains($0.id) }
     let state = RunState(total: users.count, skipped: users.count - pending.count)
     progress(TenantProgress(finished: state.skipped, total: users.count, skipped: state.skipped, latest: nil))
 
@@ -92,9 +113,13 @@ public enum TenantMigration {
       let thread = Thread {
         defer { group.leave() }
         while let user = state.next(from: pending) {
-          let result = migrate(user, manifest: manifest, options: options, registry: registry)
+          let (migrated, outputs) = migrate(user, manifest: manifest, options: options, registry: registry)
+          var result = migrated
+          if changed.contains(user.id) {
+            result.note = result.status == .done ? Self.outputChangedNote : Self.outputChangedFailedNote
+          }
           do {
-            try journal.record(result)
+            try journal.record(result, outputs: outputs)
           } catch {
             state.fail(error)
             return
@@ -170,22 +195,25 @@ public enum TenantMigration {
     var fatalError: Error? { lock.withLock { error } }
   }
 
-  /// Folders that hold converted files are the owner's only (0700), like the files (0600).
-  static var privateFolder: [FileAttributeKey: Any] { [.posixPermissions: 0o700] }
-
   static func writer(_ id: String, registry: Registry) throws -> any FormatPlugin {
     let plugin = try registry.plugin(id: id)
     guard plugin.descriptor.canWrite else { throw OTPError.cannotWrite(format: plugin.descriptor.id) }
     return plugin
   }
 
+  /// The files a done user's journal row vouches for: the converted file and findings.json.
+  typealias UserOutputs = (converted: TenantOutputFile, findings: TenantOutputFile)
+
   /// One user: read every input (a failure fails the user), audit, convert, write the converted
-  /// file and the findings, each synced, before the caller records the user as done.
-  static func migrate(_ user: TenantUser, manifest: TenantManifest, options: TenantOptions, registry: Registry) -> TenantUserResult {
+  /// file and the findings, each synced, before the caller records the user as done. A done user
+  /// comes with what was written, for the journal.
+  static func migrate(
+    _ user: TenantUser, manifest: TenantManifest, options: TenantOptions, registry: Registry
+  ) -> (TenantUserResult, UserOutputs?) {
     let targetID = user.target ?? options.defaultTarget
-    if let problem = user.problem { return .failed(user, reason: problem, target: targetID) }
+    if let problem = user.problem { return (.failed(user, reason: problem, target: targetID), nil) }
     guard let targetID else {
-      return .failed(user, reason: "no target format: give --to, or a target for this user in the manifest", target: nil)
+      return (.failed(user, reason: "no target format: give --to, or a target for this user in the manifest", target: nil), nil)
     }
     var inputs: [String] = []
     do {
@@ -211,17 +239,21 @@ public enum TenantMigration {
         reading, to: target, context: WriteContext(newPassword: outputPassword, outputName: outputName),
         readBackPassword: outputPassword)
 
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: privateFolder)
+      try TenantFolders.makePrivate(folder)
       removeTemporaryFiles(in: folder)
       try Files.write(conversion.output, to: "\(folder)/\(outputName)", force: true)
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
       let findings = AuditReport(target: nil, files: audited)
-      try Files.write(Array(try encoder.encode(findings)) + [UInt8(ascii: "\n")], to: "\(folder)/findings.json", force: true)
+      let findingsBytes = Array(try encoder.encode(findings)) + [UInt8(ascii: "\n")]
+      try Files.write(findingsBytes, to: "\(folder)/\(findingsName)", force: true)
+      let outputs = (
+        converted: TenantOutputFile(path: "\(relativeFolder)/\(outputName)", bytes: conversion.output),
+        findings: TenantOutputFile(path: "\(relativeFolder)/\(findingsName)", bytes: findingsBytes))
 
       let outcomes = conversion.report.outcomes
       let all = findings.allFindings
-      return TenantUserResult(
+      let result = TenantUserResult(
         user: user.id, index: user.index, status: .done, reason: nil, target: target.descriptor.id,
         output: "\(relativeFolder)/\(outputName)", inputs: inputs, accounts: reading.accounts.count,
         moved: conversion.report.convertedAccounts.count,
@@ -230,8 +262,9 @@ public enum TenantMigration {
         unreadable: conversion.report.skippedEntries.count,
         microsoft: all.filter { $0.microsoft && $0.severityLevel >= .warning },
         findings: Dictionary(grouping: all, by: \.severity).mapValues(\.count))
+      return (result, outputs)
     } catch {
-      return .failed(user, reason: "\(error)", target: targetID, inputs: inputs)
+      return (.failed(user, reason: "\(error)", target: targetID, inputs: inputs), nil)
     }
   }
 

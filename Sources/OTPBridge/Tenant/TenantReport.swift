@@ -31,6 +31,9 @@ public struct TenantUserResult: Sendable, Codable, Equatable {
   public var microsoft: [AuditFinding]
   /// How many audit findings there were, by severity label.
   public var findings: [String: Int]
+  /// Something the admin should know about this user's run, e.g. that a resume converted the
+  /// user again because its output had changed since the run that recorded it.
+  public var note: String? = nil
 
   public var losses: Int { changed + dropped + unreadable }
 
