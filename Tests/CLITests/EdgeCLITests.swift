@@ -134,6 +134,24 @@ import TestSupport
     #expect(otpauth.stderr.contains("cannot be encrypted"))
   }
 
+  @Test func aTenantReportNamesTheUsersWhoseFilesAreNotEncrypted() throws {
+    let folder = try Self.folder(with: [
+      "alice.txt": Self.twoAccounts, "bob.txt": Self.twoAccounts, "out-pw": "NewPass1\n",
+      "manifest.csv": "user,inputs,output_password_file\nalice@example.com,alice.txt,out-pw\nbob@example.com,bob.txt,\n",
+    ])
+    let run = try CLI.run(["tenant", "migrate", folder + "/manifest.csv", "--out", folder + "/out", "--to", "aegis"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.all.contains("NOT ENCRYPTED: 1 user(s)' converted files hold their secrets in plain text"), "\(run.all)")
+    let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/out/report.json"))) as! [String: Any]
+    #expect((report["summary"] as? [String: Any])?["plaintextOutputs"] as? Int == 1)
+    let users = report["users"] as! [[String: Any]]
+    #expect(users.map { $0["encrypted"] as? Bool } == [true, false])
+    #expect(try String(contentsOfFile: folder + "/out/report.html", encoding: .utf8).contains("not encrypted"))
+    // The journal names every user: private like every output.
+    let journal = try FileManager.default.attributesOfItem(atPath: folder + "/out/journal.sqlite")
+    #expect((journal[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+  }
+
   // MARK: 4. Signals leave nothing behind
 
   @Test(arguments: [SIGTERM, SIGINT, SIGHUP, SIGKILL])

@@ -37,6 +37,7 @@ public enum TenantHTML {
       \(card("must re-enrol Microsoft", "\(s.microsoftReenrol)", "failed"))
       \(card("accounts moved", "\(s.accountsMoved) of \(s.accountsRead)", "done"))
       \(card("accounts lost or changed", "\(s.changed + s.dropped + s.unreadable)", "losses"))
+      \(card("files not encrypted", "\(s.plaintextOutputs ?? 0)", "losses"))
       </div>
       <h2>Outcomes</h2>
       \(chart(s))
@@ -82,7 +83,8 @@ public enum TenantHTML {
     try users.forEach { user in
       try append(
         "<tr><td>\(user.user.markupEscaped)</td><td class=\"\(user.status.rawValue)\">\(user.status.rawValue)"
-          + (user.note.map { "<br><small>\($0.markupEscaped)</small>" } ?? "") + "</td>"
+          + (user.note.map { "<br><small>\($0.markupEscaped)</small>" } ?? "")
+          + (user.encrypted == false ? "<br><small class=\"losses\">not encrypted</small>" : "") + "</td>"
           + "<td>\((user.target ?? "").markupEscaped)</td><td class=\"num\">\(user.accounts)</td><td class=\"num\">\(user.moved)</td>"
           + "<td class=\"num\">\(user.changed)</td><td class=\"num\">\(user.dropped)</td><td class=\"num\">\(user.unreadable)</td></tr>\n")
     }

@@ -23,6 +23,13 @@ final class TenantJournal: @unchecked Sendable {
     if !resume && FileManager.default.fileExists(atPath: path) {
       throw OTPError.invalidArgument("\(folder) already holds a tenant run (\(Self.fileName)): add --resume to continue it, or choose an empty folder")
     }
+    // SQLite would make a new file 0644 (and its -wal and -shm files after it); the journal names
+    // every user and file, so it is 0600 like every other output.
+    let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+    if descriptor >= 0 {
+      fchmod(descriptor, 0o600)
+      close(descriptor)
+    }
     var handle: OpaquePointer?
     let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
     guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {

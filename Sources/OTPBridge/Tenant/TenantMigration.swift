@@ -234,7 +234,8 @@ public enum TenantMigration {
       let relativeFolder = "users/\(name)"
       let folder = "\(options.outputFolder)/\(relativeFolder)"
       let outputName = "\(name).\(target.descriptor.fileExtensions.first ?? "out")"
-      let outputPassword = manifest.resolved(user.outputPassword).provider(role: "output")
+      let outputPasswordSupply = manifest.resolved(user.outputPassword).supply(role: "output")
+      let outputPassword = outputPasswordSupply.provider
       let conversion = try Conversion.run(
         reading, to: target, context: WriteContext(newPassword: outputPassword, outputName: outputName),
         readBackPassword: outputPassword)
@@ -261,7 +262,8 @@ public enum TenantMigration {
         dropped: outcomes.filter { $0.status == .dropped }.count,
         unreadable: conversion.report.skippedEntries.count,
         microsoft: all.filter { $0.microsoft && $0.severityLevel >= .warning },
-        findings: Dictionary(grouping: all, by: \.severity).mapValues(\.count))
+        findings: Dictionary(grouping: all, by: \.severity).mapValues(\.count),
+        encrypted: outputPasswordSupply.gavePassword == true)
       return (result, outputs)
     } catch {
       return (.failed(user, reason: "\(error)", target: targetID, inputs: inputs), nil)

@@ -34,6 +34,9 @@ public struct TenantUserResult: Sendable, Codable, Equatable {
   /// Something the admin should know about this user's run, e.g. that a resume converted the
   /// user again because its output had changed since the run that recorded it.
   public var note: String? = nil
+  /// For a done user: whether the converted file is encrypted. A plain file holds every secret
+  /// in clear text (no output password given, or a format that cannot be encrypted).
+  public var encrypted: Bool? = nil
 
   public var losses: Int { changed + dropped + unreadable }
 
@@ -57,8 +60,11 @@ public struct TenantSummary: Sendable, Codable, Equatable {
   public var changed: Int
   public var dropped: Int
   public var unreadable: Int
+  /// Done users whose converted file is not encrypted; nil in reports of versions before it.
+  public var plaintextOutputs: Int?
 
   public init(_ results: [TenantUserResult] = []) {
+    plaintextOutputs = 0
     (users, done, failed, withLosses, microsoftReenrol) = (0, 0, 0, 0, 0)
     (accountsRead, accountsMoved, changed, dropped, unreadable) = (0, 0, 0, 0, 0)
     results.forEach { add($0) }
@@ -69,6 +75,7 @@ public struct TenantSummary: Sendable, Codable, Equatable {
     users += 1
     if result.status == .done {
       done += 1
+      if result.encrypted == false { plaintextOutputs = (plaintextOutputs ?? 0) + 1 }
       if result.losses > 0 { withLosses += 1 }
     } else {
       failed += 1
@@ -87,8 +94,12 @@ public struct TenantSummary: Sendable, Codable, Equatable {
       "Users: \(done) of \(users) done, \(failed) failed; \(withLosses) done with losses; \(microsoftReenrol) must re-enrol Microsoft accounts.",
       "Accounts: \(accountsMoved) of \(accountsRead) moved; \(changed) changed, \(dropped) dropped, \(unreadable) unreadable.",
     ]
+    if let plaintextOutputs, plaintextOutputs > 0 {
+      lines.append(
+        "NOT ENCRYPTED: \(plaintextOutputs) user(s)' converted files hold their secrets in plain text; give output_password_file or output_password_env to encrypt them (docs/tenant.md).")
+    }
     for user in failedUsers {
-      lines.append("FAILED  \(user.user): \(user.reason ?? "")")
+      lines.append("FAILED  \(user.user.escapedForTerminal()): \((user.reason ?? "").escapedForTerminal())")
     }
     return lines.joined(separator: "\n")
   }
