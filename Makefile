@@ -86,7 +86,7 @@ RELEASE := -c release --static-swift-stdlib
 
 # Throughput and peak memory of the readers, writers and the CLI (release build); see docs/benchmarks.md.
 # Its own build folder, so that a release build never waits for (or invalidates) the debug one.
-# `make bench CASES=tenant` runs only the cases whose names contain "tenant".
+# `make bench CASES=tenant` runs only the cases whose names contain "tenant"; `CASES="cli |otpauth read"` either.
 CASES ?=
 bench: bootstrap
 	swift build $(RELEASE) --scratch-path .build-release --product otpbridge

@@ -21,7 +21,7 @@ public struct BitwardenJSONFormat: FormatPlugin {
   static let writtenIterations = 600_000
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.text?.prefix(65_536), text.trimmingWhitespace().hasPrefix("{") else { return .no }
+    guard let text = input.head(65_536), text.trimmingWhitespace().hasPrefix("{") else { return .no }
     if text.contains("\"encKeyValidation_DO_NOT_EDIT\"") { return .certain }
     if text.contains("\"items\""), text.contains("\"encrypted\"") { return .certain }
     if text.contains("\"items\""), text.contains("\"login\"") { return .likely }

@@ -28,8 +28,7 @@ public struct EnteFormat: FormatPlugin {
     summary: "Ente Auth's plain-text export (otpauth URIs with codeDisplay) or its encrypted JSON export.")
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.text else { return .no }
-    let head = text.prefix(8192)
+    guard let head = input.head(8192)?[...] else { return .no }
     if EncryptedExport.looksLikeOne(head) { return .certain }
     // A plain Ente export is an otpauth list; the otpauth plugin reads it too, so only the
     // Ente-specific `codeDisplay` parameter makes it certainly ours.

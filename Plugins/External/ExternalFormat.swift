@@ -164,7 +164,8 @@ public enum ExternalPlugins {
     let searched = folders
       + (environment["OTPBRIDGE_PLUGIN_PATH"] ?? "").split(separator: ":").map(String.init)
       + (environment["PATH"] ?? "").split(separator: ":").map(String.init)
-    let timeout = environment["OTPBRIDGE_PLUGIN_TIMEOUT"].flatMap(TimeInterval.init) ?? 30
+    // Seconds, finite and above zero (up to a day); anything else ("nan", "-1") leaves the default.
+    let timeout = environment["OTPBRIDGE_PLUGIN_TIMEOUT"].flatMap(TimeInterval.init).flatMap { $0 > 0 && $0 <= 86_400 ? $0 : nil } ?? 30
     // A whole number of MiB from 1; anything else leaves the default.
     let maximumReplyMiB = environment["OTPBRIDGE_PLUGIN_MAX_REPLY_MIB"].flatMap { Int($0) }.flatMap { (1...(1 << 20)).contains($0) ? $0 : nil }
     let maximumReply = maximumReplyMiB.map { $0 << 20 } ?? ExternalFormat.defaultMaximumReply

@@ -37,8 +37,7 @@ public struct FreeOTPPlusFormat: FormatPlugin {
     summary: "FreeOTP+'s JSON export (tokenOrder and tokens, secrets as signed bytes).")
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.text else { return .no }
-    let head = text.prefix(8192)
+    guard let head = input.head(8192)?[...] else { return .no }
     guard head.trimmingWhitespace().hasPrefix("{") else { return .no }
     if head.contains("\"tokenOrder\"") { return .certain }
     guard head.contains("\"tokens\"") else { return .no }

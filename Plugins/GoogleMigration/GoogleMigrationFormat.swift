@@ -35,8 +35,8 @@ public struct GoogleMigrationFormat: FormatPlugin {
     summary: "Google Authenticator's transfer QR codes (otpauth-migration://), one link per line; at most 10 accounts a code.")
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.text else { return .no }
-    for line in text.prefix(8192).split(whereSeparator: \.isNewline) {
+    guard let text = input.head(8192) else { return .no }
+    for line in text.split(whereSeparator: \.isNewline) {
       let trimmed = line.trimmingWhitespace()
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
       return MigrationLink.isLink(trimmed) ? .certain : .no

@@ -123,8 +123,14 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
       throw OTPError.cannotOpen(file: input.name, reason: "no private temporary folder for the database copy")
     }
     let folder = String(cString: folderPointer)
-    defer { try? FileManager.default.removeItem(atPath: folder) }
     let copy = folder + "/PhoneFactor"
+    // The copy holds every secret: a signal before the defer removes it and SQLite's side files
+    // (newest first, so the folder is empty when its turn comes).
+    let guards = [folder, copy, copy + "-wal", copy + "-shm", copy + "-journal"].map(Interruption.removeOnSignal)
+    defer {
+      try? FileManager.default.removeItem(atPath: folder)
+      guards.forEach(Interruption.forget)
+    }
     guard FileManager.default.createFile(atPath: copy, contents: Data(input.bytes), attributes: [.posixPermissions: 0o600]) else {
       throw OTPError.cannotOpen(file: input.name, reason: "cannot copy the database to a temporary folder")
     }

@@ -30,8 +30,8 @@ public struct OtpauthListFormat: FormatPlugin {
   static let schemes = ["otpauth://", "motp://", "steam://"]
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.text else { return .no }
-    for line in text.prefix(8192).split(whereSeparator: \.isNewline) {
+    guard let text = input.head(8192) else { return .no }
+    for line in text.split(whereSeparator: \.isNewline) {
       let trimmed = line.trimmingWhitespace().lowercased()
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
       // Google transfer links belong to the google-migration plugin; read here they only get a finding.

@@ -26,8 +26,7 @@ public struct ProtonFormat: FormatPlugin {
     summary: "Proton Authenticator's JSON export, plain or password-protected.")
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.text else { return .no }
-    let head = text.prefix(8192)
+    guard let head = input.head(8192)?[...] else { return .no }
     guard head.trimmingWhitespace().hasPrefix("{"), head.contains("\"version\"") else { return .no }
     if head.contains("\"entries\"") && head.contains("\"entry_type\"") { return .certain }
     // The encrypted form has only version, salt and content (formats.md §10.3).

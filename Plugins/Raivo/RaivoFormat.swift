@@ -30,8 +30,7 @@ public struct RaivoFormat: FormatPlugin {
     if let member = ZipArchive.firstMemberName(input.bytes) {
       return member.hasPrefix("raivo-otp-export") ? .certain : .no
     }
-    guard let text = input.text else { return .no }
-    let head = text.prefix(8192)
+    guard let head = input.head(8192)?[...] else { return .no }
     guard head.trimmingWhitespace().hasPrefix("[") else { return .no }
     return head.contains("\"iconType\"") && head.contains("\"timer\"") && head.contains("\"kind\"") ? .certain : .no
   }

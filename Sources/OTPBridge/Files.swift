@@ -15,18 +15,12 @@ public enum Files {
   public static let maximumInputSize = Limits.standard.inputBytes
 
   public static func read(_ path: String, maximumSize: Int = maximumInputSize) throws -> InputFile {
-    if path == "-" {
+    if isStandardInput(path) {
       try StandardStreams.claimInput(for: "an input")
-      // Standard input has no size to check first: read at most one byte past the limit.
-      var data = Data()
-      while data.count <= maximumSize {
-        guard let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty else { break }
-        data += chunk
-      }
-      guard data.count <= maximumSize else {
+      guard let bytes = try readStream(dup(STDIN_FILENO), name: path, maximumSize: maximumSize) else {
         throw OTPError.cannotOpen(file: path, reason: tooLarge(maximumSize))
       }
-      return InputFile(name: "-", bytes: Array(data))
+      return InputFile(name: path, bytes: bytes)
     }
     var status = stat()
     guard stat(path, &status) == 0 else {
@@ -38,10 +32,37 @@ public enum Files {
     guard Int(status.st_size) <= maximumSize else {
       throw OTPError.cannotOpen(file: path, reason: tooLarge(maximumSize))
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw OTPError.cannotOpen(file: path, reason: "it cannot be read")
+    // A pipe (a shell's `<(...)`) or a device has no size to check first: read it as a stream.
+    guard let bytes = try readStream(open(path, O_RDONLY | O_CLOEXEC), name: path, maximumSize: maximumSize) else {
+      throw OTPError.cannotOpen(file: path, reason: tooLarge(maximumSize))
     }
-    return InputFile(name: path, bytes: Array(data))
+    return InputFile(name: path, bytes: bytes)
+  }
+
+  /// `-` and the names of standard input, which can be read once only.
+  public static func isStandardInput(_ path: String) -> Bool {
+    ["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].contains(path)
+  }
+
+  /// Reads `descriptor` to its end, front to back, and closes it; nil when it holds more than
+  /// `maximumSize` bytes (it reads at most one chunk past that).
+  static func readStream(_ descriptor: Int32, name: String, maximumSize: Int) throws -> [UInt8]? {
+    guard descriptor >= 0 else {
+      throw OTPError.cannotOpen(file: name, reason: String(cString: strerror(errno)))
+    }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while bytes.count <= maximumSize {
+      let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw OTPError.cannotOpen(file: name, reason: String(cString: strerror(errno)))
+      }
+      if count == 0 { break }
+      bytes += chunk[..<count]
+    }
+    return bytes.count <= maximumSize ? bytes : nil
   }
 
   static func tooLarge(_ maximumSize: Int) -> String {
@@ -68,7 +89,10 @@ public enum Files {
     var target = path
     if (status.st_mode & S_IFMT) == S_IFLNK {
       guard let resolved = realpath(path, nil) else {
-        throw OTPError.writeFailed(path: path, reason: "it is a symbolic link to nothing; give the path it should point to")
+        let reason = errno == ENOENT
+          ? "it is a symbolic link to nothing; give the path it should point to"
+          : "it is a symbolic link that cannot be followed (\(String(cString: strerror(errno))))"
+        throw OTPError.writeFailed(path: path, reason: reason)
       }
       target = String(cString: resolved)
       free(resolved)

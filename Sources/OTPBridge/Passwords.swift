@@ -101,26 +101,11 @@ public final class PasswordSupply: Sendable {
   /// and a shell's `<(pass show x)` work like a regular file. A password file is small: more than
   /// 64 KiB is refused.
   static func readAll(_ path: String, role: String) throws -> [UInt8] {
-    let limit = 1 << 16
-    if path == "-" || path == "/dev/stdin" { try StandardStreams.claimInput(for: "the \(role) password file") }
-    let descriptor = path == "-" ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else {
-      throw OTPError.cannotOpen(file: path, reason: "the \(role) password file cannot be read (\(String(cString: strerror(errno))))")
-    }
-    defer { close(descriptor) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while bytes.count <= limit {
-      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw OTPError.cannotOpen(file: path, reason: "the \(role) password file cannot be read (\(String(cString: strerror(errno))))")
-      }
-      if count == 0 { break }
-      bytes += chunk[..<count]
-    }
-    guard bytes.count <= limit else {
-      throw OTPError.cannotOpen(file: path, reason: "the \(role) password file is larger than 64 KiB; it should hold the password on its first line")
+    let name = "the \(role) password file \(path)"
+    if Files.isStandardInput(path) { try StandardStreams.claimInput(for: name) }
+    let descriptor = Files.isStandardInput(path) ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC)
+    guard let bytes = try Files.readStream(descriptor, name: path, maximumSize: 1 << 16) else {
+      throw OTPError.cannotOpen(file: path, reason: "\(name) is larger than 64 KiB; it should hold the password on its first line")
     }
     return bytes
   }
@@ -174,7 +159,8 @@ struct PasswordText: Sendable {
     if value.first == " " || value.last == " " { doubts.append("it begins or ends with a space") }
     let controls = value.unicodeScalars.filter { $0.properties.generalCategory == .control }
     if !controls.isEmpty {
-      doubts.append("it holds \(controls.count) control character(s) such as a tab")
+      let named = controls.contains("\t") ? " (a tab among them)" : ""
+      doubts.append("it holds \(controls.count) control character(s)\(named), which a person does not type")
     }
     if ignoredLines > 0 { doubts.append("only its first line is the password; \(ignoredLines) more line(s) were ignored") }
     guard !doubts.isEmpty else { return nil }

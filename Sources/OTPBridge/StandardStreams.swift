@@ -28,18 +28,23 @@ public enum StandardStreams {
     }
   }
 
-  /// Writes all of `bytes` to standard output; throws `OutputClosed` when its reader is gone.
+  /// Writes all of `bytes` to standard output; throws `OutputClosed` when its reader is gone, and
+  /// a write failure (exit 4) for anything else, such as a full disk behind `> file`.
   public static func output(_ bytes: some Collection<UInt8>) throws {
-    if !write(bytes, to: STDOUT_FILENO) { throw OutputClosed() }
+    switch write(bytes, to: STDOUT_FILENO) {
+    case 0: return
+    case EPIPE: throw OutputClosed()
+    case let code: throw OTPError.writeFailed(path: "standard output", reason: String(cString: strerror(code)))
+    }
   }
 
-  /// Writes to standard error; a closed standard error is ignored (there is nowhere to say so).
+  /// Writes to standard error; a failing standard error is ignored (there is nowhere to say so).
   public static func error(_ bytes: some Collection<UInt8>) {
     _ = write(bytes, to: STDERR_FILENO)
   }
 
-  /// False when the descriptor's reader is gone or it cannot be written.
-  static func write(_ bytes: some Collection<UInt8>, to descriptor: Int32) -> Bool {
+  /// 0 when every byte went out, else the errno of the write that failed.
+  static func write(_ bytes: some Collection<UInt8>, to descriptor: Int32) -> Int32 {
     let contiguous = Array(bytes)
     return contiguous.withUnsafeBytes { buffer in
       var offset = 0
@@ -47,11 +52,11 @@ public enum StandardStreams {
         let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
-          return false
+          return errno
         }
         offset += written
       }
-      return true
+      return 0
     }
   }
 }

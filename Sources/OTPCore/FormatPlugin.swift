@@ -23,6 +23,23 @@ public struct InputFile: Sendable {
     (try? UTF8Span(validating: bytes.span)) != nil
   }
 
+  /// The first `limit` bytes as UTF-8 text without a byte-order mark, or nil when they are not
+  /// UTF-8: what a sniffer looks at, at a cost that does not grow with the file. A character cut
+  /// by the limit is left out.
+  public func head(_ limit: Int) -> String? {
+    var slice = bytes[...]
+    if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
+    guard slice.count > limit else { return String(validating: slice, as: UTF8.self) }
+    var end = slice.startIndex + limit
+    // The byte after the limit continues a character: step back to where that character starts.
+    var steps = 0
+    while steps < 3, end > slice.startIndex, slice[end] & 0xC0 == 0x80 {
+      end -= 1
+      steps += 1
+    }
+    return String(validating: slice[..<end], as: UTF8.self)
+  }
+
   /// The bytes as UTF-8 text without a byte-order mark, or nil when they are not UTF-8.
   public var text: String? {
     var slice = bytes[...]

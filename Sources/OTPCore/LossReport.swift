@@ -1,7 +1,8 @@
 extension ExtraParameter {
   /// How reports name extra parameters: by name only, never by value, and only names that look
-  /// like a parameter's (letters, digits, `_`, `-`, `.`, at most 32, with a value). A bare word is
-  /// often part of a secret that held a `&`, so it is counted, not shown.
+  /// like a parameter's: with a value, at most 32 characters, a lower-case letter first, then
+  /// lower-case letters, digits, `_`, `-` or `.`. A secret with a `&` in it makes parameters out of
+  /// its base32 pieces (upper case and digits), so anything else is counted, not shown.
   static func shown(_ parameters: [ExtraParameter]) -> String {
     let named = parameters.filter(\.hasPlainName)
     var parts = named.map(\.name)
@@ -11,10 +12,10 @@ extension ExtraParameter {
   }
 
   var hasPlainName: Bool {
-    !value.isEmpty && !name.isEmpty && name.utf8.count <= 32
-      && name.utf8.allSatisfy { byte in
-        (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte == 0x2D || byte == 0x2E
-      }
+    guard !value.isEmpty, let first = name.utf8.first, first >= 0x61, first <= 0x7A, name.utf8.count <= 32 else { return false }
+    return name.utf8.allSatisfy { byte in
+      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte == 0x2D || byte == 0x2E
+    }
   }
 }
 

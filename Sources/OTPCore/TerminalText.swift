@@ -1,8 +1,10 @@
 extension String {
   /// The text as a terminal may show it: every character that a terminal would act on instead of
   /// showing (C0 and C1 controls, DEL, and so ESC's colour, title and hyperlink sequences, CR
-  /// overwriting a line, NUL) and every character that reorders or breaks lines (the bidirectional
-  /// overrides and isolates, U+2028/U+2029) is written as a visible escape such as `\e`, `\r` or
+  /// overwriting a line, NUL), every character that reorders or breaks lines (the bidirectional
+  /// overrides and isolates, U+2028/U+2029) and every invisible one that could make two names look
+  /// alike (zero-width space and joiners of words, soft hyphen, BOM, tag characters; not the
+  /// zero-width joiner of emoji) is written as a visible escape such as `\e`, `\r` or
   /// `\u{202E}`. A name from a crafted export cannot clear the screen, forge a table row or hide
   /// text. `\n` is kept only with `keepingLineBreaks`, for whole reports whose fields were escaped
   /// one by one. JSON output never goes through this: it stays exact.
@@ -17,7 +19,8 @@ extension String {
       case 0x0A: output += "\\n"
       case 0x0D: output += "\\r"
       case 0x1B: output += "\\e"
-      case 0x00..<0x20, 0x7F..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C, 0x2028, 0x2029:
+      case 0x00..<0x20, 0x7F..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C, 0x2028, 0x2029,
+        0x00AD, 0x180E, 0x200B, 0x2060...0x2064, 0xFEFF, 0xE0000...0xE007F:
         output += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
       default: output.unicodeScalars.append(scalar)
       }

@@ -10,14 +10,15 @@ public enum UTF16Text {
         : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
     }
     let text = String(decoding: units, as: UTF16.self)
-    // A binary or Latin-1 file that happens to start with FF FE decodes to broken characters, NULs
-    // or a run of CJK: every export is mostly ASCII (its URIs, JSON or CSV syntax).
+    // A binary file that happens to start like UTF-16 decodes to broken characters or NULs.
     var ascii = 0
     for scalar in text.unicodeScalars {
       if scalar == "\u{FFFD}" || scalar == "\0" { return nil }
       if scalar.isASCII { ascii += 1 }
     }
-    guard ascii * 2 >= units.count else { return nil }
+    // With a byte-order mark the text is what it says (a password may be all Cyrillic); without
+    // one, only mostly-ASCII text counts, as every export's syntax is.
+    guard start > 0 || ascii * 2 >= units.count else { return nil }
     return text
   }
 

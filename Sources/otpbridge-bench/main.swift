@@ -215,6 +215,81 @@ func tenantCase(users: Int, encrypted: Bool, jobs: Int) -> BenchCase {
   }
 }
 
+/// The commands as a user runs them (issue 16): the release binary in a process of its own on
+/// `commandAccounts` otpauth lines with random secrets, its output to a file or /dev/null. The
+/// case's peak memory is the command's own (wait4), not the bench's.
+let commandAccounts = 1_000_000
+
+/// What a command run leaves to measure: the child's peak resident memory.
+struct ChildRun {
+  var peakKiB: Int
+}
+
+/// The otpauth list the command cases read, made once per machine and kept in the temporary
+/// folder between cases (the generator is seeded, so it is the same file every time).
+func commandInput(_ count: Int) throws -> String {
+  let path = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-commands-\(count).txt").path
+  if FileManager.default.fileExists(atPath: path) { return path }
+  let plugin = try Registry.builtIn.plugin(id: "otpauth")
+  let bytes = try plugin.write(syntheticAccounts(count, fitting: plugin.descriptor.capabilities), context: WriteContext()).bytes
+  try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+  return path
+}
+
+let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("otpbridge").path
+
+/// Runs the release otpbridge with `arguments`, standard output and error to /dev/null; fails the
+/// case unless it exits with one of `accepted`.
+func runCommand(_ arguments: [String], accepted: Set<Int32> = [0]) -> ChildRun {
+  let argv: [UnsafeMutablePointer<CChar>?] = ([releaseBinary] + arguments).map { argument in argument.withCString { strdup($0) } } + [nil]
+  defer { argv.forEach { free($0) } }
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+  var pid: pid_t = 0
+  precondition(posix_spawn(&pid, releaseBinary, &actions, nil, argv, environ) == 0, "cannot start \(releaseBinary)")
+  var status: Int32 = 0
+  var usage = rusage()
+  _ = wait4(pid, &status, 0, &usage)
+  let exited = status & 0x7F == 0
+  precondition(exited && accepted.contains((status >> 8) & 0xFF), "otpbridge \(arguments.joined(separator: " ")) ended with status \(status)")
+  return ChildRun(peakKiB: usage.ru_maxrss)
+}
+
+func commandCase(_ label: String, accepted: Set<Int32> = [0], arguments: @escaping (_ input: String, _ folder: String) throws -> [String]) -> BenchCase {
+  BenchCase(name: "cli \(label)", items: commandAccounts, runs: 3, note: "the whole command, in its own process") {
+    let input = try commandInput(commandAccounts)
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-cli-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let command = try arguments(input, folder)
+    return { runCommand(command, accepted: accepted) }
+  }
+}
+
+func commandCases() -> [BenchCase] {
+  [
+    commandCase("convert -> otpauth") { input, folder in ["convert", input, "--to", "otpauth", "-o", "\(folder)/out.txt", "--force"] },
+    commandCase("convert -> otpbridge-json") { input, folder in
+      ["convert", input, "--to", "otpbridge-json", "-o", "\(folder)/out.json", "--force"]
+    },
+    commandCase("convert -> aegis (plain)") { input, folder in ["convert", input, "--to", "aegis", "-o", "\(folder)/out.aegis", "--force"] },
+    commandCase("inspect") { input, _ in ["inspect", input] },
+    commandCase("inspect --json") { input, _ in ["inspect", input, "--json"] },
+    commandCase("codes --json") { input, _ in ["codes", input, "--json", "--at", "1234567890"] },
+    commandCase("verify") { input, folder in
+      // Against a converted copy, made once: the second file is read as a user's would be.
+      let converted = "\(folder)/verify.json"
+      if !FileManager.default.fileExists(atPath: converted) {
+        _ = runCommand(["convert", input, "--to", "otpbridge-json", "-o", converted, "--force"])
+      }
+      return ["verify", input, converted]
+    },
+    commandCase("audit", accepted: [0, 1]) { input, _ in ["audit", input] },
+  ]
+}
+
 func allCases() -> [BenchCase] {
   formatCases(id: "otpauth", count: 1_000_000) + formatCases(id: "google-migration", count: 100_000)
     + formatCases(id: "otpbridge-json", count: 100_000)
@@ -222,6 +297,7 @@ func allCases() -> [BenchCase] {
     + encryptedFormats.flatMap { encryptedCases(id: $0.id, kdf: $0.kdf) } + [qrCase(), coldStartCase()]
     + [1, 2].map { tenantCase(users: 1000, encrypted: true, jobs: $0) }
     + [1, 2].map { tenantCase(users: 10_000, encrypted: false, jobs: $0) } + [tenantCase(users: 1000, encrypted: false, jobs: 2)]
+    + commandCases()
 }
 
 func runOne(_ name: String) throws {
@@ -234,10 +310,12 @@ func runOne(_ name: String) throws {
   var kdfTimes: [Double] = []
   func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
   var firstRun: Double?
+  var childPeakKiB = 0
   if benchCase.runs > 1 || benchCase.kdf != nil {
     let start = DispatchTime.now().uptimeNanoseconds
     let output = try body()
     firstRun = seconds(since: start)
+    if let child = output as? ChildRun { childPeakKiB = max(childPeakKiB, child.peakKiB) }
     try benchCase.kdf?(output)  // the KDF's memory warms up too, so that neither side pays for it
     withExtendedLifetime(output) {}
   }
@@ -256,6 +334,7 @@ func runOne(_ name: String) throws {
     let start = DispatchTime.now().uptimeNanoseconds
     let output = try body()
     times.append(seconds(since: start))
+    if let child = output as? ChildRun { childPeakKiB = max(childPeakKiB, child.peakKiB) }
     if let kdf = benchCase.kdf {
       let kdfStart = DispatchTime.now().uptimeNanoseconds
       try kdf(output)
@@ -273,7 +352,7 @@ func runOne(_ name: String) throws {
     name: name, items: benchCase.items, seconds: seconds, itemsPerSecond: Double(benchCase.items) / seconds,
     kdfSeconds: kdfTimes.isEmpty ? nil : median(kdfTimes), timesKDF: ratio,
     firstRunSeconds: firstRun, note: benchCase.note)
-  measurement.peakMemoryMiB = firstRun == nil ? nil : peakMemoryMiB
+  measurement.peakMemoryMiB = childPeakKiB > 0 ? Double(childPeakKiB) / 1024 : firstRun == nil ? nil : peakMemoryMiB
   print(String(decoding: try JSONEncoder().encode(measurement), as: UTF8.self))
 }
 
@@ -307,6 +386,23 @@ func targetChecks(_ results: [Measurement]) -> [TargetCheck] {
       checks.append(TargetCheck(target: target, value: ratio, met: ratio < 1.1 && ratio >= 0.95))
     }
   }
+  // Whole commands against the parts: the otpauth reader and writer, each on its own 1,000,000
+  // accounts in the same `make bench` run.
+  if let read = byName["otpauth read"]?.seconds, let write = byName["otpauth write"]?.seconds {
+    for command in results where command.name.hasPrefix("cli ") && command.items == commandAccounts {
+      let ratio = command.seconds / (read + write)
+      checks.append(TargetCheck(target: "\(command.name) ÷ (otpauth read + write): within 2", value: ratio, met: ratio <= 2))
+    }
+  }
+  let inputBytes = (try? FileManager.default.attributesOfItem(atPath: FileManager.default.temporaryDirectory
+    .appendingPathComponent("otpbridge-bench-commands-\(commandAccounts).txt").path)[.size] as? Int) ?? nil
+  if let inputBytes {
+    for command in results where command.name.hasPrefix("cli ") && command.items == commandAccounts {
+      guard let peak = command.peakMemoryMiB else { continue }
+      let perAccount = (peak * 1_048_576 - Double(inputBytes)) / Double(commandAccounts)
+      checks.append(TargetCheck(target: "\(command.name): peak memory above the input, bytes per account, at most 400", value: perAccount, met: perAccount <= 400))
+    }
+  }
   if let start = byName[coldStartName]?.seconds {
     checks.append(TargetCheck(target: "cli cold start: under 20 ms", value: start * 1000, met: start < 0.020))
   }
@@ -323,11 +419,13 @@ func targetChecks(_ results: [Measurement]) -> [TargetCheck] {
   return checks
 }
 
-/// Runs every case whose name contains `filter` (all when empty), each in a child process whose
+/// Runs every case whose name contains `filter` (all when empty; `a|b` for either), each in a child process whose
 /// peak resident memory comes from wait4; then checks the targets.
 func runAll(output: String, filter: String) throws {
   var results: [Measurement] = []
-  for benchCase in allCases() where filter.isEmpty || benchCase.name.contains(filter) {
+  // `a|b` runs the cases whose names contain a or b.
+  let wanted = filter.split(separator: "|").map(String.init)
+  for benchCase in allCases() where wanted.isEmpty || wanted.contains(where: benchCase.name.contains) {
     // posix_spawn and wait4 rather than Foundation's Process, which may reap the child itself
     // and leave wait4 nothing to report.
     let resultFile = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-\(getpid()).json").path

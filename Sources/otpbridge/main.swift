@@ -26,7 +26,13 @@ func runMain() -> Never {
       StandardStreams.error("otpbridge: \(message.escapedForTerminal(keepingLineBreaks: true))\n".utf8)
       exit(2)
     }
-    OTPBridgeCommand.exit(withError: error)
+    // Anything else (ArgumentParser's help and errors): its own message and code, escaped, since
+    // an error may quote a path or value from the command line or a file.
+    if code == .success {
+      OTPBridgeCommand.exit(withError: error)
+    }
+    StandardStreams.error("otpbridge: \(OTPBridgeCommand.fullMessage(for: error).escapedForTerminal(keepingLineBreaks: true))\n".utf8)
+    exit(code.rawValue)
   }
 }
 

@@ -83,6 +83,16 @@ import TestSupport
     #expect(open.status == 0, "\(open.stderr)")
   }
 
+  @Test func aUTF16PasswordFileWithAMarkIsReadWhateverItsLetters() throws {
+    let folder = try Self.folder(with: ["in.txt": Self.twoAccounts, "typed": "пароль\n"])
+    let utf16: [UInt8] = [0xFF, 0xFE] + "пароль\r\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+    try Data(utf16).write(to: URL(fileURLWithPath: folder + "/pw16"))
+    let convert = try CLI.run(["convert", folder + "/in.txt", "--to", "aegis", "--new-password-file", folder + "/pw16", "-o", folder + "/v.json"])
+    #expect(convert.status == 0, "\(convert.stderr)")
+    let open = try CLI.run(["inspect", folder + "/v.json", "--password-file", folder + "/typed"])
+    #expect(open.status == 0, "\(open.stderr)")
+  }
+
   @Test func aWrongPasswordWithATrailingSpaceOrTabIsPointedOut() throws {
     let vault = Vectors.path("aegis/importers/aegis_encrypted.json")  // password: test
     let folder = try Self.folder(with: ["space": "test \n", "tab": "te\tst\n", "lines": "tset\ntest\n"])
@@ -132,6 +142,17 @@ import TestSupport
     let otpauth = try CLI.run(["convert", folder + "/in.txt", "--to", "otpauth", "-o", folder + "/o.txt"])
     #expect(otpauth.stderr.contains("NOT ENCRYPTED: \(folder)/o.txt"))
     #expect(otpauth.stderr.contains("cannot be encrypted"))
+  }
+
+  @Test func aTenantOutputPasswordForAFormatThatCannotBeEncryptedFailsThatUser() throws {
+    let folder = try Self.folder(with: [
+      "alice.txt": Self.twoAccounts, "out-pw": "NewPass1\n",
+      "manifest.csv": "user,inputs,output_password_file\nalice@example.com,alice.txt,out-pw\n",
+    ])
+    let run = try CLI.run(["tenant", "migrate", folder + "/manifest.csv", "--out", folder + "/out", "--to", "otpauth"])
+    #expect(run.status == 5, "\(run.stderr)")
+    #expect(run.stderr.contains("cannot be encrypted"), "\(run.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder + "/out/users/alice@example.com/alice@example.com.txt"))
   }
 
   @Test func aTenantReportNamesTheUsersWhoseFilesAreNotEncrypted() throws {
@@ -343,6 +364,7 @@ import TestSupport
   @Test func extraParameterValuesAndSecretLookingNamesAreNeverPrinted() throws {
     let folder = try Self.folder(with: [
       "in.txt": "otpauth://totp/X:y?secret=JBSWY3DPEHPK3PXP&issuer=X&backup=secret%3DMZXW6YTBOI&MZXW6YTBOIZZZZ\n"
+        + "otpauth://totp/X:z?secret=JBSWY3DP&MZXW6YTBOIQQ=ZZ&issuer=X\n"
     ])
     let run = try CLI.run(["convert", folder + "/in.txt", "--to", "2fas", "-o", folder + "/o.2fas", "--allow-lossy"])
     #expect(run.status == 0, "\(run.stderr)")
@@ -384,12 +406,21 @@ import TestSupport
 
   // MARK: 16. Ctrl-C at a password prompt
 
-  @Test func ctrlCAtAPasswordPromptRestoresEcho() throws {
+  @Test(arguments: ["INT", "TERM", "HUP", "QUIT"])
+  func aSignalAtAPasswordPromptRestoresEcho(signal: String) throws {
     let script = Vectors.packageRoot.appendingPathComponent("Tests/CLITests/prompt-interrupt.py").path
     let vault = Vectors.path("aegis/importers/aegis_encrypted.json")
-    let run = try Self.bash("python3 '\(script)' \"$BIN\" inspect '\(vault)'")
-    #expect(run.status == 0, "\(run.all)")
-    #expect(run.stdout.contains("echo restored"), "\(run.all)")
+    // No core file from SIGQUIT.
+    let run = try Self.bash("ulimit -c 0; PROMPT_SIGNAL=\(signal) python3 '\(script)' \"$BIN\" inspect '\(vault)'")
+    #expect(run.status == 0, "\(signal): \(run.all)")
+    #expect(run.stdout.contains("echo restored"), "\(signal): \(run.all)")
+  }
+
+  @Test func aFullDiskBehindStandardOutputIsAnErrorNotAQuietExit() throws {
+    let folder = try Self.folder(with: ["in.txt": Self.twoAccounts])
+    let run = try Self.bash("\"$BIN\" convert '\(folder)/in.txt' --to otpauth -o - > /dev/full; echo \"status $?\"")
+    #expect(run.stdout.contains("status 4"), "\(run.all)")
+    #expect(run.stderr.contains("standard output: cannot write"), "\(run.stderr)")
   }
 
   // MARK: 17. Password sources and UTF-16 exports
@@ -403,6 +434,13 @@ import TestSupport
     let substitution = try Self.bash("\"$BIN\" inspect '\(vault)' --password-file <(printf test)")
     #expect(substitution.status == 0, "\(substitution.stderr)")
     #expect(substitution.stdout.contains("7 account(s)"))
+    // /dev/stdin as an input file, and a shell's process substitution.
+    let input = try Self.bash("\"$BIN\" inspect /dev/stdin --password-env PW < '\(vault)'", environment: ["PW": "test"])
+    #expect(input.status == 0, "\(input.stderr)")
+    let substituted = try Self.bash("\"$BIN\" inspect <(cat '\(vault)') --password-env PW", environment: ["PW": "test"])
+    #expect(substituted.status == 0, "\(substituted.stderr)")
+    let twice = try Self.bash("\"$BIN\" inspect /dev/stdin --password-file - < '\(vault)'")
+    #expect(twice.status == 2, "\(twice.stderr)")
     // Standard input cannot be both the input and the password.
     let both = try CLI.run(["inspect", "-", "--password-file", "-"], stdin: try Data(contentsOf: URL(fileURLWithPath: vault)))
     #expect(both.status == 2, "\(both.stderr)")

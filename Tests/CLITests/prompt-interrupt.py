@@ -2,7 +2,8 @@
 """Runs otpbridge on a pseudo-terminal until it asks for a password, presses Ctrl-C, and checks
 that the terminal has its echo back (EdgeCLITests.ctrlCAtAPasswordPromptRestoresEcho).
 
-Usage: prompt-interrupt.py BINARY ARGS...; prints "echo restored" and exits 0 when it is."""
+Usage: [PROMPT_SIGNAL=QUIT] prompt-interrupt.py BINARY ARGS...; prints "echo restored" and exits 0
+when it is. PROMPT_SIGNAL sends that signal with kill instead of pressing Ctrl-C."""
 import os
 import pty
 import select
@@ -27,13 +28,17 @@ while b"password" not in seen.lower():
 time.sleep(0.3)
 slave = os.open(os.readlink(f"/proc/{pid}/fd/0"), os.O_RDWR | os.O_NOCTTY)
 echo_during = termios.tcgetattr(slave)[3] & termios.ECHO
-os.write(master, b"\x03")  # Ctrl-C: the line discipline sends SIGINT to the foreground group
+expected = getattr(signal, "SIG" + os.environ.get("PROMPT_SIGNAL", "INT"))
+if expected == signal.SIGINT:
+    os.write(master, b"\x03")  # Ctrl-C: the line discipline sends SIGINT to the foreground group
+else:
+    os.kill(pid, expected)
 _, status = os.waitpid(pid, 0)
 echo_after = termios.tcgetattr(slave)[3] & termios.ECHO
 if echo_during:
     sys.exit("echo was on at the prompt: the test cannot tell anything")
-if not os.WIFSIGNALED(status) or os.WTERMSIG(status) != signal.SIGINT:
-    sys.exit(f"otpbridge did not end by SIGINT: status {status}")
+if not os.WIFSIGNALED(status) or os.WTERMSIG(status) != expected:
+    sys.exit(f"otpbridge did not end by signal {expected}: status {status}")
 if not echo_after:
     sys.exit("echo is still off after Ctrl-C")
 print("echo restored")

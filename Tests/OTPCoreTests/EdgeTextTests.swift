@@ -10,6 +10,9 @@ import Testing
     #expect("a\rb\nc\td\0".escapedForTerminal() == "a\\rb\\nc\\td\\u{0}")
     #expect("\u{202E}gnp\u{2066}\u{200F}\u{2028}\u{9B}\u{7F}".escapedForTerminal() == "\\u{202E}gnp\\u{2066}\\u{200F}\\u{2028}\\u{9B}\\u{7F}")
     #expect("row 1\nrow\u{1B}2".escapedForTerminal(keepingLineBreaks: true) == "row 1\nrow\\e2")
+    // Invisible characters that make two names look alike; an emoji's joiner stays.
+    #expect("Pay\u{200B}Pal\u{FEFF}\u{AD}\u{E0041}".escapedForTerminal() == "Pay\\u{200B}Pal\\u{FEFF}\\u{AD}\\u{E0041}")
+    #expect("👩‍💻".escapedForTerminal() == "👩‍💻")
     // No scalar that acts on a terminal survives, whatever the input.
     let all = String(String.UnicodeScalarView((0..<0x3000).compactMap(Unicode.Scalar.init)))
     let escaped = all.escapedForTerminal()
@@ -25,9 +28,28 @@ import Testing
     #expect(UTF16Text.decode(little) == text)
     #expect(UTF16Text.decode(big) == text)
     #expect(UTF16Text.decode(Array(text.utf8)) == nil)
-    // Latin-1 or binary bytes after FF FE: odd length, or not mostly ASCII once decoded.
+    // A mark is trusted whatever the text: a Cyrillic password file from PowerShell.
+    let password = "пароль\r\n"
+    #expect(UTF16Text.decode([0xFF, 0xFE] + password.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }) == password)
+    // Latin-1 or binary bytes after FF FE: an odd length; without a mark, not mostly ASCII.
     #expect(UTF16Text.decode([0xFF, 0xFE, 0xC3, 0x28, 0x20, 0x6E, 0x6F, 0x74, 0x0A]) == nil)
-    #expect(UTF16Text.decode([0xFF, 0xFE, 0xC3, 0x28, 0x20, 0x6E, 0x6F, 0x74]) == nil)
+    #expect(UTF16Text.decode([0xC3, 0x28, 0x20, 0x6E, 0x6F, 0x74, 0x0A, 0x01]) == nil)
     #expect(UTF16Text.decode([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) == nil)
+  }
+}
+
+/// Sniffers look at a bounded head of the file (`InputFile.head`), whatever its size.
+@Suite struct InputHeadTests {
+  @Test func theHeadIsTheFirstBytesWithoutAMarkOrACutCharacter() {
+    let text = "ab日本"  // 2 ASCII bytes, then two 3-byte characters
+    let file = InputFile(name: "f", bytes: [0xEF, 0xBB, 0xBF] + Array(text.utf8))
+    #expect(file.head(100) == text)
+    #expect(file.head(5) == "ab日")
+    #expect(file.head(4) == "ab")
+    #expect(file.head(3) == "ab")
+    #expect(file.head(2) == "ab")
+    #expect(InputFile(name: "f", bytes: [0x61, 0xFF, 0x62]).head(10) == nil)
+    // Bytes past the head do not matter.
+    #expect(InputFile(name: "f", bytes: Array("abc".utf8) + [0xFF]).head(3) == "abc")
   }
 }

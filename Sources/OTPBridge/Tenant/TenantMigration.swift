@@ -82,7 +82,11 @@ public enum TenantMigration {
     if let target = options.defaultTarget { _ = try writer(target, registry: registry) }
     // The folder's parents as the user's umask makes them; the folder itself, if new, private.
     let parent = (folder as NSString).deletingLastPathComponent
-    if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+    if !parent.isEmpty {
+      do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+        throw OTPError.writeFailed(path: parent, reason: "the folder cannot be made (a file may stand in its path)")
+      }
+    }
     if mkdir(folder, TenantFolders.privateMode) != 0 && errno != EEXIST {
       throw OTPError.writeFailed(path: folder, reason: String(cString: strerror(errno)))
     }
@@ -218,6 +222,11 @@ public enum TenantMigration {
     var inputs: [String] = []
     do {
       let target = try writer(targetID, registry: registry)
+      // As with convert: an output password is never silently left unused.
+      if !user.outputPassword.isEmpty, target.descriptor.encryption == .none {
+        throw OTPError.invalidArgument(
+          "an output password is given, but \(target.descriptor.displayName) files cannot be encrypted; leave it out or choose a target that encrypts")
+      }
       inputs = try manifest.inputFiles(of: user)
       let password = manifest.resolved(user.password).provider(role: "input")
       var readings: [FileReading] = []

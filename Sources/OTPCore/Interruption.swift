@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -10,7 +12,9 @@
 /// then lets the signal end the process as it would have.
 ///
 /// Most outputs never need it: on Linux they are written as unnamed files (O_TMPFILE) that vanish
-/// with the process, even on kill -9 (Files.swift).
+/// with the process, even on kill -9 (Files.swift). It lives in OTPCore so that a plugin which
+/// must put something on disk (the Microsoft Authenticator database copy) can guard it too.
+/// Slots are claimed and freed under a lock, by any thread; the handler only reads them.
 public enum Interruption {
   /// Room for this many temporary files at once; more are still written, just not guarded.
   static let capacity = 1024
@@ -27,7 +31,10 @@ public enum Interruption {
   }()
   nonisolated(unsafe) static var terminalDescriptor: Int32 = -1
 
-  static let signals = [SIGINT, SIGTERM, SIGHUP]
+  /// SIGQUIT (Ctrl-\\) too: its core dump still comes, after the clean-up.
+  static let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+  /// Serialises claiming and freeing slots between threads (tenant jobs write at once).
+  static let slotLock = Mutex<Void>(())
 
   /// Installs the handler; the CLI calls it once at start.
   public static func install() {
@@ -74,17 +81,22 @@ public enum Interruption {
   /// Removes `path` (a file, or an empty folder) if a signal comes before `forget`; returns the
   /// slot to forget, or nil when every slot is taken.
   public static func removeOnSignal(_ path: String) -> Int? {
-    for slot in 0..<capacity where paths[slot] == nil {
-      paths[slot] = strdup(path)
-      return slot
+    slotLock.withLock { _ in
+      for slot in 0..<capacity where paths[slot] == nil {
+        paths[slot] = strdup(path)
+        return slot
+      }
+      return nil
     }
-    return nil
   }
 
   public static func forget(_ slot: Int?) {
-    guard let slot, let path = paths[slot] else { return }
-    paths[slot] = nil
-    free(path)
+    guard let slot else { return }
+    slotLock.withLock { _ in
+      guard let path = paths[slot] else { return }
+      paths[slot] = nil
+      free(path)
+    }
   }
 
   /// Restores `settings` on `descriptor` if a signal comes while a prompt has echo off.
