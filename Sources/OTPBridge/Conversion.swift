@@ -18,19 +18,21 @@ public struct Conversion: Sendable {
   ) throws -> Conversion {
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
     var report = LossReport(accounts: reading.accounts, skippedEntries: reading.skippedEntries, target: target.descriptor)
-    let written = try target.write(report.convertedAccounts, context: context)
+    let accounts = report.convertedAccounts
+    let written = try target.write(accounts, context: context)
     if target.descriptor.canRead {
       let input = InputFile(name: context.outputName, bytes: written.bytes)
       let back = try target.read(input, context: ReadContext(password: readBackPassword))
+      let pairing = Verification.Pairing(source: accounts, converted: back.accounts)
       let check = Verification.compare(
-        source: report.convertedAccounts, converted: back.accounts, instants: Verification.instants(now: 0))
+        source: accounts, converted: back.accounts, instants: Verification.instants(now: 0), pairing: pairing)
       guard check.passed, back.findings.allSatisfy({ $0.severity < .error }) else {
         let detail = (check.problems.map(\.description) + back.findings.map(\.description)).prefix(3)
         throw OTPError.writeFailed(
           path: context.outputName,
           reason: "the \(target.descriptor.id) output did not read back to the same accounts (\(detail.joined(separator: "; "))); this is a bug in otpbridge, please report it")
       }
-      report.addChanges(readBack: back.accounts, target: target.descriptor)
+      report.addChanges(readBack: back.accounts, pairing: pairing, target: target.descriptor)
     }
     return Conversion(report: report, output: written.bytes, findings: written.findings)
   }
@@ -39,10 +41,10 @@ public struct Conversion: Sendable {
 extension LossReport {
   /// Adds to each outcome what reading the output back showed: text the writer was given that
   /// came back otherwise. A value the reader filled in where the account had none is no loss.
-  mutating func addChanges(readBack back: [Account], target: FormatDescriptor) {
+  /// `pairing` pairs the written accounts (`convertedAccounts`) with those read back.
+  mutating func addChanges(readBack back: [Account], pairing: Verification.Pairing, target: FormatDescriptor) {
     let outcomeIndices = outcomes.indices.filter { outcomes[$0].converted != nil }
     let written = outcomeIndices.map { outcomes[$0].converted! }
-    let pairing = Verification.Pairing(source: written, converted: back)
     for (writtenIndex, backIndex) in pairing.pairs.enumerated() {
       guard let backIndex else { continue }
       let changes = Self.textChanges(written[writtenIndex], back[backIndex], target: target)

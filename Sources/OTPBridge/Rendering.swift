@@ -50,16 +50,22 @@ public enum Rendering {
 
   /// A table with a header row and columns padded to their widest cell; every cell escaped.
   public static func table(header: [String], rows: [[String]]) -> String {
-    let rows = rows.map { $0.map { $0.escapedForTerminal() } }
-    var widths = header.map(\.count)
+    let rows = [header] + rows.map { $0.map { $0.escapedForTerminal() } }
+    // How wide a cell shows: its bytes when it is ASCII (nearly always), else its characters.
+    func width(_ cell: String) -> Int { cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.count }
+    var widths = [Int](repeating: 0, count: header.count)
     for row in rows {
-      for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+      for (column, cell) in row.enumerated() { widths[column] = max(widths[column], width(cell)) }
     }
-    func line(_ cells: [String]) -> String {
-      cells.enumerated().map { column, cell in
-        column == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[column] - cell.count))
-      }.joined(separator: "  ")
+    var output: [UInt8] = []
+    for (index, row) in rows.enumerated() {
+      if index > 0 { output.append(UInt8(ascii: "\n")) }
+      for (column, cell) in row.enumerated() {
+        if column > 0 { output += [0x20, 0x20] }
+        output += cell.utf8
+        if column < row.count - 1 { output += repeatElement(0x20, count: max(0, widths[column] - width(cell))) }
+      }
     }
-    return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    return String(decoding: output, as: UTF8.self)
   }
 }

@@ -38,8 +38,10 @@ public struct Verification: Sendable {
 
   /// Pairs each source account with a converted one, by secret first and then by issuer and name,
   /// and compares their codes at `instants` (HOTP: at the stored counter and the next two).
-  public static func compare(source: [Account], converted: [Account], instants: [Int64]) -> Verification {
-    let pairing = Pairing(source: source, converted: converted)
+  public static func compare(
+    source: [Account], converted: [Account], instants: [Int64], pairing known: Pairing? = nil
+  ) -> Verification {
+    let pairing = known ?? Pairing(source: source, converted: converted)
     var problems: [Problem] = []
     for (sourceIndex, convertedIndex) in pairing.pairs.enumerated() {
       guard let convertedIndex else {
@@ -89,6 +91,15 @@ public struct Verification: Sendable {
     }
 
     public init(source: [Account], converted: [Account]) {
+      // A writer keeps the order, so the usual read-back pairs each account with the one at its
+      // own place; taking first the same secret and names, greedily, gives exactly that then.
+      if source.count == converted.count,
+        zip(source, converted).allSatisfy({ $0.kind == $1.kind && $0.secret == $1.secret && $0.issuer == $1.issuer && $0.name == $1.name })
+      {
+        pairs = source.indices.map { Optional($0) }
+        unpaired = []
+        return
+      }
       var bySecret: [SameCodes: Queue] = [:]
       var byName: [SameNames: Queue] = [:]
       for (index, account) in converted.enumerated() {

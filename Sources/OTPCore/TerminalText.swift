@@ -9,22 +9,25 @@ extension String {
   /// text. `\n` is kept only with `keepingLineBreaks`, for whole reports whose fields were escaped
   /// one by one. JSON output never goes through this: it stays exact.
   public func escapedForTerminal(keepingLineBreaks: Bool = false) -> String {
-    guard utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }) else { return self }  // plain ASCII
-    var output = ""
-    output.reserveCapacity(utf8.count)
+    // Plain ASCII (with line breaks, when they are kept) is returned as it is, without a copy.
+    let isPlain: (UInt8) -> Bool = { byte in (byte >= 0x20 && byte < 0x7F) || (keepingLineBreaks && byte == 0x0A) }
+    guard !utf8.allSatisfy(isPlain) else { return self }
+    var output: [UInt8] = []
+    output.reserveCapacity(utf8.count + 16)
     for scalar in unicodeScalars {
       switch scalar.value {
-      case 0x0A where keepingLineBreaks: output.unicodeScalars.append(scalar)
-      case 0x09: output += "\\t"
-      case 0x0A: output += "\\n"
-      case 0x0D: output += "\\r"
-      case 0x1B: output += "\\e"
+      case 0x0A where keepingLineBreaks: output.append(0x0A)
+      case 0x09: output += [0x5C, 0x74]  // \t
+      case 0x0A: output += [0x5C, 0x6E]  // \n
+      case 0x0D: output += [0x5C, 0x72]  // \r
+      case 0x1B: output += [0x5C, 0x65]  // \e
       case 0x00..<0x20, 0x7F..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C, 0x2028, 0x2029,
         0x00AD, 0x180E, 0x200B, 0x2060...0x2064, 0xFEFF, 0xE0000...0xE007F:
-        output += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-      default: output.unicodeScalars.append(scalar)
+        output += Array("\\u{\(String(scalar.value, radix: 16, uppercase: true))}".utf8)
+      case 0x20..<0x7F: output.append(UInt8(scalar.value))
+      default: output.append(contentsOf: UTF8.encode(scalar)!)
       }
     }
-    return output
+    return String(decoding: output, as: UTF8.self)
   }
 }
