@@ -161,17 +161,8 @@ public enum Files {
       Interruption.forget(guardSlot)
     }
     func writeAll(_ bytes: [UInt8]) throws {
-      try bytes.withUnsafeBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-          let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-          if written < 0 {
-            if errno == EINTR { continue }
-            throw failure()
-          }
-          offset += written
-        }
-      }
+      let code = StandardStreams.write(bytes, to: descriptor)
+      if code != 0 { throw failure(code) }
     }
     do {
       // Small appends gather into one buffer that goes out in 64 KiB writes.

@@ -43,7 +43,8 @@ public enum StandardStreams {
     _ = write(bytes, to: STDERR_FILENO)
   }
 
-  /// 0 when every byte went out, else the errno of the write that failed.
+  /// Writes all of `bytes` to `descriptor` (any file, not only these two streams), going on after
+  /// EINTR: 0 when every byte went out, else the errno of the write that failed.
   static func write(_ bytes: some Collection<UInt8>, to descriptor: Int32) -> Int32 {
     let contiguous = Array(bytes)
     return contiguous.withUnsafeBytes { buffer in

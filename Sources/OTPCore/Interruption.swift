@@ -40,17 +40,7 @@ public enum Interruption {
   public static func install() {
     // Touch the lazily made globals now: the handler must not be the first to use them.
     _ = (paths, terminal, terminalDescriptor, handle)
-    for signal in signals {
-      var action = sigaction()
-      #if canImport(Glibc)
-        action.__sigaction_handler.sa_handler = handle
-      #else
-        action.__sigaction_u.__sa_handler = handle
-      #endif
-      sigemptyset(&action.sa_mask)
-      action.sa_flags = 0
-      sigaction(signal, &action, nil)
-    }
+    for signal in signals { setAction(handle, for: signal) }
     // A parent may have started us with these signals blocked (Foundation's Process does): a
     // handler they never reach would guard nothing.
     var handled = sigset_t()
@@ -68,14 +58,21 @@ public enum Interruption {
       tcsetattr(Interruption.terminalDescriptor, TCSANOW, Interruption.terminal)
     }
     // End the way the signal would have ended the process, so the shell sees it.
+    Interruption.setAction(SIG_DFL, for: signal)
+    raise(signal)
+  }
+
+  /// sigaction(2) with `handler` and no flags: only async-signal-safe calls, so the handler uses it too.
+  static func setAction(_ handler: (@convention(c) (Int32) -> Void)?, for signal: Int32) {
     var action = sigaction()
     #if canImport(Glibc)
-      action.__sigaction_handler.sa_handler = SIG_DFL
+      action.__sigaction_handler.sa_handler = handler
     #else
-      action.__sigaction_u.__sa_handler = SIG_DFL
+      action.__sigaction_u.__sa_handler = handler
     #endif
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
     sigaction(signal, &action, nil)
-    raise(signal)
   }
 
   /// Removes `path` (a file, or an empty folder) if a signal comes before `forget`; returns the
