@@ -253,7 +253,7 @@ public enum OtpauthURI {
       // The label prefix ends at the first colon, unless the issuer parameter, colons and all,
       // is the prefix: `a:b:alice` with `issuer=a:b` is alice at a:b.
       let issuerColon = issuerParameter.flatMap { issuer -> Int? in
-        let bytes = Array(issuer.utf8)
+        let bytes = issuer.utf8  // no copy: this runs for every URI with an issuer
         guard bytes.contains(UInt8(ascii: ":")), label.count > bytes.count, label.starts(with: bytes),
           label[label.startIndex + bytes.count] == UInt8(ascii: ":")
         else { return nil }
