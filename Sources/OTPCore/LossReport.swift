@@ -164,7 +164,7 @@ public struct LossReport: Sendable {
   /// Applies the format's text rules to every text field, one change for each value they alter.
   static func fitText(of account: inout Account, to rule: TextRule, target: String) -> [AccountChange] {
     var changes: [AccountChange] = []
-    func fit(_ value: inout String, field: String, shown: (String) -> String = { "\"\($0)\"" }) {
+    func fit(_ value: inout String, field: String, shown: (String) -> String = LossReport.quoted) {
       var fitted = value
       var reasons: [String] = []
       if rule.contains(.noControlCharacters) {
@@ -196,9 +196,51 @@ public struct LossReport: Sendable {
     for index in account.groups.indices { fit(&account.groups[index], field: "group") }
     for index in account.extraParameters.indices {
       // Its value is never shown (a URI's `&` inside a secret makes parameters out of its parts).
-      fit(&account.extraParameters[index].value, field: "extra parameter \(ExtraParameter.shown([account.extraParameters[index]]))") {
+      let parameter = account.extraParameters[index]
+      fit(&account.extraParameters[index].value, field: parameter.hasPlainName ? "extra parameter \(parameter.name)" : "an extra parameter") {
         "a value of \($0.count) characters"
       }
+    }
+    return changes
+  }
+
+  /// How the report shows a name, issuer or group: in double quotes.
+  static func quoted(_ text: String) -> String { "\"\(text)\"" }
+
+  /// Adds to each outcome what reading the output back showed: text the writer was given that
+  /// came back otherwise (a colon or a space the format cannot keep). A value the reader filled in
+  /// where the account had none is no loss. `pairs` gives, for each account the writer got
+  /// (`convertedAccounts`, in order), the index of the account read back, if any.
+  public mutating func addChanges(readBack back: [Account], pairs: [Int?], target: FormatDescriptor) {
+    let written = outcomes.indices.filter { outcomes[$0].converted != nil }
+    for (writtenIndex, backIndex) in pairs.enumerated() {
+      guard let backIndex, let given = outcomes[written[writtenIndex]].converted else { continue }
+      outcomes[written[writtenIndex]].changes += Self.readBackChanges(given, back[backIndex], target: target)
+    }
+  }
+
+  static func readBackChanges(_ given: Account, _ back: Account, target: FormatDescriptor) -> [AccountChange] {
+    func change(_ field: String, from: String, to: String) -> AccountChange {
+      AccountChange(
+        field: field, effect: .changed(from: from, to: to),
+        reason: "\(target.displayName) gives it back so (found by reading the output back)", breaksCodes: false)
+    }
+    var changes: [AccountChange] = []
+    if !given.issuer.isEmpty, given.issuer != back.issuer {
+      changes.append(change("issuer", from: quoted(given.issuer), to: quoted(back.issuer)))
+    }
+    if !given.name.isEmpty, given.name != back.name {
+      changes.append(change("name", from: quoted(given.name), to: quoted(back.name)))
+    }
+    if let prefix = given.labelIssuer, prefix != back.labelIssuer {
+      changes.append(change(AccountField.labelIssuer.label, from: quoted(prefix), to: back.labelIssuer.map(quoted) ?? "none"))
+    }
+    if !given.note.isEmpty, given.note != back.note {
+      // A note may hold recovery codes: its length only.
+      changes.append(change("note", from: "\(given.note.count) characters", to: "other text of \(back.note.count) characters"))
+    }
+    if !given.groups.isEmpty, given.groups != back.groups {
+      changes.append(change("groups", from: given.groups.map(quoted).joined(separator: ", "), to: back.groups.map(quoted).joined(separator: ", ")))
     }
     return changes
   }
@@ -219,15 +261,15 @@ public struct LossReport: Sendable {
     case .issuer:
       guard !account.issuer.isEmpty else { return nil }
       defer { account.issuer = "" }
-      return ("\"\(account.issuer)\"", false)
+      return (quoted(account.issuer), false)
     case .name:
       guard !account.name.isEmpty else { return nil }
       defer { account.name = "" }
-      return ("\"\(account.name)\"", false)
+      return (quoted(account.name), false)
     case .labelIssuer:
       guard let prefix = account.labelIssuer else { return nil }
       account.labelIssuer = nil
-      return ("\"\(prefix)\"; the issuer \"\(account.issuer)\" is kept", false)
+      return ("\(quoted(prefix)); the issuer \(quoted(account.issuer)) is kept", false)
     case .counter:
       guard kind.isCounterBased, account.counter != 0 else { return nil }
       defer { account.counter = 0 }
@@ -248,7 +290,7 @@ public struct LossReport: Sendable {
     case .groups:
       guard !account.groups.isEmpty else { return nil }
       defer { account.groups = [] }
-      return (account.groups.map { "\"\($0)\"" }.joined(separator: ", "), false)
+      return (account.groups.map(quoted).joined(separator: ", "), false)
     case .icon:
       guard account.icon != nil else { return nil }
       account.icon = nil
