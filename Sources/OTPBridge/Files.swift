@@ -15,25 +15,21 @@ public enum Files {
   public static let maximumInputSize = Limits.standard.inputBytes
 
   public static func read(_ path: String, maximumSize: Int = maximumInputSize) throws -> InputFile {
-    if isStandardInput(path) {
-      try StandardStreams.claimInput(for: "an input")
-      guard let bytes = try readStream(dup(STDIN_FILENO), name: path, maximumSize: maximumSize) else {
+    if !isStandardInput(path) {
+      var status = stat()
+      guard stat(path, &status) == 0 else {
+        throw OTPError.cannotOpen(file: path, reason: String(cString: strerror(errno)))
+      }
+      if (status.st_mode & S_IFMT) == S_IFDIR {
+        throw OTPError.cannotOpen(file: path, reason: "it is a folder, not a file")
+      }
+      guard Int(status.st_size) <= maximumSize else {
         throw OTPError.cannotOpen(file: path, reason: tooLarge(maximumSize))
       }
-      return InputFile(name: path, bytes: bytes)
     }
-    var status = stat()
-    guard stat(path, &status) == 0 else {
-      throw OTPError.cannotOpen(file: path, reason: String(cString: strerror(errno)))
-    }
-    if (status.st_mode & S_IFMT) == S_IFDIR {
-      throw OTPError.cannotOpen(file: path, reason: "it is a folder, not a file")
-    }
-    guard Int(status.st_size) <= maximumSize else {
-      throw OTPError.cannotOpen(file: path, reason: tooLarge(maximumSize))
-    }
-    // A pipe (a shell's `<(...)`) or a device has no size to check first: read it as a stream.
-    guard let bytes = try readStream(open(path, O_RDONLY | O_CLOEXEC), name: path, maximumSize: maximumSize) else {
+    // Standard input, a pipe (a shell's `<(...)`) or a device has no size to check first: every
+    // input is read as a stream, at most one chunk past the limit.
+    guard let bytes = try readStream(openStream(path, reader: "an input"), name: path, maximumSize: maximumSize) else {
       throw OTPError.cannotOpen(file: path, reason: tooLarge(maximumSize))
     }
     return InputFile(name: path, bytes: bytes)
@@ -42,6 +38,14 @@ public enum Files {
   /// `-` and the names of standard input, which can be read once only.
   public static func isStandardInput(_ path: String) -> Bool {
     ["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].contains(path)
+  }
+
+  /// A descriptor to read `path` from, front to back: standard input, claimed for `reader`
+  /// ("an input", "the input password file -") since it can be read once only, or the file.
+  static func openStream(_ path: String, reader: String) throws -> Int32 {
+    guard isStandardInput(path) else { return open(path, O_RDONLY | O_CLOEXEC) }
+    try StandardStreams.claimInput(for: reader)
+    return dup(STDIN_FILENO)
   }
 
   /// Reads `descriptor` to its end, front to back, and closes it; nil when it holds more than
@@ -138,79 +142,87 @@ public enum Files {
     func failure(_ code: Int32 = errno) -> OTPError {
       OTPError.writeFailed(path: path, reason: String(cString: strerror(code)))
     }
-    func temporaryName() -> String {
-      "\(folder)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    // The hidden name the bytes have on disk before the target's, if they need one: removed on
+    // every way out but a rename into place, and by a signal (Interruption) until then.
+    var temporary: (path: String, guardSlot: Int?)?
+    func nameTemporary() -> String {
+      let name = "\(folder)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+      temporary = (name, Interruption.removeOnSignal(name))
+      return name
     }
-    var named: String?
-    var guardSlot: Int?
-    var descriptor = open(folder, unnamedFile | O_WRONLY | O_CLOEXEC, 0o600)
-    if descriptor < 0 {
-      let name = temporaryName()
-      guardSlot = Interruption.removeOnSignal(name)
-      descriptor = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-      guard descriptor >= 0 else {
-        let code = errno
-        Interruption.forget(guardSlot)
-        throw failure(code)
-      }
-      named = name
-    }
-    var finished = false
     defer {
-      if !finished, let named { unlink(named) }
-      Interruption.forget(guardSlot)
+      if let temporary {
+        unlink(temporary.path)
+        Interruption.forget(temporary.guardSlot)
+      }
     }
-    func writeAll(_ bytes: [UInt8]) throws {
-      let code = StandardStreams.write(bytes, to: descriptor)
-      if code != 0 { throw failure(code) }
+    var descriptor = open(folder, unnamedFile | O_WRONLY | O_CLOEXEC, 0o600)
+    let unnamed = descriptor >= 0
+    if !unnamed {
+      descriptor = open(nameTemporary(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+      guard descriptor >= 0 else { throw failure() }
     }
     do {
       // Small appends gather into one buffer that goes out in 64 KiB writes.
       var pending: [UInt8] = []
+      func flush() throws {
+        let code = writeAll(pending, to: descriptor)
+        if code != 0 { throw failure(code) }
+        pending.removeAll(keepingCapacity: true)
+      }
       try produce { bytes in
         pending += bytes
-        if pending.count >= 1 << 16 {
-          try writeAll(pending)
-          pending.removeAll(keepingCapacity: true)
-        }
+        if pending.count >= 1 << 16 { try flush() }
       }
-      try writeAll(pending)
+      try flush()
       guard fsync(descriptor) == 0 else { throw failure() }
-      if named == nil {
-        // Give the unnamed file a name: the target itself when it must not exist yet (linkat
-        // fails if it appeared meanwhile), else a temporary one to rename over the target.
-        let link = force ? temporaryName() : target
-        if force {
-          guardSlot = Interruption.removeOnSignal(link)
+      if unnamed {
+        // The unnamed file gets the target's name when that must not exist yet (linkat fails if
+        // it appeared meanwhile, so nothing is replaced unasked), else a hidden one to rename.
+        let name = force ? nameTemporary() : target
+        guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0 else {
+          throw errno == EEXIST && !force ? OTPError.outputExists(path: path) : failure()
         }
-        guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, link, AT_SYMLINK_FOLLOW) == 0 else {
-          if errno == EEXIST, !force { throw OTPError.outputExists(path: path) }
-          throw failure()
-        }
-        if force { named = link } else { finished = true }
       }
     } catch {
       close(descriptor)
       throw error
     }
     close(descriptor)
-    if let named, !finished {
+    if let named = temporary?.path {
       if force {
         guard rename(named, target) == 0 else { throw failure() }
+        Interruption.forget(temporary?.guardSlot)
+        temporary = nil  // it is the target now
       } else {
-        // link() fails if the target appeared meanwhile, so a file is never replaced unasked.
+        // link() fails if the target appeared meanwhile; the hidden name goes in the defer.
         guard link(named, target) == 0 else {
-          if errno == EEXIST { throw OTPError.outputExists(path: path) }
-          throw failure()
+          throw errno == EEXIST ? OTPError.outputExists(path: path) : failure()
         }
-        unlink(named)
       }
     }
-    finished = true
     let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY)
     if folderDescriptor >= 0 {
       fsync(folderDescriptor)
       close(folderDescriptor)
+    }
+  }
+
+  /// Writes all of `bytes` to `descriptor`, going on after EINTR: 0 when every byte went out,
+  /// else the errno of the write that failed. Outputs and the standard streams both use it.
+  static func writeAll(_ bytes: some Collection<UInt8>, to descriptor: Int32) -> Int32 {
+    let contiguous = Array(bytes)
+    return contiguous.withUnsafeBytes { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          return errno
+        }
+        offset += written
+      }
+      return 0
     }
   }
 }

@@ -31,7 +31,7 @@ public enum StandardStreams {
   /// Writes all of `bytes` to standard output; throws `OutputClosed` when its reader is gone, and
   /// a write failure (exit 4) for anything else, such as a full disk behind `> file`.
   public static func output(_ bytes: some Collection<UInt8>) throws {
-    switch write(bytes, to: STDOUT_FILENO) {
+    switch Files.writeAll(bytes, to: STDOUT_FILENO) {
     case 0: return
     case EPIPE: throw OutputClosed()
     case let code: throw OTPError.writeFailed(path: "standard output", reason: String(cString: strerror(code)))
@@ -40,24 +40,6 @@ public enum StandardStreams {
 
   /// Writes to standard error; a failing standard error is ignored (there is nowhere to say so).
   public static func error(_ bytes: some Collection<UInt8>) {
-    _ = write(bytes, to: STDERR_FILENO)
-  }
-
-  /// Writes all of `bytes` to `descriptor` (any file, not only these two streams), going on after
-  /// EINTR: 0 when every byte went out, else the errno of the write that failed.
-  static func write(_ bytes: some Collection<UInt8>, to descriptor: Int32) -> Int32 {
-    let contiguous = Array(bytes)
-    return contiguous.withUnsafeBytes { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          return errno
-        }
-        offset += written
-      }
-      return 0
-    }
+    _ = Files.writeAll(bytes, to: STDERR_FILENO)
   }
 }
