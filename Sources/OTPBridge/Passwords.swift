@@ -23,15 +23,34 @@ public struct PasswordReference: Sendable, Codable, Equatable {
 
   /// A provider that reads the password only when a reader or writer asks for it, and then once:
   /// the file (which may be `-`, /dev/stdin or a pipe), else the variable, else `fallback` (the
-  /// CLI's no-echo prompt), else none. `role` is "input" for passwords that open files; any other
-  /// role ("new", "output") is a password a new file gets, which may not be empty (docs/safety.md).
-  public func provider(role: String, fallback: (@Sendable (_ purpose: String) throws -> String?)? = nil) -> PasswordProvider {
+  /// CLI's no-echo prompt), else none.
+  public func provider(role: PasswordRole, fallback: (@Sendable (_ purpose: String) throws -> String?)? = nil) -> PasswordProvider {
     supply(role: role, fallback: fallback).provider
   }
 
   /// The provider, with a record of what it gave (`PasswordSupply.gavePassword`).
-  public func supply(role: String, fallback: (@Sendable (_ purpose: String) throws -> String?)? = nil) -> PasswordSupply {
+  public func supply(role: PasswordRole, fallback: (@Sendable (_ purpose: String) throws -> String?)? = nil) -> PasswordSupply {
     PasswordSupply(reference: self, role: role, fallback: isEmpty ? fallback : nil)
+  }
+}
+
+/// What a password is for, and how messages name it.
+public enum PasswordRole: Sendable {
+  /// Opens a file: "input", "converted file".
+  case opening(String)
+  /// Gives a new file its password: "new", "output". Never empty (docs/safety.md), and typed twice
+  /// at a prompt.
+  case creating(String)
+
+  public var name: String {
+    switch self {
+    case .opening(let name), .creating(let name): return name
+    }
+  }
+
+  public var createsFile: Bool {
+    if case .creating = self { return true }
+    return false
   }
 }
 
@@ -39,17 +58,15 @@ public struct PasswordReference: Sendable, Codable, Equatable {
 /// with what is odd about it for a wrong-password error.
 public final class PasswordSupply: Sendable {
   let reference: PasswordReference
-  let role: String
+  let role: PasswordRole
   let fallback: (@Sendable (_ purpose: String) throws -> String?)?
   private let fetched = Mutex<PasswordText?>(nil)
 
-  init(reference: PasswordReference, role: String, fallback: (@Sendable (_ purpose: String) throws -> String?)?) {
+  init(reference: PasswordReference, role: PasswordRole, fallback: (@Sendable (_ purpose: String) throws -> String?)?) {
     self.reference = reference
     self.role = role
     self.fallback = fallback
   }
-
-  var isForNewFile: Bool { role != "input" }
 
   public var provider: PasswordProvider {
     guard !reference.isEmpty || fallback != nil else { return .none }
@@ -75,22 +92,22 @@ public final class PasswordSupply: Sendable {
     var text: PasswordText
     let source: String
     if let file = reference.file {
-      text = PasswordText(fileBytes: try Self.readAll(file, role: role))
-      source = "the \(role) password file \(file)"
+      source = "the \(role.name) password file \(file)"
+      text = PasswordText(fileBytes: try Self.readAll(file, named: source))
     } else if let name = reference.environment {
       guard let value = ProcessInfo.processInfo.environment[name] else {
-        throw OTPError.invalidArgument("the \(role) password variable \(name) is not set")
+        throw OTPError.invalidArgument("the \(role.name) password variable \(name) is not set")
       }
       text = PasswordText(fileBytes: Array(value.utf8))
-      source = "the \(role) password variable \(name)"
+      source = "the \(role.name) password variable \(name)"
     } else if let fallback {
       text = PasswordText(value: try fallback(purpose))
-      source = "the \(role) password typed"
+      source = "the \(role.name) password typed"
     } else {
       return PasswordText(value: nil)
     }
     text.source = source
-    if isForNewFile, text.value == "" {
+    if role.createsFile, text.value == "" {
       throw OTPError.invalidArgument(
         "\(source) is empty: a file encrypted with an empty password is not protected. Give a password, or no password option at all to write a format unencrypted.")
     }
@@ -100,11 +117,8 @@ public final class PasswordSupply: Sendable {
   /// Everything a password file holds, read front to back without seeking, so `-`, /dev/stdin
   /// and a shell's `<(pass show x)` work like a regular file. A password file is small: more than
   /// 64 KiB is refused.
-  static func readAll(_ path: String, role: String) throws -> [UInt8] {
-    let name = "the \(role) password file \(path)"
-    if Files.isStandardInput(path) { try StandardStreams.claimInput(for: name) }
-    let descriptor = Files.isStandardInput(path) ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC)
-    guard let bytes = try Files.readStream(descriptor, name: path, maximumSize: 1 << 16) else {
+  static func readAll(_ path: String, named name: String) throws -> [UInt8] {
+    guard let bytes = try Files.readStream(Files.openStream(path, reader: name), name: path, maximumSize: 1 << 16) else {
       throw OTPError.cannotOpen(file: path, reason: "\(name) is larger than 64 KiB; it should hold the password on its first line")
     }
     return bytes

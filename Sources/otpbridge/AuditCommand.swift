@@ -48,7 +48,7 @@ struct AuditCommand: ParsableCommand {
   func run() throws {
     let registry = plugins.registry()
     // An audit of many files does not prompt: a file without a password is reported, not opened.
-    let password = PasswordReference(file: passwordFile, environment: passwordEnv).provider(role: "input")
+    let password = PasswordReference(file: passwordFile, environment: passwordEnv).provider(role: .opening("input"))
     let report = try Audit.run(paths: paths, target: target, password: password, registry: registry)
     if json {
       try printJSON(report)

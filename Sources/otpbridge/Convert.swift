@@ -92,7 +92,7 @@ struct Convert: ParsableCommand {
     let qrOutput = qr.isEmpty ? nil : try QROutput(arguments: qr)
     var reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
     if let assign { reading = try Assignment.read(path: assign).apply(to: reading) }
-    let newPasswordSupply = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: "new").supply()
+    let newPasswordSupply = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: .creating("new")).supply()
     let newPassword = newPasswordSupply.provider
     let conversion = try Conversion.run(
       reading, to: target, context: WriteContext(newPassword: newPassword, outputName: output ?? "QR codes"),

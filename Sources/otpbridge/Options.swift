@@ -8,14 +8,13 @@ import OTPCore
 struct PasswordSource {
   var file: String?
   var environment: String?
-  var role: String
+  var role: PasswordRole
 
   func supply() -> PasswordSupply {
     let role = role
-    let isNew = role != "input"
     return PasswordReference(file: file, environment: environment).supply(role: role) { purpose in
-      let prompt = "\(role.capitalized) password (\(purpose.escapedForTerminal())): "
-      return isNew ? try Terminal.readNewSecret(prompt: prompt) : Terminal.readSecret(prompt: prompt)
+      let prompt = "\(role.name.capitalized) password (\(purpose.escapedForTerminal())): "
+      return role.createsFile ? try Terminal.readNewSecret(prompt: prompt) : Terminal.readSecret(prompt: prompt)
     }
   }
 
@@ -46,7 +45,7 @@ struct InputOptions: ParsableArguments {
 
   var readContext: ReadContext {
     ReadContext(
-      password: PasswordSource(file: passwordFile, environment: passwordEnv, role: "input").provider(), limits: limits)
+      password: PasswordSource(file: passwordFile, environment: passwordEnv, role: .opening("input")).provider(), limits: limits)
   }
 }
 

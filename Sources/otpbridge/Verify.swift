@@ -40,7 +40,7 @@ struct Verify: ParsableCommand {
     let registry = plugins.registry()
     let original = try Reading.read(paths: [source], from: input.formatID, context: input.readContext, registry: registry)
     let convertedPassword = PasswordSource(
-      file: convertedPasswordFile, environment: convertedPasswordEnv, role: "converted file")
+      file: convertedPasswordFile, environment: convertedPasswordEnv, role: .opening("converted file"))
     let result = try Reading.read(
       paths: [converted], from: convertedFrom, context: ReadContext(password: convertedPassword.provider()),
       registry: registry)

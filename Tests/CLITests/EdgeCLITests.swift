@@ -26,6 +26,15 @@ import TestSupport
     try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
   }
 
+  /// An Aegis vault (plain) with one TOTP entry, written as the app writes it.
+  static func aegisVault(name: String, note: String = "") -> String {
+    """
+    {"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[
+    {"type":"totp","uuid":"01234567-89ab-cdef-0123-456789abcdef","name":"\(name)","issuer":"Example","note":"\(note)",\
+    "favorite":false,"icon":null,"info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}}]}}
+    """
+  }
+
   /// Runs a bash script with the binary as $BIN, for pipes and process substitution. Standard
   /// error goes through a file, so a chatty run cannot block on a full pipe.
   static func bash(_ script: String, environment: [String: String] = [:]) throws -> CLI.Run {
@@ -122,6 +131,19 @@ import TestSupport
       #expect(byFile.stderr.contains("is empty"))
     }
     #expect(try Self.names(in: folder) == ["empty", "in.txt", "newline"])
+  }
+
+  /// The converted file's password opens a file: an empty one is a wrong password (exit 3), not a
+  /// refused new password (exit 2).
+  @Test func verifyTakesTheConvertedFilesPasswordAsOneThatOpens() throws {
+    let folder = try Self.folder(with: ["in.txt": Self.twoAccounts, "pw": "NewPass1\n", "empty": ""])
+    let convert = try CLI.run(["convert", folder + "/in.txt", "--to", "aegis", "--new-password-file", folder + "/pw", "-o", folder + "/v.json"])
+    #expect(convert.status == 0, "\(convert.stderr)")
+    let right = try CLI.run(["verify", folder + "/in.txt", folder + "/v.json", "--converted-password-file", folder + "/pw"])
+    #expect(right.status == 0, "\(right.all)")
+    let empty = try CLI.run(["verify", folder + "/in.txt", folder + "/v.json", "--converted-password-file", folder + "/empty"])
+    #expect(empty.status == 3, "\(empty.all)")
+    #expect(empty.stderr.contains("wrong password") && empty.stderr.contains("it is empty"), "\(empty.stderr)")
   }
 
   @Test func aNewPasswordForAFormatThatCannotBeEncryptedIsRefused() throws {
@@ -271,12 +293,7 @@ import TestSupport
 
   @Test func aNameTheTargetTrimsIsInTheLossReport() throws {
     // Aegis keeps a name's spaces; an otpauth label cannot (its reader trims them).
-    let vault = """
-      {"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[
-      {"type":"totp","uuid":"01234567-89ab-cdef-0123-456789abcdef","name":" bob ","issuer":"Example","note":"","favorite":false,"icon":null,
-      "info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}}]}}
-      """
-    let folder = try Self.folder(with: ["vault.json": vault])
+    let folder = try Self.folder(with: ["vault.json": Self.aegisVault(name: " bob ")])
     let refused = try CLI.run(["convert", folder + "/vault.json", "--to", "otpauth", "-o", folder + "/out.txt"])
     #expect(refused.status == 1, "\(refused.stderr)")
     #expect(refused.stderr.contains("name changed from \" bob \" to \"bob\""), "\(refused.stderr)")
@@ -343,12 +360,7 @@ import TestSupport
   // MARK: 11. Notes are masked
 
   @Test func notesAreMaskedInJSONUnlessSecretsAreShown() throws {
-    let vault = """
-      {"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[
-      {"type":"totp","uuid":"01234567-89ab-cdef-0123-456789abcdef","name":"bob","issuer":"Example","note":"recovery 1234-5678","favorite":false,"icon":null,
-      "info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}}]}}
-      """
-    let folder = try Self.folder(with: ["vault.json": vault])
+    let folder = try Self.folder(with: ["vault.json": Self.aegisVault(name: "bob", note: "recovery 1234-5678")])
     for arguments in [["inspect", "--json"], ["codes", "--json"], ["audit", "--json"]] {
       let run = try CLI.run([arguments[0], folder + "/vault.json"] + arguments.dropFirst())
       #expect(!run.all.contains("1234-5678"), "\(arguments)")

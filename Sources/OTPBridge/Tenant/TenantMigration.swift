@@ -228,7 +228,7 @@ public enum TenantMigration {
           "an output password is given, but \(target.descriptor.displayName) files cannot be encrypted; leave it out or choose a target that encrypts")
       }
       inputs = try manifest.inputFiles(of: user)
-      let password = manifest.resolved(user.password).provider(role: "input")
+      let password = manifest.resolved(user.password).provider(role: .opening("input"))
       var readings: [FileReading] = []
       var encrypted: [Bool] = []
       for path in inputs {
@@ -243,7 +243,7 @@ public enum TenantMigration {
       let relativeFolder = "users/\(name)"
       let folder = "\(options.outputFolder)/\(relativeFolder)"
       let outputName = "\(name).\(target.descriptor.fileExtensions.first ?? "out")"
-      let outputPasswordSupply = manifest.resolved(user.outputPassword).supply(role: "output")
+      let outputPasswordSupply = manifest.resolved(user.outputPassword).supply(role: .creating("output"))
       let outputPassword = outputPasswordSupply.provider
       let conversion = try Conversion.run(
         reading, to: target, context: WriteContext(newPassword: outputPassword, outputName: outputName),
