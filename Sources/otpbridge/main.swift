@@ -20,19 +20,12 @@ func runMain() -> Never {
   } catch let error as ExitCode {
     exit(error.rawValue)
   } catch {
+    // ArgumentParser's errors: help and --version as it prints them; anything else as its message,
+    // escaped (it may quote a path or value), with usage errors as exit 2 like every usage error.
     let code = OTPBridgeCommand.exitCode(for: error)
-    if code == .validationFailure {
-      let message = OTPBridgeCommand.fullMessage(for: error)
-      StandardStreams.error("otpbridge: \(message.escapedForTerminal(keepingLineBreaks: true))\n".utf8)
-      exit(2)
-    }
-    // Anything else (ArgumentParser's help and errors): its own message and code, escaped, since
-    // an error may quote a path or value from the command line or a file.
-    if code == .success {
-      OTPBridgeCommand.exit(withError: error)
-    }
+    if code == .success { OTPBridgeCommand.exit(withError: error) }
     StandardStreams.error("otpbridge: \(OTPBridgeCommand.fullMessage(for: error).escapedForTerminal(keepingLineBreaks: true))\n".utf8)
-    exit(code.rawValue)
+    exit(code == .validationFailure ? 2 : code.rawValue)
   }
 }
 
