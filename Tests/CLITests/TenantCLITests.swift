@@ -15,6 +15,17 @@ import TestSupport
 
   /// A made-up tenant in `folder`: `count` users, each with one otpauth list of two accounts, every
   /// fifth one's export encrypted (Aegis, password in a file), and the secrets used.
+  /// A tenant of `count` users migrated once into FOLDER/out, to otpauth; the folder and the
+  /// arguments that run it again.
+  static func migratedTenant(in folder: String, count: Int) throws -> (out: String, arguments: [String]) {
+    let tenant = try makeTenant(in: folder, count: count)
+    let out = "\(folder)/out"
+    let arguments = ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth"]
+    let first = try CLI.run(arguments)
+    #expect(first.status == 0, "\(first.all)")
+    return (out, arguments)
+  }
+
   static func makeTenant(in folder: String, count: Int, encryptedEvery: Int = 5, extraRows: [String] = []) throws -> (manifest: String, secrets: [String]) {
     try FileManager.default.createDirectory(atPath: "\(folder)/exports", withIntermediateDirectories: true)
     try Data((password + "\n").utf8).write(to: URL(fileURLWithPath: "\(folder)/exports/password.txt"))
@@ -153,11 +164,7 @@ import TestSupport
   /// no file; once the lock is let go, the resume goes ahead.
   @Test func aFolderInUseIsRefusedAndLeftAsItWas() throws {
     let folder = try CLI.temporaryFolder()
-    let tenant = try Self.makeTenant(in: folder, count: 3)
-    let out = "\(folder)/out"
-    let arguments = ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth"]
-    let first = try CLI.run(arguments)
-    #expect(first.status == 0, "\(first.all)")
+    let (out, arguments) = try Self.migratedTenant(in: folder, count: 3)
     // The next run must not find a lock file the first one left holding its pid.
     #expect(FileManager.default.contents(atPath: "\(out)/run.lock") == Data())
 
@@ -221,11 +228,7 @@ import TestSupport
   /// other users' files are not rewritten (same inode).
   @Test func resumeConvertsAgainUsersWhoseOutputsChanged() throws {
     let folder = try CLI.temporaryFolder()
-    let tenant = try Self.makeTenant(in: folder, count: 6)
-    let out = "\(folder)/out"
-    let arguments = ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth"]
-    let first = try CLI.run(arguments)
-    #expect(first.status == 0, "\(first.all)")
+    let (out, arguments) = try Self.migratedTenant(in: folder, count: 6)
     let before = try Self.outputs(out)
     let outputs = try Self.report(out).users.map { try #require($0.output) }
     func inode(_ relative: String) throws -> Int? {
@@ -272,10 +275,7 @@ import TestSupport
   @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")))
   func aJournalWithoutHashesIsCheckedByExistence() throws {
     let folder = try CLI.temporaryFolder()
-    let tenant = try Self.makeTenant(in: folder, count: 3)
-    let out = "\(folder)/out"
-    let arguments = ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth"]
-    #expect(try CLI.run(arguments).status == 0)
+    let (out, arguments) = try Self.migratedTenant(in: folder, count: 3)
     func sqlite(_ sql: String) throws -> String {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
@@ -313,10 +313,7 @@ import TestSupport
   /// and skipped.
   @Test func resumePutsFoldersBackTo0700() throws {
     let folder = try CLI.temporaryFolder()
-    let tenant = try Self.makeTenant(in: folder, count: 3)
-    let out = "\(folder)/out"
-    let arguments = ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth"]
-    #expect(try CLI.run(arguments).status == 0)
+    let (out, arguments) = try Self.migratedTenant(in: folder, count: 3)
     #expect(try Self.mode(out) == 0o700)
     #expect(try Self.mode("\(out)/users") == 0o700)
     let user = "\(out)/users/user2@example.org"

@@ -109,6 +109,27 @@ import TestSupport
     #expect(try MigrationPayload(serializedBytes: bytes).batchID == -1_320_898_453)
   }
 
+  /// A hostile file: 20,000 links, each its own export claiming to be 1 of 2 billion codes. Read
+  /// in linear time, each export naming its first ten missing codes and the count of the rest.
+  @Test func exportsClaimingBillionsOfCodesCostWhatTheirLinesDo() throws {
+    var lines: [String] = []
+    for id in 0..<20_000 {
+      var payload = MigrationPayload()
+      payload.otpParameters = [entry(name: "n\(id)")]
+      payload.batchSize = Int32.max
+      payload.batchIndex = 0
+      payload.batchID = Int32(id)
+      lines.append(try link(payload))
+    }
+    let start = Date()
+    let result = try read(lines.joined(separator: "\n"))
+    #expect(Date().timeIntervalSince(start) < 30)
+    #expect(result.accounts.count == 20_000)
+    let missing = result.findings.filter { $0.code == "GOOGLE_MIGRATION_MISSING_BATCHES" }
+    #expect(missing.count == 20_000)
+    #expect(missing[0].message.hasPrefix("batches 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2147483636 more of 2147483647 are missing"))
+  }
+
   @Test func batchesAreReassembledByIDInIndexOrder() throws {
     let accounts = RandomAccounts.make(count: 25, fitting: format.descriptor.capabilities, seed: 7)
     let lines = String(decoding: try format.write(accounts, context: WriteContext()).bytes, as: UTF8.self)
