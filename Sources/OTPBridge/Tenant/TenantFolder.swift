@@ -66,10 +66,16 @@ enum TenantFolders {
   /// others, or puts an existing folder back to 0700 (one an older version, or a kill between
   /// its mkdir and chmod, left wider).
   static func makePrivate(_ path: String) throws {
+    try make(path)
+    try restrict(path)
+  }
+
+  /// Creates `path` with mode 0700 in the one `mkdir` call when it is missing; an existing folder
+  /// keeps its mode (the output folder a user chose).
+  static func make(_ path: String) throws {
     if mkdir(path, privateMode) != 0 && errno != EEXIST {
       throw OTPError.writeFailed(path: path, reason: String(cString: strerror(errno)))
     }
-    try restrict(path)
   }
 
   /// Sets an existing folder's mode to 0700 if it is anything else; refuses a path that is not a

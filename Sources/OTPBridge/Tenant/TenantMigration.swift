@@ -87,9 +87,7 @@ public enum TenantMigration {
         throw OTPError.writeFailed(path: parent, reason: "the folder cannot be made (a file may stand in its path)")
       }
     }
-    if mkdir(folder, TenantFolders.privateMode) != 0 && errno != EEXIST {
-      throw OTPError.writeFailed(path: folder, reason: String(cString: strerror(errno)))
-    }
+    try TenantFolders.make(folder)
     // Nothing in the folder changes before the lock is held, so a refused second run changes nothing.
     let lock = try TenantFolderLock(folder: folder)
     defer { lock.release() }
