@@ -79,12 +79,18 @@ import TestSupport
     }
   }
 
-  @Test func aTenantOutputPasswordFileWithCRLFOpensWithTheTypedPassword() throws {
+  /// A tenant of one user, alice, whose output password file holds `outputPassword`, migrated to
+  /// `target` into FOLDER/out.
+  static func oneUserTenant(outputPassword: String, target: String) throws -> (folder: String, run: CLI.Run) {
     let folder = try Self.folder(with: [
-      "alice.txt": Self.twoAccounts, "out-pw": "NewPass1\r\n",
+      "alice.txt": Self.twoAccounts, "out-pw": outputPassword,
       "manifest.csv": "user,inputs,output_password_file\nalice@example.com,alice.txt,out-pw\n",
     ])
-    let run = try CLI.run(["tenant", "migrate", folder + "/manifest.csv", "--out", folder + "/out", "--to", "aegis"])
+    return (folder, try CLI.run(["tenant", "migrate", folder + "/manifest.csv", "--out", folder + "/out", "--to", target]))
+  }
+
+  @Test func aTenantOutputPasswordFileWithCRLFOpensWithTheTypedPassword() throws {
+    let (folder, run) = try Self.oneUserTenant(outputPassword: "NewPass1\r\n", target: "aegis")
     #expect(run.status == 0, "\(run.stderr)")
     let vaults = try FileManager.default.contentsOfDirectory(atPath: folder + "/out/users/alice@example.com").filter { $0 != "findings.json" }
     let vault = try #require(vaults.first)
@@ -167,11 +173,7 @@ import TestSupport
   }
 
   @Test func aTenantOutputPasswordForAFormatThatCannotBeEncryptedFailsThatUser() throws {
-    let folder = try Self.folder(with: [
-      "alice.txt": Self.twoAccounts, "out-pw": "NewPass1\n",
-      "manifest.csv": "user,inputs,output_password_file\nalice@example.com,alice.txt,out-pw\n",
-    ])
-    let run = try CLI.run(["tenant", "migrate", folder + "/manifest.csv", "--out", folder + "/out", "--to", "otpauth"])
+    let (folder, run) = try Self.oneUserTenant(outputPassword: "NewPass1\n", target: "otpauth")
     #expect(run.status == 5, "\(run.stderr)")
     #expect(run.stderr.contains("cannot be encrypted"), "\(run.stderr)")
     #expect(!FileManager.default.fileExists(atPath: folder + "/out/users/alice@example.com/alice@example.com.txt"))
