@@ -24,130 +24,105 @@ public struct ExternalFormat: FormatPlugin {
   public init(executable: String, timeout: TimeInterval = 30, maximumReply: Int = defaultMaximumReply) throws {
     let name = URL(fileURLWithPath: executable).lastPathComponent
     process = PluginProcess(executable: executable, name: name, timeout: timeout, maximumReply: maximumReply)
-    let reply = try process.run("describe", body: ["protocol": Self.protocolVersion])
+    let reply = try process.run("describe", body: DescribeRequest(), as: DescribeReply.self).reply
     descriptor = try Self.descriptor(from: reply, process: process)
   }
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    let body = Self.body(["file": ["name": input.name, "base64": Data(input.bytes.prefix(Self.sniffBytes)).base64EncodedString()]])
-    guard let reply = try? process.run("sniff", body: body), let word = reply["confidence"] as? String else { return .no }
-    return ["possible": .possible, "likely": .likely, "certain": .certain][word] ?? .no
+    let request = SniffRequest(file: PluginFile(name: input.name, bytes: input.bytes.prefix(Self.sniffBytes)))
+    guard let reply = try? process.run("sniff", body: request, as: SniffReply.self).reply else { return .no }
+    return ["possible": .possible, "likely": .likely, "certain": .certain][reply.confidence] ?? .no
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    var body = Self.body(["file": ["name": input.name, "base64": Data(input.bytes).base64EncodedString()]])
-    var reply = try process.run("read", body: body)
-    if Self.errorKind(reply) == "passwordRequired" {
+    var request = ReadRequest(file: PluginFile(name: input.name, bytes: input.bytes))
+    var (reply, text) = try process.run("read", body: request, as: ReadReply.self)
+    if reply.error?.kind == "passwordRequired" {
       guard let password = try context.password.password(for: input.name) else {
         throw OTPError.passwordRequired(file: input.name)
       }
-      body["password"] = password
-      reply = try process.run("read", body: body)
+      request.password = password
+      (reply, text) = try process.run("read", body: request, as: ReadReply.self)
     }
-    try throwIfError(reply, file: input.name)
-    guard let document = reply["document"] else { throw process.failure("its reply to 'read' has no \"document\"") }
-    let documentBytes = try JSONSerialization.data(withJSONObject: document)
+    try throwIfError(reply.error, file: input.name)
+    guard let document = ReadReply.document(in: text) else { throw process.failure("its reply to 'read' has no \"document\"") }
     var result: ReadResult
     do {
-      result = try NeutralJSON.decode(Array(documentBytes), file: input.name)
+      result = try NeutralJSON.decode(Array(document), file: input.name)
     } catch let error as OTPError {
       throw process.failure("its document is not valid otpbridge-json: \(error)")
     }
     // The plugin's entries carry the plugin's own places in the file, when it gives them.
-    result.findings += try Self.findings(reply["findings"], file: input.name, process: process)
+    result.findings += (reply.findings ?? []).map { $0.finding(file: input.name) }
     return result
   }
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
-    let document = try JSONSerialization.jsonObject(with: Data(NeutralJSON.encode(accounts)))
-    var body = Self.body(["document": document])
+    let document = try NeutralJSON.encode(accounts)
+    var request = WriteRequest()
     if descriptor.encryption != .none, let password = try context.newPassword.password(for: context.outputName) {
-      body["password"] = password
+      request.password = password
     }
-    let reply = try process.run("write", body: body)
-    try throwIfError(reply, file: context.outputName)
-    guard let text = reply["base64"] as? String, let bytes = Data(base64Encoded: text) else {
+    let reply = try process.run("write", input: request.body(document: document), as: WriteReply.self).reply
+    try throwIfError(reply.error, file: context.outputName)
+    guard let text = reply.base64, let bytes = Data(base64Encoded: text) else {
       throw process.failure("its reply to 'write' has no valid \"base64\"")
     }
-    return WriteResult(bytes: Array(bytes), findings: try Self.findings(reply["findings"], file: context.outputName, process: process))
-  }
-
-  static func body(_ fields: [String: Any]) -> [String: Any] {
-    fields.merging(["protocol": protocolVersion]) { $1 }
-  }
-
-  static func errorKind(_ reply: [String: Any]) -> String? {
-    (reply["error"] as? [String: Any])?["kind"] as? String
+    return WriteResult(bytes: Array(bytes), findings: (reply.findings ?? []).map { $0.finding(file: context.outputName) })
   }
 
   /// Maps the plugin's error reply onto the same errors built-ins throw.
-  func throwIfError(_ reply: [String: Any], file: String) throws {
-    guard let error = reply["error"] as? [String: Any] else { return }
-    let message = (error["message"] as? String).map { String($0.prefix(500)) } ?? "no reason given"
-    switch error["kind"] as? String {
+  func throwIfError(_ error: PluginError?, file: String) throws {
+    guard let error else { return }
+    let message = error.message.map { String($0.prefix(500)) } ?? "no reason given"
+    switch error.kind {
     case "passwordRequired": throw OTPError.passwordRequired(file: file)
     case "wrongPassword": throw OTPError.wrongPassword(file: file)
     case "unsupportedVersion":
-      throw OTPError.unsupportedVersion(file: file, version: error["version"] as? String ?? "?", supported: message)
+      throw OTPError.unsupportedVersion(file: file, version: error.version ?? "?", supported: message)
     case "corrupted": throw OTPError.corrupted(file: file, place: nil, reason: message)
     default: throw process.failure(message)
     }
   }
 
-  static func findings(_ value: Any?, file: String, process: PluginProcess) throws -> [Finding] {
-    guard let value else { return [] }
-    guard let list = value as? [[String: Any]] else { throw process.failure("\"findings\" is not a list of objects") }
-    return list.map { item in
-      let severity = Finding.Severity.allCases.first { $0.label == item["severity"] as? String } ?? .warning
-      var place = Origin.Place.whole
-      if let line = item["line"] as? Int { place = .line(line) } else if let entry = item["entry"] as? Int { place = .entry(entry) }
-      return Finding(
-        severity, code: (item["code"] as? String) ?? "PLUGIN_FINDING", (item["message"] as? String) ?? "",
-        at: Origin(file: file, place: place), remedy: item["remedy"] as? String, entrySkipped: (item["skipped"] as? Bool) ?? false)
-    }
-  }
-
-  static func descriptor(from reply: [String: Any], process: PluginProcess) throws -> FormatDescriptor {
-    func field<T>(_ key: String, _ type: T.Type) throws -> T {
-      guard let value = reply[key] as? T else { throw process.failure("its description has no valid \"\(key)\"") }
-      return value
-    }
-    guard (reply["protocol"] as? Int) == protocolVersion else {
-      throw process.failure("it speaks protocol \(reply["protocol"] ?? "?"), otpbridge speaks \(protocolVersion)")
-    }
-    let id = try field("id", String.self)
+  /// The descriptor for a description whose shape `DescribeReply` has checked.
+  static func descriptor(from reply: DescribeReply, process: PluginProcess) throws -> FormatDescriptor {
+    let id = reply.id
     guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
       throw process.failure("its id '\(id.prefix(40))' is not letters, digits and hyphens")
     }
-    let capabilities = try field("capabilities", [String: Any].self)
-    func list<T>(_ key: String, _ make: (String) -> T?) throws -> [T] {
-      guard let words = capabilities[key] as? [String] else { throw process.failure("capabilities has no list \"\(key)\"") }
-      return try words.map { word in
-        guard let value = make(word) else { throw process.failure("capabilities.\(key) has an unknown value '\(word.prefix(24))'") }
-        return value
-      }
+    let capabilities = reply.capabilities
+    func known<T: Hashable>(_ key: String, _ words: [String], _ make: (String) -> T?) throws -> Set<T> {
+      Set(
+        try words.map { word in
+          guard let value = make(word) else {
+            throw process.failure("capabilities.\(key) has an unknown value '\(word.prefix(24))'")
+          }
+          return value
+        })
     }
-    guard let digits = capabilities["digits"] as? [Int], digits.count == 2, digits[0] >= 1, digits[0] <= digits[1] else {
-      throw process.failure("capabilities.digits is not [lowest, highest]")
+    let digits = capabilities.digits
+    guard digits.count == 2, digits[0] >= 1, digits[0] <= digits[1] else {
+      throw process.failure(DescribeReply.badDigits)
     }
     let periods: PeriodSupport
-    if let only = (capabilities["periods"] as? [String: Any])?["only"] as? [Int] {
+    if let only = capabilities.periods.only {
       periods = .only(Set(only))
-    } else if let range = capabilities["periods"] as? [String: Any], let low = range["min"] as? Int, let high = range["max"] as? Int, low <= high {
+    } else if let low = capabilities.periods.min, let high = capabilities.periods.max, low <= high {
       periods = .range(low...high)
     } else {
-      throw process.failure("capabilities.periods is neither {\"min\", \"max\"} nor {\"only\": [...]}")
+      throw process.failure(DescribeReply.badPeriods)
     }
     return FormatDescriptor(
-      id: id, displayName: (reply["name"] as? String) ?? id, fileExtensions: (reply["extensions"] as? [String]) ?? [],
-      canRead: (reply["reads"] as? Bool) ?? false, canWrite: (reply["writes"] as? Bool) ?? false,
-      encryption: EncryptionSupport(rawValue: (reply["encryption"] as? String) ?? "none") ?? .none,
+      id: id, displayName: reply.name ?? id, fileExtensions: reply.extensions ?? [],
+      canRead: reply.reads ?? false, canWrite: reply.writes ?? false,
+      encryption: EncryptionSupport(rawValue: reply.encryption ?? "none") ?? .none,
       capabilities: Capabilities(
-        kinds: Set(try list("kinds") { OTPKind(rawValue: $0) }),
-        algorithms: Set(try list("algorithms") { HashAlgorithm(rawValue: $0) }),
+        kinds: try known("kinds", capabilities.kinds, OTPKind.init(rawValue:)),
+        algorithms: try known("algorithms", capabilities.algorithms, HashAlgorithm.init(rawValue:)),
         digits: digits[0]...digits[1], periods: periods,
-        fields: Set(try list("fields") { AccountField(rawValue: $0) })),
-      summary: ((reply["summary"] as? String) ?? "An external plugin.") + " (external: \(process.executable))")
+        fields: try known("fields", capabilities.fields, AccountField.init(rawValue:))),
+      summary: (reply.summary ?? "An external plugin.") + " (external: \(process.executable))")
   }
 }
 

@@ -30,8 +30,15 @@ struct PluginProcess: Sendable {
   static let maximumErrorText = 64 * 1024
   static let inheritedVariables = ["PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR"]
 
-  func run(_ request: String, body: [String: Any]) throws -> [String: Any] {
-    let input = [UInt8](try JSONSerialization.data(withJSONObject: body))
+  /// Runs `request` with `body` on standard input and decodes the reply, a JSON object, as
+  /// `Reply`; gives the reply's text too.
+  func run<Reply: Decodable>(_ request: String, body: some Encodable, as type: Reply.Type) throws -> (reply: Reply, text: [UInt8])
+  {
+    try run(request, input: JSONStreamEncoder().encode(body), as: type)
+  }
+
+  /// `run(_:body:as:)` with the body's JSON text.
+  func run<Reply: Decodable>(_ request: String, input: [UInt8], as type: Reply.Type) throws -> (reply: Reply, text: [UInt8]) {
     let child = try spawn(request)
     let exchange = self.exchange(with: child, input: input)
     if exchange.ending != .closed {
@@ -57,16 +64,19 @@ struct PluginProcess: Sendable {
     guard status.exitCode == 0 else {
       throw failure("exited with status \(status.exitCode) during '\(request)'\(detail(stderrText))")
     }
-    guard let reply = (try? JSONSerialization.jsonObject(with: Data(exchange.output))) as? [String: Any] else {
+    // A complete reply from a plugin that exited 0 stands, even if something it left behind held the pipes.
+    do {
+      return (try JSONTapeDecoder().decode(Reply.self, from: exchange.output), exchange.output)
+    } catch let error as DecodingError where error.pathNames.isEmpty {
       if exchange.ending == .heldOpen {
         throw failure(
           "its reply to '\(request)' was not complete when it exited, and a process it left behind kept its output open "
             + "past \(Int(Self.exitGrace)) s; otpbridge stopped waiting\(detail(stderrText))")
       }
       throw failure("its reply to '\(request)' is not a JSON object\(detail(stderrText))")
+    } catch {
+      throw failure(decoding: error, request: request)
     }
-    // A complete reply from a plugin that exited 0 stands, even if something it left behind held the pipes.
-    return reply
   }
 
   /// How the pipes of one request ended.

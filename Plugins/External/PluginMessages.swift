@@ -1,0 +1,213 @@
+import Foundation
+import OTPCore
+
+// The bodies of the external-plugin protocol, version 1 (docs/plugins.md). A field of a reply may
+// be missing or null, and then its documented default holds; when it is there, it must have its
+// documented type.
+
+// MARK: - Requests
+
+/// A file sent with `sniff` and `read`.
+struct PluginFile: Encodable {
+  var name: String
+  var base64: String
+
+  init(name: String, bytes: some Sequence<UInt8>) {
+    self.name = name
+    base64 = Data(bytes).base64EncodedString()
+  }
+}
+
+struct DescribeRequest: Encodable {
+  var `protocol` = ExternalFormat.protocolVersion
+}
+
+struct SniffRequest: Encodable {
+  var `protocol` = ExternalFormat.protocolVersion
+  var file: PluginFile
+}
+
+struct ReadRequest: Encodable {
+  var `protocol` = ExternalFormat.protocolVersion
+  var file: PluginFile
+  var password: String?
+}
+
+/// The write request but its document, which `body(document:)` adds.
+struct WriteRequest: Encodable {
+  var `protocol` = ExternalFormat.protocolVersion
+  var password: String?
+
+  /// The request's JSON with `"document": document` as its last member. The document is the
+  /// otpbridge-json text `NeutralJSON.encode` wrote, and no encoder here can embed JSON text as
+  /// it is; spliced in, it is not parsed into a tree only to be written again.
+  func body(document: [UInt8]) throws -> [UInt8] {
+    var body = try JSONStreamEncoder().encode(self)
+    body.removeLast()  // the closing brace; "protocol" always comes before it
+    return body + Array(#","document":"#.utf8) + document + [UInt8(ascii: "}")]
+  }
+}
+
+// MARK: - Replies
+
+/// `"protocol": 1`, checked as it is decoded.
+struct ProtocolVersion: Decodable {
+  /// The plugin speaks another version of the protocol (`found`), or does not say which.
+  struct Mismatch: Error {
+    var found: Int?
+  }
+
+  init(from decoder: any Decoder) throws {
+    let found = try? decoder.singleValueContainer().decode(Int.self)
+    guard found == ExternalFormat.protocolVersion else { throw Mismatch(found: found) }
+  }
+}
+
+struct DescribeReply: Decodable {
+  /// Decoded first: a plugin of another version fails on it, not on a field that version shapes otherwise.
+  var `protocol`: ProtocolVersion
+  var id: String
+  var name: String?
+  var extensions: [String]?
+  var reads: Bool?
+  var writes: Bool?
+  var encryption: String?
+  var summary: String?
+  var capabilities: Capabilities
+
+  // For a wrong shape and for wrong values alike.
+  static let badDigits = "capabilities.digits is not [lowest, highest]"
+  static let badPeriods = "capabilities.periods is neither {\"min\", \"max\"} nor {\"only\": [...]}"
+
+  /// In the order otpbridge has always checked them.
+  struct Capabilities: Decodable {
+    var digits: [Int]
+    var periods: Periods
+    var kinds: [String]
+    var algorithms: [String]
+    var fields: [String]
+  }
+
+  /// `{"min": a, "max": b}` or `{"only": [a, b]}`.
+  struct Periods: Decodable {
+    var min: Int?
+    var max: Int?
+    var only: [Int]?
+  }
+}
+
+struct SniffReply: Decodable {
+  var confidence: String
+}
+
+/// The reply to `read` but its document, which `document(in:)` takes from the reply's text.
+struct ReadReply: Decodable {
+  var error: PluginError?
+  var findings: [PluginFinding]?
+
+  /// The text of the "document" member of `reply`, a JSON object already decoded (so valid JSON),
+  /// for `NeutralJSON.decode` to read as it is: no decoder gives a value's text, and a tree would
+  /// parse the document and write it again. The first such member counts; a name spelled with
+  /// escapes is not recognised.
+  static func document(in reply: [UInt8]) -> ArraySlice<UInt8>? {
+    let quote = UInt8(ascii: "\""), name = Array(#""document""#.utf8)
+    var depth = 0
+    // The next string is a name in the top-level object; the last such name was "document".
+    var atName = false, isDocument = false
+    var start: Int?
+    var index = 0
+    while index < reply.count {
+      let byte = reply[index]
+      if byte == quote {
+        var end = index + 1
+        while end < reply.count, reply[end] != quote { end += reply[end] == UInt8(ascii: "\\") ? 2 : 1 }
+        end = min(end + 1, reply.count)
+        if atName { isDocument = reply[index..<end].elementsEqual(name) }
+        atName = false
+        index = end
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        depth += 1
+        atName = depth == 1
+      case UInt8(ascii: ":") where depth == 1 && isDocument:
+        start = index + 1
+      case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"):
+        if depth == 1, let start { return reply[start..<index] }
+        if byte == UInt8(ascii: ",") { atName = depth == 1 } else { depth -= 1 }
+      default:
+        break
+      }
+      index += 1
+    }
+    return nil
+  }
+}
+
+struct WriteReply: Decodable {
+  var error: PluginError?
+  var base64: String?
+  var findings: [PluginFinding]?
+}
+
+/// A reply's `"error"`.
+struct PluginError: Decodable {
+  var kind: String?
+  var message: String?
+  var version: String?
+}
+
+struct PluginFinding: Decodable {
+  var severity: String?
+  var code: String?
+  var message: String?
+  var line: Int?
+  var entry: Int?
+  var remedy: String?
+  var skipped: Bool?
+
+  /// The finding, with the plugin's own code; an unknown severity is a warning.
+  func finding(file: String) -> Finding {
+    let place = line.map(Origin.Place.line) ?? entry.map(Origin.Place.entry) ?? .whole
+    return Finding(
+      Finding.Severity(rawValue: severity ?? "") ?? .warning, code: code ?? "PLUGIN_FINDING", message ?? "",
+      at: Origin(file: file, place: place), remedy: remedy, entrySkipped: skipped ?? false)
+  }
+}
+
+extension PluginProcess {
+  /// A reply that is a JSON object but not of its documented shape, as a failure: in the words
+  /// otpbridge has always used for that field, else what is wrong and where.
+  func failure(decoding error: any Error, request: String) -> OTPError {
+    func protocolMismatch(_ found: Int?) -> OTPError {
+      failure("it speaks protocol \(found.map(String.init) ?? "?"), otpbridge speaks \(ExternalFormat.protocolVersion)")
+    }
+    if let mismatch = error as? ProtocolVersion.Mismatch { return protocolMismatch(mismatch.found) }
+    guard let error = error as? DecodingError else { return failure("its reply to '\(request)' is not valid: \(error)") }
+    let names = error.pathNames
+    switch (request, names.first, names.dropFirst().first) {
+    case ("describe", "protocol"?, _): return protocolMismatch(nil)  // missing: ProtocolVersion sees the rest
+    case ("describe", "id"?, _): return failure("its description has no valid \"id\"")
+    case ("describe", "capabilities"?, nil): return failure("its description has no valid \"capabilities\"")
+    case ("describe", "capabilities"?, "digits"?): return failure(DescribeReply.badDigits)
+    case ("describe", "capabilities"?, "periods"?): return failure(DescribeReply.badPeriods)
+    case ("describe", "capabilities"?, let list?): return failure("capabilities has no list \"\(list)\"")
+    case (_, "findings"?, _) where names.count <= 2: return failure("\"findings\" is not a list of objects")
+    case ("write", "base64"?, _): return failure("its reply to 'write' has no valid \"base64\"")
+    default: return failure("its reply to '\(request)' is not valid: \(error.summary())")
+    }
+  }
+}
+
+extension DecodingError {
+  /// The names on the way to the value at fault, a missing key's included; none for the whole text.
+  var pathNames: [String] {
+    switch self {
+    case .keyNotFound(let key, let context): (context.codingPath + [key]).map(\.stringValue)
+    case .valueNotFound(_, let context), .typeMismatch(_, let context), .dataCorrupted(let context):
+      context.codingPath.map(\.stringValue)
+    @unknown default: []
+    }
+  }
+}
