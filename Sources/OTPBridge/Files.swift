@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -58,10 +59,11 @@ public enum Files {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while bytes.count <= maximumSize {
-      let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw OTPError.cannotOpen(file: name, reason: String(cString: strerror(errno)))
+      let count: Int
+      do {
+        count = try chunk.withUnsafeMutableBytes { try FileDescriptor(rawValue: descriptor).read(into: $0) }
+      } catch {
+        throw OTPError.cannotOpen(file: name, reason: String(cString: strerror((error as? Errno)?.rawValue ?? EIO)))
       }
       if count == 0 { break }
       bytes += chunk[..<count]
@@ -126,7 +128,10 @@ public enum Files {
 
   /// Linux's flag for a file with no name (O_TMPFILE): its value is the same on x86_64 and arm64,
   /// and the C headers define it through a macro Swift does not import.
-  static let unnamedFile: Int32 = 0o20000000 | O_DIRECTORY
+  #if os(Linux)
+    /// O_TMPFILE, which Glibc's module does not export: a file with no name in the folder opened.
+    static let unnamedFile: Int32 = 0o20000000 | O_DIRECTORY
+  #endif
 
   /// Writes what `produce` appends to `path`, atomically with mode 0600, without holding it all in
   /// memory (the tenant report of ten thousand users). On Linux the bytes go into a file with no
@@ -156,7 +161,11 @@ public enum Files {
         Interruption.forget(temporary.guardSlot)
       }
     }
-    var descriptor = open(folder, unnamedFile | O_WRONLY | O_CLOEXEC, 0o600)
+    #if os(Linux)
+      var descriptor = open(folder, unnamedFile | O_WRONLY | O_CLOEXEC, 0o600)
+    #else
+      var descriptor: Int32 = -1  // no unnamed files elsewhere: the hidden name below
+    #endif
     let unnamed = descriptor >= 0
     if !unnamed {
       descriptor = open(nameTemporary(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -180,9 +189,11 @@ public enum Files {
         // The unnamed file gets the target's name when that must not exist yet (linkat fails if
         // it appeared meanwhile, so nothing is replaced unasked), else a hidden one to rename.
         let name = force ? nameTemporary() : target
-        guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0 else {
-          throw errno == EEXIST && !force ? OTPError.outputExists(path: path) : failure()
-        }
+        #if os(Linux)
+          guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0 else {
+            throw errno == EEXIST && !force ? OTPError.outputExists(path: path) : failure()
+          }
+        #endif
       }
     } catch {
       close(descriptor)
@@ -208,21 +219,15 @@ public enum Files {
     }
   }
 
-  /// Writes all of `bytes` to `descriptor`, going on after EINTR: 0 when every byte went out,
-  /// else the errno of the write that failed. Outputs and the standard streams both use it.
+  /// Writes all of `bytes` to `descriptor` (swift-system goes on after EINTR and short writes):
+  /// 0 when every byte went out, else the errno of the write that failed. Outputs and the
+  /// standard streams both use it.
   static func writeAll(_ bytes: some Collection<UInt8>, to descriptor: Int32) -> Int32 {
-    let contiguous = Array(bytes)
-    return contiguous.withUnsafeBytes { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          return errno
-        }
-        offset += written
-      }
+    do {
+      _ = try FileDescriptor(rawValue: descriptor).writeAll(bytes)
       return 0
+    } catch {
+      return (error as? Errno)?.rawValue ?? EIO
     }
   }
 }

@@ -162,7 +162,11 @@ public struct TenantManifest: Sendable {
   static func glob(_ pattern: String) -> [String] {
     var result = glob_t()
     defer { globfree(&result) }
-    guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
+    #if canImport(Glibc)
+      guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
+    #else
+      guard Darwin.glob(pattern, 0, nil, &result) == 0 else { return [] }
+    #endif
     return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }.sorted()
   }
 }
