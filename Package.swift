@@ -5,27 +5,34 @@ import PackageDescription
 // module under Plugins/ that depends on OTPCore (and C shims) only; OTPBridge holds the registry
 // and pipelines; the otpbridge executable is a thin CLI over OTPBridge.
 
-/// Every format module under Plugins/, with the C shims it uses. Each gets a test target
-/// Tests/<Name>Tests, and OTPBridge depends on them all. Adding a format: one line here.
-let formats: [(name: String, cShims: [String])] = [
-  ("Otpauth", []),
-  ("MicrosoftAuthenticator", ["CSQLite"]),
-  ("NeutralJSON", []),
-  ("Aegis", []),
-  ("TwoFAS", []),
-  ("AndOTP", []),
-  ("Ente", ["CSodium"]),
-  ("Proton", []),
-  ("FreeOTPPlus", []),
-  ("Raivo", ["CArchive"]),
-  ("OnePasswordCSV", []),
-  ("OnePUX", ["CArchive"]),
-  ("Bitwarden", []),
-  ("KeePassXCCSV", []),
-  ("EntraCSV", []),
-  ("PSKC", []),
-  ("SeedCSV", []),
+/// Every format module under Plugins/, with what it uses besides OTPCore (C shims, packages) and
+/// the files in its folder that are not sources. Each gets a test target Tests/<Name>Tests (QRImage
+/// shares QRTests with the QR drawing), and OTPBridge depends on them all. Adding a format: one
+/// line here and one in Registry.builtIn; FormatListTests checks that the two, the fuzz targets and
+/// docs/formats/ agree.
+let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
+  ("Otpauth", [], []),
+  ("MicrosoftAuthenticator", ["CSQLite"], []),
+  ("NeutralJSON", [], []),
+  ("Aegis", [], []),
+  ("TwoFAS", [], []),
+  ("AndOTP", [], []),
+  ("Ente", ["CSodium"], []),
+  ("Proton", [], []),
+  ("FreeOTPPlus", [], []),
+  ("Raivo", ["CArchive"], []),
+  ("OnePasswordCSV", [], []),
+  ("OnePUX", ["CArchive"], []),
+  ("Bitwarden", [], []),
+  ("KeePassXCCSV", [], []),
+  ("EntraCSV", [], []),
+  ("PSKC", [], []),
+  ("SeedCSV", [], []),
+  // migration.pb.swift is generated from migration.proto by `make regenerate-proto`.
+  ("GoogleMigration", [.product(name: "SwiftProtobuf", package: "swift-protobuf")], ["migration.proto"]),
+  ("QRImage", ["CZBar", "CPNG", "CJPEG"], []),
 ]
+let formatsTestedElsewhere: Set<String> = ["QRImage"]
 
 /// System libraries (Debian -dev packages, installed by scripts/bootstrap.sh): module maps only.
 let systemLibraries: [(name: String, pkgConfig: String, apt: String)] = [
@@ -57,12 +64,13 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
   ],
   targets: systemLibraries.map { library in
     .systemLibrary(name: library.name, path: "Sources/\(library.name)", pkgConfig: library.pkgConfig, providers: [.apt([library.apt])])
   } + formats.map { format in
-    .target(name: format.name, dependencies: ["OTPCore"] + format.cShims.map { .target(name: $0) }, path: "Plugins/\(format.name)")
-  } + formats.map { format in
+    .target(name: format.name, dependencies: ["OTPCore"] + format.uses, path: "Plugins/\(format.name)", exclude: format.exclude)
+  } + formats.filter { !formatsTestedElsewhere.contains($0.name) }.map { format in
     .testTarget(
       name: "\(format.name)Tests", dependencies: [.target(name: format.name), "OTPCore", "TestSupport"] + (testShims[format.name] ?? []),
       exclude: testFixtures[format.name] ?? [])
@@ -78,17 +86,13 @@ let package = Package(
     ),
     // External plugins: the adapter for executables that speak docs/plugins.md (tested in CLITests).
     .target(name: "External", dependencies: ["OTPCore"], path: "Plugins/External"),
-    // migration.pb.swift is generated from migration.proto by `make regenerate-proto`.
-    .target(
-      name: "GoogleMigration",
-      dependencies: ["OTPCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-      path: "Plugins/GoogleMigration", exclude: ["migration.proto"]),
-    .target(name: "QRImage", dependencies: ["OTPCore", "CZBar", "CPNG", "CJPEG"], path: "Plugins/QRImage"),
     // Drawing QR codes for `convert --qr`: not a format, so not a plugin.
     .target(name: "QRCodes", dependencies: ["OTPCore", "CQREncode", "CPNG"]),
     .target(
       name: "OTPBridge",
-      dependencies: ["OTPCore", "CSQLite", "External", "GoogleMigration", "QRImage", "QRCodes"] + formats.map { .target(name: $0.name) }),
+      dependencies: [
+        "OTPCore", "CSQLite", "External", "QRCodes", .product(name: "SystemPackage", package: "swift-system"),
+      ] + formats.map { .target(name: $0.name) }),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -96,7 +100,6 @@ let package = Package(
     .executableTarget(name: "otpbridge-bench", dependencies: ["OTPBridge", "QRCodes"]),
     .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),
     .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "TestSupport"]),
-    .testTarget(name: "GoogleMigrationTests", dependencies: ["GoogleMigration", "OTPCore", "TestSupport"]),
     .testTarget(
       name: "QRTests", dependencies: ["QRImage", "QRCodes", "OTPBridge", "OTPCore", "TestSupport"],
       exclude: ["Fixtures"]),

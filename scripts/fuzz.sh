@@ -19,6 +19,7 @@ seed_files() {
     qr) pattern='\.(png|jpe?g)$' ;;
     raivo|1pux) pattern='\.(zip|1pux)$|Raivo' ;;
     ms-authenticator) pattern='\.(sqlite|db)$' ;;
+    pskc) pattern='\.(pskc|xml)$' ;;
     otpauth|google-migration|ente) pattern='\.txt$' ;;
     *-csv) pattern='\.csv$' ;;
     *) pattern='\.(json|2fas|aes|bin)$' ;;

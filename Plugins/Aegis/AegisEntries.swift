@@ -1,12 +1,6 @@
 import Foundation
 import OTPCore
 
-/// Why one entry cannot be read, or what was odd about one that still was. Never quotes a secret.
-struct AegisEntryProblem: Error {
-  var code: String
-  var message: String
-}
-
 /// Aegis entries to accounts and back (formats.md §5.4).
 enum AegisEntries {
   /// Aegis's type names, which are also the model's names for the kinds.
@@ -19,57 +13,32 @@ enum AegisEntries {
   // MARK: Reading
 
   static func read(_ database: AegisDatabase, file: String) -> ReadResult {
-    var result = ReadResult(accounts: [])
     // Group UUIDs are matched without regard to case; the name is what the model keeps.
     var groupNames: [String: String] = [:]
     for group in database.groups where groupNames[group.uuid.lowercased()] == nil {
       groupNames[group.uuid.lowercased()] = group.name
     }
-    for (index, element) in database.entries.enumerated() {
-      let origin = Origin(file: file, place: .entry(index + 1))
-      do {
-        let entry: AegisEntry
-        switch element.result {
-        case .success(let decoded): entry = decoded
-        case .failure(let error as DecodingError):
-          throw AegisEntryProblem(code: "AEGIS_BAD_ENTRY", message: "the entry cannot be read: \(error.summary(insideElement: true))")
-        case .failure:
-          throw AegisEntryProblem(code: "AEGIS_BAD_ENTRY", message: "the entry cannot be read")
-        }
-        var warnings: [AegisEntryProblem] = []
-        var account = try makeAccount(from: entry, origin: origin, warnings: &warnings)
-        account.groups = groups(of: entry, databaseVersion: database.version, names: groupNames, warnings: &warnings)
-        result.accounts.append(account)
-        result.findings += warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
-      } catch let problem as AegisEntryProblem {
-        result.findings.append(
-          Finding(.error, code: problem.code, "\(problem.message); the entry was skipped", at: origin, entrySkipped: true))
-      } catch {
-        result.findings.append(
-          Finding(.error, code: "AEGIS_BAD_ENTRY", "the entry cannot be read; it was skipped", at: origin, entrySkipped: true))
-      }
+    return ReadResult(entries: database.entries, file: file, badEntry: AegisCode.badEntry) { entry, origin, warnings in
+      var account = try makeAccount(from: entry, origin: origin, warnings: &warnings)
+      account.groups = groups(of: entry, databaseVersion: database.version, names: groupNames, warnings: &warnings)
+      return account
     }
-    return result
   }
 
-  static func makeAccount(from entry: AegisEntry, origin: Origin, warnings: inout [AegisEntryProblem]) throws -> Account {
+  static func makeAccount(from entry: AegisEntry, origin: Origin, warnings: inout [EntryProblem]) throws -> Account {
     guard let kind = kinds[entry.type.lowercased()] else {
-      throw AegisEntryProblem(
-        code: "AEGIS_UNKNOWN_TYPE",
-        message: "unknown OTP type '\(entry.type.prefix(16))' (expected totp, hotp, steam, motp or yandex)")
+      throw EntryProblem(AegisCode.unknownType, "unknown OTP type '\(entry.type.prefix(16))' (expected totp, hotp, steam, motp or yandex)")
     }
     let info = entry.info
     let secret: Base32.Decoded
     do {
       secret = try Base32.decodeReporting(info.secret)
     } catch {
-      throw AegisEntryProblem(code: "AEGIS_BAD_SECRET", message: "the secret is not valid base32: \(error)")
+      throw EntryProblem(AegisCode.badSecret, "the secret is not valid base32: \(error)")
     }
     if secret.ignoredTrailingCharacters > 0 {
       warnings.append(
-        AegisEntryProblem(
-          code: "BASE32_TRAILING_BITS",
-          message: "the secret's last base32 character does not complete a byte and was ignored"))
+        .base32TrailingBits)
     }
 
     let defaults = kind.defaults
@@ -77,24 +46,19 @@ enum AegisEntries {
     // Steam, mOTP and Yandex have their own fixed algorithm; only TOTP and HOTP choose one.
     if kind == .totp || kind == .hotp, let text = info.algo {
       guard let parsed = HashAlgorithm(lenient: text) else {
-        throw AegisEntryProblem(
-          code: "AEGIS_BAD_ALGORITHM", message: "algorithm '\(text.prefix(16))' is not SHA1, SHA256 or SHA512")
+        throw EntryProblem(AegisCode.badAlgorithm, "algorithm '\(text.prefix(16))' is not SHA1, SHA256 or SHA512")
       }
       if parsed == .md5 {
         warnings.append(
-          AegisEntryProblem(code: "AEGIS_MD5_READ_AS_SHA1", message: "algorithm MD5 on a \(kind.rawValue) entry is read as SHA1, as Aegis does"))
+          EntryProblem(AegisCode.md5ReadAsSHA1, "algorithm MD5 on a \(kind.rawValue) entry is read as SHA1, as Aegis does"))
       } else {
         algorithm = parsed
       }
     }
     let digits = info.digits ?? defaults.digits
-    guard (1...10).contains(digits) else {
-      throw AegisEntryProblem(code: "AEGIS_BAD_DIGITS", message: "digits \(digits) is not from 1 to 10")
-    }
     let period = info.period ?? defaults.period
-    guard kind.isCounterBased || period > 0 else {
-      throw AegisEntryProblem(code: "AEGIS_BAD_PERIOD", message: "period \(period) is not a positive number of seconds")
-    }
+    try EntryProblem.checkParameters(
+      kind: kind, digits: digits, period: period, badDigits: AegisCode.badDigits, badPeriod: AegisCode.badPeriod)
     var pin: Secret?
     if kind == .motp || kind == .yandex, let text = info.pin, !text.isEmpty {
       pin = Secret(Array(text.utf8))
@@ -108,10 +72,10 @@ enum AegisEntries {
   }
 
   /// The image as a `data:` URI, so that the bytes and their type travel together unchanged.
-  static func icon(of entry: AegisEntry, warnings: inout [AegisEntryProblem]) -> String? {
+  static func icon(of entry: AegisEntry, warnings: inout [EntryProblem]) -> String? {
     guard let text = entry.icon else { return nil }
     guard let bytes = Data(base64Encoded: text) else {
-      warnings.append(AegisEntryProblem(code: "AEGIS_BAD_ICON", message: "the icon is not base64 and was dropped"))
+      warnings.append(EntryProblem(AegisCode.badIcon, "the icon is not base64 and was dropped"))
       return nil
     }
     let mime = entry.iconMime ?? "image/jpeg"  // database version 1 held JPEG only
@@ -121,7 +85,7 @@ enum AegisEntries {
   /// Version 1 and 2 databases name one group per entry, which Aegis migrates to a group of that
   /// name (groups with one name are one group); version 3 refers to groups by UUID.
   static func groups(
-    of entry: AegisEntry, databaseVersion: Int, names: [String: String], warnings: inout [AegisEntryProblem]
+    of entry: AegisEntry, databaseVersion: Int, names: [String: String], warnings: inout [EntryProblem]
   ) -> [String] {
     if databaseVersion < 3 {
       guard let group = entry.group, !group.isEmpty else { return [] }
@@ -131,7 +95,7 @@ enum AegisEntries {
     for uuid in entry.groups ?? [] {
       guard let name = names[uuid.lowercased()] else {
         warnings.append(
-          AegisEntryProblem(code: "AEGIS_UNKNOWN_GROUP", message: "the entry refers to a group the vault does not list; that reference was dropped"))
+          EntryProblem(AegisCode.unknownGroup, "the entry refers to a group the vault does not list; that reference was dropped"))
         continue
       }
       if !result.contains(name) { result.append(name) }
@@ -180,9 +144,23 @@ enum AegisEntries {
     }
     findings.append(
       Finding(
-        .warning, code: "AEGIS_ICON_NOT_WRITTEN",
+        .warning, code: AegisCode.iconNotWritten,
         "the icon is not an embedded JPEG, PNG or SVG image, which is all an Aegis entry can hold; it was not written",
         at: account.origin))
     return nil
   }
+}
+
+/// The findings the Aegis reader and writer report (docs/audit.md lists their meanings).
+enum AegisCode: String, FindingCode {
+  case badAlgorithm = "AEGIS_BAD_ALGORITHM"
+  case badDigits = "AEGIS_BAD_DIGITS"
+  case badEntry = "AEGIS_BAD_ENTRY"
+  case badIcon = "AEGIS_BAD_ICON"
+  case badPeriod = "AEGIS_BAD_PERIOD"
+  case badSecret = "AEGIS_BAD_SECRET"
+  case iconNotWritten = "AEGIS_ICON_NOT_WRITTEN"
+  case md5ReadAsSHA1 = "AEGIS_MD5_READ_AS_SHA1"
+  case unknownGroup = "AEGIS_UNKNOWN_GROUP"
+  case unknownType = "AEGIS_UNKNOWN_TYPE"
 }

@@ -20,7 +20,8 @@ public struct AegisFormat: FormatPlugin {
       digits: 1...10,
       periods: .range(1...Int(Int32.max)),
       fields: [.issuer, .name, .counter, .pin, .note, .favorite, .groups, .icon]),
-    summary: "Aegis Authenticator's vault export, plain or encrypted with a password (scrypt, AES-256-GCM).")
+    summary: "Aegis Authenticator's vault export, plain or encrypted with a password (scrypt, AES-256-GCM).",
+    findingCodes: AegisCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     let head = String(decoding: input.bytes.prefix(4096), as: UTF8.self)
@@ -54,7 +55,7 @@ public struct AegisFormat: FormatPlugin {
         if n < AegisCrypto.scryptN || r < AegisCrypto.scryptR || p < AegisCrypto.scryptP {
           result.findings.append(
             Finding(
-              .warning, code: "KDF_WEAKER_THAN_DEFAULT",
+              .warning, code: CoreCode.kdfWeakerThanDefault,
               "a password slot is stretched with scrypt N=\(n), r=\(r), p=\(p), cheaper than Aegis's N=32768, r=8, p=1: easier to guess offline",
               at: Origin(file: input.name, place: .whole), remedy: "Set the vault's password again in a current Aegis to re-create the slot."))
         }

@@ -38,12 +38,6 @@ struct AndOTPWrittenEntry: Encodable {
   }
 }
 
-/// Why one entry cannot be read. Never quotes a secret.
-struct AndOTPProblem: Error {
-  var code: String
-  var message: String
-}
-
 /// andOTP entries to accounts and back. Tags are groups.
 enum AndOTPEntries {
   static let types: [String: OTPKind] = ["TOTP": .totp, "HOTP": .hotp, "STEAM": .steam, "MOTP": .motp]
@@ -52,77 +46,51 @@ enum AndOTPEntries {
   // MARK: Reading
 
   static func read(_ entries: [Lenient<AndOTPEntry>], file: String) -> ReadResult {
-    var result = ReadResult(accounts: [])
-    for (index, element) in entries.enumerated() {
-      let origin = Origin(file: file, place: .entry(index + 1))
-      do {
-        let entry: AndOTPEntry
-        switch element.result {
-        case .success(let decoded): entry = decoded
-        case .failure(let error as DecodingError):
-          throw AndOTPProblem(code: "ANDOTP_BAD_ENTRY", message: "the entry cannot be read: \(error.summary(insideElement: true))")
-        case .failure:
-          throw AndOTPProblem(code: "ANDOTP_BAD_ENTRY", message: "the entry cannot be read")
-        }
-        var warnings: [AndOTPProblem] = []
-        result.accounts.append(try makeAccount(from: entry, origin: origin, warnings: &warnings))
-        result.findings += warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
-      } catch let problem as AndOTPProblem {
-        result.findings.append(
-          Finding(.error, code: problem.code, "\(problem.message); the entry was skipped", at: origin, entrySkipped: true))
-      } catch {
-        result.findings.append(
-          Finding(.error, code: "ANDOTP_BAD_ENTRY", "the entry cannot be read; it was skipped", at: origin, entrySkipped: true))
-      }
+    ReadResult(entries: entries, file: file, badEntry: AndOTPCode.badEntry) { entry, origin, warnings in
+      try makeAccount(from: entry, origin: origin, warnings: &warnings)
     }
-    return result
   }
 
-  static func makeAccount(from entry: AndOTPEntry, origin: Origin, warnings: inout [AndOTPProblem]) throws -> Account {
+  static func makeAccount(from entry: AndOTPEntry, origin: Origin, warnings: inout [EntryProblem]) throws -> Account {
     let typeText = entry.type ?? "TOTP"
     guard let kind = types[typeText.uppercased()] else {
-      throw AndOTPProblem(code: "ANDOTP_UNKNOWN_TYPE", message: "unknown type '\(typeText.prefix(16))' (expected TOTP, HOTP, STEAM or MOTP)")
+      throw EntryProblem(AndOTPCode.unknownType, "unknown type '\(typeText.prefix(16))' (expected TOTP, HOTP, STEAM or MOTP)")
     }
     let decoded: Base32.Decoded
     do {
       decoded = try Base32.decodeReporting(entry.secret)
     } catch {
-      throw AndOTPProblem(code: "ANDOTP_BAD_SECRET", message: "the secret is not valid base32: \(error)")
+      throw EntryProblem(AndOTPCode.badSecret, "the secret is not valid base32: \(error)")
     }
     if decoded.ignoredTrailingCharacters > 0 {
-      warnings.append(
-        AndOTPProblem(code: "BASE32_TRAILING_BITS", message: "the secret's last base32 character does not complete a byte and was ignored"))
+      warnings.append(.base32TrailingBits)
     }
     var secret = decoded.bytes
     if kind == .motp {
       // andOTP keeps the mOTP secret as the text the user typed, which is hex (formats.md §0.4).
       guard let bytes = Hex.decode(String(decoding: secret, as: UTF8.self)) else {
-        throw AndOTPProblem(code: "ANDOTP_BAD_MOTP_SECRET", message: "the mOTP secret is not hex text")
+        throw EntryProblem(AndOTPCode.badMOTPSecret, "the mOTP secret is not hex text")
       }
       secret = bytes
       warnings.append(
-        AndOTPProblem(
-          code: "ANDOTP_MOTP_WITHOUT_PIN",
-          message: "andOTP does not store an mOTP PIN, and the codes need it: enter the PIN in the app you move this account to"))
+        EntryProblem(
+          AndOTPCode.motpWithoutPIN,
+          "andOTP does not store an mOTP PIN, and the codes need it: enter the PIN in the app you move this account to"))
     }
 
     let defaults = kind.defaults
     var algorithm = defaults.algorithm
     if kind == .totp || kind == .hotp, let text = entry.algorithm {
       guard let parsed = HashAlgorithm(lenient: text), parsed != .md5 else {
-        throw AndOTPProblem(code: "ANDOTP_BAD_ALGORITHM", message: "algorithm '\(text.prefix(16))' is not SHA1, SHA256 or SHA512")
+        throw EntryProblem(AndOTPCode.badAlgorithm, "algorithm '\(text.prefix(16))' is not SHA1, SHA256 or SHA512")
       }
       algorithm = parsed
     }
     let digits = entry.digits ?? defaults.digits
-    guard (1...10).contains(digits) else {
-      throw AndOTPProblem(code: "ANDOTP_BAD_DIGITS", message: "digits \(digits) is not from 1 to 10")
-    }
     // andOTP writes `period` for TOTP only, but reads it for every time-based type.
     let period = kind.isCounterBased ? defaults.period : entry.period ?? defaults.period
-    guard period > 0 else {
-      throw AndOTPProblem(code: "ANDOTP_BAD_PERIOD", message: "period \(period) is not a positive number of seconds")
-    }
+    try EntryProblem.checkParameters(
+      kind: kind, digits: digits, period: period, badDigits: AndOTPCode.badDigits, badPeriod: AndOTPCode.badPeriod)
 
     var issuer = entry.issuer ?? ""
     var name = entry.label ?? ""
@@ -161,4 +129,16 @@ enum AndOTPEntries {
     let text = Base32.encode(bytes)
     return text + String(repeating: "=", count: (8 - text.count % 8) % 8)
   }
+}
+
+/// The findings the andOTP reader reports (docs/audit.md lists their meanings).
+enum AndOTPCode: String, FindingCode {
+  case badAlgorithm = "ANDOTP_BAD_ALGORITHM"
+  case badDigits = "ANDOTP_BAD_DIGITS"
+  case badEntry = "ANDOTP_BAD_ENTRY"
+  case badMOTPSecret = "ANDOTP_BAD_MOTP_SECRET"
+  case badPeriod = "ANDOTP_BAD_PERIOD"
+  case badSecret = "ANDOTP_BAD_SECRET"
+  case motpWithoutPIN = "ANDOTP_MOTP_WITHOUT_PIN"
+  case unknownType = "ANDOTP_UNKNOWN_TYPE"
 }

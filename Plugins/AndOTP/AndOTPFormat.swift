@@ -20,7 +20,8 @@ public struct AndOTPFormat: FormatPlugin {
       digits: 1...9,
       periods: .range(1...Int(Int32.max)),
       fields: [.issuer, .name, .counter, .groups]),
-    summary: "andOTP's backup: plain JSON, or encrypted with a password (PBKDF2, AES-256-GCM).")
+    summary: "andOTP's backup: plain JSON, or encrypted with a password (PBKDF2, AES-256-GCM).",
+    findingCodes: AndOTPCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     let head = String(decoding: input.bytes.prefix(4096), as: UTF8.self)

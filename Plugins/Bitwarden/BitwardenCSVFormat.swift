@@ -17,7 +17,8 @@ public struct BitwardenCSVFormat: FormatPlugin {
       capabilities.text = .spreadsheetCells
       return capabilities
     }(),
-    summary: "Bitwarden CSV export (login_totp column); TOTP and Steam.")
+    summary: "Bitwarden CSV export (login_totp column); TOTP and Steam.",
+    findingCodes: BitwardenCode.codes)
 
   static let header = [
     "folder", "favorite", "type", "name", "notes", "fields", "reprompt", "login_uri", "login_username", "login_password",

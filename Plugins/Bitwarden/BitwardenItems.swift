@@ -26,7 +26,7 @@ enum BitwardenItems {
       } else {
         findings.append(
           Finding(
-            .warning, code: "BITWARDEN_STEAM_AS_OTPAUTH",
+            .warning, code: BitwardenCode.steamAsOtpauth,
             "\(account.displayName): a Steam account with a \(account.period) s period, \(account.digits) characters or extra URI values has no steam:// form; it was written as an otpauth URI, which Bitwarden shows as ordinary TOTP codes",
             at: origin))
       }
@@ -34,7 +34,7 @@ enum BitwardenItems {
     if account.groups.count > 1 {
       findings.append(
         Finding(
-          .warning, code: "BITWARDEN_ONE_FOLDER",
+          .warning, code: BitwardenCode.oneFolder,
           "\(account.displayName): Bitwarden puts an item in one folder; it went to \"\(account.groups[0])\" and not to the \(account.groups.count - 1) other group(s)",
           at: origin))
     }
@@ -47,4 +47,10 @@ enum BitwardenItems {
     item.read(into: &result, at: origin)
     return true
   }
+}
+
+/// The findings the Bitwarden JSON and CSV writers report (docs/audit.md lists their meanings).
+enum BitwardenCode: String, FindingCode {
+  case oneFolder = "BITWARDEN_ONE_FOLDER"
+  case steamAsOtpauth = "BITWARDEN_STEAM_AS_OTPAUTH"
 }

@@ -15,7 +15,8 @@ public struct BitwardenJSONFormat: FormatPlugin {
     canWrite: true,
     encryption: .optional,
     capabilities: BitwardenItems.capabilities,
-    summary: "Bitwarden JSON export, plain or password-protected (PBKDF2 or Argon2id); TOTP and Steam.")
+    summary: "Bitwarden JSON export, plain or password-protected (PBKDF2 or Argon2id); TOTP and Steam.",
+    findingCodes: BitwardenCode.codes)
 
   /// Bitwarden's default for password-protected exports (formats.md §4.4).
   static let writtenIterations = 600_000
@@ -68,7 +69,7 @@ public struct BitwardenJSONFormat: FormatPlugin {
     }
     return weaker.map {
       Finding(
-        .warning, code: "KDF_WEAKER_THAN_DEFAULT", "the export's password is stretched with \($0): easier to guess offline",
+        .warning, code: CoreCode.kdfWeakerThanDefault, "the export's password is stretched with \($0): easier to guess offline",
         at: Origin(file: file, place: .whole), remedy: "Export again from a current Bitwarden, or keep this file somewhere safe.")
     }
   }

@@ -25,7 +25,8 @@ public struct EnteFormat: FormatPlugin {
       digits: 1...10,
       periods: .range(1...Int(Int32.max)),
       fields: [.issuer, .name, .labelIssuer, .counter, .note, .favorite, .groups, .extraParameters]),
-    summary: "Ente Auth's plain-text export (otpauth URIs with codeDisplay) or its encrypted JSON export.")
+    summary: "Ente Auth's plain-text export (otpauth URIs with codeDisplay) or its encrypted JSON export.",
+    findingCodes: EnteCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     guard let head = input.head(8192)?[...] else { return .no }

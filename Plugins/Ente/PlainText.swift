@@ -15,20 +15,14 @@ enum PlainText {
       let trimmed = unquoted(line.trimmingWhitespace())
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
       let origin = Origin(file: file, place: .line(index + 1))
-      do {
+      // Parsing throws only EntryProblems: `badEntry` is never reported.
+      result.readEntry(at: origin, badEntry: OtpauthCode.notAURI, noun: "line") { warnings in
         let parsed = try OtpauthURI.parse(withoutAlgorithmPrefix(trimmed), origin: origin)
-        for warning in parsed.warnings {
-          result.findings.append(Finding(.warning, code: warning.code, warning.message, at: origin))
-        }
+        warnings += parsed.warnings
         var account = parsed.account
-        applyEnteLabelRules(&account, origin: origin, findings: &result.findings)
-        applyCodeDisplay(&account, origin: origin, findings: &result.findings)
-        result.accounts.append(account)
-      } catch {
-        result.findings.append(
-          Finding(
-            .error, code: error.code, "\(error.message); the line was skipped", at: origin,
-            remedy: error.remedy, entrySkipped: true))
+        applyEnteLabelRules(&account, warnings: &warnings)
+        applyCodeDisplay(&account, warnings: &warnings)
+        return account
       }
     }
     return result
@@ -77,11 +71,11 @@ enum PlainText {
   /// Ente's own label reading (ente code.dart, formats.md §1.4): an issuer glued to a stray
   /// `period=` is cut there, and a label starting with `ISSUER:` names the account after it even
   /// when the issuer itself holds a colon.
-  static func applyEnteLabelRules(_ account: inout Account, origin: Origin, findings: inout [Finding]) {
+  static func applyEnteLabelRules(_ account: inout Account, warnings: inout [EntryProblem]) {
     if let glued = account.issuer.range(of: "period=") {
       account.issuer = String(account.issuer[..<glued.lowerBound])
-      findings.append(
-        Finding(.warning, code: "ENTE_ISSUER_PERIOD", "the issuer had a stray 'period=' glued to it, which was cut off as Ente does", at: origin))
+      warnings.append(
+        EntryProblem(EnteCode.issuerPeriod, "the issuer had a stray 'period=' glued to it, which was cut off as Ente does"))
     }
     if let prefix = account.labelIssuer {
       let label = prefix + ":" + account.name
@@ -92,7 +86,7 @@ enum PlainText {
     }
   }
 
-  static func applyCodeDisplay(_ account: inout Account, origin: Origin, findings: inout [Finding]) {
+  static func applyCodeDisplay(_ account: inout Account, warnings: inout [EntryProblem]) {
     guard let position = account.extraParameters.firstIndex(where: { $0.name == codeDisplay }) else { return }
     let raw = account.extraParameters.remove(at: position).value
     // Ente decodes the parameter and then also turns a literal "%2C" back into "," (code_display.dart).
@@ -101,16 +95,17 @@ enum PlainText {
     guard let data = json.data(using: .utf8),
       var display = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     else {
-      findings.append(
-        Finding(.warning, code: "ENTE_BAD_CODE_DISPLAY", "the codeDisplay parameter is not a JSON object; Ente's note, tags and pin for this entry were not read", at: origin))
+      warnings.append(
+        EntryProblem(
+          EnteCode.badCodeDisplay,
+          "the codeDisplay parameter is not a JSON object; Ente's note, tags and pin for this entry were not read"))
       return
     }
     if let pinned = display.removeValue(forKey: "pinned") as? Bool { account.favorite = pinned }
     if let tags = display.removeValue(forKey: "tags") as? [String] { account.groups = tags }
     if let note = display.removeValue(forKey: "note") as? String { account.note = note }
     if display["trashed"] as? Bool == true {
-      findings.append(
-        Finding(.warning, code: "ENTE_TRASHED", "the entry is in Ente's trash; it was read like the others", at: origin))
+      warnings.append(EntryProblem(EnteCode.trashed, "the entry is in Ente's trash; it was read like the others"))
     }
     for (key, value) in display where isEnteDefault(key: key, value: value) {
       display.removeValue(forKey: key)
@@ -165,4 +160,11 @@ enum PlainText {
     copy.extraParameters.append(ExtraParameter(name: codeDisplay, value: serialise(display) ?? "{}"))
     return copy
   }
+}
+
+/// The findings the Ente Auth reader reports (docs/audit.md lists their meanings).
+enum EnteCode: String, FindingCode {
+  case badCodeDisplay = "ENTE_BAD_CODE_DISPLAY"
+  case issuerPeriod = "ENTE_ISSUER_PERIOD"
+  case trashed = "ENTE_TRASHED"
 }

@@ -31,7 +31,12 @@ public struct EntraCSVFormat: FormatPlugin {
         // With --upn every row gets that UPN, so the accounts' own names are not kept.
         fields: upn == nil ? [.name, .issuer, .extraParameters] : [.issuer, .extraParameters],
         extraParameterNames: ["serial", "model"], text: .spreadsheetCells),
-      summary: "The file an admin uploads at Entra ID → Multifactor authentication → OATH tokens; --upn sets the user.")
+      summary: "The file an admin uploads at Entra ID → Multifactor authentication → OATH tokens; --upn sets the user.",
+      findingCodes: EntraCSVCode.codes, writerSettings: [.upn])
+  }
+
+  public func configured(_ settings: WriterSettings) -> any FormatPlugin {
+    settings.upn.map { EntraCSVFormat(upn: $0) } ?? self
   }
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
@@ -53,35 +58,29 @@ public struct EntraCSVFormat: FormatPlugin {
     var result = ReadResult(accounts: [])
     for row in table.rows {
       let origin = Origin(file: input.name, place: .line(row.line))
-      func skip(_ code: String, _ message: String) {
-        result.findings.append(Finding(.error, code: code, "\(message); the row was skipped", at: origin, entrySkipped: true))
-      }
-      let upn = table.value("upn", in: row).trimmingWhitespace()
-      guard !upn.isEmpty else {
-        skip("ENTRA_NO_UPN", "the row has no upn")
-        continue
-      }
-      let secretText = table.value("secret key", in: row)
-      guard secretText.count <= 128, let secret = try? Base32.decode(secretText) else {
-        skip("ENTRA_BAD_SECRET", "the secret key is not base32 of at most 128 characters")
-        continue
-      }
-      let interval = Int(table.value("time interval", in: row).trimmingWhitespace())
-      guard let interval, interval == 30 || interval == 60 else {
-        skip("ENTRA_BAD_INTERVAL", "the time interval is not 30 or 60")
-        continue
-      }
-      let extras = [("serial", table.value("serial number", in: row)), ("model", table.value("model", in: row))]
-        .filter { !$0.1.isEmpty }.map { ExtraParameter(name: $0.0, value: $0.1) }
-      result.accounts.append(
-        Account(
+      // A row throws only EntryProblems; badEntry is never used.
+      result.readEntry(at: origin, badEntry: EntraCSVCode.badSecret, noun: "row") { _ in
+        let upn = table.value("upn", in: row).trimmingWhitespace()
+        guard !upn.isEmpty else { throw EntryProblem(EntraCSVCode.noUPN, "the row has no upn") }
+        let secretText = table.value("secret key", in: row)
+        guard secretText.count <= 128, let secret = try? Base32.decode(secretText) else {
+          throw EntryProblem(EntraCSVCode.badSecret, "the secret key is not base32 of at most 128 characters")
+        }
+        let interval = Int(table.value("time interval", in: row).trimmingWhitespace())
+        guard let interval, interval == 30 || interval == 60 else {
+          throw EntryProblem(EntraCSVCode.badInterval, "the time interval is not 30 or 60")
+        }
+        let extras = [("serial", table.value("serial number", in: row)), ("model", table.value("model", in: row))]
+          .filter { !$0.1.isEmpty }.map { ExtraParameter(name: $0.0, value: $0.1) }
+        return Account(
           kind: .totp, issuer: table.value("manufacturer", in: row), name: upn, secret: Secret(secret), period: interval,
-          extraParameters: extras, origin: origin))
+          extraParameters: extras, origin: origin)
+      }
     }
     if !result.accounts.isEmpty {
       result.findings.append(
         Finding(
-          .warning, code: "ENTRA_TOKEN_FILE",
+          .warning, code: EntraCSVCode.tokenFile,
           "an admin file of hardware-token secrets: each of its \(result.accounts.count) row(s) is a live credential",
           at: Origin(file: input.name, place: .whole),
           remedy: "Import it only to replace those tokens on purpose, and delete the file afterwards."))
@@ -115,7 +114,7 @@ public struct EntraCSVFormat: FormatPlugin {
       if !filled.isEmpty {
         findings.append(
           Finding(
-            .info, code: "ENTRA_CELLS_FILLED", "\(account.displayName): Entra requires every cell, so these were filled in: \(filled.joined(separator: ", "))",
+            .info, code: EntraCSVCode.cellsFilled, "\(account.displayName): Entra requires every cell, so these were filled in: \(filled.joined(separator: ", "))",
             at: account.origin))
       }
       lines.append(
@@ -123,4 +122,13 @@ public struct EntraCSVFormat: FormatPlugin {
     }
     return WriteResult(bytes: Array((lines.joined(separator: "\r\n") + "\r\n").utf8), findings: findings)
   }
+}
+
+/// The findings the Entra ID OATH token CSV reader and writer report (docs/audit.md lists their meanings).
+enum EntraCSVCode: String, FindingCode {
+  case badInterval = "ENTRA_BAD_INTERVAL"
+  case badSecret = "ENTRA_BAD_SECRET"
+  case cellsFilled = "ENTRA_CELLS_FILLED"
+  case noUPN = "ENTRA_NO_UPN"
+  case tokenFile = "ENTRA_TOKEN_FILE"
 }

@@ -34,7 +34,8 @@ public struct FreeOTPPlusFormat: FormatPlugin {
       digits: 5...8,
       periods: .range(1...Int(Int32.max)),
       fields: [.issuer, .name, .labelIssuer, .counter, .icon]),
-    summary: "FreeOTP+'s JSON export (tokenOrder and tokens, secrets as signed bytes).")
+    summary: "FreeOTP+'s JSON export (tokenOrder and tokens, secrets as signed bytes).",
+    findingCodes: FreeOTPPlusCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     guard let head = input.head(8192)?[...] else { return .no }
@@ -55,18 +56,14 @@ public struct FreeOTPPlusFormat: FormatPlugin {
     let listed = saved.tokenOrder.map(Set.init)
     for (index, token) in saved.tokens.enumerated() {
       let origin = Origin(file: input.name, place: .entry(index + 1))
-      do {
-        result.accounts.append(try token.account(origin: origin))
+      result.readEntry(at: origin, badEntry: FreeOTPPlusCode.badToken, noun: "token") { warnings in
+        let account = try token.account(origin: origin)
         if let listed, !listed.contains(token.id) {
-          result.findings.append(
-            Finding(
-              .warning, code: "FREEOTPPLUS_NOT_IN_ORDER",
-              "the token is not listed in tokenOrder; FreeOTP+ itself would not import it", at: origin))
+          warnings.append(
+            EntryProblem(
+              FreeOTPPlusCode.notInOrder, "the token is not listed in tokenOrder; FreeOTP+ itself would not import it"))
         }
-      } catch {
-        let problem = error as? SavedTokens.Problem ?? SavedTokens.Problem(code: "FREEOTPPLUS_BAD_TOKEN", message: "the token cannot be read")
-        result.findings.append(
-          Finding(.error, code: problem.code, "\(problem.message); the token was skipped", at: origin, entrySkipped: true))
+        return account
       }
     }
     return result
@@ -79,7 +76,7 @@ public struct FreeOTPPlusFormat: FormatPlugin {
     for (account, token) in zip(accounts, tokens) where !seen.insert(token.id).inserted {
       findings.append(
         Finding(
-          .warning, code: "FREEOTPPLUS_DUPLICATE_ID",
+          .warning, code: FreeOTPPlusCode.duplicateID,
           "another account has the same issuer and name; FreeOTP+ matches tokens by 'issuer:name' and would import only one of them",
           at: account.origin))
     }

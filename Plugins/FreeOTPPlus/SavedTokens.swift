@@ -6,11 +6,6 @@ struct SavedTokens: Codable {
   var tokenOrder: [String]?
   var tokens: [Token]
 
-  struct Problem: Error {
-    var code: String
-    var message: String
-  }
-
   struct Token: Codable {
     var algo: String?
     var counter: Int64?
@@ -40,12 +35,12 @@ struct SavedTokens: Codable {
       [issuerAlt, issuerExt, issuerInt].compactMap { $0 }.first { !$0.isEmpty } ?? ""
     }
 
-    func account(origin: Origin) throws -> Account {
+    func account(origin: Origin) throws(EntryProblem) -> Account {
       guard let signed = secret, !signed.isEmpty else {
-        throw Problem(code: "FREEOTPPLUS_NO_SECRET", message: "the token has no secret")
+        throw EntryProblem(FreeOTPPlusCode.noSecret, "the token has no secret")
       }
       guard signed.allSatisfy({ (-128...127).contains($0) }) else {
-        throw Problem(code: "FREEOTPPLUS_BAD_SECRET", message: "the secret holds a value that is not a signed byte")
+        throw EntryProblem(FreeOTPPlusCode.badSecret, "the secret holds a value that is not a signed byte")
       }
       let key = Secret(signed.map { UInt8(bitPattern: Int8($0)) })
 
@@ -53,28 +48,24 @@ struct SavedTokens: Codable {
       switch type ?? "TOTP" {
       case "TOTP": kind = .totp
       case "HOTP": kind = .hotp
-      default: throw Problem(code: "FREEOTPPLUS_BAD_TYPE", message: "type '\((type ?? "").prefix(16))' is neither TOTP nor HOTP")
+      default: throw EntryProblem(FreeOTPPlusCode.badType, "type '\((type ?? "").prefix(16))' is neither TOTP nor HOTP")
       }
       if kind == .totp && displayedIssuer == "Steam" { kind = .steam }
 
       let algorithm = HashAlgorithm(lenient: algo ?? "SHA1")
       guard let algorithm, algorithm != .md5 else {
-        throw Problem(code: "FREEOTPPLUS_BAD_ALGORITHM", message: "algorithm '\((algo ?? "").prefix(16))' is not SHA1, SHA256 or SHA512")
+        throw EntryProblem(FreeOTPPlusCode.badAlgorithm, "algorithm '\((algo ?? "").prefix(16))' is not SHA1, SHA256 or SHA512")
       }
       let digits = digits ?? kind.defaults.digits
-      guard (1...10).contains(digits) else {
-        throw Problem(code: "FREEOTPPLUS_BAD_DIGITS", message: "\(digits) digits")
-      }
       let period = period ?? 30
-      guard period >= 1 else {
-        throw Problem(code: "FREEOTPPLUS_BAD_PERIOD", message: "a period of \(period) s")
-      }
+      try EntryProblem.checkParameters(
+        kind: kind, digits: digits, period: period, badDigits: FreeOTPPlusCode.badDigits, badPeriod: FreeOTPPlusCode.badPeriod)
       var counter: UInt64 = 0
       if kind == .hotp {
         // Stored one lower than the otpauth counter (see FreeOTPPlusFormat).
         let stored = self.counter ?? 0
         guard stored >= -1, stored < Int64.max else {
-          throw Problem(code: "FREEOTPPLUS_BAD_COUNTER", message: "a stored counter of \(stored)")
+          throw EntryProblem(FreeOTPPlusCode.badCounter, "a stored counter of \(stored)")
         }
         counter = UInt64(stored + 1)
       }
@@ -126,4 +117,18 @@ struct SavedTokens: Codable {
       }
     }
   }
+}
+
+/// The findings the FreeOTP+ reader and writer report (docs/audit.md lists their meanings).
+enum FreeOTPPlusCode: String, FindingCode {
+  case badAlgorithm = "FREEOTPPLUS_BAD_ALGORITHM"
+  case badCounter = "FREEOTPPLUS_BAD_COUNTER"
+  case badDigits = "FREEOTPPLUS_BAD_DIGITS"
+  case badPeriod = "FREEOTPPLUS_BAD_PERIOD"
+  case badSecret = "FREEOTPPLUS_BAD_SECRET"
+  case badToken = "FREEOTPPLUS_BAD_TOKEN"
+  case badType = "FREEOTPPLUS_BAD_TYPE"
+  case duplicateID = "FREEOTPPLUS_DUPLICATE_ID"
+  case noSecret = "FREEOTPPLUS_NO_SECRET"
+  case notInOrder = "FREEOTPPLUS_NOT_IN_ORDER"
 }

@@ -32,20 +32,18 @@ struct BatchAssembly {
     self.file = file
   }
 
-  /// Files one payload; returns what was odd about it.
-  mutating func add(_ payload: MigrationPayload, line: Int) -> [Finding] {
-    let origin = Origin(file: file, place: .line(line))
-    var findings: [Finding] = []
+  /// Files one payload, adding what was odd about it to `warnings`.
+  mutating func add(_ payload: MigrationPayload, line: Int, warnings: inout [EntryProblem]) {
     entryNumbers[line] = entriesSeen
     entriesSeen += payload.otpParameters.count
     let size = max(Int(payload.batchSize), 1)
     let index = Int(payload.batchIndex)
     if index < 0 || index >= size {
-      findings.append(Finding(
-        .warning, code: "GOOGLE_MIGRATION_BAD_INDEX",
-        "batch index \(index) is outside a \(size)-code export; it is read as a code of its own", at: origin))
+      warnings.append(
+        EntryProblem(
+          GoogleMigrationCode.badIndex, "batch index \(index) is outside a \(size)-code export; it is read as a code of its own"))
       exports.append(Export(id: payload.batchID, size: 1, batches: [0: Batch(payload: payload, line: line)]))
-      return findings
+      return
     }
     let key = ExportKey(id: payload.batchID, size: size)
     let position = exportPositions[key] ?? {
@@ -54,31 +52,26 @@ struct BatchAssembly {
       return exports.count - 1
     }()
     if let earlier = exports[position].batches[index] {
-      findings.append(Finding(
-        .warning, code: "GOOGLE_MIGRATION_DUPLICATE_BATCH",
-        "batch \(index + 1) of \(size) appears again (first on line \(earlier.line)); this copy was not read again",
-        at: origin))
-      return findings
+      warnings.append(
+        EntryProblem(
+          GoogleMigrationCode.duplicateBatch,
+          "batch \(index + 1) of \(size) appears again (first on line \(earlier.line)); this copy was not read again"))
+      return
     }
     exports[position].batches[index] = Batch(payload: payload, line: line)
-    return findings
   }
 
-  /// The accounts of every batch, and a finding for each entry that cannot be read and for each
-  /// export with missing batches.
-  func accounts() -> (accounts: [Account], findings: [Finding]) {
-    var accounts: [Account] = []
-    var findings: [Finding] = []
+  /// Adds the accounts of every batch to `result`, with a finding for each entry that cannot be
+  /// read and for each export with missing batches.
+  func read(into result: inout ReadResult) {
     for export in exports {
       for index in export.batches.keys.sorted() {
         let batch = export.batches[index]!
         let first = entryNumbers[batch.line] ?? 0
         for (offset, entry) in batch.payload.otpParameters.enumerated() {
           let origin = Origin(file: file, place: .entry(first + offset + 1))
-          do {
-            accounts.append(try MigrationAccount.account(from: entry, origin: origin))
-          } catch {
-            findings.append(Finding(.error, code: error.code, "\(error.message); the entry was skipped", at: origin, entrySkipped: true))
+          result.readEntry(at: origin, badEntry: GoogleMigrationCode.badPayload) { _ in
+            try MigrationAccount.account(from: entry, origin: origin)
           }
         }
       }
@@ -87,8 +80,8 @@ struct BatchAssembly {
       let missingCount = export.size - export.batches.count
       if missingCount > 0 {
         let missing = Array((0..<export.size).lazy.filter { export.batches[$0] == nil }.prefix(10))
-        findings.append(Finding(
-          .error, code: "GOOGLE_MIGRATION_MISSING_BATCHES",
+        result.findings.append(Finding(
+          .error, code: GoogleMigrationCode.missingBatches,
           "\(Self.describe(missing, count: missingCount, of: export.size)) (batch id \(export.id)); their accounts are not here",
           at: Origin(file: file, place: .whole),
           remedy: "scan every QR code the export shows, into one file or one image, or give every image at once",
@@ -96,7 +89,6 @@ struct BatchAssembly {
           exportParts: ExportParts(export: "google-migration \(export.id) of \(export.size)", count: export.size, present: Set(export.batches.keys))))
       }
     }
-    return (accounts, findings)
   }
 
   /// "batch 2 of 3 is missing", "batches 2 and 3 of 3 are missing", "batches 1, 2 and 4 of 5 are missing".

@@ -32,7 +32,12 @@ public struct GoogleMigrationFormat: FormatPlugin {
       periods: .only([30]),
       fields: [.issuer, .name, .labelIssuer, .counter],
       excludingDigits: [7]),
-    summary: "Google Authenticator's transfer QR codes (otpauth-migration://), one link per line; at most 10 accounts a code.")
+    summary: "Google Authenticator's transfer QR codes (otpauth-migration://), one link per line; at most 10 accounts a code.",
+    findingCodes: GoogleMigrationCode.codes, writerSettings: [.batchSize])
+
+  public func configured(_ settings: WriterSettings) -> any FormatPlugin {
+    settings.batchSize.map { GoogleMigrationFormat(batchSize: $0) } ?? self
+  }
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     guard let text = input.head(8192) else { return .no }
@@ -49,31 +54,26 @@ public struct GoogleMigrationFormat: FormatPlugin {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
     }
     var batches = BatchAssembly(file: input.name)
-    var findings: [Finding] = []
+    var result = ReadResult(accounts: [])
     let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     for (index, line) in lines.enumerated() {
       let trimmed = line.trimmingWhitespace()
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
       let origin = Origin(file: input.name, place: .line(index + 1))
-      do {
+      // A line's payload is filed with its batch; the accounts are read once every batch is in.
+      result.readEntry(at: origin, badEntry: GoogleMigrationCode.badPayload, noun: "line") { warnings in
         let bytes = try MigrationLink.payloadBytes(of: trimmed)
         guard let payload = try? MigrationPayload(serializedBytes: bytes) else {
-          findings.append(Finding(
-            .error, code: "GOOGLE_MIGRATION_BAD_PAYLOAD",
-            "the transfer link's data is not a Google Authenticator payload; the line was skipped",
-            at: origin, remedy: "scan the QR code again", entrySkipped: true))
-          continue
+          throw EntryProblem(
+            GoogleMigrationCode.badPayload, "the transfer link's data is not a Google Authenticator payload",
+            remedy: "scan the QR code again")
         }
-        findings += batches.add(payload, line: index + 1)
-      } catch {
-        let remedy = error.code == "GOOGLE_MIGRATION_NOT_A_LINK" ? "read otpauth:// lines with --from otpauth" : nil
-        findings.append(Finding(
-          .error, code: error.code, "\(error.message); the line was skipped", at: origin, remedy: remedy,
-          entrySkipped: true))
+        batches.add(payload, line: index + 1, warnings: &warnings)
+        return nil
       }
     }
-    let assembled = batches.accounts()
-    return ReadResult(accounts: assembled.accounts, findings: findings + assembled.findings)
+    batches.read(into: &result)
+    return result
   }
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
@@ -89,14 +89,26 @@ public struct GoogleMigrationFormat: FormatPlugin {
       payload.batchIndex = Int32(index)
       payload.batchID = batchID
       for account in chunk {
-        do {
-          payload.otpParameters.append(try MigrationAccount.entry(for: account))
-        } catch {
-          throw OTPError.writeFailed(path: context.outputName, reason: error.message)
-        }
+        payload.otpParameters.append(try MigrationAccount.entry(for: account, outputName: context.outputName))
       }
       text += MigrationLink.link(for: try payload.serializedBytes()) + "\n"
     }
     return WriteResult(bytes: Array(text.utf8))
   }
+}
+
+/// The findings the Google Authenticator transfer reader reports (docs/audit.md lists their meanings).
+enum GoogleMigrationCode: String, FindingCode {
+  case badBase64 = "GOOGLE_MIGRATION_BAD_BASE64"
+  case badIndex = "GOOGLE_MIGRATION_BAD_INDEX"
+  case badPayload = "GOOGLE_MIGRATION_BAD_PAYLOAD"
+  case duplicateBatch = "GOOGLE_MIGRATION_DUPLICATE_BATCH"
+  case md5 = "GOOGLE_MIGRATION_MD5"
+  case missingBatches = "GOOGLE_MIGRATION_MISSING_BATCHES"
+  case noData = "GOOGLE_MIGRATION_NO_DATA"
+  case noSecret = "GOOGLE_MIGRATION_NO_SECRET"
+  case notALink = "GOOGLE_MIGRATION_NOT_A_LINK"
+  case unknownAlgorithm = "GOOGLE_MIGRATION_UNKNOWN_ALGORITHM"
+  case unknownDigits = "GOOGLE_MIGRATION_UNKNOWN_DIGITS"
+  case unknownType = "GOOGLE_MIGRATION_UNKNOWN_TYPE"
 }

@@ -5,12 +5,6 @@ import OTPCore
 enum MigrationLink {
   static let scheme: StaticString = "otpauth-migration://"
 
-  /// Why a line is not a usable transfer link. Messages never quote the payload: it holds secrets.
-  struct Problem: Error {
-    var code: String
-    var message: String
-  }
-
   /// Compares only the scheme's bytes, in any case: a link holds kilobytes of base64.
   static func isLink(_ text: some StringProtocol) -> Bool {
     Array(text.utf8.prefix(scheme.utf8CodeUnitCount)).withUnsafeBufferPointer { $0.equalsASCIICaseInsensitive(scheme) }
@@ -18,21 +12,22 @@ enum MigrationLink {
 
   /// The protobuf bytes of a link. The base64 may arrive percent-encoded (what Google writes), with
   /// raw `+ / =` (what QR readers hand over), with each `+` turned into a space by a form decoder,
-  /// percent-encoded twice, or in the URL-safe alphabet; all of them are read.
-  static func payloadBytes(of link: String) throws(Problem) -> [UInt8] {
+  /// percent-encoded twice, or in the URL-safe alphabet; all of them are read. Problems never
+  /// quote the payload: it holds secrets.
+  static func payloadBytes(of link: String) throws(EntryProblem) -> [UInt8] {
     guard isLink(link) else {
       let scheme = link.range(of: "://").map { String(link[..<$0.lowerBound].prefix(32)) }
-      throw Problem(
-        code: "GOOGLE_MIGRATION_NOT_A_LINK",
-        message: scheme.map { "a '\($0)' link, not a Google Authenticator transfer link" }
-          ?? "not a Google Authenticator transfer link")
+      throw EntryProblem(
+        GoogleMigrationCode.notALink,
+        scheme.map { "a '\($0)' link, not a Google Authenticator transfer link" } ?? "not a Google Authenticator transfer link",
+        remedy: "read otpauth:// lines with --from otpauth")
     }
     guard let queryStart = link.firstIndex(of: "?") else {
-      throw Problem(code: "GOOGLE_MIGRATION_NO_DATA", message: "the transfer link has no data parameter")
+      throw EntryProblem(GoogleMigrationCode.noData, "the transfer link has no data parameter")
     }
     let pairs = link[link.index(after: queryStart)...].split(separator: "&")
     guard let pair = pairs.first(where: { $0.lowercased().hasPrefix("data=") }) else {
-      throw Problem(code: "GOOGLE_MIGRATION_NO_DATA", message: "the transfer link has no data parameter")
+      throw EntryProblem(GoogleMigrationCode.noData, "the transfer link has no data parameter")
     }
     var value = String(pair.dropFirst("data=".count))
     // Base64 holds no `%`, so decoding until none is left undoes single and double encoding.
@@ -40,7 +35,7 @@ enum MigrationLink {
       value = PercentEncoding.decode(value, plusIsSpace: false)
     }
     guard let bytes = base64Decoded(value), !bytes.isEmpty else {
-      throw Problem(code: "GOOGLE_MIGRATION_BAD_BASE64", message: "the data parameter is not base64")
+      throw EntryProblem(GoogleMigrationCode.badBase64, "the data parameter is not base64")
     }
     return bytes
   }

@@ -23,7 +23,8 @@ public struct KeePassXCCSVFormat: FormatPlugin {
       periods: .range(1...86_400),
       fields: [.issuer, .name, .labelIssuer, .note, .groups, .icon, .extraParameters],
       text: .spreadsheetCells),
-    summary: "KeePassXC CSV export with its TOTP column; TOTP and Steam.")
+    summary: "KeePassXC CSV export with its TOTP column; TOTP and Steam.",
+    findingCodes: KeePassXCCSVCode.codes)
 
   static let header = ["Group", "Title", "Username", "Password", "URL", "Notes", "TOTP", "Icon", "Last Modified", "Created"]
   /// The root group's name in a new KeePassXC database; written before every group path.
@@ -76,7 +77,7 @@ public struct KeePassXCCSVFormat: FormatPlugin {
       if item.groups.count > 1 {
         findings.append(
           Finding(
-            .warning, code: "KEEPASSXC_ONE_GROUP",
+            .warning, code: KeePassXCCSVCode.oneGroup,
             "\(account.displayName): a KeePassXC entry is in one group; it went to \"\(item.groups[0])\" and not to the \(item.groups.count - 1) other group(s)",
             at: account.origin))
       }
@@ -86,4 +87,9 @@ public struct KeePassXCCSVFormat: FormatPlugin {
     }
     return WriteResult(bytes: Array(text.utf8), findings: findings)
   }
+}
+
+/// The findings the KeePassXC CSV writer reports (docs/audit.md lists their meanings).
+enum KeePassXCCSVCode: String, FindingCode {
+  case oneGroup = "KEEPASSXC_ONE_GROUP"
 }

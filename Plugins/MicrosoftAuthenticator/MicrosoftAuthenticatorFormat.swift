@@ -18,7 +18,8 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
     encryption: .none,
     capabilities: Capabilities(
       kinds: [.totp], algorithms: [.sha1], digits: 6...8, periods: .only([30]), fields: [.issuer, .name]),
-    summary: "The PhoneFactor SQLite database from a rooted Android phone; put its -wal file beside it.")
+    summary: "The PhoneFactor SQLite database from a rooted Android phone; put its -wal file beside it.",
+    findingCodes: MicrosoftAuthenticatorCode.codes)
 
   static let sqliteMagic = Array("SQLite format 3\0".utf8)
 
@@ -47,7 +48,7 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
     }
     if rows.isEmpty {
       result.findings.append(
-        Finding(.info, code: "MS_DATABASE_EMPTY", "the accounts table is empty; if the phone shows accounts, copy PhoneFactor-wal beside the database too", at: Origin(file: input.name, place: .whole)))
+        Finding(.info, code: MicrosoftAuthenticatorCode.databaseEmpty, "the accounts table is empty; if the phone shows accounts, copy PhoneFactor-wal beside the database too", at: Origin(file: input.name, place: .whole)))
     }
     return result
   }
@@ -73,12 +74,12 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
     if secret.isEmpty {
       if !row.encryptedSecret.isEmpty {
         return .skipped(Verdict(
-          .notPortable, code: "MS_ENCRYPTED_SECRET",
+          .notPortable, code: MicrosoftAuthenticatorCode.encryptedSecret,
           reason: "Microsoft Authenticator stores this code encrypted with a key that never leaves the phone, so it cannot be copied",
           remedy: remedy, isMicrosoft: true))
       }
       return .skipped(Verdict(
-        .notPortable, code: "MS_NO_SECRET",
+        .notPortable, code: MicrosoftAuthenticatorCode.noSecret,
         reason: "this entry is for notifications, passwordless or device sign-in only; it has no code to move",
         remedy: "If the service supports codes, set one up again in your new app.", isMicrosoft: true))
     }
@@ -96,13 +97,13 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
       let account = Account(
         kind: .totp, issuer: row.name, name: row.username, secret: Secret(Array(bytes)), digits: 8, origin: placeholder)
       return .account(account, Verdict(
-        .needsAttention, code: "MS_PERSONAL_DEVICE_CREDENTIAL",
+        .needsAttention, code: MicrosoftAuthenticatorCode.personalDeviceCredential,
         reason: "Microsoft Authenticator's own 8-digit code for a personal Microsoft account, tied to that phone: it stops working if the phone is removed from the account, and the new app must support 8 digits",
         remedy: "Better: add a new \"different Authenticator app\" method for the Microsoft account (account.microsoft.com → Security → Advanced security options), then remove the old phone.",
         isMicrosoft: true))
     case 2:
       return .skipped(Verdict(
-        .notPortable, code: "MS_WORK_REGISTRATION",
+        .notPortable, code: MicrosoftAuthenticatorCode.workRegistration,
         reason: "your organisation's Microsoft Authenticator registration: its codes belong to that app's registration, can be disabled by the admin, and are not a standard portable secret",
         remedy: "Register the new app separately: https://aka.ms/mysecurityinfo → Add sign-in method → Authenticator app → \"I want to use a different authenticator app\". Keep Microsoft Authenticator until the new method works.",
         isMicrosoft: true))
@@ -112,7 +113,7 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
   }
 
   static func unrecognised(_ why: String) -> Verdict {
-    Verdict(.needsAttention, code: "MS_UNRECOGNISED_ENTRY", reason: "an unrecognised Microsoft Authenticator entry (\(why)); not imported", remedy: remedy, isMicrosoft: true)
+    Verdict(.needsAttention, code: MicrosoftAuthenticatorCode.unrecognisedEntry, reason: "an unrecognised Microsoft Authenticator entry (\(why)); not imported", remedy: remedy, isMicrosoft: true)
   }
 
   /// Copies the database (and the `-wal` lying beside the input, if any) into a private folder and
@@ -189,4 +190,15 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
   static func text(_ statement: OpaquePointer?, _ column: Int32) -> String {
     sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
   }
+}
+
+/// The findings the Microsoft Authenticator database reader reports, most of them as the verdicts
+/// of its rows (docs/audit.md lists their meanings).
+enum MicrosoftAuthenticatorCode: String, FindingCode {
+  case databaseEmpty = "MS_DATABASE_EMPTY"
+  case encryptedSecret = "MS_ENCRYPTED_SECRET"
+  case noSecret = "MS_NO_SECRET"
+  case personalDeviceCredential = "MS_PERSONAL_DEVICE_CREDENTIAL"
+  case unrecognisedEntry = "MS_UNRECOGNISED_ENTRY"
+  case workRegistration = "MS_WORK_REGISTRATION"
 }

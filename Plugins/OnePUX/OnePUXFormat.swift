@@ -22,7 +22,8 @@ public struct OnePUXFormat: FormatPlugin {
       digits: 6...8,
       periods: .range(1...Int(Int32.max)),
       fields: [.issuer, .name, .labelIssuer, .note, .favorite, .groups, .icon, .extraParameters]),
-    summary: "1Password 8 unencrypted export (.1pux); read only.")
+    summary: "1Password 8 unencrypted export (.1pux); read only.",
+    findingCodes: OnePUXCode.codes)
 
   static let supportedVersions = 1...3
 
@@ -93,7 +94,7 @@ public struct OnePUXFormat: FormatPlugin {
         if totps.count > 1 {
           result.findings.append(
             Finding(
-              .info, code: "ONEPUX_SEVERAL_OTPS",
+              .info, code: OnePUXCode.severalOTPs,
               "the item has \(totps.count) one-time passwords; each became an account with the item's title", at: origin))
         }
         // Each one-time password of an item is an account; 1Password shows the first.
@@ -183,4 +184,9 @@ public struct OnePUXFormat: FormatPlugin {
       text = try? decoder.singleValueContainer().decode(String.self)
     }
   }
+}
+
+/// The findings the 1PUX reader reports (docs/audit.md lists their meanings).
+enum OnePUXCode: String, FindingCode {
+  case severalOTPs = "ONEPUX_SEVERAL_OTPS"
 }

@@ -102,24 +102,21 @@ public struct OtpauthListFormat: FormatPlugin {
         return
       }
     }
-    do {
-      var warnings: [OtpauthURI.Problem] = []
-      result.accounts.append(try OtpauthURI.parse(buffer: trimmed, origin: origin, warnings: &warnings))
-      for warning in warnings {
-        result.findings.append(Finding(.warning, code: warning.code, warning.message, at: origin))
-      }
-    } catch {
-      // Activation links and push enrolments say what they are and what to do, not just "bad URI".
-      let text = String(decoding: trimmed, as: UTF8.self)
-      if let verdict = Classifier.classify(payload: text), verdict.portability == .notPortable {
-        result.findings.append(verdict.finding(at: origin))
-      } else {
-        result.findings.append(
-          Finding(
-            .error, code: error.code, "\(error.message); the line was skipped", at: origin,
-            remedy: error.remedy, entrySkipped: true))
+    // Activation links and push enrolments say what they are and what to do, not just "bad URI":
+    // the classifier's verdict stands in for the parser's problem and its warnings.
+    var verdict: Verdict?
+    result.readEntry(at: origin, badEntry: OtpauthCode.notAURI, noun: "line") { warnings in
+      do {
+        return try OtpauthURI.parse(buffer: trimmed, origin: origin, warnings: &warnings)
+      } catch {
+        let text = String(decoding: trimmed, as: UTF8.self)
+        guard let found = Classifier.classify(payload: text), found.portability == .notPortable else { throw error }
+        verdict = found
+        warnings = []
+        return nil
       }
     }
+    if let verdict { result.findings.append(verdict.finding(at: origin)) }
   }
 
   static let migrationScheme: StaticString = "otpauth-migration:"

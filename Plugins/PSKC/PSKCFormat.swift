@@ -26,7 +26,8 @@ public struct PSKCFormat: FormatPlugin {
         kinds: [.totp, .hotp], algorithms: [.sha1, .sha256, .sha512], digits: 6...9, periods: .range(1...86_400),
         fields: [.issuer, .name, .counter, .extraParameters], extraParameterNames: ["serial", "model"],
         text: .noControlCharacters),
-      summary: "Token vendors' seed files (RFC 6030): plain, PBKDF2 or pre-shared-key encrypted; the pre-shared key is given as hex in place of the password. Writes plain, or encrypted with --new-password-*.")
+      summary: "Token vendors' seed files (RFC 6030): plain, PBKDF2 or pre-shared-key encrypted; the pre-shared key is given as hex in place of the password. Writes plain, or encrypted with --new-password-*.",
+      findingCodes: PSKCCode.codes)
   }
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
@@ -58,14 +59,17 @@ public struct PSKCFormat: FormatPlugin {
     var refused: [Int] = []
     for (index, package) in container.all("KeyPackage").enumerated() {
       let origin = Origin(file: input.name, place: .entry(index + 1))
-      do {
+      result.readEntry(at: origin, badEntry: PSKCCode.badValue, noun: "key package") { _ in
         let reading = KeyPackageReading(package: package, protection: protection, origin: origin)
-        result.accounts.append(try reading.account())
-        if reading.isEncrypted { opened += 1 }
-      } catch .refused {
-        refused.append(index + 1)
-      } catch .skipped(let code, let message) {
-        result.findings.append(Finding(.error, code: code, "\(message); the key package was skipped", at: origin, entrySkipped: true))
+        do {
+          let account = try reading.account()
+          if reading.isEncrypted { opened += 1 }
+          return account
+        } catch PSKCProtection.Refusal.refused {
+          // Wrong key or damage: told apart below, across the file.
+          refused.append(index + 1)
+          return nil
+        }
       }
     }
     // No value opened and some were refused: the password (or pre-shared key) is wrong. Some
@@ -74,11 +78,11 @@ public struct PSKCFormat: FormatPlugin {
     for entry in refused {
       result.findings.append(
         Finding(
-          .error, code: "PSKC_MAC_MISMATCH", "its encrypted secret does not match its MAC (damaged); the key package was skipped",
+          .error, code: PSKCCode.macMismatch, "its encrypted secret does not match its MAC (damaged); the key package was skipped",
           at: Origin(file: input.name, place: .entry(entry)), entrySkipped: true))
     }
     if container.all("KeyPackage").isEmpty {
-      result.findings.append(Finding(.warning, code: "PSKC_EMPTY", "the container holds no key package", at: Origin(file: input.name, place: .whole)))
+      result.findings.append(Finding(.warning, code: PSKCCode.empty, "the container holds no key package", at: Origin(file: input.name, place: .whole)))
     }
     return result
   }
@@ -98,14 +102,9 @@ public struct PSKCFormat: FormatPlugin {
   }
 }
 
-/// What went wrong with one KeyPackage.
-enum PackageFailure: Error {
-  /// A value would not open (MAC or padding): a wrong key or damage, told apart across the file.
-  case refused
-  case skipped(code: String, message: String)
-}
-
-/// One KeyPackage made into an account.
+/// One KeyPackage made into an account. Why it cannot be is an `EntryProblem`, or
+/// `PSKCProtection.Refusal.refused` when a value would not open (MAC or padding): a wrong key or
+/// damage, which the reader tells apart across the file.
 struct KeyPackageReading {
   var package: XMLTree
   var protection: PSKCProtection?
@@ -114,8 +113,8 @@ struct KeyPackageReading {
   var key: XMLTree? { package.child("Key") }
   var isEncrypted: Bool { key.map(PSKCFormat.containsEncryptedValue) ?? false }
 
-  func account() throws(PackageFailure) -> Account {
-    guard let key else { throw .skipped(code: "PSKC_NO_KEY", message: "it has no Key") }
+  func account() throws -> Account {
+    guard let key else { throw EntryProblem(PSKCCode.noKey, "it has no Key") }
     let algorithm = key.attributes["Algorithm"] ?? ""
     let kind: OTPKind
     if algorithm.hasSuffix(":totp") || algorithm.hasSuffix("#totp") {
@@ -123,33 +122,33 @@ struct KeyPackageReading {
     } else if algorithm.hasSuffix(":hotp") || algorithm.hasSuffix("#hotp") {
       kind = .hotp
     } else {
-      throw .skipped(code: "PSKC_UNSUPPORTED_ALGORITHM", message: "its algorithm \(algorithm.isEmpty ? "is missing" : algorithm) is not TOTP or HOTP")
+      throw EntryProblem(PSKCCode.unsupportedAlgorithm, "its algorithm \(algorithm.isEmpty ? "is missing" : algorithm) is not TOTP or HOTP")
     }
     let parameters = key.child("AlgorithmParameters")
     var hash = HashAlgorithm.sha1
     if let suite = parameters?.child("Suite")?.text, !suite.isEmpty {
       guard let named = HashAlgorithm(lenient: suite), named != .md5 else {
-        throw .skipped(code: "PSKC_UNSUPPORTED_SUITE", message: "its suite \(suite) is not SHA1, SHA256 or SHA512")
+        throw EntryProblem(PSKCCode.unsupportedSuite, "its suite \(suite) is not SHA1, SHA256 or SHA512")
       }
       hash = named
     }
     var digits = 6
     if let format = parameters?.child("ResponseFormat") {
       guard (format.attributes["Encoding"] ?? "DECIMAL") == "DECIMAL" else {
-        throw .skipped(code: "PSKC_UNSUPPORTED_ENCODING", message: "its codes are not decimal")
+        throw EntryProblem(PSKCCode.unsupportedEncoding, "its codes are not decimal")
       }
-      guard let length = format.attributes["Length"].flatMap({ Int($0) }), (1...10).contains(length) else {
-        throw .skipped(code: "PSKC_BAD_LENGTH", message: "its ResponseFormat has no usable Length")
+      guard let length = format.attributes["Length"].flatMap({ Int($0) }) else {
+        throw EntryProblem(PSKCCode.badLength, "its ResponseFormat has no usable Length")
       }
       digits = length
     }
     let data = key.child("Data")
     guard let secret = try bytes(data?.child("Secret"), what: "Secret"), !secret.isEmpty else {
-      throw .skipped(code: "PSKC_NO_SECRET", message: "it has no secret")
+      throw EntryProblem(PSKCCode.noSecret, "it has no secret")
     }
     // A time origin other than 0 (Data/Time) gives codes no other format can reproduce.
     if kind == .totp, let start = try integer(data?.child("Time"), what: "Time"), start != 0 {
-      throw .skipped(code: "PSKC_TIME_ORIGIN", message: "its TOTP time origin is \(start), not 0, which the account model cannot hold")
+      throw EntryProblem(PSKCCode.timeOrigin, "its TOTP time origin is \(start), not 0, which the account model cannot hold")
     }
     let device = package.child("DeviceInfo")
     func text(_ element: XMLTree?) -> String { element?.text ?? "" }
@@ -163,23 +162,25 @@ struct KeyPackageReading {
       kind: kind, issuer: issuer, name: name, secret: Secret(secret), algorithm: hash, digits: digits,
       extraParameters: extras, origin: origin)
     if kind == .totp, let interval = try integer(data?.child("TimeInterval"), what: "TimeInterval") {
-      guard interval > 0, interval <= 86_400 else {
-        throw .skipped(code: "PSKC_BAD_INTERVAL", message: "its TimeInterval \(interval) is not a usable period")
+      guard interval <= 86_400 else {
+        throw EntryProblem(PSKCCode.badInterval, "its TimeInterval \(interval) is not a usable period")
       }
       account.period = Int(interval)
     }
     if kind == .hotp, let counter = try integer(data?.child("Counter"), what: "Counter") {
       account.counter = counter
     }
+    try EntryProblem.checkParameters(
+      kind: kind, digits: digits, period: account.period, badDigits: PSKCCode.badLength, badPeriod: PSKCCode.badInterval)
     return account
   }
 
   /// A binary value (RFC 6030 §4.3.1): base64 PlainValue, or an EncryptedValue with its ValueMAC.
-  func bytes(_ field: XMLTree?, what: String) throws(PackageFailure) -> [UInt8]? {
+  func bytes(_ field: XMLTree?, what: String) throws -> [UInt8]? {
     guard let field else { return nil }
     if let plain = field.child("PlainValue") {
       guard let data = Data(base64Encoded: plain.text) else {
-        throw .skipped(code: "PSKC_BAD_VALUE", message: "its \(what) is not base64")
+        throw EntryProblem(PSKCCode.badValue, "its \(what) is not base64")
       }
       return Array(data)
     }
@@ -187,32 +188,32 @@ struct KeyPackageReading {
   }
 
   /// An integer value: decimal PlainValue, or an EncryptedValue holding it big-endian.
-  func integer(_ field: XMLTree?, what: String) throws(PackageFailure) -> UInt64? {
+  func integer(_ field: XMLTree?, what: String) throws -> UInt64? {
     guard let field else { return nil }
     if let plain = field.child("PlainValue") {
       guard let value = UInt64(plain.text) else {
-        throw .skipped(code: "PSKC_BAD_VALUE", message: "its \(what) is not a whole number")
+        throw EntryProblem(PSKCCode.badValue, "its \(what) is not a whole number")
       }
       return value
     }
     guard let bytes = try decrypted(field, what: what) else { return nil }
-    guard bytes.count <= 8 else { throw .skipped(code: "PSKC_BAD_VALUE", message: "its \(what) is too large") }
+    guard bytes.count <= 8 else { throw EntryProblem(PSKCCode.badValue, "its \(what) is too large") }
     return bytes.reduce(0) { $0 << 8 | UInt64($1) }
   }
 
-  func decrypted(_ field: XMLTree, what: String) throws(PackageFailure) -> [UInt8]? {
+  func decrypted(_ field: XMLTree, what: String) throws -> [UInt8]? {
     guard let encrypted = field.child("EncryptedValue") else { return nil }
-    guard let protection else { throw .skipped(code: "PSKC_BAD_VALUE", message: "its \(what) is encrypted without a key") }
+    guard let protection else { throw EntryProblem(PSKCCode.badValue, "its \(what) is encrypted without a key") }
     do {
       return try protection.open(encrypted, valueMAC: field.child("ValueMAC"))
     } catch {
       switch error {
       case .refused:
-        throw PackageFailure.refused
+        throw error
       case .unsupported(let method):
-        throw PackageFailure.skipped(code: "PSKC_UNSUPPORTED_ENCRYPTION", message: "its \(what) uses \(method)")
+        throw EntryProblem(PSKCCode.unsupportedEncryption, "its \(what) uses \(method)")
       case .malformed(let reason):
-        throw PackageFailure.skipped(code: "PSKC_BAD_VALUE", message: "its \(what): \(reason)")
+        throw EntryProblem(PSKCCode.badValue, "its \(what): \(reason)")
       }
     }
   }
@@ -285,4 +286,20 @@ struct PSKCWriter {
   func finished() -> String {
     (lines + ["</pskc:KeyContainer>"]).joined(separator: "\n") + "\n"
   }
+}
+
+/// The findings the PSKC reader reports (docs/audit.md lists their meanings).
+enum PSKCCode: String, FindingCode {
+  case badInterval = "PSKC_BAD_INTERVAL"
+  case badLength = "PSKC_BAD_LENGTH"
+  case badValue = "PSKC_BAD_VALUE"
+  case empty = "PSKC_EMPTY"
+  case macMismatch = "PSKC_MAC_MISMATCH"
+  case noKey = "PSKC_NO_KEY"
+  case noSecret = "PSKC_NO_SECRET"
+  case timeOrigin = "PSKC_TIME_ORIGIN"
+  case unsupportedAlgorithm = "PSKC_UNSUPPORTED_ALGORITHM"
+  case unsupportedEncoding = "PSKC_UNSUPPORTED_ENCODING"
+  case unsupportedEncryption = "PSKC_UNSUPPORTED_ENCRYPTION"
+  case unsupportedSuite = "PSKC_UNSUPPORTED_SUITE"
 }

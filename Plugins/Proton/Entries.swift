@@ -16,42 +16,35 @@ enum Entries {
     var result = ReadResult(accounts: [])
     for (index, entry) in entries.enumerated() {
       let origin = Origin(file: file, place: .entry(index + 1))
-      func skip(_ code: String, _ message: String) {
-        result.findings.append(Finding(.error, code: code, "\(message); the entry was skipped", at: origin, entrySkipped: true))
+      // Every failure below is an EntryProblem; `badEntry` is never reported.
+      result.readEntry(at: origin, badEntry: ProtonCode.noURI) { warnings in
+        var account = try account(of: entry, origin: origin, warnings: &warnings)
+        account.note = entry.note ?? ""
+        return account
       }
-      guard let content = entry.content, let uri = content.uri else {
-        skip("PROTON_NO_URI", "the entry has no content.uri")
-        continue
-      }
-      var account: Account
-      switch content.entry_type {
-      case "Totp":
-        do {
-          let parsed = try OtpauthURI.parse(uri, origin: origin)
-          for warning in parsed.warnings {
-            result.findings.append(Finding(.warning, code: warning.code, warning.message, at: origin))
-          }
-          account = parsed.account
-        } catch {
-          skip(error.code, error.message)
-          continue
-        }
-      case "Steam":
-        guard uri.hasPrefix("steam://"), let secret = Data(base64Encoded: String(uri.dropFirst("steam://".count))),
-          !secret.isEmpty
-        else {
-          skip("PROTON_BAD_STEAM_SECRET", "the Steam entry's secret is not base64 after steam://")
-          continue
-        }
-        account = Account(kind: .steam, issuer: "Steam", name: content.name ?? "", secret: Secret(Array(secret)), origin: origin)
-      default:
-        skip("PROTON_UNKNOWN_TYPE", "entry_type '\((content.entry_type ?? "none").prefix(24))' is neither Totp nor Steam")
-        continue
-      }
-      account.note = entry.note ?? ""
-      result.accounts.append(account)
     }
     return result
+  }
+
+  static func account(of entry: Envelope.Entry, origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
+    guard let content = entry.content, let uri = content.uri else {
+      throw EntryProblem(ProtonCode.noURI, "the entry has no content.uri")
+    }
+    switch content.entry_type {
+    case "Totp":
+      let parsed = try OtpauthURI.parse(uri, origin: origin)
+      warnings += parsed.warnings
+      return parsed.account
+    case "Steam":
+      guard uri.hasPrefix("steam://"), let secret = Data(base64Encoded: String(uri.dropFirst("steam://".count))), !secret.isEmpty
+      else {
+        throw EntryProblem(ProtonCode.badSteamSecret, "the Steam entry's secret is not base64 after steam://")
+      }
+      return Account(kind: .steam, issuer: "Steam", name: content.name ?? "", secret: Secret(Array(secret)), origin: origin)
+    default:
+      throw EntryProblem(
+        ProtonCode.unknownType, "entry_type '\((content.entry_type ?? "none").prefix(24))' is neither Totp nor Steam")
+    }
   }
 
   static func write(_ accounts: [Account], file: String) -> (entries: [Envelope.Entry], findings: [Finding]) {
@@ -62,13 +55,13 @@ enum Entries {
         if account.issuer != "Steam" {
           findings.append(
             Finding(
-              .warning, code: "PROTON_STEAM_ISSUER",
+              .warning, code: ProtonCode.steamIssuer,
               "Proton keeps one name for a Steam entry: the issuer '\(account.issuer.prefix(40))' reads back as 'Steam'", at: account.origin))
         }
         if account.period != 30 {
           findings.append(
             Finding(
-              .warning, code: "PROTON_STEAM_PERIOD",
+              .warning, code: ProtonCode.steamPeriod,
               "Proton's Steam codes always change every 30 s; the period of \(account.period) s was not written", at: account.origin))
         }
         content = Envelope.Content(
@@ -85,4 +78,13 @@ enum Entries {
     }
     return (entries, findings)
   }
+}
+
+/// The findings the Proton Authenticator reader and writer report (docs/audit.md lists their meanings).
+enum ProtonCode: String, FindingCode {
+  case badSteamSecret = "PROTON_BAD_STEAM_SECRET"
+  case noURI = "PROTON_NO_URI"
+  case steamIssuer = "PROTON_STEAM_ISSUER"
+  case steamPeriod = "PROTON_STEAM_PERIOD"
+  case unknownType = "PROTON_UNKNOWN_TYPE"
 }

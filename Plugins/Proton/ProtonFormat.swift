@@ -23,7 +23,8 @@ public struct ProtonFormat: FormatPlugin {
       digits: 1...9,
       periods: .range(1...Int(UInt16.max)),
       fields: [.issuer, .name, .note]),
-    summary: "Proton Authenticator's JSON export, plain or password-protected.")
+    summary: "Proton Authenticator's JSON export, plain or password-protected.",
+    findingCodes: ProtonCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     guard let head = input.head(8192)?[...] else { return .no }

@@ -19,7 +19,8 @@ public struct QRImageFormat: FormatPlugin {
     capabilities: Capabilities(
       kinds: Set(OTPKind.allCases), algorithms: [.sha1, .sha256, .sha512], digits: 1...10,
       periods: .range(1...Int(Int32.max)), fields: Set(AccountField.allCases)),
-    summary: "PNG or JPEG images of QR codes (screenshots, photos of a screen); each code is read by the format it holds.")
+    summary: "PNG or JPEG images of QR codes (screenshots, photos of a screen); each code is read by the format it holds.",
+    findingCodes: QRImageCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     GrayImage.Kind(sniffing: input.bytes) == nil ? .no : .certain
@@ -44,7 +45,7 @@ public struct QRImageFormat: FormatPlugin {
     guard !symbols.isEmpty else {
       return ReadResult(accounts: [], findings: [
         Finding(
-          .error, code: "QR_NONE_FOUND", "no QR code was found in the image",
+          .error, code: QRImageCode.noneFound, "no QR code was found in the image",
           at: Origin(file: name, place: .whole),
           remedy: "take the screenshot or photo again with the whole code sharp and in view", entrySkipped: true)
       ])
@@ -66,7 +67,7 @@ public struct QRImageFormat: FormatPlugin {
           }
           result.findings.append(
             Finding(
-              .error, code: "QR_UNRECOGNISED", "QR code \(number) holds \(QRTextGroup.describe(group.texts[number]!))",
+              .error, code: QRImageCode.unrecognised, "QR code \(number) holds \(QRTextGroup.describe(group.texts[number]!))",
               at: Origin(file: name, place: .entry(number)),
               remedy: "otpbridge reads QR codes of otpauth:// and otpauth-migration:// links", entrySkipped: true))
         }
@@ -74,4 +75,11 @@ public struct QRImageFormat: FormatPlugin {
     }
     return result
   }
+}
+
+/// The findings the QR image reader reports itself; what the codes hold is reported by the formats
+/// that read it (docs/audit.md lists their meanings).
+enum QRImageCode: String, FindingCode {
+  case noneFound = "QR_NONE_FOUND"
+  case unrecognised = "QR_UNRECOGNISED"
 }

@@ -9,11 +9,6 @@ import OTPCore
 enum RaivoEntries {
   static let iconTypes = ["raivo_repository", "custom_icons"]
 
-  struct Problem: Error {
-    var code: String
-    var message: String
-  }
-
   static func read(_ bytes: [UInt8], file: String) throws -> ReadResult {
     guard let array = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [Any] else {
       throw OTPError.corrupted(file: file, place: nil, reason: "not a Raivo export (a JSON array of accounts)")
@@ -21,17 +16,11 @@ enum RaivoEntries {
     var result = ReadResult(accounts: [])
     for (index, element) in array.enumerated() {
       let origin = Origin(file: file, place: .entry(index + 1))
-      do {
+      result.readEntry(at: origin, badEntry: RaivoCode.badEntry) { warnings in
         guard let object = element as? [String: Any] else {
-          throw Problem(code: "RAIVO_NOT_AN_OBJECT", message: "the entry is not a JSON object")
+          throw EntryProblem(RaivoCode.notAnObject, "the entry is not a JSON object")
         }
-        let parsed = try account(object, origin: origin)
-        result.accounts.append(parsed.account)
-        result.findings += parsed.warnings
-      } catch {
-        let problem = error as? Problem ?? Problem(code: "RAIVO_BAD_ENTRY", message: "the entry cannot be read")
-        result.findings.append(
-          Finding(.error, code: problem.code, "\(problem.message); the entry was skipped", at: origin, entrySkipped: true))
+        return try account(object, origin: origin, warnings: &warnings)
       }
     }
     return result
@@ -50,45 +39,43 @@ enum RaivoEntries {
     (value as? String).map { $0.lowercased() == "true" } ?? (value as? Bool ?? false)
   }
 
-  static func account(_ object: [String: Any], origin: Origin) throws -> (account: Account, warnings: [Finding]) {
-    var warnings: [Finding] = []
+  static func account(_ object: [String: Any], origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
     let secretText = value(object, "secret") ?? ""
     let decoded: Base32.Decoded
     do {
       decoded = try Base32.decodeReporting(secretText)
     } catch {
-      throw Problem(code: "RAIVO_BAD_SECRET", message: "the secret is not valid base32: \(error)")
+      throw EntryProblem(RaivoCode.badSecret, "the secret is not valid base32: \(error)")
     }
-    guard !decoded.bytes.isEmpty else { throw Problem(code: "RAIVO_BAD_SECRET", message: "the secret is empty") }
+    guard !decoded.bytes.isEmpty else { throw EntryProblem(RaivoCode.badSecret, "the secret is empty") }
     if decoded.ignoredTrailingCharacters > 0 {
-      warnings.append(
-        Finding(
-          .warning, code: "BASE32_TRAILING_BITS",
-          "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does", at: origin))
+      warnings.append(.base32TrailingBits)
     }
     let kind: OTPKind
     switch (value(object, "kind") ?? "TOTP").uppercased() {
     case "TOTP": kind = .totp
     case "HOTP": kind = .hotp
-    case let other: throw Problem(code: "RAIVO_BAD_KIND", message: "kind '\(other.prefix(16))' is neither TOTP nor HOTP")
+    case let other: throw EntryProblem(RaivoCode.badKind, "kind '\(other.prefix(16))' is neither TOTP nor HOTP")
     }
     let algorithmText = value(object, "algorithm") ?? "SHA1"
     guard let algorithm = HashAlgorithm(lenient: algorithmText), algorithm != .md5 else {
-      throw Problem(code: "RAIVO_BAD_ALGORITHM", message: "algorithm '\(algorithmText.prefix(16))' is not SHA1, SHA256 or SHA512")
+      throw EntryProblem(RaivoCode.badAlgorithm, "algorithm '\(algorithmText.prefix(16))' is not SHA1, SHA256 or SHA512")
     }
-    func number(_ key: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+    func number(_ key: String, default fallback: Int, code: RaivoCode) throws(EntryProblem) -> Int {
       guard let text = value(object, key), !text.isEmpty else { return fallback }
-      guard let number = Int(text), range.contains(number) else {
-        throw Problem(code: "RAIVO_BAD_\(key.uppercased())", message: "\(key) '\(text.prefix(24))' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+      guard let number = Int(text) else {
+        throw EntryProblem(code, "\(key) '\(text.prefix(24))' is not a whole number")
       }
       return number
     }
-    let digits = try number("digits", default: 6, in: 1...10)
-    let period = try number("timer", default: 30, in: 1...Int(Int32.max))
+    let digits = try number("digits", default: 6, code: .badDigits)
+    let period = try number("timer", default: 30, code: .badTimer)
+    try EntryProblem.checkParameters(
+      kind: kind, digits: digits, period: period, badDigits: RaivoCode.badDigits, badPeriod: RaivoCode.badTimer)
     var counter: UInt64 = 0
     if let text = value(object, "counter"), !text.isEmpty {
       guard let parsed = UInt64(text) else {
-        throw Problem(code: "RAIVO_BAD_COUNTER", message: "counter '\(text.prefix(24))' is not a whole number")
+        throw EntryProblem(RaivoCode.badCounter, "counter '\(text.prefix(24))' is not a whole number")
       }
       counter = parsed
     }
@@ -100,7 +87,7 @@ enum RaivoEntries {
       let type = value(object, "iconType") ?? ""
       account.icon = iconTypes.contains(type) ? type + ":" + icon : icon
     }
-    return (account, warnings)
+    return account
   }
 
   static func splitIcon(_ icon: String?) -> (type: String, value: String) {
@@ -132,4 +119,17 @@ enum RaivoEntries {
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return Array(try encoder.encode(objects))
   }
+}
+
+/// The findings the Raivo reader reports (docs/audit.md lists their meanings).
+enum RaivoCode: String, FindingCode {
+  case badAlgorithm = "RAIVO_BAD_ALGORITHM"
+  case badCounter = "RAIVO_BAD_COUNTER"
+  case badDigits = "RAIVO_BAD_DIGITS"
+  case badEntry = "RAIVO_BAD_ENTRY"
+  case badKind = "RAIVO_BAD_KIND"
+  case badSecret = "RAIVO_BAD_SECRET"
+  /// `timer` is Raivo's name for the period.
+  case badTimer = "RAIVO_BAD_TIMER"
+  case notAnObject = "RAIVO_NOT_AN_OBJECT"
 }

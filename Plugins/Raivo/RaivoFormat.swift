@@ -24,7 +24,8 @@ public struct RaivoFormat: FormatPlugin {
       digits: 6...8,
       periods: .range(1...Int(Int32.max)),
       fields: [.issuer, .name, .counter, .favorite, .icon]),
-    summary: "Raivo OTP's password-protected zip export, or the JSON inside it.")
+    summary: "Raivo OTP's password-protected zip export, or the JSON inside it.",
+    findingCodes: RaivoCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     if let member = ZipArchive.firstMemberName(input.bytes) {

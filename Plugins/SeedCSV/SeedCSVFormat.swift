@@ -19,7 +19,8 @@ public struct SeedCSVFormat: FormatPlugin {
       capabilities: Capabilities(
         kinds: [.totp, .hotp], algorithms: [.sha1, .sha256, .sha512], digits: 6...8, periods: .range(1...86_400),
         fields: [.issuer, .counter, .extraParameters], extraParameterNames: ["serial", "model"]),
-      summary: "A vendor's serial,secret list of hardware-token seeds; pair it with convert --assign.")
+      summary: "A vendor's serial,secret list of hardware-token seeds; pair it with convert --assign.",
+      findingCodes: SeedCSVCode.codes)
   }
 
   static func columns(_ header: [String]) -> Set<String> {
@@ -44,61 +45,63 @@ public struct SeedCSVFormat: FormatPlugin {
     for row in table.rows {
       let origin = Origin(file: input.name, place: .line(row.line))
       func cell(_ name: String) -> String { table.value(name, in: row).trimmingWhitespace() }
-      func skip(_ code: String, _ message: String) {
-        result.findings.append(Finding(.error, code: code, "\(message); the row was skipped", at: origin, entrySkipped: true))
-      }
-      let serial = cell("serial")
-      guard !serial.isEmpty else {
-        skip("SEED_NO_SERIAL", "the row has no serial")
-        continue
-      }
-      let secret = hexSecrets ? Hex.decode(cell("hex secret")) : try? Base32.decode(cell("secret"))
-      guard let secret, !secret.isEmpty else {
-        skip("SEED_BAD_SECRET", hexSecrets ? "the secret is not hex" : "the secret is not base32")
-        continue
-      }
-      let kind: OTPKind
-      switch cell("type").lowercased() {
-      case "", "totp": kind = .totp
-      case "hotp": kind = .hotp
-      default:
-        skip("SEED_BAD_TYPE", "the type is not totp or hotp")
-        continue
-      }
-      var account = Account(
-        kind: kind, issuer: cell("manufacturer"), secret: Secret(secret),
-        extraParameters: [ExtraParameter(name: "serial", value: serial)], origin: origin)
-      if !cell("model").isEmpty { account.extraParameters.append(ExtraParameter(name: "model", value: cell("model"))) }
-      if !cell("algorithm").isEmpty {
-        guard let algorithm = HashAlgorithm(lenient: cell("algorithm")), algorithm != .md5 else {
-          skip("SEED_BAD_ALGORITHM", "the algorithm is not SHA1, SHA256 or SHA512")
-          continue
+      // A row throws only EntryProblems; badEntry is never used.
+      result.readEntry(at: origin, badEntry: SeedCSVCode.badSecret, noun: "row") { _ in
+        let serial = cell("serial")
+        guard !serial.isEmpty else { throw EntryProblem(SeedCSVCode.noSerial, "the row has no serial") }
+        let secret = hexSecrets ? Hex.decode(cell("hex secret")) : try? Base32.decode(cell("secret"))
+        guard let secret, !secret.isEmpty else {
+          throw EntryProblem(SeedCSVCode.badSecret, hexSecrets ? "the secret is not hex" : "the secret is not base32")
         }
-        account.algorithm = algorithm
-      }
-      if !cell("digits").isEmpty {
-        guard let digits = Int(cell("digits")), (6...8).contains(digits) else {
-          skip("SEED_BAD_DIGITS", "the digits are not 6, 7 or 8")
-          continue
+        let kind: OTPKind
+        switch cell("type").lowercased() {
+        case "", "totp": kind = .totp
+        case "hotp": kind = .hotp
+        default: throw EntryProblem(SeedCSVCode.badType, "the type is not totp or hotp")
         }
-        account.digits = digits
-      }
-      if !cell("period").isEmpty {
-        guard let period = Int(cell("period")), (1...86_400).contains(period) else {
-          skip("SEED_BAD_PERIOD", "the period is not a number of seconds")
-          continue
+        var account = Account(
+          kind: kind, issuer: cell("manufacturer"), secret: Secret(secret),
+          extraParameters: [ExtraParameter(name: "serial", value: serial)], origin: origin)
+        if !cell("model").isEmpty { account.extraParameters.append(ExtraParameter(name: "model", value: cell("model"))) }
+        if !cell("algorithm").isEmpty {
+          guard let algorithm = HashAlgorithm(lenient: cell("algorithm")), algorithm != .md5 else {
+            throw EntryProblem(SeedCSVCode.badAlgorithm, "the algorithm is not SHA1, SHA256 or SHA512")
+          }
+          account.algorithm = algorithm
         }
-        account.period = period
-      }
-      if !cell("counter").isEmpty {
-        guard let counter = UInt64(cell("counter")) else {
-          skip("SEED_BAD_COUNTER", "the counter is not a whole number")
-          continue
+        // Held to the capabilities (6 to 8 digits, at most a day), narrower than EntryProblem.checkParameters.
+        if !cell("digits").isEmpty {
+          guard let digits = Int(cell("digits")), (6...8).contains(digits) else {
+            throw EntryProblem(SeedCSVCode.badDigits, "the digits are not 6, 7 or 8")
+          }
+          account.digits = digits
         }
-        account.counter = counter
+        if !cell("period").isEmpty {
+          guard let period = Int(cell("period")), (1...86_400).contains(period) else {
+            throw EntryProblem(SeedCSVCode.badPeriod, "the period is not a number of seconds")
+          }
+          account.period = period
+        }
+        if !cell("counter").isEmpty {
+          guard let counter = UInt64(cell("counter")) else {
+            throw EntryProblem(SeedCSVCode.badCounter, "the counter is not a whole number")
+          }
+          account.counter = counter
+        }
+        return account
       }
-      result.accounts.append(account)
     }
     return result
   }
+}
+
+/// The findings the seed CSV reader reports (docs/audit.md lists their meanings).
+enum SeedCSVCode: String, FindingCode {
+  case badAlgorithm = "SEED_BAD_ALGORITHM"
+  case badCounter = "SEED_BAD_COUNTER"
+  case badDigits = "SEED_BAD_DIGITS"
+  case badPeriod = "SEED_BAD_PERIOD"
+  case badSecret = "SEED_BAD_SECRET"
+  case badType = "SEED_BAD_TYPE"
+  case noSerial = "SEED_NO_SERIAL"
 }

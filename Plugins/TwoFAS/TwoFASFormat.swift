@@ -21,7 +21,8 @@ public struct TwoFASFormat: FormatPlugin {
       digits: 5...8,
       periods: .only([10, 30, 60, 90]),
       fields: [.issuer, .name, .counter, .groups]),
-    summary: "2FAS Authenticator's backup file, plain or encrypted with a password (PBKDF2, AES-256-GCM).")
+    summary: "2FAS Authenticator's backup file, plain or encrypted with a password (PBKDF2, AES-256-GCM).",
+    findingCodes: TwoFASCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     let head = String(decoding: input.bytes.prefix(4096), as: UTF8.self)
@@ -91,7 +92,7 @@ public struct TwoFASFormat: FormatPlugin {
       if !password.allSatisfy(\.isASCII) {
         findings.append(
           Finding(
-            .warning, code: "TWOFAS_PASSWORD_NOT_ASCII",
+            .warning, code: TwoFASCode.passwordNotASCII,
             "the password has characters outside ASCII: 2FAS for Android opens the file, 2FAS for iOS cannot",
             remedy: "use an ASCII password if the file is for an iPhone"))
       }

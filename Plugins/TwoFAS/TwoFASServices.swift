@@ -1,12 +1,6 @@
 import Foundation
 import OTPCore
 
-/// Why one service cannot be read, or what was odd about one that still was. Never quotes a secret.
-struct TwoFASProblem: Error {
-  var code: String
-  var message: String
-}
-
 /// 2FAS services to accounts and back (formats.md §6.2).
 enum TwoFASServices {
   static let tokenTypes: [String: OTPKind] = ["TOTP": .totp, "HOTP": .hotp, "STEAM": .steam]
@@ -15,80 +9,54 @@ enum TwoFASServices {
   // MARK: Reading
 
   static func read(_ services: [Lenient<TwoFASService>], groups: [TwoFASGroup], file: String) -> ReadResult {
-    var result = ReadResult(accounts: [])
     var groupNames: [String: String] = [:]
     for group in groups where groupNames[group.id.lowercased()] == nil {
       groupNames[group.id.lowercased()] = group.name
     }
-    for (index, element) in services.enumerated() {
-      let origin = Origin(file: file, place: .entry(index + 1))
-      do {
-        let service: TwoFASService
-        switch element.result {
-        case .success(let decoded): service = decoded
-        case .failure(let error as DecodingError):
-          throw TwoFASProblem(code: "TWOFAS_BAD_SERVICE", message: "the service cannot be read: \(error.summary(insideElement: true))")
-        case .failure:
-          throw TwoFASProblem(code: "TWOFAS_BAD_SERVICE", message: "the service cannot be read")
+    return ReadResult(entries: services, file: file, badEntry: TwoFASCode.badService) { service, origin, warnings in
+      var account = try makeAccount(from: service, origin: origin, warnings: &warnings)
+      if let id = service.groupId {
+        if let name = groupNames[id.lowercased()] {
+          account.groups = [name]
+        } else {
+          warnings.append(
+            EntryProblem(TwoFASCode.unknownGroup, "the service is in a group the backup does not list; it was read without one"))
         }
-        var warnings: [TwoFASProblem] = []
-        var account = try makeAccount(from: service, origin: origin, warnings: &warnings)
-        if let id = service.groupId {
-          if let name = groupNames[id.lowercased()] {
-            account.groups = [name]
-          } else {
-            warnings.append(
-              TwoFASProblem(code: "TWOFAS_UNKNOWN_GROUP", message: "the service is in a group the backup does not list; it was read without one"))
-          }
-        }
-        result.accounts.append(account)
-        result.findings += warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
-      } catch let problem as TwoFASProblem {
-        result.findings.append(
-          Finding(.error, code: problem.code, "\(problem.message); the service was skipped", at: origin, entrySkipped: true))
-      } catch {
-        result.findings.append(
-          Finding(.error, code: "TWOFAS_BAD_SERVICE", "the service cannot be read; it was skipped", at: origin, entrySkipped: true))
       }
+      return account
     }
-    return result
   }
 
   /// Issuer is the service name, else `otp.issuer`; name is `otp.account` (as Aegis maps them).
   /// What a schema leaves out takes the default: a schema 2 HOTP service is TOTP, 30 s.
-  static func makeAccount(from service: TwoFASService, origin: Origin, warnings: inout [TwoFASProblem]) throws -> Account {
+  static func makeAccount(from service: TwoFASService, origin: Origin, warnings: inout [EntryProblem]) throws -> Account {
     let otp = service.otp
     let typeText = otp?.tokenType ?? "TOTP"
     guard let kind = tokenTypes[typeText.uppercased()] else {
-      throw TwoFASProblem(code: "TWOFAS_UNKNOWN_TOKEN_TYPE", message: "unknown token type '\(typeText.prefix(16))' (expected TOTP, HOTP or STEAM)")
+      throw EntryProblem(
+        TwoFASCode.unknownTokenType, "unknown token type '\(typeText.prefix(16))' (expected TOTP, HOTP or STEAM)")
     }
     let secret: Base32.Decoded
     do {
       secret = try Base32.decodeReporting(service.secret)
     } catch {
-      throw TwoFASProblem(code: "TWOFAS_BAD_SECRET", message: "the secret is not valid base32: \(error)")
+      throw EntryProblem(TwoFASCode.badSecret, "the secret is not valid base32: \(error)")
     }
     if secret.ignoredTrailingCharacters > 0 {
-      warnings.append(
-        TwoFASProblem(code: "BASE32_TRAILING_BITS", message: "the secret's last base32 character does not complete a byte and was ignored"))
+      warnings.append(.base32TrailingBits)
     }
     let defaults = kind.defaults
     var algorithm = defaults.algorithm
     if kind != .steam, let text = otp?.algorithm {
       guard let parsed = HashAlgorithm(lenient: text), parsed != .md5 else {
-        throw TwoFASProblem(
-          code: "TWOFAS_UNSUPPORTED_ALGORITHM", message: "algorithm '\(text.prefix(16))' is not SHA1, SHA256 or SHA512")
+        throw EntryProblem(TwoFASCode.unsupportedAlgorithm, "algorithm '\(text.prefix(16))' is not SHA1, SHA256 or SHA512")
       }
       algorithm = parsed
     }
     let digits = otp?.digits ?? defaults.digits
-    guard (1...10).contains(digits) else {
-      throw TwoFASProblem(code: "TWOFAS_BAD_DIGITS", message: "digits \(digits) is not from 1 to 10")
-    }
     let period = kind.isCounterBased ? defaults.period : otp?.period ?? defaults.period
-    guard period > 0 else {
-      throw TwoFASProblem(code: "TWOFAS_BAD_PERIOD", message: "period \(period) is not a positive number of seconds")
-    }
+    try EntryProblem.checkParameters(
+      kind: kind, digits: digits, period: period, badDigits: TwoFASCode.badDigits, badPeriod: TwoFASCode.badPeriod)
     var issuer = service.name ?? ""
     if issuer.isEmpty { issuer = otp?.issuer ?? "" }
     return Account(
@@ -107,7 +75,7 @@ enum TwoFASServices {
     for account in accounts where account.groups.count > 1 {
       findings.append(
         Finding(
-          .warning, code: "TWOFAS_ONE_GROUP_ONLY",
+          .warning, code: TwoFASCode.oneGroupOnly,
           "a 2FAS service is in one group at most: written in \"\(account.groups[0])\", not in \(account.groups.dropFirst().map { "\"\($0)\"" }.joined(separator: ", "))",
           at: account.origin))
     }
@@ -136,4 +104,17 @@ enum TwoFASServices {
     }
     return (services, groups)
   }
+}
+
+/// The findings the 2FAS reader and writer report (docs/audit.md lists their meanings).
+enum TwoFASCode: String, FindingCode {
+  case badDigits = "TWOFAS_BAD_DIGITS"
+  case badPeriod = "TWOFAS_BAD_PERIOD"
+  case badSecret = "TWOFAS_BAD_SECRET"
+  case badService = "TWOFAS_BAD_SERVICE"
+  case oneGroupOnly = "TWOFAS_ONE_GROUP_ONLY"
+  case passwordNotASCII = "TWOFAS_PASSWORD_NOT_ASCII"
+  case unknownGroup = "TWOFAS_UNKNOWN_GROUP"
+  case unknownTokenType = "TWOFAS_UNKNOWN_TOKEN_TYPE"
+  case unsupportedAlgorithm = "TWOFAS_UNSUPPORTED_ALGORITHM"
 }

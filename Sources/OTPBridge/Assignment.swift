@@ -58,7 +58,7 @@ public struct Assignment: Sendable {
           let what = serial.map { "its serial \($0) is not in \(file)" } ?? "it has no serial number to look up in \(file)"
           reading.files[index].result.findings.append(
             Finding(
-              .error, code: "ASSIGN_UNASSIGNED", "\(account.displayName): \(what); the token was left out", at: account.origin,
+              .error, code: BridgeCode.assignUnassigned, "\(account.displayName): \(what); the token was left out", at: account.origin,
               remedy: "Add a serial,upn row for it, or leave it out on purpose.", entrySkipped: true))
           continue
         }
@@ -72,7 +72,7 @@ public struct Assignment: Sendable {
     if !unused.isEmpty, !reading.files.isEmpty {
       reading.files[0].result.findings.append(
         Finding(
-          .warning, code: "ASSIGN_SERIAL_NOT_FOUND",
+          .warning, code: BridgeCode.assignSerialNotFound,
           "\(unused.count) serial(s) in \(file) match no token read: \(unused.prefix(10).joined(separator: ", "))",
           at: Origin(file: file, place: .whole)))
     }

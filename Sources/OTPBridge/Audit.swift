@@ -3,7 +3,7 @@ import OTPCore
 
 /// One thing an audit found, in the documented JSON shape (docs/audit.md). Never a secret.
 public struct AuditFinding: Sendable, Codable, Hashable {
-  public var severity: String
+  public var severity: Finding.Severity
   public var code: String
   public var file: String
   public var line: Int?
@@ -13,10 +13,6 @@ public struct AuditFinding: Sendable, Codable, Hashable {
   public var message: String
   public var remedy: String?
   public var microsoft: Bool
-
-  public var severityLevel: Finding.Severity {
-    Finding.Severity.allCases.first { $0.label == severity } ?? .info
-  }
 }
 
 /// What an audit found in one file.
@@ -38,7 +34,7 @@ public struct AuditReport: Sendable, Encodable {
   public var allFindings: [AuditFinding] { files.flatMap(\.findings) }
 
   public func count(_ severity: Finding.Severity) -> Int {
-    allFindings.filter { $0.severityLevel == severity }.count
+    allFindings.filter { $0.severity == severity }.count
   }
 }
 
@@ -61,7 +57,7 @@ public enum Audit {
         if let first = secretsSeen[account.secret] {
           audited.file.findings.append(
             finding(
-              .warning, "DUPLICATE_SECRET", account, file: path,
+              .warning, AuditCode.duplicateSecret, account, file: path,
               "the same secret as \(first.label) in \(first.file): one account stored twice",
               remedy: "Keep one copy; importing both gives two entries with the same codes."))
         } else {
@@ -71,7 +67,7 @@ public enum Audit {
         if let first = labelsSeen[key], first.secret != account.secret {
           audited.file.findings.append(
             finding(
-              .warning, "DUPLICATE_LABEL", account, file: path,
+              .warning, AuditCode.duplicateLabel, account, file: path,
               "the same issuer and name as another account in \(first.file), with a different secret: at most one of them is current",
               remedy: "Check which one the service accepts and remove the other."))
         } else if labelsSeen[key] == nil {
@@ -94,7 +90,7 @@ public enum Audit {
 
   static func order(_ a: AuditFinding, _ b: AuditFinding) -> Bool {
     if a.microsoft != b.microsoft { return a.microsoft }
-    if a.severityLevel != b.severityLevel { return a.severityLevel > b.severityLevel }
+    if a.severity != b.severity { return a.severity > b.severity }
     return (a.line ?? a.entry ?? 0) < (b.line ?? b.entry ?? 0)
   }
 
@@ -168,37 +164,37 @@ public enum Audit {
       file.encrypted = probe.wasAsked ? true : nil
       switch error {
       case .unrecognisedFormat where !named:
-        file.findings = [simple(.info, "NOT_RECOGNISED", path, "not an export format otpbridge reads; skipped")]
+        file.findings = [simple(.info, AuditCode.notRecognised, path, "not an export format otpbridge reads; skipped")]
       case .passwordRequired:
         file.encrypted = true
         file.findings = [
           simple(
-            .warning, "ENCRYPTED_NOT_OPENED", path, "encrypted, not opened: no password was given",
+            .warning, AuditCode.encryptedNotOpened, path, "encrypted, not opened: no password was given",
             remedy: "Pass --password-file or --password-env to audit its entries.")
         ]
       case .wrongPassword(_, let hint):
         file.encrypted = true
         let doubt = hint.map { " (\($0))" } ?? ""
-        file.findings = [simple(.error, "WRONG_PASSWORD", path, "encrypted, and the password given does not open it\(doubt)")]
+        file.findings = [simple(.error, AuditCode.wrongPassword, path, "encrypted, and the password given does not open it\(doubt)")]
       default:
-        file.findings = [simple(.error, "UNREADABLE", path, error.description)]
+        file.findings = [simple(.error, AuditCode.unreadable, path, error.description)]
       }
     } catch {
-      file.findings = [simple(.error, "UNREADABLE", path, "\(error)")]
+      file.findings = [simple(.error, AuditCode.unreadable, path, "\(error)")]
     }
     return (file, [], [])
   }
 
   static func plaintextExport(_ path: String, accounts: Int) -> AuditFinding {
     simple(
-      .warning, "PLAINTEXT_EXPORT", path,
+      .warning, AuditCode.plaintextExport, path,
       "\(accounts) secret(s) lie in this file unencrypted: anyone who can read the file can make your codes",
       remedy: "Delete it once the migration is done, or keep it only as an encrypted export.")
   }
 
-  static func simple(_ severity: Finding.Severity, _ code: String, _ path: String, _ message: String, remedy: String? = nil) -> AuditFinding {
+  static func simple(_ severity: Finding.Severity, _ code: AuditCode, _ path: String, _ message: String, remedy: String? = nil) -> AuditFinding {
     AuditFinding(
-      severity: severity.label, code: code, file: path, line: nil, entry: nil, account: nil, message: message,
+      severity: severity, code: code.rawValue, file: path, line: nil, entry: nil, account: nil, message: message,
       remedy: remedy, microsoft: false)
   }
 
@@ -210,17 +206,21 @@ public enum Audit {
     default: break
     }
     return AuditFinding(
-      severity: finding.severity.label, code: finding.code, file: file, line: line, entry: entry, account: nil,
+      severity: finding.severity, code: finding.code, file: file, line: line, entry: entry, account: nil,
       message: finding.message, remedy: finding.remedy, microsoft: finding.code.hasPrefix("MS_"))
   }
 
   static func finding(
-    _ severity: Finding.Severity, _ code: String, _ account: Account, file: String, _ message: String,
-    remedy: String? = nil, microsoft: Bool = false
+    _ severity: Finding.Severity, _ code: AuditCode, _ account: Account, file: String, _ message: String,
+    remedy: String? = nil
   ) -> AuditFinding {
-    var result = convert(Finding(severity, code: code, message, at: account.origin, remedy: remedy), file: file)
+    about(account, Finding(severity, code: code, message, at: account.origin, remedy: remedy), file: file)
+  }
+
+  static func about(_ account: Account, _ finding: Finding, file: String, microsoft: Bool = false) -> AuditFinding {
+    var result = convert(finding, file: file)
     result.account = account.displayName
-    result.microsoft = microsoft || code.hasPrefix("MS_")
+    result.microsoft = microsoft || result.microsoft
     return result
   }
 
@@ -228,35 +228,50 @@ public enum Audit {
   static func checks(_ account: Account, file: String, target: AuditTarget?) -> [AuditFinding] {
     var findings: [AuditFinding] = []
     let verdict = Classifier.classify(account)
-    if verdict.code != "PORTABLE" {
+    if verdict.code != VerdictCode.portable.rawValue {
       findings.append(
-        finding(verdict.portability.severity, verdict.code, account, file: file, verdict.reason, remedy: verdict.remedy, microsoft: verdict.isMicrosoft))
+        about(account, verdict.finding(at: account.origin, skipped: false), file: file, microsoft: verdict.isMicrosoft))
     }
     let bits = account.secret.count * 8
     if account.kind != .motp, bits < 128 {
       // RFC 4226 §4 requires 128 bits and recommends 160; under 80 is guessable offline.
       findings.append(
         finding(
-          bits < 80 ? .error : .warning, "WEAK_SECRET", account, file: file,
+          bits < 80 ? .error : .warning, AuditCode.weakSecret, account, file: file,
           "the secret has only \(bits) bits (RFC 4226 asks for at least 128)",
           remedy: "Re-enrol this account if the service offers a longer secret."))
     }
     if let prefix = account.labelIssuer, !verdict.isMicrosoft {
       findings.append(
         finding(
-          .info, "LABEL_ISSUER_MISMATCH", account, file: file,
+          .info, AuditCode.labelIssuerMismatch, account, file: file,
           "the label says \"\(prefix)\" but the issuer is \"\(account.issuer)\"; both are kept, but apps disagree on which to show"))
     }
     if account.kind == .hotp {
       findings.append(
         finding(
-          .warning, "HOTP_COUNTER", account, file: file,
+          .warning, AuditCode.hotpCounter, account, file: file,
           "counter-based: the old and the new app each advance their own counter, so using both burns codes and can lock the account out of sync",
           remedy: "After migrating, use only one copy; the counter moves as it is now (\(account.counter))."))
     }
     if let target, let problem = target.problem(with: account) {
-      findings.append(finding(.error, "TARGET_WRONG_CODES", account, file: file, problem, remedy: "Keep this account in an app that supports it."))
+      findings.append(finding(.error, AuditCode.targetWrongCodes, account, file: file, problem, remedy: "Keep this account in an app that supports it."))
     }
     return findings
   }
+}
+
+/// The findings the audit adds to what the readers report (docs/audit.md lists them all).
+public enum AuditCode: String, FindingCode {
+  case duplicateSecret = "DUPLICATE_SECRET"
+  case duplicateLabel = "DUPLICATE_LABEL"
+  case notRecognised = "NOT_RECOGNISED"
+  case encryptedNotOpened = "ENCRYPTED_NOT_OPENED"
+  case wrongPassword = "WRONG_PASSWORD"
+  case unreadable = "UNREADABLE"
+  case plaintextExport = "PLAINTEXT_EXPORT"
+  case weakSecret = "WEAK_SECRET"
+  case labelIssuerMismatch = "LABEL_ISSUER_MISMATCH"
+  case hotpCounter = "HOTP_COUNTER"
+  case targetWrongCodes = "TARGET_WRONG_CODES"
 }

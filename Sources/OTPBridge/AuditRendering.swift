@@ -19,7 +19,7 @@ extension Rendering {
         var place = ""
         if let line = finding.line { place = "line \(line): " } else if let entry = finding.entry { place = "entry \(entry): " }
         let subject = finding.account.map { "\($0): " } ?? ""
-        lines.append("  \(finding.severity.uppercased()) [\(finding.code)] \(place)\(subject)\(finding.message)".escapedForTerminal())
+        lines.append("  \(finding.severity.label.uppercased()) [\(finding.code)] \(place)\(subject)\(finding.message)".escapedForTerminal())
         if let remedy = finding.remedy { lines.append("      What to do: \(remedy)".escapedForTerminal()) }
       }
       lines.append("")
@@ -50,7 +50,7 @@ extension Rendering {
       var text = (finding.account.map { "\($0): " } ?? "") + finding.message
       if let entry = finding.entry { text = "entry \(entry): " + text }
       if let remedy = finding.remedy { text += " What to do: \(remedy)" }
-      let level = ["error": "error", "warning": "warning"][finding.severity] ?? "note"
+      let level = finding.severity == .info ? "note" : finding.severity.label
       return ["ruleId": finding.code, "level": level, "message": ["text": text], "locations": [["physicalLocation": location]]]
     }
     let sarif: [String: Any] = [

@@ -78,6 +78,17 @@ public struct Registry: Sendable {
 
   public var ids: [String] { plugins.map(\.descriptor.id) }
 
+  /// The registry with its writers tuned by the command line's `settings` (`--batch-size`,
+  /// `--upn`): each format applies those its descriptor lists.
+  public func applying(_ settings: WriterSettings) -> Registry {
+    Registry(listed: listed.map { $0.configured(settings) }, external: external)
+  }
+
+  /// The built-in formats whose writers take `setting`, for usage errors.
+  public func formats(taking setting: WriterSetting) -> [String] {
+    listed.filter { $0.descriptor.writerSettings.contains(setting) }.map(\.descriptor.id)
+  }
+
   /// The plugin named `id`, or a usage error that lists the known names.
   public func plugin(id: String) throws -> any FormatPlugin {
     let id = id.lowercased()

@@ -34,7 +34,8 @@ public enum PeriodSupport: Sendable, Equatable {
 /// What a format can hold, as data: the loss report is computed from it and nothing else.
 public struct Capabilities: Sendable, Equatable {
   public var kinds: Set<OTPKind>
-  /// Algorithms per kind; a kind not listed here uses its default algorithm only.
+  /// The HMAC algorithms the format holds for TOTP and HOTP accounts; Steam, mOTP and Yandex fix
+  /// their own algorithm, so this set does not apply to them.
   public var algorithms: Set<HashAlgorithm>
   public var digits: ClosedRange<Int>
   /// Digit counts inside `digits` that the format still cannot hold (Google migration: 6 or 8, not 7).
@@ -108,11 +109,19 @@ public struct FormatDescriptor: Sendable {
   public var capabilities: Capabilities
   /// One sentence for `otpbridge formats`.
   public var summary: String
+  /// The codes of the findings the format's reader and writer report (`SomeCode.codes`), which
+  /// docs/audit.md lists.
+  public var findingCodes: [String]
+  /// The command-line settings its writer takes (`configured(_:)` applies them).
+  public var writerSettings: [WriterSetting]
 
   public init(
     id: String, displayName: String, fileExtensions: [String], canRead: Bool, canWrite: Bool,
-    encryption: EncryptionSupport, capabilities: Capabilities, summary: String
+    encryption: EncryptionSupport, capabilities: Capabilities, summary: String, findingCodes: [String] = [],
+    writerSettings: [WriterSetting] = []
   ) {
+    self.findingCodes = findingCodes
+    self.writerSettings = writerSettings
     self.id = id
     self.displayName = displayName
     self.fileExtensions = fileExtensions

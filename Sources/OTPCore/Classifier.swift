@@ -31,9 +31,14 @@ public struct Verdict: Sendable, Hashable {
   /// True for Microsoft entries, which audits list first.
   public var isMicrosoft: Bool
 
-  public init(_ portability: Portability, code: String, reason: String, remedy: String? = nil, isMicrosoft: Bool = false) {
+  public init(_ portability: Portability, code: VerdictCode, reason: String, remedy: String? = nil, isMicrosoft: Bool = false) {
+    self.init(portability, code: code as any FindingCode, reason: reason, remedy: remedy, isMicrosoft: isMicrosoft)
+  }
+
+  /// A verdict a reader gives with a code of its own (Microsoft Authenticator's database rows).
+  public init(_ portability: Portability, code: any FindingCode, reason: String, remedy: String? = nil, isMicrosoft: Bool = false) {
     self.portability = portability
-    self.code = code
+    self.code = code.rawValue
     self.reason = reason
     self.remedy = remedy
     self.isMicrosoft = isMicrosoft
@@ -61,39 +66,39 @@ public enum Classifier {
   // MARK: Verdicts readers use for entries they cannot turn into accounts
 
   public static let microsoftPushActivation = Verdict(
-    .notPortable, code: "MS_PUSH_ACTIVATION",
+    .notPortable, code: .msPushActivation,
     reason: "a Microsoft Authenticator activation code, not a 2FA secret: Microsoft gives the secret only to the Microsoft Authenticator app after an online sign-up, so no other app can use it",
     remedy: workRemedy, isMicrosoft: true)
   public static let microsoftPersonalActivation = Verdict(
-    .notPortable, code: "MS_MSA_ACTIVATION",
+    .notPortable, code: .msMsaActivation,
     reason: "links a personal Microsoft account to the Microsoft Authenticator app and holds no code secret",
     remedy: personalRemedy, isMicrosoft: true)
   public static let microsoftSameDeviceLink = Verdict(
-    .notPortable, code: "MS_AUTHENTICATOR_LINK",
+    .notPortable, code: .msAuthenticatorLink,
     reason: "a link that opens Microsoft Authenticator on this phone to finish sign-up; it holds no secret",
     remedy: workRemedy, isMicrosoft: true)
   public static let microsoftSignInLink = Verdict(
-    .notPortable, code: "MS_SIGN_IN_LINK",
+    .notPortable, code: .msSignInLink,
     reason: "a Microsoft sign-in or credential link, not a two-factor code; there is nothing to migrate",
     isMicrosoft: true)
   public static let microsoftManualCode = Verdict(
-    .notPortable, code: "MS_MANUAL_ACTIVATION_CODE",
+    .notPortable, code: .msManualActivationCode,
     reason: "the Code and URL of Microsoft Authenticator's manual set-up, not a secret key",
     remedy: workRemedy, isMicrosoft: true)
   public static let oktaPush = Verdict(
-    .notPortable, code: "OKTA_PUSH_ENROLMENT",
+    .notPortable, code: .oktaPushEnrolment,
     reason: "an Okta Verify push sign-up, not a code secret",
     remedy: "In Okta choose the Google Authenticator (TOTP) factor, or Okta Verify's \"Can't scan?\" key, and scan that instead.")
   public static let duoActivation = Verdict(
-    .notPortable, code: "DUO_ACTIVATION",
+    .notPortable, code: .duoActivation,
     reason: "a Duo activation link: Duo sends the secret only to the Duo Mobile app after an online activation",
     remedy: "Ask your Duo admin whether passcodes from third-party apps are allowed, or keep Duo Mobile.")
   public static let symantecVIP = Verdict(
-    .notPortable, code: "SYMANTEC_VIP_CREDENTIAL",
+    .notPortable, code: .symantecVipCredential,
     reason: "a Symantec VIP Access credential ID; its secret stays with Symantec and cannot be derived from the ID",
     remedy: "Register a new VIP credential or another 2FA method at each site, then remove the old one.")
   public static let googleMigration = Verdict(
-    .portable, code: "GOOGLE_MIGRATION",
+    .portable, code: .googleMigration,
     reason: "a Google Authenticator export, unpacked into individual standard entries")
 
   // MARK: Payloads
@@ -153,10 +158,10 @@ public enum Classifier {
     let issuer = account.issuer.lowercased()
     switch account.kind {
     case .steam:
-      return Verdict(.needsAttention, code: "STEAM", reason: "Steam Guard uses 5-character codes; the target app must support Steam")
+      return Verdict(.needsAttention, code: .steam, reason: "Steam Guard uses 5-character codes; the target app must support Steam")
     case .yandex, .motp:
       return Verdict(
-        .needsAttention, code: account.kind == .yandex ? "YANDEX" : "MOTP",
+        .needsAttention, code: account.kind == .yandex ? .yandex : .motp,
         reason: "a non-standard algorithm (\(account.kind == .yandex ? "Yandex" : "mOTP")) that only a few apps support")
     case .totp, .hotp:
       break
@@ -164,20 +169,20 @@ public enum Classifier {
     if issuer == "microsoft", account.kind == .totp, account.digits == 6, account.algorithm == .sha1, account.period == 30 {
       if let tenant = account.labelIssuer, tenant.lowercased() != "microsoft" {
         return Verdict(
-          .portable, code: "MS_WORK_TOTP",
+          .portable, code: .msWorkTotp,
           reason: "a standard 6-digit code (SHA-1, 30 s) for a work or school account of \(tenant); it works in any authenticator, but the organisation can turn third-party apps off, so keep another sign-in method registered",
           isMicrosoft: true)
       }
       return Verdict(
-        .portable, code: "MS_PERSONAL_TOTP",
+        .portable, code: .msPersonalTotp,
         reason: "a standard 6-digit code for a personal Microsoft account; it works in any authenticator", isMicrosoft: true)
     }
     if (issuer.contains("battle.net") || issuer.contains("blizzard")) && account.digits == 8 {
-      return Verdict(.needsAttention, code: "BATTLE_NET", reason: "an 8-digit Battle.net code; the target app must support 8 digits")
+      return Verdict(.needsAttention, code: .battleNet, reason: "an 8-digit Battle.net code; the target app must support 8 digits")
     }
     if account.kind == .totp, account.digits == 7, account.period == 10 {
       return Verdict(
-        .needsAttention, code: "AUTHY_NATIVE",
+        .needsAttention, code: .authyNative,
         reason: "an Authy-style code: 7 digits every 10 seconds; it works only in apps that let you set digits and period")
     }
     // HOTP itself moves fine; the audit's HOTP_COUNTER check covers its one hazard.
@@ -187,13 +192,35 @@ public enum Classifier {
     if account.kind == .totp, account.period != 30 { unusual.append("a \(account.period) s period") }
     if !unusual.isEmpty {
       return Verdict(
-        .needsAttention, code: "NON_DEFAULT_PARAMETERS",
+        .needsAttention, code: .nonDefaultParameters,
         reason: "standard, but \(unusual.joined(separator: ", ")): only apps that honour these give the right codes")
     }
-    return Verdict(.portable, code: "PORTABLE", reason: "a standard TOTP code (SHA-1, 6 digits, 30 s)")
+    return Verdict(.portable, code: .portable, reason: "a standard TOTP code (SHA-1, 6 digits, 30 s)")
   }
 }
 
 extension Character {
   var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+/// The classifier's verdicts, which are also the codes of their findings (docs/audit.md).
+public enum VerdictCode: String, FindingCode {
+  case authyNative = "AUTHY_NATIVE"
+  case battleNet = "BATTLE_NET"
+  case duoActivation = "DUO_ACTIVATION"
+  case googleMigration = "GOOGLE_MIGRATION"
+  case msAuthenticatorLink = "MS_AUTHENTICATOR_LINK"
+  case msManualActivationCode = "MS_MANUAL_ACTIVATION_CODE"
+  case msMsaActivation = "MS_MSA_ACTIVATION"
+  case msPersonalTotp = "MS_PERSONAL_TOTP"
+  case msPushActivation = "MS_PUSH_ACTIVATION"
+  case msSignInLink = "MS_SIGN_IN_LINK"
+  case msWorkTotp = "MS_WORK_TOTP"
+  case motp = "MOTP"
+  case nonDefaultParameters = "NON_DEFAULT_PARAMETERS"
+  case oktaPushEnrolment = "OKTA_PUSH_ENROLMENT"
+  case portable = "PORTABLE"
+  case steam = "STEAM"
+  case symantecVipCredential = "SYMANTEC_VIP_CREDENTIAL"
+  case yandex = "YANDEX"
 }

@@ -1,18 +1,15 @@
 /// Something a reader, writer or check noticed that did not stop the file as a whole: a skipped
 /// entry, a value it had to interpret. Findings never contain secret text.
 public struct Finding: Sendable, Hashable, CustomStringConvertible {
-  public enum Severity: Int, Sendable, Comparable, CaseIterable, Codable {
+  /// Encoded as its label ("info", "warning", "error"), as the audit's JSON shows it.
+  public enum Severity: String, Sendable, Comparable, CaseIterable, Codable {
     case info, warning, error
 
-    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    public var label: String {
-      switch self {
-      case .info: return "info"
-      case .warning: return "warning"
-      case .error: return "error"
-      }
+    public static func < (lhs: Severity, rhs: Severity) -> Bool {
+      allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
+
+    public var label: String { rawValue }
   }
 
   public var severity: Severity
@@ -39,6 +36,14 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
     self.remedy = remedy
     self.entrySkipped = entrySkipped
     self.exportParts = exportParts
+  }
+
+  public init(
+    _ severity: Severity, code: some FindingCode, _ message: String, at origin: Origin? = nil,
+    remedy: String? = nil, entrySkipped: Bool = false, exportParts: ExportParts? = nil
+  ) {
+    self.init(
+      severity, code: code.rawValue, message, at: origin, remedy: remedy, entrySkipped: entrySkipped, exportParts: exportParts)
   }
 
   public var description: String {

@@ -122,7 +122,8 @@ public struct ReadResult: Sendable {
   }
 }
 
-/// What a writer made. Most formats make one file; some (QR images, split exports) make several.
+/// What a writer made: the bytes of one file. (QR images are drawn from these bytes afterwards by
+/// `convert --qr`, not by a writer.)
 public struct WriteResult: Sendable {
   public var bytes: [UInt8]
   public var findings: [Finding]
@@ -155,10 +156,40 @@ public protocol FormatPlugin: Sendable {
   func sniff(_ input: InputFile) -> SniffConfidence
   func read(_ input: InputFile, context: ReadContext) throws -> ReadResult
   func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult
+  /// The plugin with the command line's writer settings applied, for a format whose descriptor
+  /// lists them in `writerSettings` (its capabilities may depend on them: Entra's `--upn`).
+  func configured(_ settings: WriterSettings) -> any FormatPlugin
 }
 
 extension FormatPlugin {
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
     throw OTPError.cannotWrite(format: descriptor.id)
+  }
+
+  public func configured(_ settings: WriterSettings) -> any FormatPlugin { self }
+}
+
+/// A command-line setting that tunes one writer; a format names those it takes in
+/// `FormatDescriptor.writerSettings`, and `convert` refuses them for any other.
+public enum WriterSetting: String, Sendable, CaseIterable {
+  /// The most accounts in one Google Authenticator transfer code.
+  case batchSize = "--batch-size"
+  /// The user principal name every Entra OATH CSV row gets.
+  case upn = "--upn"
+}
+
+/// The values of the writer settings a command line gave; nil where it gave none.
+public struct WriterSettings: Sendable, Equatable {
+  public var batchSize: Int?
+  public var upn: String?
+
+  public init(batchSize: Int? = nil, upn: String? = nil) {
+    self.batchSize = batchSize
+    self.upn = upn
+  }
+
+  /// The settings given, to check each against the target's `writerSettings`.
+  public var given: [WriterSetting] {
+    (batchSize == nil ? [] : [.batchSize]) + (upn == nil ? [] : [.upn])
   }
 }

@@ -54,7 +54,7 @@ public struct LoginItem: Sendable, Equatable {
   public var hasOTP: Bool { !otp.trimmingWhitespace().isEmpty }
 
   /// The account the item holds, with what was odd about its one-time password.
-  public func account(origin: Origin) throws(OtpauthURI.Problem) -> OtpauthURI.Parsed {
+  public func account(origin: Origin) throws(EntryProblem) -> OtpauthURI.Parsed {
     let text = otp.trimmingWhitespace()
     var parsed: OtpauthURI.Parsed
     if text.contains("://") {
@@ -78,12 +78,12 @@ public struct LoginItem: Sendable, Equatable {
   }
 
   /// A bare secret is TOTP with the defaults (SHA1, 6 digits, 30 s), as Bitwarden reads it (formats.md §4.1).
-  static func bareSecret(_ text: String, origin: Origin) throws(OtpauthURI.Problem) -> OtpauthURI.Parsed {
+  static func bareSecret(_ text: String, origin: Origin) throws(EntryProblem) -> OtpauthURI.Parsed {
     let decoded: Base32.Decoded
     do {
       decoded = try Base32.decodeReporting(text)
     } catch {
-      throw OtpauthURI.Problem(code: "OTP_BAD_SECRET", message: "the one-time-password secret is not valid base32: \(error)")
+      throw EntryProblem(LoginItemCode.badSecret, "the one-time-password secret is not valid base32: \(error)")
     }
     let warnings = decoded.ignoredTrailingCharacters > 0 ? [OtpauthURI.ignoredWarning] : []
     return OtpauthURI.Parsed(account: Account(kind: .totp, secret: Secret(decoded.bytes), origin: origin), warnings: warnings)
@@ -92,7 +92,7 @@ public struct LoginItem: Sendable, Equatable {
   /// The one finding per file that says passwords were left behind.
   public static func passwordsNotRead(file: String) -> Finding {
     Finding(
-      .info, code: "PASSWORDS_NOT_READ",
+      .info, code: CoreCode.passwordsNotRead,
       "passwords, password history and custom fields were not read: otpbridge carries two-factor accounts only",
       at: Origin(file: file, place: .whole))
   }
@@ -103,7 +103,7 @@ public struct LoginItem: Sendable, Equatable {
     do {
       let parsed = try account(origin: origin)
       result.accounts.append(parsed.account)
-      result.findings += parsed.warnings.map { Finding(.warning, code: $0.code, $0.message, at: origin) }
+      result.findings += parsed.warnings.map { Finding(.warning, $0, at: origin) }
     } catch {
       // An activation code or link pasted where the secret belongs gets the classifier's verdict.
       if let verdict = Classifier.classify(payload: otp), verdict.portability == .notPortable {
@@ -119,8 +119,13 @@ public struct LoginItem: Sendable, Equatable {
   public static func itemsWithoutOTP(_ count: Int, file: String) -> Finding? {
     guard count > 0 else { return nil }
     return Finding(
-      .info, code: "ITEMS_WITHOUT_OTP",
+      .info, code: CoreCode.itemsWithoutOTP,
       "\(count) item(s) have no one-time password and were skipped: they are not two-factor accounts",
       at: Origin(file: file, place: .whole))
   }
+}
+
+/// The findings of reading a password manager's login item.
+public enum LoginItemCode: String, FindingCode {
+  case badSecret = "OTP_BAD_SECRET"
 }

@@ -50,9 +50,9 @@ public enum NeutralJSON {
     }
 
     /// The account, or why the record is not one (never quoting the secret).
-    public func account(origin: Origin) throws(OtpauthURI.Problem) -> Account {
-      func invalid(_ message: String) -> OtpauthURI.Problem {
-        OtpauthURI.Problem(code: "JSON_BAD_ACCOUNT", message: message)
+    public func account(origin: Origin) throws(EntryProblem) -> Account {
+      func invalid(_ message: String) -> EntryProblem {
+        EntryProblem(NeutralJSONCode.badAccount, message)
       }
       guard let bytes = try? Base32.decode(secret) else { throw invalid("the secret is not base32") }
       var pinBytes: [UInt8]?
@@ -60,8 +60,9 @@ public enum NeutralJSON {
         guard let decoded = try? Base32.decode(pin) else { throw invalid("the pin is not base32") }
         pinBytes = decoded
       }
-      if let digits, !(1...10).contains(digits) { throw invalid("digits \(digits) is outside 1–10") }
-      if let period, period < 1 { throw invalid("period \(period) is not positive") }
+      try EntryProblem.checkParameters(
+        kind: type, digits: digits ?? type.defaults.digits, period: period ?? type.defaults.period,
+        badDigits: NeutralJSONCode.badAccount, badPeriod: NeutralJSONCode.badAccount)
       return Account(
         kind: type, issuer: issuer ?? "", name: name ?? "", labelIssuer: labelIssuer, secret: Secret(bytes),
         algorithm: algorithm, digits: digits, period: period, counter: counter ?? 0, pin: pinBytes.map(Secret.init),
@@ -104,19 +105,13 @@ public enum NeutralJSON {
     guard document.version == version else {
       throw OTPError.unsupportedVersion(file: file, version: String(document.version), supported: String(version))
     }
-    var result = ReadResult(accounts: [])
-    for (index, element) in document.accounts.enumerated() {
-      let origin = Origin(file: file, place: .entry(index + 1))
-      do {
-        result.accounts.append(try element.result.get().account(origin: origin))
-      } catch let problem as OtpauthURI.Problem {
-        result.findings.append(Finding(.error, code: problem.code, "\(problem.message); the entry was skipped", at: origin, entrySkipped: true))
-      } catch {
-        let reason = (error as? DecodingError)?.summary(insideElement: true) ?? "\(error)"
-        result.findings.append(
-          Finding(.error, code: "JSON_BAD_ACCOUNT", "\(reason); the entry was skipped", at: origin, entrySkipped: true))
-      }
+    return ReadResult(entries: document.accounts, file: file, badEntry: NeutralJSONCode.badAccount) { record, origin, _ in
+      try record.account(origin: origin)
     }
-    return result
   }
+}
+
+/// The findings of reading an otpbridge-json document.
+public enum NeutralJSONCode: String, FindingCode {
+  case badAccount = "JSON_BAD_ACCOUNT"
 }

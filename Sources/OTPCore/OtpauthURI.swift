@@ -2,40 +2,30 @@
 /// embed it (Bitwarden `login_totp`, 2FAS `otp.link`, Ente, Proton); the `otpauth` plugin is the
 /// list-of-URIs file around it.
 public enum OtpauthURI {
-  /// Why a text is not a usable otpauth URI, or what was odd about one that still is.
-  /// Messages never quote the secret.
-  public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
-    public var code: String
-    public var message: String
-    public var remedy: String?
-
-    public var description: String { message }
-  }
-
   /// An account read from a URI, and what was odd about the URI but did not stop it.
   public struct Parsed: Sendable {
     public var account: Account
-    public var warnings: [Problem]
+    public var warnings: [EntryProblem]
   }
 
   /// Reads one URI: `otpauth://totp|hotp|steam|yaotp/…`, Aegis's `motp://…` and the bare
   /// `steam://SECRET` that Bitwarden and Proton write.
-  public static func parse(_ text: some StringProtocol, origin: Origin) throws(Problem) -> Parsed {
+  public static func parse(_ text: some StringProtocol, origin: Origin) throws(EntryProblem) -> Parsed {
     // A native String's bytes in place; a copy only for the rare text stored otherwise.
     if let parsed = text.utf8.withContiguousStorageIfAvailable({ parsed($0, origin: origin) }) { return try parsed.get() }
     return try parse(utf8: Array(text.utf8)[...], origin: origin)
   }
 
   /// `parse` over UTF-8 bytes.
-  public static func parse(utf8 raw: ArraySlice<UInt8>, origin: Origin) throws(Problem) -> Parsed {
+  public static func parse(utf8 raw: ArraySlice<UInt8>, origin: Origin) throws(EntryProblem) -> Parsed {
     try raw.withUnsafeBufferPointer { parsed($0, origin: origin) }.get()
   }
 
   /// The account and its warnings, or the problem, as a value: the closures that lend a buffer
   /// cannot throw a typed error.
-  static func parsed(_ buffer: UnsafeBufferPointer<UInt8>, origin: Origin) -> Result<Parsed, Problem> {
-    var warnings: [Problem] = []
-    return Result { () throws(Problem) in
+  static func parsed(_ buffer: UnsafeBufferPointer<UInt8>, origin: Origin) -> Result<Parsed, EntryProblem> {
+    var warnings: [EntryProblem] = []
+    return Result { () throws(EntryProblem) in
       let account = try parse(buffer: buffer, origin: origin, warnings: &warnings)
       return Parsed(account: account, warnings: warnings)
     }
@@ -44,10 +34,10 @@ public enum OtpauthURI {
   /// `parse` over a buffer of UTF-8, adding what was odd to `warnings`: list readers hand it each
   /// line of the file in place. The parser works on unsafe buffers, not arrays, so that a
   /// million-line list reads without a reference count or a copy per value (`make bench`).
-  public static func parse(buffer raw: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [Problem]) throws(Problem) -> Account {
+  public static func parse(buffer raw: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
     let uri = raw.trimmingASCIIWhitespace()
     guard let colon = uri.firstIndex(of: UInt8(ascii: ":")), uri.part(colon...).hasPrefix(schemeSeparator) else {
-      throw Problem(code: "OTPAUTH_NOT_A_URI", message: "not an otpauth URI")
+      throw EntryProblem(OtpauthCode.notAURI, "not an otpauth URI")
     }
     let scheme = uri.part(..<colon)
     let rest = uri.part((colon + 3)...)
@@ -60,14 +50,10 @@ public enum OtpauthURI {
       if secret.ignored > 0 { warnings.append(ignoredWarning) }
       return Account(kind: .steam, issuer: "Steam", secret: secret.value, origin: origin)
     } else if scheme.equalsASCIICaseInsensitive(migrationScheme) {
-      throw Problem(
-        code: "OTPAUTH_GOOGLE_MIGRATION",
-        message: "a Google Authenticator transfer link (otpauth-migration), not an account URI",
+      throw EntryProblem(OtpauthCode.googleMigration, "a Google Authenticator transfer link (otpauth-migration), not an account URI",
         remedy: "read it with --from google-migration")
     }
-    throw Problem(
-      code: "OTPAUTH_OTHER_SCHEME",
-      message: "a '\(String(decoding: scheme.prefix(32), as: UTF8.self).lowercased())' link, not an otpauth URI: it holds no account otpbridge can read")
+    throw EntryProblem(OtpauthCode.otherScheme, "a '\(String(decoding: scheme.prefix(32), as: UTF8.self).lowercased())' link, not an otpauth URI: it holds no account otpbridge can read")
   }
 
   // Words compared on every line are StaticStrings: constants, not lazily made arrays.
@@ -76,11 +62,9 @@ public enum OtpauthURI {
   static let motpScheme: StaticString = "motp"
   static let migrationScheme: StaticString = "otpauth-migration"
 
-  static let ignoredWarning = Problem(
-    code: "BASE32_TRAILING_BITS",
-    message: "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does")
+  static let ignoredWarning = EntryProblem(CoreCode.base32TrailingBits, "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does")
 
-  static func parseOtpauth(_ rest: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [Problem]) throws(Problem) -> Account {
+  static func parseOtpauth(_ rest: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
     let hostEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
     let host = rest.part(..<hostEnd)
     let kind: OTPKind
@@ -93,9 +77,7 @@ public enum OtpauthURI {
     } else if host.equalsASCIICaseInsensitive("yaotp") {
       kind = .yandex
     } else {
-      throw Problem(
-        code: "OTPAUTH_UNKNOWN_TYPE",
-        message: "unknown OTP type '\(String(decoding: host.prefix(32), as: UTF8.self).lowercased())' (expected totp, hotp, steam or yaotp)")
+      throw EntryProblem(OtpauthCode.unknownType, "unknown OTP type '\(String(decoding: host.prefix(32), as: UTF8.self).lowercased())' (expected totp, hotp, steam or yaotp)")
     }
     let bodyStart = hostEnd < rest.endIndex && rest[hostEnd] == UInt8(ascii: "/") ? hostEnd + 1 : hostEnd
     return try parseBody(kind: kind, labelAndQuery: rest.part(bodyStart...), origin: origin, warnings: &warnings)
@@ -177,8 +159,8 @@ public enum OtpauthURI {
 
   /// Reads `LABEL?QUERY` for every kind with a label.
   static func parseBody(
-    kind initialKind: OTPKind, labelAndQuery: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [Problem]
-  ) throws(Problem) -> Account {
+    kind initialKind: OTPKind, labelAndQuery: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [EntryProblem]
+  ) throws(EntryProblem) -> Account {
     var kind = initialKind
     let queryStart = labelAndQuery.firstIndex(of: UInt8(ascii: "?")) ?? labelAndQuery.endIndex
     let rawLabel = labelAndQuery.part(..<queryStart)
@@ -211,22 +193,22 @@ public enum OtpauthURI {
       guard let parameter else { continue }
       if values[parameter] != nil {
         warnings.append(
-          Problem(code: "OTPAUTH_REPEATED_PARAMETER", message: "parameter '\(parameter.name)' appears more than once; the first value is used"))
+          EntryProblem(OtpauthCode.repeatedParameter, "parameter '\(parameter.name)' appears more than once; the first value is used"))
       } else {
         values[parameter] = rawValue
       }
     }
 
-    func decoded<R>(_ raw: UnsafeBufferPointer<UInt8>?, _ body: (UnsafeBufferPointer<UInt8>) throws(Problem) -> R) throws(Problem) -> R? {
+    func decoded<R>(_ raw: UnsafeBufferPointer<UInt8>?, _ body: (UnsafeBufferPointer<UInt8>) throws(EntryProblem) -> R) throws(EntryProblem) -> R? {
       guard let raw else { return nil }
       return try PercentEncoding.withDecoded(raw, plusIsSpace: true, body)
     }
 
-    let secret = try decoded(values.secret) { bytes throws(Problem) -> (value: Secret, ignored: Int)? in
+    let secret = try decoded(values.secret) { bytes throws(EntryProblem) -> (value: Secret, ignored: Int)? in
       bytes.isEmpty ? nil : try decodeSecret(bytes, kind: kind)
     }
     guard let secret = secret ?? nil else {
-      throw Problem(code: "OTPAUTH_NO_SECRET", message: "the URI has no secret")
+      throw EntryProblem(OtpauthCode.noSecret, "the URI has no secret")
     }
     if secret.ignored > 0 { warnings.append(ignoredWarning) }
 
@@ -235,14 +217,14 @@ public enum OtpauthURI {
     if kind == .totp || kind == .hotp, let parsed = try decoded(values.algorithm, parseAlgorithm) {
       algorithm = parsed
     }
-    let digits = try decoded(values.digits) { bytes throws(Problem) in try integer(bytes, name: "digits", in: 1...10) } ?? defaults.digits
+    let digits = try decoded(values.digits) { bytes throws(EntryProblem) in try integer(bytes, name: "digits", in: 1...10, code: .badDigits) } ?? defaults.digits
     let period =
-      try decoded(values.period) { bytes throws(Problem) in try integer(bytes, name: "period", in: 1...Int(Int32.max)) } ?? defaults.period
+      try decoded(values.period) { bytes throws(EntryProblem) in try integer(bytes, name: "period", in: 1...Int(Int32.max), code: .badPeriod) } ?? defaults.period
     var counter: UInt64 = 0
     if let value = try decoded(values.counter, parseCounter) {
       counter = value
     } else if kind == .hotp {
-      warnings.append(Problem(code: "OTPAUTH_NO_COUNTER", message: "an hotp URI without a counter; counter 0 is assumed"))
+      warnings.append(EntryProblem(OtpauthCode.noCounter, "an hotp URI without a counter; counter 0 is assumed"))
     }
     let pin = try decoded(values.pin, parsePin) ?? nil
 
@@ -281,28 +263,25 @@ public enum OtpauthURI {
       icon: try decoded(values.image) { String(decoding: $0, as: UTF8.self) }, extraParameters: extras, origin: origin)
   }
 
-  static func parseAlgorithm(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> HashAlgorithm {
+  static func parseAlgorithm(_ bytes: UnsafeBufferPointer<UInt8>) throws(EntryProblem) -> HashAlgorithm {
     guard let parsed = HashAlgorithm(lenientUTF8: bytes), parsed != .md5 else {
-      throw Problem(
-        code: "OTPAUTH_BAD_ALGORITHM",
-        message: "algorithm '\(String(decoding: bytes, as: UTF8.self).prefix(16))' is not SHA1, SHA256 or SHA512")
+      throw EntryProblem(OtpauthCode.badAlgorithm, "algorithm '\(String(decoding: bytes, as: UTF8.self).prefix(16))' is not SHA1, SHA256 or SHA512")
     }
     return parsed
   }
 
-  static func parseCounter(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> UInt64 {
+  static func parseCounter(_ bytes: UnsafeBufferPointer<UInt8>) throws(EntryProblem) -> UInt64 {
     guard let value = UInt64(decimal: bytes) else {
-      throw Problem(
-        code: "OTPAUTH_BAD_COUNTER", message: "counter '\(String(decoding: bytes, as: UTF8.self).prefix(24))' is not a whole number")
+      throw EntryProblem(OtpauthCode.badCounter, "counter '\(String(decoding: bytes, as: UTF8.self).prefix(24))' is not a whole number")
     }
     return value
   }
 
   /// Aegis writes the Yandex PIN as base32 of its UTF-8 text (formats.md §0.4).
-  static func parsePin(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Secret? {
+  static func parsePin(_ bytes: UnsafeBufferPointer<UInt8>) throws(EntryProblem) -> Secret? {
     guard !bytes.isEmpty else { return nil }
     guard let decoded = try? Base32.decodeReporting(utf8: bytes) else {
-      throw Problem(code: "OTPAUTH_BAD_PIN", message: "the pin parameter is not base32")
+      throw EntryProblem(OtpauthCode.badPin, "the pin parameter is not base32")
     }
     return Secret(decoded.bytes)
   }
@@ -316,21 +295,22 @@ public enum OtpauthURI {
     return plain(first) && plain(last) ? text : text.trimmingWhitespace()
   }
 
-  static func integer(_ bytes: UnsafeBufferPointer<UInt8>, name: String, in range: ClosedRange<Int>) throws(Problem) -> Int {
+  static func integer(
+    _ bytes: UnsafeBufferPointer<UInt8>, name: String, in range: ClosedRange<Int>, code: OtpauthCode
+  ) throws(EntryProblem) -> Int {
     guard let value = UInt64(decimal: bytes), value <= UInt64(range.upperBound), range.contains(Int(value)) else {
-      throw Problem(
-        code: "OTPAUTH_BAD_\(name.uppercased())",
-        message:
+      throw EntryProblem(
+        code,
           "\(name) '\(String(decoding: bytes, as: UTF8.self).prefix(24))' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
     }
     return Int(value)
   }
 
   /// Base32 for every kind but mOTP, whose secret is hex text (formats.md §0.4).
-  static func decodeSecret(_ bytes: UnsafeBufferPointer<UInt8>, kind: OTPKind) throws(Problem) -> (value: Secret, ignored: Int) {
+  static func decodeSecret(_ bytes: UnsafeBufferPointer<UInt8>, kind: OTPKind) throws(EntryProblem) -> (value: Secret, ignored: Int) {
     if kind == .motp {
       guard let decoded = Hex.decode(String(decoding: bytes, as: UTF8.self)) else {
-        throw Problem(code: "OTPAUTH_BAD_SECRET", message: "the mOTP secret is not hex")
+        throw EntryProblem(OtpauthCode.badSecret, "the mOTP secret is not hex")
       }
       return (Secret(decoded), 0)
     }
@@ -338,7 +318,7 @@ public enum OtpauthURI {
       let decoded = try Base32.decodeReporting(utf8: bytes)
       return (Secret(decoded.bytes), decoded.ignoredTrailingCharacters)
     } catch {
-      throw Problem(code: "OTPAUTH_BAD_SECRET", message: "the secret is not valid base32: \(error)")
+      throw EntryProblem(OtpauthCode.badSecret, "the secret is not valid base32: \(error)")
     }
   }
 
@@ -500,4 +480,21 @@ extension StringProtocol {
     let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
     return String(scalars[first...last])
   }
+}
+
+/// The findings the otpauth URI reader reports (docs/audit.md lists their meanings).
+public enum OtpauthCode: String, FindingCode {
+  case badAlgorithm = "OTPAUTH_BAD_ALGORITHM"
+  case badCounter = "OTPAUTH_BAD_COUNTER"
+  case badDigits = "OTPAUTH_BAD_DIGITS"
+  case badPeriod = "OTPAUTH_BAD_PERIOD"
+  case badPin = "OTPAUTH_BAD_PIN"
+  case badSecret = "OTPAUTH_BAD_SECRET"
+  case googleMigration = "OTPAUTH_GOOGLE_MIGRATION"
+  case notAURI = "OTPAUTH_NOT_A_URI"
+  case noCounter = "OTPAUTH_NO_COUNTER"
+  case noSecret = "OTPAUTH_NO_SECRET"
+  case otherScheme = "OTPAUTH_OTHER_SCHEME"
+  case repeatedParameter = "OTPAUTH_REPEATED_PARAMETER"
+  case unknownType = "OTPAUTH_UNKNOWN_TYPE"
 }

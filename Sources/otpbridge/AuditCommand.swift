@@ -57,6 +57,6 @@ struct AuditCommand: ParsableCommand {
     } else {
       try printOutput(Rendering.audit(report))
     }
-    if failOn.isReached(by: report.allFindings.map(\.severityLevel)) { throw ExitCode(1) }
+    if failOn.isReached(by: report.allFindings.map(\.severity)) { throw ExitCode(1) }
   }
 }

@@ -35,7 +35,7 @@ struct Codes: ParsableCommand {
         entries.append(AccountJSON(account, showSecret: false, code: code))
       } catch {
         entries.append(AccountJSON(account, showSecret: false, codeError: error.description))
-        findings.append(Finding(.warning, code: "CODES_UNAVAILABLE", "\(account.displayName): \(error)", at: account.origin))
+        findings.append(Finding(.warning, code: BridgeCode.codesUnavailable, "\(account.displayName): \(error)", at: account.origin))
       }
     }
     if json {

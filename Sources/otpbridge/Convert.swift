@@ -59,6 +59,8 @@ struct Convert: ParsableCommand {
 
   @OptionGroup var plugins: PluginOptions
 
+  var writerSettings: WriterSettings { WriterSettings(batchSize: batchSize, upn: upn) }
+
   func validate() throws {
     guard output != nil || !qr.isEmpty else {
       throw ValidationError("Give -o PATH, --qr KIND [PATH], or both.")
@@ -66,22 +68,20 @@ struct Convert: ParsableCommand {
     if !qr.isEmpty, (try? QROutput(arguments: qr)) == nil {
       throw ValidationError("--qr takes 'png DIR', 'svg DIR', 'html FILE' or 'terminal'.")
     }
-    if let batchSize {
-      guard batchSize >= 1 else { throw ValidationError("--batch-size must be 1 or more.") }
-      guard WriterOptions.batchSizeFormats.contains(targetID.lowercased()) else {
-        throw ValidationError("--batch-size applies to --to \(WriterOptions.batchSizeFormats.joined(separator: ", ")) only.")
+    for setting in writerSettings.given {
+      let formats = Registry.builtIn.formats(taking: setting)
+      guard formats.contains(targetID.lowercased()) else {
+        throw ValidationError("\(setting.rawValue) applies to --to \(formats.joined(separator: ", ")) only.")
       }
     }
-    if let upn {
-      guard WriterOptions.upnFormats.contains(targetID.lowercased()) else {
-        throw ValidationError("--upn applies to --to \(WriterOptions.upnFormats.joined(separator: ", ")) only.")
-      }
-      guard upn.contains("@") else { throw ValidationError("--upn takes a user principal name such as alice@contoso.com.") }
+    if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be 1 or more.") }
+    if let upn, !upn.contains("@") {
+      throw ValidationError("--upn takes a user principal name such as alice@contoso.com.")
     }
   }
 
   func run() throws {
-    let registry = plugins.registry().applying(WriterOptions(googleMigrationBatchSize: batchSize, entraUPN: upn))
+    let registry = plugins.registry().applying(writerSettings)
     let target = try registry.plugin(id: targetID)
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
     if newPasswordFile != nil || newPasswordEnv != nil, target.descriptor.encryption == .none {

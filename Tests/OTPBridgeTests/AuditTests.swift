@@ -39,7 +39,7 @@ import TestSupport
     let report = try Audit.run(paths: [folder], target: nil, password: .none)
     let codes = report.allFindings.map(\.code)
     // 56-bit secrets are errors; the same secret twice and the same label with another secret are warnings.
-    #expect(report.allFindings.filter { $0.code == "WEAK_SECRET" }.map(\.severity) == ["error", "error"])
+    #expect(report.allFindings.filter { $0.code == "WEAK_SECRET" }.map(\.severity.label) == ["error", "error"])
     #expect(codes.filter { $0 == "DUPLICATE_SECRET" }.count == 1)
     #expect(codes.filter { $0 == "DUPLICATE_LABEL" }.count == 1)
     #expect(codes.contains("HOTP_COUNTER"))
@@ -66,9 +66,9 @@ import TestSupport
     let report = try Audit.run(paths: [folder], target: nil, password: .none)
     let notes = try #require(report.files.first { $0.path.hasSuffix("notes.md") })
     #expect(notes.findings.map(\.code) == ["NOT_RECOGNISED"])
-    #expect(notes.findings[0].severity == "info")
+    #expect(notes.findings[0].severity == .info)
     let named = try Audit.run(paths: [folder + "/notes.md"], target: nil, password: .none)
-    #expect(named.allFindings.map(\.severity) == ["error"])
+    #expect(named.allFindings.map(\.severity.label) == ["error"])
     #expect(throws: OTPError.self) { try Audit.run(paths: [folder + "/missing"], target: nil, password: .none) }
   }
 

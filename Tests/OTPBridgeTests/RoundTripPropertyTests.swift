@@ -12,7 +12,7 @@ import TestSupport
   static let formats = Registry.builtIn.plugins.filter { $0.descriptor.canRead && $0.descriptor.canWrite }.map(\.descriptor.id)
   static let password = "property-test-pässword"
   /// Writers configured as a user would: entra-csv needs the user's UPN (`convert --upn`).
-  static let registry = Registry.builtIn.applying(WriterOptions(entraUPN: "user@example.com"))
+  static let registry = Registry.builtIn.applying(WriterSettings(upn: "user@example.com"))
 
   /// Everything the model holds, so the loss report has something to fit.
   static let wholeModel = Capabilities(

@@ -268,8 +268,8 @@ public enum TenantMigration {
         changed: outcomes.filter { $0.status == .changed }.count,
         dropped: outcomes.filter { $0.status == .dropped }.count,
         unreadable: conversion.report.skippedEntries.count,
-        microsoft: all.filter { $0.microsoft && $0.severityLevel >= .warning },
-        findings: Dictionary(grouping: all, by: \.severity).mapValues(\.count),
+        microsoft: all.filter { $0.microsoft && $0.severity >= .warning },
+        findings: Dictionary(grouping: all, by: \.severity.label).mapValues(\.count),
         encrypted: outputPasswordSupply.gavePassword == true)
       return (result, outputs)
     } catch {

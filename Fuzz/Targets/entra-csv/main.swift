@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the entra-csv reader.
+FuzzSupport.main(reading: "entra-csv")

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the pskc reader.
+FuzzSupport.main(reading: "pskc")

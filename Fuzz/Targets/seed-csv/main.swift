@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the seed-csv reader.
+FuzzSupport.main(reading: "seed-csv")

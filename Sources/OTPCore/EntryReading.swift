@@ -1,0 +1,106 @@
+/// The codes of the findings one module can report, as an enum of stable UPPER_SNAKE_CASE texts.
+/// Each module declares its own (a format through `FormatDescriptor.findingCodes`), and
+/// docs/audit.md lists every one with its meaning (FindingCatalogTests checks both ways).
+public protocol FindingCode: RawRepresentable<String>, CaseIterable, Sendable {}
+
+extension FindingCode {
+  /// Every code of this set, as the texts scripts see.
+  public static var codes: [String] { allCases.map(\.rawValue) }
+}
+
+/// The findings OTPCore itself reports, which several formats share.
+public enum CoreCode: String, FindingCode {
+  case base32TrailingBits = "BASE32_TRAILING_BITS"
+  case passwordsNotRead = "PASSWORDS_NOT_READ"
+  case itemsWithoutOTP = "ITEMS_WITHOUT_OTP"
+  case kdfWeakerThanDefault = "KDF_WEAKER_THAN_DEFAULT"
+}
+
+/// Why one entry of a file cannot be read (thrown: the entry is skipped), or what was odd about
+/// one that still was (collected as a warning). Messages never quote a secret.
+public struct EntryProblem: Error, Sendable, Equatable, CustomStringConvertible {
+  public var code: String
+  public var message: String
+  public var remedy: String?
+
+  public init(_ code: some FindingCode, _ message: String, remedy: String? = nil) {
+    self.code = code.rawValue
+    self.message = message
+    self.remedy = remedy
+  }
+
+  public var description: String { message }
+
+  /// The warning every base32 reader gives when a last character's bits do not fill a byte.
+  public static let base32TrailingBits = EntryProblem(
+    CoreCode.base32TrailingBits, "the secret's last base32 character does not complete a byte and was ignored")
+
+  /// Checks what every format's parameters must satisfy, as Aegis and Stratum check in their
+  /// models: 1 to 10 digits, and a positive period for a time-based kind. The codes are the
+  /// format's own, so that scripts can tell where a bad value came from.
+  public static func checkParameters(
+    kind: OTPKind, digits: Int, period: Int, badDigits: some FindingCode, badPeriod: some FindingCode
+  ) throws(EntryProblem) {
+    guard (1...10).contains(digits) else {
+      throw EntryProblem(badDigits, "digits \(digits) is not from 1 to 10")
+    }
+    guard kind.isCounterBased || period > 0 else {
+      throw EntryProblem(badPeriod, "period \(period) is not a positive number of seconds")
+    }
+  }
+}
+
+extension Finding {
+  public init(_ severity: Severity, _ problem: EntryProblem, at origin: Origin?) {
+    self.init(severity, code: problem.code, problem.message, at: origin, remedy: problem.remedy)
+  }
+}
+
+extension ReadResult {
+  /// Reads one entry of a file the way every format does: the account `makeAccount` returns is
+  /// added with its warnings as findings; an `EntryProblem` it throws skips the entry with an error
+  /// finding at `origin` (`noun` names what was skipped: "entry", "item", "line"); any other error
+  /// skips it under `badEntry`. A nil account adds only the warnings.
+  public mutating func readEntry(
+    at origin: Origin, badEntry: some FindingCode, noun: String = "entry",
+    _ makeAccount: (_ warnings: inout [EntryProblem]) throws -> Account?
+  ) {
+    var warnings: [EntryProblem] = []
+    do {
+      if let account = try makeAccount(&warnings) { accounts.append(account) }
+      findings += warnings.map { Finding(.warning, $0, at: origin) }
+    } catch let problem as EntryProblem {
+      findings.append(
+        Finding(
+          .error, code: problem.code, "\(problem.message); the \(noun) was skipped", at: origin, remedy: problem.remedy,
+          entrySkipped: true))
+    } catch {
+      findings.append(
+        Finding(.error, code: badEntry.rawValue, "the \(noun) cannot be read; it was skipped", at: origin, entrySkipped: true))
+    }
+  }
+
+  /// Reads a JSON array decoded element by element: an element that did not decode is skipped
+  /// with `badEntry` and what was wrong with it; the others go through `makeAccount`. Entries are
+  /// numbered from 1.
+  public init<Entry>(
+    entries: [Lenient<Entry>], file: String, badEntry: some FindingCode,
+    _ makeAccount: (_ entry: Entry, _ origin: Origin, _ warnings: inout [EntryProblem]) throws -> Account?
+  ) {
+    self.init(accounts: [])
+    accounts.reserveCapacity(entries.count)
+    for (index, element) in entries.enumerated() {
+      let origin = Origin(file: file, place: .entry(index + 1))
+      readEntry(at: origin, badEntry: badEntry) { warnings in
+        switch element.result {
+        case .success(let entry):
+          return try makeAccount(entry, origin, &warnings)
+        case .failure(let error as DecodingError):
+          throw EntryProblem(badEntry, "the entry cannot be read: \(error.summary(insideElement: true))")
+        case .failure:
+          throw EntryProblem(badEntry, "the entry cannot be read")
+        }
+      }
+    }
+  }
+}
