@@ -171,7 +171,7 @@ struct PluginFinding: Decodable {
   func finding(file: String) -> Finding {
     let place = line.map(Origin.Place.line) ?? entry.map(Origin.Place.entry) ?? .whole
     return Finding(
-      Finding.Severity(rawValue: severity ?? "") ?? .warning, code: code ?? "PLUGIN_FINDING", message ?? "",
+      Finding.Severity(rawValue: severity ?? "") ?? .warning, rawCode: code ?? ExternalCode.pluginFinding.rawValue, message ?? "",
       at: Origin(file: file, place: place), remedy: remedy, entrySkipped: skipped ?? false)
   }
 }
@@ -210,4 +210,9 @@ extension DecodingError {
     @unknown default: []
     }
   }
+}
+
+/// The code otpbridge gives a plugin's finding that names none; others keep the plugin's own.
+public enum ExternalCode: String, FindingCode {
+  case pluginFinding = "PLUGIN_FINDING"
 }

@@ -1,3 +1,4 @@
+import External
 import OTPCore
 
 /// The findings the commands themselves report (docs/audit.md).
@@ -16,7 +17,7 @@ public enum FindingCatalog {
     var result: [String: [String]] = [
       "core": CoreCode.codes, "otpauth URI": OtpauthCode.codes, "login items": LoginItemCode.codes,
       "otpbridge-json": NeutralJSONCode.codes, "classifier": VerdictCode.codes, "audit": AuditCode.codes,
-      "commands": BridgeCode.codes,
+      "commands": BridgeCode.codes, "external plugins": ExternalCode.codes,
     ]
     for plugin in registry.listed where !plugin.descriptor.findingCodes.isEmpty {
       result[plugin.descriptor.id, default: []] += plugin.descriptor.findingCodes

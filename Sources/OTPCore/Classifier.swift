@@ -49,7 +49,7 @@ public struct Verdict: Sendable, Hashable {
   public func finding(at origin: Origin?, label: String? = nil, skipped: Bool? = nil) -> Finding {
     let subject = label.map { "\($0): " } ?? ""
     return Finding(
-      portability.severity, code: code, subject + reason, at: origin, remedy: remedy,
+      portability.severity, rawCode: code, subject + reason, at: origin, remedy: remedy,
       entrySkipped: skipped ?? (portability == .notPortable))
   }
 }

@@ -52,7 +52,7 @@ public struct EntryProblem: Error, Sendable, Equatable, CustomStringConvertible 
 
 extension Finding {
   public init(_ severity: Severity, _ problem: EntryProblem, at origin: Origin?) {
-    self.init(severity, code: problem.code, problem.message, at: origin, remedy: problem.remedy)
+    self.init(severity, rawCode: problem.code, problem.message, at: origin, remedy: problem.remedy)
   }
 }
 
@@ -72,11 +72,11 @@ extension ReadResult {
     } catch let problem as EntryProblem {
       findings.append(
         Finding(
-          .error, code: problem.code, "\(problem.message); the \(noun) was skipped", at: origin, remedy: problem.remedy,
+          .error, rawCode: problem.code, "\(problem.message); the \(noun) was skipped", at: origin, remedy: problem.remedy,
           entrySkipped: true))
     } catch {
       findings.append(
-        Finding(.error, code: badEntry.rawValue, "the \(noun) cannot be read; it was skipped", at: origin, entrySkipped: true))
+        Finding(.error, code: badEntry, "the \(noun) cannot be read; it was skipped", at: origin, entrySkipped: true))
     }
   }
 

@@ -25,8 +25,10 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
   /// that inputs read together can tell the export is complete after all.
   public var exportParts: ExportParts?
 
+  /// A finding whose code is already text: an `EntryProblem`'s, a verdict's, or an external
+  /// plugin's own. Everything else names a `FindingCode`.
   public init(
-    _ severity: Severity, code: String, _ message: String, at origin: Origin? = nil,
+    _ severity: Severity, rawCode code: String, _ message: String, at origin: Origin? = nil,
     remedy: String? = nil, entrySkipped: Bool = false, exportParts: ExportParts? = nil
   ) {
     self.severity = severity
@@ -43,7 +45,7 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
     remedy: String? = nil, entrySkipped: Bool = false, exportParts: ExportParts? = nil
   ) {
     self.init(
-      severity, code: code.rawValue, message, at: origin, remedy: remedy, entrySkipped: entrySkipped, exportParts: exportParts)
+      severity, rawCode: code.rawValue, message, at: origin, remedy: remedy, entrySkipped: entrySkipped, exportParts: exportParts)
   }
 
   public var description: String {

@@ -111,7 +111,7 @@ public struct LoginItem: Sendable, Equatable {
         return
       }
       result.findings.append(
-        Finding(.error, code: error.code, "\(error.message); the item was skipped", at: origin, remedy: error.remedy, entrySkipped: true))
+        Finding(.error, rawCode: error.code, "\(error.message); the item was skipped", at: origin, remedy: error.remedy, entrySkipped: true))
     }
   }
 

@@ -57,7 +57,7 @@ import Testing
   }
 
   @Test func skippedEntriesMakeAConversionLossy() {
-    let skipped = Finding(.error, code: "x", "bad", at: Self.origin, entrySkipped: true)
+    let skipped = Finding(.error, rawCode: "X", "bad", at: Self.origin, entrySkipped: true)
     let report = LossReport(accounts: [], skippedEntries: [skipped], target: Self.target())
     #expect(!report.isLossless)
     #expect(report.lossyCount == 1)
