@@ -5,7 +5,8 @@ import PackageDescription
 // module under Plugins/ that depends on OTPCore (and C shims) only; OTPBridge holds the registry
 // and pipelines; the otpbridge executable is a thin CLI over OTPBridge.
 
-/// Every format module under Plugins/, with what it uses besides OTPCore (C shims, packages) and
+/// Every format module under Plugins/, with what it uses besides OTPCore (support modules, C shims,
+/// packages) and
 /// the files in its folder that are not sources. Each gets a test target Tests/<Name>Tests (QRImage
 /// shares QRTests with the QR drawing), and OTPBridge depends on them all. Adding a format: one
 /// line here and one in Registry.builtIn; FormatListTests checks that the two, the fuzz targets and
@@ -14,20 +15,20 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("Otpauth", [], []),
   ("MicrosoftAuthenticator", ["CSQLite"], []),
   ("NeutralJSON", [], []),
-  ("Aegis", [], []),
-  ("TwoFAS", [], []),
-  ("AndOTP", [], []),
-  ("Ente", ["CSodium"], []),
-  ("Proton", [], []),
-  ("FreeOTPPlus", [], []),
-  ("Raivo", ["CArchive"], []),
-  ("OnePasswordCSV", [], []),
-  ("OnePUX", ["CArchive"], []),
-  ("Bitwarden", [], []),
-  ("KeePassXCCSV", [], []),
-  ("EntraCSV", [], []),
-  ("PSKC", [], []),
-  ("SeedCSV", [], []),
+  ("Aegis", ["OTPCrypto", "OTPJSON"], []),
+  ("TwoFAS", ["OTPCrypto", "OTPJSON"], []),
+  ("AndOTP", ["OTPCrypto", "OTPJSON"], []),
+  ("Ente", ["CSodium", "OTPCrypto", "OTPJSON"], []),
+  ("Proton", ["OTPCrypto", "OTPJSON"], []),
+  ("FreeOTPPlus", ["OTPJSON"], []),
+  ("Raivo", ["OTPContainers"], []),
+  ("OnePasswordCSV", ["OTPContainers", "LoginItems"], []),
+  ("OnePUX", ["OTPContainers", "OTPJSON", "LoginItems"], []),
+  ("Bitwarden", ["OTPContainers", "OTPCrypto", "OTPJSON", "LoginItems"], []),
+  ("KeePassXCCSV", ["OTPContainers", "LoginItems"], []),
+  ("EntraCSV", ["OTPContainers"], []),
+  ("PSKC", ["OTPContainers", "OTPCrypto"], []),
+  ("SeedCSV", ["OTPContainers"], []),
   // migration.pb.swift is generated from migration.proto by `make regenerate-proto`.
   ("GoogleMigration", [.product(name: "SwiftProtobuf", package: "swift-protobuf")], ["migration.proto"]),
   ("QRImage", ["CZBar", "CPNG", "CJPEG"], []),
@@ -47,7 +48,7 @@ let systemLibraries: [(name: String, pkgConfig: String, apt: String)] = [
 ]
 
 /// Format modules whose tests also drive a C library directly (to build fixtures).
-let testShims: [String: [Target.Dependency]] = ["MicrosoftAuthenticator": ["CSQLite"], "OnePUX": ["CArchive"]]
+let testShims: [String: [Target.Dependency]] = ["OnePUX": ["CArchive"]]
 
 /// Format test folders that hold fixture files beside the tests (with the script that made them).
 let testFixtures: [String: [String]] = ["PSKC": ["Fixtures"]]
@@ -59,6 +60,7 @@ let package = Package(
     .executable(name: "otpbridge", targets: ["otpbridge"]),
     .library(name: "OTPBridge", targets: ["OTPBridge"]),
     .library(name: "OTPCore", targets: ["OTPCore"]),
+    .library(name: "OTPJSON", targets: ["OTPJSON"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,34 +74,43 @@ let package = Package(
     .target(name: format.name, dependencies: ["OTPCore"] + format.uses, path: "Plugins/\(format.name)", exclude: format.exclude)
   } + formats.filter { !formatsTestedElsewhere.contains($0.name) }.map { format in
     .testTarget(
-      name: "\(format.name)Tests", dependencies: [.target(name: format.name), "OTPCore", "TestSupport"] + (testShims[format.name] ?? []),
+      name: "\(format.name)Tests",
+      dependencies: [.target(name: format.name), "OTPCore", "TestSupport"] + format.uses + (testShims[format.name] ?? []),
       exclude: testFixtures[format.name] ?? [])
   } + [
+    // The vocabulary every module shares (model, plugin contract, loss report, errors, otpauth URI).
+    .target(name: "OTPCore", dependencies: ["OTPJSON", .product(name: "Crypto", package: "swift-crypto")]),
+    // Support modules that plugins may import: the JSON engine (no dependencies), the KDFs and
+    // ciphers, the containers other formats share (zip, XML, CSV), password managers' login items.
+    .target(name: "OTPJSON"),
     .target(
-      name: "OTPCore",
+      name: "OTPCrypto",
       dependencies: [
-        "CArgon2",
-        "CSodium",
-        .product(name: "Crypto", package: "swift-crypto"),
+        "OTPCore", "CArgon2", "CSodium", .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "CryptoExtras", package: "swift-crypto"),
-      ]
-    ),
+      ]),
+    .target(name: "OTPContainers", dependencies: ["OTPCore", "CArchive"]),
+    .target(name: "LoginItems", dependencies: ["OTPCore"]),
     // External plugins: the adapter for executables that speak docs/plugins.md (tested in CLITests).
-    .target(name: "External", dependencies: ["OTPCore"], path: "Plugins/External"),
+    .target(name: "External", dependencies: ["OTPCore", "OTPJSON"], path: "Plugins/External"),
     // Drawing QR codes for `convert --qr`: not a format, so not a plugin.
     .target(name: "QRCodes", dependencies: ["OTPCore", "CQREncode", "CPNG"]),
     .target(
       name: "OTPBridge",
       dependencies: [
-        "OTPCore", "CSQLite", "External", "QRCodes", .product(name: "SystemPackage", package: "swift-system"),
+        "OTPCore", "OTPJSON", "OTPCrypto", "OTPContainers", "LoginItems", "CSQLite", "External", "QRCodes",
+        .product(name: "SystemPackage", package: "swift-system"),
       ] + formats.map { .target(name: $0.name) }),
     .executableTarget(
       name: "otpbridge",
       dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
-    .executableTarget(name: "otpbridge-bench", dependencies: ["OTPBridge", "QRCodes"]),
+    .executableTarget(name: "otpbridge-bench", dependencies: ["OTPBridge", "QRCodes", "OTPCrypto", "OTPContainers"]),
     .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),
-    .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "TestSupport"]),
+    .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "OTPJSON", "LoginItems", "TestSupport"]),
+    // The JSON engine against Foundation's JSONDecoder and JSONEncoder (differential tests).
+    .testTarget(name: "OTPJSONTests", dependencies: ["OTPJSON", "OTPCore", "TestSupport"]),
+    .testTarget(name: "SupportTests", dependencies: ["OTPCrypto", "OTPContainers", "OTPCore", "TestSupport"]),
     .testTarget(
       name: "QRTests", dependencies: ["QRImage", "QRCodes", "OTPBridge", "OTPCore", "TestSupport"],
       exclude: ["Fixtures"]),

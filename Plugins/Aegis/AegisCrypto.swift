@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPCrypto
 
 /// Opening and sealing an encrypted Aegis vault (formats.md §5.3): a password slot's scrypt key
 /// unwraps the master key, and the master key opens the database. Both with AES-256-GCM, the tag

@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPCrypto
 
 /// Aegis entries to accounts and back (formats.md §5.4).
 enum AegisEntries {

@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPJSON
 
 /// An Aegis Authenticator vault export (formats.md §5), plain or encrypted with a password.
 /// Reads vault version 1 with database versions 1 to 3; writes database version 3, encrypted with

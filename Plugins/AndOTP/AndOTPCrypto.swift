@@ -1,4 +1,5 @@
 import OTPCore
+import OTPCrypto
 
 /// andOTP's encrypted backups (formats.md §7.2, §7.3), both AES-256-GCM with the 16-byte tag
 /// appended and no AAD:

@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPJSON
 
 /// An andOTP backup (formats.md §7): the plain JSON array, or the encrypted `.json.aes` around it.
 /// The pre-0.6 encrypted format (key = SHA-256 of the password) is read, never written.

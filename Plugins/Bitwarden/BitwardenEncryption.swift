@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPCrypto
 
 /// Bitwarden's password-protected export (formats.md §4.4): a key from the password (PBKDF2-SHA256
 /// over the salt's base64 text, or Argon2id over SHA-256 of it), stretched with HKDF-Expand into an

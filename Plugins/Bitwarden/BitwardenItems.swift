@@ -1,4 +1,5 @@
 import OTPCore
+import LoginItems
 
 /// What Bitwarden's JSON and CSV exports share: the capabilities, and how `login.totp` is written
 /// (formats.md §4.1, §4.2).

@@ -1,5 +1,8 @@
 import Foundation
 import OTPCore
+import OTPJSON
+import OTPCrypto
+import LoginItems
 
 /// Bitwarden's JSON export (formats.md §4.2–§4.4), plain or password-protected, read and written.
 /// The account-restricted export (§4.3) is encrypted with the Bitwarden account's own key and is

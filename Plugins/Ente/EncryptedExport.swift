@@ -1,6 +1,8 @@
 import CSodium
 import Foundation
 import OTPCore
+import OTPJSON
+import OTPCrypto
 
 /// The Argon2id cost of an encrypted export: libsodium's `opslimit` and `memlimit` (bytes).
 public struct EnteKDFLimits: Sendable, Equatable {

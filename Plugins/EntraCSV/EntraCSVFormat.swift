@@ -1,4 +1,5 @@
 import OTPCore
+import OTPContainers
 
 /// Microsoft Entra ID's OATH token upload file (microsoft.md §6.1, formats.md §11):
 /// `upn,serial number,secret key,time interval,manufacturer,model`, SHA-1, 6 digits, 30 or 60 s.

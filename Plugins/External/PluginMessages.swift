@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPJSON
 
 // The bodies of the external-plugin protocol, version 1 (docs/plugins.md). A field of a reply may
 // be missing or null, and then its documented default holds; when it is there, it must have its

@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPJSON
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPJSON
 
 /// FreeOTP+'s JSON export (formats.md §10.1): `{"tokenOrder":[…],"tokens":[{…}]}`, Gson's output of
 /// its legacy `Token` class, read and written.

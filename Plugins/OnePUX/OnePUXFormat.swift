@@ -1,5 +1,8 @@
 import Foundation
+import OTPContainers
 import OTPCore
+import OTPJSON
+import LoginItems
 
 /// 1Password Unencrypted Export (formats.md §3.3): a ZIP with `export.attributes` and
 /// `export.data` (JSON: accounts → vaults → items). One-time passwords are the fields of
@@ -40,20 +43,14 @@ public struct OnePUXFormat: FormatPlugin {
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     let members: [String: [UInt8]]
     do {
-      members = try ZipMembers.read(input.bytes, wanted: ["export.attributes", "export.data"], limits: context.limits)
-    } catch .tooLarge(let path) {
-      throw Limits.refusal(
-        file: input.name, place: path, parameter: "the decompressed size", value: "larger than \(context.limits.decompressedBytes >> 20) MiB",
-        limit: "\(context.limits.decompressedBytes >> 20) MiB")
-    } catch .tooManyMembers {
-      throw Limits.refusal(
-        file: input.name, place: nil, parameter: "the number of archive members", value: "more than \(context.limits.archiveMembers)",
-        limit: "\(context.limits.archiveMembers)")
-    } catch .unsafeName(let name) {
-      throw OTPError.corrupted(
-        file: input.name, place: nil, reason: "the archive has a member name that is absolute or climbs out of its folder: \(name.debugDescription)")
-    } catch .unreadable(let reason) {
-      throw OTPError.corrupted(file: input.name, place: nil, reason: "not a readable ZIP archive: \(reason)")
+      let wanted: Set = ["export.attributes", "export.data"]
+      members = Dictionary(
+        try ZipArchive.members(input.bytes, wanted: wanted.contains, limits: context.limits).map { ($0.name, $0.bytes) },
+        uniquingKeysWith: { first, _ in first })
+    } catch {
+      // A 1PUX is never encrypted as a zip, so a password failure is damage too.
+      throw error.sharedError(file: input.name, limits: context.limits)
+        ?? OTPError.corrupted(file: input.name, place: nil, reason: "not a readable ZIP archive: an encrypted member")
     }
     if let attributes = members["export.attributes"] {
       let version = (try? JSONTapeDecoder().decode(Attributes.self, from: attributes))?.version

@@ -1,4 +1,6 @@
 import OTPCore
+import OTPContainers
+import LoginItems
 
 /// 1Password's CSV export (formats.md §3.1, §3.2). Reads the 1Password 8 columns
 /// `Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes` and the user-chosen columns of

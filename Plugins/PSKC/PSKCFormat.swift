@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPContainers
 
 /// Portable Symmetric Key Container, RFC 6030: the XML in which token vendors ship the seeds of
 /// hardware tokens. One KeyPackage per token: DeviceInfo (Manufacturer, SerialNo, Model) and one

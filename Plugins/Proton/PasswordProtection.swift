@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPCrypto
 
 /// The password-protected export's crypto (formats.md §10.3): key = Argon2id 1.3 (m = 19456 KiB,
 /// t = 2, p = 1, 32 bytes) over the UTF-8 password and a 16-byte salt; `content` = base64 of

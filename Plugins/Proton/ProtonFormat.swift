@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPJSON
 
 /// Proton Authenticator's export (formats.md §10.3), plain or encrypted, read and written.
 ///

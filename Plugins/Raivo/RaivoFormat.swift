@@ -1,3 +1,4 @@
+import OTPContainers
 import OTPCore
 
 /// Raivo OTP's export (formats.md §8): `raivo-otp-export.zip`, a WinZip-AES encrypted zip
@@ -44,31 +45,27 @@ public struct RaivoFormat: FormatPlugin {
     do {
       let json: [UInt8]
       do {
-        json = try ZipArchive.read(input.bytes, member: isJSON, password: nil, limits: context.limits)
+        json = try ZipArchive.first(input.bytes, member: isJSON, password: nil, limits: context.limits)
       } catch .passwordNeeded {
         guard let password = try context.password.password(for: input.name) else {
           throw OTPError.passwordRequired(file: input.name)
         }
-        json = try ZipArchive.read(input.bytes, member: isJSON, password: password, limits: context.limits)
+        json = try ZipArchive.first(input.bytes, member: isJSON, password: password, limits: context.limits)
       }
       return try RaivoEntries.read(json, file: "\(input.name):\(Self.jsonMember)")
     } catch let failure as ZipArchive.Failure {
-      switch failure {
-      case .wrongPassword, .passwordNeeded: throw OTPError.wrongPassword(file: input.name)
-      case .memberMissing: throw OTPError.corrupted(file: input.name, place: nil, reason: "the zip holds no \(Self.jsonMember)")
-      case .damaged(let reason): throw OTPError.corrupted(file: input.name, place: nil, reason: reason)
-      case .tooManyMembers:
-        throw Limits.refusal(
-          file: input.name, place: nil, parameter: "the number of archive members",
-          value: "more than \(context.limits.archiveMembers)", limit: "\(context.limits.archiveMembers)")
-      case .tooLarge:
-        throw Limits.refusal(
-          file: input.name, place: Self.jsonMember, parameter: "the decompressed size",
-          value: "larger than \(context.limits.decompressedBytes >> 20) MiB", limit: "\(context.limits.decompressedBytes >> 20) MiB")
-      case .unsafeName(let name):
-        throw OTPError.corrupted(
-          file: input.name, place: nil, reason: "the zip has a member name that is absolute or climbs out of its folder: \(name.debugDescription)")
-      }
+      throw Self.error(for: failure, file: input.name, limits: context.limits)
+    }
+  }
+
+  static func error(for failure: ZipArchive.Failure, file: String, limits: Limits) -> OTPError {
+    switch failure {
+    case .wrongPassword, .passwordNeeded:
+      return .wrongPassword(file: file)
+    case .memberMissing:
+      return .corrupted(file: file, place: nil, reason: "the zip holds no \(jsonMember)")
+    case .damaged, .tooManyMembers, .tooLarge, .unsafeName:
+      return failure.sharedError(file: file, limits: limits) ?? .corrupted(file: file, place: nil, reason: "\(failure)")
     }
   }
 

@@ -1,4 +1,5 @@
 import OTPCore
+import OTPContainers
 
 /// A token vendor's plain seed list: a CSV with a header and at least `serial` and `secret`
 /// (base32; or `hex secret` in hex), one hardware token a row. Every token is TOTP, SHA1, 6

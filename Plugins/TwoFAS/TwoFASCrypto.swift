@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPCrypto
 
 /// 2FAS's encrypted strings (formats.md §6.3): `base64(ciphertext ‖ tag):base64(salt):base64(iv)`,
 /// key PBKDF2-HMAC-SHA256 (10,000 rounds) of the password's UTF-8, AES-256-GCM without AAD.

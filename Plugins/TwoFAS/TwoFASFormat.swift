@@ -1,5 +1,7 @@
 import Foundation
 import OTPCore
+import OTPJSON
+import OTPCrypto
 
 /// A 2FAS Authenticator backup (`.2fas`, formats.md §6), plain or with encrypted services. Reads
 /// schemas 1 to 4 from Android and iOS; writes schema 4.

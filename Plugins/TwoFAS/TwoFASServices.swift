@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPCrypto
 
 /// 2FAS services to accounts and back (formats.md §6.2).
 enum TwoFASServices {

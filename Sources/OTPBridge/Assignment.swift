@@ -1,4 +1,5 @@
 import OTPCore
+import OTPContainers
 
 /// Which user each hardware token goes to: a CSV `serial,upn` (docs/tenant.md, "Vendor token
 /// seeds into Entra ID"). Applied after reading: every account's name becomes the UPN of its

@@ -1,4 +1,5 @@
 import OTPCore
+import OTPJSON
 
 /// The accounts read from one input file, with the plugin that read it.
 public struct FileReading: Sendable {

@@ -1,3 +1,5 @@
+import OTPJSON
+
 /// Caps on what a file can make otpbridge do: how much it reads, unpacks and derives before it
 /// gives up with an error that names the limit (docs/limits.md). Real exports are far below every
 /// one; a file above one is damaged or made to hurt. `ReadContext.limits` carries them to readers.
@@ -9,7 +11,7 @@ public struct Limits: Sendable, Equatable {
   /// Decompressed bytes of all the members one archive reader reads (a zip bomb stops here).
   public var decompressedBytes = 64 << 20
   /// Nested JSON arrays and objects.
-  public var jsonDepth = 128
+  public var jsonDepth = JSONTapeDecoder.defaultMaxDepth
   /// Pixels of one image (QR codes), checked from the header: a screenshot has a few million, a
   /// 50-megapixel photo fits; decoding takes about 4 bytes a pixel.
   public var imagePixels = 64_000_000
@@ -75,46 +77,5 @@ public struct Limits: Sendable, Equatable {
         file: file, place: place, parameter: "the PBKDF2 iterations (\(place))", value: "\(iterations)",
         limit: "\(pbkdf2Iterations)", override: "--allow-costly-kdf")
     }
-  }
-}
-
-/// Archive member names that could climb out of a folder if anything ever wrote them to disk.
-/// otpbridge reads members in memory only; it still refuses such archives, which no app writes.
-public enum ArchiveMemberName {
-  public static func isSafe(_ name: String) -> Bool {
-    guard !name.isEmpty, !name.hasPrefix("/"), !name.hasPrefix("\\"), !name.contains("\0") else { return false }
-    // A drive letter ("C:") is absolute on Windows.
-    if name.count >= 2, name.dropFirst().first == ":" { return false }
-    return !name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..")
-  }
-}
-
-/// How deeply JSON nests, found by one pass over the bytes (strings skipped), so a file of a
-/// million `[` is refused before a decoder recurses into it.
-public enum JSONNesting {
-  /// True when arrays and objects nest deeper than `limit` anywhere in `bytes`.
-  public static func exceeds(_ limit: Int, in bytes: [UInt8]) -> Bool {
-    var depth = 0, inString = false, escaped = false
-    for byte in bytes {
-      if inString {
-        if escaped {
-          escaped = false
-        } else if byte == UInt8(ascii: "\\") {
-          escaped = true
-        } else if byte == UInt8(ascii: "\"") {
-          inString = false
-        }
-        continue
-      }
-      switch byte {
-      case UInt8(ascii: "\""): inString = true
-      case UInt8(ascii: "["), UInt8(ascii: "{"):
-        depth += 1
-        if depth > limit { return true }
-      case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
-      default: break
-      }
-    }
-    return false
   }
 }

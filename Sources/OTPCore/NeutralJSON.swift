@@ -1,4 +1,5 @@
 import Foundation
+import OTPJSON
 
 /// The account model as a documented, versioned JSON document (docs/formats/otpbridge-json.md,
 /// docs/schema/otpbridge-json-v1.schema.json). It is the `otpbridge-json` format and the language

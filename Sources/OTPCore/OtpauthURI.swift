@@ -6,6 +6,11 @@ public enum OtpauthURI {
   public struct Parsed: Sendable {
     public var account: Account
     public var warnings: [EntryProblem]
+
+    public init(account: Account, warnings: [EntryProblem]) {
+      self.account = account
+      self.warnings = warnings
+    }
   }
 
   /// Reads one URI: `otpauth://totp|hotp|steam|yaotp/…`, Aegis's `motp://…` and the bare
@@ -62,7 +67,8 @@ public enum OtpauthURI {
   static let motpScheme: StaticString = "motp"
   static let migrationScheme: StaticString = "otpauth-migration"
 
-  static let ignoredWarning = EntryProblem(CoreCode.base32TrailingBits, "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does")
+  /// The trailing-bits warning as otpauth readers word it (login items share it).
+  public static let ignoredWarning = EntryProblem(CoreCode.base32TrailingBits, "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does")
 
   static func parseOtpauth(_ rest: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
     let hostEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex

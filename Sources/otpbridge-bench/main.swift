@@ -1,6 +1,8 @@
 import Foundation
 import OTPBridge
 import QRCodes
+import OTPCrypto
+import OTPContainers
 
 #if canImport(Glibc)
   import Glibc

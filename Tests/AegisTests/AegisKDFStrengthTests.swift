@@ -3,6 +3,7 @@ import OTPCore
 import Testing
 
 @testable import Aegis
+import OTPCrypto
 
 @Suite struct AegisKDFStrengthTests {
   /// A vault whose only password slot uses scrypt N=1024, made here with the same primitives.

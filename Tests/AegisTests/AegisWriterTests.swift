@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import Aegis
+import OTPCrypto
 
 /// The writer round-trips, encrypts as Aegis does, and the reader tells damage from a wrong password.
 @Suite struct AegisWriterTests {

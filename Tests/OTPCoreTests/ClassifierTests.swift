@@ -1,5 +1,6 @@
 import OTPCore
 import Testing
+import LoginItems
 
 /// The recognition rules of microsoft.md §8 and the verdicts of §9.
 @Suite struct ClassifierTests {

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 @testable import Raivo
+import OTPContainers
 
 /// Zips with hostile member names, too many members or too much data (docs/limits.md).
 @Suite struct RaivoHostileTests {

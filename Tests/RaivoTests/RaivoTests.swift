@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 @testable import Raivo
+import OTPContainers
 
 @Suite struct RaivoTests {
   let format = RaivoFormat()
@@ -98,11 +99,11 @@ import TestSupport
   @Test func wrapperReadsOtherAppsEncryptedZips() throws {
     let zip = try Vectors.input("aegis/importers/authenticator_plus.zip").bytes
     let isAccounts: (String) -> Bool = { $0 == "Accounts.txt" }
-    #expect(throws: ZipArchive.Failure.passwordNeeded) { try ZipArchive.read(zip, member: isAccounts, password: nil) }
-    #expect(throws: ZipArchive.Failure.wrongPassword) { try ZipArchive.read(zip, member: isAccounts, password: "test") }
-    let text = try ZipArchive.read(zip, member: isAccounts, password: "testtesttest")
+    #expect(throws: ZipArchive.Failure.passwordNeeded) { try ZipArchive.first(zip, member: isAccounts, password: nil) }
+    #expect(throws: ZipArchive.Failure.wrongPassword) { try ZipArchive.first(zip, member: isAccounts, password: "test") }
+    let text = try ZipArchive.first(zip, member: isAccounts, password: "testtesttest")
     #expect(text == (try Vectors.input("aegis/importers/plain.txt")).bytes)
-    #expect(throws: ZipArchive.Failure.memberMissing) { try ZipArchive.read(zip, member: { _ in false }, password: "testtesttest") }
+    #expect(throws: ZipArchive.Failure.memberMissing) { try ZipArchive.first(zip, member: { _ in false }, password: "testtesttest") }
   }
 
   @Test func otherZipsAreNotRaivo() throws {

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import TwoFAS
+import OTPCrypto
 
 /// The schema 4 writer round-trips and encrypts as 2FAS does; the reader tells damage from a wrong password.
 @Suite struct TwoFASWriterTests {

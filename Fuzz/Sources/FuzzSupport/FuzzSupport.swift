@@ -2,6 +2,7 @@ import CFuzzer
 import Foundation
 import OTPBridge
 import OTPCore
+import OTPJSON
 
 /// What every fuzz target does with one input: read it as `formatID` with a password at hand (so
 /// encrypted paths run too) and small KDF limits (so an input cannot make one run slow on purpose;

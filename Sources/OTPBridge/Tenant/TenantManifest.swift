@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import OTPContainers
 
 #if canImport(Glibc)
   import Glibc

@@ -5,30 +5,30 @@ import Foundation
 
 /// One element of a parsed XML document, by local name (namespace prefixes vary between PSKC
 /// producers: `pskc:`, none, `xenc11:`), with its attributes, children and text.
-struct XMLTree {
-  var name: String
-  var attributes: [String: String]
-  var children: [XMLTree]
+public struct XMLTree: Sendable {
+  public var name: String
+  public var attributes: [String: String]
+  public var children: [XMLTree]
   /// The element's own character data, trimmed.
-  var text: String
+  public var text: String
 
   /// The first child named `name`.
-  func child(_ name: String) -> XMLTree? {
+  public func child(_ name: String) -> XMLTree? {
     children.first { $0.name == name }
   }
 
   /// The element at the end of a path of child names.
-  func descendant(_ path: String...) -> XMLTree? {
+  public func descendant(_ path: String...) -> XMLTree? {
     path.reduce(Optional(self)) { $0?.child($1) }
   }
 
-  func all(_ name: String) -> [XMLTree] {
+  public func all(_ name: String) -> [XMLTree] {
     children.filter { $0.name == name }
   }
 
   /// Parses `bytes` with Foundation's XMLParser (libxml2 underneath); nil when they are not
   /// well-formed XML. External entities are not resolved.
-  static func parse(_ bytes: [UInt8]) -> XMLTree? {
+  public static func parse(_ bytes: [UInt8]) -> XMLTree? {
     let parser = XMLParser(data: Data(bytes))
     parser.shouldProcessNamespaces = true
     parser.shouldResolveExternalEntities = false

@@ -4,6 +4,7 @@ import Crypto
 import CryptoExtras
 import Foundation
 import Synchronization
+import OTPCore
 
 /// The key derivations and ciphers the formats use, as thin wrappers over maintained libraries
 /// (swift-crypto, libargon2, libsodium). Nothing here implements a primitive; it only adapts byte arrays and

@@ -345,7 +345,7 @@ public enum JSONText {
         case 0x0c: bytes.append(UInt8(ascii: "f"))
         default:
           bytes += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")]
-          bytes += [Hex.lowerDigits[Int(byte >> 4)], Hex.lowerDigits[Int(byte & 0x0f)]]
+          bytes += [HexDigit.lower[Int(byte >> 4)], HexDigit.lower[Int(byte & 0x0f)]]
         }
         index = plainEnd + 1
       }

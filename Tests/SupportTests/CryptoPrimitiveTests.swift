@@ -1,7 +1,8 @@
 import Foundation
-@testable import OTPCore
+import OTPCore
 import Testing
 import TestSupport
+@testable import OTPCrypto
 
 @Suite struct CryptoPrimitiveTests {
   static func hex(_ text: String) -> [UInt8] { Hex.decode(text)! }

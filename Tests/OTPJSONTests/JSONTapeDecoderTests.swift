@@ -2,6 +2,7 @@ import Foundation
 import OTPCore
 import Testing
 import TestSupport
+import OTPJSON
 
 /// `JSONTapeDecoder` must read what Foundation's `JSONDecoder` reads, to the same values, and fail
 /// where it fails with the same kind of error at the same coding path: the readers' messages and

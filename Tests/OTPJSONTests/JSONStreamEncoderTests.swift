@@ -1,6 +1,7 @@
 import Foundation
 import OTPCore
 import Testing
+import OTPJSON
 
 /// `JSONStreamEncoder` must write what `JSONEncoder` (compact, `.withoutEscapingSlashes`) writes,
 /// but for member order, which it keeps as encoded.

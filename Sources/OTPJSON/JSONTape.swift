@@ -161,7 +161,7 @@ struct JSONTape {
             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             position += 1
           case UInt8(ascii: "u"):
-            guard position + 4 < bytes.count, (1...4).allSatisfy({ Hex.digitValue(bytes[position + $0]) != nil }) else {
+            guard position + 4 < bytes.count, (1...4).allSatisfy({ HexDigit.value(bytes[position + $0]) != nil }) else {
               throw failure("a \\u escape needs four hex digits")
             }
             position += 5
@@ -217,6 +217,20 @@ struct JSONTape {
 
     mutating func skipDigits() {
       while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+    }
+  }
+}
+
+/// The hex digits of `\u` escapes: the JSON module stands alone, without OTPCore's `Hex`.
+enum HexDigit {
+  static let lower: [UInt8] = Array("0123456789abcdef".utf8)
+
+  static func value(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+    default: return nil
     }
   }
 }

@@ -6,8 +6,10 @@
 public struct JSONTapeDecoder {
   /// Arrays and objects nested deeper than this are refused as invalid JSON.
   public var maxDepth: Int
+  /// Deeper than any export nests (`Limits.jsonDepth` starts here).
+  public static let defaultMaxDepth = 128
 
-  public init(maxDepth: Int = Limits.standard.jsonDepth) {
+  public init(maxDepth: Int = JSONTapeDecoder.defaultMaxDepth) {
     self.maxDepth = maxDepth
   }
 
@@ -127,7 +129,7 @@ final class TapeDocument {
     output.reserveCapacity(raw.count)
     var index = 0
     func hexValue(at start: Int) -> UInt32 {
-      (start..<(start + 4)).reduce(0) { $0 << 4 | UInt32(Hex.digitValue(raw[$1]) ?? 0) }
+      (start..<(start + 4)).reduce(0) { $0 << 4 | UInt32(HexDigit.value(raw[$1]) ?? 0) }
     }
     while index < raw.count {
       let byte = raw[index]
@@ -560,7 +562,7 @@ public struct JSONTapeValue {
   let index: Int
 
   /// Parses `bytes`; not JSON is a `DecodingError.dataCorrupted`, as from `JSONTapeDecoder`.
-  public init(parsing bytes: [UInt8], maxDepth: Int = Limits.standard.jsonDepth) throws {
+  public init(parsing bytes: [UInt8], maxDepth: Int = JSONTapeDecoder.defaultMaxDepth) throws {
     document = try JSONTapeDecoder(maxDepth: maxDepth).document(of: bytes)
     index = 0
   }

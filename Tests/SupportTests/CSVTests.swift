@@ -1,5 +1,6 @@
 import OTPCore
 import Testing
+import OTPContainers
 
 /// RFC 4180 reading and writing, with what real exports add: a BOM, CRLF, ragged rows.
 @Suite struct CSVTests {

@@ -1,0 +1,176 @@
+import CArchive
+import OTPCore
+
+/// ZIP archives held in memory, through libarchive: Raivo's password-protected export (WinZip
+/// AES, formats.md §8) and 1Password's 1PUX. Members are read in memory only; every name is still
+/// checked, and the counts and sizes are capped by `Limits` (docs/limits.md).
+public enum ZipArchive {
+  public enum Failure: Error, Equatable {
+    /// A wanted member is encrypted and no password was given.
+    case passwordNeeded
+    /// libarchive says the passphrase does not match the entry's password check.
+    case wrongPassword
+    case damaged(String)
+    /// No member is wanted (`first(_:member:password:limits:)` only).
+    case memberMissing
+    /// More members than `Limits.archiveMembers`.
+    case tooManyMembers
+    /// The wanted members decompress to more than `Limits.decompressedBytes` (a zip bomb).
+    case tooLarge(member: String)
+    /// A name that is absolute or climbs out with `..`.
+    case unsafeName(String)
+
+    /// The error a reader of `file` gives for the failures every archive format shares; nil for
+    /// the ones whose meaning depends on the format (passwords, a missing member).
+    public func sharedError(file: String, limits: Limits) -> OTPError? {
+      switch self {
+      case .tooManyMembers:
+        return Limits.refusal(
+          file: file, place: nil, parameter: "the number of archive members", value: "more than \(limits.archiveMembers)",
+          limit: "\(limits.archiveMembers)")
+      case .tooLarge(let member):
+        return Limits.refusal(
+          file: file, place: member, parameter: "the decompressed size", value: "larger than \(limits.decompressedBytes >> 20) MiB",
+          limit: "\(limits.decompressedBytes >> 20) MiB")
+      case .unsafeName(let name):
+        return OTPError.corrupted(
+          file: file, place: nil, reason: "the archive has a member name that is absolute or climbs out of its folder: \(name.debugDescription)")
+      case .damaged(let reason):
+        return OTPError.corrupted(file: file, place: nil, reason: "not a readable ZIP archive: \(reason)")
+      case .passwordNeeded, .wrongPassword, .memberMissing:
+        return nil
+      }
+    }
+  }
+
+  /// The zip magic of a local file header, and the name of the first member when there is one.
+  public static func firstMemberName(_ bytes: [UInt8]) -> String? {
+    guard bytes.count >= 30, bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) else { return nil }
+    let length = Int(bytes[26]) | Int(bytes[27]) << 8
+    guard bytes.count >= 30 + length else { return nil }
+    return String(decoding: bytes[30..<(30 + length)], as: UTF8.self)
+  }
+
+  /// The contents of the members `wanted` accepts, by name, decrypting with `password`; stops
+  /// after the first when `firstOnly`. `.passwordNeeded` when a wanted member is encrypted and
+  /// `password` is nil.
+  public static func members(
+    _ bytes: [UInt8], wanted: (String) -> Bool, password: String? = nil, firstOnly: Bool = false, limits: Limits = .standard
+  ) throws(Failure) -> [(name: String, bytes: [UInt8])] {
+    let result: Result<[(name: String, bytes: [UInt8])], Failure> = bytes.withUnsafeBytes { buffer in
+      guard let archive = archive_read_new() else { return .failure(.damaged("libarchive could not start")) }
+      defer { archive_read_free(archive) }
+      archive_read_support_format_zip(archive)
+      if let password { archive_read_add_passphrase(archive, password) }
+      guard archive_read_open_memory(archive, buffer.baseAddress, buffer.count) == ARCHIVE_OK else {
+        return .failure(.damaged(message(archive)))
+      }
+      var found: [(name: String, bytes: [UInt8])] = []
+      var entry: OpaquePointer?
+      var listed = 0, decompressed = 0
+      while true {
+        let status = archive_read_next_header(archive, &entry)
+        if status == ARCHIVE_EOF { return .success(found) }
+        guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else { return .failure(.damaged(message(archive))) }
+        listed += 1
+        guard listed <= limits.archiveMembers else { return .failure(.tooManyMembers) }
+        let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+        guard isSafe(name) else { return .failure(.unsafeName(name)) }
+        guard wanted(name) else {
+          archive_read_data_skip(archive)
+          continue
+        }
+        if archive_entry_is_encrypted(entry) != 0 && password == nil { return .failure(.passwordNeeded) }
+        switch readData(archive, name: name, limit: limits.decompressedBytes - decompressed) {
+        case .success(let data):
+          decompressed += data.count
+          found.append((name, data))
+          if firstOnly { return .success(found) }
+        case .failure(let failure):
+          return .failure(failure)
+        }
+      }
+    }
+    return try result.get()
+  }
+
+  /// The bytes of the first member `wanted` accepts; `.memberMissing` when there is none.
+  public static func first(
+    _ bytes: [UInt8], member wanted: (String) -> Bool, password: String?, limits: Limits = .standard
+  ) throws(Failure) -> [UInt8] {
+    guard let member = try members(bytes, wanted: wanted, password: password, firstOnly: true, limits: limits).first else {
+      throw .memberMissing
+    }
+    return member.bytes
+  }
+
+  static func readData(_ archive: OpaquePointer, name: String, limit: Int) -> Result<[UInt8], Failure> {
+    var data: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
+      if count == 0 { return .success(data) }
+      guard count > 0 else {
+        let text = message(archive)
+        // libarchive's WinZip AES reader checks the 2-byte password verifier first and says
+        // "Incorrect passphrase"; a failing HMAC over the data is damage.
+        return .failure(text.lowercased().contains("passphrase") ? .wrongPassword : .damaged(text))
+      }
+      data += chunk.prefix(count)
+      guard data.count <= limit else { return .failure(.tooLarge(member: name)) }
+    }
+  }
+
+  static func message(_ archive: OpaquePointer) -> String {
+    archive_error_string(archive).map { String(cString: $0) } ?? "not a ZIP archive"
+  }
+
+  /// Whether a member name stays inside its folder: not absolute (also "C:" or "\"), no "..",
+  /// no NUL. No app writes other names, so an archive that has one is refused.
+  public static func isSafe(_ name: String) -> Bool {
+    guard !name.isEmpty, !name.hasPrefix("/"), !name.hasPrefix("\\"), !name.contains("\0") else { return false }
+    if name.count >= 2, name.dropFirst().first == ":" { return false }
+    return !name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..")
+  }
+
+  /// A zip holding one stored member, encrypted with WinZip AES-256 under `password` (Raivo's
+  /// own export: stored, not compressed).
+  public static func write(member name: String, bytes: [UInt8], password: String) throws -> [UInt8] {
+    final class Sink {
+      var bytes: [UInt8] = []
+    }
+    let sink = Sink()
+    guard let archive = archive_write_new() else { throw OTPError.writeFailed(path: name, reason: "libarchive could not start") }
+    defer { archive_write_free(archive) }
+    func check(_ status: Int32, _ what: String) throws {
+      guard status == ARCHIVE_OK else {
+        throw OTPError.writeFailed(path: name, reason: "\(what): \(message(archive))")
+      }
+    }
+    try check(archive_write_set_format_zip(archive), "zip format")
+    try check(archive_write_set_options(archive, "zip:compression=store,zip:encryption=aes256"), "zip options")
+    try check(archive_write_set_passphrase(archive, password), "passphrase")
+    try check(archive_write_set_bytes_in_last_block(archive, 1), "block size")
+    let context = Unmanaged.passUnretained(sink).toOpaque()
+    let status = archive_write_open(
+      archive, context, nil,
+      { _, context, buffer, length in
+        guard let context, let buffer else { return -1 }
+        let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+        sink.bytes += UnsafeRawBufferPointer(start: buffer, count: length)
+        return length
+      }, nil)
+    try check(status, "open")
+    guard let entry = archive_entry_new() else { throw OTPError.writeFailed(path: name, reason: "libarchive could not make an entry") }
+    defer { archive_entry_free(entry) }
+    archive_entry_set_pathname(entry, name)
+    archive_entry_set_size(entry, Int64(bytes.count))
+    archive_entry_set_filetype(entry, 0o100000)
+    archive_entry_set_perm(entry, 0o600)
+    try check(archive_write_header(archive, entry), "member header")
+    let written = bytes.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
+    guard written == bytes.count else { throw OTPError.writeFailed(path: name, reason: "member data: \(message(archive))") }
+    try check(archive_write_close(archive), "close")
+    return sink.bytes
+  }
+}
