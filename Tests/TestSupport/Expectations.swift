@@ -24,22 +24,6 @@ public func readBack(_ bytes: [UInt8], with plugin: any FormatPlugin, name: Stri
   try plugin.read(InputFile(name: name, bytes: bytes), context: ReadContext(password: .fixed(password)))
 }
 
-/// Writes `accounts` encrypted with `password`, then expects a wrong password to be
-/// `wrongPassword`, none to be `passwordRequired`, and the right one to give the accounts back.
-public func expectOpensOnlyWithItsPassword(
-  _ plugin: any FormatPlugin, _ accounts: [Account], password: String, wrong: String, name: String,
-  sourceLocation: SourceLocation = #_sourceLocation
-) throws {
-  let written = try plugin.write(accounts, context: WriteContext(newPassword: .fixed(password)))
-  #expect(throws: OTPError.wrongPassword(file: name), sourceLocation: sourceLocation) {
-    try readBack(written.bytes, with: plugin, name: name, password: wrong)
-  }
-  #expect(throws: OTPError.passwordRequired(file: name), sourceLocation: sourceLocation) {
-    try readBack(written.bytes, with: plugin, name: name)
-  }
-  expectSameAccounts(accounts, try readBack(written.bytes, with: plugin, name: name, password: password).accounts, sourceLocation: sourceLocation)
-}
-
 /// The fields (all but origin) in which `back` differs from `expected`, account by account, as
 /// lines to show; accounts whose origin is in `named` (changed by the writer, which said so in a
 /// finding) are left out.
