@@ -6,38 +6,13 @@ import TestSupport
 @testable import Aegis
 import OTPCrypto
 
-/// The writer round-trips, encrypts as Aegis does, and the reader tells damage from a wrong password.
+/// The writer writes and encrypts as Aegis does, and the reader tells damage from a wrong password.
+/// (Round trips and wrong passwords in general: FormatContractTests.)
 @Suite struct AegisWriterTests {
   let format = AegisFormat()
 
   func readBack(_ bytes: [UInt8], password: String? = nil) throws -> ReadResult {
     try TestSupport.readBack(bytes, with: format, name: "out.json", password: password)
-  }
-
-  @Test(arguments: [(1, 1), (17, 2), (500, 3)])
-  func randomAccountsRoundTripPlain(count: Int, seed: UInt64) throws {
-    let accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: seed)
-    let written = try format.write(accounts, context: WriteContext())
-    #expect(written.findings.isEmpty)
-    #expect(format.sniff(InputFile(name: "out", bytes: written.bytes)) == .certain)
-    let back = try readBack(written.bytes)
-    #expect(back.findings.isEmpty)
-    expectSameAccounts(accounts, back.accounts)
-  }
-
-  @Test(arguments: [(1, 11), (60, 12)])
-  func randomAccountsRoundTripEncrypted(count: Int, seed: UInt64) throws {
-    let accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: seed)
-    let written = try format.write(accounts, context: WriteContext(newPassword: .fixed("你好世界 pass")))
-    #expect(format.sniff(InputFile(name: "out", bytes: written.bytes)) == .certain)
-    let back = try readBack(written.bytes, password: "你好世界 pass")
-    #expect(back.findings.isEmpty)
-    expectSameAccounts(accounts, back.accounts)
-  }
-
-  @Test func encryptedOutputOpensOnlyWithItsPassword() throws {
-    let accounts = RandomAccounts.make(count: 3, fitting: format.descriptor.capabilities, seed: 7)
-    try expectOpensOnlyWithItsPassword(format, accounts, password: "PZqE=_L]Ra;ZD8N&", wrong: "PZqE=_L]Ra;ZD8N", name: "out.json")
   }
 
   @Test func encryptedOutputHasOnePasswordSlotWithAegisDefaultsAndFreshRandomness() throws {

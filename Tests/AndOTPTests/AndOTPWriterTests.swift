@@ -5,7 +5,8 @@ import TestSupport
 
 @testable import AndOTP
 
-/// The writer round-trips, plain and as `.json.aes`; damage and wrong passwords are errors.
+/// The writer writes andOTP's entries, plain and as `.json.aes`; damage and wrong passwords are errors.
+/// (Round trips and wrong passwords in general: FormatContractTests.)
 @Suite struct AndOTPWriterTests {
   let format = AndOTPFormat()
 
@@ -18,16 +19,6 @@ import TestSupport
     #expect(result.findings.map(\.code) == accounts.filter { $0.kind == .motp }.map { _ in "ANDOTP_MOTP_WITHOUT_PIN" })
   }
 
-  @Test(arguments: [(1, 1), (17, 2), (500, 3)])
-  func randomAccountsRoundTripPlain(count: Int, seed: UInt64) throws {
-    let accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: seed)
-    let written = try format.write(accounts, context: WriteContext())
-    #expect(format.sniff(InputFile(name: "out", bytes: written.bytes)) == .certain)
-    let back = try readBack(written.bytes)
-    expectOnlyPINWarnings(back, accounts)
-    expectSameAccounts(accounts, back.accounts)
-  }
-
   @Test(arguments: [(1, 11), (80, 12)])
   func randomAccountsRoundTripEncrypted(count: Int, seed: UInt64) throws {
     let accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: seed)
@@ -37,11 +28,6 @@ import TestSupport
     let back = try readBack(written.bytes, password: "😀 😃 😄")
     expectOnlyPINWarnings(back, accounts)
     expectSameAccounts(accounts, back.accounts)
-  }
-
-  @Test func encryptedOutputOpensOnlyWithItsPassword() throws {
-    let accounts = RandomAccounts.make(count: 3, fitting: format.descriptor.capabilities, seed: 4)
-    try expectOpensOnlyWithItsPassword(format, accounts, password: "test", wrong: "tesT", name: "out.json")
   }
 
   @Test func encryptedHeaderIsFreshEachTime() throws {

@@ -137,17 +137,6 @@ import TestSupport
     #expect(error(Self.envelope()) == .wrongPassword(file: "ente.txt"))
   }
 
-  @Test(arguments: [(1, 1), (7, 2), (120, 3), (500, 4)])
-  func randomAccountsRoundTripPlain(count: Int, seed: UInt64) throws {
-    let accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: seed)
-    let written = try format.write(accounts, context: WriteContext())
-    let input = InputFile(name: "out.txt", bytes: written.bytes)
-    #expect(format.sniff(input) == .certain)
-    let back = try format.read(input, context: ReadContext())
-    #expect(back.findings.isEmpty)
-    try expectSame(back.accounts, accounts)
-  }
-
   @Test func randomAccountsRoundTripEncrypted() throws {
     let accounts = RandomAccounts.make(count: 60, fitting: format.descriptor.capabilities, seed: 9)
     let written = try quickFormat.write(accounts, context: WriteContext(newPassword: PasswordProvider { _ in "😀 pässword" }))

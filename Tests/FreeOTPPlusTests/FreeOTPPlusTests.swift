@@ -125,17 +125,4 @@ import TestSupport
     #expect(accounts[1].issuer == "Edited" && accounts[1].labelIssuer == nil && accounts[1].name == "Edited name")
     #expect(accounts[1].icon == "file:///j.png")
   }
-
-  @Test(arguments: [(1, 1), (8, 2), (150, 3), (500, 4)])
-  func randomAccountsRoundTrip(count: Int, seed: UInt64) throws {
-    let accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: seed)
-    let written = try format.write(accounts, context: WriteContext())
-    #expect(written.findings.isEmpty)
-    let input = InputFile(name: "out.json", bytes: written.bytes)
-    #expect(format.sniff(input) == .certain)
-    let back = try format.read(input, context: ReadContext())
-    #expect(back.findings.isEmpty)
-    #expect(back.accounts.count == accounts.count)
-    expectSameAccounts(accounts, back.accounts)
-  }
 }

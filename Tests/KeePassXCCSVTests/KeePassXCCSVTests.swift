@@ -50,13 +50,4 @@ import TestSupport
     #expect(lines[0] == #""Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created""#)
     #expect(lines[1].hasPrefix(#""Root/Work","A","b","","","","otpauth://totp/A:b?secret=AEBAGBAF&"#))
   }
-
-  @Test(arguments: [1, 2, 3]) func randomAccountsRoundTrip(seed: UInt64) throws {
-    let accounts = RandomAccounts.make(count: Int(seed) * 150, fitting: format.descriptor.capabilities, seed: seed)
-    let written = try format.write(accounts, context: WriteContext())
-    let back = try format.read(InputFile(name: "o.csv", bytes: written.bytes), context: ReadContext())
-    #expect(back.findings.allSatisfy { $0.severity == .info })
-    #expect(back.accounts.count == accounts.count)
-    expectSameAccounts(accounts, back.accounts)
-  }
 }

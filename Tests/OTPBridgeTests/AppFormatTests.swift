@@ -30,18 +30,4 @@ import TestSupport
     // Ente and FreeOTP+ hold all seven; Proton has no HOTP, Raivo no Steam.
     #expect(conversion.report.isLossless == (id == "ente" || id == "freeotp-plus"))
   }
-
-  @Test(arguments: ["proton", "raivo"])
-  func encryptedOutputsReadBackWithTheirPassword(id: String) throws {
-    let reading = try Reading.read(paths: [Vectors.path("stratum/data/urilist.txt")], from: nil, context: ReadContext())
-    let password = PasswordProvider { _ in "t0p secret" }
-    let conversion = try Conversion.run(
-      reading, to: try Registry.builtIn.plugin(id: id), context: WriteContext(newPassword: password, outputName: "out"),
-      readBackPassword: password)
-    let reader = try Registry.builtIn.reader(for: InputFile(name: "out", bytes: conversion.output), from: nil)
-    #expect(reader.descriptor.id == id)
-    #expect(throws: OTPError.wrongPassword(file: "out")) {
-      try reader.read(InputFile(name: "out", bytes: conversion.output), context: ReadContext(password: PasswordProvider { _ in "nope" }))
-    }
-  }
 }

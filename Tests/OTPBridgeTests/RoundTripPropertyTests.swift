@@ -47,26 +47,6 @@ import TestSupport
     }
   }
 
-  /// The fields (all but origin) in which `back` differs from `expected`, account by account.
-  static func differences(_ back: [Account], _ expected: [Account], named: Set<Origin> = []) -> [String] {
-    guard back.count == expected.count else { return ["\(back.count) accounts read back, \(expected.count) written"] }
-    return zip(back, expected).enumerated().compactMap { index, pair in
-      let (a, b) = pair
-      if named.contains(b.origin) { return nil }
-      let fields: [(String, Bool)] = [
-        ("kind", a.kind == b.kind), ("issuer", a.issuer == b.issuer), ("name", a.name == b.name),
-        ("labelIssuer", a.labelIssuer == b.labelIssuer), ("secret", a.secret == b.secret),
-        ("algorithm", a.algorithm == b.algorithm), ("digits", a.digits == b.digits), ("period", a.period == b.period),
-        ("counter", a.counter == b.counter), ("pin", a.pin == b.pin), ("note", a.note == b.note),
-        ("favorite", a.favorite == b.favorite), ("groups", a.groups == b.groups), ("icon", a.icon == b.icon),
-        ("extraParameters", a.extraParameters == b.extraParameters),
-      ]
-      let differing = fields.filter { !$0.1 }.map(\.0)
-      guard !differing.isEmpty else { return nil }
-      return "account \(index + 1) (\(b.kind.rawValue), \(b.digits) digits, period \(b.period)): \(differing.joined(separator: ", "))"
-    }
-  }
-
   /// The loss report, the accounts read back, and the accounts whose change the writer named in a
   /// finding (Proton's Steam issuer): together they say what may differ.
   static func roundTrip(_ source: [Account], through plugin: any FormatPlugin) throws -> (report: LossReport, back: [Account], named: Set<Origin>) {
@@ -86,7 +66,7 @@ import TestSupport
     let plugin = try Self.registry.plugin(id: format)
     let source = Self.accounts(count: seed == 1 ? 1 : 40, seed: seed, fitting: Self.wholeModel)
     let (report, back, named) = try Self.roundTrip(source, through: plugin)
-    let differences = Self.differences(back, report.convertedAccounts, named: named)
+    let differences = accountDifferences(back, report.convertedAccounts, named: named)
     #expect(differences.isEmpty, "\(format), seed \(seed): \(differences)")
     // Accounts the report kept, or changed without breaking codes, give the same codes.
     let intact = report.outcomes.filter { outcome in outcome.converted != nil && !outcome.changes.contains(where: \.breaksCodes) }
@@ -104,7 +84,7 @@ import TestSupport
     let (report, back, named) = try Self.roundTrip(source, through: plugin)
     let notKept = report.outcomes.filter { $0.status != .kept }.prefix(3).map { "\($0.source.kind.rawValue): \($0.changes)" }
     #expect(notKept.isEmpty, "\(format): accounts that fit were changed: \(notKept)")
-    let differences = Self.differences(back, report.convertedAccounts, named: named)
+    let differences = accountDifferences(back, report.convertedAccounts, named: named)
     #expect(differences.isEmpty, "\(format): \(differences)")
   }
 

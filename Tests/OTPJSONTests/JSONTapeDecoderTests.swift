@@ -8,31 +8,6 @@ import OTPJSON
 /// where it fails with the same kind of error at the same coding path: the readers' messages and
 /// per-entry findings are made from those errors.
 @Suite struct JSONTapeDecoderTests {
-  /// Any JSON value, decoded through a single-value container, unkeyed containers and keyed
-  /// containers with `allKeys` (Dictionary's own Decodable).
-  enum AnyJSON: Decodable, Equatable {
-    case null, bool(Bool), integer(Int64), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
-
-    init(from decoder: any Decoder) throws {
-      let container = try decoder.singleValueContainer()
-      if container.decodeNil() {
-        self = .null
-      } else if let value = try? container.decode(Bool.self) {
-        self = .bool(value)
-      } else if let value = try? container.decode(Int64.self) {
-        self = .integer(value)
-      } else if let value = try? container.decode(Double.self) {
-        self = .number(value)
-      } else if let value = try? container.decode(String.self) {
-        self = .string(value)
-      } else if let value = try? container.decode([AnyJSON].self) {
-        self = .array(value)
-      } else {
-        self = .object(try container.decode([String: AnyJSON].self))
-      }
-    }
-  }
-
   func both<Value: Decodable>(_ type: Value.Type, _ bytes: [UInt8]) -> (foundation: Result<Value, any Error>, tape: Result<Value, any Error>) {
     (Result { try JSONDecoder().decode(type, from: Data(bytes)) }, Result { try JSONTapeDecoder().decode(type, from: bytes) })
   }

@@ -173,20 +173,4 @@ enum Fixtures {
       #expect(read == original)
     }
   }
-
-  @Test func encryptedOutputOpensWithItsPasswordOnly() throws {
-    let accounts = RandomAccounts.make(count: 30, fitting: format.descriptor.capabilities, seed: 7)
-    let written = try format.write(accounts, context: WriteContext(newPassword: PasswordProvider { _ in "new pass" }))
-    let input = InputFile(name: "sealed.pskcxml", bytes: written.bytes)
-    let text = String(decoding: written.bytes, as: UTF8.self)
-    #expect(!text.contains("PlainValue>\(Data(accounts[0].secret.bytes).base64EncodedString())"))
-    let back = try format.read(input, context: ReadContext(password: PasswordProvider { _ in "new pass" }))
-    #expect(back.findings.isEmpty)
-    #expect(back.accounts.map(\.secret) == accounts.map(\.secret))
-    #expect(back.accounts.map(\.counter) == accounts.map(\.counter))
-    #expect(throws: OTPError.wrongPassword(file: "sealed.pskcxml")) {
-      try format.read(input, context: ReadContext(password: PasswordProvider { _ in "old pass" }))
-    }
-    #expect(throws: OTPError.passwordRequired(file: "sealed.pskcxml")) { try format.read(input, context: ReadContext()) }
-  }
 }

@@ -112,17 +112,6 @@ import OTPContainers
     #expect(format.sniff(try Vectors.input("aegis/importers/freeotp_plus.json")) == .no)
   }
 
-  @Test(arguments: [(1, 1), (9, 2), (150, 3), (500, 4)])
-  func randomAccountsRoundTripJSON(count: Int, seed: UInt64) throws {
-    let accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: seed)
-    let written = try format.write(accounts, context: WriteContext())
-    let input = InputFile(name: "out.json", bytes: written.bytes)
-    #expect(format.sniff(input) == .certain)
-    let back = try format.read(input, context: ReadContext())
-    #expect(back.findings.isEmpty)
-    try Self.expectSame(back.accounts, accounts)
-  }
-
   @Test func largeZipRoundTrip() throws {
     let accounts = RandomAccounts.make(count: 500, fitting: format.descriptor.capabilities, seed: 11)
     let zip = try format.write(accounts, context: WriteContext(newPassword: password("t")))

@@ -59,30 +59,6 @@ extension FuzzSupport {
   /// Not a reader: the target that decodes every input with both JSON decoders.
   public static let jsonDifferential = "json"
 
-  /// Any JSON value, through every kind of container both decoders offer.
-  enum AnyJSON: Decodable, Equatable {
-    case null, bool(Bool), integer(Int64), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
-
-    init(from decoder: any Decoder) throws {
-      let container = try decoder.singleValueContainer()
-      if container.decodeNil() {
-        self = .null
-      } else if let value = try? container.decode(Bool.self) {
-        self = .bool(value)
-      } else if let value = try? container.decode(Int64.self) {
-        self = .integer(value)
-      } else if let value = try? container.decode(Double.self) {
-        self = .number(value)
-      } else if let value = try? container.decode(String.self) {
-        self = .string(value)
-      } else if let value = try? container.decode([AnyJSON].self) {
-        self = .array(value)
-      } else {
-        self = .object(try container.decode([String: AnyJSON].self))
-      }
-    }
-  }
-
   /// Where both decoders read a UTF-8 text, they must read the same value; the tape may refuse
   /// more (it checks every number and escape, Foundation only those it decodes) but never accept
   /// what Foundation refuses. A difference stops the fuzzer with both results.
