@@ -7,7 +7,7 @@ export PATH := $(if $(shell command -v swift),$(PATH),$(PATH):/opt/swift/usr/bin
 BIN := .build/debug/otpbridge
 DEMO := .build/demo
 
-.PHONY: all bootstrap build test demo bench fuzz clean install regenerate-proto tenant-report-check
+.PHONY: all bootstrap build test demo bench fuzz clean install regenerate-proto tenant-report-check format format-check
 
 all: build
 
@@ -17,8 +17,19 @@ bootstrap:
 build: bootstrap
 	swift build
 
-test: build
+test: build format-check
 	swift test
+
+# swift-format (part of the Swift toolchain) with .swift-format; generated protobuf code is left
+# as protoc-gen-swift writes it. `make format` rewrites, `make format-check` (run by `make test`)
+# fails on any file `make format` would change.
+SWIFT_SOURCES = $(shell find Package.swift Sources Plugins Tests Fuzz/Package.swift Fuzz/Sources Fuzz/Targets -name '*.swift' ! -name '*.pb.swift')
+
+format:
+	@swift format format --configuration .swift-format --in-place --parallel $(SWIFT_SOURCES)
+
+format-check:
+	@swift format lint --strict --configuration .swift-format --parallel $(SWIFT_SOURCES)
 
 # Runs the main jobs on examples/ into a fresh folder, so it can be run again and again.
 demo: build

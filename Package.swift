@@ -69,53 +69,56 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
   ],
   targets: systemLibraries.map { library in
-    .systemLibrary(name: library.name, path: "Sources/\(library.name)", pkgConfig: library.pkgConfig, providers: [.apt([library.apt])])
-  } + formats.map { format in
-    .target(name: format.name, dependencies: ["OTPCore"] + format.uses, path: "Plugins/\(format.name)", exclude: format.exclude)
-  } + formats.filter { !formatsTestedElsewhere.contains($0.name) }.map { format in
-    .testTarget(
-      name: "\(format.name)Tests",
-      dependencies: [.target(name: format.name), "OTPCore", "TestSupport"] + format.uses + (testShims[format.name] ?? []),
-      exclude: testFixtures[format.name] ?? [])
-  } + [
-    // The vocabulary every module shares (model, plugin contract, loss report, errors, otpauth URI).
-    .target(name: "OTPCore", dependencies: ["OTPJSON", .product(name: "Crypto", package: "swift-crypto")]),
-    // Support modules that plugins may import: the JSON engine (no dependencies), the KDFs and
-    // ciphers, the containers other formats share (zip, XML, CSV), password managers' login items.
-    .target(name: "OTPJSON"),
-    .target(
-      name: "OTPCrypto",
-      dependencies: [
-        "OTPCore", "CArgon2", "CSodium", .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "CryptoExtras", package: "swift-crypto"),
-      ]),
-    .target(name: "OTPContainers", dependencies: ["OTPCore", "CArchive"]),
-    .target(name: "LoginItems", dependencies: ["OTPCore"]),
-    // External plugins: the adapter for executables that speak docs/plugins.md (tested in CLITests).
-    .target(name: "External", dependencies: ["OTPCore", "OTPJSON"], path: "Plugins/External"),
-    // Drawing QR codes for `convert --qr`: not a format, so not a plugin.
-    .target(name: "QRCodes", dependencies: ["OTPCore", "CQREncode", "CPNG"]),
-    .target(
-      name: "OTPBridge",
-      dependencies: [
-        "OTPCore", "OTPJSON", "OTPCrypto", "OTPContainers", "LoginItems", "CSQLite", "External", "QRCodes",
-        .product(name: "SystemPackage", package: "swift-system"),
-      ] + formats.map { .target(name: $0.name) }),
-    .executableTarget(
-      name: "otpbridge",
-      dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-    ),
-    .executableTarget(name: "otpbridge-bench", dependencies: ["OTPBridge", "QRCodes", "OTPCrypto", "OTPContainers"]),
-    .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),
-    .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "OTPJSON", "LoginItems", "TestSupport"]),
-    // The JSON engine against Foundation's JSONDecoder and JSONEncoder (differential tests).
-    .testTarget(name: "OTPJSONTests", dependencies: ["OTPJSON", "OTPCore", "TestSupport"]),
-    .testTarget(name: "SupportTests", dependencies: ["OTPCrypto", "OTPContainers", "OTPCore", "TestSupport"]),
-    .testTarget(
-      name: "QRTests", dependencies: ["QRImage", "QRCodes", "OTPBridge", "OTPCore", "TestSupport"],
-      exclude: ["Fixtures"]),
-    .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"], exclude: ["Expectations"]),
-    // BadInputs/ is made by scripts/make-bad-inputs.py and read by path, not as resources.
-    .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"], exclude: ["BadInputs", "prompt-interrupt.py"]),
-  ]
+    .systemLibrary(
+      name: library.name, path: "Sources/\(library.name)", pkgConfig: library.pkgConfig, providers: [.apt([library.apt])])
+  }
+    + formats.map { format in
+      .target(name: format.name, dependencies: ["OTPCore"] + format.uses, path: "Plugins/\(format.name)", exclude: format.exclude)
+    }
+    + formats.filter { !formatsTestedElsewhere.contains($0.name) }.map { format in
+      .testTarget(
+        name: "\(format.name)Tests",
+        dependencies: [.target(name: format.name), "OTPCore", "TestSupport"] + format.uses + (testShims[format.name] ?? []),
+        exclude: testFixtures[format.name] ?? [])
+    } + [
+      // The vocabulary every module shares (model, plugin contract, loss report, errors, otpauth URI).
+      .target(name: "OTPCore", dependencies: ["OTPJSON", .product(name: "Crypto", package: "swift-crypto")]),
+      // Support modules that plugins may import: the JSON engine (no dependencies), the KDFs and
+      // ciphers, the containers other formats share (zip, XML, CSV), password managers' login items.
+      .target(name: "OTPJSON"),
+      .target(
+        name: "OTPCrypto",
+        dependencies: [
+          "OTPCore", "CArgon2", "CSodium", .product(name: "Crypto", package: "swift-crypto"),
+          .product(name: "CryptoExtras", package: "swift-crypto"),
+        ]),
+      .target(name: "OTPContainers", dependencies: ["OTPCore", "CArchive"]),
+      .target(name: "LoginItems", dependencies: ["OTPCore"]),
+      // External plugins: the adapter for executables that speak docs/plugins.md (tested in CLITests).
+      .target(name: "External", dependencies: ["OTPCore", "OTPJSON"], path: "Plugins/External"),
+      // Drawing QR codes for `convert --qr`: not a format, so not a plugin.
+      .target(name: "QRCodes", dependencies: ["OTPCore", "CQREncode", "CPNG"]),
+      .target(
+        name: "OTPBridge",
+        dependencies: [
+          "OTPCore", "OTPJSON", "OTPCrypto", "OTPContainers", "LoginItems", "CSQLite", "External", "QRCodes",
+          .product(name: "SystemPackage", package: "swift-system"),
+        ] + formats.map { .target(name: $0.name) }),
+      .executableTarget(
+        name: "otpbridge",
+        dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      ),
+      .executableTarget(name: "otpbridge-bench", dependencies: ["OTPBridge", "QRCodes", "OTPCrypto", "OTPContainers"]),
+      .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),
+      .testTarget(name: "OTPCoreTests", dependencies: ["OTPCore", "OTPJSON", "LoginItems", "TestSupport"]),
+      // The JSON engine against Foundation's JSONDecoder and JSONEncoder (differential tests).
+      .testTarget(name: "OTPJSONTests", dependencies: ["OTPJSON", "OTPCore", "TestSupport"]),
+      .testTarget(name: "SupportTests", dependencies: ["OTPCrypto", "OTPContainers", "OTPCore", "TestSupport"]),
+      .testTarget(
+        name: "QRTests", dependencies: ["QRImage", "QRCodes", "OTPBridge", "OTPCore", "TestSupport"],
+        exclude: ["Fixtures"]),
+      .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"], exclude: ["Expectations"]),
+      // BadInputs/ is made by scripts/make-bad-inputs.py and read by path, not as resources.
+      .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"], exclude: ["BadInputs", "prompt-interrupt.py"]),
+    ]
 )

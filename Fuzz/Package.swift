@@ -17,8 +17,13 @@ let package = Package(
   dependencies: [.package(name: "otpbridge", path: "..")],
   targets: [
     .target(name: "CFuzzer"),
-    .target(name: "FuzzSupport", dependencies: ["CFuzzer", .product(name: "OTPBridge", package: "otpbridge"), .product(name: "OTPJSON", package: "otpbridge")]),
-  ] + targets.map { id in
-    .executableTarget(name: "fuzz-\(id)", dependencies: ["FuzzSupport"], path: "Targets/\(id)")
-  }
+    .target(
+      name: "FuzzSupport",
+      dependencies: [
+        "CFuzzer", .product(name: "OTPBridge", package: "otpbridge"), .product(name: "OTPJSON", package: "otpbridge"),
+      ]),
+  ]
+    + targets.map { id in
+      .executableTarget(name: "fuzz-\(id)", dependencies: ["FuzzSupport"], path: "Targets/\(id)")
+    }
 )

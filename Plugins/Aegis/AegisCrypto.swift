@@ -18,7 +18,9 @@ enum AegisCrypto {
     guard !slots.isEmpty else {
       throw OTPError.cannotOpen(
         file: file,
-        reason: "the vault has no password slot (only biometric or raw-key slots, which open only on the phone that made them); export it from Aegis with a password")
+        reason:
+          "the vault has no password slot (only biometric or raw-key slots, which open only on the phone that made them); export it from Aegis with a password"
+      )
     }
     let exact = Array(password.utf8)
     // The issue #95 quirk: an unrepaired slot may have been made from Java's padded encoder
@@ -102,7 +104,8 @@ enum AegisCrypto {
 
     let databaseNonce = Cipher.randomBytes(12)
     let sealed = try Cipher.aesGCMSeal(key: masterKey, plaintext: database, nonce: databaseNonce)
-    let header = AegisHeader(slots: [slot], params: AegisCipherParams(nonce: Hex.encode(databaseNonce), tag: Hex.encode(sealed.tag)))
+    let header = AegisHeader(
+      slots: [slot], params: AegisCipherParams(nonce: Hex.encode(databaseNonce), tag: Hex.encode(sealed.tag)))
     return (header, Data(sealed.ciphertext).base64EncodedString())
   }
 

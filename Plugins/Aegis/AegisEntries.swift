@@ -28,7 +28,8 @@ enum AegisEntries {
 
   static func makeAccount(from entry: AegisEntry, origin: Origin, warnings: inout [EntryProblem]) throws -> Account {
     guard let kind = kinds[entry.type.lowercased()] else {
-      throw EntryProblem(AegisCode.unknownType, "unknown OTP type '\(entry.type.prefix(16))' (expected totp, hotp, steam, motp or yandex)")
+      throw EntryProblem(
+        AegisCode.unknownType, "unknown OTP type '\(entry.type.prefix(16))' (expected totp, hotp, steam, motp or yandex)")
     }
     let info = entry.info
     let secret: Base32.Decoded

@@ -58,7 +58,8 @@ public struct AegisFormat: FormatPlugin {
             Finding(
               .warning, code: CoreCode.kdfWeakerThanDefault,
               "a password slot is stretched with scrypt N=\(n), r=\(r), p=\(p), cheaper than Aegis's N=32768, r=8, p=1: easier to guess offline",
-              at: Origin(file: input.name, place: .whole), remedy: "Set the vault's password again in a current Aegis to re-create the slot."))
+              at: Origin(file: input.name, place: .whole),
+              remedy: "Set the vault's password again in a current Aegis to re-create the slot."))
         }
       }
       return result

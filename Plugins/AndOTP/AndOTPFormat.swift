@@ -46,7 +46,8 @@ public struct AndOTPFormat: FormatPlugin {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "a JSON object, not andOTP's list of entries")
     } else {
       guard input.bytes.count >= AndOTPCrypto.minimumOldLength else {
-        throw OTPError.corrupted(file: input.name, place: nil, reason: "neither andOTP JSON nor long enough to be an encrypted andOTP backup")
+        throw OTPError.corrupted(
+          file: input.name, place: nil, reason: "neither andOTP JSON nor long enough to be an encrypted andOTP backup")
       }
       guard let password = try context.password.password(for: input.name) else {
         throw OTPError.passwordRequired(file: input.name)

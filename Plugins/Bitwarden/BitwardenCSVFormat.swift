@@ -1,6 +1,6 @@
-import OTPCore
-import OTPContainers
 import LoginItems
+import OTPContainers
+import OTPCore
 
 /// Bitwarden's CSV export of an individual vault (formats.md §4.1), and Bitwarden
 /// Authenticator's CSV (§4.5, `folder,favorite,type,name,login_uri,login_totp` with ragged rows).

@@ -18,7 +18,8 @@ struct BitwardenKeys {
     let master: [UInt8]
     switch kdf {
     case .pbkdf2(let iterations):
-      master = try KeyDerivation.pbkdf2(password: Array(password.utf8), salt: Array(salt.utf8), hash: .sha256, rounds: iterations, length: 32)
+      master = try KeyDerivation.pbkdf2(
+        password: Array(password.utf8), salt: Array(salt.utf8), hash: .sha256, rounds: iterations, length: 32)
     case .argon2id(let iterations, let memoryMiB, let parallelism):
       master = try KeyDerivation.argon2id(
         password: Array(password.utf8), salt: Digest.sha256(Array(salt.utf8)), iterations: iterations,

@@ -1,5 +1,5 @@
-import OTPCore
 import LoginItems
+import OTPCore
 
 /// What Bitwarden's JSON and CSV exports share: the capabilities, and how `login.totp` is written
 /// (formats.md §4.1, §4.2).
@@ -20,7 +20,8 @@ enum BitwardenItems {
     var item = LoginItem(account: account, urlSlots: .max)
     var findings: [Finding] = []
     if account.kind == .steam {
-      let plain = account.period == 30 && account.digits == 5 && account.labelIssuer == nil && account.icon == nil
+      let plain =
+        account.period == 30 && account.digits == 5 && account.labelIssuer == nil && account.icon == nil
         && account.extraParameters.allSatisfy { $0.name == LoginItem.urlParameter }
       if plain {
         item.otp = "steam://" + account.secret.revealBase32()

@@ -1,8 +1,8 @@
 import Foundation
-import OTPCore
-import OTPJSON
-import OTPCrypto
 import LoginItems
+import OTPCore
+import OTPCrypto
+import OTPJSON
 
 /// Bitwarden's JSON export (formats.md §4.2–§4.4), plain or password-protected, read and written.
 /// The account-restricted export (§4.3) is encrypted with the Bitwarden account's own key and is
@@ -39,7 +39,9 @@ public struct BitwardenJSONFormat: FormatPlugin {
       guard export.passwordProtected == true else {
         throw OTPError.cannotOpen(
           file: input.name,
-          reason: "this is an account-restricted Bitwarden export: it is encrypted with your Bitwarden account's key and only that account can open it. In Bitwarden, export again with File format \".json (Encrypted)\" and Export type \"Password protected\", or as plain \".json\", and read that file")
+          reason:
+            "this is an account-restricted Bitwarden export: it is encrypted with your Bitwarden account's key and only that account can open it. In Bitwarden, export again with File format \".json (Encrypted)\" and Export type \"Password protected\", or as plain \".json\", and read that file"
+        )
       }
       let plaintext = try Self.decrypt(export, file: input.name, context: context)
       weakKDF = Self.weakKDF(export, file: input.name)
@@ -66,7 +68,8 @@ public struct BitwardenJSONFormat: FormatPlugin {
     case 0 where iterations < writtenIterations:
       weaker = "PBKDF2 with \(iterations) iterations (Bitwarden now uses \(writtenIterations))"
     case 1 where iterations < 3 || (export.kdfMemory ?? 64) < 64 || (export.kdfParallelism ?? 4) < 4:
-      weaker = "Argon2id with \(iterations) passes, \(export.kdfMemory ?? 64) MiB, \(export.kdfParallelism ?? 4) lanes (Bitwarden now uses 3, 64 MiB, 4)"
+      weaker =
+        "Argon2id with \(iterations) passes, \(export.kdfMemory ?? 64) MiB, \(export.kdfParallelism ?? 4) lanes (Bitwarden now uses 3, 64 MiB, 4)"
     default:
       weaker = nil
     }
@@ -104,7 +107,8 @@ public struct BitwardenJSONFormat: FormatPlugin {
     guard let salt = export.salt, let validationText = export.encKeyValidation, let dataText = export.data,
       let iterations = export.kdfIterations
     else {
-      throw OTPError.corrupted(file: file, place: nil, reason: "a password-protected export without its salt, KDF settings, validation value or data")
+      throw OTPError.corrupted(
+        file: file, place: nil, reason: "a password-protected export without its salt, KDF settings, validation value or data")
     }
     let kdf: BitwardenKeys.KDF
     switch export.kdfType {
@@ -119,15 +123,19 @@ public struct BitwardenJSONFormat: FormatPlugin {
       guard iterations >= 1, memory >= 1, (1...64).contains(parallelism) else {
         throw OTPError.corrupted(
           file: file, place: "kdfIterations",
-          reason: "Argon2id settings no Bitwarden client makes (kdfIterations \(iterations), kdfMemory \(memory) MiB, kdfParallelism \(parallelism))")
+          reason:
+            "Argon2id settings no Bitwarden client makes (kdfIterations \(iterations), kdfMemory \(memory) MiB, kdfParallelism \(parallelism))"
+        )
       }
       let (memoryKiB, overflow) = memory.multipliedReportingOverflow(by: 1024)
       try context.limits.checkArgon2(
-        memoryKiB: overflow ? Int.max : memoryKiB, passes: iterations, file: file, memoryName: "kdfMemory", passesName: "kdfIterations")
+        memoryKiB: overflow ? Int.max : memoryKiB, passes: iterations, file: file, memoryName: "kdfMemory",
+        passesName: "kdfIterations")
       kdf = .argon2id(iterations: iterations, memoryMiB: memory, parallelism: parallelism)
     default:
       throw OTPError.unsupportedVersion(
-        file: file, version: "kdfType \(export.kdfType.map(String.init) ?? "missing")", supported: "kdfType 0 (PBKDF2-SHA256) and 1 (Argon2id)")
+        file: file, version: "kdfType \(export.kdfType.map(String.init) ?? "missing")",
+        supported: "kdfType 0 (PBKDF2-SHA256) and 1 (Argon2id)")
     }
     let validation = try encString(validationText, file: file, place: "encKeyValidation_DO_NOT_EDIT")
     let data = try encString(dataText, file: file, place: "data")
@@ -148,9 +156,11 @@ public struct BitwardenJSONFormat: FormatPlugin {
     do {
       return try BitwardenKeys.EncString(parsing: text)
     } catch .unsupportedType(let type) {
-      throw OTPError.unsupportedVersion(file: file, version: "EncString type \(type)", supported: "type 2 (AES-256-CBC with HMAC-SHA256)")
+      throw OTPError.unsupportedVersion(
+        file: file, version: "EncString type \(type)", supported: "type 2 (AES-256-CBC with HMAC-SHA256)")
     } catch {
-      throw OTPError.corrupted(file: file, place: place, reason: "not an EncString \"2.iv|data|mac\" with a 16-byte IV and a 32-byte MAC")
+      throw OTPError.corrupted(
+        file: file, place: place, reason: "not an EncString \"2.iv|data|mac\" with a 16-byte IV and a 32-byte MAC")
     }
   }
 
@@ -181,7 +191,8 @@ public struct BitwardenJSONFormat: FormatPlugin {
         }
       }
       let login = Login(
-        uris: item.urls.isEmpty ? nil : item.urls.map { LoginURI(uri: $0) }, username: item.username.isEmpty ? nil : item.username,
+        uris: item.urls.isEmpty ? nil : item.urls.map { LoginURI(uri: $0) },
+        username: item.username.isEmpty ? nil : item.username,
         totp: item.otp)
       items.append(
         Item(

@@ -1,8 +1,8 @@
 import CSodium
 import Foundation
 import OTPCore
-import OTPJSON
 import OTPCrypto
+import OTPJSON
 
 /// The Argon2id cost of an encrypted export: libsodium's `opslimit` and `memlimit` (bytes).
 public struct EnteKDFLimits: Sendable, Equatable {
@@ -58,7 +58,9 @@ enum EncryptedExport {
     head.trimmingWhitespace().hasPrefix("{") && head.contains("\"kdfParams\"") && head.contains("\"encryptedData\"")
   }
 
-  static func decrypt(_ text: String, file: String, password provider: PasswordProvider, caps: Limits = .standard) throws -> String {
+  static func decrypt(_ text: String, file: String, password provider: PasswordProvider, caps: Limits = .standard) throws
+    -> String
+  {
     let data = Array(text.utf8)
     let decoder = JSONTapeDecoder()
     guard let header = try? decoder.decode(VersionOnly.self, from: data) else {
@@ -74,7 +76,8 @@ enum EncryptedExport {
     do {
       envelope = try decoder.decode(Envelope.self, from: data)
     } catch {
-      throw OTPError.corrupted(file: file, place: nil, reason: "the encrypted export lacks kdfParams, encryptedData or encryptionNonce")
+      throw OTPError.corrupted(
+        file: file, place: nil, reason: "the encrypted export lacks kdfParams, encryptedData or encryptionNonce")
     }
     let salt = try base64(envelope.kdfParams.salt, field: "kdfParams.salt", file: file)
     let header24 = try base64(envelope.encryptionNonce, field: "encryptionNonce", file: file)
@@ -83,7 +86,8 @@ enum EncryptedExport {
       throw OTPError.corrupted(file: file, place: "kdfParams.salt", reason: "a salt of \(salt.count) bytes, not \(saltBytes)")
     }
     guard header24.count == headerBytes else {
-      throw OTPError.corrupted(file: file, place: "encryptionNonce", reason: "a stream header of \(header24.count) bytes, not \(headerBytes)")
+      throw OTPError.corrupted(
+        file: file, place: "encryptionNonce", reason: "a stream header of \(header24.count) bytes, not \(headerBytes)")
     }
     guard chunk.count >= chunkOverhead else {
       throw OTPError.corrupted(file: file, place: "encryptedData", reason: "shorter than one encrypted chunk")

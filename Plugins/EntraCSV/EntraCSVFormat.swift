@@ -1,5 +1,5 @@
-import OTPCore
 import OTPContainers
+import OTPCore
 
 /// Microsoft Entra ID's OATH token upload file (microsoft.md §6.1, formats.md §11):
 /// `upn,serial number,secret key,time interval,manufacturer,model`, SHA-1, 6 digits, 30 or 60 s.
@@ -115,7 +115,8 @@ public struct EntraCSVFormat: FormatPlugin {
       if !filled.isEmpty {
         findings.append(
           Finding(
-            .info, code: EntraCSVCode.cellsFilled, "\(account.displayName): Entra requires every cell, so these were filled in: \(filled.joined(separator: ", "))",
+            .info, code: EntraCSVCode.cellsFilled,
+            "\(account.displayName): Entra requires every cell, so these were filled in: \(filled.joined(separator: ", "))",
             at: account.origin))
       }
       lines.append(

@@ -1,9 +1,9 @@
 import Foundation
+import OTPCore
 
 #if canImport(Glibc)
   import Glibc
 #endif
-import OTPCore
 
 /// An external plugin, an executable `otpbridge-format-NAME`, adapted to `FormatPlugin` so that
 /// nothing else can tell it from a built-in (docs/plugins.md).
@@ -135,14 +135,19 @@ public enum ExternalPlugins {
     public var problems: [String]
   }
 
-  public static func discover(folders: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Discovery {
-    let searched = folders
+  public static func discover(folders: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Discovery
+  {
+    let searched =
+      folders
       + (environment["OTPBRIDGE_PLUGIN_PATH"] ?? "").split(separator: ":").map(String.init)
       + (environment["PATH"] ?? "").split(separator: ":").map(String.init)
     // Seconds, finite and above zero (up to a day); anything else ("nan", "-1") leaves the default.
-    let timeout = environment["OTPBRIDGE_PLUGIN_TIMEOUT"].flatMap(TimeInterval.init).flatMap { $0 > 0 && $0 <= 86_400 ? $0 : nil } ?? 30
+    let timeout =
+      environment["OTPBRIDGE_PLUGIN_TIMEOUT"].flatMap(TimeInterval.init).flatMap { $0 > 0 && $0 <= 86_400 ? $0 : nil } ?? 30
     // A whole number of MiB from 1; anything else leaves the default.
-    let maximumReplyMiB = environment["OTPBRIDGE_PLUGIN_MAX_REPLY_MIB"].flatMap { Int($0) }.flatMap { (1...(1 << 20)).contains($0) ? $0 : nil }
+    let maximumReplyMiB = environment["OTPBRIDGE_PLUGIN_MAX_REPLY_MIB"].flatMap { Int($0) }.flatMap {
+      (1...(1 << 20)).contains($0) ? $0 : nil
+    }
     let maximumReply = maximumReplyMiB.map { $0 << 20 } ?? ExternalFormat.defaultMaximumReply
     var seen: Set<String> = []
     var discovery = Discovery(plugins: [], problems: [])

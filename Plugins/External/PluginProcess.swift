@@ -213,7 +213,9 @@ struct PluginProcess: Sendable {
     let arguments: [UnsafeMutablePointer<CChar>?] = [strdup(executable), strdup(request), nil]
     // A small, fixed environment: a password given with --password-env must not leak into plugins.
     let environment: [UnsafeMutablePointer<CChar>?] =
-      Self.inheritedVariables.compactMap { key in ProcessInfo.processInfo.environment[key].map { strdup("\(key)=\($0)") } } + [nil]
+      Self.inheritedVariables.compactMap { key in ProcessInfo.processInfo.environment[key].map { strdup("\(key)=\($0)") } } + [
+        nil
+      ]
     defer { (arguments + environment).forEach { free($0) } }
     var pid: pid_t = 0
     let result = posix_spawn(&pid, executable, &actions, &attributes, arguments, environment)

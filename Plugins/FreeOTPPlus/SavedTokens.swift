@@ -112,7 +112,8 @@ struct SavedTokens: Codable {
         issuerInt = account.issuer.isEmpty ? nil : account.issuer
         guard displayedIssuer != "Steam" else {
           throw OTPError.invalidArgument(
-            "\(account.displayName): FreeOTP+ makes Steam codes for every token whose issuer is 'Steam', so this \(account.kind.rawValue) account cannot be written as it is. Rename its issuer first.")
+            "\(account.displayName): FreeOTP+ makes Steam codes for every token whose issuer is 'Steam', so this \(account.kind.rawValue) account cannot be written as it is. Rename its issuer first."
+          )
         }
       }
     }

@@ -46,11 +46,13 @@ struct BatchAssembly {
       return
     }
     let key = ExportKey(id: payload.batchID, size: size)
-    let position = exportPositions[key] ?? {
-      exports.append(Export(id: payload.batchID, size: size))
-      exportPositions[key] = exports.count - 1
-      return exports.count - 1
-    }()
+    let position =
+      exportPositions[key]
+      ?? {
+        exports.append(Export(id: payload.batchID, size: size))
+        exportPositions[key] = exports.count - 1
+        return exports.count - 1
+      }()
     if let earlier = exports[position].batches[index] {
       warnings.append(
         EntryProblem(
@@ -80,13 +82,15 @@ struct BatchAssembly {
       let missingCount = export.size - export.batches.count
       if missingCount > 0 {
         let missing = Array((0..<export.size).lazy.filter { export.batches[$0] == nil }.prefix(10))
-        result.findings.append(Finding(
-          .error, code: GoogleMigrationCode.missingBatches,
-          "\(Self.describe(missing, count: missingCount, of: export.size)) (batch id \(export.id)); their accounts are not here",
-          at: Origin(file: file, place: .whole),
-          remedy: "scan every QR code the export shows, into one file or one image, or give every image at once",
-          entrySkipped: true,
-          exportParts: ExportParts(export: "google-migration \(export.id) of \(export.size)", count: export.size, present: Set(export.batches.keys))))
+        result.findings.append(
+          Finding(
+            .error, code: GoogleMigrationCode.missingBatches,
+            "\(Self.describe(missing, count: missingCount, of: export.size)) (batch id \(export.id)); their accounts are not here",
+            at: Origin(file: file, place: .whole),
+            remedy: "scan every QR code the export shows, into one file or one image, or give every image at once",
+            entrySkipped: true,
+            exportParts: ExportParts(
+              export: "google-migration \(export.id) of \(export.size)", count: export.size, present: Set(export.batches.keys))))
       }
     }
   }

@@ -24,7 +24,8 @@ enum MigrationAccount {
     case .sha512: algorithm = .sha512
     case .md5:
       throw EntryProblem(
-        GoogleMigrationCode.md5, "the entry uses HMAC-MD5, which Google Authenticator does not compute and otpbridge cannot either")
+        GoogleMigrationCode.md5,
+        "the entry uses HMAC-MD5, which Google Authenticator does not compute and otpbridge cannot either")
     case .UNRECOGNIZED(let value):
       throw EntryProblem(GoogleMigrationCode.unknownAlgorithm, "algorithm \(value) is not one the format defines (1–4)")
     }

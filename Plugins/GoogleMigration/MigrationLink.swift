@@ -60,7 +60,8 @@ enum MigrationLink {
     normalised.reserveCapacity(text.utf8.count + 3)
     for byte in text.utf8 {
       switch byte {
-      case UInt8(ascii: " "), UInt8(ascii: "-"): normalised.append(UInt8(ascii: "+"))  // a form decoder's `+` → space; the URL-safe alphabet
+      // A space is a form decoder's `+`; `-` and `_` are the URL-safe alphabet's `+` and `/`.
+      case UInt8(ascii: " "), UInt8(ascii: "-"): normalised.append(UInt8(ascii: "+"))
       case UInt8(ascii: "_"): normalised.append(UInt8(ascii: "/"))
       case UInt8(ascii: "="): break  // padding is added back below, however much arrived
       case 0x0d, 0x0a, 0x09: break

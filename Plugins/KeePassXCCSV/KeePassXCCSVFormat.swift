@@ -1,6 +1,6 @@
-import OTPCore
-import OTPContainers
 import LoginItems
+import OTPContainers
+import OTPCore
 
 /// KeePassXC's CSV export (formats.md §10.5): `"Group","Title","Username","Password","URL","Notes",
 /// "TOTP","Icon","Last Modified","Created"`, every cell quoted, LF line ends. `TOTP` is the entry's

@@ -48,7 +48,10 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
     }
     if rows.isEmpty {
       result.findings.append(
-        Finding(.info, code: MicrosoftAuthenticatorCode.databaseEmpty, "the accounts table is empty; if the phone shows accounts, copy PhoneFactor-wal beside the database too", at: Origin(file: input.name, place: .whole)))
+        Finding(
+          .info, code: MicrosoftAuthenticatorCode.databaseEmpty,
+          "the accounts table is empty; if the phone shows accounts, copy PhoneFactor-wal beside the database too",
+          at: Origin(file: input.name, place: .whole)))
     }
     return result
   }
@@ -73,15 +76,18 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
     let secret = row.secret.trimmingWhitespace()
     if secret.isEmpty {
       if !row.encryptedSecret.isEmpty {
-        return .skipped(Verdict(
-          .notPortable, code: MicrosoftAuthenticatorCode.encryptedSecret,
-          reason: "Microsoft Authenticator stores this code encrypted with a key that never leaves the phone, so it cannot be copied",
-          remedy: remedy, isMicrosoft: true))
+        return .skipped(
+          Verdict(
+            .notPortable, code: MicrosoftAuthenticatorCode.encryptedSecret,
+            reason:
+              "Microsoft Authenticator stores this code encrypted with a key that never leaves the phone, so it cannot be copied",
+            remedy: remedy, isMicrosoft: true))
       }
-      return .skipped(Verdict(
-        .notPortable, code: MicrosoftAuthenticatorCode.noSecret,
-        reason: "this entry is for notifications, passwordless or device sign-in only; it has no code to move",
-        remedy: "If the service supports codes, set one up again in your new app.", isMicrosoft: true))
+      return .skipped(
+        Verdict(
+          .notPortable, code: MicrosoftAuthenticatorCode.noSecret,
+          reason: "this entry is for notifications, passwordless or device sign-in only; it has no code to move",
+          remedy: "If the service supports codes, set one up again in your new app.", isMicrosoft: true))
     }
     switch row.type {
     case 0:
@@ -96,24 +102,33 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
       }
       let account = Account(
         kind: .totp, issuer: row.name, name: row.username, secret: Secret(Array(bytes)), digits: 8, origin: placeholder)
-      return .account(account, Verdict(
-        .needsAttention, code: MicrosoftAuthenticatorCode.personalDeviceCredential,
-        reason: "Microsoft Authenticator's own 8-digit code for a personal Microsoft account, tied to that phone: it stops working if the phone is removed from the account, and the new app must support 8 digits",
-        remedy: "Better: add a new \"different Authenticator app\" method for the Microsoft account (account.microsoft.com → Security → Advanced security options), then remove the old phone.",
-        isMicrosoft: true))
+      return .account(
+        account,
+        Verdict(
+          .needsAttention, code: MicrosoftAuthenticatorCode.personalDeviceCredential,
+          reason:
+            "Microsoft Authenticator's own 8-digit code for a personal Microsoft account, tied to that phone: it stops working if the phone is removed from the account, and the new app must support 8 digits",
+          remedy:
+            "Better: add a new \"different Authenticator app\" method for the Microsoft account (account.microsoft.com → Security → Advanced security options), then remove the old phone.",
+          isMicrosoft: true))
     case 2:
-      return .skipped(Verdict(
-        .notPortable, code: MicrosoftAuthenticatorCode.workRegistration,
-        reason: "your organisation's Microsoft Authenticator registration: its codes belong to that app's registration, can be disabled by the admin, and are not a standard portable secret",
-        remedy: "Register the new app separately: https://aka.ms/mysecurityinfo → Add sign-in method → Authenticator app → \"I want to use a different authenticator app\". Keep Microsoft Authenticator until the new method works.",
-        isMicrosoft: true))
+      return .skipped(
+        Verdict(
+          .notPortable, code: MicrosoftAuthenticatorCode.workRegistration,
+          reason:
+            "your organisation's Microsoft Authenticator registration: its codes belong to that app's registration, can be disabled by the admin, and are not a standard portable secret",
+          remedy:
+            "Register the new app separately: https://aka.ms/mysecurityinfo → Add sign-in method → Authenticator app → \"I want to use a different authenticator app\". Keep Microsoft Authenticator until the new method works.",
+          isMicrosoft: true))
     default:
       return .skipped(unrecognised("its account type \(row.type) is unknown"))
     }
   }
 
   static func unrecognised(_ why: String) -> Verdict {
-    Verdict(.needsAttention, code: MicrosoftAuthenticatorCode.unrecognisedEntry, reason: "an unrecognised Microsoft Authenticator entry (\(why)); not imported", remedy: remedy, isMicrosoft: true)
+    Verdict(
+      .needsAttention, code: MicrosoftAuthenticatorCode.unrecognisedEntry,
+      reason: "an unrecognised Microsoft Authenticator entry (\(why)); not imported", remedy: remedy, isMicrosoft: true)
   }
 
   /// Copies the database (and the `-wal` lying beside the input, if any) into a private folder and
@@ -152,7 +167,9 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
     if columns.isEmpty, input.bytes.count > 19, input.bytes[18] == 2 {
       throw OTPError.corrupted(
         file: input.name, place: nil,
-        reason: "the accounts table is not in this file yet: SQLite keeps recent changes in PhoneFactor-wal. Copy that file from the phone too and put it beside this one")
+        reason:
+          "the accounts table is not in this file yet: SQLite keeps recent changes in PhoneFactor-wal. Copy that file from the phone too and put it beside this one"
+      )
     }
     let required = ["name", "username", "oath_secret_key", "account_type"]
     guard required.allSatisfy(columns.contains) else {
@@ -164,9 +181,10 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
     var rows: [Row] = []
     let sql = "SELECT name, username, oath_secret_key, \(encrypted), account_type FROM accounts ORDER BY _rowid_"
     try query(database, sql, file: input.name) { statement in
-      rows.append(Row(
-        name: text(statement, 0), username: text(statement, 1), secret: text(statement, 2),
-        encryptedSecret: text(statement, 3), type: Int(sqlite3_column_int64(statement, 4))))
+      rows.append(
+        Row(
+          name: text(statement, 0), username: text(statement, 1), secret: text(statement, 2),
+          encryptedSecret: text(statement, 3), type: Int(sqlite3_column_int64(statement, 4))))
     }
     return rows
   }

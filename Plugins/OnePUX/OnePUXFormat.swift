@@ -1,8 +1,8 @@
 import Foundation
+import LoginItems
 import OTPContainers
 import OTPCore
 import OTPJSON
-import LoginItems
 
 /// 1Password Unencrypted Export (formats.md §3.3): a ZIP with `export.attributes` and
 /// `export.data` (JSON: accounts → vaults → items). One-time passwords are the fields of

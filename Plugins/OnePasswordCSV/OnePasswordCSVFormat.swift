@@ -1,6 +1,6 @@
-import OTPCore
-import OTPContainers
 import LoginItems
+import OTPContainers
+import OTPCore
 
 /// 1Password's CSV export (formats.md §3.1, §3.2). Reads the 1Password 8 columns
 /// `Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes` and the user-chosen columns of
@@ -40,7 +40,8 @@ public struct OnePasswordCSVFormat: FormatPlugin {
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     let table = try CSV.table(of: input)
     guard table.hasColumn("title") else {
-      throw OTPError.corrupted(file: input.name, place: "line 1", reason: "no Title column: not a 1Password CSV export with column labels")
+      throw OTPError.corrupted(
+        file: input.name, place: "line 1", reason: "no Title column: not a 1Password CSV export with column labels")
     }
     let otpColumn = Self.otpColumns.first(where: table.hasColumn)
     var result = ReadResult(accounts: [], findings: [LoginItem.passwordsNotRead(file: input.name)])

@@ -94,7 +94,9 @@ public struct OtpauthListFormat: FormatPlugin {
     let trimmed = line.trimmingASCIIWhitespace()
     if trimmed.isEmpty || trimmed.first == UInt8(ascii: "#") { return }
     let origin = Origin(file: file, place: .line(number))
-    if trimmed.part(..<min(trimmed.count, Self.migrationScheme.utf8CodeUnitCount)).equalsASCIICaseInsensitive(Self.migrationScheme) {
+    if trimmed.part(..<min(trimmed.count, Self.migrationScheme.utf8CodeUnitCount)).equalsASCIICaseInsensitive(
+      Self.migrationScheme)
+    {
       // A Google Authenticator transfer link among the lines: its plugin unpacks it.
       if let nested = try? context.readNested(InputFile(name: origin.description, bytes: Array(trimmed))) {
         result.accounts += nested.accounts

@@ -1,6 +1,6 @@
 import Foundation
-import OTPCore
 import OTPContainers
+import OTPCore
 
 /// Portable Symmetric Key Container, RFC 6030: the XML in which token vendors ship the seeds of
 /// hardware tokens. One KeyPackage per token: DeviceInfo (Manufacturer, SerialNo, Model) and one
@@ -27,7 +27,8 @@ public struct PSKCFormat: FormatPlugin {
         kinds: [.totp, .hotp], algorithms: [.sha1, .sha256, .sha512], digits: 6...9, periods: .range(1...86_400),
         fields: [.issuer, .name, .counter, .extraParameters], extraParameterNames: ["serial", "model"],
         text: .noControlCharacters),
-      summary: "Token vendors' seed files (RFC 6030): plain, PBKDF2 or pre-shared-key encrypted; the pre-shared key is given as hex in place of the password. Writes plain, or encrypted with --new-password-*.",
+      summary:
+        "Token vendors' seed files (RFC 6030): plain, PBKDF2 or pre-shared-key encrypted; the pre-shared key is given as hex in place of the password. Writes plain, or encrypted with --new-password-*.",
       findingCodes: PSKCCode.codes)
   }
 
@@ -79,11 +80,14 @@ public struct PSKCFormat: FormatPlugin {
     for entry in refused {
       result.findings.append(
         Finding(
-          .error, code: PSKCCode.macMismatch, "its encrypted secret does not match its MAC (damaged); the key package was skipped",
+          .error, code: PSKCCode.macMismatch,
+          "its encrypted secret does not match its MAC (damaged); the key package was skipped",
           at: Origin(file: input.name, place: .entry(entry)), entrySkipped: true))
     }
     if container.all("KeyPackage").isEmpty {
-      result.findings.append(Finding(.warning, code: PSKCCode.empty, "the container holds no key package", at: Origin(file: input.name, place: .whole)))
+      result.findings.append(
+        Finding(.warning, code: PSKCCode.empty, "the container holds no key package", at: Origin(file: input.name, place: .whole))
+      )
     }
     return result
   }
@@ -123,7 +127,8 @@ struct KeyPackageReading {
     } else if algorithm.hasSuffix(":hotp") || algorithm.hasSuffix("#hotp") {
       kind = .hotp
     } else {
-      throw EntryProblem(PSKCCode.unsupportedAlgorithm, "its algorithm \(algorithm.isEmpty ? "is missing" : algorithm) is not TOTP or HOTP")
+      throw EntryProblem(
+        PSKCCode.unsupportedAlgorithm, "its algorithm \(algorithm.isEmpty ? "is missing" : algorithm) is not TOTP or HOTP")
     }
     let parameters = key.child("AlgorithmParameters")
     var hash = HashAlgorithm.sha1
@@ -227,7 +232,8 @@ struct PSKCWriter {
 
   init(sealing: PSKCSealing?) throws {
     self.sealing = sealing
-    let namespaces = sealing == nil ? "" : #" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" xmlns:xenc11="http://www.w3.org/2009/xmlenc11#""#
+    let namespaces =
+      sealing == nil ? "" : #" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" xmlns:xenc11="http://www.w3.org/2009/xmlenc11#""#
     lines = [
       #"<?xml version="1.0" encoding="UTF-8"?>"#,
       #"<pskc:KeyContainer xmlns:pskc="\#(PSKCFormat.namespace)"\#(namespaces) Version="1.0">"#,

@@ -1,7 +1,7 @@
 import Foundation
+import OTPContainers
 import OTPCore
 import OTPCrypto
-import OTPContainers
 
 /// The keys that open an encrypted PSKC container (RFC 6030 §6): an AES key, derived with PBKDF2
 /// (§6.2) or pre-shared (§6.1), and the HMAC key and hash that check each value's `ValueMAC`.

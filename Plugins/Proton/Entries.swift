@@ -57,13 +57,15 @@ enum Entries {
           findings.append(
             Finding(
               .warning, code: ProtonCode.steamIssuer,
-              "Proton keeps one name for a Steam entry: the issuer '\(account.issuer.prefix(40))' reads back as 'Steam'", at: account.origin))
+              "Proton keeps one name for a Steam entry: the issuer '\(account.issuer.prefix(40))' reads back as 'Steam'",
+              at: account.origin))
         }
         if account.period != 30 {
           findings.append(
             Finding(
               .warning, code: ProtonCode.steamPeriod,
-              "Proton's Steam codes always change every 30 s; the period of \(account.period) s was not written", at: account.origin))
+              "Proton's Steam codes always change every 30 s; the period of \(account.period) s was not written",
+              at: account.origin))
         }
         content = Envelope.Content(
           uri: "steam://" + Data(account.secret.bytes).base64EncodedString(), entry_type: "Steam",

@@ -20,7 +20,9 @@ enum PasswordProtection {
       password: Array(password.utf8), salt: salt, iterations: 2, memoryKiB: 19456, parallelism: 1, length: 32)
   }
 
-  static func open(salt saltText: String, content contentText: String, file: String, password provider: PasswordProvider) throws -> [UInt8] {
+  static func open(salt saltText: String, content contentText: String, file: String, password provider: PasswordProvider) throws
+    -> [UInt8]
+  {
     guard let salt = Data(base64Encoded: saltText).map(Array.init), salt.count == saltBytes else {
       throw OTPError.corrupted(file: file, place: "salt", reason: "not a base64 salt of \(saltBytes) bytes")
     }

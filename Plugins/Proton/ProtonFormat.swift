@@ -94,7 +94,8 @@ struct Envelope {
     do {
       envelope = try Envelope(try JSONTapeValue(parsing: bytes))
     } catch {
-      throw OTPError.corrupted(file: file, place: nil, reason: "not a Proton Authenticator export (JSON object with version and entries)")
+      throw OTPError.corrupted(
+        file: file, place: nil, reason: "not a Proton Authenticator export (JSON object with version and entries)")
     }
     guard let version = envelope.version else {
       throw OTPError.corrupted(file: file, place: nil, reason: "no \"version\" field")
@@ -129,7 +130,8 @@ extension Envelope.Entry {
     note = try value["note"].text()
     if let content = value["content"], !content.isNull {
       guard content.isObject else { throw JSONShapeError(expected: "an object") }
-      self.content = Envelope.Content(uri: try content["uri"].text(), entry_type: try content["entry_type"].text(), name: try content["name"].text())
+      self.content = Envelope.Content(
+        uri: try content["uri"].text(), entry_type: try content["entry_type"].text(), name: try content["name"].text())
     }
   }
 }

@@ -1,7 +1,7 @@
 import CJPEG
 import CPNG
-import OTPCore
 import Foundation
+import OTPCore
 
 /// An 8-bit grayscale image, one byte a pixel, row after row: what the QR scanner reads.
 struct GrayImage {
@@ -29,7 +29,8 @@ struct GrayImage {
   }
 
   /// Images with more pixels are refused from their header, before decoding (docs/limits.md).
-  static func decode(_ bytes: [UInt8], kind: Kind, maximumPixels: Int = Limits.standard.imagePixels) throws(Failure) -> GrayImage {
+  static func decode(_ bytes: [UInt8], kind: Kind, maximumPixels: Int = Limits.standard.imagePixels) throws(Failure) -> GrayImage
+  {
     switch kind {
     case .png: return try decodePNG(bytes, maximumPixels: maximumPixels)
     case .jpeg: return try decodeJPEG(bytes, maximumPixels: maximumPixels)
@@ -46,7 +47,8 @@ struct GrayImage {
     defer { png_image_free(&image) }
     let width = Int(image.width), height = Int(image.height)
     guard width * height <= maximumPixels else {
-      throw Failure(reason: "the image is \(width)×\(height) pixels, more than otpbridge's limit of \(maximumPixels) pixels (docs/limits.md)")
+      throw Failure(
+        reason: "the image is \(width)×\(height) pixels, more than otpbridge's limit of \(maximumPixels) pixels (docs/limits.md)")
     }
     image.format = UInt32(PNG_FORMAT_GA)
     var grayAndAlpha = [UInt8](repeating: 0, count: width * height * 2)

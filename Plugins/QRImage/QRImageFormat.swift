@@ -43,12 +43,14 @@ public struct QRImageFormat: FormatPlugin {
   func read(_ image: GrayImage, name: String, context: ReadContext) throws -> ReadResult {
     let symbols = QRScanner.scan(image)
     guard !symbols.isEmpty else {
-      return ReadResult(accounts: [], findings: [
-        Finding(
-          .error, code: QRImageCode.noneFound, "no QR code was found in the image",
-          at: Origin(file: name, place: .whole),
-          remedy: "take the screenshot or photo again with the whole code sharp and in view", entrySkipped: true)
-      ])
+      return ReadResult(
+        accounts: [],
+        findings: [
+          Finding(
+            .error, code: QRImageCode.noneFound, "no QR code was found in the image",
+            at: Origin(file: name, place: .whole),
+            remedy: "take the screenshot or photo again with the whole code sharp and in view", entrySkipped: true)
+        ])
     }
     var result = ReadResult(accounts: [])
     for group in QRTextGroup.grouping(symbols.map(\.bytes)) {
@@ -61,7 +63,8 @@ public struct QRImageFormat: FormatPlugin {
         for number in group.numbers {
           let origin = Origin(file: name, place: .entry(number))
           // Activation links and push enrolments get the classifier's verdict and remedy.
-          if let text = String(validating: group.texts[number]!, as: UTF8.self), let verdict = Classifier.classify(payload: text) {
+          if let text = String(validating: group.texts[number]!, as: UTF8.self), let verdict = Classifier.classify(payload: text)
+          {
             result.findings.append(verdict.finding(at: origin, label: "QR code \(number)", skipped: true))
             continue
           }

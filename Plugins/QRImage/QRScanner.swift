@@ -45,14 +45,17 @@ enum QRScanner {
       while let current = symbol {
         if zbar_symbol_get_type(current) == ZBAR_QRCODE, let data = zbar_symbol_get_data(current) {
           let length = Int(zbar_symbol_get_data_length(current))
-          let bytes = data.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+          let bytes = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+          }
           let points = (0..<zbar_symbol_get_loc_size(current)).map {
             (x: Int(zbar_symbol_get_loc_x(current, $0)), y: Int(zbar_symbol_get_loc_y(current, $0)))
           }
           let ys = points.map(\.y)
-          symbols.append(Symbol(
-            bytes: bytes, x: points.map(\.x).min() ?? 0, y: ys.min() ?? 0,
-            height: (ys.max() ?? 0) - (ys.min() ?? 0)))
+          symbols.append(
+            Symbol(
+              bytes: bytes, x: points.map(\.x).min() ?? 0, y: ys.min() ?? 0,
+              height: (ys.max() ?? 0) - (ys.min() ?? 0)))
         }
         symbol = zbar_symbol_next(current)
       }

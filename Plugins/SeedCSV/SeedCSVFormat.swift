@@ -1,5 +1,5 @@
-import OTPCore
 import OTPContainers
+import OTPCore
 
 /// A token vendor's plain seed list: a CSV with a header and at least `serial` and `secret`
 /// (base32; or `hex secret` in hex), one hardware token a row. Every token is TOTP, SHA1, 6

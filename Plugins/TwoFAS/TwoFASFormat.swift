@@ -1,7 +1,7 @@
 import Foundation
 import OTPCore
-import OTPJSON
 import OTPCrypto
+import OTPJSON
 
 /// A 2FAS Authenticator backup (`.2fas`, formats.md §6), plain or with encrypted services. Reads
 /// schemas 1 to 4 from Android and iOS; writes schema 4.
@@ -67,13 +67,16 @@ public struct TwoFASFormat: FormatPlugin {
     }
     let tagFailure: OTPError =
       passwordChecked
-      ? .corrupted(file: file, place: "servicesEncrypted", reason: "the password is right, but the services fail their authentication tag")
+      ? .corrupted(
+        file: file, place: "servicesEncrypted", reason: "the password is right, but the services fail their authentication tag")
       : .wrongPassword(file: file)
     return try open(services, keys: &keys, file: file, place: "servicesEncrypted", tagFailure: tagFailure)
   }
 
   @discardableResult
-  func open(_ sealed: TwoFASCrypto.Sealed, keys: inout TwoFASCrypto.Keys, file: String, place: String, tagFailure: OTPError) throws -> [UInt8] {
+  func open(_ sealed: TwoFASCrypto.Sealed, keys: inout TwoFASCrypto.Keys, file: String, place: String, tagFailure: OTPError)
+    throws -> [UInt8]
+  {
     do {
       return try TwoFASCrypto.open(sealed, keys: &keys)
     } catch Cipher.Failure.authenticationFailed {
@@ -116,7 +119,8 @@ public struct TwoFASFormat: FormatPlugin {
       return try JSONTapeDecoder().decode(type, from: bytes)
     } catch let failure as TwoFASSchemaFailure {
       throw OTPError.unsupportedVersion(
-        file: file, version: "schema \(failure.version)", supported: "schemas \(TwoFASBackup.supportedSchemas.lowerBound) to \(TwoFASBackup.supportedSchemas.upperBound)")
+        file: file, version: "schema \(failure.version)",
+        supported: "schemas \(TwoFASBackup.supportedSchemas.lowerBound) to \(TwoFASBackup.supportedSchemas.upperBound)")
     } catch let error as DecodingError {
       throw OTPError.corrupted(file: file, place: place, reason: "not a 2FAS backup: \(error.summary())")
     }

@@ -100,7 +100,8 @@ enum TwoFASServices {
           counter: account.kind.isCounterBased ? account.counter : nil,
           tokenType: tokenType),
         order: TwoFASWrittenService.Order(position: index),
-        icon: TwoFASWrittenService.Icon(label: .init(text: String((account.issuer.isEmpty ? account.name : account.issuer).prefix(2)).uppercased())),
+        icon: TwoFASWrittenService.Icon(
+          label: .init(text: String((account.issuer.isEmpty ? account.name : account.issuer).prefix(2)).uppercased())),
         groupId: account.groups.first.flatMap { groupIDs[$0] })
     }
     return (services, groups)

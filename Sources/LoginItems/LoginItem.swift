@@ -1,4 +1,5 @@
 import OTPCore
+
 /// A password manager's login item as far as a two-factor account goes. 1Password, Bitwarden and
 /// KeePassXC all keep the one-time password as one text beside a title, a username and websites
 /// (formats.md §3, §4, §10.5), so their plugins share this mapping and it is the same in each.
@@ -112,7 +113,9 @@ public struct LoginItem: Sendable, Equatable {
         return
       }
       result.findings.append(
-        Finding(.error, rawCode: error.code, "\(error.message); the item was skipped", at: origin, remedy: error.remedy, entrySkipped: true))
+        Finding(
+          .error, rawCode: error.code, "\(error.message); the item was skipped", at: origin, remedy: error.remedy,
+          entrySkipped: true))
     }
   }
 

@@ -1,5 +1,5 @@
-import OTPCore
 import OTPContainers
+import OTPCore
 
 /// Which user each hardware token goes to: a CSV `serial,upn` (docs/tenant.md, "Vendor token
 /// seeds into Entra ID"). Applied after reading: every account's name becomes the UPN of its
@@ -36,7 +36,8 @@ public struct Assignment: Sendable {
       let serial = table.value("serial", in: row).trimmingWhitespace()
       let upn = table.value("upn", in: row).trimmingWhitespace()
       guard !serial.isEmpty, upn.contains("@") else {
-        throw OTPError.corrupted(file: path, place: "line \(row.line)", reason: "the row needs a serial and a user principal name")
+        throw OTPError.corrupted(
+          file: path, place: "line \(row.line)", reason: "the row needs a serial and a user principal name")
       }
       if let earlier = upns[serial], earlier != upn {
         throw OTPError.corrupted(file: path, place: "line \(row.line)", reason: "serial \(serial) is assigned to two users")
@@ -59,7 +60,8 @@ public struct Assignment: Sendable {
           let what = serial.map { "its serial \($0) is not in \(file)" } ?? "it has no serial number to look up in \(file)"
           reading.files[index].result.findings.append(
             Finding(
-              .error, code: BridgeCode.assignUnassigned, "\(account.displayName): \(what); the token was left out", at: account.origin,
+              .error, code: BridgeCode.assignUnassigned, "\(account.displayName): \(what); the token was left out",
+              at: account.origin,
               remedy: "Add a serial,upn row for it, or leave it out on purpose.", entrySkipped: true))
           continue
         }

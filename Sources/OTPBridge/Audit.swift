@@ -84,7 +84,8 @@ public enum Audit {
       files[index].findings.removeAll { $0.code == finding.code && $0.message == finding.message }
     }
     // Files with Microsoft findings first, then the rest in path order.
-    let microsoftFirst = files.filter { $0.findings.contains(where: \.microsoft) } + files.filter { !$0.findings.contains(where: \.microsoft) }
+    let microsoftFirst =
+      files.filter { $0.findings.contains(where: \.microsoft) } + files.filter { !$0.findings.contains(where: \.microsoft) }
     return AuditReport(target: target?.rawValue, files: microsoftFirst)
   }
 
@@ -175,7 +176,9 @@ public enum Audit {
       case .wrongPassword(_, let hint):
         file.encrypted = true
         let doubt = hint.map { " (\($0))" } ?? ""
-        file.findings = [simple(.error, AuditCode.wrongPassword, path, "encrypted, and the password given does not open it\(doubt)")]
+        file.findings = [
+          simple(.error, AuditCode.wrongPassword, path, "encrypted, and the password given does not open it\(doubt)")
+        ]
       default:
         file.findings = [simple(.error, AuditCode.unreadable, path, error.description)]
       }
@@ -192,7 +195,9 @@ public enum Audit {
       remedy: "Delete it once the migration is done, or keep it only as an encrypted export.")
   }
 
-  static func simple(_ severity: Finding.Severity, _ code: AuditCode, _ path: String, _ message: String, remedy: String? = nil) -> AuditFinding {
+  static func simple(_ severity: Finding.Severity, _ code: AuditCode, _ path: String, _ message: String, remedy: String? = nil)
+    -> AuditFinding
+  {
     AuditFinding(
       severity: severity, code: code.rawValue, file: path, line: nil, entry: nil, account: nil, message: message,
       remedy: remedy, microsoft: false)
@@ -245,7 +250,8 @@ public enum Audit {
       findings.append(
         finding(
           .info, AuditCode.labelIssuerMismatch, account, file: file,
-          "the label says \"\(prefix)\" but the issuer is \"\(account.issuer)\"; both are kept, but apps disagree on which to show"))
+          "the label says \"\(prefix)\" but the issuer is \"\(account.issuer)\"; both are kept, but apps disagree on which to show"
+        ))
     }
     if account.kind == .hotp {
       findings.append(
@@ -255,7 +261,10 @@ public enum Audit {
           remedy: "After migrating, use only one copy; the counter moves as it is now (\(account.counter))."))
     }
     if let target, let problem = target.problem(with: account) {
-      findings.append(finding(.error, AuditCode.targetWrongCodes, account, file: file, problem, remedy: "Keep this account in an app that supports it."))
+      findings.append(
+        finding(
+          .error, AuditCode.targetWrongCodes, account, file: file, problem,
+          remedy: "Keep this account in an app that supports it."))
     }
     return findings
   }

@@ -19,13 +19,15 @@ extension Rendering {
         var place = ""
         if let line = finding.line { place = "line \(line): " } else if let entry = finding.entry { place = "entry \(entry): " }
         let subject = finding.account.map { "\($0): " } ?? ""
-        lines.append("  \(finding.severity.label.uppercased()) [\(finding.code)] \(place)\(subject)\(finding.message)".escapedForTerminal())
+        lines.append(
+          "  \(finding.severity.label.uppercased()) [\(finding.code)] \(place)\(subject)\(finding.message)".escapedForTerminal())
         if let remedy = finding.remedy { lines.append("      What to do: \(remedy)".escapedForTerminal()) }
       }
       lines.append("")
     }
     let accounts = report.files.reduce(0) { $0 + $1.accounts }
-    var summary = "Audit: \(report.files.count) file(s), \(accounts) account(s): \(report.count(.error)) error(s), \(report.count(.warning)) warning(s), \(report.count(.info)) note(s)"
+    var summary =
+      "Audit: \(report.files.count) file(s), \(accounts) account(s): \(report.count(.error)) error(s), \(report.count(.warning)) warning(s), \(report.count(.info)) note(s)"
     if let target = report.target { summary += ", checked against \(target)" }
     lines.append(summary + ".")
     return lines.joined(separator: "\n")
@@ -56,7 +58,12 @@ extension Rendering {
     let sarif: [String: Any] = [
       "version": "2.1.0",
       "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-      "runs": [["tool": ["driver": ["name": "otpbridge", "informationUri": "https://github.com/otpbridge/otpbridge", "rules": rules]], "results": results]],
+      "runs": [
+        [
+          "tool": ["driver": ["name": "otpbridge", "informationUri": "https://github.com/otpbridge/otpbridge", "rules": rules]],
+          "results": results,
+        ]
+      ],
     ]
     return try JSONSerialization.data(withJSONObject: sarif, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
   }

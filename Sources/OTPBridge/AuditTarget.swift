@@ -42,17 +42,24 @@ public enum AuditTarget: String, Sendable, CaseIterable {
       return Capabilities(kinds: [.totp], algorithms: Self.rfcAlgorithms, digits: 6...8, periods: Self.anyPeriod, fields: fields)
     case .bitwarden:
       // Generates TOTP for hotp URIs; Steam through steam:// (formats.md §1.4, §4).
-      return Capabilities(kinds: [.totp, .steam], algorithms: Self.rfcAlgorithms, digits: 1...10, periods: Self.anyPeriod, fields: fields)
+      return Capabilities(
+        kinds: [.totp, .steam], algorithms: Self.rfcAlgorithms, digits: 1...10, periods: Self.anyPeriod, fields: fields)
     case .aegis:
-      return Capabilities(kinds: Set(OTPKind.allCases), algorithms: Set(HashAlgorithm.allCases), digits: 1...10, periods: Self.anyPeriod, fields: fields)
+      return Capabilities(
+        kinds: Set(OTPKind.allCases), algorithms: Set(HashAlgorithm.allCases), digits: 1...10, periods: Self.anyPeriod,
+        fields: fields)
     case .twoFAS:
       // 2FAS Android keeps only 10, 30, 60 and 90 s periods (peers.md §6).
-      return Capabilities(kinds: [.totp, .hotp, .steam], algorithms: Self.rfcAlgorithms, digits: 6...8, periods: .only([10, 30, 60, 90]), fields: fields)
+      return Capabilities(
+        kinds: [.totp, .hotp, .steam], algorithms: Self.rfcAlgorithms, digits: 6...8, periods: .only([10, 30, 60, 90]),
+        fields: fields)
     case .ente:
-      return Capabilities(kinds: [.totp, .hotp, .steam], algorithms: Self.rfcAlgorithms, digits: 1...10, periods: Self.anyPeriod, fields: fields)
+      return Capabilities(
+        kinds: [.totp, .hotp, .steam], algorithms: Self.rfcAlgorithms, digits: 1...10, periods: Self.anyPeriod, fields: fields)
     case .keepassxc:
       // No HOTP (keepassxc#4371); digits 1–10, period 1–86400 (formats.md §1.4).
-      return Capabilities(kinds: [.totp, .steam], algorithms: Self.rfcAlgorithms, digits: 1...10, periods: .range(1...86400), fields: fields)
+      return Capabilities(
+        kinds: [.totp, .steam], algorithms: Self.rfcAlgorithms, digits: 1...10, periods: .range(1...86400), fields: fields)
     }
   }
 
@@ -68,11 +75,12 @@ public enum AuditTarget: String, Sendable, CaseIterable {
     if let reason = outcome.dropReason { return reason }
     let broken = outcome.changes.filter(\.breaksCodes)
     guard !broken.isEmpty else { return nil }
-    return "\(displayName) would show wrong codes: " + broken.map { change in
-      switch change.effect {
-      case .changed(let from, _): return "it ignores \(change.field) \(from)"
-      case .dropped: return "it drops the \(change.field)"
-      }
-    }.joined(separator: "; ")
+    return "\(displayName) would show wrong codes: "
+      + broken.map { change in
+        switch change.effect {
+        case .changed(let from, _): return "it ignores \(change.field) \(from)"
+        case .dropped: return "it drops the \(change.field)"
+        }
+      }.joined(separator: "; ")
   }
 }

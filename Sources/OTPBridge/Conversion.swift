@@ -31,7 +31,9 @@ public struct Conversion: Sendable {
         let detail = (check.problems.map(\.description) + back.findings.map(\.description)).prefix(3)
         throw OTPError.writeFailed(
           path: context.outputName,
-          reason: "the \(target.descriptor.id) output did not read back to the same accounts (\(detail.joined(separator: "; "))); this is a bug in otpbridge, please report it")
+          reason:
+            "the \(target.descriptor.id) output did not read back to the same accounts (\(detail.joined(separator: "; "))); this is a bug in otpbridge, please report it"
+        )
       }
       report.addChanges(readBack: back.accounts, pairs: pairing.pairs, target: target.descriptor)
     }

@@ -95,7 +95,8 @@ public enum Files {
     var target = path
     if (status.st_mode & S_IFMT) == S_IFLNK {
       guard let resolved = realpath(path, nil) else {
-        let reason = errno == ENOENT
+        let reason =
+          errno == ENOENT
           ? "it is a symbolic link to nothing; give the path it should point to"
           : "it is a symbolic link that cannot be followed (\(String(cString: strerror(errno))))"
         throw OTPError.writeFailed(path: path, reason: reason)

@@ -1,6 +1,6 @@
 import External
-import OTPCore
 import LoginItems
+import OTPCore
 
 /// The findings the commands themselves report (docs/audit.md).
 public enum BridgeCode: String, FindingCode {

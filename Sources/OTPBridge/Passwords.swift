@@ -24,7 +24,8 @@ public struct PasswordReference: Sendable, Codable, Equatable {
   /// A provider that reads the password only when a reader or writer asks for it, and then once:
   /// the file (which may be `-`, /dev/stdin or a pipe), else the variable, else `fallback` (the
   /// CLI's no-echo prompt), else none.
-  public func provider(role: PasswordRole, fallback: (@Sendable (_ purpose: String) throws -> String?)? = nil) -> PasswordProvider {
+  public func provider(role: PasswordRole, fallback: (@Sendable (_ purpose: String) throws -> String?)? = nil) -> PasswordProvider
+  {
     supply(role: role, fallback: fallback).provider
   }
 
@@ -109,7 +110,8 @@ public final class PasswordSupply: Sendable {
     text.source = source
     if role.createsFile, text.value == "" {
       throw OTPError.invalidArgument(
-        "\(source) is empty: a file encrypted with an empty password is not protected. Give a password, or no password option at all to write a format unencrypted.")
+        "\(source) is empty: a file encrypted with an empty password is not protected. Give a password, or no password option at all to write a format unencrypted."
+      )
     }
     return text
   }
@@ -119,7 +121,8 @@ public final class PasswordSupply: Sendable {
   /// 64 KiB is refused.
   static func readAll(_ path: String, named name: String) throws -> [UInt8] {
     guard let bytes = try Files.readStream(Files.openStream(path, reader: name), name: path, maximumSize: 1 << 16) else {
-      throw OTPError.cannotOpen(file: path, reason: "\(name) is larger than 64 KiB; it should hold the password on its first line")
+      throw OTPError.cannotOpen(
+        file: path, reason: "\(name) is larger than 64 KiB; it should hold the password on its first line")
     }
     return bytes
   }

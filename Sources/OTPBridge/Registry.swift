@@ -1,15 +1,15 @@
 import Aegis
 import AndOTP
 import Bitwarden
-import KeePassXCCSV
-import OTPCore
 import Ente
 import EntraCSV
 import External
 import FreeOTPPlus
 import GoogleMigration
+import KeePassXCCSV
 import MicrosoftAuthenticator
 import NeutralJSON
+import OTPCore
 import OnePUX
 import OnePasswordCSV
 import Otpauth
@@ -18,8 +18,8 @@ import Proton
 import QRImage
 import Raivo
 import SeedCSV
-import TwoFAS
 import Synchronization
+import TwoFAS
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
 /// format is one module under Plugins/ and one line here.
@@ -73,7 +73,8 @@ public struct Registry: Sendable {
   public static func withExternalPlugins(
     pluginFolders: [String], problem: @escaping @Sendable (String) -> Void
   ) -> Registry {
-    Registry(listed: builtIn.listed, external: ExternalPluginSource(folders: pluginFolders, taken: Set(builtIn.ids), problem: problem))
+    Registry(
+      listed: builtIn.listed, external: ExternalPluginSource(folders: pluginFolders, taken: Set(builtIn.ids), problem: problem))
   }
 
   public var ids: [String] { plugins.map(\.descriptor.id) }

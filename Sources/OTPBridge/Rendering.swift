@@ -37,11 +37,15 @@ public enum Rendering {
 
   public static func verification(_ verification: Verification) -> String {
     var lines = verification.problems.map { "FAIL  \($0)".escapedForTerminal() }
-    let total = verification.matched + verification.problems.filter {
-      if case .missing = $0 { return true } else { return false }
-    }.count
+    let total =
+      verification.matched
+      + verification.problems.filter {
+        if case .missing = $0 { return true } else { return false }
+      }.count
     if verification.passed {
-      lines.append("verify: all \(verification.matched) accounts match; codes compared at \(verification.instantsChecked.count) instants, HOTP at 3 counters.")
+      lines.append(
+        "verify: all \(verification.matched) accounts match; codes compared at \(verification.instantsChecked.count) instants, HOTP at 3 counters."
+      )
     } else {
       lines.append("verify: \(verification.problems.count) problem(s) among \(total) source accounts.")
     }

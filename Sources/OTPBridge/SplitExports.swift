@@ -13,10 +13,11 @@ enum SplitExports {
       held[parts.export] = entry
     }
     // Parts are numbered from 0, so count distinct parts in range equal to the count means all.
-    return Set(held.filter { entry in
-      !entry.value.repeated && entry.value.present.count == entry.value.count
-        && entry.value.present.allSatisfy { (0..<entry.value.count).contains($0) }
-    }.keys)
+    return Set(
+      held.filter { entry in
+        !entry.value.repeated && entry.value.present.count == entry.value.count
+          && entry.value.present.allSatisfy { (0..<entry.value.count).contains($0) }
+      }.keys)
   }
 
   /// Removes each file's "parts missing" finding that the other files answer.

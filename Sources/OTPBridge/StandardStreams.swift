@@ -22,7 +22,8 @@ public enum StandardStreams {
   public static func claimInput(for reader: String) throws {
     try inputReader.withLock { claimed in
       if let claimed {
-        throw OTPError.invalidArgument("standard input (-) can be read only once, and \(claimed) already read it; give \(reader) as a file")
+        throw OTPError.invalidArgument(
+          "standard input (-) can be read only once, and \(claimed) already read it; give \(reader) as a file")
       }
       claimed = reader
     }

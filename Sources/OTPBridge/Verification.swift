@@ -100,7 +100,9 @@ public struct Verification: Sendable {
       // A writer keeps the order, so the usual read-back pairs each account with the one at its
       // own place; taking first the same secret and names, greedily, gives exactly that then.
       if source.count == converted.count,
-        zip(source, converted).allSatisfy({ $0.kind == $1.kind && $0.secret == $1.secret && $0.issuer == $1.issuer && $0.name == $1.name })
+        zip(source, converted).allSatisfy({
+          $0.kind == $1.kind && $0.secret == $1.secret && $0.issuer == $1.issuer && $0.name == $1.name
+        })
       {
         pairs = source.indices.map { Optional($0) }
         unpaired = []

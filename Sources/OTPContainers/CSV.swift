@@ -1,4 +1,5 @@
 import OTPCore
+
 /// RFC 4180 CSV, as the password-manager exports write it (formats.md §3.1, §4.1, §10.5): cells
 /// separated by commas; a quoted cell may hold commas, line breaks and doubled quotes; CRLF, LF or
 /// CR line ends; a UTF-8 byte-order mark is ignored. It lives in OTPCore because several formats

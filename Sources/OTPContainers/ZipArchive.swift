@@ -30,11 +30,13 @@ public enum ZipArchive {
           limit: "\(limits.archiveMembers)")
       case .tooLarge(let member):
         return Limits.refusal(
-          file: file, place: member, parameter: "the decompressed size", value: "larger than \(limits.decompressedBytes >> 20) MiB",
+          file: file, place: member, parameter: "the decompressed size",
+          value: "larger than \(limits.decompressedBytes >> 20) MiB",
           limit: "\(limits.decompressedBytes >> 20) MiB")
       case .unsafeName(let name):
         return OTPError.corrupted(
-          file: file, place: nil, reason: "the archive has a member name that is absolute or climbs out of its folder: \(name.debugDescription)")
+          file: file, place: nil,
+          reason: "the archive has a member name that is absolute or climbs out of its folder: \(name.debugDescription)")
       case .damaged(let reason):
         return OTPError.corrupted(file: file, place: nil, reason: "not a readable ZIP archive: \(reason)")
       case .passwordNeeded, .wrongPassword, .memberMissing:
@@ -161,7 +163,9 @@ public enum ZipArchive {
         return length
       }, nil)
     try check(status, "open")
-    guard let entry = archive_entry_new() else { throw OTPError.writeFailed(path: name, reason: "libarchive could not make an entry") }
+    guard let entry = archive_entry_new() else {
+      throw OTPError.writeFailed(path: name, reason: "libarchive could not make an entry")
+    }
     defer { archive_entry_free(entry) }
     archive_entry_set_pathname(entry, name)
     archive_entry_set_size(entry, Int64(bytes.count))

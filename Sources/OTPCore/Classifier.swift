@@ -36,7 +36,8 @@ public struct Verdict: Sendable, Hashable {
   }
 
   /// A verdict a reader gives with a code of its own (Microsoft Authenticator's database rows).
-  public init(_ portability: Portability, code: any FindingCode, reason: String, remedy: String? = nil, isMicrosoft: Bool = false) {
+  public init(_ portability: Portability, code: any FindingCode, reason: String, remedy: String? = nil, isMicrosoft: Bool = false)
+  {
     self.portability = portability
     self.code = code.rawValue
     self.reason = reason
@@ -67,7 +68,8 @@ public enum Classifier {
 
   public static let microsoftPushActivation = Verdict(
     .notPortable, code: .msPushActivation,
-    reason: "a Microsoft Authenticator activation code, not a 2FA secret: Microsoft gives the secret only to the Microsoft Authenticator app after an online sign-up, so no other app can use it",
+    reason:
+      "a Microsoft Authenticator activation code, not a 2FA secret: Microsoft gives the secret only to the Microsoft Authenticator app after an online sign-up, so no other app can use it",
     remedy: workRemedy, isMicrosoft: true)
   public static let microsoftPersonalActivation = Verdict(
     .notPortable, code: .msMsaActivation,
@@ -117,9 +119,10 @@ public enum Classifier {
     case "duo": return duoActivation
     case "otpauth-migration": return googleMigration
     case "otpauth":
-      let query = lower.split(separator: "?", maxSplits: 1).dropFirst().first.map {
-        Set($0.split(separator: "&").map { String($0.split(separator: "=", maxSplits: 1)[0]) })
-      } ?? []
+      let query =
+        lower.split(separator: "?", maxSplits: 1).dropFirst().first.map {
+          Set($0.split(separator: "&").map { String($0.split(separator: "=", maxSplits: 1)[0]) })
+        } ?? []
       // Okta Verify's push QR: no secret, and its own t, f and s parameters (microsoft.md §7).
       let oktaParameters = query.contains("t") && query.contains("f") && query.contains("s")
       if !query.contains("secret"), oktaParameters || lower.contains("okta") { return oktaPush }
@@ -158,7 +161,8 @@ public enum Classifier {
     let issuer = account.issuer.lowercased()
     switch account.kind {
     case .steam:
-      return Verdict(.needsAttention, code: .steam, reason: "Steam Guard uses 5-character codes; the target app must support Steam")
+      return Verdict(
+        .needsAttention, code: .steam, reason: "Steam Guard uses 5-character codes; the target app must support Steam")
     case .yandex, .motp:
       return Verdict(
         .needsAttention, code: account.kind == .yandex ? .yandex : .motp,
@@ -170,7 +174,8 @@ public enum Classifier {
       if let tenant = account.labelIssuer, tenant.lowercased() != "microsoft" {
         return Verdict(
           .portable, code: .msWorkTotp,
-          reason: "a standard 6-digit code (SHA-1, 30 s) for a work or school account of \(tenant); it works in any authenticator, but the organisation can turn third-party apps off, so keep another sign-in method registered",
+          reason:
+            "a standard 6-digit code (SHA-1, 30 s) for a work or school account of \(tenant); it works in any authenticator, but the organisation can turn third-party apps off, so keep another sign-in method registered",
           isMicrosoft: true)
       }
       return Verdict(
@@ -178,7 +183,8 @@ public enum Classifier {
         reason: "a standard 6-digit code for a personal Microsoft account; it works in any authenticator", isMicrosoft: true)
     }
     if (issuer.contains("battle.net") || issuer.contains("blizzard")) && account.digits == 8 {
-      return Verdict(.needsAttention, code: .battleNet, reason: "an 8-digit Battle.net code; the target app must support 8 digits")
+      return Verdict(
+        .needsAttention, code: .battleNet, reason: "an 8-digit Battle.net code; the target app must support 8 digits")
     }
     if account.kind == .totp, account.digits == 7, account.period == 10 {
       return Verdict(

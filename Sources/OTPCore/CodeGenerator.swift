@@ -76,7 +76,8 @@ public enum CodeGenerator {
     case .md5: throw .unsupportedAlgorithm(.md5, account.kind)
     }
     let offset = Int(mac[mac.count - 1] & 0x0f)
-    return (UInt32(mac[offset]) << 24 | UInt32(mac[offset + 1]) << 16
+    return
+      (UInt32(mac[offset]) << 24 | UInt32(mac[offset + 1]) << 16
       | UInt32(mac[offset + 2]) << 8 | UInt32(mac[offset + 3])) & 0x7fff_ffff
   }
 

@@ -88,9 +88,10 @@ public struct ReadContext: Sendable {
   public init(password: PasswordProvider = .none, nestedReader: NestedReader? = nil, limits: Limits = .standard) {
     self.password = password
     self.limits = limits
-    self.nestedReader = nestedReader ?? { input, _ in
-      throw OTPError.unrecognisedFormat(file: input.name, known: [])
-    }
+    self.nestedReader =
+      nestedReader ?? { input, _ in
+        throw OTPError.unrecognisedFormat(file: input.name, known: [])
+      }
   }
 
   /// Reads the bytes of something found inside the file being read.

@@ -39,10 +39,13 @@ public struct Limits: Sendable, Equatable {
   }
 
   /// What a refusal says: the parameter, its value, the limit and how to raise it where one can.
-  public static func refusal(file: String, place: String?, parameter: String, value: String, limit: String, override: String? = nil) -> OTPError {
+  public static func refusal(
+    file: String, place: String?, parameter: String, value: String, limit: String, override: String? = nil
+  ) -> OTPError {
     let hint = override.map { " (\($0) raises it)" } ?? ""
     return OTPError.corrupted(
-      file: file, place: place, reason: "\(parameter) is \(value), more than otpbridge's limit of \(limit)\(hint); see docs/limits.md")
+      file: file, place: place,
+      reason: "\(parameter) is \(value), more than otpbridge's limit of \(limit)\(hint); see docs/limits.md")
   }
 
   /// Refuses scrypt parameters that need more memory than allowed, before deriving anything.

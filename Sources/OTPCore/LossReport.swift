@@ -176,7 +176,9 @@ public struct LossReport: Sendable {
       }
       if rule.contains(.spreadsheetCells), let first = fitted.unicodeScalars.first, formulaStarts.contains(first) {
         fitted = "'" + fitted
-        reasons.append("a spreadsheet would run a cell that begins with =, +, -, @, a tab or a carriage return as a formula; the ' keeps it text")
+        reasons.append(
+          "a spreadsheet would run a cell that begins with =, +, -, @, a tab or a carriage return as a formula; the ' keeps it text"
+        )
       }
       guard fitted != value else { return }
       changes.append(
@@ -197,7 +199,10 @@ public struct LossReport: Sendable {
     for index in account.extraParameters.indices {
       // Its value is never shown (a URI's `&` inside a secret makes parameters out of its parts).
       let parameter = account.extraParameters[index]
-      fit(&account.extraParameters[index].value, field: parameter.hasPlainName ? "extra parameter \(parameter.name)" : "an extra parameter") {
+      fit(
+        &account.extraParameters[index].value,
+        field: parameter.hasPlainName ? "extra parameter \(parameter.name)" : "an extra parameter"
+      ) {
         "a value of \($0.count) characters"
       }
     }
@@ -240,7 +245,9 @@ public struct LossReport: Sendable {
       changes.append(change("note", from: "\(given.note.count) characters", to: "other text of \(back.note.count) characters"))
     }
     if !given.groups.isEmpty, given.groups != back.groups {
-      changes.append(change("groups", from: given.groups.map(quoted).joined(separator: ", "), to: back.groups.map(quoted).joined(separator: ", ")))
+      changes.append(
+        change(
+          "groups", from: given.groups.map(quoted).joined(separator: ", "), to: back.groups.map(quoted).joined(separator: ", ")))
     }
     return changes
   }

@@ -47,7 +47,8 @@ public enum NeutralJSON {
       favorite = account.favorite ? true : nil
       groups = account.groups.isEmpty ? nil : account.groups
       icon = account.icon
-      extraParameters = account.extraParameters.isEmpty ? nil : account.extraParameters.map { Parameter(name: $0.name, value: $0.value) }
+      extraParameters =
+        account.extraParameters.isEmpty ? nil : account.extraParameters.map { Parameter(name: $0.name, value: $0.value) }
     }
 
     /// The account, or why the record is not one (never quoting the secret).

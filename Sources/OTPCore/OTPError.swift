@@ -46,7 +46,8 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
       let doubt = hint.map { " Note: \($0)." } ?? ""
       return "\(file): wrong password: the file did not decrypt with it. Check the password and try again.\(doubt)"
     case .passwordRequired(let file):
-      return "\(file): the file is encrypted and no password was given. Use --password-file FILE or --password-env VAR, or run on a terminal to be asked."
+      return
+        "\(file): the file is encrypted and no password was given. Use --password-file FILE or --password-env VAR, or run on a terminal to be asked."
     case .unsupportedVersion(let file, let version, let supported):
       return "\(file): version \(version) of this format is not supported (supported: \(supported))."
     case .unrecognisedFormat(let file, let known):
@@ -62,7 +63,8 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
     case .invalidArgument(let message):
       return message
     case .lossRefused(let count):
-      return "the conversion would lose or change data in \(count) account(s), listed above. Nothing was written. Pass --allow-lossy to convert anyway, or choose a target format that keeps them."
+      return
+        "the conversion would lose or change data in \(count) account(s), listed above. Nothing was written. Pass --allow-lossy to convert anyway, or choose a target format that keeps them."
     case .verificationFailed(let count):
       return "\(count) account(s) missing or giving different codes, listed above."
     case .writeFailed(let path, let reason):

@@ -39,7 +39,9 @@ public enum OtpauthURI {
   /// `parse` over a buffer of UTF-8, adding what was odd to `warnings`: list readers hand it each
   /// line of the file in place. The parser works on unsafe buffers, not arrays, so that a
   /// million-line list reads without a reference count or a copy per value (`make bench`).
-  public static func parse(buffer raw: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
+  public static func parse(buffer raw: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [EntryProblem])
+    throws(EntryProblem) -> Account
+  {
     let uri = raw.trimmingASCIIWhitespace()
     guard let colon = uri.firstIndex(of: UInt8(ascii: ":")), uri.part(colon...).hasPrefix(schemeSeparator) else {
       throw EntryProblem(OtpauthCode.notAURI, "not an otpauth URI")
@@ -55,10 +57,14 @@ public enum OtpauthURI {
       if secret.ignored > 0 { warnings.append(ignoredWarning) }
       return Account(kind: .steam, issuer: "Steam", secret: secret.value, origin: origin)
     } else if scheme.equalsASCIICaseInsensitive(migrationScheme) {
-      throw EntryProblem(OtpauthCode.googleMigration, "a Google Authenticator transfer link (otpauth-migration), not an account URI",
+      throw EntryProblem(
+        OtpauthCode.googleMigration, "a Google Authenticator transfer link (otpauth-migration), not an account URI",
         remedy: "read it with --from google-migration")
     }
-    throw EntryProblem(OtpauthCode.otherScheme, "a '\(String(decoding: scheme.prefix(32), as: UTF8.self).lowercased())' link, not an otpauth URI: it holds no account otpbridge can read")
+    throw EntryProblem(
+      OtpauthCode.otherScheme,
+      "a '\(String(decoding: scheme.prefix(32), as: UTF8.self).lowercased())' link, not an otpauth URI: it holds no account otpbridge can read"
+    )
   }
 
   // Words compared on every line are StaticStrings: constants, not lazily made arrays.
@@ -68,9 +74,12 @@ public enum OtpauthURI {
   static let migrationScheme: StaticString = "otpauth-migration"
 
   /// The trailing-bits warning as otpauth readers word it (login items share it).
-  public static let ignoredWarning = EntryProblem(CoreCode.base32TrailingBits, "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does")
+  public static let ignoredWarning = EntryProblem(
+    CoreCode.base32TrailingBits, "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does")
 
-  static func parseOtpauth(_ rest: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
+  static func parseOtpauth(_ rest: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [EntryProblem])
+    throws(EntryProblem) -> Account
+  {
     let hostEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
     let host = rest.part(..<hostEnd)
     let kind: OTPKind
@@ -83,7 +92,10 @@ public enum OtpauthURI {
     } else if host.equalsASCIICaseInsensitive("yaotp") {
       kind = .yandex
     } else {
-      throw EntryProblem(OtpauthCode.unknownType, "unknown OTP type '\(String(decoding: host.prefix(32), as: UTF8.self).lowercased())' (expected totp, hotp, steam or yaotp)")
+      throw EntryProblem(
+        OtpauthCode.unknownType,
+        "unknown OTP type '\(String(decoding: host.prefix(32), as: UTF8.self).lowercased())' (expected totp, hotp, steam or yaotp)"
+      )
     }
     let bodyStart = hostEnd < rest.endIndex && rest[hostEnd] == UInt8(ascii: "/") ? hostEnd + 1 : hostEnd
     return try parseBody(kind: kind, labelAndQuery: rest.part(bodyStart...), origin: origin, warnings: &warnings)
@@ -199,13 +211,16 @@ public enum OtpauthURI {
       guard let parameter else { continue }
       if values[parameter] != nil {
         warnings.append(
-          EntryProblem(OtpauthCode.repeatedParameter, "parameter '\(parameter.name)' appears more than once; the first value is used"))
+          EntryProblem(
+            OtpauthCode.repeatedParameter, "parameter '\(parameter.name)' appears more than once; the first value is used"))
       } else {
         values[parameter] = rawValue
       }
     }
 
-    func decoded<R>(_ raw: UnsafeBufferPointer<UInt8>?, _ body: (UnsafeBufferPointer<UInt8>) throws(EntryProblem) -> R) throws(EntryProblem) -> R? {
+    func decoded<R>(_ raw: UnsafeBufferPointer<UInt8>?, _ body: (UnsafeBufferPointer<UInt8>) throws(EntryProblem) -> R)
+      throws(EntryProblem) -> R?
+    {
       guard let raw else { return nil }
       return try PercentEncoding.withDecoded(raw, plusIsSpace: true, body)
     }
@@ -223,9 +238,13 @@ public enum OtpauthURI {
     if kind == .totp || kind == .hotp, let parsed = try decoded(values.algorithm, parseAlgorithm) {
       algorithm = parsed
     }
-    let digits = try decoded(values.digits) { bytes throws(EntryProblem) in try integer(bytes, name: "digits", in: 1...10, code: .badDigits) } ?? defaults.digits
+    let digits =
+      try decoded(values.digits) { bytes throws(EntryProblem) in try integer(bytes, name: "digits", in: 1...10, code: .badDigits)
+      } ?? defaults.digits
     let period =
-      try decoded(values.period) { bytes throws(EntryProblem) in try integer(bytes, name: "period", in: 1...Int(Int32.max), code: .badPeriod) } ?? defaults.period
+      try decoded(values.period) { bytes throws(EntryProblem) in
+        try integer(bytes, name: "period", in: 1...Int(Int32.max), code: .badPeriod)
+      } ?? defaults.period
     var counter: UInt64 = 0
     if let value = try decoded(values.counter, parseCounter) {
       counter = value
@@ -271,14 +290,17 @@ public enum OtpauthURI {
 
   static func parseAlgorithm(_ bytes: UnsafeBufferPointer<UInt8>) throws(EntryProblem) -> HashAlgorithm {
     guard let parsed = HashAlgorithm(lenientUTF8: bytes), parsed != .md5 else {
-      throw EntryProblem(OtpauthCode.badAlgorithm, "algorithm '\(String(decoding: bytes, as: UTF8.self).prefix(16))' is not SHA1, SHA256 or SHA512")
+      throw EntryProblem(
+        OtpauthCode.badAlgorithm, "algorithm '\(String(decoding: bytes, as: UTF8.self).prefix(16))' is not SHA1, SHA256 or SHA512"
+      )
     }
     return parsed
   }
 
   static func parseCounter(_ bytes: UnsafeBufferPointer<UInt8>) throws(EntryProblem) -> UInt64 {
     guard let value = UInt64(decimal: bytes) else {
-      throw EntryProblem(OtpauthCode.badCounter, "counter '\(String(decoding: bytes, as: UTF8.self).prefix(24))' is not a whole number")
+      throw EntryProblem(
+        OtpauthCode.badCounter, "counter '\(String(decoding: bytes, as: UTF8.self).prefix(24))' is not a whole number")
     }
     return value
   }
@@ -307,13 +329,16 @@ public enum OtpauthURI {
     guard let value = UInt64(decimal: bytes), value <= UInt64(range.upperBound), range.contains(Int(value)) else {
       throw EntryProblem(
         code,
-          "\(name) '\(String(decoding: bytes, as: UTF8.self).prefix(24))' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+        "\(name) '\(String(decoding: bytes, as: UTF8.self).prefix(24))' is not a whole number from \(range.lowerBound) to \(range.upperBound)"
+      )
     }
     return Int(value)
   }
 
   /// Base32 for every kind but mOTP, whose secret is hex text (formats.md §0.4).
-  static func decodeSecret(_ bytes: UnsafeBufferPointer<UInt8>, kind: OTPKind) throws(EntryProblem) -> (value: Secret, ignored: Int) {
+  static func decodeSecret(_ bytes: UnsafeBufferPointer<UInt8>, kind: OTPKind) throws(EntryProblem) -> (
+    value: Secret, ignored: Int
+  ) {
     if kind == .motp {
       guard let decoded = Hex.decode(String(decoding: bytes, as: UTF8.self)) else {
         throw EntryProblem(OtpauthCode.badSecret, "the mOTP secret is not hex")

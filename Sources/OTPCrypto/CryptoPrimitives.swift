@@ -3,8 +3,8 @@ import CSodium
 import Crypto
 import CryptoExtras
 import Foundation
-import Synchronization
 import OTPCore
+import Synchronization
 
 /// The key derivations and ciphers the formats use, as thin wrappers over maintained libraries
 /// (swift-crypto, libargon2, libsodium). Nothing here implements a primitive; it only adapts byte arrays and
@@ -93,7 +93,9 @@ public enum Cipher {
     case malformed(String)
   }
 
-  public static func aesGCMOpen(key: [UInt8], nonce: [UInt8], ciphertext: [UInt8], tag: [UInt8], aad: [UInt8] = []) throws(Failure) -> [UInt8] {
+  public static func aesGCMOpen(key: [UInt8], nonce: [UInt8], ciphertext: [UInt8], tag: [UInt8], aad: [UInt8] = [])
+    throws(Failure) -> [UInt8]
+  {
     let box: AES.GCM.SealedBox
     do {
       box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: ciphertext, tag: tag)
@@ -109,7 +111,9 @@ public enum Cipher {
   }
 
   /// Opens `ciphertext ‖ tag` (the tag's 16 bytes appended, as most formats store it).
-  public static func aesGCMOpen(key: [UInt8], nonce: [UInt8], ciphertextAndTag: [UInt8], aad: [UInt8] = []) throws(Failure) -> [UInt8] {
+  public static func aesGCMOpen(key: [UInt8], nonce: [UInt8], ciphertextAndTag: [UInt8], aad: [UInt8] = []) throws(Failure)
+    -> [UInt8]
+  {
     guard ciphertextAndTag.count >= 16 else { throw .malformed("shorter than an AES-GCM tag") }
     return try aesGCMOpen(
       key: key, nonce: nonce, ciphertext: Array(ciphertextAndTag.dropLast(16)), tag: Array(ciphertextAndTag.suffix(16)),
@@ -117,7 +121,9 @@ public enum Cipher {
   }
 
   /// Seals with the nonce given (callers draw it with `randomBytes`).
-  public static func aesGCMSeal(key: [UInt8], plaintext: [UInt8], nonce: [UInt8], aad: [UInt8] = []) throws -> (ciphertext: [UInt8], tag: [UInt8]) {
+  public static func aesGCMSeal(key: [UInt8], plaintext: [UInt8], nonce: [UInt8], aad: [UInt8] = []) throws -> (
+    ciphertext: [UInt8], tag: [UInt8]
+  ) {
     let box = try AES.GCM.seal(plaintext, using: SymmetricKey(data: key), nonce: AES.GCM.Nonce(data: nonce), authenticating: aad)
     return (Array(box.ciphertext), Array(box.tag))
   }

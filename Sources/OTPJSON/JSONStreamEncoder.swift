@@ -79,7 +79,9 @@ final class JSONStreamOutput {
   func beginMember(level: Int, token: Int) throws {
     guard open.count > level, open[level].token == token else {
       throw EncodingError.invalidValue(
-        token, EncodingError.Context(codingPath: [], debugDescription: "A container was written to after a container above it moved on."))
+        token,
+        EncodingError.Context(codingPath: [], debugDescription: "A container was written to after a container above it moved on.")
+      )
     }
     close(above: level + 1)
     if open[level].hasMembers {
@@ -239,7 +241,9 @@ struct JSONStreamKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol 
     try output.encodeValue(value, level: level + 1)
   }
 
-  mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+  mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<
+    NestedKey
+  > {
     nestedEncoder(key).container(keyedBy: keyType)
   }
 

@@ -92,9 +92,10 @@ struct JSONTape {
     }
 
     mutating func append(_ kind: Kind, start: Int = 0, length: Int = 0, flagged: Bool = false) {
-      nodes.append(Node(
-        kind: kind, isEscapedOrFractional: flagged, start: UInt32(truncatingIfNeeded: start),
-        length: UInt32(truncatingIfNeeded: length), end: UInt32(truncatingIfNeeded: nodes.count + 1), count: 0))
+      nodes.append(
+        Node(
+          kind: kind, isEscapedOrFractional: flagged, start: UInt32(truncatingIfNeeded: start),
+          length: UInt32(truncatingIfNeeded: length), end: UInt32(truncatingIfNeeded: nodes.count + 1), count: 0))
     }
 
     /// An object's members are a key node followed by the value's nodes.
@@ -125,7 +126,9 @@ struct JSONTape {
             position += 1
             break
           }
-          guard bytes[position] == UInt8(ascii: ",") else { throw failure("',' or '\(Character(Unicode.Scalar(closing)))' is missing") }
+          guard bytes[position] == UInt8(ascii: ",") else {
+            throw failure("',' or '\(Character(Unicode.Scalar(closing)))' is missing")
+          }
           position += 1
           skipWhitespace()
           // A comma before the closing bracket, as Foundation's JSONDecoder allows.

@@ -24,9 +24,10 @@ public struct JSONTapeDecoder {
         try JSONTape(parsing: buffer, maxDepth: maxDepth)
       }
     } catch {
-      throw DecodingError.dataCorrupted(DecodingError.Context(
-        codingPath: [], debugDescription: "The given data was not valid JSON: \(error.reason) at byte \(error.offset).",
-        underlyingError: error))
+      throw DecodingError.dataCorrupted(
+        DecodingError.Context(
+          codingPath: [], debugDescription: "The given data was not valid JSON: \(error.reason) at byte \(error.offset).",
+          underlyingError: error))
     }
     return TapeDocument(bytes: bytes, nodes: tape.nodes)
   }
@@ -43,7 +44,8 @@ final class TapeDocument {
   }
 
   /// A value of any type at node `index`; `key` is its place below `parent`, for errors.
-  func decode<Value: Decodable>(_ type: Value.Type, at index: Int, parent: TapeCodingPath, key: (any CodingKey)?) throws -> Value {
+  func decode<Value: Decodable>(_ type: Value.Type, at index: Int, parent: TapeCodingPath, key: (any CodingKey)?) throws -> Value
+  {
     if let scalarType = Value.self as? any TapeScalar.Type {
       return try scalar(scalarType, at: index, path: parent.keys(appending: key)) as! Value
     }
@@ -63,11 +65,15 @@ final class TapeDocument {
     }
     if let value { return value }
     if node.kind == .null {
-      throw DecodingError.valueNotFound(Value.self, DecodingError.Context(
-        codingPath: path(), debugDescription: "Expected \(Value.self) value but found null instead."))
+      throw DecodingError.valueNotFound(
+        Value.self,
+        DecodingError.Context(
+          codingPath: path(), debugDescription: "Expected \(Value.self) value but found null instead."))
     }
-    throw DecodingError.typeMismatch(Value.self, DecodingError.Context(
-      codingPath: path(), debugDescription: "Expected to decode \(Value.self) but found \(node.kind.noun) instead."))
+    throw DecodingError.typeMismatch(
+      Value.self,
+      DecodingError.Context(
+        codingPath: path(), debugDescription: "Expected to decode \(Value.self) but found \(node.kind.noun) instead."))
   }
 
   /// The bytes of a string or number node, in place.
@@ -96,7 +102,9 @@ final class TapeDocument {
         while index < end {
           let key = nodes[index]
           if key.isEscapedOrFractional {
-            if Self.unescape(UnsafeBufferPointer(rebasing: text[Int(key.start)..<Int(key.start + key.length)]))?.elementsEqual(wanted) == true {
+            if Self.unescape(UnsafeBufferPointer(rebasing: text[Int(key.start)..<Int(key.start + key.length)]))?.elementsEqual(
+              wanted) == true
+            {
               return index + 1
             }
           } else if Int(key.length) == wanted.count,
@@ -228,7 +236,9 @@ protocol TapeScalar: Decodable {
 extension String: TapeScalar {
   init?(tape: TapeDocument, node: JSONTape.Node) throws(TapeScalarFailure) {
     guard node.kind == .string else { return nil }
-    guard let text = tape.string(node) else { throw TapeScalarFailure(reason: "The string is not valid UTF-8 or has half a surrogate pair.") }
+    guard let text = tape.string(node) else {
+      throw TapeScalarFailure(reason: "The string is not valid UTF-8 or has half a surrogate pair.")
+    }
     self = text
   }
 }
@@ -351,11 +361,15 @@ struct TapeDecoder: Decoder, SingleValueDecodingContainer {
     let found = document.nodes[index].kind
     if found == kind { return }
     if found == .null {
-      throw DecodingError.valueNotFound(container, DecodingError.Context(
-        codingPath: codingPath, debugDescription: "Cannot get a container -- found null value instead"))
+      throw DecodingError.valueNotFound(
+        container,
+        DecodingError.Context(
+          codingPath: codingPath, debugDescription: "Cannot get a container -- found null value instead"))
     }
-    throw DecodingError.typeMismatch(expected, DecodingError.Context(
-      codingPath: codingPath, debugDescription: "Expected to decode \(expected) but found \(found.noun) instead."))
+    throw DecodingError.typeMismatch(
+      expected,
+      DecodingError.Context(
+        codingPath: codingPath, debugDescription: "Expected to decode \(expected) but found \(found.noun) instead."))
   }
 
   func decodeNil() -> Bool { document.nodes[index].kind == .null }
@@ -388,8 +402,10 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
   private func value(_ key: Key) throws -> Int {
     guard let index = document.member(of: object, named: key.stringValue) else {
-      throw DecodingError.keyNotFound(key, DecodingError.Context(
-        codingPath: codingPath, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
+      throw DecodingError.keyNotFound(
+        key,
+        DecodingError.Context(
+          codingPath: codingPath, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
     }
     return index
   }
@@ -448,7 +464,9 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     TapeDecoder(document: document, index: try value(key), path: .key(key, path))
   }
 
-  func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+  func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<
+    NestedKey
+  > {
     try decoder(forKey: key).container(keyedBy: type)
   }
 
@@ -459,7 +477,8 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
   func superDecoder() throws -> any Decoder {
     let key = JSONSuperKey()
     guard let index = document.member(of: object, named: key.stringValue) else {
-      throw DecodingError.keyNotFound(key, DecodingError.Context(codingPath: codingPath, debugDescription: "No value for \"super\"."))
+      throw DecodingError.keyNotFound(
+        key, DecodingError.Context(codingPath: codingPath, debugDescription: "No value for \"super\"."))
     }
     return TapeDecoder(document: document, index: index, path: .key(key, path))
   }
@@ -491,7 +510,8 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
   /// The node of the next element; it is consumed by `advance` once decoded.
   private func next(_ type: Any.Type) throws -> Int {
     guard !isAtEnd else {
-      throw DecodingError.valueNotFound(type, DecodingError.Context(codingPath: elementPath, debugDescription: "Unkeyed container is at end."))
+      throw DecodingError.valueNotFound(
+        type, DecodingError.Context(codingPath: elementPath, debugDescription: "Unkeyed container is at end."))
     }
     return cursor
   }
@@ -535,7 +555,8 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
   }
 
   private mutating func nextDecoder() throws -> TapeDecoder {
-    let decoder = TapeDecoder(document: document, index: try next(TapeDecoder.self), path: .key(TapeIndexKey(intValue: currentIndex), path))
+    let decoder = TapeDecoder(
+      document: document, index: try next(TapeDecoder.self), path: .key(TapeIndexKey(intValue: currentIndex), path))
     advance()
     return decoder
   }

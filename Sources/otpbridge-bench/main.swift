@@ -1,8 +1,8 @@
 import Foundation
 import OTPBridge
-import QRCodes
-import OTPCrypto
 import OTPContainers
+import OTPCrypto
+import QRCodes
 
 #if canImport(Glibc)
   import Glibc
@@ -111,7 +111,8 @@ func encryptedCases(id: String, kdf: @escaping (_ file: [UInt8]) throws -> Void)
       return { try plugin.write(accounts, context: WriteContext(newPassword: password)) }
     },
     BenchCase(name: "\(id) open encrypted", items: count, runs: runs, kdf: { try kdf(($0 as! InputFile).bytes) }) {
-      let input = InputFile(name: "bench", bytes: try plugin.write(accounts(), context: WriteContext(newPassword: password)).bytes)
+      let input = InputFile(
+        name: "bench", bytes: try plugin.write(accounts(), context: WriteContext(newPassword: password)).bytes)
       return {
         let result = try plugin.read(input, context: ReadContext(password: password))
         precondition(result.accounts.count == count)
@@ -129,15 +130,37 @@ let benchSalt = [UInt8](repeating: 7, count: 32)
 /// parameters a file states where it states them.
 nonisolated(unsafe) let encryptedFormats: [(id: String, kdf: (_ file: [UInt8]) throws -> Void)] = [
   ("aegis", { _ in _ = try KeyDerivation.scrypt(password: benchPassword, salt: benchSalt, n: 32768, r: 8, p: 1, length: 32) }),
-  ("2fas", { _ in _ = try KeyDerivation.pbkdf2(password: benchPassword, salt: benchSalt, hash: .sha256, rounds: 10_000, length: 32) }),
-  ("andotp", { file in
-    // The file starts with its iteration count, a big-endian UInt32 (formats.md §7).
-    let iterations = file.prefix(4).reduce(0) { $0 << 8 | Int($1) }
-    _ = try KeyDerivation.pbkdf2(password: benchPassword, salt: benchSalt, hash: .sha1, rounds: iterations, length: 32)
-  }),
-  ("ente", { _ in _ = try KeyDerivation.argon2id(password: benchPassword, salt: Array(benchSalt.prefix(16)), iterations: 16, memoryKiB: 262_144, parallelism: 1, length: 32) }),
-  ("proton", { _ in _ = try KeyDerivation.argon2id(password: benchPassword, salt: Array(benchSalt.prefix(16)), iterations: 2, memoryKiB: 19_456, parallelism: 1, length: 32) }),
-  ("bitwarden-json", { _ in _ = try KeyDerivation.pbkdf2(password: benchPassword, salt: benchSalt, hash: .sha256, rounds: 600_000, length: 32) }),
+  (
+    "2fas",
+    { _ in _ = try KeyDerivation.pbkdf2(password: benchPassword, salt: benchSalt, hash: .sha256, rounds: 10_000, length: 32) }
+  ),
+  (
+    "andotp",
+    { file in
+      // The file starts with its iteration count, a big-endian UInt32 (formats.md §7).
+      let iterations = file.prefix(4).reduce(0) { $0 << 8 | Int($1) }
+      _ = try KeyDerivation.pbkdf2(password: benchPassword, salt: benchSalt, hash: .sha1, rounds: iterations, length: 32)
+    }
+  ),
+  (
+    "ente",
+    { _ in
+      _ = try KeyDerivation.argon2id(
+        password: benchPassword, salt: Array(benchSalt.prefix(16)), iterations: 16, memoryKiB: 262_144, parallelism: 1, length: 32
+      )
+    }
+  ),
+  (
+    "proton",
+    { _ in
+      _ = try KeyDerivation.argon2id(
+        password: benchPassword, salt: Array(benchSalt.prefix(16)), iterations: 2, memoryKiB: 19_456, parallelism: 1, length: 32)
+    }
+  ),
+  (
+    "bitwarden-json",
+    { _ in _ = try KeyDerivation.pbkdf2(password: benchPassword, salt: benchSalt, hash: .sha256, rounds: 600_000, length: 32) }
+  ),
 ]
 
 func qrCase() -> BenchCase {
@@ -146,7 +169,9 @@ func qrCase() -> BenchCase {
     let otpauth = try Registry.builtIn.plugin(id: "otpauth")
     let qr = try Registry.builtIn.plugin(id: "qr")
     let text = try otpauth.write(syntheticAccounts(100, fitting: otpauth.descriptor.capabilities), context: WriteContext()).bytes
-    let images = try QROutput.sheet(for: text, format: "otpauth").entries.map { InputFile(name: "code.png", bytes: try $0.code.png()) }
+    let images = try QROutput.sheet(for: text, format: "otpauth").entries.map {
+      InputFile(name: "code.png", bytes: try $0.code.png())
+    }
     let context = ReadContext(nestedReader: { input, context in try otpauth.read(input, context: context) })
     return {
       for image in images {
@@ -170,8 +195,10 @@ func coldStartCase() -> BenchCase {
     let plugin = try Registry.builtIn.plugin(id: "otpauth")
     try Data(plugin.write(syntheticAccounts(10, fitting: plugin.descriptor.capabilities), context: WriteContext()).bytes)
       .write(to: URL(fileURLWithPath: file))
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("otpbridge").path
-    let arguments: [UnsafeMutablePointer<CChar>?] = [binary, "codes", file, "--at", "0"].map { argument in argument.withCString { strdup($0) } } + [nil]
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("otpbridge")
+      .path
+    let arguments: [UnsafeMutablePointer<CChar>?] =
+      [binary, "codes", file, "--at", "0"].map { argument in argument.withCString { strdup($0) } } + [nil]
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
@@ -238,12 +265,14 @@ func commandInput(_ count: Int) throws -> String {
   return path
 }
 
-let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("otpbridge").path
+let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("otpbridge")
+  .path
 
 /// Runs the release otpbridge with `arguments`, standard output and error to /dev/null; fails the
 /// case unless it exits with one of `accepted`.
 func runCommand(_ arguments: [String], accepted: Set<Int32> = [0]) -> ChildRun {
-  let argv: [UnsafeMutablePointer<CChar>?] = ([releaseBinary] + arguments).map { argument in argument.withCString { strdup($0) } } + [nil]
+  let argv: [UnsafeMutablePointer<CChar>?] =
+    ([releaseBinary] + arguments).map { argument in argument.withCString { strdup($0) } } + [nil]
   defer { argv.forEach { free($0) } }
   var actions = posix_spawn_file_actions_t()
   posix_spawn_file_actions_init(&actions)
@@ -256,11 +285,15 @@ func runCommand(_ arguments: [String], accepted: Set<Int32> = [0]) -> ChildRun {
   var usage = rusage()
   _ = wait4(pid, &status, 0, &usage)
   let exited = status & 0x7F == 0
-  precondition(exited && accepted.contains((status >> 8) & 0xFF), "otpbridge \(arguments.joined(separator: " ")) ended with status \(status)")
+  precondition(
+    exited && accepted.contains((status >> 8) & 0xFF), "otpbridge \(arguments.joined(separator: " ")) ended with status \(status)"
+  )
   return ChildRun(peakKiB: usage.ru_maxrss)
 }
 
-func commandCase(_ label: String, accepted: Set<Int32> = [0], arguments: @escaping (_ input: String, _ folder: String) throws -> [String]) -> BenchCase {
+func commandCase(
+  _ label: String, accepted: Set<Int32> = [0], arguments: @escaping (_ input: String, _ folder: String) throws -> [String]
+) -> BenchCase {
   BenchCase(name: "cli \(label)", items: commandAccounts, runs: 3, note: "the whole command, in its own process") {
     let input = try commandInput(commandAccounts)
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-cli-\(getpid())").path
@@ -272,11 +305,15 @@ func commandCase(_ label: String, accepted: Set<Int32> = [0], arguments: @escapi
 
 func commandCases() -> [BenchCase] {
   [
-    commandCase("convert -> otpauth") { input, folder in ["convert", input, "--to", "otpauth", "-o", "\(folder)/out.txt", "--force"] },
+    commandCase("convert -> otpauth") { input, folder in
+      ["convert", input, "--to", "otpauth", "-o", "\(folder)/out.txt", "--force"]
+    },
     commandCase("convert -> otpbridge-json") { input, folder in
       ["convert", input, "--to", "otpbridge-json", "-o", "\(folder)/out.json", "--force"]
     },
-    commandCase("convert -> aegis (plain)") { input, folder in ["convert", input, "--to", "aegis", "-o", "\(folder)/out.aegis", "--force"] },
+    commandCase("convert -> aegis (plain)") { input, folder in
+      ["convert", input, "--to", "aegis", "-o", "\(folder)/out.aegis", "--force"]
+    },
     commandCase("inspect") { input, _ in ["inspect", input] },
     commandCase("inspect --json") { input, _ in ["inspect", input, "--json"] },
     commandCase("codes --json") { input, _ in ["codes", input, "--json", "--at", "1234567890"] },
@@ -376,7 +413,8 @@ func targetChecks(_ results: [Measurement]) -> [TargetCheck] {
   var checks: [TargetCheck] = []
   for direction in ["read", "write"] {
     if let rate = byName["otpauth \(direction)"]?.itemsPerSecond {
-      checks.append(TargetCheck(target: "otpauth \(direction): at least 1,000,000 accounts/s", value: rate, met: rate >= 1_000_000))
+      checks.append(
+        TargetCheck(target: "otpauth \(direction): at least 1,000,000 accounts/s", value: rate, met: rate >= 1_000_000))
     }
   }
   for format in encryptedFormats {
@@ -396,13 +434,18 @@ func targetChecks(_ results: [Measurement]) -> [TargetCheck] {
       checks.append(TargetCheck(target: "\(command.name) ÷ (otpauth read + write): within 2", value: ratio, met: ratio <= 2))
     }
   }
-  let inputBytes = (try? FileManager.default.attributesOfItem(atPath: FileManager.default.temporaryDirectory
-    .appendingPathComponent("otpbridge-bench-commands-\(commandAccounts).txt").path)[.size] as? Int) ?? nil
+  let inputBytes =
+    (try? FileManager.default.attributesOfItem(
+      atPath: FileManager.default.temporaryDirectory
+        .appendingPathComponent("otpbridge-bench-commands-\(commandAccounts).txt").path)[.size] as? Int) ?? nil
   if let inputBytes {
     for command in results where command.name.hasPrefix("cli ") && command.items == commandAccounts {
       guard let peak = command.peakMemoryMiB else { continue }
       let perAccount = (peak * 1_048_576 - Double(inputBytes)) / Double(commandAccounts)
-      checks.append(TargetCheck(target: "\(command.name): peak memory above the input, bytes per account, at most 400", value: perAccount, met: perAccount <= 400))
+      checks.append(
+        TargetCheck(
+          target: "\(command.name): peak memory above the input, bytes per account, at most 400", value: perAccount,
+          met: perAccount <= 400))
     }
   }
   if let start = byName[coldStartName]?.seconds {
@@ -412,11 +455,14 @@ func targetChecks(_ results: [Measurement]) -> [TargetCheck] {
     let speedup = two.itemsPerSecond / one.itemsPerSecond
     checks.append(TargetCheck(target: "tenant encrypted: jobs 2 at least 1.8 × jobs 1", value: speedup, met: speedup >= 1.8))
   }
-  if let small = byName["tenant plain 1000 users, jobs 2"]?.peakMemoryMiB, let large = byName["tenant plain 10000 users, jobs 2"]?.peakMemoryMiB {
+  if let small = byName["tenant plain 1000 users, jobs 2"]?.peakMemoryMiB,
+    let large = byName["tenant plain 10000 users, jobs 2"]?.peakMemoryMiB
+  {
     // Flat: what a run holds per user is its manifest row (about 1 KiB); converted files and
     // reports go to disk a user at a time. The check is the cost of each user beyond the first 1,000.
     let perUserKiB = (large - small) * 1024 / 9000
-    checks.append(TargetCheck(target: "tenant peak memory per extra user: flat (under 2 KiB)", value: perUserKiB, met: perUserKiB < 2))
+    checks.append(
+      TargetCheck(target: "tenant peak memory per extra user: flat (under 2 KiB)", value: perUserKiB, met: perUserKiB < 2))
   }
   return checks
 }
@@ -434,9 +480,10 @@ func runAll(output: String, filter: String) throws {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     posix_spawn_file_actions_addopen(&actions, 1, resultFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    let arguments: [UnsafeMutablePointer<CChar>?] = [CommandLine.arguments[0], benchCase.name].map { argument in
-      argument.withCString { strdup($0) }
-    } + [nil]
+    let arguments: [UnsafeMutablePointer<CChar>?] =
+      [CommandLine.arguments[0], benchCase.name].map { argument in
+        argument.withCString { strdup($0) }
+      } + [nil]
     var pid: pid_t = 0
     guard posix_spawn(&pid, CommandLine.arguments[0], &actions, nil, arguments, environ) == 0 else {
       FileHandle.standardError.write(Data("case \(benchCase.name) could not start\n".utf8))
@@ -454,17 +501,23 @@ func runAll(output: String, filter: String) throws {
     // A case with a warm-up run reports the peak after it; a single run, the whole process's.
     measurement.peakMemoryMiB = measurement.peakMemoryMiB ?? Double(usage.ru_maxrss) / 1024
     results.append(measurement)
-    let rate = measurement.itemsPerSecond >= 1000 ? String(format: "%.0f", measurement.itemsPerSecond) : String(format: "%.1f", measurement.itemsPerSecond)
+    let rate =
+      measurement.itemsPerSecond >= 1000
+      ? String(format: "%.0f", measurement.itemsPerSecond) : String(format: "%.1f", measurement.itemsPerSecond)
     print(
       benchCase.name.padding(toLength: 40, withPad: " ", startingAt: 0)
-        + String(format: "%10d items %9.4f s %14@ /s %8.1f MiB", measurement.items, measurement.seconds, rate, measurement.peakMemoryMiB!)
+        + String(
+          format: "%10d items %9.4f s %14@ /s %8.1f MiB", measurement.items, measurement.seconds, rate, measurement.peakMemoryMiB!
+        )
         + (measurement.timesKDF.map { String(format: "  (KDF %.4f s: %.2f × KDF)", measurement.kdfSeconds ?? 0, $0) } ?? "")
         + (measurement.note.map { "  (\($0))" } ?? ""))
   }
   let checks = targetChecks(results)
   if !checks.isEmpty { print("\nTargets:") }
   for check in checks {
-    print("  \(check.met ? "met    " : "NOT MET") \(check.target.padding(toLength: 62, withPad: " ", startingAt: 0)) \(String(format: "%.2f", check.value))")
+    print(
+      "  \(check.met ? "met    " : "NOT MET") \(check.target.padding(toLength: 62, withPad: " ", startingAt: 0)) \(String(format: "%.2f", check.value))"
+    )
   }
   struct Output: Codable {
     var measurements: [Measurement]

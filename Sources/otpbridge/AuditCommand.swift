@@ -21,7 +21,10 @@ struct AuditCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("Files and folders to audit.", valueName: "path"))
   var paths: [String]
 
-  @Option(help: ArgumentHelp("Also check what this app would show wrong codes for: \(AuditTarget.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "app"))
+  @Option(
+    help: ArgumentHelp(
+      "Also check what this app would show wrong codes for: \(AuditTarget.allCases.map(\.rawValue).joined(separator: ", ")).",
+      valueName: "app"))
   var target: AuditTarget?
 
   @Option(help: ArgumentHelp("Read the password of encrypted files from the first line of this file.", valueName: "file"))

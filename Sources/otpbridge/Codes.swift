@@ -35,15 +35,17 @@ struct Codes: ParsableCommand {
         entries.append(AccountJSON(account, showSecret: false, code: code))
       } catch {
         entries.append(AccountJSON(account, showSecret: false, codeError: error.description))
-        findings.append(Finding(.warning, code: BridgeCode.codesUnavailable, "\(account.displayName): \(error)", at: account.origin))
+        findings.append(
+          Finding(.warning, code: BridgeCode.codesUnavailable, "\(account.displayName): \(error)", at: account.origin))
       }
     }
     if json {
       try printJSON(entries)
     } else {
-      try printOutput(Rendering.table(
-        header: ["ISSUER", "NAME", "TYPE", "CODE"],
-        rows: entries.map { [$0.issuer, $0.name, $0.type, $0.code ?? "-"] }))
+      try printOutput(
+        Rendering.table(
+          header: ["ISSUER", "NAME", "TYPE", "CODE"],
+          rows: entries.map { [$0.issuer, $0.name, $0.type, $0.code ?? "-"] }))
     }
     try findingOptions.report(findings)
   }

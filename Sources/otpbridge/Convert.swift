@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import OTPBridge
 import OTPCore
 
@@ -17,13 +17,16 @@ struct Convert: ParsableCommand {
       image a code into DIR, '--qr html FILE' one printable page, '--qr terminal' draws them here.
       """)
 
-  @Argument(help: ArgumentHelp("Export files to read; - reads standard input. Their accounts are merged in order.", valueName: "file"))
+  @Argument(
+    help: ArgumentHelp("Export files to read; - reads standard input. Their accounts are merged in order.", valueName: "file"))
   var files: [String]
 
   @Option(name: .customLong("to"), help: ArgumentHelp("The format to write (see 'otpbridge formats').", valueName: "id"))
   var targetID: String
 
-  @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Where to write; - for standard output. Needed unless --qr is given.", valueName: "path"))
+  @Option(
+    name: [.customShort("o"), .customLong("output")],
+    help: ArgumentHelp("Where to write; - for standard output. Needed unless --qr is given.", valueName: "path"))
   var output: String?
 
   @Option(
@@ -34,7 +37,9 @@ struct Convert: ParsableCommand {
   @Option(help: ArgumentHelp("With --to google-migration: the most accounts in one transfer code (default 10).", valueName: "n"))
   var batchSize: Int?
 
-  @Option(help: ArgumentHelp("With --to entra-csv: the user principal name every row gets (else each account's name).", valueName: "user@domain"))
+  @Option(
+    help: ArgumentHelp(
+      "With --to entra-csv: the user principal name every row gets (else each account's name).", valueName: "user@domain"))
   var upn: String?
 
   @Option(
@@ -86,7 +91,8 @@ struct Convert: ParsableCommand {
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
     if newPasswordFile != nil || newPasswordEnv != nil, target.descriptor.encryption == .none {
       throw OTPError.invalidArgument(
-        "\(target.descriptor.displayName) files cannot be encrypted, so the new password would not be used. Leave it out to write the file unencrypted, or choose a format that encrypts ('otpbridge formats').")
+        "\(target.descriptor.displayName) files cannot be encrypted, so the new password would not be used. Leave it out to write the file unencrypted, or choose a format that encrypts ('otpbridge formats')."
+      )
     }
     if let output, output != "-" { try Files.checkWritable(output, force: force) }
     let qrOutput = qr.isEmpty ? nil : try QROutput(arguments: qr)
@@ -115,12 +121,15 @@ struct Convert: ParsableCommand {
       }
       try qrOutput.write(qrFiles, force: force)
       let place = qrOutput == .terminal ? "above" : qrFiles.count == 1 ? "in \(qrFiles[0].path)" : "in \(qrFiles.count) files"
-      printError("Showed \(count) account(s) as \(sheet.entries.count) QR code(s) \(place) (\(target.descriptor.id)). They hold secrets: delete them once scanned.")
+      printError(
+        "Showed \(count) account(s) as \(sheet.entries.count) QR code(s) \(place) (\(target.descriptor.id)). They hold secrets: delete them once scanned."
+      )
     }
     if let output {
       try Files.write(conversion.output, to: output, force: force)
       if output != "-" {
-        printError(Self.plaintextNotice(output: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true))
+        printError(
+          Self.plaintextNotice(output: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true))
         printError("Wrote \(count) account(s) to \(output) (\(target.descriptor.id)).")
       }
     }
@@ -133,9 +142,11 @@ struct Convert: ParsableCommand {
     case (_, true):
       return "\(output) is encrypted with the new password."
     case (.none, _):
-      return "NOT ENCRYPTED: \(output) holds the secrets in plain text (\(target.displayName) files cannot be encrypted). Keep it safe and delete it once imported."
+      return
+        "NOT ENCRYPTED: \(output) holds the secrets in plain text (\(target.displayName) files cannot be encrypted). Keep it safe and delete it once imported."
     case (.optional, _), (.required, _):
-      return "NOT ENCRYPTED: \(output) holds the secrets in plain text. To encrypt it, give --new-password-file FILE or --new-password-env VAR, or run on a terminal to be asked."
+      return
+        "NOT ENCRYPTED: \(output) holds the secrets in plain text. To encrypt it, give --new-password-file FILE or --new-password-env VAR, or run on a terminal to be asked."
     }
   }
 }

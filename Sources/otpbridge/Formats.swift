@@ -28,7 +28,8 @@ struct Formats: ParsableCommand {
 
   static func periods(_ support: PeriodSupport) -> String {
     switch support {
-    case .range(let range): return range.upperBound >= Int(Int32.max) ? "\(range.lowerBound) s or more" : "\(range.lowerBound)–\(range.upperBound) s"
+    case .range(let range):
+      return range.upperBound >= Int(Int32.max) ? "\(range.lowerBound) s or more" : "\(range.lowerBound)–\(range.upperBound) s"
     case .only(let set): return set.sorted().map { "\($0) s" }.joined(separator: ", ")
     }
   }
@@ -39,16 +40,17 @@ struct Formats: ParsableCommand {
     let registry = plugins.registry()
     let descriptors = registry.plugins.map(\.descriptor)
     if json {
-      try printJSON(descriptors.map { d in
-        FormatJSON(
-          id: d.id, name: d.displayName, reads: d.canRead, writes: d.canWrite, encryption: d.encryption.rawValue,
-          extensions: d.fileExtensions, kinds: d.capabilities.kinds.sorted().map(\.rawValue),
-          algorithms: d.capabilities.algorithms.sorted().map(\.rawValue),
-          digits: [d.capabilities.digits.lowerBound, d.capabilities.digits.upperBound],
-          excludedDigits: d.capabilities.excludedDigits.sorted(),
-          periods: Self.periods(d.capabilities.periods), fields: d.capabilities.fields.sorted().map(\.rawValue),
-          summary: d.summary)
-      })
+      try printJSON(
+        descriptors.map { d in
+          FormatJSON(
+            id: d.id, name: d.displayName, reads: d.canRead, writes: d.canWrite, encryption: d.encryption.rawValue,
+            extensions: d.fileExtensions, kinds: d.capabilities.kinds.sorted().map(\.rawValue),
+            algorithms: d.capabilities.algorithms.sorted().map(\.rawValue),
+            digits: [d.capabilities.digits.lowerBound, d.capabilities.digits.upperBound],
+            excludedDigits: d.capabilities.excludedDigits.sorted(),
+            periods: Self.periods(d.capabilities.periods), fields: d.capabilities.fields.sorted().map(\.rawValue),
+            summary: d.summary)
+        })
       return
     }
     let rows = descriptors.map { d -> [String] in
@@ -61,8 +63,11 @@ struct Formats: ParsableCommand {
         c.fields.sorted().map(\.rawValue).joined(separator: ","),
       ]
     }
-    try printOutput(Rendering.table(
-      header: ["ID", "MODE", "ENCRYPTION", "KINDS", "ALGORITHMS", "DIGITS", "PERIODS", "FIELDS"], rows: rows))
-    for d in descriptors { try printOutput("\n\(d.id): \(d.displayName). \(d.summary)".escapedForTerminal(keepingLineBreaks: true)) }
+    try printOutput(
+      Rendering.table(
+        header: ["ID", "MODE", "ENCRYPTION", "KINDS", "ALGORITHMS", "DIGITS", "PERIODS", "FIELDS"], rows: rows))
+    for d in descriptors {
+      try printOutput("\n\(d.id): \(d.displayName). \(d.summary)".escapedForTerminal(keepingLineBreaks: true))
+    }
   }
 }

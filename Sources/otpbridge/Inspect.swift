@@ -30,9 +30,10 @@ struct Inspect: ParsableCommand {
     let registry = plugins.registry()
     let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
     if json {
-      try printJSON(Output(
-        accounts: reading.accounts.map { AccountJSON($0, showSecret: showSecrets) },
-        findings: reading.findings.map(\.description)))
+      try printJSON(
+        Output(
+          accounts: reading.accounts.map { AccountJSON($0, showSecret: showSecrets) },
+          findings: reading.findings.map(\.description)))
     } else {
       let rows = reading.accounts.enumerated().map { index, account -> [String] in
         [
@@ -40,13 +41,15 @@ struct Inspect: ParsableCommand {
           account.labelIssuer.map { "\(account.issuer) (label: \($0))" } ?? account.issuer, account.name,
           account.algorithm.rawValue,
           String(account.digits), account.kind.isCounterBased ? "counter \(account.counter)" : "\(account.period) s",
-          showSecrets ? (account.kind == .motp ? account.secret.revealHex() : account.secret.revealBase32())
+          showSecrets
+            ? (account.kind == .motp ? account.secret.revealHex() : account.secret.revealBase32())
             : "hidden (\(account.secret.count) bytes)",
           account.origin.description,
         ]
       }
-      try printOutput(Rendering.table(
-        header: ["#", "TYPE", "ISSUER", "NAME", "ALGORITHM", "DIGITS", "PERIOD", "SECRET", "FROM"], rows: rows))
+      try printOutput(
+        Rendering.table(
+          header: ["#", "TYPE", "ISSUER", "NAME", "ALGORITHM", "DIGITS", "PERIOD", "SECRET", "FROM"], rows: rows))
       let formats = reading.files.map { "\($0.file) (\($0.format))" }.joined(separator: ", ")
       try printOutput("\(reading.accounts.count) account(s) from \(formats.escapedForTerminal()).")
     }

@@ -22,7 +22,8 @@ struct PasswordSource {
 }
 
 struct InputOptions: ParsableArguments {
-  @Option(name: .customLong("from"), help: ArgumentHelp("Read the inputs as this format instead of recognising it.", valueName: "id"))
+  @Option(
+    name: .customLong("from"), help: ArgumentHelp("Read the inputs as this format instead of recognising it.", valueName: "id"))
   var formatID: String?
 
   @Option(help: ArgumentHelp("Read the password of encrypted inputs from the first line of this file.", valueName: "file"))
@@ -94,7 +95,9 @@ func printJSON(_ value: some Encodable) throws {
 
 /// Where external format plugins are looked for, besides $OTPBRIDGE_PLUGIN_PATH and $PATH.
 struct PluginOptions: ParsableArguments {
-  @Option(name: .customLong("plugin-dir"), help: ArgumentHelp("Look for external format plugins (otpbridge-format-NAME) in this folder first.", valueName: "dir"))
+  @Option(
+    name: .customLong("plugin-dir"),
+    help: ArgumentHelp("Look for external format plugins (otpbridge-format-NAME) in this folder first.", valueName: "dir"))
   var pluginFolders: [String] = []
 
   /// The built-in formats and the external plugins found; problems with plugins are warnings.

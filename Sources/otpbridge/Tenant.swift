@@ -43,7 +43,9 @@ struct TenantMigrate: ParsableCommand {
   @Option(help: ArgumentHelp("Users converted at once (default: every core).", valueName: "n"))
   var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-  @Option(help: ArgumentHelp("Take slice I of N (I from 0) by a stable hash of the user id; each shard needs its own --out.", valueName: "I/N"))
+  @Option(
+    help: ArgumentHelp(
+      "Take slice I of N (I from 0) by a stable hash of the user id; each shard needs its own --out.", valueName: "I/N"))
   var shard: String?
 
   @Flag(help: "Continue the run in --out (or start it if there is none): users the journal records as done are skipped.")
@@ -76,7 +78,8 @@ struct TenantMerge: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "merge",
     abstract: "Combine the report.json of several shards into one report (JSON and HTML).",
-    discussion: "The HTML report is written beside the JSON one, with the extension .html. Exit 5 when the merged tenant has failed users.")
+    discussion:
+      "The HTML report is written beside the JSON one, with the extension .html. Exit 5 when the merged tenant has failed users.")
 
   @Argument(help: ArgumentHelp("The shard reports (report.json of each --out).", valueName: "report"))
   var reports: [String]
@@ -121,7 +124,9 @@ final class ProgressDisplay: @unchecked Sendable {
       drawn = true
     } else if let latest = progress.latest {
       let outcome = (latest.status == .done ? "done" : "FAILED: \(latest.reason ?? "")") + (latest.note.map { " (\($0))" } ?? "")
-      printError("tenant: \(counts) (\(String(format: "%.1f", rate))/s, \(eta) left): \(latest.user.escapedForTerminal()) \(outcome.escapedForTerminal())")
+      printError(
+        "tenant: \(counts) (\(String(format: "%.1f", rate))/s, \(eta) left): \(latest.user.escapedForTerminal()) \(outcome.escapedForTerminal())"
+      )
     } else if progress.skipped > 0 {
       printError("tenant: resuming; \(progress.skipped) of \(progress.total) users already done")
     }

@@ -24,7 +24,8 @@ func runMain() -> Never {
     // escaped (it may quote a path or value), with usage errors as exit 2 like every usage error.
     let code = OTPBridgeCommand.exitCode(for: error)
     if code == .success { OTPBridgeCommand.exit(withError: error) }
-    StandardStreams.error("otpbridge: \(OTPBridgeCommand.fullMessage(for: error).escapedForTerminal(keepingLineBreaks: true))\n".utf8)
+    StandardStreams.error(
+      "otpbridge: \(OTPBridgeCommand.fullMessage(for: error).escapedForTerminal(keepingLineBreaks: true))\n".utf8)
     exit(code == .validationFailure ? 2 : code.rawValue)
   }
 }

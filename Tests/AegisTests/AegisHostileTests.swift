@@ -1,8 +1,8 @@
 import Aegis
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// A slot that asks scrypt for more memory than the machine has (docs/limits.md).
 @Suite struct AegisHostileTests {

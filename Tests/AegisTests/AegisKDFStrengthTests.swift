@@ -1,9 +1,9 @@
 import Foundation
 import OTPCore
+import OTPCrypto
 import Testing
 
 @testable import Aegis
-import OTPCrypto
 
 @Suite struct AegisKDFStrengthTests {
   /// A vault whose only password slot uses scrypt N=1024, made here with the same primitives.
@@ -26,11 +26,13 @@ import OTPCrypto
 
   @Test func aSlotCheaperThanAegisOwnSaysSo() throws {
     let result = try AegisFormat().read(
-      InputFile(name: "weak.json", bytes: try Self.weakVault(password: "pw")), context: ReadContext(password: PasswordProvider { _ in "pw" }))
+      InputFile(name: "weak.json", bytes: try Self.weakVault(password: "pw")),
+      context: ReadContext(password: PasswordProvider { _ in "pw" }))
     let finding = try #require(result.findings.first { $0.code == "KDF_WEAKER_THAN_DEFAULT" })
     #expect(finding.message.contains("N=1024"))
     let written = try AegisFormat().write([], context: WriteContext(newPassword: PasswordProvider { _ in "pw" }))
-    let strong = try AegisFormat().read(InputFile(name: "v.json", bytes: written.bytes), context: ReadContext(password: PasswordProvider { _ in "pw" }))
+    let strong = try AegisFormat().read(
+      InputFile(name: "v.json", bytes: written.bytes), context: ReadContext(password: PasswordProvider { _ in "pw" }))
     #expect(!strong.findings.contains { $0.code == "KDF_WEAKER_THAN_DEFAULT" })
   }
 }

@@ -1,8 +1,8 @@
 import Aegis
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// Aegis's and Stratum's Aegis vaults, checked against their EXPECTED.md.
 @Suite struct AegisVectorTests {
@@ -172,7 +172,8 @@ import TestSupport
     let folder = Vectors.packageRoot.appendingPathComponent("examples/aegis")
     let bytes = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent(file).path))
     let password = try String(contentsOf: folder.appendingPathComponent("password.txt"), encoding: .utf8).trimmingWhitespace()
-    let result = try format.read(InputFile(name: file, bytes: Array(bytes)), context: ReadContext(password: PasswordProvider { _ in password }))
+    let result = try format.read(
+      InputFile(name: file, bytes: Array(bytes)), context: ReadContext(password: PasswordProvider { _ in password }))
     #expect(result.accounts.count == 7)
     #expect(result.findings.isEmpty)
   }

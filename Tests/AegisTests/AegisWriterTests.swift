@@ -1,10 +1,10 @@
 import Foundation
 import OTPCore
-import Testing
+import OTPCrypto
 import TestSupport
+import Testing
 
 @testable import Aegis
-import OTPCrypto
 
 /// The writer writes and encrypts as Aegis does, and the reader tells damage from a wrong password.
 /// (Round trips and wrong passwords in general: FormatContractTests.)
@@ -94,9 +94,11 @@ import OTPCrypto
     let start = try #require(text.range(of: "\"db\": \""))
     let index = text.index(start.upperBound, offsetBy: 10)
     text.replaceSubrange(index...index, with: text[index] == "A" ? "B" : "A")
-    #expect(throws: OTPError.corrupted(
-      file: "out.json", place: "db",
-      reason: "the password is right, but the encrypted database fails its authentication tag")) {
+    #expect(
+      throws: OTPError.corrupted(
+        file: "out.json", place: "db",
+        reason: "the password is right, but the encrypted database fails its authentication tag")
+    ) {
       try readBack(Array(text.utf8), password: "test")
     }
   }
@@ -145,10 +147,11 @@ import OTPCrypto
     #expect(result.accounts.last?.origin.place == .entry(9))
     let skipped = result.findings.filter(\.entrySkipped)
     #expect(skipped.map { $0.origin?.place } == (2...8).map { Origin.Place.entry($0) })
-    #expect(skipped.map(\.code) == [
-      "AEGIS_UNKNOWN_TYPE", "AEGIS_BAD_SECRET", "AEGIS_BAD_ENTRY", "AEGIS_BAD_ENTRY", "AEGIS_BAD_DIGITS",
-      "AEGIS_BAD_PERIOD", "AEGIS_BAD_ALGORITHM",
-    ])
+    #expect(
+      skipped.map(\.code) == [
+        "AEGIS_UNKNOWN_TYPE", "AEGIS_BAD_SECRET", "AEGIS_BAD_ENTRY", "AEGIS_BAD_ENTRY", "AEGIS_BAD_DIGITS",
+        "AEGIS_BAD_PERIOD", "AEGIS_BAD_ALGORITHM",
+      ])
     #expect(skipped[2].message.contains("'info' is missing"))
     #expect(result.findings.filter { !$0.entrySkipped }.map(\.code) == ["AEGIS_UNKNOWN_GROUP"])
     #expect(!result.findings.map(\.description).joined().contains("NOT*BASE32"))

@@ -1,8 +1,8 @@
 import AndOTP
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// andOTP backups from Aegis's and Stratum's tests, against their EXPECTED.md.
 @Suite struct AndOTPVectorTests {
@@ -37,8 +37,12 @@ import TestSupport
   }
 
   @Test func wrongOrMissingPasswords() throws {
-    for file in ["aegis/importers/andotp_encrypted.bin", "aegis/importers/andotp_encrypted_old.bin", "stratum/data/andotp.encrypted.bin"] {
-      #expect(throws: OTPError.wrongPassword(file: file)) { try read(file, password: file.hasPrefix("stratum") ? "test" : "test1") }
+    for file in [
+      "aegis/importers/andotp_encrypted.bin", "aegis/importers/andotp_encrypted_old.bin", "stratum/data/andotp.encrypted.bin",
+    ] {
+      #expect(throws: OTPError.wrongPassword(file: file)) {
+        try read(file, password: file.hasPrefix("stratum") ? "test" : "test1")
+      }
       #expect(throws: OTPError.passwordRequired(file: file)) { try read(file) }
     }
   }
@@ -101,7 +105,8 @@ import TestSupport
     let folder = Vectors.packageRoot.appendingPathComponent("examples/andotp")
     let bytes = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent(file).path))
     let password = try String(contentsOf: folder.appendingPathComponent("password.txt"), encoding: .utf8).trimmingWhitespace()
-    let result = try format.read(InputFile(name: file, bytes: Array(bytes)), context: ReadContext(password: PasswordProvider { _ in password }))
+    let result = try format.read(
+      InputFile(name: file, bytes: Array(bytes)), context: ReadContext(password: PasswordProvider { _ in password }))
     #expect(result.accounts.count == 7)
     #expect(result.findings.isEmpty)
   }

@@ -1,7 +1,7 @@
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import AndOTP
 
@@ -43,9 +43,13 @@ import TestSupport
 
   @Test func writtenEntriesLookLikeAndOTPs() throws {
     let accounts = [
-      Account(kind: .totp, issuer: "I", name: "n", secret: Secret([1, 2, 3, 4, 5, 6]), period: 45, groups: ["a", "b"], origin: Origin(file: "t", place: .entry(1))),
+      Account(
+        kind: .totp, issuer: "I", name: "n", secret: Secret([1, 2, 3, 4, 5, 6]), period: 45, groups: ["a", "b"],
+        origin: Origin(file: "t", place: .entry(1))),
       Account(kind: .steam, issuer: "Steam", name: "g", secret: Secret([9, 9, 9]), origin: Origin(file: "t", place: .entry(2))),
-      Account(kind: .motp, issuer: "VPN", name: "m", secret: Secret([0x7a, 0xc6, 0x1d, 0x47]), origin: Origin(file: "t", place: .entry(3))),
+      Account(
+        kind: .motp, issuer: "VPN", name: "m", secret: Secret([0x7a, 0xc6, 0x1d, 0x47]),
+        origin: Origin(file: "t", place: .entry(3))),
     ]
     let written = try format.write(accounts, context: WriteContext()).bytes
     let entries = try #require(try JSONSerialization.jsonObject(with: Data(written)) as? [[String: Any]])
@@ -72,12 +76,16 @@ import TestSupport
   @Test func aTruncatedEncryptedFileIsRefused() throws {
     let bytes = try Vectors.input("aegis/importers/andotp_encrypted.bin").bytes
     // Too short to hold even the old format's IV and tag: damaged without asking.
-    #expect(throws: OTPError.corrupted(
-      file: "out.json", place: nil, reason: "neither andOTP JSON nor long enough to be an encrypted andOTP backup")) {
+    #expect(
+      throws: OTPError.corrupted(
+        file: "out.json", place: nil, reason: "neither andOTP JSON nor long enough to be an encrypted andOTP backup")
+    ) {
       try readBack(Array(bytes.prefix(20)), password: "test")
     }
     // Longer: AES-GCM cannot tell a cut file from a wrong password, and andOTP stores nothing else.
-    #expect(throws: OTPError.wrongPassword(file: "out.json")) { try readBack(Array(bytes.prefix(bytes.count - 5)), password: "test") }
+    #expect(throws: OTPError.wrongPassword(file: "out.json")) {
+      try readBack(Array(bytes.prefix(bytes.count - 5)), password: "test")
+    }
   }
 
   @Test func badEntriesAreFindingsAndTheRestConverts() throws {
@@ -98,10 +106,11 @@ import TestSupport
     #expect(result.accounts.last?.counter == 7)
     let skipped = result.findings.filter(\.entrySkipped)
     #expect(skipped.map { $0.origin?.place } == (2...8).map { Origin.Place.entry($0) })
-    #expect(skipped.map(\.code) == [
-      "ANDOTP_UNKNOWN_TYPE", "ANDOTP_BAD_SECRET", "ANDOTP_BAD_ENTRY", "ANDOTP_BAD_ALGORITHM", "ANDOTP_BAD_DIGITS",
-      "ANDOTP_BAD_PERIOD", "ANDOTP_BAD_MOTP_SECRET",
-    ])
+    #expect(
+      skipped.map(\.code) == [
+        "ANDOTP_UNKNOWN_TYPE", "ANDOTP_BAD_SECRET", "ANDOTP_BAD_ENTRY", "ANDOTP_BAD_ALGORITHM", "ANDOTP_BAD_DIGITS",
+        "ANDOTP_BAD_PERIOD", "ANDOTP_BAD_MOTP_SECRET",
+      ])
     #expect(result.findings.count == 7)
     #expect(!result.findings.map(\.description).joined().contains("NOT*BASE32"))
   }

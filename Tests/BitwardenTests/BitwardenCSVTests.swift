@@ -1,7 +1,7 @@
 import Bitwarden
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// Bitwarden CSV exports (formats.md §4.1, §4.5).
 @Suite struct BitwardenCSVTests {
@@ -56,7 +56,8 @@ import TestSupport
   }
 
   @Test func badSecretSkipsOnlyItsRow() throws {
-    let text = "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n"
+    let text =
+      "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n"
       + ",,login,Bad,,,0,,u,,not base32!\n,,login,Good,,,0,,u,,JBSWY3DPEHPK3PXP\n"
     let result = try read(text)
     #expect(result.accounts.map(\.issuer) == ["Good"])
@@ -67,7 +68,9 @@ import TestSupport
     #expect(throws: OTPError.corrupted(file: "b.csv", place: "line 2", reason: "a quoted cell is never closed")) {
       try read("folder,favorite,type,name,login_totp\n,,login,\"x,\n")
     }
-    #expect(throws: OTPError.corrupted(file: "b.csv", place: "line 1", reason: "no login_totp column: not a Bitwarden CSV export")) {
+    #expect(
+      throws: OTPError.corrupted(file: "b.csv", place: "line 1", reason: "no login_totp column: not a Bitwarden CSV export")
+    ) {
       try read("a,b\n")
     }
   }
@@ -76,7 +79,8 @@ import TestSupport
     let accounts = RandomAccounts.make(count: Int(seed) * 150, fitting: format.descriptor.capabilities, seed: seed)
     let written = try format.write(accounts, context: WriteContext())
     let text = String(decoding: written.bytes, as: UTF8.self)
-    #expect(text.hasPrefix("folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\r\n"))
+    #expect(
+      text.hasPrefix("folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\r\n"))
     let back = try format.read(InputFile(name: "o.csv", bytes: written.bytes), context: ReadContext())
     #expect(back.findings.allSatisfy { $0.severity == .info })
     #expect(back.accounts.count == accounts.count)

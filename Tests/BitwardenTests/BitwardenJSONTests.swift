@@ -1,8 +1,8 @@
 import Bitwarden
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// Bitwarden JSON exports, plain and password-protected (formats.md §4.2–§4.4).
 @Suite struct BitwardenJSONTests {
@@ -107,7 +107,9 @@ import TestSupport
     #expect(google.issuer == "Google" && google.name == "myusername@gmail.com" && google.groups == ["My Folder"])
     #expect(google.secret.revealBase32() == (try base32("DFDFDEF")))
     #expect(google.extraParameters.map(\.value) == ["https://mail.google.com", "https://google.com", "https://gmail.com"])
-    for file in ["keepassxc/tests/data/bitwarden_encrypted_export.json", "keepassxc/tests/data/bitwarden_encrypted_argon2id_export.json"] {
+    for file in [
+      "keepassxc/tests/data/bitwarden_encrypted_export.json", "keepassxc/tests/data/bitwarden_encrypted_argon2id_export.json",
+    ] {
       let result = try read(file, password: "a")
       #expect(result.accounts.count == 1)
       #expect(result.accounts.first?.issuer == "KeePassXC")
@@ -130,7 +132,8 @@ import TestSupport
     let file = "keepassxc/tests/data/bitwarden_encrypted_export.json"
     let original = try Vectors.text(file)
     func readText(_ text: String) throws -> ReadResult {
-      try format.read(InputFile(name: "f.json", bytes: Array(text.utf8)), context: ReadContext(password: PasswordProvider { _ in "a" }))
+      try format.read(
+        InputFile(name: "f.json", bytes: Array(text.utf8)), context: ReadContext(password: PasswordProvider { _ in "a" }))
     }
     // A flipped byte in the data's ciphertext fails its MAC after the password proved right.
     let json = try JSONSerialization.jsonObject(with: Data(original.utf8)) as! [String: Any]
@@ -141,20 +144,27 @@ import TestSupport
     var tampered = json
     tampered["data"] = parts.joined(separator: "|")
     let text = String(decoding: try JSONSerialization.data(withJSONObject: tampered), as: UTF8.self)
-    #expect(throws: OTPError.corrupted(file: "f.json", place: "data", reason: "the data's MAC does not match, though the password is right")) {
+    #expect(
+      throws: OTPError.corrupted(
+        file: "f.json", place: "data", reason: "the data's MAC does not match, though the password is right")
+    ) {
       try readText(text)
     }
     #expect(throws: OTPError.self) { try readText(String(original.prefix(200))) }
     var unknownKDF = json
     unknownKDF["kdfType"] = 7
-    #expect(throws: OTPError.unsupportedVersion(file: "f.json", version: "kdfType 7", supported: "kdfType 0 (PBKDF2-SHA256) and 1 (Argon2id)")) {
+    #expect(
+      throws: OTPError.unsupportedVersion(
+        file: "f.json", version: "kdfType 7", supported: "kdfType 0 (PBKDF2-SHA256) and 1 (Argon2id)")
+    ) {
       try readText(String(decoding: try JSONSerialization.data(withJSONObject: unknownKDF), as: UTF8.self))
     }
   }
 
   func roundTrip(_ accounts: [Account], password: String?) throws -> (bytes: [UInt8], accounts: [Account]) {
     let written = try format.write(accounts, context: WriteContext(newPassword: PasswordProvider { _ in password }))
-    let back = try format.read(InputFile(name: "o.json", bytes: written.bytes), context: ReadContext(password: PasswordProvider { _ in password }))
+    let back = try format.read(
+      InputFile(name: "o.json", bytes: written.bytes), context: ReadContext(password: PasswordProvider { _ in password }))
     #expect(back.findings.allSatisfy { $0.severity == .info })
     #expect(back.accounts.count == accounts.count)
     expectSameAccounts(accounts, back.accounts)
@@ -191,7 +201,8 @@ import TestSupport
     let accounts = steamFixed(RandomAccounts.make(count: 40, fitting: format.descriptor.capabilities, seed: 9))
     let result = try roundTrip(accounts, password: "pässword ✓")
     let json = try JSONSerialization.jsonObject(with: Data(result.bytes)) as! [String: Any]
-    #expect(json["passwordProtected"] as? Bool == true && json["kdfType"] as? Int == 0 && json["kdfIterations"] as? Int == 600_000)
+    #expect(
+      json["passwordProtected"] as? Bool == true && json["kdfType"] as? Int == 0 && json["kdfIterations"] as? Int == 600_000)
     #expect((json["data"] as? String)?.hasPrefix("2.") == true)
     #expect(!String(decoding: result.bytes, as: UTF8.self).contains(accounts[0].secret.revealBase32()))
     let input = InputFile(name: "o.json", bytes: result.bytes)
@@ -210,7 +221,8 @@ import TestSupport
     #expect(finding.severity == .warning)
     #expect(finding.message.contains("100000"))
     let current = try Vectors.input("stratum/data/bitwarden.encrypted.pbkdf2.json")
-    let strong = try BitwardenJSONFormat().read(current, context: ReadContext(password: PasswordProvider { _ in "rud9^5S6$^Ewmr%d" }))
+    let strong = try BitwardenJSONFormat().read(
+      current, context: ReadContext(password: PasswordProvider { _ in "rud9^5S6$^Ewmr%d" }))
     #expect(!strong.findings.contains { $0.code == "KDF_WEAKER_THAN_DEFAULT" })
   }
 }

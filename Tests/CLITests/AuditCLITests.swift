@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `otpbridge audit` as a user runs it: issue 6's "done when" on the committed Microsoft examples.
 @Suite struct AuditCLITests {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every file in BadInputs/ (made by scripts/make-bad-inputs.py) through `otpbridge convert`: exit 3
 /// (1 for line-based readers, which skip bad lines),

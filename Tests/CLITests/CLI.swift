@@ -15,7 +15,9 @@ struct CLI {
     return Vectors.packageRoot.appendingPathComponent(".build/debug/otpbridge").path
   }()
 
-  static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil, in folder: String? = nil) throws -> Run {
+  static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil, in folder: String? = nil) throws
+    -> Run
+  {
     guard FileManager.default.isExecutableFile(atPath: binary) else {
       throw BinaryMissing(path: binary)
     }
@@ -33,7 +35,9 @@ struct CLI {
     try input.fileHandleForWriting.close()
     // Read both pipes at once and before waiting, so a large output on either cannot block the child.
     let errors = ErrorCollector()
-    let reader = Thread { errors.data = err.fileHandleForReading.readDataToEndOfFile(); errors.done.signal() }
+    let reader = Thread {
+      errors.data = err.fileHandleForReading.readDataToEndOfFile(); errors.done.signal()
+    }
     reader.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     errors.done.wait()

@@ -1,7 +1,7 @@
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CLITests {
   static let plain = Vectors.path("aegis/importers/plain.txt")
@@ -60,7 +60,8 @@ import TestSupport
   @Test func lossyConversionIsRefusedUntilAllowedAndLeavesNoFile() throws {
     let folder = try CLI.temporaryFolder()
     let input = folder + "/in.txt"
-    try "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP\notpauth://totp/b?secret=!!\n".write(toFile: input, atomically: true, encoding: .utf8)
+    try "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP\notpauth://totp/b?secret=!!\n".write(
+      toFile: input, atomically: true, encoding: .utf8)
     let out = folder + "/out.txt"
     let refused = try CLI.run(["convert", input, "--to", "otpauth", "-o", out])
     #expect(refused.status == 1)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -67,7 +67,9 @@ import TestSupport
     for (spelling, bytes) in spellings {
       try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/pw-\(spelling)"))
       let out = "\(folder)/out-\(spelling)"
-      let convert = try CLI.run(["convert", folder + "/in.txt", "--to", format, "--new-password-file", "\(folder)/pw-\(spelling)", "-o", out])
+      let convert = try CLI.run([
+        "convert", folder + "/in.txt", "--to", format, "--new-password-file", "\(folder)/pw-\(spelling)", "-o", out,
+      ])
       #expect(convert.status == 0, "\(format) \(spelling): \(convert.stderr)")
       #expect(convert.stderr.contains("is encrypted with the new password"))
       // Opened with the password as a person types it (a file with \n, and a variable).
@@ -92,9 +94,12 @@ import TestSupport
   @Test func aTenantOutputPasswordFileWithCRLFOpensWithTheTypedPassword() throws {
     let (folder, run) = try Self.oneUserTenant(outputPassword: "NewPass1\r\n", target: "aegis")
     #expect(run.status == 0, "\(run.stderr)")
-    let vaults = try FileManager.default.contentsOfDirectory(atPath: folder + "/out/users/alice@example.com").filter { $0 != "findings.json" }
+    let vaults = try FileManager.default.contentsOfDirectory(atPath: folder + "/out/users/alice@example.com").filter {
+      $0 != "findings.json"
+    }
     let vault = try #require(vaults.first)
-    let open = try CLI.run(["inspect", "\(folder)/out/users/alice@example.com/\(vault)", "--password-env", "PW"], environment: ["PW": "NewPass1"])
+    let open = try CLI.run(
+      ["inspect", "\(folder)/out/users/alice@example.com/\(vault)", "--password-env", "PW"], environment: ["PW": "NewPass1"])
     #expect(open.status == 0, "\(open.stderr)")
   }
 
@@ -102,7 +107,9 @@ import TestSupport
     let folder = try Self.folder(with: ["in.txt": Self.twoAccounts, "typed": "пароль\n"])
     let utf16: [UInt8] = [0xFF, 0xFE] + "пароль\r\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
     try Data(utf16).write(to: URL(fileURLWithPath: folder + "/pw16"))
-    let convert = try CLI.run(["convert", folder + "/in.txt", "--to", "aegis", "--new-password-file", folder + "/pw16", "-o", folder + "/v.json"])
+    let convert = try CLI.run([
+      "convert", folder + "/in.txt", "--to", "aegis", "--new-password-file", folder + "/pw16", "-o", folder + "/v.json",
+    ])
     #expect(convert.status == 0, "\(convert.stderr)")
     let open = try CLI.run(["inspect", folder + "/v.json", "--password-file", folder + "/typed"])
     #expect(open.status == 0, "\(open.stderr)")
@@ -128,11 +135,14 @@ import TestSupport
   @Test func anEmptyNewPasswordIsRefusedAndNothingIsWritten() throws {
     let folder = try Self.folder(with: ["in.txt": Self.twoAccounts, "empty": "", "newline": "\r\n"])
     let byVariable = try CLI.run(
-      ["convert", folder + "/in.txt", "--to", "aegis", "--new-password-env", "NEWPW", "-o", folder + "/a.json"], environment: ["NEWPW": ""])
+      ["convert", folder + "/in.txt", "--to", "aegis", "--new-password-env", "NEWPW", "-o", folder + "/a.json"],
+      environment: ["NEWPW": ""])
     #expect(byVariable.status == 2)
     #expect(byVariable.stderr.contains("is empty"), "\(byVariable.stderr)")
     for file in ["empty", "newline"] {
-      let byFile = try CLI.run(["convert", folder + "/in.txt", "--to", "2fas", "--new-password-file", "\(folder)/\(file)", "-o", folder + "/b.2fas"])
+      let byFile = try CLI.run([
+        "convert", folder + "/in.txt", "--to", "2fas", "--new-password-file", "\(folder)/\(file)", "-o", folder + "/b.2fas",
+      ])
       #expect(byFile.status == 2, "\(byFile.stderr)")
       #expect(byFile.stderr.contains("is empty"))
     }
@@ -143,7 +153,9 @@ import TestSupport
   /// refused new password (exit 2).
   @Test func verifyTakesTheConvertedFilesPasswordAsOneThatOpens() throws {
     let folder = try Self.folder(with: ["in.txt": Self.twoAccounts, "pw": "NewPass1\n", "empty": ""])
-    let convert = try CLI.run(["convert", folder + "/in.txt", "--to", "aegis", "--new-password-file", folder + "/pw", "-o", folder + "/v.json"])
+    let convert = try CLI.run([
+      "convert", folder + "/in.txt", "--to", "aegis", "--new-password-file", folder + "/pw", "-o", folder + "/v.json",
+    ])
     #expect(convert.status == 0, "\(convert.stderr)")
     let right = try CLI.run(["verify", folder + "/in.txt", folder + "/v.json", "--converted-password-file", folder + "/pw"])
     #expect(right.status == 0, "\(right.all)")
@@ -154,7 +166,9 @@ import TestSupport
 
   @Test func aNewPasswordForAFormatThatCannotBeEncryptedIsRefused() throws {
     let folder = try Self.folder(with: ["in.txt": Self.twoAccounts, "pw": "secret\n"])
-    let run = try CLI.run(["convert", folder + "/in.txt", "--to", "otpauth", "--new-password-file", folder + "/pw", "-o", folder + "/o.txt"])
+    let run = try CLI.run([
+      "convert", folder + "/in.txt", "--to", "otpauth", "--new-password-file", folder + "/pw", "-o", folder + "/o.txt",
+    ])
     #expect(run.status == 2)
     #expect(run.stderr.contains("cannot be encrypted"))
     #expect(!FileManager.default.fileExists(atPath: folder + "/o.txt"))
@@ -166,7 +180,9 @@ import TestSupport
     let folder = try Self.folder(with: ["in.txt": Self.twoAccounts])
     let aegis = try CLI.run(["convert", folder + "/in.txt", "--to", "aegis", "-o", folder + "/v.json"])
     #expect(aegis.status == 0, "\(aegis.stderr)")
-    #expect(aegis.stderr.contains("NOT ENCRYPTED: \(folder)/v.json holds the secrets in plain text. To encrypt it, give --new-password-file"))
+    #expect(
+      aegis.stderr.contains(
+        "NOT ENCRYPTED: \(folder)/v.json holds the secrets in plain text. To encrypt it, give --new-password-file"))
     let otpauth = try CLI.run(["convert", folder + "/in.txt", "--to", "otpauth", "-o", folder + "/o.txt"])
     #expect(otpauth.stderr.contains("NOT ENCRYPTED: \(folder)/o.txt"))
     #expect(otpauth.stderr.contains("cannot be encrypted"))
@@ -187,7 +203,9 @@ import TestSupport
     let run = try CLI.run(["tenant", "migrate", folder + "/manifest.csv", "--out", folder + "/out", "--to", "aegis"])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.all.contains("NOT ENCRYPTED: 1 user(s)' converted files hold their secrets in plain text"), "\(run.all)")
-    let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/out/report.json"))) as! [String: Any]
+    let report =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/out/report.json")))
+      as! [String: Any]
     #expect((report["summary"] as? [String: Any])?["plaintextOutputs"] as? Int == 1)
     let users = report["users"] as! [[String: Any]]
     #expect(users.map { $0["encrypted"] as? Bool } == [true, false])
@@ -204,7 +222,9 @@ import TestSupport
     // Large enough that the run takes a while; the signal lands at spread-out moments.
     let folder = try CLI.temporaryFolder()
     var lines = ""
-    for index in 0..<30_000 { lines += "otpauth://totp/Issuer\(index):user\(index)?secret=JBSWY3DPEHPK3PXP&issuer=Issuer\(index)\n" }
+    for index in 0..<30_000 {
+      lines += "otpauth://totp/Issuer\(index):user\(index)?secret=JBSWY3DPEHPK3PXP&issuer=Issuer\(index)\n"
+    }
     try lines.write(toFile: folder + "/in.txt", atomically: true, encoding: .utf8)
     let outFolder = folder + "/out"
     try FileManager.default.createDirectory(atPath: outFolder, withIntermediateDirectories: false)
@@ -267,7 +287,8 @@ import TestSupport
     // A link to nothing is refused, with or without --force, and stays as it was.
     try FileManager.default.createSymbolicLink(atPath: folder + "/dangling.txt", withDestinationPath: folder + "/nowhere.txt")
     #expect(try CLI.run(["convert", folder + "/in.txt", "--to", "otpauth", "-o", folder + "/dangling.txt"]).status == 2)
-    #expect(try CLI.run(["convert", folder + "/in.txt", "--to", "otpauth", "-o", folder + "/dangling.txt", "--force"]).status == 4)
+    #expect(
+      try CLI.run(["convert", folder + "/in.txt", "--to", "otpauth", "-o", folder + "/dangling.txt", "--force"]).status == 4)
     #expect(!FileManager.default.fileExists(atPath: folder + "/nowhere.txt"))
   }
 
@@ -276,13 +297,15 @@ import TestSupport
   @Test func colonsInIssuerAndNameSurviveOtpauth() throws {
     let folder = try Self.folder(with: [
       "in.txt": """
-        otpauth://totp/a%3Ab:usera%3Ab?secret=JBSWY3DPEHPK3PXP&issuer=a%3Ab
-        otpauth://totp/:x%3Ay?secret=KRSXG5CTMVRXEZLU
+      otpauth://totp/a%3Ab:usera%3Ab?secret=JBSWY3DPEHPK3PXP&issuer=a%3Ab
+      otpauth://totp/:x%3Ay?secret=KRSXG5CTMVRXEZLU
 
-        """
+      """
     ])
     let inspect = try CLI.run(["inspect", folder + "/in.txt", "--json"])
-    let accounts = try #require(try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])["accounts"] as? [[String: Any]]
+    let accounts =
+      try #require(try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])["accounts"]
+      as? [[String: Any]]
     #expect(accounts?.map { $0["issuer"] as? String } == ["a:b", ""])
     #expect(accounts?.map { $0["name"] as? String } == ["usera:b", "x:y"])
     let convert = try CLI.run(["convert", folder + "/in.txt", "--to", "otpauth", "-o", folder + "/out.txt"])
@@ -310,11 +333,11 @@ import TestSupport
     // issuer, the name and a bad parameter value.
     let folder = try Self.folder(with: [
       "in.txt": """
-        otpauth://totp/%1B%5D0%3Bpwned%07Evil:%1B%5B2Jbob%0D%E2%80%AEgnp.exe?secret=JBSWY3DPEHPK3PXP&issuer=%1B%5D0%3Bpwned%07Evil
-        otpauth://totp/Fake%0A1%20%20totp%20%20Forged?secret=KRSXG5CTMVRXEZLU
-        otpauth://totp/X:y?secret=KRSXG5CTMVRXEZLU&digits=%1B%5B31m9
+      otpauth://totp/%1B%5D0%3Bpwned%07Evil:%1B%5B2Jbob%0D%E2%80%AEgnp.exe?secret=JBSWY3DPEHPK3PXP&issuer=%1B%5D0%3Bpwned%07Evil
+      otpauth://totp/Fake%0A1%20%20totp%20%20Forged?secret=KRSXG5CTMVRXEZLU
+      otpauth://totp/X:y?secret=KRSXG5CTMVRXEZLU&digits=%1B%5B31m9
 
-        """
+      """
     ])
     let runs = [
       try CLI.run(["inspect", folder + "/in.txt"]),
@@ -343,7 +366,8 @@ import TestSupport
   @Test(arguments: ["1password-csv", "bitwarden-csv", "keepassxc-csv", "entra-csv"])
   func formulasAreNeutralisedAndReported(format: String) throws {
     let folder = try Self.folder(with: [
-      "in.txt": "otpauth://totp/%3DHYPERLINK(%22http%3A%2F%2Fx%22)%3A@evil.example?secret=JBSWY3DPEHPK3PXP&issuer=%3DHYPERLINK(%22http%3A%2F%2Fx%22)\n"
+      "in.txt":
+        "otpauth://totp/%3DHYPERLINK(%22http%3A%2F%2Fx%22)%3A@evil.example?secret=JBSWY3DPEHPK3PXP&issuer=%3DHYPERLINK(%22http%3A%2F%2Fx%22)\n"
     ])
     var arguments = ["convert", folder + "/in.txt", "--to", format, "-o", folder + "/out.csv"]
     if format == "entra-csv" { arguments += ["--upn", "alice@example.com"] }
@@ -354,7 +378,9 @@ import TestSupport
     #expect(written.status == 0, "\(format): \(written.stderr)")
     let csv = try String(contentsOfFile: folder + "/out.csv", encoding: .utf8)
     // No cell starts with '=' (a quoted cell's text starts after the quote).
-    let cells = csv.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == "\r" }).map { $0.hasPrefix("\"") ? $0.dropFirst() : $0[...] }
+    let cells = csv.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == "\r" }).map {
+      $0.hasPrefix("\"") ? $0.dropFirst() : $0[...]
+    }
     #expect(!cells.contains { $0.hasPrefix("=") }, "\(format): \(csv)")
     #expect(csv.contains("'=HYPERLINK"), "\(format): \(csv)")
   }
@@ -403,7 +429,10 @@ import TestSupport
 
   // MARK: 14. Closed pipes
 
-  @Test(arguments: [["inspect", "--json"], ["inspect"], ["codes", "--json"], ["audit", "--json"], ["audit", "--sarif"], ["convert", "--to", "otpauth", "-o", "-"]])
+  @Test(arguments: [
+    ["inspect", "--json"], ["inspect"], ["codes", "--json"], ["audit", "--json"], ["audit", "--sarif"],
+    ["convert", "--to", "otpauth", "-o", "-"],
+  ])
   func aClosedPipeEndsTheRunQuietly(arguments: [String]) throws {
     let folder = try CLI.temporaryFolder()
     var lines = ""
@@ -413,7 +442,9 @@ import TestSupport
     let start = Date()
     let run = try Self.bash("\"$BIN\" \(command) | head -c 10 >/dev/null; echo \"status ${PIPESTATUS[0]}\"")
     #expect(Date().timeIntervalSince(start) < 60)
-    #expect(run.stdout.contains("status 141") || run.stdout.contains("status 0") || run.stdout.contains("status 1"), "\(arguments): \(run.all)")
+    #expect(
+      run.stdout.contains("status 141") || run.stdout.contains("status 0") || run.stdout.contains("status 1"),
+      "\(arguments): \(run.all)")
     #expect(!run.stderr.contains("Fatal error"), "\(arguments): \(run.stderr.prefix(500))")
     #expect(!run.stdout.contains("status 132") && !run.stdout.contains("status 134"))
   }

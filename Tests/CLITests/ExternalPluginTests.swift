@@ -1,7 +1,7 @@
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// External plugins through the CLI: the Python example for LastPass, and plugins that misbehave.
 @Suite struct ExternalPluginTests {
@@ -87,13 +87,15 @@ import TestSupport
     let folder = try Self.plugin(name, Self.describeOK + body + "\n")
     let input = try CLI.temporaryFolder() + "/input.dat"
     try "anything".write(toFile: input, atomically: true, encoding: .utf8)
-    let run = try CLI.run(["inspect", input, "--from", "bad", "--plugin-dir", folder], environment: ["OTPBRIDGE_PLUGIN_TIMEOUT": "2"])
+    let run = try CLI.run(
+      ["inspect", input, "--from", "bad", "--plugin-dir", folder], environment: ["OTPBRIDGE_PLUGIN_TIMEOUT": "2"])
     #expect(run.status == 3)
     #expect(run.stderr.contains("external plugin otpbridge-format-\(name) failed"), "\(run.stderr)")
     #expect(run.stderr.contains(expected), "\(run.stderr)")
   }
 
-  static let oneAccount = #"{"document":{"format":"otpbridge-json","version":1,"accounts":[{"type":"totp","secret":"JBSWY3DPEHPK3PXP"}]}}"#
+  static let oneAccount =
+    #"{"document":{"format":"otpbridge-json","version":1,"accounts":[{"type":"totp","secret":"JBSWY3DPEHPK3PXP"}]}}"#
 
   /// A plugin that replies, exits 0 and leaves a process holding its standard output and error
   /// open (in its group, or moved out of it with setsid) gives its reply within the grace of a
@@ -106,14 +108,16 @@ import TestSupport
     let folder = try Self.plugin(name, Self.describeOK + "cat >/dev/null; echo '\(Self.oneAccount)'\n\(leave)\nexit 0\n")
     defer {
       // The setsid child is out of the plugin's group, so otpbridge did not stop it: the test does.
-      if let text = try? String(contentsOfFile: folder + "/left.pid", encoding: .utf8), let pid = pid_t(text.trimmingWhitespace()) {
+      if let text = try? String(contentsOfFile: folder + "/left.pid", encoding: .utf8), let pid = pid_t(text.trimmingWhitespace())
+      {
         kill(pid, SIGKILL)
       }
     }
     let input = try CLI.temporaryFolder() + "/input.dat"
     try "anything".write(toFile: input, atomically: true, encoding: .utf8)
     let started = Date()
-    let run = try CLI.run(["inspect", input, "--from", "bad", "--plugin-dir", folder], environment: ["OTPBRIDGE_PLUGIN_TIMEOUT": "60"])
+    let run = try CLI.run(
+      ["inspect", input, "--from", "bad", "--plugin-dir", folder], environment: ["OTPBRIDGE_PLUGIN_TIMEOUT": "60"])
     let elapsed = Date().timeIntervalSince(started)
     #expect(run.status == 0, "\(run.all)")
     #expect(run.stdout.contains("1 account"), "\(run.stdout)")
@@ -132,7 +136,8 @@ import TestSupport
       environment: ["OTPBRIDGE_PLUGIN_TIMEOUT": "60", "OTPBRIDGE_PLUGIN_MAX_REPLY_MIB": "1"])
     #expect(run.status == 3)
     #expect(
-      run.stderr.contains("external plugin otpbridge-format-flood failed: its reply to 'read' is larger than otpbridge's limit of 1 MiB"),
+      run.stderr.contains(
+        "external plugin otpbridge-format-flood failed: its reply to 'read' is larger than otpbridge's limit of 1 MiB"),
       "\(run.stderr)")
     #expect(Date().timeIntervalSince(started) < 10)
   }
@@ -146,14 +151,16 @@ import TestSupport
 
   @Test func passwordsReachThePluginOnlyThroughStandardInput() throws {
     // The plugin asks for a password, records its argv and environment, and reads stdin.
-    let folder = try Self.plugin("locked", Self.describeOK.replacingOccurrences(of: "\"id\":\"bad\"", with: "\"id\":\"locked\"") + #"""
-      body=$(cat)
-      echo "$@" >> "$(dirname "$0")/argv.log"; env >> "$(dirname "$0")/env.log"
-      case "$body" in
-        *'"password":"hunter2-secret"'*) echo '{"document":{"format":"otpbridge-json","version":1,"accounts":[{"type":"totp","secret":"JBSWY3DPEHPK3PXP"}]}}' ;;
-        *) echo '{"error":{"kind":"passwordRequired","message":"locked"}}' ;;
-      esac
-      """#)
+    let folder = try Self.plugin(
+      "locked",
+      Self.describeOK.replacingOccurrences(of: "\"id\":\"bad\"", with: "\"id\":\"locked\"") + #"""
+        body=$(cat)
+        echo "$@" >> "$(dirname "$0")/argv.log"; env >> "$(dirname "$0")/env.log"
+        case "$body" in
+          *'"password":"hunter2-secret"'*) echo '{"document":{"format":"otpbridge-json","version":1,"accounts":[{"type":"totp","secret":"JBSWY3DPEHPK3PXP"}]}}' ;;
+          *) echo '{"error":{"kind":"passwordRequired","message":"locked"}}' ;;
+        esac
+        """#)
     let input = try CLI.temporaryFolder() + "/vault.locked"
     try "x".write(toFile: input, atomically: true, encoding: .utf8)
     let passwordFile = try CLI.temporaryFolder() + "/pw"

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Vendor token seeds into one Entra ID upload file (docs/tenant.md), from the fixtures that
 /// Tests/PSKCTests/Fixtures/make-fixtures.py made with python-pskc.
@@ -52,7 +52,8 @@ import TestSupport
   @Test func anUnassignedSerialIsALossAndRefused() throws {
     let folder = try CLI.temporaryFolder()
     let partial = folder + "/partial.csv"
-    try "serial,upn\nENT-1001,dana@contoso.com\nENT-1003,fay@contoso.com\n".write(toFile: partial, atomically: true, encoding: .utf8)
+    try "serial,upn\nENT-1001,dana@contoso.com\nENT-1003,fay@contoso.com\n".write(
+      toFile: partial, atomically: true, encoding: .utf8)
     let upload = folder + "/upload.csv"
     let arguments = [
       "convert", Self.fixture("entra-tokens.pskcxml"), "--password-file", Self.fixture("pbkdf2-password.txt"),
@@ -71,7 +72,10 @@ import TestSupport
   @Test func aWrongPasswordIsTold() throws {
     let folder = try CLI.temporaryFolder()
     let run = try CLI.run(
-      ["convert", Self.fixture("entra-tokens.pskcxml"), "--password-env", "PSKC_PASSWORD", "--to", "otpauth", "-o", folder + "/out.txt"],
+      [
+        "convert", Self.fixture("entra-tokens.pskcxml"), "--password-env", "PSKC_PASSWORD", "--to", "otpauth", "-o",
+        folder + "/out.txt",
+      ],
       environment: ["PSKC_PASSWORD": "hunter2-not-it"])
     #expect(run.status != 0)
     #expect(run.stderr.lowercased().contains("password"), "\(run.stderr)")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 5's "done when", as a user runs it: an authenticator export converts to a 1Password 8 CSV
 /// and to a password-protected Bitwarden JSON, verify accepts both against the source, and both
@@ -17,7 +17,9 @@ import TestSupport
     #expect(csv.status == 0, "\(csv.all)")
     #expect(try CLI.run(["verify", source, folder + "/1p.csv"]).status == 0)
 
-    let json = try CLI.run(["convert", source, "--to", "bitwarden-json", "-o", folder + "/bw.json", "--new-password-file", folder + "/pw"])
+    let json = try CLI.run([
+      "convert", source, "--to", "bitwarden-json", "-o", folder + "/bw.json", "--new-password-file", folder + "/pw",
+    ])
     #expect(json.status == 0, "\(json.all)")
     let written = try String(contentsOfFile: folder + "/bw.json", encoding: .utf8)
     #expect(written.contains("\"passwordProtected\" : true"))
@@ -28,7 +30,9 @@ import TestSupport
 
     let original = try CLI.run(["convert", source, "--to", "otpauth", "-o", "-"]).stdout
     #expect(try CLI.run(["convert", folder + "/1p.csv", "--to", "otpauth", "-o", "-"]).stdout == original)
-    #expect(try CLI.run(["convert", folder + "/bw.json", "--password-file", folder + "/pw", "--to", "otpauth", "-o", "-"]).stdout == original)
+    #expect(
+      try CLI.run(["convert", folder + "/bw.json", "--password-file", folder + "/pw", "--to", "otpauth", "-o", "-"]).stdout
+        == original)
   }
 
   @Test func accountRestrictedBitwardenExportSaysHowToExportInstead() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -26,7 +26,9 @@ import TestSupport
     return (out, arguments)
   }
 
-  static func makeTenant(in folder: String, count: Int, encryptedEvery: Int = 5, extraRows: [String] = []) throws -> (manifest: String, secrets: [String]) {
+  static func makeTenant(in folder: String, count: Int, encryptedEvery: Int = 5, extraRows: [String] = []) throws -> (
+    manifest: String, secrets: [String]
+  ) {
     try FileManager.default.createDirectory(atPath: "\(folder)/exports", withIntermediateDirectories: true)
     try Data((password + "\n").utf8).write(to: URL(fileURLWithPath: "\(folder)/exports/password.txt"))
     var rows = ["user,inputs,password_file,password_env,target,output_password_file,output_password_env"]
@@ -44,7 +46,10 @@ import TestSupport
       try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: plain))
       if number % encryptedEvery == 0 {
         let convert = try CLI.run(
-          ["convert", plain, "--to", "aegis", "-o", "\(folder)/exports/user\(number).json", "--new-password-file", "\(folder)/exports/password.txt"])
+          [
+            "convert", plain, "--to", "aegis", "-o", "\(folder)/exports/user\(number).json", "--new-password-file",
+            "\(folder)/exports/password.txt",
+          ])
         #expect(convert.status == 0, "\(convert.stderr)")
         try FileManager.default.removeItem(atPath: plain)
         rows.append("\(user),exports/user\(number).json,exports/password.txt,,,,")
@@ -178,7 +183,9 @@ import TestSupport
     for extra in [["--resume"], []] {
       let refused = try CLI.run(arguments + extra)
       #expect(refused.status == 2, "\(refused.all)")
-      #expect(refused.stderr.contains("\(out) is in use by another otpbridge run (pid \(getpid())): wait for it to finish"), "\(refused.all)")
+      #expect(
+        refused.stderr.contains("\(out) is in use by another otpbridge run (pid \(getpid())): wait for it to finish"),
+        "\(refused.all)")
     }
     #expect(Self.everything(out) == before, "a refused run changed the folder")
 
@@ -193,7 +200,8 @@ import TestSupport
   @Test func aSecondRunWhileOneRunsIsRefused() throws {
     let folder = try CLI.temporaryFolder()
     let plugins = try ExternalPluginTests.plugin(
-      "slow", ExternalPluginTests.describeOK.replacingOccurrences(of: "\"id\":\"bad\"", with: "\"id\":\"slow\"") + #"""
+      "slow",
+      ExternalPluginTests.describeOK.replacingOccurrences(of: "\"id\":\"bad\"", with: "\"id\":\"slow\"") + #"""
         cat >/dev/null; sleep 3
         echo '{"document":{"format":"otpbridge-json","version":1,"accounts":[{"type":"totp","secret":"JBSWY3DPEHPK3PXP"}]}}'
 
@@ -250,7 +258,8 @@ import TestSupport
     let resumed = try CLI.run(arguments + ["--resume"])
     #expect(resumed.status == 0, "\(resumed.all)")
     #expect(resumed.stderr.contains("3 of 6 users already done"), "\(resumed.all)")
-    #expect(resumed.stderr.contains("user2@example.org done (output changed since the last run; converted again)"), "\(resumed.all)")
+    #expect(
+      resumed.stderr.contains("user2@example.org done (output changed since the last run; converted again)"), "\(resumed.all)")
     let after = try Self.outputs(out)
     for (path, data) in before where path.hasPrefix("users/") {
       #expect(after[path] == data, "\(path) is not as the first run wrote it")
@@ -259,9 +268,14 @@ import TestSupport
     for path in inodes.keys where !redone.contains((path as NSString).deletingLastPathComponent) {
       #expect(try inode(path) == inodes[path], "\(path) was written again")
     }
-    let notes = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json"))) as? [String: Any]
+    let notes =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json"))) as? [String: Any]
     let users = try #require(notes?["users"] as? [[String: Any]])
-    #expect(users.map { $0["note"] as? String } == [nil, "output changed since the last run; converted again", "output changed since the last run; converted again", nil, "output changed since the last run; converted again", nil])
+    #expect(
+      users.map { $0["note"] as? String } == [
+        nil, "output changed since the last run; converted again", "output changed since the last run; converted again", nil,
+        "output changed since the last run; converted again", nil,
+      ])
     #expect(try String(contentsOfFile: "\(out)/report.html", encoding: .utf8).contains("output changed since the last run"))
 
     // Nothing changed since: a second resume skips everyone.
@@ -417,8 +431,11 @@ import TestSupport
     }
     let merge = try CLI.run(["tenant", "merge"] + reports + ["-o", "\(folder)/merged.json"])
     #expect(merge.status == 5, "\(merge.all)")
-    let merged = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/merged.json"))) as? [String: Any]
-    let original = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/whole/report.json"))) as? [String: Any]
+    let merged =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/merged.json"))) as? [String: Any]
+    let original =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/whole/report.json")))
+      as? [String: Any]
     #expect(merged?["shards"] as? [String] == ["0/3", "1/3", "2/3"])
     #expect((merged?["users"] as? NSArray) == (original?["users"] as? NSArray))
     #expect((merged?["summary"] as? NSDictionary) == (original?["summary"] as? NSDictionary))

@@ -1,14 +1,15 @@
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import Ente
 
 /// Key derivation limits made to exhaust the machine (docs/limits.md).
 @Suite struct EnteHostileTests {
   func reason(memLimit: String, opsLimit: String) -> String {
-    let json = #"{"version":1,"kdfParams":{"memLimit":\#(memLimit),"opsLimit":\#(opsLimit),"salt":"oSNHLO3BMxAocxngndY9bw=="},"encryptedData":"HYqBrMv/ufUq1HhthURcUplFEKH45f4jn2PpE3Tld+Dbnk1JM7GEblUMo1+Z","encryptionNonce":"dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0"}"#
+    let json =
+      #"{"version":1,"kdfParams":{"memLimit":\#(memLimit),"opsLimit":\#(opsLimit),"salt":"oSNHLO3BMxAocxngndY9bw=="},"encryptedData":"HYqBrMv/ufUq1HhthURcUplFEKH45f4jn2PpE3Tld+Dbnk1JM7GEblUMo1+Z","encryptionNonce":"dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0"}"#
     do {
       _ = try EnteFormat().read(
         InputFile(name: "ente.json", bytes: Array(json.utf8)), context: ReadContext(password: PasswordProvider { _ in "test" }))

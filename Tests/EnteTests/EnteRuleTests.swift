@@ -1,7 +1,7 @@
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import Ente
 
@@ -12,7 +12,8 @@ import TestSupport
   let quickFormat = EnteFormat(writeLimits: EnteKDFLimits(memLimit: 65536, opsLimit: 1))
 
   func read(_ text: String, password: String? = nil) throws -> ReadResult {
-    try format.read(InputFile(name: "ente.txt", bytes: Array(text.utf8)), context: ReadContext(password: PasswordProvider { _ in password }))
+    try format.read(
+      InputFile(name: "ente.txt", bytes: Array(text.utf8)), context: ReadContext(password: PasswordProvider { _ in password }))
   }
 
   static func display(_ json: String) -> String {
@@ -20,7 +21,8 @@ import TestSupport
   }
 
   @Test func codeDisplayBecomesNoteGroupsAndFavourite() throws {
-    let json = #"{"pinned":true,"trashed":true,"lastUsedAt":0,"tapCount":0,"tags":["Work","Home"],"note":"recovery: 1234, 5678","position":3,"iconSrc":"","iconID":""}"#
+    let json =
+      #"{"pinned":true,"trashed":true,"lastUsedAt":0,"tapCount":0,"tags":["Work","Home"],"note":"recovery: 1234, 5678","position":3,"iconSrc":"","iconID":""}"#
     let line = "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME&codeDisplay=\(Self.display(json))"
     let result = try read(line)
     let account = try #require(result.accounts.first)
@@ -72,7 +74,11 @@ import TestSupport
   /// Lines are split as bytes at \n; \r\n and lone \r line breaks number lines the same way.
   @Test(arguments: ["\n", "\r\n", "\r"])
   func lineBreaksAndLineNumbers(lineBreak: String) throws {
-    let text = ["otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A", "", "otpauth://totp/x?secret=1", "otpauth://totp/B:b?secret=JBSWY3DPEHPK3PXP&issuer=B"]
+    let text =
+      [
+        "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A", "", "otpauth://totp/x?secret=1",
+        "otpauth://totp/B:b?secret=JBSWY3DPEHPK3PXP&issuer=B",
+      ]
       .joined(separator: lineBreak) + lineBreak
     let result = try read(text)
     #expect(result.accounts.map(\.issuer) == ["A", "B"])
@@ -103,7 +109,10 @@ import TestSupport
     #expect(format.sniff(InputFile(name: "x.json", bytes: Array(#"{"version":1,"entries":[]}"#.utf8))) == .no)
   }
 
-  static func envelope(version: String = "1", mem: String = "65536", salt: String = "oSNHLO3BMxAocxngndY9bw==", data: String = "HYqBrMv/ufUq1HhthURcUplFEKH45f4jn2PpE3Tld+Dbnk1J", nonce: String = "5vxijBdZGPSYdpgcKNI3S6I0kL1Mh48T") -> String {
+  static func envelope(
+    version: String = "1", mem: String = "65536", salt: String = "oSNHLO3BMxAocxngndY9bw==",
+    data: String = "HYqBrMv/ufUq1HhthURcUplFEKH45f4jn2PpE3Tld+Dbnk1J", nonce: String = "5vxijBdZGPSYdpgcKNI3S6I0kL1Mh48T"
+  ) -> String {
     #"{"version":\#(version),"kdfParams":{"memLimit":\#(mem),"opsLimit":1,"salt":"\#(salt)"},"encryptedData":"\#(data)","encryptionNonce":"\#(nonce)"}"#
   }
 

@@ -1,7 +1,7 @@
 import EntraCSV
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct EntraCSVTests {
   let format = EntraCSVFormat()
@@ -28,7 +28,10 @@ import TestSupport
     #expect(helga.kind == .totp && helga.algorithm == .sha1 && helga.digits == 6 && helga.period == 60)
     // Microsoft's lower-case example key reads as base32 in any case.
     #expect(helga.secret.bytes == (try Base32.decode("2234567ABCDEF2234567ABCDEF")))
-    #expect(helga.extraParameters == [ExtraParameter(name: "serial", value: "1234567"), ExtraParameter(name: "model", value: "HardwareKey")])
+    #expect(
+      helga.extraParameters == [
+        ExtraParameter(name: "serial", value: "1234567"), ExtraParameter(name: "model", value: "HardwareKey"),
+      ])
     #expect(result.findings.map(\.code) == ["ENTRA_TOKEN_FILE"])
   }
 
@@ -59,7 +62,9 @@ import TestSupport
     var accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: UInt64(count))
     for index in accounts.indices {
       accounts[index].name = "user\(index)@contoso.com"
-      accounts[index].extraParameters = [ExtraParameter(name: "serial", value: "S\(index)"), ExtraParameter(name: "model", value: "Key")]
+      accounts[index].extraParameters = [
+        ExtraParameter(name: "serial", value: "S\(index)"), ExtraParameter(name: "model", value: "Key"),
+      ]
     }
     let written = try format.write(accounts, context: WriteContext())
     let back = try format.read(InputFile(name: "o.csv", bytes: written.bytes), context: ReadContext())
@@ -70,7 +75,10 @@ import TestSupport
   @Test func upnOptionNamesEveryRowAndSerialsAreMadeUpWhenMissing() throws {
     let withUPN = EntraCSVFormat(upn: "alice@contoso.com")
     #expect(!withUPN.descriptor.capabilities.fields.contains(.name))
-    let accounts = [Account(kind: .totp, issuer: "GitHub", name: "octo", secret: Secret(Array(0..<20)), origin: Origin(file: "x", place: .entry(1)))]
+    let accounts = [
+      Account(
+        kind: .totp, issuer: "GitHub", name: "octo", secret: Secret(Array(0..<20)), origin: Origin(file: "x", place: .entry(1)))
+    ]
     let written = try withUPN.write(accounts, context: WriteContext())
     let text = String(decoding: written.bytes, as: UTF8.self)
     #expect(text.hasPrefix("upn,serial number,secret key,time interval,manufacturer,model\r\n"))

@@ -1,8 +1,8 @@
 import Foundation
 import FreeOTPPlus
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct FreeOTPPlusTests {
   let format = FreeOTPPlusFormat()
@@ -65,7 +65,9 @@ import TestSupport
   @Test func writtenCountersAreStoredOneLowerAndSecretsSigned() throws {
     let origin = Origin(file: "t", place: .whole)
     let accounts = [
-      Account(kind: .hotp, issuer: "WWE", name: "Mason", secret: Secret([0xED, 0x40, 0x7F, 0x80]), algorithm: .sha512, digits: 8, counter: 10300, origin: origin),
+      Account(
+        kind: .hotp, issuer: "WWE", name: "Mason", secret: Secret([0xED, 0x40, 0x7F, 0x80]), algorithm: .sha512, digits: 8,
+        counter: 10300, origin: origin),
       Account(kind: .hotp, issuer: "Zero", name: "z", secret: Secret([1]), counter: 0, origin: origin),
     ]
     let text = String(decoding: try format.write(accounts, context: WriteContext()).bytes, as: UTF8.self)
@@ -78,25 +80,29 @@ import TestSupport
   }
 
   @Test func steamIsTheIssuerSteam() throws {
-    let text = #"{"tokenOrder":["Steam:alice","Steam:bob"],"tokens":[{"algo":"SHA1","counter":0,"digits":5,"issuerExt":"Steam","label":"alice","period":30,"secret":[76,114],"type":"TOTP"},{"counter":0,"digits":5,"issuerExt":"Steam","issuerInt":"Valve","label":"bob","period":30,"secret":[76,114],"type":"TOTP"}]}"#
+    let text =
+      #"{"tokenOrder":["Steam:alice","Steam:bob"],"tokens":[{"algo":"SHA1","counter":0,"digits":5,"issuerExt":"Steam","label":"alice","period":30,"secret":[76,114],"type":"TOTP"},{"counter":0,"digits":5,"issuerExt":"Steam","issuerInt":"Valve","label":"bob","period":30,"secret":[76,114],"type":"TOTP"}]}"#
     let result = try read(text)
     #expect(result.accounts.map(\.kind) == [.steam, .steam])
     #expect(result.accounts.map(\.issuer) == ["Steam", "Valve"])
     #expect(result.accounts.allSatisfy { $0.labelIssuer == nil && $0.digits == 5 })
     #expect(result.findings.map(\.code) == ["FREEOTPPLUS_NOT_IN_ORDER"])
 
-    let totpNamedSteam = Account(kind: .totp, issuer: "Steam", name: "x", secret: Secret([1]), origin: Origin(file: "t", place: .whole))
+    let totpNamedSteam = Account(
+      kind: .totp, issuer: "Steam", name: "x", secret: Secret([1]), origin: Origin(file: "t", place: .whole))
     #expect(throws: OTPError.self) { try format.write([totpNamedSteam], context: WriteContext()) }
   }
 
   @Test func badTokensAreSkippedWithFindings() throws {
-    let text = #"{"tokens":[{"label":"ok","secret":[1,2,3],"type":"TOTP"},{"label":"a","secret":[300],"type":"TOTP"},{"label":"b","type":"TOTP"},{"label":"c","secret":[1],"type":"MOTP"},{"label":"d","secret":[1],"algo":"MD5"},{"label":"e","secret":[1],"type":"HOTP","counter":-5}]}"#
+    let text =
+      #"{"tokens":[{"label":"ok","secret":[1,2,3],"type":"TOTP"},{"label":"a","secret":[300],"type":"TOTP"},{"label":"b","type":"TOTP"},{"label":"c","secret":[1],"type":"MOTP"},{"label":"d","secret":[1],"algo":"MD5"},{"label":"e","secret":[1],"type":"HOTP","counter":-5}]}"#
     let result = try read(text)
     #expect(result.accounts.map(\.name) == ["ok"])
     #expect(result.accounts[0].digits == 6 && result.accounts[0].period == 30 && result.accounts[0].algorithm == .sha1)
     #expect(
       result.findings.map(\.code) == [
-        "FREEOTPPLUS_BAD_SECRET", "FREEOTPPLUS_NO_SECRET", "FREEOTPPLUS_BAD_TYPE", "FREEOTPPLUS_BAD_ALGORITHM", "FREEOTPPLUS_BAD_COUNTER",
+        "FREEOTPPLUS_BAD_SECRET", "FREEOTPPLUS_NO_SECRET", "FREEOTPPLUS_BAD_TYPE", "FREEOTPPLUS_BAD_ALGORITHM",
+        "FREEOTPPLUS_BAD_COUNTER",
       ])
     #expect(result.findings.allSatisfy { $0.entrySkipped })
     #expect(result.findings.first?.origin == Origin(file: "f.json", place: .entry(2)))
@@ -119,7 +125,8 @@ import TestSupport
   }
 
   @Test func labelPrefixAndUserEditedNames() throws {
-    let text = #"{"tokens":[{"issuerExt":"Contoso","issuerInt":"Microsoft","label":"alice","secret":[1]},{"issuerExt":"A","issuerAlt":"Edited","label":"l","labelAlt":"Edited name","image":"file:///i.png","imageAlt":"file:///j.png","secret":[1]}]}"#
+    let text =
+      #"{"tokens":[{"issuerExt":"Contoso","issuerInt":"Microsoft","label":"alice","secret":[1]},{"issuerExt":"A","issuerAlt":"Edited","label":"l","labelAlt":"Edited name","image":"file:///i.png","imageAlt":"file:///j.png","secret":[1]}]}"#
     let accounts = try read(text).accounts
     #expect(accounts[0].issuer == "Microsoft" && accounts[0].labelIssuer == "Contoso" && accounts[0].name == "alice")
     #expect(accounts[1].issuer == "Edited" && accounts[1].labelIssuer == nil && accounts[1].name == "Edited name")

@@ -1,7 +1,7 @@
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import GoogleMigration
 
@@ -77,7 +77,8 @@ import TestSupport
     payload.otpParameters = [entry(name: "good"), md5, entry(name: "empty", secret: []), unknownType]
     let result = try read(try link(payload))
     #expect(result.accounts.map(\.name) == ["good"])
-    #expect(result.findings.map(\.code) == ["GOOGLE_MIGRATION_MD5", "GOOGLE_MIGRATION_NO_SECRET", "GOOGLE_MIGRATION_UNKNOWN_TYPE"])
+    #expect(
+      result.findings.map(\.code) == ["GOOGLE_MIGRATION_MD5", "GOOGLE_MIGRATION_NO_SECRET", "GOOGLE_MIGRATION_UNKNOWN_TYPE"])
     #expect(result.findings.allSatisfy { $0.entrySkipped && $0.severity == .error })
     #expect(result.findings.map(\.origin?.place) == [.entry(2), .entry(3), .entry(4)])
   }
@@ -90,9 +91,10 @@ import TestSupport
     ].joined(separator: "\n")
     let result = try read(text)
     #expect(result.accounts.count == 6)
-    #expect(result.findings.map(\.code) == [
-      "GOOGLE_MIGRATION_BAD_BASE64", "GOOGLE_MIGRATION_NOT_A_LINK", "GOOGLE_MIGRATION_NO_DATA", "GOOGLE_MIGRATION_BAD_PAYLOAD",
-    ])
+    #expect(
+      result.findings.map(\.code) == [
+        "GOOGLE_MIGRATION_BAD_BASE64", "GOOGLE_MIGRATION_NOT_A_LINK", "GOOGLE_MIGRATION_NO_DATA", "GOOGLE_MIGRATION_BAD_PAYLOAD",
+      ])
     #expect(result.findings.map(\.origin?.place) == [.line(2), .line(3), .line(4), .line(5)])
     #expect(result.findings[1].message.contains("'otpauth'"))
     #expect(!result.findings.contains { $0.message.contains("AAAA") })
@@ -205,7 +207,10 @@ import TestSupport
     ]
     let report = LossReport(accounts: accounts, target: format.descriptor)
     #expect(report.outcomes.map(\.status) == [.dropped, .changed, .changed, .kept])
-    #expect(report.outcomes[1].changes.map(\.description) == ["digits changed from 7 to 6: Google Authenticator transfer holds 6, 8 digits; its codes will differ"])
+    #expect(
+      report.outcomes[1].changes.map(\.description) == [
+        "digits changed from 7 to 6: Google Authenticator transfer holds 6, 8 digits; its codes will differ"
+      ])
     #expect(report.outcomes[2].changes.map(\.field) == ["period"])
   }
 

@@ -1,6 +1,6 @@
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import GoogleMigration
 

@@ -1,7 +1,7 @@
 import KeePassXCCSV
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// KeePassXC's CSV export (formats.md §10.5).
 @Suite struct KeePassXCCSVTests {
@@ -44,7 +44,8 @@ import TestSupport
 
   @Test func writesEveryCellQuoted() throws {
     let account = Account(
-      kind: .totp, issuer: "A", name: "b", secret: Secret([1, 2, 3, 4, 5]), groups: ["Work"], origin: Origin(file: "t", place: .whole))
+      kind: .totp, issuer: "A", name: "b", secret: Secret([1, 2, 3, 4, 5]), groups: ["Work"],
+      origin: Origin(file: "t", place: .whole))
     let text = String(decoding: try format.write([account], context: WriteContext()).bytes, as: UTF8.self)
     let lines = text.split(separator: "\n")
     #expect(lines[0] == #""Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created""#)

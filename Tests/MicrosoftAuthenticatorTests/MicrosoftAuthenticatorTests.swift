@@ -2,8 +2,8 @@ import CSQLite
 import Foundation
 import MicrosoftAuthenticator
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct MicrosoftAuthenticatorTests {
   let format = MicrosoftAuthenticatorFormat()
@@ -59,9 +59,10 @@ import TestSupport
     #expect(result.accounts[0].secret.revealBase32() == "JBSWY3DPEHPK3PXP")
     #expect(result.accounts[1].digits == 8)
     #expect(result.accounts[1].secret.bytes == Array(0..<20))
-    #expect(result.findings.map(\.code) == [
-      "MS_PERSONAL_DEVICE_CREDENTIAL", "MS_WORK_REGISTRATION", "MS_ENCRYPTED_SECRET", "MS_NO_SECRET", "MS_UNRECOGNISED_ENTRY",
-    ])
+    #expect(
+      result.findings.map(\.code) == [
+        "MS_PERSONAL_DEVICE_CREDENTIAL", "MS_WORK_REGISTRATION", "MS_ENCRYPTED_SECRET", "MS_NO_SECRET", "MS_UNRECOGNISED_ENTRY",
+      ])
     #expect(result.findings.map(\.entrySkipped) == [false, true, true, true, true])
     #expect(result.findings[1].message.hasPrefix("Contoso (alice@contoso.com): "))
     #expect(result.findings[1].remedy?.contains("I want to use a different authenticator app") == true)

@@ -1,8 +1,8 @@
 import Foundation
 import NeutralJSON
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct NeutralJSONTests {
   let format = NeutralJSONFormat()
@@ -25,7 +25,8 @@ import TestSupport
 
   @Test func aMinimalRecordTakesTheKindDefaults() throws {
     let text = #"{"format": "otpbridge-json", "version": 1, "accounts": [{"type": "steam", "secret": "JBSWY3DP"}]}"#
-    let account = try #require(try format.read(InputFile(name: "m.json", bytes: Array(text.utf8)), context: ReadContext()).accounts.first)
+    let account = try #require(
+      try format.read(InputFile(name: "m.json", bytes: Array(text.utf8)), context: ReadContext()).accounts.first)
     #expect(account.kind == .steam && account.digits == 5 && account.period == 30)
   }
 
@@ -47,7 +48,9 @@ import TestSupport
   }
 
   @Test func versionsAndDamageAreDifferentErrors() {
-    func read(_ text: String) throws { _ = try format.read(InputFile(name: "v.json", bytes: Array(text.utf8)), context: ReadContext()) }
+    func read(_ text: String) throws {
+      _ = try format.read(InputFile(name: "v.json", bytes: Array(text.utf8)), context: ReadContext())
+    }
     #expect(throws: OTPError.unsupportedVersion(file: "v.json", version: "2", supported: "1")) {
       try read(#"{"format": "otpbridge-json", "version": 2, "accounts": []}"#)
     }
@@ -61,7 +64,8 @@ import TestSupport
     let record = ((schema["$defs"] as! [String: Any])["account"] as! [String: Any])
     let properties = Set((record["properties"] as! [String: Any]).keys)
     let accounts = RandomAccounts.make(count: 50, fitting: format.descriptor.capabilities, seed: 9)
-    let written = try JSONSerialization.jsonObject(with: Data(try format.write(accounts, context: WriteContext()).bytes)) as! [String: Any]
+    let written =
+      try JSONSerialization.jsonObject(with: Data(try format.write(accounts, context: WriteContext()).bytes)) as! [String: Any]
     for record in written["accounts"] as! [[String: Any]] {
       #expect(Set(record.keys).isSubset(of: properties))
     }

@@ -1,7 +1,7 @@
 import OTPBridge
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// Aegis, 2FAS and andOTP through the whole pipeline: sniffing, the loss report, encrypted writing
 /// and the read-back check.
@@ -23,14 +23,16 @@ import TestSupport
   @Test(arguments: ["aegis", "2fas", "andotp"])
   func aegisVectorsConvertLosslesslyAndEncrypted(target: String) throws {
     let reading = try Reading.read(
-      paths: [Vectors.path("aegis/importers/aegis_encrypted.json")], from: nil, context: ReadContext(password: Self.password("test")))
+      paths: [Vectors.path("aegis/importers/aegis_encrypted.json")], from: nil,
+      context: ReadContext(password: Self.password("test")))
     let plugin = try Registry.builtIn.plugin(id: target)
     let conversion = try Conversion.run(
       reading, to: plugin, context: WriteContext(newPassword: Self.password("new pw"), outputName: "out"),
       readBackPassword: Self.password("new pw"))
     // V2 (20 s) and V3 (50 s) do not fit 2FAS's periods; everything else is kept.
     #expect(conversion.report.outcomes.filter { $0.status != .kept }.count == (target == "2fas" ? 2 : 0))
-    let back = try plugin.read(InputFile(name: "out", bytes: conversion.output), context: ReadContext(password: Self.password("new pw")))
+    let back = try plugin.read(
+      InputFile(name: "out", bytes: conversion.output), context: ReadContext(password: Self.password("new pw")))
     #expect(back.accounts.count == 7)
     #expect(throws: OTPError.wrongPassword(file: "out")) {
       try plugin.read(InputFile(name: "out", bytes: conversion.output), context: ReadContext(password: Self.password("old pw")))
@@ -38,7 +40,8 @@ import TestSupport
   }
 
   @Test func stratumAegisVaultKeepsEverythingThroughAegisAndReportsWhatAndOTPCannotHold() throws {
-    let reading = try Reading.read(paths: [Vectors.path("stratum/data/aegis.unencrypted.json")], from: nil, context: ReadContext())
+    let reading = try Reading.read(
+      paths: [Vectors.path("stratum/data/aegis.unencrypted.json")], from: nil, context: ReadContext())
     let aegis = try Conversion.run(reading, to: try Registry.builtIn.plugin(id: "aegis"), context: WriteContext())
     #expect(aegis.report.isLossless)
     let andOTP = try Conversion.run(reading, to: try Registry.builtIn.plugin(id: "andotp"), context: WriteContext())

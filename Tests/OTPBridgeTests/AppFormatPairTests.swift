@@ -1,6 +1,6 @@
 import OTPBridge
-import Testing
 import TestSupport
+import Testing
 
 /// One vault (Aegis's V1–V7) through every ordered pair of the app-backup formats: after
 /// source → A → B, every account gives the codes it gave at the start, unless one of the two loss
@@ -31,7 +31,8 @@ import TestSupport
     let explained = Self.named(firstReport).union(Self.named(secondReport))
     let intact = source.filter { !explained.contains($0.secret) }
     let verification = Verification.compare(
-      source: intact, converted: final.filter { !explained.contains($0.secret) }, instants: Verification.instants(now: 1_700_000_000))
+      source: intact, converted: final.filter { !explained.contains($0.secret) },
+      instants: Verification.instants(now: 1_700_000_000))
     #expect(verification.passed, "\(first) → \(second): \(verification.problems)")
     // Nothing vanished without a report saying so.
     #expect(final.count + explained.count >= source.count, "\(first) → \(second)")

@@ -1,7 +1,7 @@
 import OTPBridge
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// The Ente, Proton, FreeOTP+ and Raivo plugins inside the registry and the conversion pipeline.
 @Suite struct AppFormatTests {

@@ -11,7 +11,8 @@ import Testing
   }
 
   @Test func namesTokensAfterTheirUsersAndLeavesOutTheRest() throws {
-    let assignment = try Assignment.read(path: file(" Serial , UPN \nA1,dana@contoso.com\nB2,erik@contoso.com\nZ9,zed@contoso.com\n"))
+    let assignment = try Assignment.read(
+      path: file(" Serial , UPN \nA1,dana@contoso.com\nB2,erik@contoso.com\nZ9,zed@contoso.com\n"))
     let seeds = try file("serial,secret\nA1,JBSWY3DPEHPK3PXP\nC3,JBSWY3DPEHPK3PXP\nB2,JBSWY3DPEHPK3PXP\n")
     let assigned = assignment.apply(to: try Reading.read(paths: [seeds]))
     #expect(assigned.accounts.map(\.name) == ["dana@contoso.com", "erik@contoso.com"])

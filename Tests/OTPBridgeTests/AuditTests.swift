@@ -1,15 +1,16 @@
 import Foundation
 import OTPBridge
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct AuditTests {
   static func folder(_ files: [String: String]) throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-audit-\(UUID().uuidString)").path
     for (name, text) in files {
       let file = (path as NSString).appendingPathComponent(name)
-      try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
       try text.write(toFile: file, atomically: true, encoding: .utf8)
     }
     return path
@@ -19,7 +20,8 @@ import TestSupport
 
   @Test func microsoftActivationComesFirstWithBothRemedies() throws {
     let folder = try Self.folder([
-      "a/list.txt": "otpauth://totp/GitHub:octo?secret=\(Self.strong)&issuer=GitHub\nphonefactor://activate_account?code=694660881&url=https%3A%2F%2Fmobileappcommunicator.auth.microsoft.com%2Factivatev2%2F1%2F2\n"
+      "a/list.txt":
+        "otpauth://totp/GitHub:octo?secret=\(Self.strong)&issuer=GitHub\nphonefactor://activate_account?code=694660881&url=https%3A%2F%2Fmobileappcommunicator.auth.microsoft.com%2Factivatev2%2F1%2F2\n"
     ])
     let report = try Audit.run(paths: [folder], target: nil, password: .none)
     let findings = try #require(report.files.first).findings
@@ -34,7 +36,8 @@ import TestSupport
   @Test func weakSecretsDuplicatesAndHOTP() throws {
     let folder = try Self.folder([
       "one.txt": "otpauth://totp/A:a?secret=JBSWY3DPEHPK&issuer=A\notpauth://hotp/H:h?secret=\(Self.strong)&issuer=H&counter=3\n",
-      "two.txt": "otpauth://totp/B:b?secret=JBSWY3DPEHPK&issuer=B\notpauth://totp/H:h?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=H\n",
+      "two.txt":
+        "otpauth://totp/B:b?secret=JBSWY3DPEHPK&issuer=B\notpauth://totp/H:h?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=H\n",
     ])
     let report = try Audit.run(paths: [folder], target: nil, password: .none)
     let codes = report.allFindings.map(\.code)
@@ -53,7 +56,8 @@ import TestSupport
     let google = try Audit.run(paths: [plain], target: .googleAuthenticator, password: .none)
     let wrong = google.allFindings.filter { $0.code == "TARGET_WRONG_CODES" }
     // SPDX (SHA256, 7 digits, 20 s), Airbnb (SHA512, 50 s), Air Canada and WWE (SHA256/512), Boeing (Steam).
-    #expect(wrong.map(\.account) == ["SPDX (James)", "Airbnb (Elijah)", "Air Canada (Benjamin)", "WWE (Mason)", "Boeing (Sophia)"])
+    #expect(
+      wrong.map(\.account) == ["SPDX (James)", "Airbnb (Elijah)", "Air Canada (Benjamin)", "WWE (Mason)", "Boeing (Sophia)"])
     #expect(wrong[0].message.contains("period 20 s"))
     let aegis = try Audit.run(paths: [plain], target: .aegis, password: .none)
     #expect(!aegis.allFindings.contains { $0.code == "TARGET_WRONG_CODES" })

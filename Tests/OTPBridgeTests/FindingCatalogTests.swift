@@ -1,8 +1,8 @@
 import Foundation
 import OTPBridge
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// Scripts rely on finding codes: docs/audit.md must list every code otpbridge can report, with
 /// its meaning, and nothing it cannot.

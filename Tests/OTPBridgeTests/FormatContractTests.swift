@@ -1,8 +1,8 @@
 import Foundation
 import OTPBridge
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// What every format promises (docs/architecture.md, "The plugin contract"), checked in one place
 /// for each format of `Registry.builtIn.listed`, so a plugin's own tests need only what is
@@ -24,7 +24,8 @@ import TestSupport
   /// Writers configured as a user would: entra-csv needs the user's UPN (`convert --upn`).
   static let registry = Registry.builtIn.applying(WriterSettings(upn: "user@example.com"))
   static let formats = Registry.builtIn.listed.map(\.descriptor.id)
-  static let readWriteFormats = Registry.builtIn.listed.filter { $0.descriptor.canRead && $0.descriptor.canWrite }.map(\.descriptor.id)
+  static let readWriteFormats = Registry.builtIn.listed.filter { $0.descriptor.canRead && $0.descriptor.canWrite }.map(
+    \.descriptor.id)
   static let encryptingFormats = Registry.builtIn.listed
     .filter { $0.descriptor.canRead && $0.descriptor.canWrite && $0.descriptor.encryption != .none }.map(\.descriptor.id)
 
@@ -109,7 +110,8 @@ import TestSupport
       return InputFile(name: "screenshot-code-1-of-3.png", bytes: Array(try Data(contentsOf: path)))
     case "seed-csv":
       return InputFile(
-        name: "seeds.csv", bytes: Array("serial,secret\nTOTP-0001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\nTOTP-0002,JBSWY3DPEHPK3PXP\n".utf8))
+        name: "seeds.csv",
+        bytes: Array("serial,secret\nTOTP-0001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\nTOTP-0002,JBSWY3DPEHPK3PXP\n".utf8))
     default: throw NoSample(format: format)
     }
   }
@@ -141,7 +143,9 @@ import TestSupport
 
   /// `back` holds `written` (every field the property test compares but the origin, and the same
   /// codes), with no entry skipped and no error (what the read-back check of `convert` requires).
-  static func expectSame(_ back: ReadResult, _ written: Written, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expectSame(
+    _ back: ReadResult, _ written: Written, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     let skipped = back.findings.filter { $0.entrySkipped || $0.severity >= .error }
     #expect(skipped.isEmpty, "\(what): entries skipped or errors on reading back: \(skipped)", sourceLocation: sourceLocation)
     let differences = accountDifferences(back.accounts, written.accounts, named: written.named)
@@ -254,7 +258,8 @@ import TestSupport
       #expect(throws: OTPError.cannotWrite(format: format)) { try plugin.write([], context: WriteContext()) }
       return
     }
-    let passwords: [String?] = descriptor.encryption == .required ? [Self.password] : descriptor.encryption == .none ? [nil] : [nil, Self.password]
+    let passwords: [String?] =
+      descriptor.encryption == .required ? [Self.password] : descriptor.encryption == .none ? [nil] : [nil, Self.password]
     for password in passwords {
       let name = Self.fileName(descriptor, encrypted: password != nil)
       let written: WriteResult

@@ -1,8 +1,8 @@
 import Foundation
 import OTPBridge
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// A format is listed in four places that must agree: the `formats` table of Package.swift (its
 /// module), `Registry.builtIn` (its plugin), Fuzz/Targets (a libFuzzer target per reader) and
@@ -11,7 +11,10 @@ import TestSupport
   static let root = Vectors.packageRoot
 
   static func folderNames(_ relative: String) throws -> Set<String> {
-    Set(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(relative).path).filter { !$0.hasPrefix(".") })
+    Set(
+      try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(relative).path).filter {
+        !$0.hasPrefix(".")
+      })
   }
 
   /// The module names in Package.swift's `formats` table.

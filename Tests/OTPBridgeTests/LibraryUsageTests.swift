@@ -1,7 +1,7 @@
 import Foundation
 import OTPBridge
-import Testing
 import TestSupport
+import Testing
 
 /// The README's library example, run as written (with real paths).
 @Suite struct LibraryUsageTests {

@@ -1,8 +1,8 @@
 import Foundation
 import OTPBridge
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 5's acceptance: an authenticator export converts to a 1Password 8 CSV and to a
 /// password-protected Bitwarden JSON that verify accepts against the source, and both read back
@@ -16,7 +16,9 @@ import TestSupport
     return path
   }
 
-  @Test(arguments: [("1password-csv", nil), ("bitwarden-json", "correct horse"), ("bitwarden-csv", nil), ("keepassxc-csv", nil)] as [(String, String?)])
+  @Test(
+    arguments: [("1password-csv", nil), ("bitwarden-json", "correct horse"), ("bitwarden-csv", nil), ("keepassxc-csv", nil)]
+      as [(String, String?)])
   func convertsVerifiesAndReadsBack(target: String, password: String?) throws {
     let source = try Self.totpSource()
     defer { try? FileManager.default.removeItem(atPath: source) }
@@ -31,7 +33,8 @@ import TestSupport
     let output = InputFile(name: "out", bytes: conversion.output)
     #expect(try Registry.builtIn.reader(for: output, from: nil).descriptor.id == target)
     let back = try plugin.read(output, context: ReadContext(password: provider))
-    let check = Verification.compare(source: reading.accounts, converted: back.accounts, instants: Verification.instants(now: 1_700_000_000))
+    let check = Verification.compare(
+      source: reading.accounts, converted: back.accounts, instants: Verification.instants(now: 1_700_000_000))
     #expect(check.passed && check.matched == 3)
     expectSameAccounts(reading.accounts, back.accounts)
     if password != nil {
@@ -46,9 +49,11 @@ import TestSupport
   @Test(
     arguments: [
       ("aegis/importers/bitwarden.json", "bitwarden-json"), ("aegis/importers/bitwarden.csv", "bitwarden-csv"),
-      ("stratum/data/bitwarden.unencrypted.json", "bitwarden-json"), ("stratum/data/bitwarden.encrypted.argon2id.json", "bitwarden-json"),
+      ("stratum/data/bitwarden.unencrypted.json", "bitwarden-json"),
+      ("stratum/data/bitwarden.encrypted.argon2id.json", "bitwarden-json"),
       ("stratum/data/bitwarden.encrypted.accountrestricted.json", "bitwarden-json"),
-      ("stratum/data/bitwardenauthenticator.json", "bitwarden-json"), ("keepassxc/tests/data/bitwarden_export.json", "bitwarden-json"),
+      ("stratum/data/bitwardenauthenticator.json", "bitwarden-json"),
+      ("keepassxc/tests/data/bitwarden_export.json", "bitwarden-json"),
       ("bitwarden-authenticator-ios/Fixtures/BitwardenExport.json", "bitwarden-json"),
       ("keepassxc/tests/data/1PasswordExport.1pux", "1pux"), ("aegis/importers/plain.txt", "otpauth"),
     ])

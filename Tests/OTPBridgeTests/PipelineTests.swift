@@ -1,8 +1,8 @@
 import Foundation
 import OTPBridge
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct RegistryTests {
   @Test func unknownIDIsAUsageErrorListingTheKnownOnes() {
@@ -56,7 +56,8 @@ import TestSupport
 
   @Test func identicalAccountsPass() throws {
     let accounts = try Self.accounts()
-    let result = Verification.compare(source: accounts, converted: accounts.reversed(), instants: Verification.instants(now: 1_700_000_000))
+    let result = Verification.compare(
+      source: accounts, converted: accounts.reversed(), instants: Verification.instants(now: 1_700_000_000))
     #expect(result.passed)
     #expect(result.matched == 7)
   }
@@ -64,7 +65,8 @@ import TestSupport
   @Test func aChangedPeriodIsNamed() throws {
     var converted = try Self.accounts()
     converted[1].period = 30
-    let result = Verification.compare(source: try Self.accounts(), converted: converted, instants: Verification.instants(now: 1_700_000_000))
+    let result = Verification.compare(
+      source: try Self.accounts(), converted: converted, instants: Verification.instants(now: 1_700_000_000))
     #expect(!result.passed)
     #expect(result.problems.count == 1)
     #expect(result.problems[0].description.contains("SPDX (James)"))

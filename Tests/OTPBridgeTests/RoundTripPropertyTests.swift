@@ -1,7 +1,7 @@
 import OTPBridge
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// For every built-in format that writes and reads: random accounts of the whole model (every kind,
 /// algorithm, digit count and period, unicode names, empty issuers), fitted by the loss report,
@@ -49,7 +49,9 @@ import TestSupport
 
   /// The loss report, the accounts read back, and the accounts whose change the writer named in a
   /// finding (Proton's Steam issuer): together they say what may differ.
-  static func roundTrip(_ source: [Account], through plugin: any FormatPlugin) throws -> (report: LossReport, back: [Account], named: Set<Origin>) {
+  static func roundTrip(_ source: [Account], through plugin: any FormatPlugin) throws -> (
+    report: LossReport, back: [Account], named: Set<Origin>
+  ) {
     let report = LossReport(accounts: source, target: plugin.descriptor)
     let needsPassword = plugin.descriptor.encryption == .required
     let provider = PasswordProvider { _ in needsPassword ? password : nil }
@@ -120,10 +122,14 @@ import TestSupport
       let changed = Set(outcome.changes.map(\.field))
       let given = outcome.converted!
       if !changed.contains("issuer"), !given.issuer.isEmpty {
-        #expect(account.issuer == given.issuer, "\(format): issuer \(given.issuer.debugDescription) came back \(account.issuer.debugDescription) unreported")
+        #expect(
+          account.issuer == given.issuer,
+          "\(format): issuer \(given.issuer.debugDescription) came back \(account.issuer.debugDescription) unreported")
       }
       if !changed.contains("name"), !given.name.isEmpty {
-        #expect(account.name == given.name, "\(format): name \(given.name.debugDescription) came back \(account.name.debugDescription) unreported")
+        #expect(
+          account.name == given.name,
+          "\(format): name \(given.name.debugDescription) came back \(account.name.debugDescription) unreported")
       }
       if !changed.contains("groups"), !changed.contains("group"), !given.groups.isEmpty {
         #expect(account.groups == given.groups, "\(format): groups \(given.groups) came back \(account.groups) unreported")

@@ -1,8 +1,8 @@
 import Foundation
 import OTPBridge
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// The tenant manifest, shards, merging and the HTML report, without the CLI (issue 7).
 @Suite struct TenantTests {
@@ -25,7 +25,10 @@ import TestSupport
       dave@example.org,e.txt,,,,extra
       """)
     let users = manifest.users
-    #expect(users.map(\.id) == ["alice@example.org", "line 3", "bob@example.org", "carol@example.org", "alice@example.org", "dave@example.org"])
+    #expect(
+      users.map(\.id) == [
+        "alice@example.org", "line 3", "bob@example.org", "carol@example.org", "alice@example.org", "dave@example.org",
+      ])
     #expect(users[0].inputs == ["a.json", "b/*.txt"] && users[0].password.file == "pw.txt" && users[0].target == "aegis")
     #expect(users[0].problem == nil)
     #expect(users[1].problem == "manifest line 3: no user id")
@@ -47,7 +50,9 @@ import TestSupport
 
   /// The hash is fixed (SHA-256), so shards agree across machines and versions.
   @Test func shardsAreStableAndCoverEveryone() throws {
-    #expect(TenantShard("1/3") == TenantShard("1/3") && TenantShard("3/3") == nil && TenantShard("0/0") == nil && TenantShard("x") == nil)
+    #expect(
+      TenantShard("1/3") == TenantShard("1/3") && TenantShard("3/3") == nil && TenantShard("0/0") == nil
+        && TenantShard("x") == nil)
     #expect(TenantShard.bucket(of: "alice@contoso.com", count: 1000) == TenantShard.bucket(of: "alice@contoso.com", count: 1000))
     let ids = (1...300).map { "user\($0)@example.org" }
     let shards = (0..<4).map { TenantShard("\($0)/4")! }
@@ -63,7 +68,8 @@ import TestSupport
     // report.json is written a user at a time; it must be the very text of encoding it whole.
     let manifest = try Self.manifest("user,inputs\nalice,missing-a.txt\nbob,missing-b.txt\ncarol,missing-c.txt\n")
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenant-\(UUID().uuidString)").path
-    let run = try TenantMigration.run(manifest: manifest, options: TenantOptions(outputFolder: folder, defaultTarget: "otpauth", jobs: 2))
+    let run = try TenantMigration.run(
+      manifest: manifest, options: TenantOptions(outputFolder: folder, defaultTarget: "otpauth", jobs: 2))
     #expect(run.summary.failed == 3 && run.failedUsers.map(\.user) == ["alice", "bob", "carol"])
     let written = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + TenantMigration.reportName))
     let report = try JSONDecoder().decode(TenantReport.self, from: written)
@@ -78,7 +84,8 @@ import TestSupport
   @Test func htmlEscapesWhatUsersWrote() throws {
     let manifest = try Self.manifest("user,inputs\n<b>evil</b>&co,missing.txt\n")
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenant-\(UUID().uuidString)").path
-    let report = try TenantMigration.run(manifest: manifest, options: TenantOptions(outputFolder: folder, defaultTarget: "otpauth", jobs: 1))
+    let report = try TenantMigration.run(
+      manifest: manifest, options: TenantOptions(outputFolder: folder, defaultTarget: "otpauth", jobs: 1))
     #expect(report.summary.failed == 1)
     let html = try String(contentsOfFile: folder + "/" + TenantMigration.htmlName, encoding: .utf8)
     #expect(html.contains("&lt;b&gt;evil&lt;/b&gt;&amp;co") && !html.contains("<b>evil"))

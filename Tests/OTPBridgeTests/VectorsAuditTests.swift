@@ -1,7 +1,7 @@
 import Foundation
 import OTPBridge
-import Testing
 import TestSupport
+import Testing
 
 /// Audits the whole of ../shared/vectors and checks, per file, the format that read it, its number
 /// of accounts, whether it was encrypted, and how many findings of each code it gave, against

@@ -1,14 +1,26 @@
+import LoginItems
 import OTPCore
 import Testing
-import LoginItems
 
 /// The recognition rules of microsoft.md §8 and the verdicts of §9.
 @Suite struct ClassifierTests {
   @Test(arguments: [
-    ("phonefactor://activate_account?code=694660881&url=https://mobileappcommunicator.auth.microsoft.com/activatev2/XXXXXXXXX/XXXXXXXXXXXXXXXXXXXX", "MS_PUSH_ACTIVATION"),
-    ("PHONEFACTOR://activate_account?code=123456789&url=https%3A%2F%2Fsomething.phonefactor.net%2Fpad%2F987654321", "MS_PUSH_ACTIVATION"),
-    ("https://login.microsoftonline.com/authenticatorApp/activateAccount?accountType=mfa&source=qrCode&code=123456789", "MS_PUSH_ACTIVATION"),
-    ("https://login.microsoftonline.com/authenticatorApp/activateAccount?source=qrCode&accountType=msa&code=M.C501_BAY.2.U.x&uaid=4", "MS_MSA_ACTIVATION"),
+    (
+      "phonefactor://activate_account?code=694660881&url=https://mobileappcommunicator.auth.microsoft.com/activatev2/XXXXXXXXX/XXXXXXXXXXXXXXXXXXXX",
+      "MS_PUSH_ACTIVATION"
+    ),
+    (
+      "PHONEFACTOR://activate_account?code=123456789&url=https%3A%2F%2Fsomething.phonefactor.net%2Fpad%2F987654321",
+      "MS_PUSH_ACTIVATION"
+    ),
+    (
+      "https://login.microsoftonline.com/authenticatorApp/activateAccount?accountType=mfa&source=qrCode&code=123456789",
+      "MS_PUSH_ACTIVATION"
+    ),
+    (
+      "https://login.microsoftonline.com/authenticatorApp/activateAccount?source=qrCode&accountType=msa&code=M.C501_BAY.2.U.x&uaid=4",
+      "MS_MSA_ACTIVATION"
+    ),
     ("https://LOGIN.microsoftonline.us/AuthenticatorApp/ActivateAccount?accountType=mfa", "MS_PUSH_ACTIVATION"),
     ("ms-msa://code=M.C523_SN1.2.U.abc&uaid=def&expires=1", "MS_MSA_ACTIVATION"),
     ("microsoft-authenticator://activatemfa?x=1", "MS_AUTHENTICATOR_LINK"),
@@ -47,7 +59,9 @@ import LoginItems
   static let origin = Origin(file: "t", place: .whole)
 
   @Test func microsoftWorkTOTPWithADifferentLabelPrefixIsPortable() {
-    let work = Account(kind: .totp, issuer: "Microsoft", name: "alice@contoso.com", labelIssuer: "Contoso", secret: Secret([1]), origin: Self.origin)
+    let work = Account(
+      kind: .totp, issuer: "Microsoft", name: "alice@contoso.com", labelIssuer: "Contoso", secret: Secret([1]),
+      origin: Self.origin)
     let verdict = Classifier.classify(work)
     #expect(verdict.portability == .portable)
     #expect(verdict.code == "MS_WORK_TOTP")
@@ -75,7 +89,8 @@ import LoginItems
     var result = ReadResult(accounts: [])
     let item = LoginItem(
       title: "Contoso 365", username: "alice@contoso.com", urls: [],
-      otp: "phonefactor://activate_account?code=694660881&url=https%3A%2F%2Fmobileappcommunicator.auth.microsoft.com%2Factivatev2%2F1%2F2",
+      otp:
+        "phonefactor://activate_account?code=694660881&url=https%3A%2F%2Fmobileappcommunicator.auth.microsoft.com%2Factivatev2%2F1%2F2",
       note: "", groups: [])
     item.read(into: &result, at: Origin(file: "vault.csv", place: .line(3)))
     #expect(result.accounts.isEmpty)

@@ -1,12 +1,14 @@
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 /// The official RFC tables and the Steam and mOTP vectors, read from ../shared/vectors/rfc.
 @Suite struct CodeGeneratorTests {
   static let origin = Origin(file: "test", place: .whole)
 
-  static func account(_ kind: OTPKind, ascii seed: String, _ algorithm: HashAlgorithm, digits: Int, counter: UInt64 = 0) -> Account {
+  static func account(_ kind: OTPKind, ascii seed: String, _ algorithm: HashAlgorithm, digits: Int, counter: UInt64 = 0)
+    -> Account
+  {
     Account(kind: kind, secret: Secret(Array(seed.utf8)), algorithm: algorithm, digits: digits, counter: counter, origin: origin)
   }
 

@@ -8,7 +8,9 @@ import Testing
     #expect("Zoë 日本 🔐".escapedForTerminal() == "Zoë 日本 🔐")
     #expect("\u{1B}]0;t\u{07}x".escapedForTerminal() == "\\e]0;t\\u{7}x")
     #expect("a\rb\nc\td\0".escapedForTerminal() == "a\\rb\\nc\\td\\u{0}")
-    #expect("\u{202E}gnp\u{2066}\u{200F}\u{2028}\u{9B}\u{7F}".escapedForTerminal() == "\\u{202E}gnp\\u{2066}\\u{200F}\\u{2028}\\u{9B}\\u{7F}")
+    #expect(
+      "\u{202E}gnp\u{2066}\u{200F}\u{2028}\u{9B}\u{7F}".escapedForTerminal()
+        == "\\u{202E}gnp\\u{2066}\\u{200F}\\u{2028}\\u{9B}\\u{7F}")
     #expect("row 1\nrow\u{1B}2".escapedForTerminal(keepingLineBreaks: true) == "row 1\nrow\\e2")
     // Invisible characters that make two names look alike; an emoji's joiner stays.
     #expect("Pay\u{200B}Pal\u{FEFF}\u{AD}\u{E0041}".escapedForTerminal() == "Pay\\u{200B}Pal\\u{FEFF}\\u{AD}\\u{E0041}")
@@ -16,7 +18,10 @@ import Testing
     // No scalar that acts on a terminal survives, whatever the input.
     let all = String(String.UnicodeScalarView((0..<0x3000).compactMap(Unicode.Scalar.init)))
     let escaped = all.escapedForTerminal()
-    #expect(!escaped.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) || (0x202A...0x202E).contains($0.value) })
+    #expect(
+      !escaped.unicodeScalars.contains {
+        $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) || (0x202A...0x202E).contains($0.value)
+      })
   }
 
   @Test func utf16IsReadWithOrWithoutAMarkAndOtherBytesAreNot() {

@@ -1,6 +1,6 @@
 import OTPCore
-import Testing
 import OTPJSON
+import Testing
 
 /// The shared caps on hostile files (docs/limits.md).
 @Suite struct LimitsTests {

@@ -1,7 +1,7 @@
 import Foundation
 import OTPCore
-import Testing
 import OTPJSON
+import Testing
 
 /// `JSONStreamEncoder` must write what `JSONEncoder` (compact, `.withoutEscapingSlashes`) writes,
 /// but for member order, which it keeps as encoded.
@@ -72,7 +72,9 @@ import OTPJSON
 
   @Test func quotedTextReadsBackAsTheSameString() throws {
     // Foundation's parser is the independent check that every quoted text is valid JSON.
-    let texts = ["", "plain", "a\"b\\c/d", "\u{00}\u{07}\u{1B}\u{7F}", "line\u{2028}sep", "Zoë 🔐 中文", String(repeating: "x\n", count: 500)]
+    let texts = [
+      "", "plain", "a\"b\\c/d", "\u{00}\u{07}\u{1B}\u{7F}", "line\u{2028}sep", "Zoë 🔐 中文", String(repeating: "x\n", count: 500),
+    ]
     for text in texts {
       #expect(try JSONDecoder().decode(String.self, from: Data(try quoted(text).utf8)) == text)
     }
@@ -103,7 +105,9 @@ import OTPJSON
   }
 
   @Test func aContainerIsClosedWhenTheOneAboveItWritesAgain() throws {
-    #expect(String(decoding: try JSONStreamEncoder().encode(AfterNested()), as: UTF8.self) == #"{"info":{"secret":"S"},"groups":["g"]}"#)
+    #expect(
+      String(decoding: try JSONStreamEncoder().encode(AfterNested()), as: UTF8.self) == #"{"info":{"secret":"S"},"groups":["g"]}"#
+    )
     #expect(throws: EncodingError.self) { try JSONStreamEncoder().encode(AfterNested(writeToClosedNested: true)) }
   }
 

@@ -1,18 +1,22 @@
 import Foundation
 import OTPCore
-import Testing
-import TestSupport
 import OTPJSON
+import TestSupport
+import Testing
 
 /// `JSONTapeDecoder` must read what Foundation's `JSONDecoder` reads, to the same values, and fail
 /// where it fails with the same kind of error at the same coding path: the readers' messages and
 /// per-entry findings are made from those errors.
 @Suite struct JSONTapeDecoderTests {
-  func both<Value: Decodable>(_ type: Value.Type, _ bytes: [UInt8]) -> (foundation: Result<Value, any Error>, tape: Result<Value, any Error>) {
+  func both<Value: Decodable>(_ type: Value.Type, _ bytes: [UInt8]) -> (
+    foundation: Result<Value, any Error>, tape: Result<Value, any Error>
+  ) {
     (Result { try JSONDecoder().decode(type, from: Data(bytes)) }, Result { try JSONTapeDecoder().decode(type, from: bytes) })
   }
 
-  func expectSameOutcome<Value: Decodable & Equatable>(_ type: Value.Type, _ text: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+  func expectSameOutcome<Value: Decodable & Equatable>(
+    _ type: Value.Type, _ text: [UInt8], sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     let (foundation, tape) = both(type, text)
     switch (foundation, tape) {
     case (.success(let expected), .success(let value)):
@@ -24,7 +28,8 @@ import OTPJSON
         #expect(error.summary() == expected.summary(), "\(String(decoding: text, as: UTF8.self))", sourceLocation: sourceLocation)
       }
     default:
-      Issue.record("Foundation: \(foundation), tape: \(tape) for \(String(decoding: text, as: UTF8.self))", sourceLocation: sourceLocation)
+      Issue.record(
+        "Foundation: \(foundation), tape: \(tape) for \(String(decoding: text, as: UTF8.self))", sourceLocation: sourceLocation)
     }
   }
 
@@ -59,7 +64,9 @@ import OTPJSON
   @Test func specialCharactersAtEveryOffsetOfAWord() {
     for offset in 0..<20 {
       let padding = String(repeating: "x", count: offset)
-      for text in [#"["\#(padding)\"q", "é\#(padding)"]"#, #"["\#(padding)\\\#(padding)"]"#, #"["\#(padding)"#, "[\"\(padding)\u{1}\"]"] {
+      for text in [
+        #"["\#(padding)\"q", "é\#(padding)"]"#, #"["\#(padding)\\\#(padding)"]"#, #"["\#(padding)"#, "[\"\(padding)\u{1}\"]",
+      ] {
         expectSameOutcome(AnyJSON.self, Array(text.utf8))
       }
     }
@@ -165,7 +172,8 @@ import OTPJSON
   }
 
   @Test func walkingTheTapeWithoutCodable() throws {
-    let root = try JSONTapeValue(parsing: Array(#"{"v": 1, "s": "x\u00e9", "n": null, "list": [{"a": "b"}, 2, null], "f": 1.5}"#.utf8))
+    let root = try JSONTapeValue(
+      parsing: Array(#"{"v": 1, "s": "x\u00e9", "n": null, "list": [{"a": "b"}, 2, null], "f": 1.5}"#.utf8))
     #expect(root.isObject)
     #expect(try root["v"].wholeNumber() == 1)
     #expect(try root["s"].text() == "xé")

@@ -1,8 +1,8 @@
 import CArchive
 import OTPCore
 import OnePUX
-import Testing
 import TestSupport
+import Testing
 
 /// 1Password 1PUX exports (formats.md §3.3).
 @Suite struct OnePUXTests {
@@ -73,7 +73,8 @@ import TestSupport
   }
 
   @Test func otpauthURIInATOTPField() throws {
-    let uri = "otpauth://totp/GitHub:alice%40example.com?secret=5OM4WOOGPLQEF6UGN3CPEOOLWU&algorithm=SHA256&digits=7&period=20&issuer=GitHub"
+    let uri =
+      "otpauth://totp/GitHub:alice%40example.com?secret=5OM4WOOGPLQEF6UGN3CPEOOLWU&algorithm=SHA256&digits=7&period=20&issuer=GitHub"
     let result = try read(Self.archive([("export.attributes", Self.attributes), ("export.data", Self.exportData(totp: uri))]))
     #expect(result.accounts.count == 1)
     let account = result.accounts[0]
@@ -92,17 +93,23 @@ import TestSupport
 
   @Test func unsupportedVersion() {
     let bytes = Self.archive([("export.attributes", #"{"version": 9}"#), ("export.data", Self.exportData(totp: "JBSWY3DP"))])
-    #expect(throws: OTPError.unsupportedVersion(file: "e.1pux", version: "9", supported: "1PUX versions 1 to 3")) { try read(bytes) }
+    #expect(throws: OTPError.unsupportedVersion(file: "e.1pux", version: "9", supported: "1PUX versions 1 to 3")) {
+      try read(bytes)
+    }
   }
 
   @Test func damagedArchivesAreCorrupted() throws {
     let good = try Vectors.input("keepassxc/tests/data/1PasswordExport.1pux").bytes
     #expect(throws: OTPError.self) { try read(Array(good.prefix(good.count / 2))) }
     #expect(throws: OTPError.self) { try read(Array("not a zip".utf8)) }
-    #expect(throws: OTPError.corrupted(file: "e.1pux", place: nil, reason: "the archive has no export.data: not a 1Password export")) {
+    #expect(
+      throws: OTPError.corrupted(file: "e.1pux", place: nil, reason: "the archive has no export.data: not a 1Password export")
+    ) {
       try read(Self.archive([("other.txt", "x")]))
     }
-    #expect(throws: OTPError.corrupted(file: "e.1pux", place: "export.data", reason: "not JSON in the shape of a 1Password export")) {
+    #expect(
+      throws: OTPError.corrupted(file: "e.1pux", place: "export.data", reason: "not JSON in the shape of a 1Password export")
+    ) {
       try read(Self.archive([("export.data", "{\"accounts\": 5}")]))
     }
   }

@@ -1,7 +1,7 @@
 import OTPCore
 import OnePasswordCSV
-import Testing
 import TestSupport
+import Testing
 
 /// 1Password 8 and 7 CSV exports (formats.md §3.1, §3.2).
 @Suite struct OnePasswordCSVTests {
@@ -78,7 +78,8 @@ import TestSupport
     let text = String(decoding: try format.write([account], context: WriteContext()).bytes, as: UTF8.self)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     #expect(lines[0] == "Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes")
-    #expect(lines[1].hasPrefix("\"ACME, Inc.\",\"https://acme\",\"x@y\",\"\",\"otpauth://totp/ACME%2C%20Inc.:x@y?secret=AEBAGBAF&"))
+    #expect(
+      lines[1].hasPrefix("\"ACME, Inc.\",\"https://acme\",\"x@y\",\"\",\"otpauth://totp/ACME%2C%20Inc.:x@y?secret=AEBAGBAF&"))
     #expect(lines[1].hasSuffix("\",\"true\",\"false\",\"Work\",\"a \"\"b\"\""))
     #expect(!text.contains("url="))
   }

@@ -125,16 +125,18 @@ import Testing
     #expect(result.accounts.map(\.name) == ["ok1", "ok2"])
     let skipped = result.findings.filter(\.entrySkipped)
     #expect(skipped.map { $0.origin?.place } == [4, 5, 6, 7, 8, 9, 10].map { Origin.Place.line($0) })
-    #expect(skipped.map(\.code) == [
-      "OTPAUTH_BAD_SECRET", "OTPAUTH_NO_SECRET", "OTPAUTH_UNKNOWN_TYPE", "OTPAUTH_BAD_DIGITS",
-      "OTPAUTH_BAD_PERIOD", "OTPAUTH_BAD_ALGORITHM", "OTPAUTH_OTHER_SCHEME",
-    ])
+    #expect(
+      skipped.map(\.code) == [
+        "OTPAUTH_BAD_SECRET", "OTPAUTH_NO_SECRET", "OTPAUTH_UNKNOWN_TYPE", "OTPAUTH_BAD_DIGITS",
+        "OTPAUTH_BAD_PERIOD", "OTPAUTH_BAD_ALGORITHM", "OTPAUTH_OTHER_SCHEME",
+      ])
     #expect(!result.findings.map(\.description).joined().contains("NOT*BASE32"))
     #expect(result.accounts[1].origin.place == .line(11))
   }
 
   @Test func byteOrderMarkCRLFAndCRAreFine() throws {
-    let text = "\u{FEFF}otpauth://totp/a?secret=\(Self.secret)\r\notpauth://totp/b?secret=\(Self.secret)\rotpauth://totp/c?secret=\(Self.secret)\r\n"
+    let text =
+      "\u{FEFF}otpauth://totp/a?secret=\(Self.secret)\r\notpauth://totp/b?secret=\(Self.secret)\rotpauth://totp/c?secret=\(Self.secret)\r\n"
     let result = try read(text)
     #expect(result.accounts.map(\.name) == ["a", "b", "c"])
     #expect(result.accounts.map(\.origin.place) == [.line(1), .line(2), .line(3)])

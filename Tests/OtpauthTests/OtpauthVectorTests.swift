@@ -1,7 +1,7 @@
 import OTPCore
 import Otpauth
-import Testing
 import TestSupport
+import Testing
 
 /// Real otpauth lists from other projects' test suites, checked against their EXPECTED.md.
 @Suite struct OtpauthVectorTests {

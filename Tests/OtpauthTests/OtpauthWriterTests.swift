@@ -1,7 +1,7 @@
 import OTPCore
 import Otpauth
-import Testing
 import TestSupport
+import Testing
 
 /// The writer emits the widely compatible form of formats.md §1.4, and reads back to the same accounts.
 @Suite struct OtpauthWriterTests {
@@ -46,9 +46,15 @@ import TestSupport
   @Test func everyKindRoundTrips() throws {
     let accounts = [
       Account(kind: .steam, issuer: "Steam", name: "g", secret: Secret([9, 8, 7]), origin: Self.origin),
-      Account(kind: .yandex, issuer: "Yandex", name: "y", secret: Secret(Array(0..<16)), pin: Secret(Array("1234".utf8)), origin: Self.origin),
-      Account(kind: .motp, issuer: "VPN", name: "m", secret: Secret([0x7a, 0xc6, 0x1d, 0x47]), pin: Secret(Array("5555".utf8)), origin: Self.origin),
-      Account(kind: .hotp, issuer: "H", name: "h", labelIssuer: "L", secret: Secret([1]), algorithm: .sha512, digits: 8, counter: 99, origin: Self.origin),
+      Account(
+        kind: .yandex, issuer: "Yandex", name: "y", secret: Secret(Array(0..<16)), pin: Secret(Array("1234".utf8)),
+        origin: Self.origin),
+      Account(
+        kind: .motp, issuer: "VPN", name: "m", secret: Secret([0x7a, 0xc6, 0x1d, 0x47]), pin: Secret(Array("5555".utf8)),
+        origin: Self.origin),
+      Account(
+        kind: .hotp, issuer: "H", name: "h", labelIssuer: "L", secret: Secret([1]), algorithm: .sha512, digits: 8, counter: 99,
+        origin: Self.origin),
     ]
     let written = try format.write(accounts, context: WriteContext())
     let back = try format.read(InputFile(name: "o", bytes: written.bytes), context: ReadContext()).accounts

@@ -1,8 +1,8 @@
 import Foundation
 import OTPCore
 import PSKC
-import Testing
 import TestSupport
+import Testing
 
 /// The fixtures python-pskc made (Fixtures/make-fixtures.py) and the accounts and codes the
 /// script computed for them with Python's hmac (Fixtures/expected.json).
@@ -56,11 +56,15 @@ enum Fixtures {
       #expect(account.name == token.name)
       #expect(account.issuer == token.issuer)
       #expect(account.secret.revealBase32() == token.secretBase32)
-      #expect(account.extraParameters == [ExtraParameter(name: "serial", value: token.serial), ExtraParameter(name: "model", value: token.model)])
+      #expect(
+        account.extraParameters == [
+          ExtraParameter(name: "serial", value: token.serial), ExtraParameter(name: "model", value: token.model),
+        ])
       if let period = token.period { #expect(account.period == period) }
       if let counter = token.counter { #expect(account.counter == counter) }
       for (moment, code) in token.codes {
-        let made = account.kind == .hotp
+        let made =
+          account.kind == .hotp
           ? try CodeGenerator.code(for: account, counter: UInt64(moment)!)
           : try CodeGenerator.code(for: account, at: Int64(moment)!)
         #expect(made == code, "\(token.serial) at \(moment)")
@@ -113,7 +117,8 @@ enum Fixtures {
     let macs = text.matches(of: /<pskc:ValueMAC>([^<]+)<\/pskc:ValueMAC>/)
     let second = macs[1]
     text.replaceSubrange(second.output.1.startIndex..<second.output.1.endIndex, with: "AAAAAAAAAAAAAAAAAAAAAAAAAAA=")
-    let result = try format.read(InputFile(name: "damaged.pskcxml", bytes: Array(text.utf8)), context: ReadContext(password: Self.password))
+    let result = try format.read(
+      InputFile(name: "damaged.pskcxml", bytes: Array(text.utf8)), context: ReadContext(password: Self.password))
     #expect(result.accounts.map { $0.extraParameters.first?.value } == ["TOTP-0001", "HOTP-0003"])
     #expect(result.findings.map(\.code) == ["PSKC_MAC_MISMATCH"])
     #expect(result.findings.first?.origin?.place == .entry(2))
@@ -159,7 +164,9 @@ enum Fixtures {
   func roundTrips(count: Int) throws {
     var accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: UInt64(count))
     for index in accounts.indices where index % 3 == 0 {
-      accounts[index].extraParameters = [ExtraParameter(name: "serial", value: "S<\(index)>&"), ExtraParameter(name: "model", value: "M \(index)")]
+      accounts[index].extraParameters = [
+        ExtraParameter(name: "serial", value: "S<\(index)>&"), ExtraParameter(name: "model", value: "M \(index)"),
+      ]
     }
     let written = try format.write(accounts, context: WriteContext())
     let input = InputFile(name: "out.pskcxml", bytes: written.bytes)

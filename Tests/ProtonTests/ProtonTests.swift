@@ -1,14 +1,15 @@
 import Foundation
 import OTPCore
 import Proton
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ProtonTests {
   let format = ProtonFormat()
 
   func read(_ text: String, password: String? = nil) throws -> ReadResult {
-    try format.read(InputFile(name: "p.json", bytes: Array(text.utf8)), context: ReadContext(password: PasswordProvider { _ in password }))
+    try format.read(
+      InputFile(name: "p.json", bytes: Array(text.utf8)), context: ReadContext(password: PasswordProvider { _ in password }))
   }
 
   @Test func aegisProtonFileGivesV1ToV3() throws {
@@ -36,7 +37,9 @@ import TestSupport
     for (index, id) in ["S7", "S3", "S4", "S5", "S1", "S2"].enumerated() {
       let account = result.accounts[index]
       if id == "S3" {
-        #expect(account.issuer == "" && account.name == "NoIssuer" && account.secret.revealBase32() == "KY2QJPMNQLSGSZE2C5F7AYBLBVEEDHFX")
+        #expect(
+          account.issuer == "" && account.name == "NoIssuer"
+            && account.secret.revealBase32() == "KY2QJPMNQLSGSZE2C5F7AYBLBVEEDHFX")
       } else {
         #expect(try #require(expected[id]).matches(account), "\(id)")
       }
@@ -78,7 +81,8 @@ import TestSupport
     let result = try read(text)
     #expect(result.accounts.count == 1)
     #expect(result.accounts[0].note == "keep me")
-    #expect(result.findings.map(\.code) == ["PROTON_UNKNOWN_TYPE", "PROTON_BAD_STEAM_SECRET", "PROTON_NO_URI", "OTPAUTH_BAD_SECRET"])
+    #expect(
+      result.findings.map(\.code) == ["PROTON_UNKNOWN_TYPE", "PROTON_BAD_STEAM_SECRET", "PROTON_NO_URI", "OTPAUTH_BAD_SECRET"])
     #expect(result.findings.allSatisfy { $0.entrySkipped })
     #expect(result.findings.map(\.origin?.place) == [.entry(2), .entry(3), .entry(4), .entry(5)])
   }
@@ -92,16 +96,18 @@ import TestSupport
         return error as? OTPError
       }
     }
-    for text in ["{", "[]", #"{"entries":[]}"#, #"{"version":1}"#, #"{"version":1,"salt":"AAAA","content":"AAAA"}"#,
-      #"{"version":1,"salt":"oSNHLO3BMxAocxngndY9bw==","content":"AAAA"}"#]
-    {
+    for text in [
+      "{", "[]", #"{"entries":[]}"#, #"{"version":1}"#, #"{"version":1,"salt":"AAAA","content":"AAAA"}"#,
+      #"{"version":1,"salt":"oSNHLO3BMxAocxngndY9bw==","content":"AAAA"}"#,
+    ] {
       guard case .corrupted = error(text) else {
         Issue.record("expected corrupted for \(text), got \(String(describing: error(text)))")
         continue
       }
     }
     #expect(error(#"{"version":2,"entries":[]}"#) == .unsupportedVersion(file: "p.json", version: "2", supported: "1"))
-    let sealed = String(decoding: try format.write([], context: WriteContext(newPassword: PasswordProvider { _ in "pw" })).bytes, as: UTF8.self)
+    let sealed = String(
+      decoding: try format.write([], context: WriteContext(newPassword: PasswordProvider { _ in "pw" })).bytes, as: UTF8.self)
     #expect(error(sealed, password: "pw") == nil)
     #expect(error(sealed, password: "wrong") == .wrongPassword(file: "p.json"))
     #expect(error(sealed, password: nil) == .passwordRequired(file: "p.json"))

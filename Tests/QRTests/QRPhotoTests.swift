@@ -2,8 +2,8 @@ import Foundation
 import OTPBridge
 import OTPCore
 import QRCodes
-import Testing
 import TestSupport
+import Testing
 
 @testable import QRImage
 
@@ -46,10 +46,16 @@ import TestSupport
 
   @Test(arguments: [(-6.0, 0.8), (-2.5, 1.0), (3.0, 1.3), (5.0, 0.9)])
   func aPhotographedCodeStillReads(degrees: Double, scale: Double) throws {
-    let input = InputFile(name: "accounts.txt", bytes: Array(try #require(FileManager.default.contents(
-      atPath: QRReadingTests.fixtures.appendingPathComponent("accounts.txt").path))))
-    let accounts = Array(try Registry.builtIn.reader(for: input, from: nil).read(input, context: ReadContext()).accounts.prefix(10))
-    let link = String(decoding: try Registry.builtIn.plugin(id: "google-migration").write(accounts, context: WriteContext()).bytes, as: UTF8.self)
+    let input = InputFile(
+      name: "accounts.txt",
+      bytes: Array(
+        try #require(
+          FileManager.default.contents(
+            atPath: QRReadingTests.fixtures.appendingPathComponent("accounts.txt").path))))
+    let accounts = Array(
+      try Registry.builtIn.reader(for: input, from: nil).read(input, context: ReadContext()).accounts.prefix(10))
+    let link = String(
+      decoding: try Registry.builtIn.plugin(id: "google-migration").write(accounts, context: WriteContext()).bytes, as: UTF8.self)
     let screen = try GrayImage.decodePNG(try QRCode(encoding: link.trimmingWhitespace()).png(scale: 4))
     let photo = Self.photographed(screen, degrees: degrees, scale: scale)
     let context = ReadContext(nestedReader: { input, context in

@@ -2,8 +2,8 @@ import Foundation
 import OTPBridge
 import OTPCore
 import QRCodes
-import Testing
 import TestSupport
+import Testing
 
 @testable import QRImage
 
@@ -60,7 +60,8 @@ import TestSupport
     for scale in [2, 3, 5] {
       let result = try read(try code.png(scale: scale))
       #expect(result.findings.isEmpty, "scale \(scale)")
-      #expect(zip(accounts.prefix(10), result.accounts).allSatisfy(Self.sameAccount) && result.accounts.count == 10, "scale \(scale)")
+      #expect(
+        zip(accounts.prefix(10), result.accounts).allSatisfy(Self.sameAccount) && result.accounts.count == 10, "scale \(scale)")
     }
   }
 

@@ -2,14 +2,15 @@ import Foundation
 import OTPBridge
 import OTPCore
 import QRCodes
-import Testing
 import TestSupport
+import Testing
 
 @testable import QRImage
 
 /// `convert --qr`: each drawing holds exactly the code's modules, and the files follow the output rules.
 @Suite struct QRRenderingTests {
-  static let uri = "otpauth://totp/ACME%20Co:alice@example.org?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
+  static let uri =
+    "otpauth://totp/ACME%20Co:alice@example.org?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
 
   /// The text of the only code in `image`, read with the qr plugin's scanner.
   static func scanned(_ image: GrayImage) -> String? {
@@ -69,10 +70,15 @@ import TestSupport
   @Test func sheetLabelsAccountsAndBatches() throws {
     let google = "otpauth-migration://offline?data=ChgKCkhlbGxvId6tvu8SBE5hbWUgASgBMAIQAhgBIAA%3D"
     let sheet = try #require(try QRSheet(uriList: Array("\(Self.uri)\n\(google)\n\(google)\n".utf8)))
-    #expect(sheet.entries.map(\.label) == [
-      "ACME Co (alice@example.org)", "Google Authenticator transfer, code 1 of 2", "Google Authenticator transfer, code 2 of 2",
-    ])
-    #expect(sheet.fileNames == ["1-ACME-Co-alice-example-org", "2-Google-Authenticator-transfer-code-1-of-2", "3-Google-Authenticator-transfer-code-2-of-2"])
+    #expect(
+      sheet.entries.map(\.label) == [
+        "ACME Co (alice@example.org)", "Google Authenticator transfer, code 1 of 2", "Google Authenticator transfer, code 2 of 2",
+      ])
+    #expect(
+      sheet.fileNames == [
+        "1-ACME-Co-alice-example-org", "2-Google-Authenticator-transfer-code-1-of-2",
+        "3-Google-Authenticator-transfer-code-2-of-2",
+      ])
     #expect(try QRSheet(uriList: Array("{\"db\": 1}".utf8)) == nil)
   }
 

@@ -2,8 +2,8 @@ import Foundation
 import OTPBridge
 import OTPCore
 import QRCodes
-import Testing
 import TestSupport
+import Testing
 
 /// A Google export saved as one screenshot per QR code, the way people keep them: each image alone
 /// lacks the others' batches; read, converted or audited together they make the whole export.

@@ -1,13 +1,14 @@
+import OTPContainers
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import Raivo
-import OTPContainers
 
 /// Zips with hostile member names, too many members or too much data (docs/limits.md).
 @Suite struct RaivoHostileTests {
-  static let json = try! RaivoEntries.write(RandomAccounts.make(count: 3, fitting: RaivoFormat().descriptor.capabilities, seed: 9))
+  static let json = try! RaivoEntries.write(
+    RandomAccounts.make(count: 3, fitting: RaivoFormat().descriptor.capabilities, seed: 9))
 
   func reason(_ zip: [UInt8], limits: Limits = .standard) -> String {
     do {

@@ -1,9 +1,9 @@
+import OTPContainers
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import Raivo
-import OTPContainers
 
 @Suite struct RaivoTests {
   let format = RaivoFormat()
@@ -48,7 +48,8 @@ import OTPContainers
     let written = try format.write(result.accounts, context: WriteContext())
     let back = try format.read(InputFile(name: "w.json", bytes: written.bytes), context: ReadContext())
     #expect(back.accounts.map(\.icon) == result.accounts.map(\.icon))
-    #expect(String(decoding: written.bytes, as: UTF8.self).contains(#""iconType":"raivo_repository","iconValue":"google/google.png""#))
+    #expect(
+      String(decoding: written.bytes, as: UTF8.self).contains(#""iconType":"raivo_repository","iconValue":"google/google.png""#))
   }
 
   @Test func ourZipReadsBackAndPasswordsMatter() throws {
@@ -103,7 +104,9 @@ import OTPContainers
     #expect(throws: ZipArchive.Failure.wrongPassword) { try ZipArchive.first(zip, member: isAccounts, password: "test") }
     let text = try ZipArchive.first(zip, member: isAccounts, password: "testtesttest")
     #expect(text == (try Vectors.input("aegis/importers/plain.txt")).bytes)
-    #expect(throws: ZipArchive.Failure.memberMissing) { try ZipArchive.first(zip, member: { _ in false }, password: "testtesttest") }
+    #expect(throws: ZipArchive.Failure.memberMissing) {
+      try ZipArchive.first(zip, member: { _ in false }, password: "testtesttest")
+    }
   }
 
   @Test func otherZipsAreNotRaivo() throws {

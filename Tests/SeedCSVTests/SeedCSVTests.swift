@@ -1,7 +1,7 @@
 import OTPCore
 import SeedCSV
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SeedCSVTests {
   let format = SeedCSVFormat()

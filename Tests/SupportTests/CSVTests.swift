@@ -1,6 +1,6 @@
+import OTPContainers
 import OTPCore
 import Testing
-import OTPContainers
 
 /// RFC 4180 reading and writing, with what real exports add: a BOM, CRLF, ragged rows.
 @Suite struct CSVTests {
@@ -54,7 +54,9 @@ import OTPContainers
   }
 
   @Test func writtenRecordsReadBack() throws {
-    let rows = [["plain", "", "a,b", "\"quoted\"", "multi\r\nline\nend", "日本 Zoë", "trailing "], ["x", "y", "z", "", "", "", ""]]
+    let rows = [
+      ["plain", "", "a,b", "\"quoted\"", "multi\r\nline\nend", "日本 Zoë", "trailing "], ["x", "y", "z", "", "", "", ""],
+    ]
     for quoteAll in [false, true] {
       let text = rows.map { CSV.record($0, quoteAll: quoteAll) }.joined(separator: "\r\n")
       #expect(try cells("\u{FEFF}" + text) == rows)

@@ -1,33 +1,39 @@
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
+
 @testable import OTPCrypto
 
 @Suite struct CryptoPrimitiveTests {
   static func hex(_ text: String) -> [UInt8] { Hex.decode(text)! }
 
   @Test func pbkdf2MatchesRFC6070() throws {
-    let key = try KeyDerivation.pbkdf2(password: Array("password".utf8), salt: Array("salt".utf8), hash: .sha1, rounds: 4096, length: 20)
+    let key = try KeyDerivation.pbkdf2(
+      password: Array("password".utf8), salt: Array("salt".utf8), hash: .sha1, rounds: 4096, length: 20)
     #expect(key == Self.hex("4b007901b765489abead49d926f721d065a429c1"))
   }
 
   @Test func scryptAndAESGCMOpenTheAegisCheckpoint() throws {
     // aegis/EXPECTED.md: the password slot of aegis_encrypted.json with password "test" yields this master key.
-    let json = try JSONSerialization.jsonObject(with: Data(try Vectors.input("aegis/importers/aegis_encrypted.json").bytes)) as! [String: Any]
+    let json =
+      try JSONSerialization.jsonObject(with: Data(try Vectors.input("aegis/importers/aegis_encrypted.json").bytes))
+      as! [String: Any]
     let slot = ((json["header"] as! [String: Any])["slots"] as! [[String: Any]]).first { $0["type"] as? Int == 1 }!
     let params = slot["key_params"] as! [String: String]
     let slotKey = try KeyDerivation.scrypt(
       password: Array("test".utf8), salt: Self.hex(slot["salt"] as! String), n: slot["n"] as! Int, r: slot["r"] as! Int,
       p: slot["p"] as! Int, length: 32)
     let masterKey = try Cipher.aesGCMOpen(
-      key: slotKey, nonce: Self.hex(params["nonce"]!), ciphertext: Self.hex(slot["key"] as! String), tag: Self.hex(params["tag"]!))
+      key: slotKey, nonce: Self.hex(params["nonce"]!), ciphertext: Self.hex(slot["key"] as! String), tag: Self.hex(params["tag"]!)
+    )
     #expect(masterKey == Self.hex("5bf3eea657754b176d076ea07078e22a8df3e2ca5abc886e2e25f7cef24d11a6"))
     let wrongKey = try KeyDerivation.scrypt(
       password: Array("test1".utf8), salt: Self.hex(slot["salt"] as! String), n: 32768, r: 8, p: 1, length: 32)
     #expect(throws: Cipher.Failure.authenticationFailed) {
       try Cipher.aesGCMOpen(
-        key: wrongKey, nonce: Self.hex(params["nonce"]!), ciphertext: Self.hex(slot["key"] as! String), tag: Self.hex(params["tag"]!))
+        key: wrongKey, nonce: Self.hex(params["nonce"]!), ciphertext: Self.hex(slot["key"] as! String),
+        tag: Self.hex(params["tag"]!))
     }
   }
 
@@ -42,7 +48,8 @@ import TestSupport
     // One lane and a 16-byte salt go to libsodium; libargon2 (checked above) must agree with it.
     for password in ["", "correct horse battery staple", "pässwörd"] {
       let salt = Array("0123456789abcdef".utf8)
-      let sodium = try KeyDerivation.argon2idSodium(password: Array(password.utf8), salt: salt, iterations: 2, memoryKiB: 19456, length: 32)
+      let sodium = try KeyDerivation.argon2idSodium(
+        password: Array(password.utf8), salt: salt, iterations: 2, memoryKiB: 19456, length: 32)
       let reference = try KeyDerivation.argon2idLibargon2(
         password: Array(password.utf8), salt: salt, iterations: 2, memoryKiB: 19456, parallelism: 1, length: 32)
       #expect(sodium == reference)

@@ -20,7 +20,8 @@ extension PasswordProvider {
 }
 
 /// Reads `bytes` back with `plugin`, as file `name`, with `password` at hand.
-public func readBack(_ bytes: [UInt8], with plugin: any FormatPlugin, name: String, password: String? = nil) throws -> ReadResult {
+public func readBack(_ bytes: [UInt8], with plugin: any FormatPlugin, name: String, password: String? = nil) throws -> ReadResult
+{
   try plugin.read(InputFile(name: name, bytes: bytes), context: ReadContext(password: .fixed(password)))
 }
 
@@ -42,6 +43,7 @@ public func accountDifferences(_ back: [Account], _ expected: [Account], named: 
     ]
     let differing = fields.filter { !$0.1 }.map(\.0)
     guard !differing.isEmpty else { return nil }
-    return "account \(index + 1) (\(b.kind.rawValue), \(b.digits) digits, period \(b.period)): \(differing.joined(separator: ", "))"
+    return
+      "account \(index + 1) (\(b.kind.rawValue), \(b.digits) digits, period \(b.period)): \(differing.joined(separator: ", "))"
   }
 }

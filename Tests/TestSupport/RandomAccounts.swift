@@ -28,7 +28,8 @@ public enum RandomAccounts {
     return (0..<count).map { index in
       let kind = kinds.randomElement(using: &random)!
       var account = Account(
-        kind: kind, secret: Secret((0..<Int.random(in: 10...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }),
+        kind: kind,
+        secret: Secret((0..<Int.random(in: 10...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }),
         origin: Origin(file: "random", place: .entry(index + 1)))
       if capabilities.fields.contains(.issuer) { account.issuer = words.randomElement(using: &random)! + " \(index)" }
       if capabilities.fields.contains(.name) { account.name = words.randomElement(using: &random)! }
@@ -41,7 +42,9 @@ public enum RandomAccounts {
         let periods = [account.period, 15, 20, 30, 60, 90, 120].filter(capabilities.periods.contains)
         account.period = periods.randomElement(using: &random) ?? account.period
       }
-      if kind == .hotp, capabilities.fields.contains(.counter) { account.counter = UInt64.random(in: 0...100_000, using: &random) }
+      if kind == .hotp, capabilities.fields.contains(.counter) {
+        account.counter = UInt64.random(in: 0...100_000, using: &random)
+      }
       if kind == .motp || kind == .yandex, capabilities.fields.contains(.pin) {
         account.pin = Secret(Array(String(Int.random(in: 1000...9999, using: &random)).utf8))
       }

@@ -1,7 +1,7 @@
 import Foundation
 import OTPCore
-import Testing
 import TestSupport
+import Testing
 import TwoFAS
 
 /// 2FAS backups from Aegis's, Stratum's and Bitwarden Authenticator's tests, against their EXPECTED.md.
@@ -143,7 +143,8 @@ import TwoFAS
     let folder = Vectors.packageRoot.appendingPathComponent("examples/2fas")
     let bytes = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent(file).path))
     let password = try String(contentsOf: folder.appendingPathComponent("password.txt"), encoding: .utf8).trimmingWhitespace()
-    let result = try format.read(InputFile(name: file, bytes: Array(bytes)), context: ReadContext(password: PasswordProvider { _ in password }))
+    let result = try format.read(
+      InputFile(name: file, bytes: Array(bytes)), context: ReadContext(password: PasswordProvider { _ in password }))
     #expect(result.accounts.count == 7)
     #expect(result.findings.isEmpty)
   }

@@ -1,10 +1,10 @@
 import Foundation
 import OTPCore
-import Testing
+import OTPCrypto
 import TestSupport
+import Testing
 
 @testable import TwoFAS
-import OTPCrypto
 
 /// The schema 4 writer writes and encrypts as 2FAS does; the reader tells damage from a wrong password.
 /// (Round trips and wrong passwords in general: FormatContractTests.)
@@ -37,7 +37,9 @@ import OTPCrypto
 
   @Test func plainOutputHasWhatBothAppsNeed() throws {
     let accounts = [
-      Account(kind: .hotp, issuer: "Air Canada", name: "b", secret: Secret([1, 2, 3, 4, 5]), algorithm: .sha256, digits: 7, counter: 50, groups: ["Work"], origin: Origin(file: "t", place: .entry(1))),
+      Account(
+        kind: .hotp, issuer: "Air Canada", name: "b", secret: Secret([1, 2, 3, 4, 5]), algorithm: .sha256, digits: 7, counter: 50,
+        groups: ["Work"], origin: Origin(file: "t", place: .entry(1))),
       Account(kind: .steam, issuer: "Steam", name: "g", secret: Secret([9, 9, 9]), origin: Origin(file: "t", place: .entry(2))),
     ]
     let top = try object(try format.write(accounts, context: WriteContext()).bytes)
@@ -48,14 +50,17 @@ import OTPCrypto
     let hotp = try #require(services[0]["otp"] as? [String: Any])
     #expect(hotp["tokenType"] as? String == "HOTP" && hotp["counter"] as? Int == 50 && hotp["period"] == nil)
     #expect(hotp["source"] as? String == "Link")
-    #expect(hotp["link"] as? String == "otpauth://hotp/Air%20Canada:b?secret=AEBAGBAF&issuer=Air%20Canada&algorithm=SHA256&digits=7&counter=50")
+    #expect(
+      hotp["link"] as? String
+        == "otpauth://hotp/Air%20Canada:b?secret=AEBAGBAF&issuer=Air%20Canada&algorithm=SHA256&digits=7&counter=50")
     let steam = try #require(services[1]["otp"] as? [String: Any])
     #expect(steam["tokenType"] as? String == "STEAM" && steam["digits"] as? Int == 5 && steam["period"] as? Int == 30)
     #expect((services[1]["order"] as? [String: Any])?["position"] as? Int == 1)
   }
 
   @Test func aSecondGroupIsReportedNotWrittenSilently() throws {
-    let account = Account(kind: .totp, issuer: "I", secret: Secret([1, 2, 3]), groups: ["A", "B"], origin: Origin(file: "t", place: .entry(1)))
+    let account = Account(
+      kind: .totp, issuer: "I", secret: Secret([1, 2, 3]), groups: ["A", "B"], origin: Origin(file: "t", place: .entry(1)))
     let written = try format.write([account], context: WriteContext())
     #expect(written.findings.map(\.code) == ["TWOFAS_ONE_GROUP_ONLY"])
     #expect(try readBack(written.bytes).accounts.first?.groups == ["A"])
@@ -94,8 +99,11 @@ import OTPCrypto
   @Test func theReferenceTellsDamagedServicesFromAWrongPassword() throws {
     let salt = Cipher.randomBytes(32)
     let damaged = try encryptedBackup(salt: salt, withReference: true, damageServices: true)
-    #expect(throws: OTPError.corrupted(
-      file: "out.2fas", place: "servicesEncrypted", reason: "the password is right, but the services fail their authentication tag")) {
+    #expect(
+      throws: OTPError.corrupted(
+        file: "out.2fas", place: "servicesEncrypted",
+        reason: "the password is right, but the services fail their authentication tag")
+    ) {
       try readBack(damaged, password: "pw")
     }
     #expect(throws: OTPError.wrongPassword(file: "out.2fas")) { try readBack(damaged, password: "px") }
@@ -149,10 +157,11 @@ import OTPCrypto
     #expect(result.accounts.last?.kind == .hotp && result.accounts.last?.counter == 3)
     let skipped = result.findings.filter(\.entrySkipped)
     #expect(skipped.map { $0.origin?.place } == (2...7).map { Origin.Place.entry($0) })
-    #expect(skipped.map(\.code) == [
-      "TWOFAS_UNKNOWN_TOKEN_TYPE", "TWOFAS_BAD_SECRET", "TWOFAS_BAD_SERVICE", "TWOFAS_UNSUPPORTED_ALGORITHM",
-      "TWOFAS_BAD_DIGITS", "TWOFAS_BAD_PERIOD",
-    ])
+    #expect(
+      skipped.map(\.code) == [
+        "TWOFAS_UNKNOWN_TOKEN_TYPE", "TWOFAS_BAD_SECRET", "TWOFAS_BAD_SERVICE", "TWOFAS_UNSUPPORTED_ALGORITHM",
+        "TWOFAS_BAD_DIGITS", "TWOFAS_BAD_PERIOD",
+      ])
     #expect(skipped[2].message.contains("'secret' is missing"))
     #expect(result.findings.filter { !$0.entrySkipped }.map(\.code) == ["TWOFAS_UNKNOWN_GROUP"])
     #expect(!result.findings.map(\.description).joined().contains("NOT*BASE32"))

@@ -16,7 +16,8 @@ public enum TenantHTML {
     shards: [String], summary s: TenantSummary, users: TenantUserResults, append: (String) throws -> Void
   ) throws {
     let title = shards.isEmpty ? "Tenant migration" : "Tenant migration (shards \(shards.joined(separator: ", ")))"
-    try append("""
+    try append(
+      """
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8">
       <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -47,7 +48,8 @@ public enum TenantHTML {
     if s.microsoftReenrol == 0 {
       try append("<p>None.</p>\n")
     } else {
-      try append("""
+      try append(
+        """
         <p>These entries hold no secret another app can use, so they cannot be moved: each user \
         enrols the account again in the new app, as the last column says, then removes the old entry.</p>
         <table><tr><th>user</th><th>account</th><th>why</th><th>what to do</th></tr>
@@ -55,7 +57,9 @@ public enum TenantHTML {
         """)
       try users.forEach { user in
         for finding in user.microsoft {
-          let place = (finding.file as NSString).lastPathComponent + (finding.line.map { " line \($0)" } ?? finding.entry.map { " entry \($0)" } ?? "")
+          let place =
+            (finding.file as NSString).lastPathComponent
+            + (finding.line.map { " line \($0)" } ?? finding.entry.map { " entry \($0)" } ?? "")
           try append(
             "<tr><td>\(user.user.markupEscaped)</td><td>\((finding.account ?? place).markupEscaped)</td>"
               + "<td>\(finding.message.markupEscaped)</td><td>\((finding.remedy ?? "").markupEscaped)</td></tr>\n")
@@ -74,7 +78,8 @@ public enum TenantHTML {
       }
       try append("</table>\n")
     }
-    try append("""
+    try append(
+      """
       <h2>All users</h2>
       <table><tr><th>user</th><th>status</th><th>target</th><th class="num">read</th><th class="num">moved</th>\
       <th class="num">changed</th><th class="num">dropped</th><th class="num">unreadable</th></tr>
@@ -86,9 +91,11 @@ public enum TenantHTML {
           + (user.note.map { "<br><small>\($0.markupEscaped)</small>" } ?? "")
           + (user.encrypted == false ? "<br><small class=\"losses\">not encrypted</small>" : "") + "</td>"
           + "<td>\((user.target ?? "").markupEscaped)</td><td class=\"num\">\(user.accounts)</td><td class=\"num\">\(user.moved)</td>"
-          + "<td class=\"num\">\(user.changed)</td><td class=\"num\">\(user.dropped)</td><td class=\"num\">\(user.unreadable)</td></tr>\n")
+          + "<td class=\"num\">\(user.changed)</td><td class=\"num\">\(user.dropped)</td><td class=\"num\">\(user.unreadable)</td></tr>\n"
+      )
     }
-    try append("</table>\n<p><small>Made by otpbridge tenant. No secret or password is in this report.</small></p>\n</body></html>\n")
+    try append(
+      "</table>\n<p><small>Made by otpbridge tenant. No secret or password is in this report.</small></p>\n</body></html>\n")
   }
 
   static func card(_ label: String, _ value: String, _ style: String) -> String {
@@ -99,14 +106,24 @@ public enum TenantHTML {
   /// they were, changed, dropped, unreadable), each with a legend.
   static func chart(_ s: TenantSummary) -> String {
     let bars: [(String, [(String, Int, String)])] = [
-      ("Users", [("done", s.done - s.withLosses, "#2e9e55"), ("done with losses", s.withLosses, "#e0a100"), ("failed", s.failed, "#d1453b")]),
-      ("Accounts", [
-        ("moved unchanged", s.accountsMoved - s.changed, "#2e9e55"), ("changed", s.changed, "#e0a100"),
-        ("dropped", s.dropped, "#d1453b"), ("unreadable", s.unreadable, "#7a4fb5"),
-      ]),
+      (
+        "Users",
+        [
+          ("done", s.done - s.withLosses, "#2e9e55"), ("done with losses", s.withLosses, "#e0a100"),
+          ("failed", s.failed, "#d1453b"),
+        ]
+      ),
+      (
+        "Accounts",
+        [
+          ("moved unchanged", s.accountsMoved - s.changed, "#2e9e55"), ("changed", s.changed, "#e0a100"),
+          ("dropped", s.dropped, "#d1453b"), ("unreadable", s.unreadable, "#7a4fb5"),
+        ]
+      ),
     ]
     let width = 720.0, left = 90.0, barWidth = width - left - 10
-    var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"190\" role=\"img\" aria-label=\"Outcomes of users and accounts\">\n"
+    var svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"190\" role=\"img\" aria-label=\"Outcomes of users and accounts\">\n"
     for (row, (name, segments)) in bars.enumerated() {
       let y = 10.0 + Double(row) * 90
       let total = segments.map(\.1).reduce(0, +)
@@ -114,7 +131,8 @@ public enum TenantHTML {
       var x = left
       for (label, value, color) in segments where value > 0 && total > 0 {
         let w = barWidth * Double(value) / Double(total)
-        svg += "<rect x=\"\(format(x))\" y=\"\(y)\" width=\"\(format(w))\" height=\"34\" fill=\"\(color)\"><title>\(label.markupEscaped): \(value)</title></rect>\n"
+        svg +=
+          "<rect x=\"\(format(x))\" y=\"\(y)\" width=\"\(format(w))\" height=\"34\" fill=\"\(color)\"><title>\(label.markupEscaped): \(value)</title></rect>\n"
         x += w
       }
       if total == 0 {
@@ -124,7 +142,8 @@ public enum TenantHTML {
       for (label, value, color) in segments {
         svg += "<rect x=\"\(format(legendX))\" y=\"\(y + 44)\" width=\"12\" height=\"12\" fill=\"\(color)\"/>"
         let text = "\(label): \(value)"
-        svg += "<text x=\"\(format(legendX + 16))\" y=\"\(y + 55)\" font-size=\"13\" font-family=\"sans-serif\">\(text.markupEscaped)</text>\n"
+        svg +=
+          "<text x=\"\(format(legendX + 16))\" y=\"\(y + 55)\" font-size=\"13\" font-family=\"sans-serif\">\(text.markupEscaped)</text>\n"
         legendX += 16 + Double(text.count) * 7.5 + 18
       }
     }

@@ -21,7 +21,8 @@ final class TenantJournal: @unchecked Sendable {
   init(folder: String, resume: Bool) throws {
     path = "\(folder)/\(Self.fileName)"
     if !resume && FileManager.default.fileExists(atPath: path) {
-      throw OTPError.invalidArgument("\(folder) already holds a tenant run (\(Self.fileName)): add --resume to continue it, or choose an empty folder")
+      throw OTPError.invalidArgument(
+        "\(folder) already holds a tenant run (\(Self.fileName)): add --resume to continue it, or choose an empty folder")
     }
     // SQLite would make a new file 0644 (and its -wal and -shm files after it); the journal names
     // every user and file, so it is 0600 like every other output.
@@ -66,7 +67,9 @@ final class TenantJournal: @unchecked Sendable {
     for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
       if let stored = try query("SELECT value FROM settings WHERE key = ?", [key]).first?[0] {
         guard stored == value else {
-          throw OTPError.invalidArgument("--resume: this run was started with \(key) \(stored.isEmpty ? "unset" : stored), not \(value.isEmpty ? "unset" : value)")
+          throw OTPError.invalidArgument(
+            "--resume: this run was started with \(key) \(stored.isEmpty ? "unset" : stored), not \(value.isEmpty ? "unset" : value)"
+          )
         }
       } else {
         try execute("INSERT INTO settings (key, value) VALUES (?, ?)", [key, value])

@@ -1,6 +1,6 @@
 import Foundation
-import OTPCore
 import OTPContainers
+import OTPCore
 
 #if canImport(Glibc)
   import Glibc
@@ -52,10 +52,12 @@ public struct TenantManifest: Sendable {
     guard let header = rows.first else { return [] }
     let names = header.cells.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     guard names.contains("user"), names.contains("inputs") else {
-      throw OTPError.corrupted(file: path, place: "line 1", reason: "the header must name the columns user and inputs (docs/tenant.md)")
+      throw OTPError.corrupted(
+        file: path, place: "line 1", reason: "the header must name the columns user and inputs (docs/tenant.md)")
     }
     if let unknown = names.first(where: { !csvColumns.contains($0) }) {
-      throw OTPError.corrupted(file: path, place: "line 1", reason: "unknown column '\(unknown)'; the columns are \(csvColumns.joined(separator: ", "))")
+      throw OTPError.corrupted(
+        file: path, place: "line 1", reason: "unknown column '\(unknown)'; the columns are \(csvColumns.joined(separator: ", "))")
     }
     return rows.dropFirst().enumerated().map { offset, row in
       func cell(_ name: String) -> String? {
@@ -64,13 +66,16 @@ public struct TenantManifest: Sendable {
         return value.isEmpty ? nil : value
       }
       // Several inputs share one cell, separated by semicolons.
-      let inputs = (cell("inputs") ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      let inputs = (cell("inputs") ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+        !$0.isEmpty
+      }
       var user = TenantUser(
         id: cell("user") ?? "line \(row.line)", index: offset + 1, inputs: inputs,
         password: PasswordReference(file: cell("password_file"), environment: cell("password_env")),
         target: cell("target"),
         outputPassword: PasswordReference(file: cell("output_password_file"), environment: cell("output_password_env")))
-      user.problem = problem(of: user, hasID: cell("user") != nil, place: "line \(row.line)", cells: row.cells.count, expected: names.count)
+      user.problem = problem(
+        of: user, hasID: cell("user") != nil, place: "line \(row.line)", cells: row.cells.count, expected: names.count)
       return user
     }
   }
@@ -131,7 +136,9 @@ public struct TenantManifest: Sendable {
       var user = user
       let key = TenantPaths.folderName(for: user.id).lowercased()
       if let first = seen[key], user.problem == nil {
-        user.problem = first == user.id ? "the user \(user.id) appears twice in the manifest" : "\(user.id) and \(first) would share one output folder"
+        user.problem =
+          first == user.id
+          ? "the user \(user.id) appears twice in the manifest" : "\(user.id) and \(first) would share one output folder"
       } else if seen[key] == nil {
         seen[key] = user.id
       }

@@ -224,7 +224,8 @@ public enum TenantMigration {
       // As with convert: an output password is never silently left unused.
       if !user.outputPassword.isEmpty, target.descriptor.encryption == .none {
         throw OTPError.invalidArgument(
-          "an output password is given, but \(target.descriptor.displayName) files cannot be encrypted; leave it out or choose a target that encrypts")
+          "an output password is given, but \(target.descriptor.displayName) files cannot be encrypted; leave it out or choose a target that encrypts"
+        )
       }
       inputs = try manifest.inputFiles(of: user)
       let password = manifest.resolved(user.password).provider(role: .opening("input"))
@@ -232,7 +233,8 @@ public enum TenantMigration {
       var encrypted: [Bool] = []
       for path in inputs {
         let probe = Audit.PasswordProbe()
-        readings.append(try Reading.read(paths: [path], context: ReadContext(password: probe.wrap(password)), registry: registry).files[0])
+        readings.append(
+          try Reading.read(paths: [path], context: ReadContext(password: probe.wrap(password)), registry: registry).files[0])
         encrypted.append(probe.wasAsked)
       }
       SplitExports.answer(&readings)
@@ -258,7 +260,8 @@ public enum TenantMigration {
       try Files.write(findingsBytes, to: "\(folder)/\(findingsName)", force: true)
       let outputs = (
         converted: TenantOutputFile(path: "\(relativeFolder)/\(outputName)", bytes: conversion.output),
-        findings: TenantOutputFile(path: "\(relativeFolder)/\(findingsName)", bytes: findingsBytes))
+        findings: TenantOutputFile(path: "\(relativeFolder)/\(findingsName)", bytes: findingsBytes)
+      )
 
       let outcomes = conversion.report.outcomes
       let all = findings.allFindings

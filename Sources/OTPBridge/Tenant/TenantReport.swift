@@ -96,7 +96,8 @@ public struct TenantSummary: Sendable, Codable, Equatable {
     ]
     if let plaintextOutputs, plaintextOutputs > 0 {
       lines.append(
-        "NOT ENCRYPTED: \(plaintextOutputs) user(s)' converted files hold their secrets in plain text; give output_password_file or output_password_env to encrypt them (docs/tenant.md).")
+        "NOT ENCRYPTED: \(plaintextOutputs) user(s)' converted files hold their secrets in plain text; give output_password_file or output_password_env to encrypt them (docs/tenant.md)."
+      )
     }
     for user in failedUsers {
       lines.append("FAILED  \(user.user.escapedForTerminal()): \((user.reason ?? "").escapedForTerminal())")
