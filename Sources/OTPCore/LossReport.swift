@@ -19,6 +19,33 @@ extension ExtraParameter {
   }
 }
 
+/// Which part of an account a change is about.
+public enum ChangedField: Sendable, Hashable, CustomStringConvertible {
+  /// What decides the codes.
+  case algorithm, digits, period
+  /// One of the optional fields as a whole: the issuer's text, a dropped note, the groups.
+  case field(AccountField)
+  /// The text of one group.
+  case group
+  /// The value of one extra parameter, with its name when that is plain text to show.
+  case extraParameter(String?)
+
+  /// How reports name it: "period", "label prefix", "extra parameter serial".
+  public var label: String {
+    switch self {
+    case .algorithm: return "algorithm"
+    case .digits: return "digits"
+    case .period: return "period"
+    case .field(let field): return field.label
+    case .group: return "group"
+    case .extraParameter(let name?): return "extra parameter \(name)"
+    case .extraParameter(nil): return "an extra parameter"
+    }
+  }
+
+  public var description: String { label }
+}
+
 /// One thing a conversion does to one account.
 public struct AccountChange: Sendable, Hashable, CustomStringConvertible {
   public enum Effect: Sendable, Hashable {
@@ -28,14 +55,14 @@ public struct AccountChange: Sendable, Hashable, CustomStringConvertible {
     case dropped(String)
   }
 
-  /// "period", "kind", "note", …: what the user sees as the field's name.
-  public var field: String
+  /// The part of the account; its `label` is what the user sees.
+  public var field: ChangedField
   public var effect: Effect
   public var reason: String
   /// True when the converted account will give different codes than the original.
   public var breaksCodes: Bool
 
-  public init(field: String, effect: Effect, reason: String, breaksCodes: Bool) {
+  public init(field: ChangedField, effect: Effect, reason: String, breaksCodes: Bool) {
     self.field = field
     self.effect = effect
     self.reason = reason
@@ -116,7 +143,7 @@ public struct LossReport: Sendable {
       result.algorithm = defaults.algorithm
       changes.append(
         AccountChange(
-          field: "algorithm",
+          field: .algorithm,
           effect: .changed(from: account.algorithm.rawValue, to: defaults.algorithm.rawValue),
           reason: "\(target.displayName) holds only \(capabilities.algorithms.sorted().map(\.rawValue).joined(separator: ", "))",
           breaksCodes: true))
@@ -126,7 +153,7 @@ public struct LossReport: Sendable {
       result.digits = digits
       changes.append(
         AccountChange(
-          field: "digits", effect: .changed(from: String(account.digits), to: String(digits)),
+          field: .digits, effect: .changed(from: String(account.digits), to: String(digits)),
           reason: "\(target.displayName) holds \(capabilities.digitsDescription) digits",
           breaksCodes: true))
     }
@@ -134,14 +161,14 @@ public struct LossReport: Sendable {
       result.period = defaults.period
       changes.append(
         AccountChange(
-          field: "period", effect: .changed(from: "\(account.period) s", to: "\(defaults.period) s"),
+          field: .period, effect: .changed(from: "\(account.period) s", to: "\(defaults.period) s"),
           reason: "\(target.displayName) cannot hold a \(account.period) s period", breaksCodes: true))
     }
     for field in AccountField.allCases where !capabilities.fields.contains(field) {
       if let dropped = drop(field, from: &result, kind: account.kind) {
         changes.append(
           AccountChange(
-            field: field.label, effect: .dropped(dropped.shown),
+            field: .field(field), effect: .dropped(dropped.shown),
             reason: "\(target.displayName) has no place for it", breaksCodes: dropped.breaksCodes))
       }
     }
@@ -151,7 +178,7 @@ public struct LossReport: Sendable {
         result.extraParameters.removeAll { !kept.contains($0.name) }
         changes.append(
           AccountChange(
-            field: AccountField.extraParameters.label, effect: .dropped(ExtraParameter.shown(dropped)),
+            field: .field(.extraParameters), effect: .dropped(ExtraParameter.shown(dropped)),
             reason: "\(target.displayName) keeps only \(kept.sorted().joined(separator: ", "))", breaksCodes: false))
       }
     }
@@ -164,7 +191,7 @@ public struct LossReport: Sendable {
   /// Applies the format's text rules to every text field, one change for each value they alter.
   static func fitText(of account: inout Account, to rule: TextRule, target: String) -> [AccountChange] {
     var changes: [AccountChange] = []
-    func fit(_ value: inout String, field: String, shown: (String) -> String = LossReport.quoted) {
+    func fit(_ value: inout String, field: ChangedField, shown: (String) -> String = LossReport.quoted) {
       var fitted = value
       var reasons: [String] = []
       if rule.contains(.noControlCharacters) {
@@ -187,21 +214,21 @@ public struct LossReport: Sendable {
           breaksCodes: false))
       value = fitted
     }
-    fit(&account.issuer, field: "issuer")
-    fit(&account.name, field: "name")
+    fit(&account.issuer, field: .field(.issuer))
+    fit(&account.name, field: .field(.name))
     if var prefix = account.labelIssuer {
-      fit(&prefix, field: AccountField.labelIssuer.label)
+      fit(&prefix, field: .field(.labelIssuer))
       account.labelIssuer = prefix
     }
     // A note may hold recovery codes: its length only.
-    fit(&account.note, field: "note") { "a note of \($0.count) characters" }
-    for index in account.groups.indices { fit(&account.groups[index], field: "group") }
+    fit(&account.note, field: .field(.note)) { "a note of \($0.count) characters" }
+    for index in account.groups.indices { fit(&account.groups[index], field: .group) }
     for index in account.extraParameters.indices {
       // Its value is never shown (a URI's `&` inside a secret makes parameters out of its parts).
       let parameter = account.extraParameters[index]
       fit(
         &account.extraParameters[index].value,
-        field: parameter.hasPlainName ? "extra parameter \(parameter.name)" : "an extra parameter"
+        field: .extraParameter(parameter.hasPlainName ? parameter.name : nil)
       ) {
         "a value of \($0.count) characters"
       }
@@ -225,29 +252,31 @@ public struct LossReport: Sendable {
   }
 
   static func readBackChanges(_ given: Account, _ back: Account, target: FormatDescriptor) -> [AccountChange] {
-    func change(_ field: String, from: String, to: String) -> AccountChange {
+    func change(_ field: ChangedField, from: String, to: String) -> AccountChange {
       AccountChange(
         field: field, effect: .changed(from: from, to: to),
         reason: "\(target.displayName) gives it back so (found by reading the output back)", breaksCodes: false)
     }
     var changes: [AccountChange] = []
     if !given.issuer.isEmpty, given.issuer != back.issuer {
-      changes.append(change("issuer", from: quoted(given.issuer), to: quoted(back.issuer)))
+      changes.append(change(.field(.issuer), from: quoted(given.issuer), to: quoted(back.issuer)))
     }
     if !given.name.isEmpty, given.name != back.name {
-      changes.append(change("name", from: quoted(given.name), to: quoted(back.name)))
+      changes.append(change(.field(.name), from: quoted(given.name), to: quoted(back.name)))
     }
     if let prefix = given.labelIssuer, prefix != back.labelIssuer {
-      changes.append(change(AccountField.labelIssuer.label, from: quoted(prefix), to: back.labelIssuer.map(quoted) ?? "none"))
+      changes.append(change(.field(.labelIssuer), from: quoted(prefix), to: back.labelIssuer.map(quoted) ?? "none"))
     }
     if !given.note.isEmpty, given.note != back.note {
       // A note may hold recovery codes: its length only.
-      changes.append(change("note", from: "\(given.note.count) characters", to: "other text of \(back.note.count) characters"))
+      changes.append(
+        change(.field(.note), from: "\(given.note.count) characters", to: "other text of \(back.note.count) characters"))
     }
     if !given.groups.isEmpty, given.groups != back.groups {
       changes.append(
         change(
-          "groups", from: given.groups.map(quoted).joined(separator: ", "), to: back.groups.map(quoted).joined(separator: ", ")))
+          .field(.groups), from: given.groups.map(quoted).joined(separator: ", "),
+          to: back.groups.map(quoted).joined(separator: ", ")))
     }
     return changes
   }

@@ -95,7 +95,7 @@ import Testing
       extraParameters: [ExtraParameter(name: "serial", value: "1"), ExtraParameter(name: "url", value: "https://x")],
       origin: Origin(file: "x", place: .whole))
     let outcome = LossReport(accounts: [account], target: format.descriptor).outcomes[0]
-    #expect(outcome.changes.map(\.field) == ["algorithm", "period", "extra parameters"])
+    #expect(outcome.changes.map(\.field.label) == ["algorithm", "period", "extra parameters"])
     #expect(outcome.converted?.extraParameters == [ExtraParameter(name: "serial", value: "1")])
   }
 }

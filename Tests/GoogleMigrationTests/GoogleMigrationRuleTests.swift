@@ -211,7 +211,7 @@ import Testing
       report.outcomes[1].changes.map(\.description) == [
         "digits changed from 7 to 6: Google Authenticator transfer holds 6, 8 digits; its codes will differ"
       ])
-    #expect(report.outcomes[2].changes.map(\.field) == ["period"])
+    #expect(report.outcomes[2].changes.map(\.field.label) == ["period"])
   }
 
   @Test func sniffing() {

@@ -119,7 +119,7 @@ import Testing
     let written = conversion.report.outcomes.filter { $0.converted != nil }
     try #require(back.count == written.count, "\(format): \(back.count) read back, \(written.count) written")
     for (outcome, account) in zip(written, back) {
-      let changed = Set(outcome.changes.map(\.field))
+      let changed = Set(outcome.changes.map(\.field.label))
       let given = outcome.converted!
       if !changed.contains("issuer"), !given.issuer.isEmpty {
         #expect(

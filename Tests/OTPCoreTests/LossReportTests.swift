@@ -49,8 +49,8 @@ import Testing
       note: "recovery: 1111-2222", favorite: true, groups: ["Work"], origin: Self.origin)
     let report = LossReport(accounts: [account], target: Self.target())
     let changes = report.outcomes[0].changes
-    #expect(changes.map(\.field) == ["algorithm", "label prefix", "note", "favorite", "groups"])
-    #expect(changes.first { $0.field == "note" }?.effect == .dropped("19 characters"))
+    #expect(changes.map(\.field.label) == ["algorithm", "label prefix", "note", "favorite", "groups"])
+    #expect(changes.first { $0.field == .field(.note) }?.effect == .dropped("19 characters"))
     #expect(!changes.map(\.description).joined().contains("1111"))
     #expect(report.outcomes[0].converted?.algorithm == .sha1)
     #expect(report.outcomes[0].converted?.note == "")
