@@ -24,31 +24,31 @@ public struct ExternalFormat: FormatPlugin {
   public init(executable: String, timeout: TimeInterval = 30, maximumReply: Int = defaultMaximumReply) throws {
     let name = URL(fileURLWithPath: executable).lastPathComponent
     process = PluginProcess(executable: executable, name: name, timeout: timeout, maximumReply: maximumReply)
-    let reply = try process.run("describe", body: DescribeRequest(), as: DescribeReply.self).reply
+    let reply = try process.run("describe", body: DescribeRequest(), as: DescribeReply.self)
     descriptor = try Self.descriptor(from: reply, process: process)
   }
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     let request = SniffRequest(file: PluginFile(name: input.name, bytes: input.bytes.prefix(Self.sniffBytes)))
-    guard let reply = try? process.run("sniff", body: request, as: SniffReply.self).reply else { return .no }
+    guard let reply = try? process.run("sniff", body: request, as: SniffReply.self) else { return .no }
     return ["possible": .possible, "likely": .likely, "certain": .certain][reply.confidence] ?? .no
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     var request = ReadRequest(file: PluginFile(name: input.name, bytes: input.bytes))
-    var (reply, text) = try process.run("read", body: request, as: ReadReply.self)
+    var reply = try process.run("read", body: request, as: ReadReply.self)
     if reply.error?.kind == "passwordRequired" {
       guard let password = try context.password.password(for: input.name) else {
         throw OTPError.passwordRequired(file: input.name)
       }
       request.password = password
-      (reply, text) = try process.run("read", body: request, as: ReadReply.self)
+      reply = try process.run("read", body: request, as: ReadReply.self)
     }
     try throwIfError(reply.error, file: input.name)
-    guard let document = ReadReply.document(in: text) else { throw process.failure("its reply to 'read' has no \"document\"") }
+    guard let document = reply.document else { throw process.failure("its reply to 'read' has no \"document\"") }
     var result: ReadResult
     do {
-      result = try NeutralJSON.decode(Array(document), file: input.name)
+      result = try NeutralJSON.read(document, file: input.name)
     } catch let error as OTPError {
       throw process.failure("its document is not valid otpbridge-json: \(error)")
     }
@@ -63,7 +63,7 @@ public struct ExternalFormat: FormatPlugin {
     if descriptor.encryption != .none, let password = try context.newPassword.password(for: context.outputName) {
       request.password = password
     }
-    let reply = try process.run("write", input: request.body(document: document), as: WriteReply.self).reply
+    let reply = try process.run("write", input: request.body(document: document), as: WriteReply.self)
     try throwIfError(reply.error, file: context.outputName)
     guard let text = reply.base64, let bytes = Data(base64Encoded: text) else {
       throw process.failure("its reply to 'write' has no valid \"base64\"")

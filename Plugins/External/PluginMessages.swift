@@ -101,49 +101,11 @@ struct SniffReply: Decodable {
   var confidence: String
 }
 
-/// The reply to `read` but its document, which `document(in:)` takes from the reply's text.
+/// The reply to `read`; the document decodes in the same pass as the rest.
 struct ReadReply: Decodable {
   var error: PluginError?
   var findings: [PluginFinding]?
-
-  /// The text of the "document" member of `reply`, a JSON object already decoded (so valid JSON),
-  /// for `NeutralJSON.decode` to read as it is: no decoder gives a value's text, and a tree would
-  /// parse the document and write it again. The first such member counts; a name spelled with
-  /// escapes is not recognised.
-  static func document(in reply: [UInt8]) -> ArraySlice<UInt8>? {
-    let quote = UInt8(ascii: "\""), name = Array(#""document""#.utf8)
-    var depth = 0
-    // The next string is a name in the top-level object; the last such name was "document".
-    var atName = false, isDocument = false
-    var start: Int?
-    var index = 0
-    while index < reply.count {
-      let byte = reply[index]
-      if byte == quote {
-        var end = index + 1
-        while end < reply.count, reply[end] != quote { end += reply[end] == UInt8(ascii: "\\") ? 2 : 1 }
-        end = min(end + 1, reply.count)
-        if atName { isDocument = reply[index..<end].elementsEqual(name) }
-        atName = false
-        index = end
-        continue
-      }
-      switch byte {
-      case UInt8(ascii: "{"), UInt8(ascii: "["):
-        depth += 1
-        atName = depth == 1
-      case UInt8(ascii: ":") where depth == 1 && isDocument:
-        start = index + 1
-      case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"):
-        if depth == 1, let start { return reply[start..<index] }
-        if byte == UInt8(ascii: ",") { atName = depth == 1 } else { depth -= 1 }
-      default:
-        break
-      }
-      index += 1
-    }
-    return nil
-  }
+  var document: NeutralJSON.IncomingDocument?
 }
 
 struct WriteReply: Decodable {
@@ -195,6 +157,7 @@ extension PluginProcess {
     case ("describe", "capabilities"?, "periods"?): return failure(DescribeReply.badPeriods)
     case ("describe", "capabilities"?, let list?): return failure("capabilities has no list \"\(list)\"")
     case (_, "findings"?, _) where names.count <= 2: return failure("\"findings\" is not a list of objects")
+    case ("read", "document"?, _): return failure("its document is not valid otpbridge-json: \(error.summary())")
     case ("write", "base64"?, _): return failure("its reply to 'write' has no valid \"base64\"")
     default: return failure("its reply to '\(request)' is not valid: \(error.summary())")
     }

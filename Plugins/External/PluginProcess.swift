@@ -31,15 +31,13 @@ struct PluginProcess: Sendable {
   static let maximumErrorText = 64 * 1024
   static let inheritedVariables = ["PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR"]
 
-  /// Runs `request` with `body` on standard input and decodes the reply, a JSON object, as
-  /// `Reply`; gives the reply's text too.
-  func run<Reply: Decodable>(_ request: String, body: some Encodable, as type: Reply.Type) throws -> (reply: Reply, text: [UInt8])
-  {
+  /// Runs `request` with `body` on standard input and decodes the reply, a JSON object, as `Reply`.
+  func run<Reply: Decodable>(_ request: String, body: some Encodable, as type: Reply.Type) throws -> Reply {
     try run(request, input: JSONStreamEncoder().encode(body), as: type)
   }
 
   /// `run(_:body:as:)` with the body's JSON text.
-  func run<Reply: Decodable>(_ request: String, input: [UInt8], as type: Reply.Type) throws -> (reply: Reply, text: [UInt8]) {
+  func run<Reply: Decodable>(_ request: String, input: [UInt8], as type: Reply.Type) throws -> Reply {
     let child = try spawn(request)
     let exchange = self.exchange(with: child, input: input)
     if exchange.ending != .closed {
@@ -67,7 +65,7 @@ struct PluginProcess: Sendable {
     }
     // A complete reply from a plugin that exited 0 stands, even if something it left behind held the pipes.
     do {
-      return (try JSONTapeDecoder().decode(Reply.self, from: exchange.output), exchange.output)
+      return try JSONTapeDecoder().decode(Reply.self, from: exchange.output)
     } catch let error as DecodingError where error.pathNames.isEmpty {
       if exchange.ending == .heldOpen {
         throw failure(

@@ -79,7 +79,10 @@ public enum NeutralJSON {
     var accounts: [Record]
   }
 
-  struct IncomingDocument: Decodable {
+  /// A document as decoded, before its format and version are checked (`read(_:file:)`); a
+  /// value of its own so that a document inside other JSON (an external plugin's reply) decodes
+  /// in the same pass.
+  public struct IncomingDocument: Decodable {
     var format: String
     var version: Int
     var accounts: [Lenient<Record>]
@@ -101,6 +104,11 @@ public enum NeutralJSON {
       let reason = (error as? DecodingError)?.summary() ?? "\(error)"
       throw OTPError.corrupted(file: file, place: nil, reason: "not an \(formatName) document: \(reason)")
     }
+    return try read(document, file: file)
+  }
+
+  /// The accounts of a decoded document, once its format and version are known.
+  public static func read(_ document: IncomingDocument, file: String) throws -> ReadResult {
     guard document.format == formatName else {
       throw OTPError.corrupted(file: file, place: "format", reason: "the document says it is '\(document.format.prefix(40))'")
     }

@@ -81,6 +81,15 @@ import Testing
     ("garbage", "cat >/dev/null; echo 'not json'", "not a JSON object"),
     ("slow", "cat >/dev/null; sleep 30", "no reply"),
     ("nodocument", "cat >/dev/null; echo '{}'", "no \"document\""),
+    ("textdocument", "cat >/dev/null; echo '{\"document\":\"x\"}'", "its document is not valid otpbridge-json"),
+    (
+      "badaccounts", "cat >/dev/null; echo '{\"document\":{\"format\":\"otpbridge-json\",\"version\":1,\"accounts\":5}}'",
+      "its document is not valid otpbridge-json"
+    ),
+    (
+      "otherformat", "cat >/dev/null; echo '{\"document\":{\"format\":\"aegis\",\"version\":1,\"accounts\":[]}}'",
+      "its document is not valid otpbridge-json"
+    ),
     ("halfreply", "cat >/dev/null; printf '{\"document\":'; sleep 300 &", "was not complete when it exited"),
   ])
   func misbehavingPluginsAreClearErrorsNamingThem(name: String, body: String, expected: String) throws {
