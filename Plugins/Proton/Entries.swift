@@ -60,13 +60,6 @@ enum Entries {
               "Proton keeps one name for a Steam entry: the issuer '\(account.issuer.prefix(40))' reads back as 'Steam'",
               at: account.origin))
         }
-        if account.period != 30 {
-          findings.append(
-            Finding(
-              .warning, code: ProtonCode.steamPeriod,
-              "Proton's Steam codes always change every 30 s; the period of \(account.period) s was not written",
-              at: account.origin))
-        }
         content = Envelope.Content(
           uri: "steam://" + Data(account.secret.bytes).base64EncodedString(), entry_type: "Steam",
           name: account.name.isEmpty ? account.issuer : account.name)
@@ -88,6 +81,5 @@ enum ProtonCode: String, FindingCode {
   case badSteamSecret = "PROTON_BAD_STEAM_SECRET"
   case noURI = "PROTON_NO_URI"
   case steamIssuer = "PROTON_STEAM_ISSUER"
-  case steamPeriod = "PROTON_STEAM_PERIOD"
   case unknownType = "PROTON_UNKNOWN_TYPE"
 }

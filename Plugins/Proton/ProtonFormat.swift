@@ -23,7 +23,9 @@ public struct ProtonFormat: FormatPlugin {
       // Proton parses digits as u8 and computes codes modulo 10^digits in 32 bits: at most 9.
       digits: 1...9,
       periods: .range(1...Int(UInt16.max)),
-      fields: [.issuer, .name, .note]),
+      fields: [.issuer, .name, .note],
+      // A Steam entry is `steam://SECRET`: no place for a period.
+      fixingPeriodOf: [.steam]),
     summary: "Proton Authenticator's JSON export, plain or password-protected.",
     findingCodes: ProtonCode.codes)
 

@@ -45,15 +45,19 @@ public struct Capabilities: Sendable, Equatable {
   /// With `.extraParameters` in `fields`: the only extra parameters the format keeps (Entra's
   /// `serial` and `model`); nil when it keeps any.
   public var extraParameterNames: Set<String>?
+  /// Kinds whose period the format does not store: their accounts always read back with the
+  /// kind's default period (Proton's Steam entries are 30 s).
+  public var kindsWithFixedPeriod: Set<OTPKind>
   /// What the format's text (issuer, name, note, groups, extra parameter values) must not hold.
   public var text: TextRule
 
   public init(
     kinds: Set<OTPKind>, algorithms: Set<HashAlgorithm>, digits: ClosedRange<Int>,
     periods: PeriodSupport, fields: Set<AccountField>, excludingDigits excludedDigits: Set<Int> = [],
-    extraParameterNames: Set<String>? = nil, text: TextRule = []
+    extraParameterNames: Set<String>? = nil, fixingPeriodOf kindsWithFixedPeriod: Set<OTPKind> = [], text: TextRule = []
   ) {
     self.text = text
+    self.kindsWithFixedPeriod = kindsWithFixedPeriod
     self.kinds = kinds
     self.algorithms = algorithms
     self.digits = digits

@@ -157,12 +157,19 @@ public struct LossReport: Sendable {
           reason: "\(target.displayName) holds \(capabilities.digitsDescription) digits",
           breaksCodes: true))
     }
-    if !account.kind.isCounterBased, !capabilities.periods.contains(account.period) {
+    let fixedPeriod = capabilities.kindsWithFixedPeriod.contains(account.kind)
+    if !account.kind.isCounterBased,
+      !capabilities.periods.contains(account.period) || (fixedPeriod && account.period != defaults.period)
+    {
       result.period = defaults.period
+      let reason =
+        fixedPeriod
+        ? "\(target.displayName) keeps every \(account.kind.rawValue) account at \(defaults.period) s"
+        : "\(target.displayName) cannot hold a \(account.period) s period"
       changes.append(
         AccountChange(
-          field: .period, effect: .changed(from: "\(account.period) s", to: "\(defaults.period) s"),
-          reason: "\(target.displayName) cannot hold a \(account.period) s period", breaksCodes: true))
+          field: .period, effect: .changed(from: "\(account.period) s", to: "\(defaults.period) s"), reason: reason,
+          breaksCodes: true))
     }
     for field in AccountField.allCases where !capabilities.fields.contains(field) {
       if let dropped = drop(field, from: &result, kind: account.kind) {

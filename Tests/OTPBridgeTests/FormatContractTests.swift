@@ -46,17 +46,7 @@ import Testing
   /// Failures of the contract that are bugs not fixed yet: the format, a text that the failures'
   /// messages contain, and the bug. Each shows as a known issue, and the test fails once the bug
   /// is fixed, so that the entry is removed.
-  static let knownBugs: [String: (matching: String, bug: String)] = [
-    "proton": (
-      "Steam (",
-      """
-      Proton's writer writes every Steam account with a 30 s period (PROTON_STEAM_PERIOD) while its \
-      capabilities hold any period, so the loss report keeps a Steam account of another period unchanged \
-      and `convert` then fails its read-back check ("the proton output did not read back to the same \
-      accounts … this is a bug in otpbridge", exit 4), even with --allow-lossy
-      """
-    )
-  ]
+  static let knownBugs: [String: (matching: String, bug: String)] = [:]
 
   /// Runs `body`, where a known bug of `format` may make expectations fail.
   static func expectingKnownBugs(of format: String, _ body: () -> Void) {
