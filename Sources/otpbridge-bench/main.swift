@@ -189,28 +189,24 @@ func coldStartCase() -> BenchCase {
   // The CLI's cold start: one run of the release binary, `otpbridge codes` on a 10-account file,
   // started with posix_spawn (Foundation's Process adds milliseconds of its own), 21 times.
   BenchCase(name: coldStartName, items: 1, runs: 21, note: "items are runs") {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-\(getpid())").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let file = folder + "/ten.txt"
+    let file = try caseFolder() + "/ten.txt"
     let plugin = try Registry.builtIn.plugin(id: "otpauth")
     try Data(plugin.write(syntheticAccounts(10, fitting: plugin.descriptor.capabilities), context: WriteContext()).bytes)
       .write(to: URL(fileURLWithPath: file))
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("otpbridge")
-      .path
-    let arguments: [UnsafeMutablePointer<CChar>?] =
-      [binary, "codes", file, "--at", "0"].map { argument in argument.withCString { strdup($0) } } + [nil]
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    return {
-      var pid: pid_t = 0
-      precondition(posix_spawn(&pid, binary, &actions, nil, arguments, environ) == 0)
-      var status: Int32 = 0
-      waitpid(pid, &status, 0)
-      precondition(status == 0)
-      return ()
-    }
+    return { runCommand(["codes", file, "--at", "0"]) }
   }
+}
+
+/// The folder a case keeps its files in, made on first use; the parent removes it when the case's
+/// process has ended, however it ended (`caseFolderPath`).
+func caseFolder() throws -> String {
+  let folder = caseFolderPath(getpid())
+  try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+  return folder
+}
+
+func caseFolderPath(_ pid: pid_t) -> String {
+  FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-case-\(pid)").path
 }
 
 /// A tenant run (docs/tenant.md) over `users` users, each with one Aegis export of 10 accounts
@@ -219,8 +215,7 @@ func coldStartCase() -> BenchCase {
 func tenantCase(users: Int, encrypted: Bool, jobs: Int) -> BenchCase {
   let kind = encrypted ? "encrypted" : "plain"
   return BenchCase(name: "tenant \(kind) \(users) users, jobs \(jobs)", items: users, runs: 1, note: "items are users") {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-tenant-\(getpid())").path
-    try? FileManager.default.removeItem(atPath: folder)
+    let folder = try caseFolder()
     try FileManager.default.createDirectory(atPath: "\(folder)/exports", withIntermediateDirectories: true)
     let aegis = try Registry.builtIn.plugin(id: "aegis")
     let passwordFile = "\(folder)/password.txt"
@@ -238,7 +233,7 @@ func tenantCase(users: Int, encrypted: Bool, jobs: Int) -> BenchCase {
       let report = try TenantMigration.run(
         manifest: loaded, options: TenantOptions(outputFolder: "\(folder)/out", defaultTarget: "1password-csv", jobs: jobs))
       precondition(report.summary.done == users, "\(report.summary)")
-      try? FileManager.default.removeItem(atPath: folder)
+      try? FileManager.default.removeItem(atPath: "\(folder)/out")
       return ()
     }
   }
@@ -257,12 +252,16 @@ struct ChildRun {
 /// The otpauth list the command cases read, made once per machine and kept in the temporary
 /// folder between cases (the generator is seeded, so it is the same file every time).
 func commandInput(_ count: Int) throws -> String {
-  let path = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-commands-\(count).txt").path
+  let path = commandInputPath(count)
   if FileManager.default.fileExists(atPath: path) { return path }
   let plugin = try Registry.builtIn.plugin(id: "otpauth")
   let bytes = try plugin.write(syntheticAccounts(count, fitting: plugin.descriptor.capabilities), context: WriteContext()).bytes
   try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
   return path
+}
+
+func commandInputPath(_ count: Int) -> String {
+  FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-commands-\(count).txt").path
 }
 
 let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("otpbridge")
@@ -296,9 +295,7 @@ func commandCase(
 ) -> BenchCase {
   BenchCase(name: "cli \(label)", items: commandAccounts, runs: 3, note: "the whole command, in its own process") {
     let input = try commandInput(commandAccounts)
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("otpbridge-bench-cli-\(getpid())").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let command = try arguments(input, folder)
+    let command = try arguments(input, try caseFolder())
     return { runCommand(command, accepted: accepted) }
   }
 }
@@ -435,9 +432,7 @@ func targetChecks(_ results: [Measurement]) -> [TargetCheck] {
     }
   }
   let inputBytes =
-    (try? FileManager.default.attributesOfItem(
-      atPath: FileManager.default.temporaryDirectory
-        .appendingPathComponent("otpbridge-bench-commands-\(commandAccounts).txt").path)[.size] as? Int) ?? nil
+    (try? FileManager.default.attributesOfItem(atPath: commandInputPath(commandAccounts))[.size] as? Int) ?? nil
   if let inputBytes {
     for command in results where command.name.hasPrefix("cli ") && command.items == commandAccounts {
       guard let peak = command.peakMemoryMiB else { continue }
@@ -492,6 +487,7 @@ func runAll(output: String, filter: String) throws {
     var status: Int32 = 0
     var usage = rusage()
     _ = wait4(pid, &status, 0, &usage)
+    try? FileManager.default.removeItem(atPath: caseFolderPath(pid))
     let data = FileManager.default.contents(atPath: resultFile) ?? Data()
     unlink(resultFile)
     guard status == 0, var measurement = try? JSONDecoder().decode(Measurement.self, from: data) else {
