@@ -85,19 +85,24 @@ public enum QROutput: Sendable, Equatable {
     case .html, .terminal:
       break
     }
-    var written: [String] = []
+    // The files this run adds (with --force, those that were not there before): a signal or a
+    // failure removes them, and the folder made for them, so no code is left on disk half done.
+    var added: [String] = []
     do {
       if !force, let existing = files.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
         throw OTPError.outputExists(path: existing.path)
       }
       for file in files {
+        var status = stat()
+        let isNew = lstat(file.path, &status) != 0
         try Files.write(file.bytes, to: file.path, force: force)
-        written.append(file.path)
-        if !force { guarded.append(Interruption.removeOnSignal(file.path)) }
+        if isNew {
+          added.append(file.path)
+          guarded.append(Interruption.removeOnSignal(file.path))
+        }
       }
     } catch {
-      // A failed run leaves nothing behind: the files it added and the folder it made go again.
-      if !force { for path in written { unlink(path) } }
+      for path in added { unlink(path) }
       if let createdFolder { rmdir(createdFolder) }
       throw error
     }

@@ -99,4 +99,19 @@ import Testing
     #expect(try CLI.run(arguments + ["--force"]).status == 0)
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/svg").count == 7)
   }
+
+  /// With --force, a run that fails half way still takes back the files it added (an earlier
+  /// file it replaced stays replaced): the second code's name is taken by a folder, which --force
+  /// does not replace.
+  @Test func aFailedForcedRunRemovesTheFilesItAdded() throws {
+    let folder = try CLI.temporaryFolder() + "/svg"
+    let arguments = ["convert", Self.plain, "--to", "otpauth", "--qr", "svg", folder]
+    #expect(try CLI.run(arguments).status == 0)
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+    for name in names { try FileManager.default.removeItem(atPath: folder + "/" + name) }
+    try FileManager.default.createDirectory(atPath: folder + "/" + names[1], withIntermediateDirectories: false)
+    let run = try CLI.run(arguments + ["--force"])
+    #expect(run.status == 4, "\(run.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [names[1]])
+  }
 }
