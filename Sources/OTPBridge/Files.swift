@@ -30,9 +30,12 @@ public enum Files {
     }
     // Standard input, a pipe (a shell's `<(...)`) or a device has no size to check first: every
     // input is read as a stream, at most one chunk past the limit.
-    guard let bytes = try readStream(openStream(path, reader: "an input"), name: path, maximumSize: maximumSize) else {
+    guard var bytes = try readStream(openStream(path, reader: "an input"), name: path, maximumSize: maximumSize) else {
       throw OTPError.cannotOpen(file: path, reason: tooLarge(maximumSize))
     }
+    // Text saved as UTF-16 (PowerShell's `>`, Notepad's "Unicode") is read as the same text, for
+    // every file a user gives: exports, tenant manifests, assignment files.
+    if let text = UTF16Text.decode(bytes) { bytes = Array(text.utf8) }
     return InputFile(name: path, bytes: bytes)
   }
 

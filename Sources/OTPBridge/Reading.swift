@@ -42,9 +42,7 @@ public struct Reading: Sendable {
     }
     var files: [FileReading] = []
     for path in paths {
-      var input = try Files.read(path, maximumSize: context.limits.inputBytes)
-      // Text saved as UTF-16 (PowerShell's `>`, Notepad's "Unicode") is read as the same text.
-      if let text = UTF16Text.decode(input.bytes) { input.bytes = Array(text.utf8) }
+      let input = try Files.read(path, maximumSize: context.limits.inputBytes)
       try refuseEmptyOrDeep(input, limits: context.limits)
       let plugin = try registry.reader(for: input, from: formatID)
       let result: ReadResult

@@ -505,6 +505,14 @@ import Testing
       #expect(run.stdout.contains("\"issuer\" : \"GitHub\""))
       #expect(run.stdout.contains("\"issuer\" : \"Example\""))
     }
+    // A tenant manifest saved by PowerShell's `>` (UTF-16 with a mark, CRLF) as well.
+    let manifest = "user,inputs\r\nalice@example.com,le.txt\r\n"
+    let manifest16: [UInt8] = [0xFF, 0xFE] + manifest.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+    try Data(manifest16).write(to: URL(fileURLWithPath: folder + "/manifest.csv"))
+    let tenant = try CLI.run(["tenant", "migrate", folder + "/manifest.csv", "--out", folder + "/out", "--to", "otpauth"])
+    #expect(tenant.status == 0, "\(tenant.stderr)")
+    let converted = try String(contentsOfFile: folder + "/out/users/alice@example.com/alice@example.com.txt", encoding: .utf8)
+    #expect(converted.contains("issuer=GitHub"))
   }
 
   // MARK: 18. Linear read-back
