@@ -50,9 +50,12 @@ public enum Interruption {
   }
 
   static let handle: @convention(c) (Int32) -> Void = { signal in
-    // Newest first, so files go before the folder made for them.
-    for slot in (0..<Interruption.capacity).reversed() {
-      if let path = Interruption.paths[slot], unlink(path) != 0 { rmdir(path) }
+    // Files first, then folders: slots are reused, so a folder's slot may come after its files'.
+    for slot in 0..<Interruption.capacity {
+      if let path = Interruption.paths[slot] { unlink(path) }
+    }
+    for slot in 0..<Interruption.capacity {
+      if let path = Interruption.paths[slot] { rmdir(path) }
     }
     if Interruption.terminalDescriptor >= 0 {
       tcsetattr(Interruption.terminalDescriptor, TCSANOW, Interruption.terminal)
