@@ -15,8 +15,7 @@ enum PlainText {
       let trimmed = unquoted(line.trimmingWhitespace())
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
       let origin = Origin(file: file, place: .line(index + 1))
-      // Parsing throws only EntryProblems: `badEntry` is never reported.
-      result.readEntry(at: origin, badEntry: OtpauthCode.notAURI, noun: "line") { warnings in
+      result.readEntry(at: origin, noun: "line") { warnings throws(EntryProblem) in
         let parsed = try OtpauthURI.parse(withoutAlgorithmPrefix(trimmed), origin: origin)
         warnings += parsed.warnings
         var account = parsed.account

@@ -59,8 +59,7 @@ public struct EntraCSVFormat: FormatPlugin {
     var result = ReadResult(accounts: [])
     for row in table.rows {
       let origin = Origin(file: input.name, place: .line(row.line))
-      // A row throws only EntryProblems; badEntry is never used.
-      result.readEntry(at: origin, badEntry: EntraCSVCode.badSecret, noun: "row") { _ in
+      result.readEntry(at: origin, noun: "row") { _ throws(EntryProblem) in
         let upn = table.value("upn", in: row).trimmingWhitespace()
         guard !upn.isEmpty else { throw EntryProblem(EntraCSVCode.noUPN, "the row has no upn") }
         let secretText = table.value("secret key", in: row)

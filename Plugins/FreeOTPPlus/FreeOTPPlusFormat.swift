@@ -57,7 +57,7 @@ public struct FreeOTPPlusFormat: FormatPlugin {
     let listed = saved.tokenOrder.map(Set.init)
     for (index, token) in saved.tokens.enumerated() {
       let origin = Origin(file: input.name, place: .entry(index + 1))
-      result.readEntry(at: origin, badEntry: FreeOTPPlusCode.badToken, noun: "token") { warnings in
+      result.readEntry(at: origin, noun: "token") { warnings throws(EntryProblem) in
         let account = try token.account(origin: origin)
         if let listed, !listed.contains(token.id) {
           warnings.append(

@@ -72,7 +72,7 @@ struct BatchAssembly {
         let first = entryNumbers[batch.line] ?? 0
         for (offset, entry) in batch.payload.otpParameters.enumerated() {
           let origin = Origin(file: file, place: .entry(first + offset + 1))
-          result.readEntry(at: origin, badEntry: GoogleMigrationCode.badPayload) { _ in
+          result.readEntry(at: origin) { _ throws(EntryProblem) in
             try MigrationAccount.account(from: entry, origin: origin)
           }
         }

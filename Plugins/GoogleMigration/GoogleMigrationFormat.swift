@@ -61,7 +61,7 @@ public struct GoogleMigrationFormat: FormatPlugin {
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
       let origin = Origin(file: input.name, place: .line(index + 1))
       // A line's payload is filed with its batch; the accounts are read once every batch is in.
-      result.readEntry(at: origin, badEntry: GoogleMigrationCode.badPayload, noun: "line") { warnings in
+      result.readEntry(at: origin, noun: "line") { warnings throws(EntryProblem) in
         let bytes = try MigrationLink.payloadBytes(of: trimmed)
         guard let payload = try? MigrationPayload(serializedBytes: bytes) else {
           throw EntryProblem(

@@ -46,11 +46,12 @@ public struct OnePUXFormat: FormatPlugin {
       let wanted: Set = ["export.attributes", "export.data"]
       members = Dictionary(
         try ZipArchive.members(input.bytes, wanted: wanted.contains, limits: context.limits).map { ($0.name, $0.bytes) },
-        uniquingKeysWith: { first, _ in first })
+        uniquingKeysWith: { _, last in last })
     } catch {
       // A 1PUX is never encrypted as a zip, so a password failure is damage too.
-      throw error.sharedError(file: input.name, limits: context.limits)
-        ?? OTPError.corrupted(file: input.name, place: nil, reason: "not a readable ZIP archive: an encrypted member")
+      throw error.otpError(file: input.name, limits: context.limits) { _ in
+        OTPError.corrupted(file: input.name, place: nil, reason: "not a readable ZIP archive: an encrypted member")
+      }
     }
     if let attributes = members["export.attributes"] {
       let version = (try? JSONTapeDecoder().decode(Attributes.self, from: attributes))?.version

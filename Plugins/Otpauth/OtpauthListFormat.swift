@@ -104,21 +104,11 @@ public struct OtpauthListFormat: FormatPlugin {
         return
       }
     }
-    // Activation links and push enrolments say what they are and what to do, not just "bad URI":
-    // the classifier's verdict stands in for the parser's problem and its warnings.
-    var verdict: Verdict?
-    result.readEntry(at: origin, badEntry: OtpauthCode.notAURI, noun: "line") { warnings in
-      do {
-        return try OtpauthURI.parse(buffer: trimmed, origin: origin, warnings: &warnings)
-      } catch {
-        let text = String(decoding: trimmed, as: UTF8.self)
-        guard let found = Classifier.classify(payload: text), found.portability == .notPortable else { throw error }
-        verdict = found
-        warnings = []
-        return nil
-      }
+    // Activation links and push enrolments say what they are and what to do, not just "bad URI".
+    result.readEntry(at: origin, noun: "line", classifying: { String(decoding: trimmed, as: UTF8.self) }) {
+      warnings throws(EntryProblem) in
+      try OtpauthURI.parse(buffer: trimmed, origin: origin, warnings: &warnings)
     }
-    if let verdict { result.findings.append(verdict.finding(at: origin)) }
   }
 
   static let migrationScheme: StaticString = "otpauth-migration:"

@@ -58,33 +58,22 @@ public struct PSKCFormat: FormatPlugin {
 
     var result = ReadResult(accounts: [])
     var opened = 0
-    var refused: [Int] = []
-    for (index, package) in container.all("KeyPackage").enumerated() {
+    let packages = container.all("KeyPackage")
+    for (index, package) in packages.enumerated() {
       let origin = Origin(file: input.name, place: .entry(index + 1))
-      result.readEntry(at: origin, badEntry: PSKCCode.badValue, noun: "key package") { _ in
+      result.readEntry(at: origin, noun: "key package") { _ throws(EntryProblem) in
         let reading = KeyPackageReading(package: package, protection: protection, origin: origin)
-        do {
-          let account = try reading.account()
-          if reading.isEncrypted { opened += 1 }
-          return account
-        } catch PSKCProtection.Refusal.refused {
-          // Wrong key or damage: told apart below, across the file.
-          refused.append(index + 1)
-          return nil
-        }
+        let account = try reading.account()
+        if reading.isEncrypted { opened += 1 }
+        return account
       }
     }
-    // No value opened and some were refused: the password (or pre-shared key) is wrong. Some
-    // opened: the key is right, and the refused ones are damaged.
-    if opened == 0, !refused.isEmpty { throw OTPError.wrongPassword(file: input.name) }
-    for entry in refused {
-      result.findings.append(
-        Finding(
-          .error, code: PSKCCode.macMismatch,
-          "its encrypted secret does not match its MAC (damaged); the key package was skipped",
-          at: Origin(file: input.name, place: .entry(entry)), entrySkipped: true))
+    // No value opened and some did not match their MAC: the password (or pre-shared key) is
+    // wrong. Some opened: the key is right, and those are damaged.
+    if opened == 0, result.findings.contains(where: { $0.code == PSKCCode.macMismatch.rawValue }) {
+      throw OTPError.wrongPassword(file: input.name)
     }
-    if container.all("KeyPackage").isEmpty {
+    if packages.isEmpty {
       result.findings.append(
         Finding(.warning, code: PSKCCode.empty, "the container holds no key package", at: Origin(file: input.name, place: .whole))
       )
@@ -107,9 +96,9 @@ public struct PSKCFormat: FormatPlugin {
   }
 }
 
-/// One KeyPackage made into an account. Why it cannot be is an `EntryProblem`, or
-/// `PSKCProtection.Refusal.refused` when a value would not open (MAC or padding): a wrong key or
-/// damage, which the reader tells apart across the file.
+/// One KeyPackage made into an account. Why it cannot be is an `EntryProblem`; a value that would
+/// not open (MAC or padding) is PSKC_MAC_MISMATCH, a wrong key or damage, which the reader tells
+/// apart across the file.
 struct KeyPackageReading {
   var package: XMLTree
   var protection: PSKCProtection?
@@ -118,7 +107,7 @@ struct KeyPackageReading {
   var key: XMLTree? { package.child("Key") }
   var isEncrypted: Bool { key.map(PSKCFormat.containsEncryptedValue) ?? false }
 
-  func account() throws -> Account {
+  func account() throws(EntryProblem) -> Account {
     guard let key else { throw EntryProblem(PSKCCode.noKey, "it has no Key") }
     let algorithm = key.attributes["Algorithm"] ?? ""
     let kind: OTPKind
@@ -182,7 +171,7 @@ struct KeyPackageReading {
   }
 
   /// A binary value (RFC 6030 §4.3.1): base64 PlainValue, or an EncryptedValue with its ValueMAC.
-  func bytes(_ field: XMLTree?, what: String) throws -> [UInt8]? {
+  func bytes(_ field: XMLTree?, what: String) throws(EntryProblem) -> [UInt8]? {
     guard let field else { return nil }
     if let plain = field.child("PlainValue") {
       guard let data = Data(base64Encoded: plain.text) else {
@@ -194,7 +183,7 @@ struct KeyPackageReading {
   }
 
   /// An integer value: decimal PlainValue, or an EncryptedValue holding it big-endian.
-  func integer(_ field: XMLTree?, what: String) throws -> UInt64? {
+  func integer(_ field: XMLTree?, what: String) throws(EntryProblem) -> UInt64? {
     guard let field else { return nil }
     if let plain = field.child("PlainValue") {
       guard let value = UInt64(plain.text) else {
@@ -207,7 +196,7 @@ struct KeyPackageReading {
     return bytes.reduce(0) { $0 << 8 | UInt64($1) }
   }
 
-  func decrypted(_ field: XMLTree, what: String) throws -> [UInt8]? {
+  func decrypted(_ field: XMLTree, what: String) throws(EntryProblem) -> [UInt8]? {
     guard let encrypted = field.child("EncryptedValue") else { return nil }
     guard let protection else { throw EntryProblem(PSKCCode.badValue, "its \(what) is encrypted without a key") }
     do {
@@ -215,7 +204,8 @@ struct KeyPackageReading {
     } catch {
       switch error {
       case .refused:
-        throw error
+        // A wrong key or damage: the reader tells them apart across the file.
+        throw EntryProblem(PSKCCode.macMismatch, "its encrypted \(what) does not match its MAC (damaged)")
       case .unsupported(let method):
         throw EntryProblem(PSKCCode.unsupportedEncryption, "its \(what) uses \(method)")
       case .malformed(let reason):

@@ -17,8 +17,7 @@ enum Entries {
     var result = ReadResult(accounts: [])
     for (index, entry) in entries.enumerated() {
       let origin = Origin(file: file, place: .entry(index + 1))
-      // Every failure below is an EntryProblem; `badEntry` is never reported.
-      result.readEntry(at: origin, badEntry: ProtonCode.noURI) { warnings in
+      result.readEntry(at: origin) { warnings throws(EntryProblem) in
         var account = try account(of: entry, origin: origin, warnings: &warnings)
         account.note = entry.note ?? ""
         return account

@@ -16,7 +16,7 @@ enum RaivoEntries {
     var result = ReadResult(accounts: [])
     for (index, element) in array.enumerated() {
       let origin = Origin(file: file, place: .entry(index + 1))
-      result.readEntry(at: origin, badEntry: RaivoCode.badEntry) { warnings in
+      result.readEntry(at: origin) { warnings throws(EntryProblem) in
         guard let object = element as? [String: Any] else {
           throw EntryProblem(RaivoCode.notAnObject, "the entry is not a JSON object")
         }
@@ -126,7 +126,6 @@ enum RaivoCode: String, FindingCode {
   case badAlgorithm = "RAIVO_BAD_ALGORITHM"
   case badCounter = "RAIVO_BAD_COUNTER"
   case badDigits = "RAIVO_BAD_DIGITS"
-  case badEntry = "RAIVO_BAD_ENTRY"
   case badKind = "RAIVO_BAD_KIND"
   case badSecret = "RAIVO_BAD_SECRET"
   /// `timer` is Raivo's name for the period.

@@ -59,13 +59,9 @@ public struct RaivoFormat: FormatPlugin {
   }
 
   static func error(for failure: ZipArchive.Failure, file: String, limits: Limits) -> OTPError {
-    switch failure {
-    case .wrongPassword, .passwordNeeded:
-      return .wrongPassword(file: file)
-    case .memberMissing:
-      return .corrupted(file: file, place: nil, reason: "the zip holds no \(jsonMember)")
-    case .damaged, .tooManyMembers, .tooLarge, .unsafeName:
-      return failure.sharedError(file: file, limits: limits) ?? .corrupted(file: file, place: nil, reason: "\(failure)")
+    failure.otpError(file: file, limits: limits) { particular in
+      particular == .memberMissing
+        ? .corrupted(file: file, place: nil, reason: "the zip holds no \(jsonMember)") : .wrongPassword(file: file)
     }
   }
 

@@ -46,8 +46,7 @@ public struct SeedCSVFormat: FormatPlugin {
     for row in table.rows {
       let origin = Origin(file: input.name, place: .line(row.line))
       func cell(_ name: String) -> String { table.value(name, in: row).trimmingWhitespace() }
-      // A row throws only EntryProblems; badEntry is never used.
-      result.readEntry(at: origin, badEntry: SeedCSVCode.badSecret, noun: "row") { _ in
+      result.readEntry(at: origin, noun: "row") { _ throws(EntryProblem) in
         let serial = cell("serial")
         guard !serial.isEmpty else { throw EntryProblem(SeedCSVCode.noSerial, "the row has no serial") }
         let secret = hexSecrets ? Hex.decode(cell("hex secret")) : try? Base32.decode(cell("secret"))

@@ -14,7 +14,8 @@ enum TwoFASServices {
     for group in groups where groupNames[group.id.lowercased()] == nil {
       groupNames[group.id.lowercased()] = group.name
     }
-    return ReadResult(entries: services, file: file, badEntry: TwoFASCode.badService) { service, origin, warnings in
+    return ReadResult(entries: services, file: file, badEntry: TwoFASCode.badService, noun: "service") {
+      service, origin, warnings in
       var account = try makeAccount(from: service, origin: origin, warnings: &warnings)
       if let id = service.groupId {
         if let name = groupNames[id.lowercased()] {

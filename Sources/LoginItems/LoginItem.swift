@@ -100,22 +100,14 @@ public struct LoginItem: Sendable, Equatable {
   }
 
   /// Adds the item's account and its warnings to `result`, or, when its one-time password cannot
-  /// be read, an error finding that the item was skipped.
+  /// be read, an error finding that the item was skipped (the classifier's, for an activation code
+  /// or link pasted where the secret belongs).
   public func read(into result: inout ReadResult, at origin: Origin) {
-    do {
+    result.readEntry(at: origin, noun: "item", classifying: { otp }, label: title.isEmpty ? nil : title) {
+      warnings throws(EntryProblem) in
       let parsed = try account(origin: origin)
-      result.accounts.append(parsed.account)
-      result.findings += parsed.warnings.map { Finding(.warning, $0, at: origin) }
-    } catch {
-      // An activation code or link pasted where the secret belongs gets the classifier's verdict.
-      if let verdict = Classifier.classify(payload: otp), verdict.portability == .notPortable {
-        result.findings.append(verdict.finding(at: origin, label: title.isEmpty ? nil : title, skipped: true))
-        return
-      }
-      result.findings.append(
-        Finding(
-          .error, rawCode: error.code, "\(error.message); the item was skipped", at: origin, remedy: error.remedy,
-          entrySkipped: true))
+      warnings = parsed.warnings
+      return parsed.account
     }
   }
 

@@ -20,9 +20,10 @@ public enum ZipArchive {
     /// A name that is absolute or climbs out with `..`.
     case unsafeName(String)
 
-    /// The error a reader of `file` gives for the failures every archive format shares; nil for
-    /// the ones whose meaning depends on the format (passwords, a missing member).
-    public func sharedError(file: String, limits: Limits) -> OTPError? {
+    /// The error a reader of `file` gives: the failures every archive format shares are mapped
+    /// here; the ones whose meaning depends on the format (passwords, a missing member) by
+    /// `particular`.
+    public func otpError(file: String, limits: Limits, particular: (Failure) -> OTPError) -> OTPError {
       switch self {
       case .tooManyMembers:
         return Limits.refusal(
@@ -40,7 +41,7 @@ public enum ZipArchive {
       case .damaged(let reason):
         return OTPError.corrupted(file: file, place: nil, reason: "not a readable ZIP archive: \(reason)")
       case .passwordNeeded, .wrongPassword, .memberMissing:
-        return nil
+        return particular(self)
       }
     }
   }

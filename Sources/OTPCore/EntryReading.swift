@@ -59,46 +59,55 @@ extension Finding {
 extension ReadResult {
   /// Reads one entry of a file the way every format does: the account `makeAccount` returns is
   /// added with its warnings as findings; an `EntryProblem` it throws skips the entry with an error
-  /// finding at `origin` (`noun` names what was skipped: "entry", "item", "line"); any other error
-  /// skips it under `badEntry`. A nil account adds only the warnings.
+  /// finding at `origin` (`noun` names what was skipped: "entry", "item", "line"). A nil account
+  /// adds only the warnings. With `payload`, the text of an entry that did not read is given to the
+  /// classifier first: an activation code or push enrolment is reported as what it is and what to
+  /// do, not only as why it did not parse (`label` names the entry in that finding).
   public mutating func readEntry(
-    at origin: Origin, badEntry: some FindingCode, noun: String = "entry",
-    _ makeAccount: (_ warnings: inout [EntryProblem]) throws -> Account?
+    at origin: Origin, noun: String = "entry", classifying payload: (() -> String)? = nil, label: String? = nil,
+    _ makeAccount: (_ warnings: inout [EntryProblem]) throws(EntryProblem) -> Account?
   ) {
     var warnings: [EntryProblem] = []
     do {
       if let account = try makeAccount(&warnings) { accounts.append(account) }
       findings += warnings.map { Finding(.warning, $0, at: origin) }
-    } catch let problem as EntryProblem {
-      findings.append(
-        Finding(
-          .error, rawCode: problem.code, "\(problem.message); the \(noun) was skipped", at: origin, remedy: problem.remedy,
-          entrySkipped: true))
     } catch {
-      findings.append(
-        Finding(.error, code: badEntry, "the \(noun) cannot be read; it was skipped", at: origin, entrySkipped: true))
+      if let payload, let verdict = Classifier.classify(payload: payload()), verdict.portability == .notPortable {
+        findings.append(verdict.finding(at: origin, label: label, skipped: true))
+      } else {
+        findings.append(
+          Finding(
+            .error, rawCode: error.code, "\(error.message); the \(noun) was skipped", at: origin, remedy: error.remedy,
+            entrySkipped: true))
+      }
     }
   }
 
-  /// Reads a JSON array decoded element by element: an element that did not decode is skipped
-  /// with `badEntry` and what was wrong with it; the others go through `makeAccount`. Entries are
-  /// numbered from 1.
+  /// Reads a JSON array decoded element by element: an element that did not decode, or whose
+  /// mapping failed with anything but an `EntryProblem`, is skipped with `badEntry`; the others go
+  /// through `makeAccount`. Entries are numbered from 1.
   public init<Entry>(
-    entries: [Lenient<Entry>], file: String, badEntry: some FindingCode,
+    entries: [Lenient<Entry>], file: String, badEntry: some FindingCode, noun: String = "entry",
     _ makeAccount: (_ entry: Entry, _ origin: Origin, _ warnings: inout [EntryProblem]) throws -> Account?
   ) {
     self.init(accounts: [])
     accounts.reserveCapacity(entries.count)
     for (index, element) in entries.enumerated() {
       let origin = Origin(file: file, place: .entry(index + 1))
-      readEntry(at: origin, badEntry: badEntry) { warnings in
+      readEntry(at: origin, noun: noun) { warnings throws(EntryProblem) in
         switch element.result {
         case .success(let entry):
-          return try makeAccount(entry, origin, &warnings)
+          do {
+            return try makeAccount(entry, origin, &warnings)
+          } catch let problem as EntryProblem {
+            throw problem
+          } catch {
+            throw EntryProblem(badEntry, "the \(noun) cannot be read")
+          }
         case .failure(let error as DecodingError):
-          throw EntryProblem(badEntry, "the entry cannot be read: \(error.summary(insideElement: true))")
+          throw EntryProblem(badEntry, "the \(noun) cannot be read: \(error.summary(insideElement: true))")
         case .failure:
-          throw EntryProblem(badEntry, "the entry cannot be read")
+          throw EntryProblem(badEntry, "the \(noun) cannot be read")
         }
       }
     }
