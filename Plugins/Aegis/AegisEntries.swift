@@ -94,13 +94,14 @@ enum AegisEntries {
       return [group]
     }
     var result: [String] = []
+    var seen: Set<String> = []
     for uuid in entry.groups ?? [] {
       guard let name = names[uuid.lowercased()] else {
         warnings.append(
           EntryProblem(AegisCode.unknownGroup, "the entry refers to a group the vault does not list; that reference was dropped"))
         continue
       }
-      if !result.contains(name) { result.append(name) }
+      if seen.insert(name).inserted { result.append(name) }
     }
     return result
   }

@@ -177,16 +177,18 @@ public struct BitwardenJSONFormat: FormatPlugin {
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
     var findings: [Finding] = []
     var folders: [Named] = []
+    var folderIDs: [String: String] = [:]
     var items: [Item] = []
     for account in accounts {
       let (item, notes) = BitwardenItems.item(for: account, origin: account.origin)
       findings += notes
       var folderID: String?
       if let group = item.groups.first {
-        if let folder = folders.first(where: { $0.name == group }) {
-          folderID = folder.id
+        if let known = folderIDs[group] {
+          folderID = known
         } else {
           folderID = Cipher.randomUUID()
+          folderIDs[group] = folderID
           folders.append(Named(id: folderID, name: group))
         }
       }

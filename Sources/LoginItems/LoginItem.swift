@@ -87,7 +87,7 @@ public struct LoginItem: Sendable, Equatable {
     } catch {
       throw EntryProblem(LoginItemCode.badSecret, "the one-time-password secret is not valid base32: \(error)")
     }
-    let warnings = decoded.ignoredTrailingCharacters > 0 ? [OtpauthURI.ignoredWarning] : []
+    let warnings = decoded.ignoredTrailingCharacters > 0 ? [EntryProblem.base32TrailingBits] : []
     return OtpauthURI.Parsed(account: Account(kind: .totp, secret: Secret(decoded.bytes), origin: origin), warnings: warnings)
   }
 

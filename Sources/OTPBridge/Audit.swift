@@ -1,5 +1,6 @@
 import Foundation
 import OTPCore
+import Synchronization
 
 /// One thing an audit found, in the documented JSON shape (docs/audit.md). Never a secret.
 public struct AuditFinding: Sendable, Codable, Hashable {
@@ -124,24 +125,19 @@ public enum Audit {
   }
 
   /// Records whether a reader asked for a password: that is how the audit knows a file is encrypted.
-  final class PasswordProbe: @unchecked Sendable {
-    private let lock = NSLock()
-    private var asked = false
-    private var given = false
+  final class PasswordProbe: Sendable {
+    private let asked = Mutex(false)
 
     func wrap(_ provider: PasswordProvider) -> PasswordProvider {
       PasswordProvider(
         { purpose in
           let password = try provider.password(for: purpose)
-          self.lock.withLock {
-            self.asked = true
-            self.given = password != nil
-          }
+          self.asked.withLock { $0 = true }
           return password
         }, doubts: { provider.doubtsAboutPassword })
     }
 
-    var wasAsked: Bool { lock.withLock { asked } }
+    var wasAsked: Bool { asked.withLock { $0 } }
   }
 
   static func auditFile(_ path: String, named: Bool, password: PasswordProvider, registry: Registry)

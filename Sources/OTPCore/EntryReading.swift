@@ -33,7 +33,7 @@ public struct EntryProblem: Error, Sendable, Equatable, CustomStringConvertible 
 
   /// The warning every base32 reader gives when a last character's bits do not fill a byte.
   public static let base32TrailingBits = EntryProblem(
-    CoreCode.base32TrailingBits, "the secret's last base32 character does not complete a byte and was ignored")
+    CoreCode.base32TrailingBits, "the secret's last base32 character does not complete a byte and was ignored, as the apps do")
 
   /// Checks what every format's parameters must satisfy, as Aegis and Stratum check in their
   /// models: 1 to 10 digits, and a positive period for a time-based kind. The codes are the

@@ -5,8 +5,14 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
   public enum Severity: String, Sendable, Comparable, CaseIterable, Codable {
     case info, warning, error
 
-    public static func < (lhs: Severity, rhs: Severity) -> Bool {
-      allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+
+    var rank: Int {
+      switch self {
+      case .info: return 0
+      case .warning: return 1
+      case .error: return 2
+      }
     }
 
     public var label: String { rawValue }

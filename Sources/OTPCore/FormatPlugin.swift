@@ -41,11 +41,7 @@ public struct InputFile: Sendable {
   }
 
   /// The bytes as UTF-8 text without a byte-order mark, or nil when they are not UTF-8.
-  public var text: String? {
-    var slice = bytes[...]
-    if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
-    return String(validating: slice, as: UTF8.self)
-  }
+  public var text: String? { head(.max) }
 }
 
 /// Gives a password when a plugin asks for one. Plugins ask only when a file is encrypted, so a

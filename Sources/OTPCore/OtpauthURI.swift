@@ -54,7 +54,7 @@ public enum OtpauthURI {
       return try parseBody(kind: .motp, labelAndQuery: rest, origin: origin, warnings: &warnings)
     } else if scheme.equalsASCIICaseInsensitive(steamValue) {
       let secret = try decodeSecret(rest, kind: .steam)
-      if secret.ignored > 0 { warnings.append(ignoredWarning) }
+      if secret.ignored > 0 { warnings.append(.base32TrailingBits) }
       return Account(kind: .steam, issuer: "Steam", secret: secret.value, origin: origin)
     } else if scheme.equalsASCIICaseInsensitive(migrationScheme) {
       throw EntryProblem(
@@ -72,10 +72,6 @@ public enum OtpauthURI {
   static let otpauthScheme: StaticString = "otpauth"
   static let motpScheme: StaticString = "motp"
   static let migrationScheme: StaticString = "otpauth-migration"
-
-  /// The trailing-bits warning as otpauth readers word it (login items share it).
-  public static let ignoredWarning = EntryProblem(
-    CoreCode.base32TrailingBits, "the secret's last base32 character does not complete a byte and was ignored, as Bitwarden does")
 
   static func parseOtpauth(_ rest: UnsafeBufferPointer<UInt8>, origin: Origin, warnings: inout [EntryProblem])
     throws(EntryProblem) -> Account
@@ -231,7 +227,7 @@ public enum OtpauthURI {
     guard let secret = secret ?? nil else {
       throw EntryProblem(OtpauthCode.noSecret, "the URI has no secret")
     }
-    if secret.ignored > 0 { warnings.append(ignoredWarning) }
+    if secret.ignored > 0 { warnings.append(.base32TrailingBits) }
 
     let defaults = kind.defaults
     var algorithm = defaults.algorithm

@@ -1,3 +1,5 @@
+import OTPJSON
+
 /// Percent-decoding that keeps going on malformed input (formats.md §0.2): a `%` not followed by
 /// two hex digits stays as it is, because real files contain raw `%`, spaces and `#`.
 public enum PercentEncoding {
@@ -25,7 +27,7 @@ public enum PercentEncoding {
       while index < utf8.endIndex {
         let byte = utf8[index]
         if byte == UInt8(ascii: "%"), index + 2 < utf8.endIndex,
-          let high = Hex.digitValue(utf8[index + 1]), let low = Hex.digitValue(utf8[index + 2])
+          let high = HexDigit.value(utf8[index + 1]), let low = HexDigit.value(utf8[index + 2])
         {
           decoded[count] = high << 4 | low
           index += 3

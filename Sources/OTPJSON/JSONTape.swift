@@ -224,11 +224,13 @@ struct JSONTape {
   }
 }
 
-/// The hex digits of `\u` escapes: the JSON module stands alone, without OTPCore's `Hex`.
-enum HexDigit {
-  static let lower: [UInt8] = Array("0123456789abcdef".utf8)
+/// Hex digits, for `\u` escapes here and for OTPCore's `Hex` (which builds on this module).
+package enum HexDigit {
+  package static let lower: [UInt8] = Array("0123456789abcdef".utf8)
 
-  static func value(_ byte: UInt8) -> UInt8? {
+  /// The value of one hex digit, in either case, or nil (inlinable: percent-decoding calls it per
+  /// byte on the hot path).
+  @inlinable package static func value(_ byte: UInt8) -> UInt8? {
     switch byte {
     case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
     case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10

@@ -89,11 +89,7 @@ struct Convert: ParsableCommand {
     let registry = plugins.registry().applying(writerSettings)
     let target = try registry.plugin(id: targetID)
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
-    if newPasswordFile != nil || newPasswordEnv != nil, target.descriptor.encryption == .none {
-      throw OTPError.invalidArgument(
-        "\(target.descriptor.displayName) files cannot be encrypted, so the new password would not be used. Leave it out to write the file unencrypted, or choose a format that encrypts ('otpbridge formats')."
-      )
-    }
+    try target.descriptor.refuseUnusedNewPassword(given: newPasswordFile != nil || newPasswordEnv != nil)
     if let output, output != "-" { try Files.checkWritable(output, force: force) }
     let qrOutput = qr.isEmpty ? nil : try QROutput(arguments: qr)
     var reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)

@@ -442,9 +442,8 @@ import Testing
     let start = Date()
     let run = try Self.bash("\"$BIN\" \(command) | head -c 10 >/dev/null; echo \"status ${PIPESTATUS[0]}\"")
     #expect(Date().timeIntervalSince(start) < 60)
-    #expect(
-      run.stdout.contains("status 141") || run.stdout.contains("status 0") || run.stdout.contains("status 1"),
-      "\(arguments): \(run.all)")
+    // Each writes far more than the 10 bytes head reads, so the pipe closes under it: exit 141.
+    #expect(run.stdout.contains("status 141"), "\(arguments): \(run.all)")
     #expect(!run.stderr.contains("Fatal error"), "\(arguments): \(run.stderr.prefix(500))")
     #expect(!run.stdout.contains("status 132") && !run.stdout.contains("status 134"))
   }

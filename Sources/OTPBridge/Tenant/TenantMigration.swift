@@ -221,12 +221,7 @@ public enum TenantMigration {
     var inputs: [String] = []
     do {
       let target = try writer(targetID, registry: registry)
-      // As with convert: an output password is never silently left unused.
-      if !user.outputPassword.isEmpty, target.descriptor.encryption == .none {
-        throw OTPError.invalidArgument(
-          "an output password is given, but \(target.descriptor.displayName) files cannot be encrypted; leave it out or choose a target that encrypts"
-        )
-      }
+      try target.descriptor.refuseUnusedNewPassword(given: !user.outputPassword.isEmpty)
       inputs = try manifest.inputFiles(of: user)
       let password = manifest.resolved(user.password).provider(role: .opening("input"))
       var readings: [FileReading] = []
