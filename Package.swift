@@ -1,9 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Layout (docs/architecture.md): OTPCore is the vocabulary every module shares; each format is one
-// module under Plugins/ that depends on OTPCore (and C shims) only; OTPBridge holds the registry
-// and pipelines; the otpbridge executable is a thin CLI over OTPBridge.
+// Layout (docs/architecture.md): OTPCore is the vocabulary every module shares; support modules
+// (OTPJSON, OTPCrypto, OTPContainers, LoginItems) hold what several formats need; each format is
+// one module under Plugins/ that depends on OTPCore, the support modules it names and C shims,
+// never on another format; OTPBridge holds the registry and pipelines; the otpbridge executable
+// is a thin CLI over OTPBridge.
 
 /// Every format module under Plugins/, with what it uses besides OTPCore (support modules, C shims,
 /// packages) and

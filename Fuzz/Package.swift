@@ -1,15 +1,18 @@
 // swift-tools-version: 6.0
-import Foundation
 import PackageDescription
 
-// libFuzzer targets: one per folder of Targets/, each a built-in reader named by its format id
-// (FormatListTests checks there is one for every reader), and `json`, which is not a reader but
-// JSONTapeDecoder checked against Foundation's JSONDecoder (docs/fuzzing.md). A separate package,
-// so the normal `swift build` and `swift test` never compile it; `make fuzz SECONDS=N` builds it
-// with `-sanitize=fuzzer,address` and runs every target. Each target's main hands over to
-// libFuzzer's driver (LLVMFuzzerRunDriver), since SwiftPM gives executables a main of their own.
-let targets = try! FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/Targets")
-  .filter { !$0.hasPrefix(".") }.sorted()
+// libFuzzer targets, one per built-in reader, named by its format id, each in Targets/<id>
+// (FormatListTests checks this list, the folders and the readers agree; SwiftPM caches manifests,
+// so the list is written out rather than read from the folder), and `json`, which is not a reader
+// but JSONTapeDecoder checked against Foundation's JSONDecoder (docs/fuzzing.md). A separate
+// package, so the normal `swift build` and `swift test` never compile it; `make fuzz SECONDS=N`
+// builds it with `-sanitize=fuzzer,address` and runs every target. Each target's main hands over
+// to libFuzzer's driver (LLVMFuzzerRunDriver), since SwiftPM gives executables a main of their own.
+let targets = [
+  "1password-csv", "1pux", "2fas", "aegis", "andotp", "bitwarden-csv", "bitwarden-json", "ente", "entra-csv",
+  "freeotp-plus", "google-migration", "json", "keepassxc-csv", "ms-authenticator", "otpauth",
+  "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv",
+]
 
 let package = Package(
   name: "otpbridge-fuzz",

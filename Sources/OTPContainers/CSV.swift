@@ -2,9 +2,9 @@ import OTPCore
 
 /// RFC 4180 CSV, as the password-manager exports write it (formats.md §3.1, §4.1, §10.5): cells
 /// separated by commas; a quoted cell may hold commas, line breaks and doubled quotes; CRLF, LF or
-/// CR line ends; a UTF-8 byte-order mark is ignored. It lives in OTPCore because several formats
-/// share it. (SwiftCSV 0.10 stops the process on a stray quote and writes quotes and line breaks
-/// unescaped; CSV.swift 2.5.2 reads correctly but writes only to a Foundation OutputStream.)
+/// CR line ends; a UTF-8 byte-order mark is ignored. Several formats share it. (SwiftCSV 0.10
+/// stops the process on a stray quote and writes quotes and line breaks unescaped; CSV.swift 2.5.2
+/// reads correctly but writes only to a Foundation OutputStream.)
 public enum CSV {
   /// One record and the 1-based line it starts on.
   public struct Row: Sendable, Equatable {
