@@ -27,8 +27,10 @@ public func readBack(_ bytes: [UInt8], with plugin: any FormatPlugin, name: Stri
 
 /// The fields (all but origin) in which `back` differs from `expected`, account by account, as
 /// lines to show; accounts whose origin is in `named` (changed by the writer, which said so in a
-/// finding) are left out.
-public func accountDifferences(_ back: [Account], _ expected: [Account], named: Set<Origin> = []) -> [String] {
+/// finding) are left out, and for an origin in `exempt`, the fields it lists.
+public func accountDifferences(
+  _ back: [Account], _ expected: [Account], named: Set<Origin> = [], exempt: [Origin: Set<String>] = [:]
+) -> [String] {
   guard back.count == expected.count else { return ["\(back.count) accounts read back, \(expected.count) written"] }
   return zip(back, expected).enumerated().compactMap { index, pair in
     let (a, b) = pair
@@ -41,7 +43,7 @@ public func accountDifferences(_ back: [Account], _ expected: [Account], named: 
       ("favorite", a.favorite == b.favorite), ("groups", a.groups == b.groups), ("icon", a.icon == b.icon),
       ("extraParameters", a.extraParameters == b.extraParameters),
     ]
-    let differing = fields.filter { !$0.1 }.map(\.0)
+    let differing = fields.filter { !$0.1 && !(exempt[b.origin]?.contains($0.0) ?? false) }.map(\.0)
     guard !differing.isEmpty else { return nil }
     return
       "account \(index + 1) (\(b.kind.rawValue), \(b.digits) digits, period \(b.period)): \(differing.joined(separator: ", "))"
