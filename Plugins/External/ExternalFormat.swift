@@ -58,12 +58,11 @@ public struct ExternalFormat: FormatPlugin {
   }
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
-    let document = try NeutralJSON.encode(accounts)
-    var request = WriteRequest()
+    var request = WriteRequest(document: NeutralJSON.Document(accounts))
     if descriptor.encryption != .none, let password = try context.newPassword.password(for: context.outputName) {
       request.password = password
     }
-    let reply = try process.run("write", input: request.body(document: document), as: WriteReply.self)
+    let reply = try process.run("write", body: request, as: WriteReply.self)
     try throwIfError(reply.error, file: context.outputName)
     guard let text = reply.base64, let bytes = Data(base64Encoded: text) else {
       throw process.failure("its reply to 'write' has no valid \"base64\"")

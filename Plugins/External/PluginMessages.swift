@@ -34,19 +34,10 @@ struct ReadRequest: Encodable {
   var password: String?
 }
 
-/// The write request but its document, which `body(document:)` adds.
 struct WriteRequest: Encodable {
   var `protocol` = ExternalFormat.protocolVersion
   var password: String?
-
-  /// The request's JSON with `"document": document` as its last member. The document is the
-  /// otpbridge-json text `NeutralJSON.encode` wrote, and no encoder here can embed JSON text as
-  /// it is; spliced in, it is not parsed into a tree only to be written again.
-  func body(document: [UInt8]) throws -> [UInt8] {
-    var body = try JSONStreamEncoder().encode(self)
-    body.removeLast()  // the closing brace; "protocol" always comes before it
-    return body + Array(#","document":"#.utf8) + document + [UInt8(ascii: "}")]
-  }
+  var document: NeutralJSON.Document
 }
 
 // MARK: - Replies

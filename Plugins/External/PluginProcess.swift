@@ -33,11 +33,7 @@ struct PluginProcess: Sendable {
 
   /// Runs `request` with `body` on standard input and decodes the reply, a JSON object, as `Reply`.
   func run<Reply: Decodable>(_ request: String, body: some Encodable, as type: Reply.Type) throws -> Reply {
-    try run(request, input: JSONStreamEncoder().encode(body), as: type)
-  }
-
-  /// `run(_:body:as:)` with the body's JSON text.
-  func run<Reply: Decodable>(_ request: String, input: [UInt8], as type: Reply.Type) throws -> Reply {
+    let input = try JSONStreamEncoder().encode(body)
     let child = try spawn(request)
     let exchange = self.exchange(with: child, input: input)
     if exchange.ending != .closed {

@@ -73,10 +73,16 @@ public enum NeutralJSON {
     }
   }
 
-  struct Document: Encodable {
+  /// A document to write; a value of its own so that it can travel inside other JSON (an
+  /// external plugin's write request) in the same encoding pass.
+  public struct Document: Encodable, Sendable {
     var format = NeutralJSON.formatName
     var version = NeutralJSON.version
     var accounts: [Record]
+
+    public init(_ accounts: [Account]) {
+      self.accounts = accounts.map(Record.init)
+    }
   }
 
   /// A document as decoded, before its format and version are checked (`read(_:file:)`); a
@@ -92,7 +98,7 @@ public enum NeutralJSON {
     let encoder = JSONEncoder()
     // Sorted keys make the output the same on every platform; "format" then sits near the end.
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return Array(try encoder.encode(Document(accounts: accounts.map(Record.init))))
+    return Array(try encoder.encode(Document(accounts)))
   }
 
   /// Reads a document; a record that is not an account becomes a finding at its 1-based index.
