@@ -63,8 +63,8 @@ extension ReadResult {
   /// adds only the warnings. With `payload`, the text of an entry that did not read is given to the
   /// classifier first: an activation code or push enrolment is reported as what it is and what to
   /// do, not only as why it did not parse (`label` names the entry in that finding).
-  public mutating func readEntry(
-    at origin: Origin, noun: String = "entry", classifying payload: (() -> String)? = nil, label: String? = nil,
+  @inlinable public mutating func readEntry(
+    at origin: Origin, noun: String = "entry", classifying payload: () -> String? = { nil }, label: String? = nil,
     _ makeAccount: (_ warnings: inout [EntryProblem]) throws(EntryProblem) -> Account?
   ) {
     var warnings: [EntryProblem] = []
@@ -72,7 +72,8 @@ extension ReadResult {
       if let account = try makeAccount(&warnings) { accounts.append(account) }
       findings += warnings.map { Finding(.warning, $0, at: origin) }
     } catch {
-      if let payload, let verdict = Classifier.classify(payload: payload()), verdict.portability == .notPortable {
+      // Not optional, so that it stays non-escaping: no allocation per entry on the way in.
+      if let text = payload(), let verdict = Classifier.classify(payload: text), verdict.portability == .notPortable {
         findings.append(verdict.finding(at: origin, label: label, skipped: true))
       } else {
         findings.append(

@@ -257,7 +257,10 @@ public enum OtpauthURI {
       // is the prefix: `a:b:alice` with `issuer=a:b` is alice at a:b.
       let issuerColon = issuerParameter.flatMap { issuer -> Int? in
         let bytes = issuer.utf8  // no copy: this runs for every URI with an issuer
-        guard bytes.contains(UInt8(ascii: ":")), label.count > bytes.count, label.starts(with: bytes),
+        // Over the contiguous bytes, not the view's iterator: this was 3% of reading a long list.
+        let hasColon =
+          bytes.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: ":")) } ?? bytes.contains(UInt8(ascii: ":"))
+        guard hasColon, label.count > bytes.count, label.starts(with: bytes),
           label[label.startIndex + bytes.count] == UInt8(ascii: ":")
         else { return nil }
         return label.startIndex + bytes.count
