@@ -5,33 +5,27 @@ import OTPCore
 /// (formats.md §4.1, §4.2).
 enum BitwardenItems {
   /// Bitwarden reads every otpauth URI as TOTP (its parser ignores the type), knows Steam only as
-  /// `steam://SECRET`, and clamps digits to 0–10 (bitwarden/sdk-internal totp.rs).
+  /// `steam://SECRET`, and clamps digits to 0–10 (bitwarden/sdk-internal totp.rs). An otpauth
+  /// URI of type steam would read back here but show TOTP codes in Bitwarden, so Steam is always
+  /// `steam://SECRET`, named by the item.
   static let capabilities = Capabilities(
     kinds: [.totp, .steam],
     algorithms: [.sha1, .sha256, .sha512],
     digits: 1...10,
     periods: .range(1...Int(Int32.max)),
-    fields: [.issuer, .name, .labelIssuer, .note, .favorite, .groups, .icon, .extraParameters])
+    fields: [.issuer, .name, .labelIssuer, .note, .favorite, .groups, .icon, .extraParameters],
+    kindForms: [
+      .steam: KindForm(
+        shape: "steam://SECRET", fields: [.issuer, .name, .note, .favorite, .groups, .extraParameters],
+        extraParameterNames: [LoginItem.urlParameter])
+    ])
 
-  /// The login item for `account`, and what the writer has to say about it. Steam becomes
-  /// `steam://SECRET` when the URI would carry nothing more; otherwise the otpauth URI stays,
-  /// which otpbridge reads back exactly but Bitwarden shows as TOTP.
+  /// The login item for `account`, and what the writer has to say about it.
   static func item(for account: Account, origin: Origin) -> (item: LoginItem, findings: [Finding]) {
     var item = LoginItem(account: account, urlSlots: .max)
     var findings: [Finding] = []
     if account.kind == .steam {
-      let plain =
-        account.period == 30 && account.digits == 5 && account.labelIssuer == nil && account.icon == nil
-        && account.extraParameters.allSatisfy { $0.name == LoginItem.urlParameter }
-      if plain {
-        item.otp = "steam://" + account.secret.revealBase32()
-      } else {
-        findings.append(
-          Finding(
-            .warning, code: BitwardenCode.steamAsOtpauth,
-            "\(account.displayName): a Steam account with a \(account.period) s period, \(account.digits) characters or extra URI values has no steam:// form; it was written as an otpauth URI, which Bitwarden shows as ordinary TOTP codes",
-            at: origin))
-      }
+      item.otp = "steam://" + account.secret.revealBase32()
     }
     if account.groups.count > 1 {
       findings.append(
@@ -54,5 +48,4 @@ enum BitwardenItems {
 /// The findings the Bitwarden JSON and CSV writers report (docs/audit.md lists their meanings).
 enum BitwardenCode: String, FindingCode {
   case oneFolder = "BITWARDEN_ONE_FOLDER"
-  case steamAsOtpauth = "BITWARDEN_STEAM_AS_OTPAUTH"
 }

@@ -10,8 +10,7 @@ import OTPCrypto
 ///   proton-authenticator/src/steam/mod.rs, encodes and decodes it so; formats.md §0.4 says
 ///   base32, which Proton's code does not do). The URI has no label, so `content.name` is the
 ///   only name: it becomes the account name, and the issuer is "Steam". Steam's period is
-///   always 30 s in Proton. The writer warns when an issuer or period cannot be kept this way
-///   (capabilities cannot say "for Steam only").
+///   always 30 s in Proton (the format's `KindForm` for Steam says so to the loss report).
 enum Entries {
   static func read(_ entries: [Envelope.Entry], file: String) -> ReadResult {
     var result = ReadResult(accounts: [])
@@ -47,18 +46,10 @@ enum Entries {
     }
   }
 
-  static func write(_ accounts: [Account], file: String) -> (entries: [Envelope.Entry], findings: [Finding]) {
-    var findings: [Finding] = []
-    let entries = accounts.map { account in
+  static func write(_ accounts: [Account]) -> [Envelope.Entry] {
+    accounts.map { account in
       let content: Envelope.Content
       if account.kind == .steam {
-        if account.issuer != "Steam" {
-          findings.append(
-            Finding(
-              .warning, code: ProtonCode.steamIssuer,
-              "Proton keeps one name for a Steam entry: the issuer '\(account.issuer.prefix(40))' reads back as 'Steam'",
-              at: account.origin))
-        }
         content = Envelope.Content(
           uri: "steam://" + Data(account.secret.bytes).base64EncodedString(), entry_type: "Steam",
           name: account.name.isEmpty ? account.issuer : account.name)
@@ -71,7 +62,6 @@ enum Entries {
       }
       return Envelope.Entry(id: Cipher.randomUUID(), content: content, note: account.note.isEmpty ? nil : account.note)
     }
-    return (entries, findings)
   }
 }
 
@@ -79,6 +69,5 @@ enum Entries {
 enum ProtonCode: String, FindingCode {
   case badSteamSecret = "PROTON_BAD_STEAM_SECRET"
   case noURI = "PROTON_NO_URI"
-  case steamIssuer = "PROTON_STEAM_ISSUER"
   case unknownType = "PROTON_UNKNOWN_TYPE"
 }

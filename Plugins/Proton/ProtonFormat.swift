@@ -24,8 +24,8 @@ public struct ProtonFormat: FormatPlugin {
       digits: 1...9,
       periods: .range(1...Int(UInt16.max)),
       fields: [.issuer, .name, .note],
-      // A Steam entry is `steam://SECRET`: no place for a period.
-      fixingPeriodOf: [.steam]),
+      // A Steam entry is `steam://SECRET` and a name.
+      kindForms: [.steam: KindForm(shape: "steam://SECRET", fields: [.issuer, .name, .note], fixedIssuer: "Steam")]),
     summary: "Proton Authenticator's JSON export, plain or password-protected.",
     findingCodes: ProtonCode.codes)
 
@@ -57,15 +57,14 @@ public struct ProtonFormat: FormatPlugin {
   }
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
-    let written = Entries.write(accounts, file: context.outputName)
-    let plain = ProtonJSON.plain(written.entries)
+    let plain = ProtonJSON.plain(Entries.write(accounts))
     // No new password, or an empty one, means the plain export.
     guard let password = try context.newPassword.password(for: context.outputName), !password.isEmpty else {
-      return WriteResult(bytes: plain, findings: written.findings)
+      return WriteResult(bytes: plain)
     }
     let sealed = try PasswordProtection.seal(plain, password: password)
     let encrypted = ProtonJSON.encrypted(salt: sealed.salt, content: sealed.content)
-    return WriteResult(bytes: encrypted, findings: written.findings)
+    return WriteResult(bytes: encrypted)
   }
 }
 

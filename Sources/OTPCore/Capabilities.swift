@@ -45,19 +45,19 @@ public struct Capabilities: Sendable, Equatable {
   /// With `.extraParameters` in `fields`: the only extra parameters the format keeps (Entra's
   /// `serial` and `model`); nil when it keeps any.
   public var extraParameterNames: Set<String>?
-  /// Kinds whose period the format does not store: their accounts always read back with the
-  /// kind's default period (Proton's Steam entries are 30 s).
-  public var kindsWithFixedPeriod: Set<OTPKind>
+  /// Kinds the format stores in a form of their own that holds less than its other accounts
+  /// (Bitwarden's and Proton's `steam://SECRET`).
+  public var kindForms: [OTPKind: KindForm]
   /// What the format's text (issuer, name, note, groups, extra parameter values) must not hold.
   public var text: TextRule
 
   public init(
     kinds: Set<OTPKind>, algorithms: Set<HashAlgorithm>, digits: ClosedRange<Int>,
     periods: PeriodSupport, fields: Set<AccountField>, excludingDigits excludedDigits: Set<Int> = [],
-    extraParameterNames: Set<String>? = nil, fixingPeriodOf kindsWithFixedPeriod: Set<OTPKind> = [], text: TextRule = []
+    extraParameterNames: Set<String>? = nil, kindForms: [OTPKind: KindForm] = [:], text: TextRule = []
   ) {
     self.text = text
-    self.kindsWithFixedPeriod = kindsWithFixedPeriod
+    self.kindForms = kindForms
     self.kinds = kinds
     self.algorithms = algorithms
     self.digits = digits
@@ -75,6 +75,26 @@ public struct Capabilities: Sendable, Equatable {
   public var digitsDescription: String {
     guard !excludedDigits.isEmpty else { return "\(digits.lowerBound)–\(digits.upperBound)" }
     return digits.filter(holds(digits:)).map(String.init).joined(separator: ", ")
+  }
+}
+
+/// What a format keeps of one kind's accounts when it writes them in a form of that kind's own,
+/// such as `steam://SECRET`: the kind's default algorithm, digits and period only, the fields
+/// listed, and maybe one fixed issuer.
+public struct KindForm: Sendable, Equatable {
+  /// The form, as reports show it: `steam://SECRET`.
+  public var shape: String
+  public var fields: Set<AccountField>
+  /// With `.extraParameters` in `fields`: the only extra parameters kept; nil when any.
+  public var extraParameterNames: Set<String>?
+  /// The issuer every such account reads back with (Proton's Steam entries are "Steam").
+  public var fixedIssuer: String?
+
+  public init(shape: String, fields: Set<AccountField>, extraParameterNames: Set<String>? = nil, fixedIssuer: String? = nil) {
+    self.shape = shape
+    self.fields = fields
+    self.extraParameterNames = extraParameterNames
+    self.fixedIssuer = fixedIssuer
   }
 }
 

@@ -148,7 +148,15 @@ public struct LossReport: Sendable {
           reason: "\(target.displayName) holds only \(capabilities.algorithms.sorted().map(\.rawValue).joined(separator: ", "))",
           breaksCodes: true))
     }
-    if !capabilities.holds(digits: account.digits) {
+    let form = capabilities.kindForms[account.kind]
+    if let form, account.digits != defaults.digits {
+      result.digits = defaults.digits
+      changes.append(
+        AccountChange(
+          field: .digits, effect: .changed(from: String(account.digits), to: String(defaults.digits)),
+          reason: "\(target.displayName) writes \(account.kind.rawValue) accounts as \(form.shape), which has no place for it",
+          breaksCodes: true))
+    } else if !capabilities.holds(digits: account.digits) {
       let digits = capabilities.holds(digits: defaults.digits) ? defaults.digits : capabilities.digits.lowerBound
       result.digits = digits
       changes.append(
@@ -157,29 +165,43 @@ public struct LossReport: Sendable {
           reason: "\(target.displayName) holds \(capabilities.digitsDescription) digits",
           breaksCodes: true))
     }
-    let fixedPeriod = capabilities.kindsWithFixedPeriod.contains(account.kind)
     if !account.kind.isCounterBased,
-      !capabilities.periods.contains(account.period) || (fixedPeriod && account.period != defaults.period)
+      !capabilities.periods.contains(account.period) || (form != nil && account.period != defaults.period)
     {
       result.period = defaults.period
       let reason =
-        fixedPeriod
-        ? "\(target.displayName) keeps every \(account.kind.rawValue) account at \(defaults.period) s"
-        : "\(target.displayName) cannot hold a \(account.period) s period"
+        if let form {
+          "\(target.displayName) writes \(account.kind.rawValue) accounts as \(form.shape), which has no place for it"
+        } else {
+          "\(target.displayName) cannot hold a \(account.period) s period"
+        }
       changes.append(
         AccountChange(
           field: .period, effect: .changed(from: "\(account.period) s", to: "\(defaults.period) s"), reason: reason,
           breaksCodes: true))
     }
-    for field in AccountField.allCases where !capabilities.fields.contains(field) {
+    let fields = form?.fields ?? capabilities.fields
+    let noPlace =
+      if let form {
+        "\(target.displayName) writes \(account.kind.rawValue) accounts as \(form.shape), which has no place for it"
+      } else {
+        "\(target.displayName) has no place for it"
+      }
+    if let issuer = form?.fixedIssuer, account.issuer != issuer {
+      result.issuer = issuer
+      changes.append(
+        AccountChange(
+          field: .field(.issuer), effect: .changed(from: quoted(account.issuer), to: quoted(issuer)),
+          reason: "\(target.displayName) gives every \(account.kind.rawValue) account this issuer", breaksCodes: false))
+    }
+    for field in AccountField.allCases where !fields.contains(field) {
       if let dropped = drop(field, from: &result, kind: account.kind) {
         changes.append(
           AccountChange(
-            field: .field(field), effect: .dropped(dropped.shown),
-            reason: "\(target.displayName) has no place for it", breaksCodes: dropped.breaksCodes))
+            field: .field(field), effect: .dropped(dropped.shown), reason: noPlace, breaksCodes: dropped.breaksCodes))
       }
     }
-    if capabilities.fields.contains(.extraParameters), let kept = capabilities.extraParameterNames {
+    if fields.contains(.extraParameters), let kept = form.map(\.extraParameterNames) ?? capabilities.extraParameterNames {
       let dropped = result.extraParameters.filter { !kept.contains($0.name) }
       if !dropped.isEmpty {
         result.extraParameters.removeAll { !kept.contains($0.name) }

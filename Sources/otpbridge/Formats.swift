@@ -23,7 +23,34 @@ struct Formats: ParsableCommand {
     var excludedDigits: [Int]
     var periods: String
     var fields: [String]
+    /// Kinds written in a form of their own, which holds less (Steam as `steam://SECRET`).
+    var kindForms: [String: KindFormJSON]
     var summary: String
+  }
+
+  struct KindFormJSON: Encodable {
+    var shape: String
+    var fields: [String]
+    var extraParameterNames: [String]?
+    var fixedIssuer: String?
+  }
+
+  /// "steam accounts are written as steam://SECRET: 30 s, 5 digits, issuer "Steam", name, note".
+  static func kindForms(_ capabilities: Capabilities) -> [String] {
+    capabilities.kindForms.sorted { $0.key < $1.key }.map { kind, form in
+      let defaults = kind.defaults
+      var holds = ["\(defaults.period) s", "\(defaults.digits) digits"]
+      for field in form.fields.sorted() {
+        if field == .issuer, let issuer = form.fixedIssuer {
+          holds.append("issuer \"\(issuer)\"")
+        } else if field == .extraParameters, let names = form.extraParameterNames {
+          holds.append("extra parameters " + names.sorted().joined(separator: ", "))
+        } else {
+          holds.append(field.label)
+        }
+      }
+      return "\(kind.rawValue) accounts are written as \(form.shape), which holds only " + holds.joined(separator: ", ")
+    }
   }
 
   static func periods(_ support: PeriodSupport) -> String {
@@ -49,6 +76,15 @@ struct Formats: ParsableCommand {
             digits: [d.capabilities.digits.lowerBound, d.capabilities.digits.upperBound],
             excludedDigits: d.capabilities.excludedDigits.sorted(),
             periods: Self.periods(d.capabilities.periods), fields: d.capabilities.fields.sorted().map(\.rawValue),
+            kindForms: Dictionary(
+              uniqueKeysWithValues: d.capabilities.kindForms.map { kind, form in
+                (
+                  kind.rawValue,
+                  KindFormJSON(
+                    shape: form.shape, fields: form.fields.sorted().map(\.rawValue),
+                    extraParameterNames: form.extraParameterNames?.sorted(), fixedIssuer: form.fixedIssuer)
+                )
+              }),
             summary: d.summary)
         })
       return
@@ -67,7 +103,8 @@ struct Formats: ParsableCommand {
       Rendering.table(
         header: ["ID", "MODE", "ENCRYPTION", "KINDS", "ALGORITHMS", "DIGITS", "PERIODS", "FIELDS"], rows: rows))
     for d in descriptors {
-      try printOutput("\n\(d.id): \(d.displayName). \(d.summary)".escapedForTerminal(keepingLineBreaks: true))
+      let forms = Self.kindForms(d.capabilities).map { " \($0.prefix(1).uppercased() + $0.dropFirst())." }.joined()
+      try printOutput("\n\(d.id): \(d.displayName). \(d.summary)\(forms)".escapedForTerminal(keepingLineBreaks: true))
     }
   }
 }

@@ -141,4 +141,20 @@ import Testing
     #expect(otpauth.reads && otpauth.writes)
     #expect(otpauth.kinds.contains("steam"))
   }
+
+  /// A format that writes Steam as `steam://SECRET` says what that form holds, in JSON and text.
+  @Test func formatsSayWhatAKindsOwnFormHolds() throws {
+    let run = try CLI.run(["formats", "--json"])
+    struct Form: Decodable { var shape: String; var fields: [String]; var fixedIssuer: String? }
+    struct Entry: Decodable { var id: String; var kindForms: [String: Form] }
+    let entries = try JSONDecoder().decode([Entry].self, from: Data(run.stdout.utf8))
+    let proton = try #require(entries.first { $0.id == "proton" }?.kindForms["steam"])
+    #expect(proton.shape == "steam://SECRET" && proton.fixedIssuer == "Steam" && !proton.fields.contains("groups"))
+    #expect(entries.first { $0.id == "otpauth" }?.kindForms.isEmpty == true)
+    let text = try CLI.run(["formats"]).stdout
+    #expect(
+      text.contains(
+        "Steam accounts are written as steam://SECRET, which holds only 30 s, 5 digits, issuer, name, note, favorite, groups, extra parameters url."
+      ))
+  }
 }

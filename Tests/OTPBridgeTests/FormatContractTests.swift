@@ -94,11 +94,6 @@ import Testing
   static let writerFindings: [String: Set<String>] = [
     // --upn fills the user, and Entra's required serial number and model are filled in.
     "ENTRA_CELLS_FILLED": ["name", "extraParameters"],
-    // A Steam entry keeps one name; the issuer reads back as "Steam".
-    "PROTON_STEAM_ISSUER": ["issuer"],
-    // A Steam account Bitwarden's steam:// cannot hold goes as an otpauth URI: the same codes
-    // here, ordinary TOTP codes in Bitwarden, which the writer says.
-    "BITWARDEN_STEAM_AS_OTPAUTH": [],
     // The contract's password is not ASCII on purpose: 2FAS for iOS could not open the file.
     "TWOFAS_PASSWORD_NOT_ASCII": [],
   ]

@@ -31,26 +31,29 @@ public enum RandomAccounts {
         kind: kind,
         secret: Secret((0..<Int.random(in: 10...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }),
         origin: Origin(file: "random", place: .entry(index + 1)))
-      if capabilities.fields.contains(.issuer) { account.issuer = words.randomElement(using: &random)! + " \(index)" }
-      if capabilities.fields.contains(.name) { account.name = words.randomElement(using: &random)! }
+      // A kind the format writes in a form of its own keeps only that form's fields.
+      let form = capabilities.kindForms[kind]
+      let fields = form?.fields ?? capabilities.fields
+      if fields.contains(.issuer) { account.issuer = form?.fixedIssuer ?? words.randomElement(using: &random)! + " \(index)" }
+      if fields.contains(.name) { account.name = words.randomElement(using: &random)! }
       if kind == .totp || kind == .hotp {
         account.algorithm = algorithms.randomElement(using: &random)!
         let digits = [6, 7, 8].filter(capabilities.holds(digits:))
         account.digits = digits.randomElement(using: &random) ?? capabilities.digits.lowerBound
       }
-      if kind != .hotp {
+      if kind != .hotp, form == nil {
         let periods = [account.period, 15, 20, 30, 60, 90, 120].filter(capabilities.periods.contains)
         account.period = periods.randomElement(using: &random) ?? account.period
       }
-      if kind == .hotp, capabilities.fields.contains(.counter) {
+      if kind == .hotp, fields.contains(.counter) {
         account.counter = UInt64.random(in: 0...100_000, using: &random)
       }
-      if kind == .motp || kind == .yandex, capabilities.fields.contains(.pin) {
+      if kind == .motp || kind == .yandex, fields.contains(.pin) {
         account.pin = Secret(Array(String(Int.random(in: 1000...9999, using: &random)).utf8))
       }
-      if capabilities.fields.contains(.note), Bool.random(using: &random) { account.note = "note \(index)\nline 2, \"quoted\"" }
-      if capabilities.fields.contains(.favorite) { account.favorite = Bool.random(using: &random) }
-      if capabilities.fields.contains(.groups), Bool.random(using: &random) { account.groups = ["Work"] }
+      if fields.contains(.note), Bool.random(using: &random) { account.note = "note \(index)\nline 2, \"quoted\"" }
+      if fields.contains(.favorite) { account.favorite = Bool.random(using: &random) }
+      if fields.contains(.groups), Bool.random(using: &random) { account.groups = ["Work"] }
       return account
     }
   }
