@@ -25,11 +25,9 @@ public struct AegisFormat: FormatPlugin {
     findingCodes: AegisCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    let head = String(decoding: input.bytes.prefix(4096), as: UTF8.self)
-    guard head.drop(while: { $0 == "\u{FEFF}" || $0.isWhitespace }).first == "{" else { return .no }
-    // The header comes first in Aegis's files and after a long `db` in sorted ones: look at both ends.
-    let ends = head + String(decoding: input.bytes.suffix(4096), as: UTF8.self)
-    return ends.contains("\"header\"") && ends.contains("\"slots\"") ? .certain : .no
+    // `{"version", "header": {"slots", "params"}, "db"}`, in any order (sorted files put `db` first).
+    guard let outline = input.jsonOutline, outline.root == .object else { return .no }
+    return outline.names(in: "header").contains("slots") && outline.has("db") ? .certain : .no
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {

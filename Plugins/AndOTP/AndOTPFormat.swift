@@ -25,9 +25,10 @@ public struct AndOTPFormat: FormatPlugin {
     findingCodes: AndOTPCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    let head = String(decoding: input.bytes.prefix(4096), as: UTF8.self)
-    if head.drop(while: { $0 == "\u{FEFF}" || $0.isWhitespace }).first == "[" {
-      return head.contains("\"secret\"") && head.contains("\"label\"") && head.contains("\"type\"") ? .certain : .no
+    if let outline = input.jsonOutline {
+      // An array of `{"secret", "label", "type", …}`.
+      guard outline.root == .array else { return .no }
+      return ["secret", "label", "type"].allSatisfy(outline.has) ? .certain : .no
     }
     // The encrypted file has no magic bytes (§7.2): only its name and a plausible header hint at it.
     if input.fileExtension == "aes" { return .likely }

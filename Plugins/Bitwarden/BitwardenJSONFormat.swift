@@ -25,11 +25,13 @@ public struct BitwardenJSONFormat: FormatPlugin {
   static let writtenIterations = 600_000
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.head(65_536), text.trimmingWhitespace().hasPrefix("{") else { return .no }
-    if text.contains("\"encKeyValidation_DO_NOT_EDIT\"") { return .certain }
-    if text.contains("\"items\""), text.contains("\"encrypted\"") { return .certain }
-    if text.contains("\"items\""), text.contains("\"login\"") { return .likely }
-    return .no
+    // Password-protected: `encKeyValidation_DO_NOT_EDIT` beside `data`, which may come first and be
+    // large; plain: `encrypted` and `items`, whose items have a `login` or at least a `type`.
+    guard let outline = input.jsonOutline, outline.root == .object else { return .no }
+    if outline.has("encKeyValidation_DO_NOT_EDIT") { return .certain }
+    guard outline.members["items"]?.kind == .array else { return .no }
+    if outline.has("encrypted") { return .certain }
+    return outline.names(in: "items").isDisjoint(with: ["login", "type"]) ? .no : .likely
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {

@@ -54,10 +54,6 @@ enum EncryptedExport {
   /// The tag byte and the 16-byte Poly1305 MAC of one secretstream chunk.
   static let chunkOverhead = 17
 
-  static func looksLikeOne(_ head: Substring) -> Bool {
-    head.trimmingWhitespace().hasPrefix("{") && head.contains("\"kdfParams\"") && head.contains("\"encryptedData\"")
-  }
-
   static func decrypt(_ text: String, file: String, password provider: PasswordProvider, caps: Limits = .standard) throws
     -> String
   {

@@ -29,8 +29,10 @@ public struct EnteFormat: FormatPlugin {
     findingCodes: EnteCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
+    if let outline = input.jsonOutline {
+      return outline.has("kdfParams") && outline.has("encryptedData") ? .certain : .no
+    }
     guard let head = input.head(8192)?[...] else { return .no }
-    if EncryptedExport.looksLikeOne(head) { return .certain }
     // A plain Ente export is an otpauth list; the otpauth plugin reads it too, so only the
     // Ente-specific `codeDisplay` parameter makes it certainly ours.
     let firstLine = head.split(whereSeparator: \.isNewline).first { !$0.trimmingWhitespace().isEmpty }

@@ -39,11 +39,10 @@ public struct FreeOTPPlusFormat: FormatPlugin {
     findingCodes: FreeOTPPlusCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let head = input.head(8192)?[...] else { return .no }
-    guard head.trimmingWhitespace().hasPrefix("{") else { return .no }
-    if head.contains("\"tokenOrder\"") { return .certain }
-    guard head.contains("\"tokens\"") else { return .no }
-    return head.contains("\"issuerExt\"") ? .certain : .possible
+    guard let outline = input.jsonOutline, outline.root == .object else { return .no }
+    if outline.has("tokenOrder") { return .certain }
+    guard outline.members["tokens"]?.kind == .array else { return .no }
+    return outline.names(in: "tokens").contains("issuerExt") ? .certain : .possible
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {

@@ -17,11 +17,9 @@ public struct NeutralJSONFormat: FormatPlugin {
     summary: "The account model as versioned JSON: lossless, and what external plugins speak.")
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    let head = input.bytes.prefix(4096)
-    guard head.first(where: { ![0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf].contains($0) }) == UInt8(ascii: "{") else { return .no }
-    // The marker is near the start as we write it, or near the end when keys were sorted.
-    let marker = Array("\"otpbridge-json\"".utf8)
-    return head.firstRange(of: marker) != nil || input.bytes.suffix(4096).firstRange(of: marker) != nil ? .certain : .no
+    // `{"format": "otpbridge-json", "version", "accounts"}`, in any order.
+    guard let outline = input.jsonOutline, outline.root == .object else { return .no }
+    return outline.members["format"]?.text == NeutralJSON.formatName ? .certain : .no
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {

@@ -30,11 +30,13 @@ public struct ProtonFormat: FormatPlugin {
     findingCodes: ProtonCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let head = input.head(8192)?[...] else { return .no }
-    guard head.trimmingWhitespace().hasPrefix("{"), head.contains("\"version\"") else { return .no }
-    if head.contains("\"entries\"") && head.contains("\"entry_type\"") { return .certain }
-    // The encrypted form has only version, salt and content (formats.md §10.3).
-    if !head.contains("\"entries\""), head.contains("\"salt\""), head.contains("\"content\""), !head.contains("\"kdfParams\"") {
+    guard let outline = input.jsonOutline, outline.root == .object, outline.has("version") else { return .no }
+    // Plain: `{"version", "entries": [{"id", "content", "note"}]}`; no entries at all is still Proton's.
+    if outline.members["entries"]?.kind == .array {
+      return outline.names(in: "entries").contains("content") ? .certain : outline.names(in: "entries").isEmpty ? .likely : .no
+    }
+    // The encrypted form has only version, salt and content (formats.md §10.3); Ente's has kdfParams.
+    if outline.has("salt"), outline.members["content"]?.kind == .string, !outline.has("kdfParams") {
       return .likely
     }
     return .no

@@ -32,9 +32,9 @@ public struct RaivoFormat: FormatPlugin {
     if let member = ZipArchive.firstMemberName(input.bytes) {
       return member.hasPrefix("raivo-otp-export") ? .certain : .no
     }
-    guard let head = input.head(8192)?[...] else { return .no }
-    guard head.trimmingWhitespace().hasPrefix("[") else { return .no }
-    return head.contains("\"iconType\"") && head.contains("\"timer\"") && head.contains("\"kind\"") ? .certain : .no
+    // An array of `{"kind", "timer", "iconType", …}`.
+    guard let outline = input.jsonOutline, outline.root == .array else { return .no }
+    return ["iconType", "timer", "kind"].allSatisfy(outline.has) ? .certain : .no
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {

@@ -27,11 +27,9 @@ public struct TwoFASFormat: FormatPlugin {
     findingCodes: TwoFASCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    let head = String(decoding: input.bytes.prefix(4096), as: UTF8.self)
-    guard head.drop(while: { $0 == "\u{FEFF}" || $0.isWhitespace }).first == "{" else { return .no }
-    // `services` (or `servicesEncrypted`) may be long and come before `schemaVersion`: look at both ends.
-    let ends = head + String(decoding: input.bytes.suffix(4096), as: UTF8.self)
-    if ends.contains("\"schemaVersion\"") && ends.contains("\"services") {
+    // `{"services" or "servicesEncrypted", "groups", "schemaVersion", …}`, in any order.
+    guard let outline = input.jsonOutline, outline.root == .object else { return .no }
+    if outline.has("schemaVersion"), outline.has("services") || outline.has("servicesEncrypted") {
       return .certain
     }
     return input.fileExtension == "2fas" ? .possible : .no

@@ -1,14 +1,32 @@
 import Foundation
+import OTPJSON
+import Synchronization
 
 /// The bytes of one input and the name to use for it in messages.
 public struct InputFile: Sendable {
   /// The path as the user gave it, or `-` for standard input.
   public var name: String
-  public var bytes: [UInt8]
+  public let bytes: [UInt8]
+  private let outlineMemo = OutlineMemo()
 
   public init(name: String, bytes: [UInt8]) {
     self.name = name
     self.bytes = bytes
+  }
+
+  /// The structure of a JSON input (`JSONOutline`), or nil when it is not a JSON object or
+  /// array. Worked out once, on first use, and shared by every sniffer that asks.
+  public var jsonOutline: JSONOutline? {
+    outlineMemo.value.withLock { memo in
+      if let memo { return memo }
+      let outline = JSONOutline(bytes)
+      memo = .some(outline)
+      return outline
+    }
+  }
+
+  private final class OutlineMemo: Sendable {
+    let value = Mutex<JSONOutline??>(nil)
   }
 
   /// The file name's ending after the last dot, lower-cased, or "".
