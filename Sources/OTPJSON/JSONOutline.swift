@@ -15,7 +15,7 @@ public struct JSONOutline: Sendable {
   /// One member of the root object (or of the root array's first object).
   public struct Member: Sendable {
     public var kind: Kind
-    /// A string's text (unescaped) or a number's, when at most `shortText` bytes long.
+    /// A string's text (unescaped; "" when over `shortText` bytes) or a number's (nil when over).
     public var text: String?
     /// An object's member names; an array's first object's member names.
     public var names: Set<String>
@@ -100,16 +100,17 @@ public struct JSONOutline: Sendable {
       switch first {
       case UInt8(ascii: "\""):
         guard let text = readString() else { return nil }
-        return Member(kind: .string, text: text, names: [])
+        return Member(kind: .string, text: text.short ?? "", names: [])
       case UInt8(ascii: "{"):
         var names: Set<String> = []
         guard readNames(into: &names) else { return nil }
         return Member(kind: .object, text: nil, names: names)
       case UInt8(ascii: "["):
         var names: Set<String> = []
-        var complete = true
+        var found = false, complete = true
         forEachElement { scanner in
-          guard names.isEmpty, scanner.current == UInt8(ascii: "{") else { return scanner.skipValue() }
+          guard !found, scanner.current == UInt8(ascii: "{") else { return scanner.skipValue() }
+          found = true
           complete = scanner.readNames(into: &names)
           return complete
         }
@@ -145,14 +146,12 @@ public struct JSONOutline: Sendable {
         return true
       }
       while current == UInt8(ascii: "\"") {
-        let nameStart = position
-        guard skipString() else { return false }
-        let name = position - nameStart - 2 <= JSONOutline.shortText ? text(from: nameStart) : nil
+        guard let name = readString() else { return false }
         skipWhitespace()
         guard current == UInt8(ascii: ":") else { return false }
         position += 1
         skipWhitespace()
-        guard body(name, &self) else { return false }
+        guard body(name.short, &self) else { return false }
         skipWhitespace()
         switch current {
         case UInt8(ascii: ","):
@@ -218,11 +217,19 @@ public struct JSONOutline: Sendable {
       return true
     }
 
-    /// At `"`: the string's text when it is short, "" when it is not; nil when it is not closed.
-    mutating func readString() -> String? {
+    /// A string read: its text when at most `shortText` bytes long once unescaped.
+    struct StringRead {
+      var short: String?
+    }
+
+    /// At `"`: the string, or nil when it is not closed. A long one is skipped, not copied (an
+    /// escape is at most 6 bytes for 1, so a longer raw text cannot be short).
+    mutating func readString() -> StringRead? {
       let start = position
       guard skipString() else { return nil }
-      return position - start - 2 <= JSONOutline.shortText ? text(from: start) : ""
+      guard position - start - 2 <= 6 * JSONOutline.shortText else { return StringRead(short: nil) }
+      let text = text(from: start)
+      return StringRead(short: text.utf8.count <= JSONOutline.shortText ? text : nil)
     }
 
     /// At `"`: moves past the closing quote; false when there is none.

@@ -61,13 +61,20 @@ extension FuzzSupport {
 
   /// Where both decoders read a UTF-8 text, they must read the same value; the tape may refuse
   /// more (it checks every number and escape, Foundation only those it decodes) but never accept
-  /// what Foundation refuses. A difference stops the fuzzer with both results.
+  /// what Foundation refuses. A difference stops the fuzzer with both results. The recognisers'
+  /// `JSONOutline` must take any bytes, and name the members of an object the tape read.
   static func checkJSONDecoders(on bytes: [UInt8]) {
+    let outline = JSONOutline(bytes)
     guard (try? UTF8Span(validating: bytes.span)) != nil else { return }
     let tape = try? JSONTapeDecoder(maxDepth: 512).decode(AnyJSON.self, from: bytes)
     let foundation = try? JSONDecoder().decode(AnyJSON.self, from: Data(bytes))
     if let tape, tape != foundation {
       fatalError("JSONTapeDecoder read \(tape), Foundation \(String(describing: foundation))")
+    }
+    if case .object(let members) = tape, members.count <= 256, members.keys.allSatisfy({ $0.utf8.count <= 128 }),
+      Set(members.keys) != Set(outline?.members.keys.map { $0 } ?? [])
+    {
+      fatalError("JSONOutline named \(outline?.members.keys.sorted() ?? []), the tape \(members.keys.sorted())")
     }
   }
 }

@@ -1,0 +1,86 @@
+import Foundation
+import OTPBridge
+import OTPCore
+import TestSupport
+import Testing
+
+/// Every file a writer makes is recognised, without `--from`, as the format that wrote it, at any
+/// size and whatever it holds: 1, 1,000 and 20,000 accounts, plain and encrypted, and with large
+/// icons and notes at both ends of the file where the format holds them (a sniffer that looked
+/// for a member in a prefix or at the two ends would miss it behind them). No other format may
+/// claim the file with more confidence.
+@Suite struct RecognitionTests {
+  static let registry = FormatContractTests.registry
+
+  struct Case: Sendable, CustomTestStringConvertible {
+    var format: String
+    var count: Int
+    var encrypted: Bool
+    var large: Bool
+    var testDescription: String {
+      "\(format), \(count) account(s)\(encrypted ? ", encrypted" : "")\(large ? ", large icons and notes" : "")"
+    }
+  }
+
+  static let cases: [Case] = Registry.builtIn.listed.map(\.descriptor)
+    .filter { $0.canRead && $0.canWrite }
+    .flatMap { descriptor -> [Case] in
+      let encryption: [Bool] =
+        switch descriptor.encryption {
+        case .none: [false]
+        case .optional: [false, true]
+        case .required: [true]
+        }
+      let holdsLargeValues = !descriptor.capabilities.fields.isDisjoint(with: [.icon, .note])
+      return encryption.flatMap { encrypted in
+        [1, 1_000, 20_000].map { Case(format: descriptor.id, count: $0, encrypted: encrypted, large: false) }
+          + (holdsLargeValues ? [Case(format: descriptor.id, count: 1_000, encrypted: encrypted, large: true)] : [])
+      }
+    }
+
+  /// A 256 KiB PNG icon as Aegis holds one, and a note of 200,000 characters.
+  static let largeIcon =
+    "data:image/png;base64,"
+    + Data((0..<262_144).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+    .base64EncodedString()
+  static let largeNote = String(repeating: "recovery code 1234-5678\n", count: 8_334)
+
+  static func accounts(for descriptor: FormatDescriptor, _ testCase: Case) -> [Account] {
+    var accounts = RandomAccounts.make(count: testCase.count, fitting: descriptor.capabilities, seed: 24)
+    if testCase.large {
+      for index in Set([accounts.startIndex, accounts.endIndex - 1]) {
+        accounts[index].icon = largeIcon
+        accounts[index].note = largeNote
+      }
+    }
+    // What the format cannot hold is fitted as a conversion would fit it.
+    return LossReport(accounts: accounts, target: descriptor).convertedAccounts
+  }
+
+  @Test(arguments: cases)
+  func writtenFilesAreRecognisedAsTheFormatThatWroteThem(_ testCase: Case) throws {
+    let plugin = try Self.registry.plugin(id: testCase.format)
+    let descriptor = plugin.descriptor
+    let accounts = Self.accounts(for: descriptor, testCase)
+    let written = try plugin.write(
+      accounts,
+      context: WriteContext(
+        newPassword: .fixed(testCase.encrypted ? FormatContractTests.password : nil),
+        outputName: FormatContractTests.fileName(descriptor, encrypted: testCase.encrypted)))
+    let file = InputFile(
+      name: FormatContractTests.fileName(descriptor, encrypted: testCase.encrypted), bytes: written.bytes)
+    if testCase.large {
+      // The large values are in the file (as written, or encrypted with the rest).
+      #expect(file.bytes.count > 250_000, "\(testCase): only \(file.bytes.count) bytes")
+    }
+
+    let own = plugin.sniff(file)
+    let least: SniffConfidence = FormatContractTests.likelyOnly[testCase.format] == nil ? .certain : .likely
+    #expect(own >= least, "\(testCase): its own sniff gives \(own)")
+    for other in Self.registry.listed where other.descriptor.id != testCase.format && other.descriptor.canRead {
+      let claim = other.sniff(file)
+      #expect(claim <= own, "\(testCase): \(other.descriptor.id) claims it as \(claim), above \(own)")
+    }
+    #expect(try Self.registry.reader(for: file, from: nil).descriptor.id == testCase.format, "\(testCase)")
+  }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import OTPBridge
+import OTPCore
+import TestSupport
+import Testing
+
+/// Every real export file in ../shared/vectors is recognised without `--from` as the format it
+/// is, and a file of a format otpbridge does not read yet is refused as unrecognised rather than
+/// taken for another format. Each file is listed here, so a vector added later needs a line.
+@Suite struct VectorRecognitionTests {
+  /// The format each vector is read as, or nil with the reason it is not recognised.
+  static let expected: [String: (format: String?, reason: String)] = [
+    "aegis/importers/2fas_authenticator.json": ("2fas", ""),
+    "aegis/importers/2fas_authenticator_encrypted.2fas": ("2fas", ""),
+    "aegis/importers/2fas_authenticator_encrypted_v3.2fas": ("2fas", ""),
+    "aegis/importers/2fas_authenticator_encrypted_v4.2fas": ("2fas", ""),
+    "aegis/importers/2fas_authenticator_plain.2fas": ("2fas", ""),
+    "aegis/importers/2fas_authenticator_plain_v3.2fas": ("2fas", ""),
+    "aegis/importers/2fas_authenticator_plain_v4.2fas": ("2fas", ""),
+    "aegis/importers/aegis_encrypted.json": ("aegis", ""),
+    "aegis/importers/aegis_plain.json": ("aegis", ""),
+    "aegis/importers/andotp_encrypted.bin": ("andotp", "found by its header's iteration count, as .possible"),
+    "aegis/importers/andotp_encrypted_old.bin": (
+      nil, "andOTP's old encrypted backups are random bytes from the first: only a .json.aes name could tell them"
+    ),
+    "aegis/importers/andotp_plain.json": ("andotp", ""),
+    "aegis/importers/authenticator_plus.zip": (nil, Self.notYet(19)),
+    "aegis/importers/authy_encrypted.xml": (nil, Self.notYet(19)),
+    "aegis/importers/authy_plain.xml": (nil, Self.notYet(19)),
+    "aegis/importers/battle_net_authenticator.xml": (nil, Self.notYet(19)),
+    "aegis/importers/bitwarden.csv": ("bitwarden-csv", ""),
+    "aegis/importers/bitwarden.json": ("bitwarden-json", ""),
+    "aegis/importers/duo.json": (nil, Self.notYet(19)),
+    "aegis/importers/ente_auth.txt": ("ente", "an otpauth list with Ente's codeDisplay parameter"),
+    "aegis/importers/freeotp.xml": (nil, Self.notYet(19)),
+    "aegis/importers/freeotp_plus.json": ("freeotp-plus", ""),
+    "aegis/importers/freeotp_plus_internal.xml": (nil, Self.notYet(19)),
+    "aegis/importers/freeotp_v2_api23.xml": (nil, Self.notYet(19)),
+    "aegis/importers/freeotp_v2_api25.xml": (nil, Self.notYet(19)),
+    "aegis/importers/freeotp_v2_api27.xml": (nil, Self.notYet(19)),
+    "aegis/importers/freeotp_v2_api34.xml": (nil, Self.notYet(19)),
+    "aegis/importers/freeotp_v2_null_algo.xml": (nil, Self.notYet(19)),
+    "aegis/importers/google_authenticator.sqlite": (nil, Self.notYet(19)),
+    "aegis/importers/microsoft_authenticator.sqlite": ("ms-authenticator", ""),
+    "aegis/importers/plain.txt": ("otpauth", ""),
+    "aegis/importers/proton_authenticator.json": ("proton", ""),
+    "aegis/importers/steam.json": (nil, Self.notYet(19)),
+    "aegis/importers/steam_old.json": (nil, Self.notYet(19)),
+    "aegis/importers/stratum_encrypted.bin": (nil, Self.notYet(19)),
+    "aegis/importers/stratum_encrypted_legacy.bin": (nil, Self.notYet(19)),
+    "aegis/importers/stratum_internal.db": (nil, Self.notYet(19)),
+    "aegis/importers/stratum_plain.json": (nil, Self.notYet(19)),
+    "aegis/importers/totp_authenticator.bin": (nil, Self.notYet(19)),
+    "aegis/importers/totp_authenticator_internal.xml": (nil, Self.notYet(19)),
+    "aegis/vault/aegis_plain_grouped_v2.json": ("aegis", ""),
+    "bitwarden-authenticator-ios/Fixtures/BitwardenExport.json": ("bitwarden-json", ""),
+    "bitwarden-authenticator-ios/Fixtures/LastpassExport.json": (nil, Self.notYet(19)),
+    "bitwarden-authenticator-ios/Fixtures/RaivoExport.json": ("raivo", ""),
+    "bitwarden-authenticator-ios/Fixtures/TwoFasExport.2fas": ("2fas", ""),
+    "bitwarden-authenticator-ios/google_migration_from_GoogleImporterTests.txt": ("google-migration", ""),
+    "keepassxc/tests/data/1PasswordExport.1pux": ("1pux", ""),
+    "keepassxc/tests/data/NewDatabase.kdbx": (nil, Self.notYet(20)),
+    "keepassxc/tests/data/bitwarden_encrypted_argon2id_export.json": ("bitwarden-json", ""),
+    "keepassxc/tests/data/bitwarden_encrypted_export.json": ("bitwarden-json", ""),
+    "keepassxc/tests/data/bitwarden_export.json": ("bitwarden-json", "no `encrypted` member: .likely from its items"),
+    "stratum/data/aegis.encrypted.json": ("aegis", ""),
+    "stratum/data/aegis.unencrypted.json": ("aegis", ""),
+    "stratum/data/andotp.encrypted.bin": ("andotp", "found by its header's iteration count, as .possible"),
+    "stratum/data/andotp.unencrypted.json": ("andotp", ""),
+    "stratum/data/authplus.db": (nil, Self.notYet(19)),
+    "stratum/data/backup.html": (nil, Self.notYet(19)),
+    "stratum/data/backup.legacy.authpro": (nil, Self.notYet(19)),
+    "stratum/data/backup.strong.authpro": (nil, Self.notYet(19)),
+    "stratum/data/backup.unencrypted.authpro": (nil, Self.notYet(19)),
+    "stratum/data/bitwarden.encrypted.accountrestricted.json": ("bitwarden-json", ""),
+    "stratum/data/bitwarden.encrypted.argon2id.json": ("bitwarden-json", ""),
+    "stratum/data/bitwarden.encrypted.pbkdf2.json": ("bitwarden-json", ""),
+    "stratum/data/bitwarden.unencrypted.json": ("bitwarden-json", ""),
+    "stratum/data/bitwardenauthenticator.json": (
+      "bitwarden-json", "Bitwarden Authenticator writes Bitwarden's JSON export (issue 19 checks whether it differs)"
+    ),
+    "stratum/data/ente.encrypted.json": ("ente", ""),
+    "stratum/data/ente.unencrypted.txt": ("otpauth", "Ente's plain export is an otpauth list; this one has no codeDisplay"),
+    "stratum/data/freeotp.bin": (nil, Self.notYet(19)),
+    "stratum/data/freeotpplus.json": ("freeotp-plus", ""),
+    "stratum/data/googleauthenticator.txt": ("google-migration", ""),
+    "stratum/data/keepass.aes256.aeskdf.kdbx": (nil, Self.notYet(20)),
+    "stratum/data/keepass.aes256.argon2d.kdbx": (nil, Self.notYet(20)),
+    "stratum/data/keepass.aes256.argon2id.kdbx": (nil, Self.notYet(20)),
+    "stratum/data/keepass.chacha20.argon2d.kdbx": (nil, Self.notYet(20)),
+    "stratum/data/keepass.groups.kdbx": (nil, Self.notYet(20)),
+    "stratum/data/keepass.kdbx3.kdbx": (nil, Self.notYet(20)),
+    "stratum/data/keepass.nocompression.kdbx": (nil, Self.notYet(20)),
+    "stratum/data/keepass.norecyclebin.kdbx": (nil, Self.notYet(20)),
+    "stratum/data/keepass.recyclebin.kdbx": (nil, Self.notYet(20)),
+    "stratum/data/keepass.twofish.argon2d.kdbx": (nil, Self.notYet(20)),
+    "stratum/data/lastpass.json": (nil, Self.notYet(19)),
+    "stratum/data/protonauthenticator.json": ("proton", ""),
+    "stratum/data/totpauthenticator.encrypted.bin": (nil, Self.notYet(19)),
+    "stratum/data/twofas.encrypted.2fas": ("2fas", ""),
+    "stratum/data/twofas.unencrypted.2fas": ("2fas", ""),
+    "stratum/data/urilist.txt": ("otpauth", ""),
+    "stratum/data/winauth.invalid.zip": (nil, Self.notYet(19)),
+    "stratum/data/winauth.zip": (nil, Self.notYet(19)),
+    "stratum/extra/backup_test/demo.authpro": (nil, Self.notYet(19)),
+    "stratum/extra/backup_test/demo.encrypted.authpro": (nil, Self.notYet(19)),
+  ]
+
+  /// 1Password's OpVault folder is one vault, not files to read one by one.
+  static let folders: [String: String] = [
+    "keepassxc/tests/data/keepassxc.opvault":
+      "an OpVault is a folder of 1Password's, which otpbridge does not read yet (issue 20)"
+  ]
+
+  static func notYet(_ issue: Int) -> String {
+    "a format otpbridge does not read yet (issue \(issue)): refused as unrecognised, not taken for another"
+  }
+
+  /// Every file under ../shared/vectors but the Markdown that describes them and the folders above.
+  static let files: [String] = {
+    let root = Vectors.root.path
+    let all = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+    return all.filter { relative in
+      var isFolder: ObjCBool = false
+      FileManager.default.fileExists(atPath: Vectors.path(relative), isDirectory: &isFolder)
+      return !isFolder.boolValue && !relative.hasSuffix(".md") && !folders.keys.contains { relative.hasPrefix($0 + "/") }
+    }.sorted()
+  }()
+
+  @Test func everyVectorIsListed() {
+    #expect(Self.files.count >= 80, "../shared/vectors is missing or nearly empty")
+    #expect(Set(Self.files) == Set(Self.expected.keys), "listed here but not there, or there but not here")
+  }
+
+  @Test(arguments: files)
+  func vectorIsRecognisedAsItsFormat(_ relative: String) throws {
+    let input = try Vectors.input(relative)
+    let expected = try #require(Self.expected[relative])
+    if let format = expected.format {
+      #expect(try Registry.builtIn.reader(for: input, from: nil).descriptor.id == format)
+    } else {
+      #expect {
+        _ = try Registry.builtIn.reader(for: input, from: nil)
+      } throws: { error in
+        if case .unrecognisedFormat = error as? OTPError { return true }
+        return false
+      }
+    }
+  }
+}
