@@ -28,8 +28,7 @@ public struct BitwardenCSVFormat: FormatPlugin {
   ]
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.head(4096) else { return .no }
-    let firstLine = text.split(whereSeparator: \.isNewline).first.map { $0.lowercased() } ?? ""
+    guard let firstLine = input.firstLine()?.lowercased() else { return .no }
     if firstLine.hasPrefix("folder,favorite,type,name,"), firstLine.contains("login_totp") { return .certain }
     if firstLine.contains("login_totp") { return .likely }
     return .no

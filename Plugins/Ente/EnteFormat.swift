@@ -32,13 +32,14 @@ public struct EnteFormat: FormatPlugin {
     if let outline = input.jsonOutline {
       return outline.has("kdfParams") && outline.has("encryptedData") ? .certain : .no
     }
-    guard let head = input.head(8192)?[...] else { return .no }
     // A plain Ente export is an otpauth list; the otpauth plugin reads it too, so only the
-    // Ente-specific `codeDisplay` parameter makes it certainly ours.
-    let firstLine = head.split(whereSeparator: \.isNewline).first { !$0.trimmingWhitespace().isEmpty }
-    guard let firstLine, firstLine.trimmingWhitespace().lowercased().hasPrefix("otpauth://") else { return .no }
-    return head.contains("codeDisplay=") ? .certain : .no
+    // Ente-specific `codeDisplay` parameter (on the first line, however long) makes it certainly ours.
+    guard let range = input.firstLineRange(), input.firstLine(limit: 16)?.lowercased().hasPrefix("otpauth://") == true
+    else { return .no }
+    return input.bytes[range].firstRange(of: Self.codeDisplayParameter) != nil ? .certain : .no
   }
+
+  static let codeDisplayParameter = Array("codeDisplay=".utf8)
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     guard let text = input.text else {

@@ -41,7 +41,7 @@ public struct EntraCSVFormat: FormatPlugin {
   }
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.head(4096), let first = text.split(whereSeparator: \.isNewline).first else { return .no }
+    guard let first = input.firstLine() else { return .no }
     return Self.normalised(first.split(separator: ",").map(String.init)) == Self.header ? .certain : .no
   }
 

@@ -40,13 +40,8 @@ public struct GoogleMigrationFormat: FormatPlugin {
   }
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.head(8192) else { return .no }
-    for line in text.split(whereSeparator: \.isNewline) {
-      let trimmed = line.trimmingWhitespace()
-      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-      return MigrationLink.isLink(trimmed) ? .certain : .no
-    }
-    return .no
+    guard let line = input.firstLine(skippingLinesStartingWith: UInt8(ascii: "#"), limit: 32) else { return .no }
+    return MigrationLink.isLink(line) ? .certain : .no
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {

@@ -33,8 +33,7 @@ public struct KeePassXCCSVFormat: FormatPlugin {
   static let rootGroup = "Root"
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.head(4096) else { return .no }
-    let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+    guard let firstLine = input.firstLine() else { return .no }
     if firstLine.hasPrefix(CSV.record(Self.header, quoteAll: true)) { return .certain }
     if firstLine.hasPrefix("\"Group\",\"Title\""), firstLine.contains("\"TOTP\"") { return .likely }
     return .no

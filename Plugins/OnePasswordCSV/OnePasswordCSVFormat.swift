@@ -30,8 +30,7 @@ public struct OnePasswordCSVFormat: FormatPlugin {
   static let otpColumns = ["OTPAuth", "one-time password"]
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.head(4096) else { return .no }
-    let firstLine = text.split(whereSeparator: \.isNewline).first.map { $0.lowercased() } ?? ""
+    guard let firstLine = input.firstLine()?.lowercased() else { return .no }
     if firstLine.hasPrefix(Self.header.joined(separator: ",").lowercased()) { return .certain }
     if firstLine.contains("title"), firstLine.contains("one-time password") { return .likely }
     return .no

@@ -30,15 +30,15 @@ public struct OtpauthListFormat: FormatPlugin {
   static let schemes = ["otpauth://", "motp://", "steam://"]
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.head(8192) else { return .no }
-    for line in text.split(whereSeparator: \.isNewline) {
-      let trimmed = line.trimmingWhitespace().lowercased()
-      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-      // Google transfer links belong to the google-migration plugin; read here they only get a finding.
-      if trimmed.hasPrefix("otpauth-migration://") { return .possible }
-      return Self.schemes.contains { trimmed.hasPrefix($0) } ? .certain : .no
+    guard input.firstLineRange(skippingLinesStartingWith: UInt8(ascii: "#")) != nil else {
+      return input.fileExtension == "txt" ? .possible : .no
     }
-    return input.fileExtension == "txt" ? .possible : .no
+    guard let line = input.firstLine(skippingLinesStartingWith: UInt8(ascii: "#"), limit: 32)?.lowercased() else {
+      return .no
+    }
+    // Google transfer links belong to the google-migration plugin; read here they only get a finding.
+    if line.hasPrefix("otpauth-migration://") { return .possible }
+    return Self.schemes.contains { line.hasPrefix($0) } ? .certain : .no
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {

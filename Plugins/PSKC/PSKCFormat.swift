@@ -33,9 +33,9 @@ public struct PSKCFormat: FormatPlugin {
   }
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    let head = String(decoding: input.bytes.prefix(4096), as: UTF8.self)
-    guard head.contains("KeyContainer") else { return .no }
-    return head.contains(Self.namespace) ? .certain : .possible
+    // The root element, whatever prolog comes before it and whichever prefix names it.
+    guard let root = XMLTree.root(of: input.bytes), root.name == "KeyContainer" else { return .no }
+    return root.namespace == Self.namespace ? .certain : .possible
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {

@@ -29,7 +29,7 @@ public struct SeedCSVFormat: FormatPlugin {
   }
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard let text = input.head(4096), let first = text.split(whereSeparator: \.isNewline).first else { return .no }
+    guard let first = input.firstLine() else { return .no }
     let columns = Self.columns(first.split(separator: ",").map(String.init))
     guard columns.contains("serial"), columns.contains("secret") || columns.contains("hex secret") else { return .no }
     // Other CSVs with these names (Entra's has `serial number`) carry a user column.

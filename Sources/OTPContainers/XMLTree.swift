@@ -66,3 +66,77 @@ public struct XMLTree: Sendable {
     }
   }
 }
+
+extension XMLTree {
+  /// The root element's local name and namespace, for recognising a format: the prolog before it
+  /// (declaration, comments, processing instructions, a doctype) is stepped over by looking for
+  /// where each ends, and XMLParser reads only as far as the end of the root's start tag. Cost
+  /// grows with the prolog, not with the file; nil when no start tag is found.
+  public static func root(of bytes: [UInt8]) -> (name: String, namespace: String?)? {
+    guard let end = endOfRootStartTag(in: bytes) else { return nil }
+    let parser = XMLParser(data: Data(bytes[..<end]))
+    parser.shouldProcessNamespaces = true
+    parser.shouldResolveExternalEntities = false
+    let finder = RootFinder()
+    parser.delegate = finder
+    _ = parser.parse()  // stopped by the finder, or failing at the cut: the root is known either way
+    return finder.root
+  }
+
+  /// The offset just past the `>` of the first start tag after the prolog.
+  static func endOfRootStartTag(in bytes: [UInt8]) -> Int? {
+    func find(_ text: String, from start: Int) -> Int? {
+      bytes[start...].firstRange(of: Array(text.utf8))?.upperBound
+    }
+    // XML begins with `<`, after a byte-order mark and white space at most: other files stop here.
+    var position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+    guard position < bytes.count, bytes[position] == UInt8(ascii: "<") else { return nil }
+    while let open = bytes[position...].firstIndex(of: UInt8(ascii: "<")) {
+      let rest = bytes[(open + 1)...]
+      if rest.first == UInt8(ascii: "?") {
+        guard let after = find("?>", from: open) else { return nil }
+        position = after
+      } else if rest.starts(with: Array("!--".utf8)) {
+        guard let after = find("-->", from: open + 4) else { return nil }
+        position = after
+      } else if rest.first == UInt8(ascii: "!") {
+        // A doctype, with an internal subset in brackets that may hold `>` of its own.
+        guard let close = rest.firstIndex(where: { $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "[") }) else { return nil }
+        if bytes[close] == UInt8(ascii: "[") {
+          guard let subsetEnd = find("]", from: close), let after = find(">", from: subsetEnd) else { return nil }
+          position = after
+        } else {
+          position = close + 1
+        }
+      } else {
+        // The root's start tag: its `>` is the first one outside a quoted attribute value.
+        var quote: UInt8?
+        for index in rest.indices {
+          let byte = bytes[index]
+          if let open = quote {
+            if byte == open { quote = nil }
+          } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+            quote = byte
+          } else if byte == UInt8(ascii: ">") {
+            return index + 1
+          }
+        }
+        return nil
+      }
+    }
+    return nil
+  }
+
+  private final class RootFinder: NSObject, XMLParserDelegate {
+    var root: (name: String, namespace: String?)?
+
+    func parser(
+      _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+      attributes: [String: String]
+    ) {
+      root = (elementName, namespaceURI)
+      parser.abortParsing()
+    }
+  }
+}

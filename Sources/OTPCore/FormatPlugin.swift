@@ -45,8 +45,16 @@ public struct InputFile: Sendable {
   /// UTF-8: what a sniffer looks at, at a cost that does not grow with the file. A character cut
   /// by the limit is left out.
   public func head(_ limit: Int) -> String? {
-    var slice = bytes[...]
-    if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
+    Self.text(of: textBytes, limit: limit)
+  }
+
+  /// The bytes after a UTF-8 byte-order mark, if there is one.
+  var textBytes: ArraySlice<UInt8> {
+    bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+  }
+
+  /// The first `limit` bytes of `slice` as UTF-8, a character cut by the limit left out.
+  static func text(of slice: ArraySlice<UInt8>, limit: Int) -> String? {
     guard slice.count > limit else { return String(validating: slice, as: UTF8.self) }
     var end = slice.startIndex + limit
     // The byte after the limit continues a character: step back to where that character starts.
@@ -56,6 +64,33 @@ public struct InputFile: Sendable {
       steps += 1
     }
     return String(validating: slice[..<end], as: UTF8.self)
+  }
+
+  /// Where the first line with text on it lies in `bytes`, its line break and surrounding spaces
+  /// and tabs left out, skipping lines that begin with `comment`: what a text format's sniffer
+  /// looks at. Found by scanning bytes, so the blank and comment lines before it cost their
+  /// length and nothing is copied, however many there are.
+  public func firstLineRange(skippingLinesStartingWith comment: UInt8? = nil) -> Range<Int>? {
+    let text = textBytes
+    var start = text.startIndex
+    while start < text.endIndex {
+      let end = text[start...].firstIndex(of: 0x0A) ?? text.endIndex
+      var first = start, last = end
+      while first < last, Self.isBlank(text[first]) { first += 1 }
+      while last > first, Self.isBlank(text[last - 1]) { last -= 1 }
+      if first < last, comment == nil || text[first] != comment { return first..<last }
+      start = end + 1
+    }
+    return nil
+  }
+
+  static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+
+  /// The first `limit` bytes of that line as text, or nil when there is no such line or it is
+  /// not UTF-8.
+  public func firstLine(skippingLinesStartingWith comment: UInt8? = nil, limit: Int = 4096) -> String? {
+    guard let range = firstLineRange(skippingLinesStartingWith: comment) else { return nil }
+    return Self.text(of: bytes[range], limit: limit)
   }
 
   /// The bytes as UTF-8 text without a byte-order mark, or nil when they are not UTF-8.

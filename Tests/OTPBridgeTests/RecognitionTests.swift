@@ -83,4 +83,44 @@ import Testing
     }
     #expect(try Self.registry.reader(for: file, from: nil).descriptor.id == testCase.format, "\(testCase)")
   }
+
+  /// Text formats are told by their first line with text on it, however much blank and comment
+  /// text comes before it or however long the line is; XML by its root element, after any prolog.
+  @Test(arguments: [
+    (
+      "otpauth",
+      String(repeating: "# exported by a script\n\n", count: 2_000) + "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&issuer=A\n"
+    ),
+    (
+      "google-migration", String(repeating: "#\r\n", count: 5_000) + "otpauth-migration://offline?data=CgcKAQESAmFiEAEYAQ%3D%3D\n"
+    ),
+    (
+      "ente",
+      "\n\notpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&issuer=A&period=30&note=" + String(repeating: "x", count: 20_000)
+        + "&codeDisplay=%7B%22pinned%22%3Afalse%7D\n"
+    ),
+    (
+      "bitwarden-csv",
+      "\u{FEFF}\r\n" + "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\r\n"
+    ),
+    (
+      "pskc",
+      "<?xml version=\"1.0\"?>\n<!-- " + String(repeating: "KeyContainer? not yet. ", count: 1_000) + "-->\n"
+        + "<!DOCTYPE x [<!ENTITY e \"<>\">]>\n<p:KeyContainer xmlns:p=\"urn:ietf:params:xml:ns:keyprov:pskc\" Version=\"1.0\"></p:KeyContainer>"
+    ),
+  ])
+  func textFormatsAreToldByTheirFirstLineOrRoot(format: String, text: String) throws {
+    let file = InputFile(name: "input", bytes: Array(text.utf8))
+    #expect(try Self.registry.reader(for: file, from: nil).descriptor.id == format)
+  }
+
+  @Test func firstLineSkipsBlankAndCommentLinesByBytes() {
+    let file = InputFile(name: "x", bytes: Array("\u{FEFF} \r\n\t\n# a comment\n  first line \r\nsecond".utf8))
+    #expect(file.firstLine(skippingLinesStartingWith: UInt8(ascii: "#")) == "first line")
+    #expect(file.firstLine() == "# a comment")
+    #expect(file.firstLine(limit: 3) == "# a")
+    #expect(
+      InputFile(name: "x", bytes: Array(" \n\n#x".utf8)).firstLineRange(skippingLinesStartingWith: UInt8(ascii: "#")) == nil)
+    #expect(InputFile(name: "x", bytes: [0x41, 0xFF, 0x0A]).firstLine() == nil)
+  }
 }
