@@ -56,18 +56,27 @@ public enum Rendering {
   public static func table(header: [String], rows: [[String]]) -> String {
     let rows = [header] + rows.map { $0.map { $0.escapedForTerminal() } }
     // How wide a cell shows: its bytes when it is ASCII (nearly always), else its characters.
-    func width(_ cell: String) -> Int { cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.count }
+    func width(_ cell: String) -> Int {
+      let ascii = cell.utf8.withContiguousStorageIfAvailable { !$0.contains { $0 >= 0x80 } } ?? cell.utf8.allSatisfy { $0 < 0x80 }
+      return ascii ? cell.utf8.count : cell.count
+    }
+    let cellWidths = rows.map { $0.map(width) }
     var widths = [Int](repeating: 0, count: header.count)
-    for row in rows {
-      for (column, cell) in row.enumerated() { widths[column] = max(widths[column], width(cell)) }
+    var total = 0
+    for (row, rowWidths) in zip(rows, cellWidths) {
+      for (column, cellWidth) in rowWidths.enumerated() { widths[column] = max(widths[column], cellWidth) }
+      total += row.reduce(0) { $0 + $1.utf8.count } + 1
     }
     var output: [UInt8] = []
+    output.reserveCapacity(total + rows.count * widths.reduce(0, +))
     for (index, row) in rows.enumerated() {
       if index > 0 { output.append(UInt8(ascii: "\n")) }
       for (column, cell) in row.enumerated() {
         if column > 0 { output += [0x20, 0x20] }
-        output += cell.utf8
-        if column < row.count - 1 { output += repeatElement(0x20, count: max(0, widths[column] - width(cell))) }
+        if cell.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil { output += cell.utf8 }
+        if column < row.count - 1 {
+          output += repeatElement(0x20, count: max(0, widths[column] - cellWidths[index][column]))
+        }
       }
     }
     return String(decoding: output, as: UTF8.self)

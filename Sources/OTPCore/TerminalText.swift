@@ -11,7 +11,10 @@ extension String {
   public func escapedForTerminal(keepingLineBreaks: Bool = false) -> String {
     // Plain ASCII (with line breaks, when they are kept) is returned as it is, without a copy.
     let isPlain: (UInt8) -> Bool = { byte in (byte >= 0x20 && byte < 0x7F) || (keepingLineBreaks && byte == 0x0A) }
-    guard !utf8.allSatisfy(isPlain) else { return self }
+    // Over the bytes in place when the string has them together (a native string does), which is
+    // many times faster than UTF8View's iterator on a long report.
+    let plain = utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isPlain) } ?? utf8.allSatisfy(isPlain)
+    guard !plain else { return self }
     var output: [UInt8] = []
     output.reserveCapacity(utf8.count + 16)
     for scalar in unicodeScalars {
