@@ -183,6 +183,37 @@ func qrCase() -> BenchCase {
   }
 }
 
+/// Recognition without `--from` (every built-in's sniff) of a small and a large file of one format:
+/// an otpauth list (told by its first line: the same cost at any size) and an Aegis vault (told
+/// by its JSON outline: one pass over the bytes that decodes nothing). Items are bytes.
+func recognitionCases() -> [BenchCase] {
+  func input(_ id: String, accounts: Int) throws -> InputFile {
+    let plugin = try Registry.builtIn.plugin(id: id)
+    let bytes = try plugin.write(syntheticAccounts(accounts, fitting: plugin.descriptor.capabilities), context: WriteContext())
+      .bytes
+    return InputFile(name: "input", bytes: bytes)
+  }
+  return [("otpauth", 8, "small"), ("otpauth", 1_000_000, "large"), ("aegis", 3, "small"), ("aegis", 300_000, "large")].map {
+    id, accounts, size in
+    let name = "recognise \(id) \(size) (\(accounts) accounts)"
+    // The byte count is known only once the file is made: `items` is set to it by the run.
+    return BenchCase(name: name, items: 0, runs: size == "small" ? 1001 : 11, note: "items are bytes") {
+      let file = try input(id, accounts: accounts)
+      return {
+        // A new InputFile each run, so that the JSON outline is worked out again.
+        let picked = try Registry.builtIn.reader(for: InputFile(name: "input", bytes: file.bytes), from: nil)
+        precondition(picked.descriptor.id == id)
+        return RecognisedBytes(count: file.bytes.count)
+      }
+    }
+  }
+}
+
+/// What a recognition run returns: the size of the file it recognised.
+struct RecognisedBytes {
+  var count: Int
+}
+
 let coldStartName = "cli cold start (codes, 10 accounts)"
 
 func coldStartCase() -> BenchCase {
@@ -331,6 +362,7 @@ func allCases() -> [BenchCase] {
     + formatCases(id: "otpbridge-json", count: 100_000)
     + encryptedFormats.flatMap { formatCases(id: $0.id, count: 100_000) }
     + encryptedFormats.flatMap { encryptedCases(id: $0.id, kdf: $0.kdf) } + [qrCase(), coldStartCase()]
+    + recognitionCases()
     + [1, 2].map { tenantCase(users: 1000, encrypted: true, jobs: $0) }
     + [1, 2].map { tenantCase(users: 10_000, encrypted: false, jobs: $0) } + [tenantCase(users: 1000, encrypted: false, jobs: 2)]
     + commandCases()
@@ -347,11 +379,13 @@ func runOne(_ name: String) throws {
   func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
   var firstRun: Double?
   var childPeakKiB = 0
+  var items = benchCase.items
   if benchCase.runs > 1 || benchCase.kdf != nil {
     let start = DispatchTime.now().uptimeNanoseconds
     let output = try body()
     firstRun = seconds(since: start)
     if let child = output as? ChildRun { childPeakKiB = max(childPeakKiB, child.peakKiB) }
+    if let recognised = output as? RecognisedBytes { items = recognised.count }
     try benchCase.kdf?(output)  // the KDF's memory warms up too, so that neither side pays for it
     withExtendedLifetime(output) {}
   }
@@ -385,7 +419,7 @@ func runOne(_ name: String) throws {
   // pair alike, and andOTP's saves each pick another iteration count.
   let ratio = kdfTimes.isEmpty ? nil : median(zip(times, kdfTimes).map { $0 / $1 })
   var measurement = Measurement(
-    name: name, items: benchCase.items, seconds: seconds, itemsPerSecond: Double(benchCase.items) / seconds,
+    name: name, items: items, seconds: seconds, itemsPerSecond: Double(items) / seconds,
     kdfSeconds: kdfTimes.isEmpty ? nil : median(kdfTimes), timesKDF: ratio,
     firstRunSeconds: firstRun, note: benchCase.note)
   measurement.peakMemoryMiB = childPeakKiB > 0 ? Double(childPeakKiB) / 1024 : firstRun == nil ? nil : peakMemoryMiB
@@ -442,6 +476,23 @@ func targetChecks(_ results: [Measurement]) -> [TargetCheck] {
           target: "\(command.name): peak memory above the input, bytes per account, at most 400", value: perAccount,
           met: perAccount <= 400))
     }
+  }
+  // Recognition: bounded for a text format; one undecoding pass for JSON.
+  let recognition = results.filter { $0.name.hasPrefix("recognise ") }
+  if let small = recognition.first(where: { $0.name.hasPrefix("recognise otpauth small") }),
+    let large = recognition.first(where: { $0.name.hasPrefix("recognise otpauth large") })
+  {
+    let ratio = large.seconds / small.seconds
+    checks.append(
+      TargetCheck(
+        target: "recognise a \(large.items >> 20) MiB otpauth list ÷ a \(small.items) B one: within 2", value: ratio,
+        met: ratio <= 2))
+  }
+  if let large = recognition.first(where: { $0.name.hasPrefix("recognise aegis large") }) {
+    let rate = large.itemsPerSecond / 1_073_741_824
+    checks.append(
+      TargetCheck(
+        target: "recognise a \(large.items >> 20) MiB Aegis JSON: GiB/s scanned, at least 1", value: rate, met: rate >= 1))
   }
   if let start = byName[coldStartName]?.seconds {
     checks.append(TargetCheck(target: "cli cold start: under 20 ms", value: start * 1000, met: start < 0.020))
