@@ -54,31 +54,44 @@ public enum Rendering {
 
   /// A table with a header row and columns padded to their widest cell; every cell escaped.
   public static func table(header: [String], rows: [[String]]) -> String {
-    let rows = [header] + rows.map { $0.map { $0.escapedForTerminal() } }
-    // How wide a cell shows: its bytes when it is ASCII (nearly always), else its characters.
-    func width(_ cell: String) -> Int {
-      let ascii = cell.utf8.withContiguousStorageIfAvailable { !$0.contains { $0 >= 0x80 } } ?? cell.utf8.allSatisfy { $0 < 0x80 }
-      return ascii ? cell.utf8.count : cell.count
-    }
-    let cellWidths = rows.map { $0.map(width) }
-    var widths = [Int](repeating: 0, count: header.count)
-    var total = 0
-    for (row, rowWidths) in zip(rows, cellWidths) {
-      for (column, cellWidth) in rowWidths.enumerated() { widths[column] = max(widths[column], cellWidth) }
-      total += row.reduce(0) { $0 + $1.utf8.count } + 1
+    var output: [UInt8] = []
+    writeTable(header: header, rowCount: rows.count, cells: { rows[$0] }) { output += $0 }
+    return String(decoding: output.dropLast(), as: UTF8.self)
+  }
+
+  /// `table(header:rows:)` for many rows, without holding them: `cells(i)` makes row i's cells,
+  /// once to measure the columns and once to write them, and `write` gets the text in pieces of
+  /// about 1 MiB, each ending at a line break (the last ends with one too). Every cell is
+  /// escaped for a terminal; what joins them is plain ASCII.
+  public static func writeTable<Failure: Error>(
+    header: [String], rowCount: Int, cells: (Int) -> [String], write: ([UInt8]) throws(Failure) -> Void
+  ) throws(Failure) {
+    func row(_ index: Int) -> [String] { (index < 0 ? header : cells(index)).map { $0.escapedForTerminal() } }
+    var widths = header.map(width)
+    for index in 0..<rowCount {
+      for (column, cell) in row(index).enumerated() { widths[column] = max(widths[column], width(cell)) }
     }
     var output: [UInt8] = []
-    output.reserveCapacity(total + rows.count * widths.reduce(0, +))
-    for (index, row) in rows.enumerated() {
-      if index > 0 { output.append(UInt8(ascii: "\n")) }
-      for (column, cell) in row.enumerated() {
+    output.reserveCapacity(1 << 20 + 4096)
+    for index in -1..<rowCount {
+      let cells = row(index)
+      for (column, cell) in cells.enumerated() {
         if column > 0 { output += [0x20, 0x20] }
         if cell.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil { output += cell.utf8 }
-        if column < row.count - 1 {
-          output += repeatElement(0x20, count: max(0, widths[column] - cellWidths[index][column]))
-        }
+        if column < cells.count - 1 { output += repeatElement(0x20, count: max(0, widths[column] - width(cell))) }
+      }
+      output.append(UInt8(ascii: "\n"))
+      if output.count >= 1 << 20 {
+        try write(output)
+        output.removeAll(keepingCapacity: true)
       }
     }
-    return String(decoding: output, as: UTF8.self)
+    if !output.isEmpty { try write(output) }
+  }
+
+  /// How wide a cell shows: its bytes when it is ASCII (nearly always), else its characters.
+  static func width(_ cell: String) -> Int {
+    let ascii = cell.utf8.withContiguousStorageIfAvailable { !$0.contains { $0 >= 0x80 } } ?? cell.utf8.allSatisfy { $0 < 0x80 }
+    return ascii ? cell.utf8.count : cell.count
   }
 }

@@ -35,8 +35,13 @@ struct Inspect: ParsableCommand {
           accounts: reading.accounts.map { AccountJSON($0, showSecret: showSecrets) },
           findings: reading.findings.map(\.description)))
     } else {
-      let rows = reading.accounts.enumerated().map { index, account -> [String] in
-        [
+      // One file's accounts are shared, not copied; the rows are made as they are written.
+      let accounts = reading.files.count == 1 ? reading.files[0].result.accounts : reading.accounts
+      try Rendering.writeTable(
+        header: ["#", "TYPE", "ISSUER", "NAME", "ALGORITHM", "DIGITS", "PERIOD", "SECRET", "FROM"], rowCount: accounts.count
+      ) { index in
+        let account = accounts[index]
+        return [
           String(index + 1), account.kind.rawValue,
           account.labelIssuer.map { "\(account.issuer) (label: \($0))" } ?? account.issuer, account.name,
           account.algorithm.rawValue,
@@ -46,12 +51,11 @@ struct Inspect: ParsableCommand {
             : "hidden (\(account.secret.count) bytes)",
           account.origin.description,
         ]
+      } write: { text throws in
+        try StandardStreams.output(text)
       }
-      try printOutput(
-        Rendering.table(
-          header: ["#", "TYPE", "ISSUER", "NAME", "ALGORITHM", "DIGITS", "PERIOD", "SECRET", "FROM"], rows: rows))
       let formats = reading.files.map { "\($0.file) (\($0.format))" }.joined(separator: ", ")
-      try printOutput("\(reading.accounts.count) account(s) from \(formats.escapedForTerminal()).")
+      try printOutput("\(accounts.count) account(s) from \(formats.escapedForTerminal()).")
     }
     try findingOptions.report(reading.findings)
   }
