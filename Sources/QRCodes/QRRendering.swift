@@ -1,38 +1,48 @@
-import CPNG
+import CPNGWrite
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The ways a QR code is drawn: PNG, SVG and Unicode half blocks for a terminal.
 extension QRCode {
   /// Light modules around the code that scanners need to find it; the standard asks for 4.
   public static let quietZone = 4
 
-  /// A grayscale PNG, `scale` pixels a module, with the quiet zone, through libpng.
+  /// A black and white PNG, 1 bit a pixel, `scale` pixels a module, with the quiet zone. Each
+  /// row of modules is packed into bits once, `scale` pixels a module; libpng (through CPNGWrite,
+  /// which catches its longjmp errors) writes that row `scale` times and deflates the image once.
   public func png(scale: Int = 8) throws(Failure) -> [UInt8] {
-    let side = (size + 2 * Self.quietZone) * scale
-    var pixels = [UInt8](repeating: 255, count: side * side)
-    for y in 0..<size {
-      for x in 0..<size where isDark(x: x, y: y) {
-        for row in 0..<scale {
-          let start = ((y + Self.quietZone) * scale + row) * side + (x + Self.quietZone) * scale
-          for column in start..<(start + scale) { pixels[column] = 0 }
+    precondition(scale >= 1, "a module is at least one pixel")
+    let modulesWide = size + 2 * Self.quietZone
+    let width = modulesWide * scale
+    let stride = (width + 7) / 8
+    // 1 is white: every bit starts white (the quiet zone, the light modules, the bits that pad a
+    // row to whole bytes), and the dark modules' pixels are cleared.
+    var rows = [UInt8](repeating: 0xFF, count: stride * modulesWide)
+    rows.withUnsafeMutableBufferPointer { rows in
+      modules.withUnsafeBufferPointer { modules in
+        for y in 0..<size {
+          let row = (y + Self.quietZone) * stride
+          for x in 0..<size where modules[y * size + x] {
+            let first = (x + Self.quietZone) * scale
+            for pixel in first..<(first + scale) { rows[row + pixel >> 3] &= ~(0x80 >> UInt8(pixel & 7)) }
+          }
         }
       }
     }
-    var image = png_image()
-    image.version = UInt32(PNG_IMAGE_VERSION)
-    image.width = UInt32(side)
-    image.height = UInt32(side)
-    image.format = UInt32(PNG_FORMAT_GRAY)
+    var output: UnsafeMutablePointer<UInt8>?
     var length = 0
-    // The first call measures, the second writes.
-    guard pixels.withUnsafeBytes({ png_image_write_to_memory(&image, nil, &length, 0, $0.baseAddress, 0, nil) }) != 0 else {
-      throw Failure(description: "libpng could not make the PNG")
+    var message = [CChar](repeating: 0, count: Int(CPNGWRITE_MESSAGE_SIZE))
+    let status = rows.withUnsafeBufferPointer { rows in
+      cpngwrite_gray1(
+        rows.baseAddress, stride, UInt32(width), UInt32(modulesWide), UInt32(scale), &output, &length, &message)
     }
-    var output = [UInt8](repeating: 0, count: length)
-    let written = output.withUnsafeMutableBytes { memory in
-      pixels.withUnsafeBytes { png_image_write_to_memory(&image, memory.baseAddress, &length, 0, $0.baseAddress, 0, nil) }
+    guard status == 0, let output else {
+      throw Failure(description: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
-    guard written != 0 else { throw Failure(description: "libpng could not make the PNG") }
-    return Array(output.prefix(length))
+    defer { free(output) }
+    return Array(UnsafeBufferPointer(start: output, count: length))
   }
 
   /// An SVG drawing: one path of unit squares on a white background, scalable without blur.
