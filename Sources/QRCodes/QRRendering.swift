@@ -47,26 +47,55 @@ extension QRCode {
 
   /// An SVG drawing: one path of unit squares on a white background, scalable without blur.
   public func svg(pixelsPerModule: Int = 8) -> String {
+    var bytes: [UInt8] = []
+    appendSVG(to: &bytes, pixelsPerModule: pixelsPerModule)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The SVG drawing of `svg(pixelsPerModule:)` as UTF-8, appended to `bytes`: written straight
+  /// into the bytes of a file or a page, with no String in between. Each run of dark modules in a
+  /// row is one square `M x y h n v1 h-n z`.
+  public func appendSVG(to bytes: inout [UInt8], pixelsPerModule: Int = 8) {
     let side = size + 2 * Self.quietZone
-    var path = ""
-    for y in 0..<size {
-      var x = 0
-      while x < size {
-        guard isDark(x: x, y: y) else {
-          x += 1
-          continue
+    bytes.reserveCapacity(bytes.count + 300 + 4 * size * size)  // about 16 bytes a run, a run every 4 modules
+    bytes.append(contentsOf: #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#.utf8)
+    bytes.appendDecimal(side)
+    bytes.append(UInt8(ascii: " "))
+    bytes.appendDecimal(side)
+    bytes.append(contentsOf: #"" width=""#.utf8)
+    bytes.appendDecimal(side * pixelsPerModule)
+    bytes.append(contentsOf: #"" height=""#.utf8)
+    bytes.appendDecimal(side * pixelsPerModule)
+    bytes.append(contentsOf: #"" shape-rendering="crispEdges"><rect width=""#.utf8)
+    bytes.appendDecimal(side)
+    bytes.append(contentsOf: #"" height=""#.utf8)
+    bytes.appendDecimal(side)
+    bytes.append(contentsOf: ##"" fill="#fff"/><path fill="#000" d=""##.utf8)
+    modules.withUnsafeBufferPointer { modules in
+      for y in 0..<size {
+        let row = y * size
+        var x = 0
+        while x < size {
+          guard modules[row + x] else {
+            x += 1
+            continue
+          }
+          var run = 1
+          while x + run < size && modules[row + x + run] { run += 1 }
+          bytes.append(UInt8(ascii: "M"))
+          bytes.appendDecimal(x + Self.quietZone)
+          bytes.append(UInt8(ascii: " "))
+          bytes.appendDecimal(y + Self.quietZone)
+          bytes.append(UInt8(ascii: "h"))
+          bytes.appendDecimal(run)
+          bytes.append(contentsOf: "v1h-".utf8)
+          bytes.appendDecimal(run)
+          bytes.append(UInt8(ascii: "z"))
+          x += run
         }
-        var run = 1
-        while isDark(x: x + run, y: y) { run += 1 }
-        path += "M\(x + Self.quietZone) \(y + Self.quietZone)h\(run)v1h-\(run)z"
-        x += run
       }
     }
-    return """
-      <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(side) \(side)" width="\(side * pixelsPerModule)" \
-      height="\(side * pixelsPerModule)" shape-rendering="crispEdges">\
-      <rect width="\(side)" height="\(side)" fill="#fff"/><path fill="#000" d="\(path)"/></svg>
-      """
+    bytes.append(contentsOf: #""/></svg>"#.utf8)
   }
 
   /// Two rows of modules a line in Unicode half blocks (▀ ▄ █), drawn black on white with ANSI
@@ -90,5 +119,17 @@ extension QRCode {
       lines.append(line + "\u{1B}[0m")
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+extension [UInt8] {
+  /// Appends `value` (not negative) in decimal digits.
+  mutating func appendDecimal(_ value: Int) {
+    guard value >= 10 else {
+      append(UInt8(ascii: "0") + UInt8(value))
+      return
+    }
+    appendDecimal(value / 10)
+    append(UInt8(ascii: "0") + UInt8(value % 10))
   }
 }

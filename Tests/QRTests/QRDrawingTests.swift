@@ -62,6 +62,12 @@ import Testing
     return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
   }
 
+  /// The SVG file at `path` drawn by librsvg (rsvg-convert) into a PNG at `png`, `width` pixels wide.
+  static func rasterise(svg path: String, to png: String, width: Int) throws {
+    let (status, _) = try run("rsvg-convert", package: "librsvg2-bin", ["--width", "\(width)", "-o", png, path])
+    try #require(status == 0, "rsvg-convert could not draw \(path)")
+  }
+
   @Test(arguments: [1, 2, 3, 5, 8])
   func pngIsOneBitGrayAndHoldsExactlyTheModules(scale: Int) throws {
     for uri in try Self.sample().uris.prefix(2) {
@@ -118,6 +124,42 @@ import Testing
     #expect(differences.isEmpty, "\(differences)")
   }
 
+  /// `--qr svg` files and the codes of a `--qr html` page, drawn by a real SVG renderer (librsvg)
+  /// at a phone screen's size, scan to their exact text with zbarimg and with our reader.
+  @Test func svgFilesAndTheHTMLPageScanOnceDrawnByLibrsvg() throws {
+    let uris = try Self.sample().uris
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qr-draw-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let sheet = try QROutput.sheet(for: Array(uris.joined(separator: "\n").utf8), format: "google-migration")
+    let output = QROutput.svg(folder: folder)
+    let files = try output.files(for: sheet, title: "t")
+    try output.write(files, force: false)
+    // The page's inline SVGs, each saved as a file of its own to draw.
+    let page = String(decoding: sheet.htmlBytes(title: "t"), as: UTF8.self)
+    let inline = page.matches(of: /<svg [^>]*>.*?<\/svg>/).map { String($0.output) }
+    try #require(files.count == uris.count && inline.count == uris.count)
+    var drawings: [(svg: String, uri: String)] = zip(files, uris).map { ($0.path, $1) }
+    for (number, (svg, uri)) in zip(inline, uris).enumerated() {
+      let path = "\(folder)/page-\(number + 1).svg"
+      try Data(svg.utf8).write(to: URL(fileURLWithPath: path))
+      drawings.append((path, uri))
+    }
+    let qr = try Registry.builtIn.plugin(id: "qr")
+    let context = ReadContext(nestedReader: { input, context in
+      try Registry.builtIn.reader(for: input, from: nil).read(input, context: context)
+    })
+    for (number, drawing) in drawings.enumerated() {
+      let png = "\(folder)/drawn-\(number + 1).png"
+      try Self.rasterise(svg: drawing.svg, to: png, width: 600)
+      let zbarimgReadIt = try Self.zbarimgTexts(png) == [drawing.uri]
+      #expect(zbarimgReadIt, "drawing \(number + 1): zbarimg did not read its text back exactly")
+      let bytes = Array(try #require(FileManager.default.contents(atPath: png)))
+      let result = try qr.read(InputFile(name: png, bytes: bytes), context: context)
+      let oursReadIt = result.findings.isEmpty && result.accounts.count == (number % uris.count == 0 ? 1 : 10)
+      #expect(oursReadIt, "drawing \(number + 1): our reader did not read its accounts")
+    }
+  }
+
   /// The comparison with zbarimg can fail: an image of another code reads as that code, not ours.
   @Test func zbarimgTellsAnotherCodeFromOurs() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qr-draw-\(UUID().uuidString)").path
@@ -129,5 +171,25 @@ import Testing
     let readOther = other == [uris[1]]
     #expect(!readOther)
     #expect(other?.count == 1)
+  }
+
+  @Test func svgAndHTMLAreTheBytesOfTheirText() throws {
+    let uris = try Self.sample().uris
+    let code = try QRCode(encoding: uris[1])
+    var bytes: [UInt8] = Array("prefix".utf8)
+    code.appendSVG(to: &bytes)
+    #expect(bytes == Array(("prefix" + code.svg()).utf8))
+    let sheet = try #require(try QRSheet(uriList: Array(uris.joined(separator: "\n").utf8)))
+    #expect(sheet.htmlBytes(title: "<3 codes>") == Array(sheet.html(title: "<3 codes>").utf8))
+    // One path of runs: every dark module is in exactly one run, and no run covers a light one.
+    let svg = code.svg()
+    var covered = [Int](repeating: 0, count: code.size * code.size)
+    for run in svg.matches(of: /M(\d+) (\d+)h(\d+)v1h-(\d+)z/) {
+      let x = Int(run.1)! - QRCode.quietZone, y = Int(run.2)! - QRCode.quietZone, length = Int(run.3)!
+      #expect(run.3 == run.4)
+      for column in x..<(x + length) { covered[y * code.size + column] += 1 }
+    }
+    let exact = (0..<(code.size * code.size)).allSatisfy { covered[$0] == (code.modules[$0] ? 1 : 0) }
+    #expect(exact)
   }
 }
