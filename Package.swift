@@ -98,8 +98,10 @@ let package = Package(
       .target(name: "LoginItems", dependencies: ["OTPCore"]),
       // External plugins: the adapter for executables that speak docs/plugins.md (tested in CLITests).
       .target(name: "External", dependencies: ["OTPCore", "OTPJSON"], path: "Plugins/External"),
-      // Drawing QR codes for `convert --qr`: not a format, so not a plugin.
-      .target(name: "QRCodes", dependencies: ["OTPCore", "CQREncode", "CPNG"]),
+      // Drawing QR codes for `convert --qr`: not a format, so not a plugin. CPNGWrite is its one C
+      // function: a 1-bit PNG written with libpng's full API, whose longjmp errors it catches.
+      .target(name: "CPNGWrite", dependencies: ["CPNG"]),
+      .target(name: "QRCodes", dependencies: ["OTPCore", "CQREncode", "CPNGWrite"]),
       .target(
         name: "OTPBridge",
         dependencies: [

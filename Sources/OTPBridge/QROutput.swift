@@ -54,10 +54,13 @@ public enum QROutput: Sendable, Equatable {
       }
     case .svg(let folder):
       return zip(sheet.fileNames, sheet.entries).map { name, entry in
-        ("\(folder)/\(name).svg", Array((entry.code.svg() + "\n").utf8))
+        var bytes: [UInt8] = []
+        entry.code.appendSVG(to: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        return ("\(folder)/\(name).svg", bytes)
       }
     case .html(let file):
-      return [(file, Array(sheet.html(title: title).utf8))]
+      return [(file, sheet.htmlBytes(title: title))]
     case .terminal:
       return []
     }

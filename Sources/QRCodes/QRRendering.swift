@@ -1,62 +1,101 @@
-import CPNG
+import CPNGWrite
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The ways a QR code is drawn: PNG, SVG and Unicode half blocks for a terminal.
 extension QRCode {
   /// Light modules around the code that scanners need to find it; the standard asks for 4.
   public static let quietZone = 4
 
-  /// A grayscale PNG, `scale` pixels a module, with the quiet zone, through libpng.
+  /// A black and white PNG, 1 bit a pixel, `scale` pixels a module, with the quiet zone. Each
+  /// row of modules is packed into bits once, `scale` pixels a module; libpng (through CPNGWrite,
+  /// which catches its longjmp errors) writes that row `scale` times and deflates the image once.
   public func png(scale: Int = 8) throws(Failure) -> [UInt8] {
-    let side = (size + 2 * Self.quietZone) * scale
-    var pixels = [UInt8](repeating: 255, count: side * side)
-    for y in 0..<size {
-      for x in 0..<size where isDark(x: x, y: y) {
-        for row in 0..<scale {
-          let start = ((y + Self.quietZone) * scale + row) * side + (x + Self.quietZone) * scale
-          for column in start..<(start + scale) { pixels[column] = 0 }
+    precondition(scale >= 1, "a module is at least one pixel")
+    let modulesWide = size + 2 * Self.quietZone
+    let width = modulesWide * scale
+    let stride = (width + 7) / 8
+    // 1 is white: every bit starts white (the quiet zone, the light modules, the bits that pad a
+    // row to whole bytes), and the dark modules' pixels are cleared.
+    var rows = [UInt8](repeating: 0xFF, count: stride * modulesWide)
+    rows.withUnsafeMutableBufferPointer { rows in
+      modules.withUnsafeBufferPointer { modules in
+        for y in 0..<size {
+          let row = (y + Self.quietZone) * stride
+          for x in 0..<size where modules[y * size + x] {
+            let first = (x + Self.quietZone) * scale
+            for pixel in first..<(first + scale) { rows[row + pixel >> 3] &= ~(0x80 >> UInt8(pixel & 7)) }
+          }
         }
       }
     }
-    var image = png_image()
-    image.version = UInt32(PNG_IMAGE_VERSION)
-    image.width = UInt32(side)
-    image.height = UInt32(side)
-    image.format = UInt32(PNG_FORMAT_GRAY)
+    var output: UnsafeMutablePointer<UInt8>?
     var length = 0
-    // The first call measures, the second writes.
-    guard pixels.withUnsafeBytes({ png_image_write_to_memory(&image, nil, &length, 0, $0.baseAddress, 0, nil) }) != 0 else {
-      throw Failure(description: "libpng could not make the PNG")
+    var message = [CChar](repeating: 0, count: Int(CPNGWRITE_MESSAGE_SIZE))
+    let status = rows.withUnsafeBufferPointer { rows in
+      cpngwrite_gray1(
+        rows.baseAddress, stride, UInt32(width), UInt32(modulesWide), UInt32(scale), &output, &length, &message)
     }
-    var output = [UInt8](repeating: 0, count: length)
-    let written = output.withUnsafeMutableBytes { memory in
-      pixels.withUnsafeBytes { png_image_write_to_memory(&image, memory.baseAddress, &length, 0, $0.baseAddress, 0, nil) }
+    guard status == 0, let output else {
+      throw Failure(description: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
-    guard written != 0 else { throw Failure(description: "libpng could not make the PNG") }
-    return Array(output.prefix(length))
+    defer { free(output) }
+    return Array(UnsafeBufferPointer(start: output, count: length))
   }
 
   /// An SVG drawing: one path of unit squares on a white background, scalable without blur.
   public func svg(pixelsPerModule: Int = 8) -> String {
+    var bytes: [UInt8] = []
+    appendSVG(to: &bytes, pixelsPerModule: pixelsPerModule)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The SVG drawing of `svg(pixelsPerModule:)` as UTF-8, appended to `bytes`: written straight
+  /// into the bytes of a file or a page, with no String in between. Each run of dark modules in a
+  /// row is one square `M x y h n v1 h-n z`.
+  public func appendSVG(to bytes: inout [UInt8], pixelsPerModule: Int = 8) {
     let side = size + 2 * Self.quietZone
-    var path = ""
-    for y in 0..<size {
-      var x = 0
-      while x < size {
-        guard isDark(x: x, y: y) else {
-          x += 1
-          continue
+    bytes.reserveCapacity(bytes.count + 300 + 4 * size * size)  // about 16 bytes a run, a run every 4 modules
+    bytes.append(contentsOf: #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#.utf8)
+    bytes.appendDecimal(side)
+    bytes.append(UInt8(ascii: " "))
+    bytes.appendDecimal(side)
+    bytes.append(contentsOf: #"" width=""#.utf8)
+    bytes.appendDecimal(side * pixelsPerModule)
+    bytes.append(contentsOf: #"" height=""#.utf8)
+    bytes.appendDecimal(side * pixelsPerModule)
+    bytes.append(contentsOf: #"" shape-rendering="crispEdges"><rect width=""#.utf8)
+    bytes.appendDecimal(side)
+    bytes.append(contentsOf: #"" height=""#.utf8)
+    bytes.appendDecimal(side)
+    bytes.append(contentsOf: ##"" fill="#fff"/><path fill="#000" d=""##.utf8)
+    modules.withUnsafeBufferPointer { modules in
+      for y in 0..<size {
+        let row = y * size
+        var x = 0
+        while x < size {
+          guard modules[row + x] else {
+            x += 1
+            continue
+          }
+          var run = 1
+          while x + run < size && modules[row + x + run] { run += 1 }
+          bytes.append(UInt8(ascii: "M"))
+          bytes.appendDecimal(x + Self.quietZone)
+          bytes.append(UInt8(ascii: " "))
+          bytes.appendDecimal(y + Self.quietZone)
+          bytes.append(UInt8(ascii: "h"))
+          bytes.appendDecimal(run)
+          bytes.append(contentsOf: "v1h-".utf8)
+          bytes.appendDecimal(run)
+          bytes.append(UInt8(ascii: "z"))
+          x += run
         }
-        var run = 1
-        while isDark(x: x + run, y: y) { run += 1 }
-        path += "M\(x + Self.quietZone) \(y + Self.quietZone)h\(run)v1h-\(run)z"
-        x += run
       }
     }
-    return """
-      <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(side) \(side)" width="\(side * pixelsPerModule)" \
-      height="\(side * pixelsPerModule)" shape-rendering="crispEdges">\
-      <rect width="\(side)" height="\(side)" fill="#fff"/><path fill="#000" d="\(path)"/></svg>
-      """
+    bytes.append(contentsOf: #""/></svg>"#.utf8)
   }
 
   /// Two rows of modules a line in Unicode half blocks (▀ ▄ █), drawn black on white with ANSI
@@ -80,5 +119,17 @@ extension QRCode {
       lines.append(line + "\u{1B}[0m")
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+extension [UInt8] {
+  /// Appends `value` (not negative) in decimal digits.
+  mutating func appendDecimal(_ value: Int) {
+    guard value >= 10 else {
+      append(UInt8(ascii: "0") + UInt8(value))
+      return
+    }
+    appendDecimal(value / 10)
+    append(UInt8(ascii: "0") + UInt8(value % 10))
   }
 }

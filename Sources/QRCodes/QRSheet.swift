@@ -67,38 +67,47 @@ public struct QRSheet: Sendable {
   /// One self-contained page to print: every code as inline SVG with its label beneath, no
   /// scripts, fonts or images from elsewhere.
   public func html(title: String) -> String {
-    var body = ""
+    String(decoding: htmlBytes(title: title), as: UTF8.self)
+  }
+
+  /// The page of `html(title:)` as UTF-8, built in one buffer: each code's SVG is drawn straight
+  /// into it.
+  public func htmlBytes(title: String) -> [UInt8] {
+    let escapedTitle = title.markupEscaped
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(1500 + entries.reduce(0) { $0 + 400 + 4 * $1.code.size * $1.code.size })
+    bytes.append(
+      contentsOf: """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>\(escapedTitle)</title>
+        <style>
+          body { font-family: sans-serif; margin: 1.5em; }
+          .warning { border: 2px solid #b00; padding: 0.5em 1em; }
+          main { display: flex; flex-wrap: wrap; gap: 1.5em; }
+          figure { margin: 0; text-align: center; page-break-inside: avoid; break-inside: avoid; }
+          figure svg { width: 60mm; height: auto; }
+          figcaption { max-width: 60mm; overflow-wrap: anywhere; margin-top: 0.3em; }
+        </style>
+        </head>
+        <body>
+        <h1>\(escapedTitle)</h1>
+        <p class="warning">These codes hold two-factor secrets. Whoever scans them can make your codes: \
+        scan them, then shred the paper or delete this file.</p>
+        <main>
+
+        """.utf8)
     for entry in entries {
-      body += """
-          <figure>\(entry.code.svg(pixelsPerModule: 4))<figcaption>\(entry.label.markupEscaped)</figcaption></figure>
-
-        """
+      bytes.append(contentsOf: "  <figure>".utf8)
+      entry.code.appendSVG(to: &bytes, pixelsPerModule: 4)
+      bytes.append(contentsOf: "<figcaption>".utf8)
+      bytes.append(contentsOf: entry.label.markupEscaped.utf8)
+      bytes.append(contentsOf: "</figcaption></figure>\n".utf8)
     }
-    return """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <title>\(title.markupEscaped)</title>
-      <style>
-        body { font-family: sans-serif; margin: 1.5em; }
-        .warning { border: 2px solid #b00; padding: 0.5em 1em; }
-        main { display: flex; flex-wrap: wrap; gap: 1.5em; }
-        figure { margin: 0; text-align: center; page-break-inside: avoid; break-inside: avoid; }
-        figure svg { width: 60mm; height: auto; }
-        figcaption { max-width: 60mm; overflow-wrap: anywhere; margin-top: 0.3em; }
-      </style>
-      </head>
-      <body>
-      <h1>\(title.markupEscaped)</h1>
-      <p class="warning">These codes hold two-factor secrets. Whoever scans them can make your codes: \
-      scan them, then shred the paper or delete this file.</p>
-      <main>
-      \(body)</main>
-      </body>
-      </html>
-
-      """
+    bytes.append(contentsOf: "</main>\n</body>\n</html>\n".utf8)
+    return bytes
   }
 }
 

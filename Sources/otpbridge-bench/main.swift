@@ -25,6 +25,8 @@ struct Measurement: Codable {
   /// The first run, before the process's memory was warm (page faults included).
   var firstRunSeconds: Double?
   var note: String?
+  /// Why the case did not run on this machine (`BenchSkip`); nothing else is set then.
+  var skipped: String?
 }
 
 /// A benchmark case: it prepares its input untimed, then the body it returns runs once to warm up
@@ -298,11 +300,12 @@ func commandInputPath(_ count: Int) -> String {
 let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("otpbridge")
   .path
 
-/// Runs the release otpbridge with `arguments`, standard output and error to /dev/null; fails the
-/// case unless it exits with one of `accepted`.
-func runCommand(_ arguments: [String], accepted: Set<Int32> = [0]) -> ChildRun {
+/// Runs the release otpbridge (or `executable`) with `arguments`, standard output and error to
+/// /dev/null; fails the case unless it exits with one of `accepted`. Another executable's
+/// arguments are not shown in the failure: qrencode's hold a QR code's URI, with its secrets.
+func runCommand(_ arguments: [String], accepted: Set<Int32> = [0], executable: String = releaseBinary) -> ChildRun {
   let argv: [UnsafeMutablePointer<CChar>?] =
-    ([releaseBinary] + arguments).map { argument in argument.withCString { strdup($0) } } + [nil]
+    ([executable] + arguments).map { argument in argument.withCString { strdup($0) } } + [nil]
   defer { argv.forEach { free($0) } }
   var actions = posix_spawn_file_actions_t()
   posix_spawn_file_actions_init(&actions)
@@ -310,13 +313,14 @@ func runCommand(_ arguments: [String], accepted: Set<Int32> = [0]) -> ChildRun {
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
   var pid: pid_t = 0
-  precondition(posix_spawn(&pid, releaseBinary, &actions, nil, argv, environ) == 0, "cannot start \(releaseBinary)")
+  precondition(posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0, "cannot start \(executable)")
   var status: Int32 = 0
   var usage = rusage()
   _ = wait4(pid, &status, 0, &usage)
   let exited = status & 0x7F == 0
   precondition(
-    exited && accepted.contains((status >> 8) & 0xFF), "otpbridge \(arguments.joined(separator: " ")) ended with status \(status)"
+    exited && accepted.contains((status >> 8) & 0xFF),
+    "\(executable) \(executable == releaseBinary ? arguments.joined(separator: " ") : "(arguments not shown)") ended with status \(status)"
   )
   return ChildRun(peakKiB: usage.ru_maxrss)
 }
@@ -357,6 +361,96 @@ func commandCases() -> [BenchCase] {
   ]
 }
 
+/// Drawing QR codes (issue 24): `convert --to google-migration --qr png|svg|html` on 1,000 otpauth
+/// lines, which Google's batches of 10 make 100 transfer codes, run as a user runs it; beside it, the
+/// yardstick: 100 runs of the qrencode tool (`qrencode -o FILE.png URI`, its defaults) on the same
+/// 100 transfer links. Every run writes into a folder of its own, so nothing is replaced (no
+/// --force). The drawing alone, in this process, is timed on the same 100 codes.
+let qrDrawingAccounts = 1000
+let qrDrawingCodes = 100
+let qrencodeLoopName = "qr draw: qrencode tool, 100 runs"
+
+/// The qrencode tool on PATH (Debian package qrencode, which scripts/bootstrap.sh installs), or nil.
+let qrencodeTool: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").lazy
+  .map { "\($0)/qrencode" }.first { access($0, X_OK) == 0 }
+
+/// The otpauth list of `qrDrawingAccounts` accounts, in the case's folder.
+func qrDrawingInput() throws -> String {
+  let path = try caseFolder() + "/accounts.txt"
+  let otpauth = try Registry.builtIn.plugin(id: "otpauth")
+  let accounts = syntheticAccounts(qrDrawingAccounts, fitting: otpauth.descriptor.capabilities)
+  try Data(try otpauth.write(accounts, context: WriteContext()).bytes).write(to: URL(fileURLWithPath: path))
+  return path
+}
+
+/// The transfer links the commands draw (their batch ids differ from run to run, their sizes do not).
+func qrDrawingLinks() throws -> [String] {
+  let google = try Registry.builtIn.plugin(id: "google-migration")
+  let accounts = syntheticAccounts(qrDrawingAccounts, fitting: google.descriptor.capabilities)
+  let links = String(decoding: try google.write(accounts, context: WriteContext()).bytes, as: UTF8.self)
+    .split(separator: "\n").map(String.init)
+  precondition(links.count == qrDrawingCodes)
+  return links
+}
+
+func qrDrawingCases() -> [BenchCase] {
+  let note = "items are codes; the whole command, in its own process"
+  var runNumber = 0
+  /// A fresh path in the case's folder for each run.
+  func freshPath(_ folder: String, _ kind: String) -> String {
+    runNumber += 1
+    return "\(folder)/\(kind)-\(runNumber)"
+  }
+  return [
+    BenchCase(name: qrencodeLoopName, items: qrDrawingCodes, runs: 5, note: "items are codes; qrencode -o FILE.png URI") {
+      guard let tool = qrencodeTool else {
+        throw BenchSkip(reason: "the qrencode tool is not installed (Debian package qrencode; make bootstrap installs it)")
+      }
+      let folder = try caseFolder()
+      let links = try qrDrawingLinks()
+      return {
+        let out = freshPath(folder, "qrencode")
+        mkdir(out, 0o700)
+        for (index, link) in links.enumerated() { _ = runCommand(["-o", "\(out)/\(index + 1).png", link], executable: tool) }
+        return ()
+      }
+    },
+    BenchCase(name: "qr draw: convert --qr png, 100 codes", items: qrDrawingCodes, runs: 5, note: note) {
+      let input = try qrDrawingInput()
+      let folder = try caseFolder()
+      return { runCommand(["convert", input, "--to", "google-migration", "--qr", "png", freshPath(folder, "png")]) }
+    },
+    BenchCase(name: "qr draw: convert --qr svg, 100 codes", items: qrDrawingCodes, runs: 5, note: note) {
+      let input = try qrDrawingInput()
+      let folder = try caseFolder()
+      return { runCommand(["convert", input, "--to", "google-migration", "--qr", "svg", freshPath(folder, "svg")]) }
+    },
+    BenchCase(name: "qr draw: convert --qr html, 100 codes", items: qrDrawingCodes, runs: 5, note: note) {
+      let input = try qrDrawingInput()
+      let folder = try caseFolder()
+      return { runCommand(["convert", input, "--to", "google-migration", "--qr", "html", freshPath(folder, "page") + ".html"]) }
+    },
+    BenchCase(name: "qr draw in process: encode 100 codes", items: qrDrawingCodes, runs: 5, note: "items are codes; libqrencode")
+    {
+      let links = try qrDrawingLinks()
+      return { try links.map { try QRCode(encoding: $0) } }
+    },
+    BenchCase(name: "qr draw in process: png of 100 codes", items: qrDrawingCodes, runs: 5, note: "items are codes") {
+      let codes = try qrDrawingLinks().map { try QRCode(encoding: $0) }
+      return { try codes.map { try $0.png() } }
+    },
+    BenchCase(name: "qr draw in process: svg of 100 codes", items: qrDrawingCodes, runs: 5, note: "items are codes") {
+      let codes = try qrDrawingLinks().map { try QRCode(encoding: $0) }
+      return { codes.map { $0.svg() } }
+    },
+  ]
+}
+
+/// A case that cannot run on this machine (a missing tool): `make bench` says why instead of a time.
+struct BenchSkip: Error {
+  var reason: String
+}
+
 func allCases() -> [BenchCase] {
   formatCases(id: "otpauth", count: 1_000_000) + formatCases(id: "google-migration", count: 100_000)
     + formatCases(id: "otpbridge-json", count: 100_000)
@@ -365,7 +459,7 @@ func allCases() -> [BenchCase] {
     + recognitionCases()
     + [1, 2].map { tenantCase(users: 1000, encrypted: true, jobs: $0) }
     + [1, 2].map { tenantCase(users: 10_000, encrypted: false, jobs: $0) } + [tenantCase(users: 1000, encrypted: false, jobs: 2)]
-    + commandCases()
+    + commandCases() + qrDrawingCases()
 }
 
 func runOne(_ name: String) throws {
@@ -373,7 +467,14 @@ func runOne(_ name: String) throws {
     FileHandle.standardError.write(Data("unknown case \(name)\n".utf8))
     exit(2)
   }
-  let body = try benchCase.prepare()
+  let body: () throws -> Any
+  do {
+    body = try benchCase.prepare()
+  } catch let skip as BenchSkip {
+    let measurement = Measurement(name: name, items: benchCase.items, seconds: 0, itemsPerSecond: 0, skipped: skip.reason)
+    print(String(decoding: try JSONEncoder().encode(measurement), as: UTF8.self))
+    return
+  }
   var times: [Double] = []
   var kdfTimes: [Double] = []
   func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
@@ -436,12 +537,26 @@ struct TargetCheck: Codable {
   var target: String
   var value: Double
   var met: Bool
+  /// Why the target could not be checked (a case it needs was skipped); `value` means nothing then.
+  var notMeasured: String?
 }
 
-/// The targets that `make bench` checks (docs/benchmarks.md), for the cases that ran.
-func targetChecks(_ results: [Measurement]) -> [TargetCheck] {
+/// The targets that `make bench` checks (docs/benchmarks.md), for the cases that ran; `skipped`
+/// holds the reasons of the cases that could not.
+func targetChecks(_ results: [Measurement], skipped: [String: String] = [:]) -> [TargetCheck] {
   let byName = Dictionary(results.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
   var checks: [TargetCheck] = []
+  // Drawing QR codes (issue 24): each whole command within 2× of the qrencode loop of the same run.
+  for command in results where command.name.hasPrefix("qr draw: convert") {
+    let target = "\(command.name.dropFirst("qr draw: ".count)) ÷ qrencode loop: within 2"
+    if let loop = byName[qrencodeLoopName]?.seconds {
+      let ratio = command.seconds / loop
+      checks.append(TargetCheck(target: target, value: ratio, met: ratio <= 2))
+    } else {
+      let reason = skipped[qrencodeLoopName].map { "NOT MEASURED: \($0)" } ?? "NOT MEASURED: run its case too (CASES=\"qr draw\")"
+      checks.append(TargetCheck(target: target, value: 0, met: false, notMeasured: reason))
+    }
+  }
   for direction in ["read", "write"] {
     if let rate = byName["otpauth \(direction)"]?.itemsPerSecond {
       checks.append(
@@ -517,6 +632,7 @@ func targetChecks(_ results: [Measurement]) -> [TargetCheck] {
 /// peak resident memory comes from wait4; then checks the targets.
 func runAll(output: String, filter: String) throws {
   var results: [Measurement] = []
+  var skipped: [String: String] = [:]
   // `a|b` runs the cases whose names contain a or b.
   let wanted = filter.split(separator: "|").map(String.init)
   for benchCase in allCases() where wanted.isEmpty || wanted.contains(where: benchCase.name.contains) {
@@ -545,6 +661,11 @@ func runAll(output: String, filter: String) throws {
       FileHandle.standardError.write(Data("case \(benchCase.name) failed\n".utf8))
       exit(1)
     }
+    if let reason = measurement.skipped {
+      print(benchCase.name.padding(toLength: 40, withPad: " ", startingAt: 0) + "  SKIPPED: \(reason)")
+      skipped[benchCase.name] = reason
+      continue
+    }
     // A case with a warm-up run reports the peak after it; a single run, the whole process's.
     measurement.peakMemoryMiB = measurement.peakMemoryMiB ?? Double(usage.ru_maxrss) / 1024
     results.append(measurement)
@@ -559,20 +680,22 @@ func runAll(output: String, filter: String) throws {
         + (measurement.timesKDF.map { String(format: "  (KDF %.4f s: %.2f × KDF)", measurement.kdfSeconds ?? 0, $0) } ?? "")
         + (measurement.note.map { "  (\($0))" } ?? ""))
   }
-  let checks = targetChecks(results)
+  let checks = targetChecks(results, skipped: skipped)
   if !checks.isEmpty { print("\nTargets:") }
   for check in checks {
+    let status = check.notMeasured == nil ? check.met ? "met    " : "NOT MET" : "-------"
     print(
-      "  \(check.met ? "met    " : "NOT MET") \(check.target.padding(toLength: 62, withPad: " ", startingAt: 0)) \(String(format: "%.2f", check.value))"
+      "  \(status) \(check.target.padding(toLength: 62, withPad: " ", startingAt: 0)) \(check.notMeasured ?? String(format: "%.2f", check.value))"
     )
   }
   struct Output: Codable {
     var measurements: [Measurement]
     var targets: [TargetCheck]
+    var skipped: [String: String]
   }
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-  try encoder.encode(Output(measurements: results, targets: checks)).write(to: URL(fileURLWithPath: output))
+  try encoder.encode(Output(measurements: results, targets: checks, skipped: skipped)).write(to: URL(fileURLWithPath: output))
   print("Results written to \(output).")
 }
 
