@@ -40,7 +40,8 @@ struct Codes: ParsableCommand {
       }
     }
     if json {
-      try printJSON(entries)
+      var stream = PrettyJSONStream { bytes throws in try StandardStreams.output(bytes) }
+      try stream.writeAccounts(count: entries.count, account: { entries[$0] })
     } else {
       try printOutput(
         Rendering.table(

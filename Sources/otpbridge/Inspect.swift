@@ -19,24 +19,19 @@ struct Inspect: ParsableCommand {
   @Flag(help: "Show the secrets instead of masking them.")
   var showSecrets = false
 
-  struct Output: Encodable {
-    var accounts: [AccountJSON]
-    var findings: [String]
-  }
-
   @OptionGroup var plugins: PluginOptions
 
   func run() throws {
     let registry = plugins.registry()
     let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
+    // One file's accounts are shared, not copied; rows and JSON are made as they are written.
+    let accounts = reading.files.count == 1 ? reading.files[0].result.accounts : reading.accounts
     if json {
-      try printJSON(
-        Output(
-          accounts: reading.accounts.map { AccountJSON($0, showSecret: showSecrets) },
-          findings: reading.findings.map(\.description)))
+      var stream = PrettyJSONStream { bytes throws in try StandardStreams.output(bytes) }
+      try stream.writeInspection(
+        count: accounts.count, account: { AccountJSON(accounts[$0], showSecret: showSecrets) },
+        findings: reading.findings.map(\.description))
     } else {
-      // One file's accounts are shared, not copied; the rows are made as they are written.
-      let accounts = reading.files.count == 1 ? reading.files[0].result.accounts : reading.accounts
       try Rendering.writeTable(
         header: ["#", "TYPE", "ISSUER", "NAME", "ALGORITHM", "DIGITS", "PERIOD", "SECRET", "FROM"], rowCount: accounts.count
       ) { index in
