@@ -27,7 +27,8 @@ public struct Reading: Sendable {
     self.files = [FileReading(file: "-", format: "accounts", result: ReadResult(accounts: accounts, findings: findings))]
   }
 
-  public var accounts: [Account] { files.flatMap(\.result.accounts) }
+  /// Every file's accounts in order; one file's array is shared, not copied.
+  public var accounts: [Account] { files.count == 1 ? files[0].result.accounts : files.flatMap(\.result.accounts) }
   public var findings: [Finding] { files.flatMap(\.result.findings) }
   public var skippedEntries: [Finding] { findings.filter(\.entrySkipped) }
 

@@ -12,19 +12,20 @@ public enum Rendering {
     for finding in report.skippedEntries {
       lines.append("DROPPED  \(finding.origin.map { "\($0)" } ?? "?"): entry not readable: \(finding.message)")
     }
+    var counts: [AccountOutcome.Status: Int] = [:]
     for outcome in report.outcomes {
-      let account = outcome.source
-      switch outcome.status {
+      let status = outcome.status
+      counts[status, default: 0] += 1
+      switch status {
       case .kept:
         continue
       case .dropped:
-        lines.append("DROPPED  \(account.origin): \(account.displayName): \(outcome.dropReason ?? "")")
+        lines.append("DROPPED  \(outcome.source.origin): \(outcome.source.displayName): \(outcome.dropReason ?? "")")
       case .changed:
-        lines.append("CHANGED  \(account.origin): \(account.displayName)")
+        lines.append("CHANGED  \(outcome.source.origin): \(outcome.source.displayName)")
         for change in outcome.changes { lines.append("         - \(change)") }
       }
     }
-    let counts = Dictionary(grouping: report.outcomes, by: \.status).mapValues(\.count)
     var summary = "\(counts[.kept] ?? 0) kept, \(counts[.changed] ?? 0) changed, \(counts[.dropped] ?? 0) dropped"
     if !report.skippedEntries.isEmpty { summary += ", \(report.skippedEntries.count) unreadable" }
     lines.append("Loss report for \(report.targetFormat): \(summary).")

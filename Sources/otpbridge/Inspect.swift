@@ -24,8 +24,8 @@ struct Inspect: ParsableCommand {
   func run() throws {
     let registry = plugins.registry()
     let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
-    // One file's accounts are shared, not copied; rows and JSON are made as they are written.
-    let accounts = reading.files.count == 1 ? reading.files[0].result.accounts : reading.accounts
+    // Rows and JSON are made as they are written.
+    let accounts = reading.accounts
     if json {
       var stream = PrettyJSONStream { bytes throws in try StandardStreams.output(bytes) }
       try stream.writeInspection(
