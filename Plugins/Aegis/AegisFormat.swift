@@ -75,14 +75,13 @@ public struct AegisFormat: FormatPlugin {
     } else {
       vault = AegisWrittenVault(header: AegisHeader(slots: nil, params: nil), db: .plain(database))
     }
-    return WriteResult(bytes: Array(try Self.encoder().encode(vault)), findings: findings)
+    return WriteResult(bytes: try Self.encoder().encode(vault), findings: findings)
   }
 
-  /// Readable: indented, with keys sorted so that the same accounts give the same text.
-  static func encoder() -> JSONEncoder {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return encoder
+  /// Readable: indented, with keys sorted so that the same accounts give the same text (the bytes
+  /// `JSONEncoder` with `.prettyPrinted, .sortedKeys, .withoutEscapingSlashes` writes).
+  static func encoder() -> JSONStreamEncoder {
+    JSONStreamEncoder(prettyPrinted: true, sortedKeys: true)
   }
 
   /// Decodes the vault or its database, telling an unknown version from damage.

@@ -217,11 +217,10 @@ public struct BitwardenJSONFormat: FormatPlugin {
     return WriteResult(bytes: try Self.encode(envelope), findings: findings)
   }
 
-  /// Readable: indented as Bitwarden writes it, with keys sorted so the same accounts give the same text.
+  /// Readable: indented as Bitwarden writes it, with keys sorted so the same accounts give the same
+  /// text (the bytes of `JSONEncoder` with `.prettyPrinted, .sortedKeys, .withoutEscapingSlashes`).
   static func encode(_ export: ExportFile) throws -> [UInt8] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return Array(try encoder.encode(export))
+    try JSONStreamEncoder(prettyPrinted: true, sortedKeys: true).encode(export)
   }
 
   // The JSON shapes of formats.md §4.2 and §4.4, as far as otpbridge reads and writes them.

@@ -95,10 +95,9 @@ public enum NeutralJSON {
   }
 
   public static func encode(_ accounts: [Account]) throws -> [UInt8] {
-    let encoder = JSONEncoder()
     // Sorted keys make the output the same on every platform; "format" then sits near the end.
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return Array(try encoder.encode(Document(accounts)))
+    // The bytes of `JSONEncoder` with `.prettyPrinted, .sortedKeys, .withoutEscapingSlashes`.
+    try JSONStreamEncoder(prettyPrinted: true, sortedKeys: true).encode(Document(accounts))
   }
 
   /// Reads a document; a record that is not an account becomes a finding at its 1-based index.

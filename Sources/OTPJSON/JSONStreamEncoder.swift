@@ -1,16 +1,23 @@
-/// Encodes `Encodable` values as compact JSON written straight into bytes, members in the order
-/// a type encodes them and `/` left unescaped: what `JSONEncoder` with `.withoutEscapingSlashes`
-/// writes, less the tree of values it builds first. Writers use it for the JSON they encrypt, which
-/// no one reads by eye, and for 2FAS's compact files; sorted or indented files keep `JSONEncoder`.
+/// Encodes `Encodable` values as JSON written straight into bytes, `/` left unescaped: what
+/// `JSONEncoder` with `.withoutEscapingSlashes` writes (and, with the options, `.prettyPrinted`
+/// and `.sortedKeys`), byte for byte, less the tree of values it builds first
+/// (JSONStreamEncoderTests compares them).
 ///
 /// Codable has no "container finished" call, so a container is closed when its value's
 /// `encode(to:)` returns, or earlier when a container above it writes again (Aegis writes `groups`
-/// after its nested `info`). Writing to a container after that is an error, not bad JSON.
+/// after its nested `info`). Writing to a container after that is an error, not bad JSON. Sorted
+/// keys: an object's members are written as they come, and put in order in place when it closes.
 public struct JSONStreamEncoder {
-  public init() {}
+  public var prettyPrinted: Bool
+  public var sortedKeys: Bool
+
+  public init(prettyPrinted: Bool = false, sortedKeys: Bool = false) {
+    self.prettyPrinted = prettyPrinted
+    self.sortedKeys = sortedKeys
+  }
 
   public func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
-    let output = JSONStreamOutput()
+    let output = JSONStreamOutput(pretty: prettyPrinted, sorted: sortedKeys)
     try output.encodeValue(value, level: 0)
     return output.bytes
   }
@@ -21,11 +28,19 @@ final class JSONStreamOutput {
   // Unchecked: one encode call owns the output and never reaches it from two places at once, and
   // the run-time exclusivity checks were a tenth of writing an entry.
   @exclusivity(unchecked) var bytes: [UInt8] = []
-  /// Each open container's closing bracket, its owner's token and whether it has a member yet.
-  @exclusivity(unchecked) var open: [(closer: UInt8, token: Int, hasMembers: Bool)] = []
+  /// Each open container's closing bracket, its owner's token, whether it has a member yet, and
+  /// (sorting an object) where each member's name begins.
+  @exclusivity(unchecked) var open: [(closer: UInt8, token: Int, hasMembers: Bool, members: [(name: String, start: Int)])] =
+    []
   @exclusivity(unchecked) private var lastToken = 0
+  /// `JSONEncoder`'s `.prettyPrinted`: two spaces a level, `" : "` after a name, and an empty
+  /// container as two line breaks between its brackets.
+  let pretty: Bool
+  let sorted: Bool
 
-  init() {
+  init(pretty: Bool = false, sorted: Bool = false) {
+    self.pretty = pretty
+    self.sorted = sorted
     bytes.reserveCapacity(4096)
   }
 
@@ -41,7 +56,18 @@ final class JSONStreamOutput {
     let start = bytes.count
     try value.encode(to: JSONStreamEncoding(output: self, level: level, token: newToken()))
     close(above: level)
-    if bytes.count == start { bytes += [UInt8(ascii: "{"), UInt8(ascii: "}")] }
+    if bytes.count == start {
+      bytes.append(UInt8(ascii: "{"))
+      if pretty { newLine(indent: level, blank: true) }
+      bytes.append(UInt8(ascii: "}"))
+    }
+  }
+
+  /// A line break (two for an empty container's inside) and the indent of `indent` levels.
+  func newLine(indent: Int, blank: Bool = false) {
+    bytes.append(0x0A)
+    if blank { bytes.append(0x0A) }
+    bytes += repeatElement(0x20, count: 2 * indent)
   }
 
   /// Writes a string, number or Boolean, or `String?`, and says whether it did. Types are told by
@@ -63,7 +89,32 @@ final class JSONStreamOutput {
   }
 
   func close(above level: Int) {
-    while open.count > level { bytes.append(open.removeLast().closer) }
+    while open.count > level {
+      let container = open.removeLast()
+      if sorted, container.members.count > 1 { sortMembers(container.members, indent: open.count + 1) }
+      if pretty { newLine(indent: open.count, blank: !container.hasMembers) }
+      bytes.append(container.closer)
+    }
+  }
+
+  /// Puts the members of the object that ends here in order of their names (`String`'s `<`, as
+  /// `JSONEncoder` sorts them), in place: each member runs from its name to the separator before
+  /// the next, and the separators all look alike.
+  private func sortMembers(_ members: [(name: String, start: Int)], indent: Int) {
+    guard zip(members, members.dropFirst()).contains(where: { $1.name < $0.name }) else { return }
+    let separator = 1 + (pretty ? 1 + 2 * indent : 0)
+    let end = bytes.count
+    let segments = members.indices.map { index in
+      members[index].start..<(index + 1 < members.count ? members[index + 1].start - separator : end)
+    }
+    var reordered: [UInt8] = []
+    reordered.reserveCapacity(end - members[0].start)
+    let order = members.indices.sorted { members[$0].name < members[$1].name }
+    for (position, index) in order.enumerated() {
+      if position > 0 { reordered += bytes[(members[1].start - separator)..<members[1].start] }
+      reordered += bytes[segments[index]]
+    }
+    bytes.replaceSubrange(members[0].start..<end, with: reordered)
   }
 
   /// Opens a container at `level` for the value with `token`, or goes on with the one it opened.
@@ -71,7 +122,7 @@ final class JSONStreamOutput {
     if open.count > level, open[level].token == token { return }
     close(above: level)
     bytes.append(opener)
-    open.append((closer, token, false))
+    open.append((closer, token, false, []))
   }
 
   /// Makes ready for the next member of the container at `level`: closes what is open inside it
@@ -89,11 +140,18 @@ final class JSONStreamOutput {
     } else {
       open[level].hasMembers = true
     }
+    if pretty { newLine(indent: level + 1) }
   }
 
-  func writeKey(_ name: String) {
+  /// A member's name, after `beginMember` for the object at `level`.
+  func writeKey(_ name: String, level: Int) {
+    if sorted { open[level].members.append((name, bytes.count)) }
     JSONText.appendQuoted(name, to: &bytes)
-    bytes.append(UInt8(ascii: ":"))
+    if pretty {
+      bytes += [0x20, UInt8(ascii: ":"), 0x20]
+    } else {
+      bytes.append(UInt8(ascii: ":"))
+    }
   }
 
   func writeNull() {
@@ -208,7 +266,7 @@ struct JSONStreamKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol 
 
   private func member(_ key: any CodingKey) throws {
     try output.beginMember(level: level, token: token)
-    output.writeKey(key.stringValue)
+    output.writeKey(key.stringValue, level: level)
   }
 
   @inline(__always)

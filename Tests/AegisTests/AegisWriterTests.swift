@@ -213,4 +213,20 @@ import Testing
     #expect(try readBack(try vault(repaired: false), password: password).accounts.isEmpty)
     #expect(throws: OTPError.wrongPassword(file: "out.json")) { try readBack(try vault(repaired: true), password: password) }
   }
+
+  /// The plain vault is the text `JSONEncoder` (pretty, sorted keys, slashes as they are) writes,
+  /// byte for byte, with groups, icons, notes and every kind in it.
+  @Test func plainVaultIsWhatJSONEncoderWrites() throws {
+    var accounts = RandomAccounts.make(count: 300, fitting: format.descriptor.capabilities, seed: 31)
+    for index in accounts.indices where index % 3 == 0 {
+      accounts[index].icon = "data:image/png;base64,iVBORw0KGgo="
+      accounts[index].groups = ["Work", "Zoë/home"]
+    }
+    var findings: [Finding] = []
+    let vault = AegisWrittenVault(
+      header: AegisHeader(slots: nil, params: nil), db: .plain(AegisEntries.database(for: accounts, findings: &findings)))
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    #expect(try AegisFormat.encoder().encode(vault) == Array(encoder.encode(vault)))
+  }
 }

@@ -1,8 +1,9 @@
-import Bitwarden
 import Foundation
 import OTPCore
 import TestSupport
 import Testing
+
+@testable import Bitwarden
 
 /// Bitwarden JSON exports, plain and password-protected (formats.md §4.2–§4.4).
 @Suite struct BitwardenJSONTests {
@@ -226,5 +227,17 @@ import Testing
     let strong = try BitwardenJSONFormat().read(
       current, context: ReadContext(password: PasswordProvider { _ in "rud9^5S6$^Ewmr%d" }))
     #expect(!strong.findings.contains { $0.code == "KDF_WEAKER_THAN_DEFAULT" })
+  }
+
+  /// The plain export is the text `JSONEncoder` (pretty, sorted keys, slashes as they are) writes
+  /// for the same items, byte for byte.
+  @Test func plainExportIsWhatJSONEncoderWrites() throws {
+    let format = BitwardenJSONFormat()
+    let accounts = RandomAccounts.make(count: 300, fitting: format.descriptor.capabilities, seed: 33)
+    let bytes = try format.write(accounts, context: WriteContext()).bytes
+    let export = try JSONDecoder().decode(BitwardenJSONFormat.ExportFile.self, from: Data(bytes))
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    #expect(bytes == Array(try encoder.encode(export)))
   }
 }

@@ -71,4 +71,13 @@ import Testing
     }
     #expect(record["additionalProperties"] as? Bool == false)
   }
+
+  /// The document is the text `JSONEncoder` (pretty, sorted keys, slashes as they are) writes.
+  @Test func documentIsWhatJSONEncoderWrites() throws {
+    var accounts = RandomAccounts.make(count: 300, fitting: format.descriptor.capabilities, seed: 32)
+    accounts[0].extraParameters = [.init(name: "url", value: "https://example.com/a?b=c")]
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    #expect(try NeutralJSON.encode(accounts) == Array(encoder.encode(NeutralJSON.Document(accounts))))
+  }
 }
