@@ -17,9 +17,19 @@ public struct JSONStreamEncoder {
   }
 
   public func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
-    let output = JSONStreamOutput(pretty: prettyPrinted, sorted: sortedKeys)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(4096)
+    try encode(value, appendingTo: &bytes)
+    return bytes
+  }
+
+  /// Appends `value` to `bytes`; pretty-printed, as if it stood `indent` levels deep in a larger
+  /// document (its first line is not indented: the caller has placed it).
+  public func encode<Value: Encodable>(_ value: Value, appendingTo bytes: inout [UInt8], indent: Int = 0) throws {
+    let output = JSONStreamOutput(pretty: prettyPrinted, sorted: sortedKeys, baseIndent: indent)
+    swap(&output.bytes, &bytes)
+    defer { swap(&output.bytes, &bytes) }
     try output.encodeValue(value, level: 0)
-    return output.bytes
   }
 }
 
@@ -29,19 +39,23 @@ final class JSONStreamOutput {
   // the run-time exclusivity checks were a tenth of writing an entry.
   @exclusivity(unchecked) var bytes: [UInt8] = []
   /// Each open container's closing bracket, its owner's token, whether it has a member yet, and
-  /// (sorting an object) where each member's name begins.
-  @exclusivity(unchecked) var open: [(closer: UInt8, token: Int, hasMembers: Bool, members: [(name: String, start: Int)])] =
-    []
+  /// (sorting an object) where its members begin in `members`.
+  @exclusivity(unchecked) var open: [(closer: UInt8, token: Int, hasMembers: Bool, firstMember: Int)] = []
+  /// Sorting: the name of each member of the open objects and where it begins in `bytes`, the
+  /// innermost object's last; one list for all, so that an object allocates nothing of its own.
+  @exclusivity(unchecked) var members: [(name: String, start: Int)] = []
   @exclusivity(unchecked) private var lastToken = 0
   /// `JSONEncoder`'s `.prettyPrinted`: two spaces a level, `" : "` after a name, and an empty
   /// container as two line breaks between its brackets.
   let pretty: Bool
   let sorted: Bool
+  /// Levels every line is indented by besides its own.
+  let baseIndent: Int
 
-  init(pretty: Bool = false, sorted: Bool = false) {
+  init(pretty: Bool = false, sorted: Bool = false, baseIndent: Int = 0) {
     self.pretty = pretty
     self.sorted = sorted
-    bytes.reserveCapacity(4096)
+    self.baseIndent = baseIndent
   }
 
   func newToken() -> Int {
@@ -67,7 +81,7 @@ final class JSONStreamOutput {
   func newLine(indent: Int, blank: Bool = false) {
     bytes.append(0x0A)
     if blank { bytes.append(0x0A) }
-    bytes += repeatElement(0x20, count: 2 * indent)
+    bytes += repeatElement(0x20, count: 2 * (baseIndent + indent))
   }
 
   /// Writes a string, number or Boolean, or `String?`, and says whether it did. Types are told by
@@ -91,7 +105,12 @@ final class JSONStreamOutput {
   func close(above level: Int) {
     while open.count > level {
       let container = open.removeLast()
-      if sorted, container.members.count > 1 { sortMembers(container.members, indent: open.count + 1) }
+      if sorted {
+        if members.count - container.firstMember > 1 {
+          sortMembers(members[container.firstMember...], indent: baseIndent + open.count + 1)
+        }
+        members.removeSubrange(container.firstMember...)
+      }
       if pretty { newLine(indent: open.count, blank: !container.hasMembers) }
       bytes.append(container.closer)
     }
@@ -100,21 +119,22 @@ final class JSONStreamOutput {
   /// Puts the members of the object that ends here in order of their names (`String`'s `<`, as
   /// `JSONEncoder` sorts them), in place: each member runs from its name to the separator before
   /// the next, and the separators all look alike.
-  private func sortMembers(_ members: [(name: String, start: Int)], indent: Int) {
+  private func sortMembers(_ members: ArraySlice<(name: String, start: Int)>, indent: Int) {
     guard zip(members, members.dropFirst()).contains(where: { $1.name < $0.name }) else { return }
+    let first = members.startIndex
     let separator = 1 + (pretty ? 1 + 2 * indent : 0)
     let end = bytes.count
     let segments = members.indices.map { index in
-      members[index].start..<(index + 1 < members.count ? members[index + 1].start - separator : end)
+      members[index].start..<(index + 1 < members.endIndex ? members[index + 1].start - separator : end)
     }
     var reordered: [UInt8] = []
-    reordered.reserveCapacity(end - members[0].start)
+    reordered.reserveCapacity(end - members[first].start)
     let order = members.indices.sorted { members[$0].name < members[$1].name }
     for (position, index) in order.enumerated() {
-      if position > 0 { reordered += bytes[(members[1].start - separator)..<members[1].start] }
-      reordered += bytes[segments[index]]
+      if position > 0 { reordered += bytes[(members[first + 1].start - separator)..<members[first + 1].start] }
+      reordered += bytes[segments[index - first]]
     }
-    bytes.replaceSubrange(members[0].start..<end, with: reordered)
+    bytes.replaceSubrange(members[first].start..<end, with: reordered)
   }
 
   /// Opens a container at `level` for the value with `token`, or goes on with the one it opened.
@@ -122,7 +142,7 @@ final class JSONStreamOutput {
     if open.count > level, open[level].token == token { return }
     close(above: level)
     bytes.append(opener)
-    open.append((closer, token, false, []))
+    open.append((closer, token, false, members.count))
   }
 
   /// Makes ready for the next member of the container at `level`: closes what is open inside it
@@ -145,7 +165,7 @@ final class JSONStreamOutput {
 
   /// A member's name, after `beginMember` for the object at `level`.
   func writeKey(_ name: String, level: Int) {
-    if sorted { open[level].members.append((name, bytes.count)) }
+    if sorted { members.append((name, bytes.count)) }
     JSONText.appendQuoted(name, to: &bytes)
     if pretty {
       bytes += [0x20, UInt8(ascii: ":"), 0x20]
