@@ -30,55 +30,98 @@ public enum CodeGenerator {
   /// The code of `account` at `time` (Unix seconds). HOTP uses the stored counter and never
   /// advances it.
   public static func code(for account: Account, at time: Int64) throws(Failure) -> String {
-    switch account.kind {
-    case .hotp:
-      return try code(for: account, counter: account.counter)
-    case .totp, .steam:
-      guard account.period > 0 else { throw .invalidPeriod(account.period) }
-      return try code(for: account, counter: UInt64(max(0, time) / Int64(account.period)))
-    case .motp:
-      return try mOTP(account, at: time)
-    case .yandex:
-      throw .unsupportedKind(.yandex)
-    }
+    try Keyed(account).code(at: time)
   }
 
   /// The code of a counter-driven kind for an explicit counter (HOTP), or of a time-step (TOTP).
   public static func code(for account: Account, counter: UInt64) throws(Failure) -> String {
-    guard !account.secret.isEmpty else { throw .emptySecret }
-    let truncated = try dynamicTruncation(account: account, counter: counter)
-    if account.kind == .steam {
-      var value = truncated
-      var characters: [Character] = []
-      for _ in 0..<account.digits {
-        characters.append(steamAlphabet[Int(value % 26)])
-        value /= 26
-      }
-      return String(characters)
-    }
-    guard (1...10).contains(account.digits) else { throw .invalidDigits(account.digits) }
-    var modulus: UInt64 = 1
-    for _ in 0..<account.digits { modulus *= 10 }
-    let number = UInt64(truncated) % modulus
-    let text = String(number)
-    return String(repeating: "0", count: account.digits - text.count) + text
+    try Keyed(account).code(counter: counter)
   }
 
-  /// RFC 4226 §5.3: HMAC of the big-endian counter, 31 bits at the offset the last nibble names.
-  static func dynamicTruncation(account: Account, counter: UInt64) throws(Failure) -> UInt32 {
-    let message = withUnsafeBytes(of: counter.bigEndian) { Array($0) }
-    let key = SymmetricKey(data: account.secret.bytes)
-    let mac: [UInt8]
-    switch account.algorithm {
-    case .sha1: mac = Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: key))
-    case .sha256: mac = Array(HMAC<SHA256>.authenticationCode(for: message, using: key))
-    case .sha512: mac = Array(HMAC<SHA512>.authenticationCode(for: message, using: key))
-    case .md5: throw .unsupportedAlgorithm(.md5, account.kind)
+  /// One account's codes with its HMAC key set up once (RFC 2104's inner and outer pads hashed a
+  /// single time), for a caller that needs several codes of it: `verify` compares seven.
+  public struct Keyed {
+    let account: Account
+    let mac: KeyedMAC?
+
+    enum KeyedMAC {
+      case sha1(HMAC<Insecure.SHA1>), sha256(HMAC<SHA256>), sha512(HMAC<SHA512>)
     }
-    let offset = Int(mac[mac.count - 1] & 0x0f)
-    return
-      (UInt32(mac[offset]) << 24 | UInt32(mac[offset + 1]) << 16
-      | UInt32(mac[offset + 2]) << 8 | UInt32(mac[offset + 3])) & 0x7fff_ffff
+
+    /// Checks what every code of the account needs; mOTP keeps its own hash and has no key.
+    public init(_ account: Account) throws(Failure) {
+      self.account = account
+      switch account.kind {
+      case .yandex: throw .unsupportedKind(.yandex)
+      case .motp:
+        mac = nil
+        return
+      case .totp, .steam: guard account.period > 0 else { throw .invalidPeriod(account.period) }
+      case .hotp: break
+      }
+      guard !account.secret.isEmpty else { throw .emptySecret }
+      if account.kind != .steam, !(1...10).contains(account.digits) { throw .invalidDigits(account.digits) }
+      let key = SymmetricKey(data: account.secret.bytes)
+      switch account.algorithm {
+      case .sha1: mac = .sha1(HMAC(key: key))
+      case .sha256: mac = .sha256(HMAC(key: key))
+      case .sha512: mac = .sha512(HMAC(key: key))
+      case .md5: throw .unsupportedAlgorithm(.md5, account.kind)
+      }
+    }
+
+    /// The code at `time` (Unix seconds); HOTP's at its stored counter.
+    public func code(at time: Int64) throws(Failure) -> String {
+      switch account.kind {
+      case .hotp: return try code(counter: account.counter)
+      case .motp: return try mOTP(account, at: time)
+      default: return try code(counter: UInt64(max(0, time) / Int64(account.period)))
+      }
+    }
+
+    /// The code for `counter` (HOTP) or time-step (TOTP, Steam).
+    public func code(counter: UInt64) throws(Failure) -> String {
+      guard let mac else { throw .unsupportedKind(account.kind) }
+      let truncated = Self.dynamicTruncation(mac, counter: counter)
+      if account.kind == .steam {
+        var value = truncated
+        var characters: [Character] = []
+        for _ in 0..<account.digits {
+          characters.append(steamAlphabet[Int(value % 26)])
+          value /= 26
+        }
+        return String(characters)
+      }
+      var modulus: UInt64 = 1
+      for _ in 0..<account.digits { modulus *= 10 }
+      let text = String(UInt64(truncated) % modulus)
+      return String(repeating: "0", count: account.digits - text.count) + text
+    }
+
+    /// RFC 4226 §5.3: HMAC of the big-endian counter, 31 bits at the offset the last nibble names.
+    static func dynamicTruncation(_ keyed: KeyedMAC, counter: UInt64) -> UInt32 {
+      func truncate(_ mac: some MessageAuthenticationCode) -> UInt32 {
+        mac.withUnsafeBytes { bytes in
+          let offset = Int(bytes[bytes.count - 1] & 0x0f)
+          return
+            (UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16
+            | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])) & 0x7fff_ffff
+        }
+      }
+      return withUnsafeBytes(of: counter.bigEndian) { message in
+        switch keyed {
+        case .sha1(var mac):
+          mac.update(data: message)
+          return truncate(mac.finalize())
+        case .sha256(var mac):
+          mac.update(data: message)
+          return truncate(mac.finalize())
+        case .sha512(var mac):
+          mac.update(data: message)
+          return truncate(mac.finalize())
+        }
+      }
+    }
   }
 
   /// Mobile-OTP: the first digits of MD5(decimal time-step ‖ hex secret ‖ PIN), in hex
