@@ -136,14 +136,16 @@ struct AegisInfo: Decodable {
 
 /// The content as written: database version 3.
 struct AegisWrittenDatabase: Encodable {
-  var version = 3
+  // In the order of their names (as the entry's members).
   var entries: [AegisWrittenEntry]
   var groups: [AegisGroup]
   var iconsOptimized = true
+  var version = 3
 
   enum CodingKeys: String, CodingKey {
-    case version, entries, groups
+    case entries, groups
     case iconsOptimized = "icons_optimized"
+    case version
   }
 }
 
@@ -176,28 +178,30 @@ struct AegisWrittenEntry: Encodable {
     case secret, algo, digits, period, counter, pin
   }
 
+  /// Members in the order of their names, the order the sorted file shows them in, so that the
+  /// encoder has nothing to reorder.
   func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(type, forKey: .type)
-    try container.encode(uuid, forKey: .uuid)
-    try container.encode(name, forKey: .name)
-    try container.encode(issuer, forKey: .issuer)
-    try container.encode(note, forKey: .note)
     try container.encode(favorite, forKey: .favorite)
+    try container.encode(groups, forKey: .groups)
     // `icon` is always present (null without one); mime and hash only with an icon (§5.4).
     try container.encode(icon?.base64, forKey: .icon)
     if let icon {
-      try container.encode(icon.mime, forKey: .iconMime)
       try container.encode(icon.hash, forKey: .iconHash)
+      try container.encode(icon.mime, forKey: .iconMime)
     }
     var infoContainer = container.nestedContainer(keyedBy: InfoKeys.self, forKey: .info)
-    try infoContainer.encode(info.secret, forKey: .secret)
     try infoContainer.encodeIfPresent(info.algo, forKey: .algo)
+    try infoContainer.encodeIfPresent(info.counter, forKey: .counter)
     try infoContainer.encodeIfPresent(info.digits, forKey: .digits)
     try infoContainer.encodeIfPresent(info.period, forKey: .period)
-    try infoContainer.encodeIfPresent(info.counter, forKey: .counter)
     if hasPIN { try infoContainer.encode(info.pin, forKey: .pin) }
-    try container.encode(groups, forKey: .groups)
+    try infoContainer.encode(info.secret, forKey: .secret)
+    try container.encode(issuer, forKey: .issuer)
+    try container.encode(name, forKey: .name)
+    try container.encode(note, forKey: .note)
+    try container.encode(type, forKey: .type)
+    try container.encode(uuid, forKey: .uuid)
   }
 }
 
@@ -216,13 +220,14 @@ struct AegisWrittenVault: Encodable {
     case version, header, db
   }
 
+  /// `db`, `header`, `version`: in the order of their names, as the entry's members.
   func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(version, forKey: .version)
-    try container.encode(header, forKey: .header)
     switch db {
     case .plain(let database): try container.encode(database, forKey: .db)
     case .encrypted(let text): try container.encode(text, forKey: .db)
     }
+    try container.encode(header, forKey: .header)
+    try container.encode(version, forKey: .version)
   }
 }

@@ -4,7 +4,7 @@
 /// (JSONStreamEncoderTests compares them).
 ///
 /// Codable has no "container finished" call, so a container is closed when its value's
-/// `encode(to:)` returns, or earlier when a container above it writes again (Aegis writes `groups`
+/// `encode(to:)` returns, or earlier when a container above it writes again (Aegis writes `issuer`
 /// after its nested `info`). Writing to a container after that is an error, not bad JSON. Sorted
 /// keys: an object's members are written as they come, and put in order in place when it closes.
 public struct JSONStreamEncoder {
