@@ -11,21 +11,23 @@ public enum NeutralJSON {
   /// One account. Secrets and PINs are base32 (upper case, no padding); optional fields are
   /// omitted when empty, so a minimal record is `{"type": "totp", "secret": "…"}`.
   public struct Record: Codable, Sendable {
-    public var type: OTPKind
-    public var issuer: String?
-    public var name: String?
-    public var labelIssuer: String?
-    public var secret: String
+    // In the order of their names, the order the sorted file shows them in: the encoder then has
+    // nothing to reorder.
     public var algorithm: HashAlgorithm?
-    public var digits: Int?
-    public var period: Int?
     public var counter: UInt64?
-    public var pin: String?
-    public var note: String?
+    public var digits: Int?
+    public var extraParameters: [Parameter]?
     public var favorite: Bool?
     public var groups: [String]?
     public var icon: String?
-    public var extraParameters: [Parameter]?
+    public var issuer: String?
+    public var labelIssuer: String?
+    public var name: String?
+    public var note: String?
+    public var period: Int?
+    public var pin: String?
+    public var secret: String
+    public var type: OTPKind
 
     public struct Parameter: Codable, Sendable {
       public var name: String
@@ -76,9 +78,10 @@ public enum NeutralJSON {
   /// A document to write; a value of its own so that it can travel inside other JSON (an
   /// external plugin's write request) in the same encoding pass.
   public struct Document: Encodable, Sendable {
+    // In name order, as Record's.
+    var accounts: [Record]
     var format = NeutralJSON.formatName
     var version = NeutralJSON.version
-    var accounts: [Record]
 
     public init(_ accounts: [Account]) {
       self.accounts = accounts.map(Record.init)
