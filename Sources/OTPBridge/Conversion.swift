@@ -13,11 +13,12 @@ public struct Conversion: Sendable {
   /// name, issuer, note or group that comes back different (a colon or a space the format cannot
   /// keep) is added to the loss report as a change.
   public static func run(
-    _ reading: Reading, to target: any FormatPlugin, context: WriteContext = WriteContext(),
+    _ reading: consuming Reading, to target: any FormatPlugin, context: WriteContext = WriteContext(),
     readBackPassword: PasswordProvider = .none
   ) throws -> Conversion {
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
     var report = LossReport(accounts: reading.accounts, skippedEntries: reading.skippedEntries, target: target.descriptor)
+    _ = consume reading
     let accounts = report.convertedAccounts
     let written = try target.write(accounts, context: context)
     if target.descriptor.canRead {

@@ -96,11 +96,14 @@ struct Convert: ParsableCommand {
     if let assign { reading = try Assignment.read(path: assign).apply(to: reading) }
     let newPasswordSupply = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: .creating("new")).supply()
     let newPassword = newPasswordSupply.provider
+    let readingNotes = reading.findings.filter { !$0.entrySkipped }
+    // The conversion takes the reading over, so that its accounts are freed once the loss report
+    // holds them.
     let conversion = try Conversion.run(
-      reading, to: target, context: WriteContext(newPassword: newPassword, outputName: output ?? "QR codes"),
+      consume reading, to: target, context: WriteContext(newPassword: newPassword, outputName: output ?? "QR codes"),
       readBackPassword: newPassword)
     let sheet = try qrOutput.map { _ in try QROutput.sheet(for: conversion.output, format: target.descriptor.id) }
-    let notes = reading.findings.filter { !$0.entrySkipped } + conversion.findings
+    let notes = readingNotes + conversion.findings
     if !notes.isEmpty { printError(Rendering.findings(notes)) }
     printError(Rendering.lossReport(conversion.report))
     guard conversion.report.isLossless || allowLossy else {
