@@ -85,15 +85,39 @@ public struct AccountOutcome: Sendable, Hashable {
     case kept, changed, dropped
   }
 
-  public var source: Account
-  /// The account the writer gets; nil when the account is dropped whole.
-  public var converted: Account?
+  public let source: Account
   public var changes: [AccountChange]
   /// Why the whole account is dropped, when it is.
   public var dropReason: String?
+  /// What the writer gets, kept apart from `source` only when it differs: most accounts move as
+  /// they are, and a copy of each of a million accounts is 200 MB.
+  private var fitting: Fitting
+
+  enum Fitting: Sendable, Hashable {
+    case asItIs, fitted(Account), dropped
+  }
+
+  /// The account the writer gets; nil when the account is dropped whole.
+  public var converted: Account? {
+    get {
+      switch fitting {
+      case .asItIs: return source
+      case .fitted(let account): return account
+      case .dropped: return nil
+      }
+    }
+    set { fitting = newValue.map { $0 == source ? .asItIs : .fitted($0) } ?? .dropped }
+  }
+
+  public init(source: Account, converted: Account?, changes: [AccountChange], dropReason: String?) {
+    self.source = source
+    self.changes = changes
+    self.dropReason = dropReason
+    self.fitting = converted.map { $0 == source ? .asItIs : .fitted($0) } ?? .dropped
+  }
 
   public var status: Status {
-    if converted == nil { return .dropped }
+    if case .dropped = fitting { return .dropped }
     return changes.isEmpty ? .kept : .changed
   }
 }
