@@ -239,10 +239,12 @@ public struct BitwardenJSONFormat: FormatPlugin {
     var collections: [Named]?
     var items: [Item]?
 
+    // Each type's keys in name order, the order the sorted file shows them in: the encoder then
+    // has nothing to reorder.
     enum CodingKeys: String, CodingKey {
-      case encrypted, passwordProtected, salt, kdfType, kdfIterations, kdfMemory, kdfParallelism
+      case collections, data
       case encKeyValidation = "encKeyValidation_DO_NOT_EDIT"
-      case data, folders, collections, items
+      case encrypted, folders, items, kdfIterations, kdfMemory, kdfParallelism, kdfType, passwordProtected, salt
     }
   }
 
@@ -260,12 +262,20 @@ public struct BitwardenJSONFormat: FormatPlugin {
     var notes: String?
     var favorite: Bool?
     var login: Login?
+
+    enum CodingKeys: String, CodingKey {
+      case collectionIds, favorite, folderId, id, login, name, notes, type
+    }
   }
 
   struct Login: Codable {
     var uris: [LoginURI]?
     var username: String?
     var totp: String?
+
+    enum CodingKeys: String, CodingKey {
+      case totp, uris, username
+    }
   }
 
   struct LoginURI: Codable {
