@@ -66,15 +66,17 @@ public struct InputFile: Sendable {
     return String(validating: slice[..<end], as: UTF8.self)
   }
 
-  /// Where the first line with text on it lies in `bytes`, its line break and surrounding spaces
-  /// and tabs left out, skipping lines that begin with `comment`: what a text format's sniffer
+  /// Where the first line with text on it lies in `bytes`, its line break (LF, CR or CRLF) and
+  /// surrounding spaces and tabs left out, skipping lines that begin with `comment`: what a text format's sniffer
   /// looks at. Found by scanning bytes, so the blank and comment lines before it cost their
   /// length and nothing is copied, however many there are.
   public func firstLineRange(skippingLinesStartingWith comment: UInt8? = nil) -> Range<Int>? {
     let text = textBytes
     var start = text.startIndex
     while start < text.endIndex {
-      let end = text[start...].firstIndex(of: 0x0A) ?? text.endIndex
+      // A line ends at LF, CR or CRLF (the blank "line" between CR and LF is skipped below), as
+      // Windows and old Mac files end them.
+      let end = text[start...].firstIndex { $0 == 0x0A || $0 == 0x0D } ?? text.endIndex
       var first = start, last = end
       while first < last, Self.isBlank(text[first]) { first += 1 }
       while last > first, Self.isBlank(text[last - 1]) { last -= 1 }

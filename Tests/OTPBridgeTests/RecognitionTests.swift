@@ -122,5 +122,23 @@ import Testing
     #expect(
       InputFile(name: "x", bytes: Array(" \n\n#x".utf8)).firstLineRange(skippingLinesStartingWith: UInt8(ascii: "#")) == nil)
     #expect(InputFile(name: "x", bytes: [0x41, 0xFF, 0x0A]).firstLine() == nil)
+    // Old Mac files end lines with a lone CR, Windows files with CRLF.
+    let mac = InputFile(name: "x", bytes: Array("# comment\r\rfirst\rsecond,codeDisplay=x\r".utf8))
+    #expect(mac.firstLine(skippingLinesStartingWith: UInt8(ascii: "#")) == "first")
+    #expect(InputFile(name: "x", bytes: Array("\r\nheader,a\r\nrow".utf8)).firstLine() == "header,a")
+  }
+
+  /// A CSV saved with old Mac line ends is still told by its header line, and Ente's codeDisplay
+  /// on a later line does not make a plain list Ente's.
+  @Test func loneCRLinesAreLines() throws {
+    let entra = InputFile(
+      name: "tokens.csv",
+      bytes: Array("upn,serial number,secret key,time interval,manufacturer,model\rme@example.com,1,JBSWY3DP,30,X,Y\r".utf8))
+    #expect(try Self.registry.reader(for: entra, from: nil).descriptor.id == "entra-csv")
+    let list = InputFile(
+      name: "list",
+      bytes: Array(
+        "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP\rotpauth://totp/C:d?secret=JBSWY3DPEHPK3PXP&codeDisplay=%7B%7D\r".utf8))
+    #expect(try Self.registry.reader(for: list, from: nil).descriptor.id == "otpauth")
   }
 }
