@@ -60,7 +60,8 @@ public enum CodeGenerator {
       case .hotp: break
       }
       guard !account.secret.isEmpty else { throw .emptySecret }
-      if account.kind != .steam, !(1...10).contains(account.digits) { throw .invalidDigits(account.digits) }
+      // Steam's characters too: a count from a damaged file must not size a loop.
+      guard (1...10).contains(account.digits) else { throw .invalidDigits(account.digits) }
       let key = SymmetricKey(data: account.secret.bytes)
       switch account.algorithm {
       case .sha1: mac = .sha1(HMAC(key: key))
