@@ -70,11 +70,12 @@ public struct XMLTree: Sendable {
 extension XMLTree {
   /// The root element's local name and namespace, for recognising a format: the prolog before it
   /// (declaration, comments, processing instructions, a doctype) is stepped over by looking for
-  /// where each ends, and XMLParser reads only as far as the end of the root's start tag. Cost
-  /// grows with the prolog, not with the file; nil when no start tag is found.
+  /// where each ends, and XMLParser reads only the root's start tag, without the doctype, so no
+  /// entity is expanded while sniffing. Cost grows with the prolog, not with the file; nil when no
+  /// start tag is found.
   public static func root(of bytes: [UInt8]) -> (name: String, namespace: String?)? {
-    guard let end = endOfRootStartTag(in: bytes) else { return nil }
-    let parser = XMLParser(data: Data(bytes[..<end]))
+    guard let tag = rootStartTag(in: bytes) else { return nil }
+    let parser = XMLParser(data: Data(bytes[tag]))
     parser.shouldProcessNamespaces = true
     parser.shouldResolveExternalEntities = false
     let finder = RootFinder()
@@ -83,8 +84,8 @@ extension XMLTree {
     return finder.root
   }
 
-  /// The offset just past the `>` of the first start tag after the prolog.
-  static func endOfRootStartTag(in bytes: [UInt8]) -> Int? {
+  /// Where the first start tag after the prolog lies, from its `<` to its `>`.
+  static func rootStartTag(in bytes: [UInt8]) -> Range<Int>? {
     func find(_ text: String, from start: Int) -> Int? {
       bytes[start...].firstRange(of: Array(text.utf8))?.upperBound
     }
@@ -95,7 +96,7 @@ extension XMLTree {
     while let open = bytes[position...].firstIndex(of: UInt8(ascii: "<")) {
       let rest = bytes[(open + 1)...]
       if rest.first == UInt8(ascii: "?") {
-        guard let after = find("?>", from: open) else { return nil }
+        guard let after = find("?>", from: open + 2) else { return nil }
         position = after
       } else if rest.starts(with: Array("!--".utf8)) {
         guard let after = find("-->", from: open + 4) else { return nil }
@@ -114,12 +115,12 @@ extension XMLTree {
         var quote: UInt8?
         for index in rest.indices {
           let byte = bytes[index]
-          if let open = quote {
-            if byte == open { quote = nil }
+          if let closing = quote {
+            if byte == closing { quote = nil }
           } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
             quote = byte
           } else if byte == UInt8(ascii: ">") {
-            return index + 1
+            return open..<(index + 1)
           }
         }
         return nil
