@@ -30,7 +30,7 @@ public struct EnteFormat: FormatPlugin {
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     if let outline = input.jsonOutline {
-      return outline.has("kdfParams") && outline.has("encryptedData") ? .certain : .no
+      return outline.root == .object && outline.has("kdfParams") && outline.has("encryptedData") ? .certain : .no
     }
     // A plain Ente export is an otpauth list; the otpauth plugin reads it too, so only the
     // Ente-specific `codeDisplay` parameter (on the first line, however long) makes it certainly ours.

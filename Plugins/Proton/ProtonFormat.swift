@@ -33,7 +33,8 @@ public struct ProtonFormat: FormatPlugin {
     guard let outline = input.jsonOutline, outline.root == .object, outline.has("version") else { return .no }
     // Plain: `{"version", "entries": [{"id", "content", "note"}]}`; no entries at all is still Proton's.
     if outline.members["entries"]?.kind == .array {
-      return outline.names(in: "entries").contains("content") ? .certain : outline.names(in: "entries").isEmpty ? .likely : .no
+      let entry = outline.names(in: "entries")
+      return entry.contains("content") ? .certain : entry.isEmpty ? .likely : .no
     }
     // The encrypted form has only version, salt and content (formats.md §10.3); Ente's has kdfParams.
     if outline.has("salt"), outline.members["content"]?.kind == .string, !outline.has("kdfParams") {

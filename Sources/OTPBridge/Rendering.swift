@@ -68,7 +68,7 @@ public enum Rendering {
     header: [String], rowCount: Int, cells: (Int) -> [String], write: ([UInt8]) throws(Failure) -> Void
   ) throws(Failure) {
     func row(_ index: Int) -> [String] { (index < 0 ? header : cells(index)).map { $0.escapedForTerminal() } }
-    var widths = header.map(width)
+    var widths = header.map { width($0.escapedForTerminal()) }
     for index in 0..<rowCount {
       for (column, cell) in row(index).enumerated() { widths[column] = max(widths[column], width(cell)) }
     }

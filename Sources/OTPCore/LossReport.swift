@@ -173,12 +173,17 @@ public struct LossReport: Sendable {
           breaksCodes: true))
     }
     let form = capabilities.kindForms[account.kind]
+    // Made only for a change: most accounts have none.
+    func noPlace() -> String {
+      guard let form else { return "\(target.displayName) has no place for it" }
+      return "\(target.displayName) writes \(account.kind.rawValue) accounts as \(form.shape), which has no place for it"
+    }
     if let form, account.digits != defaults.digits {
       result.digits = defaults.digits
       changes.append(
         AccountChange(
           field: .digits, effect: .changed(from: String(account.digits), to: String(defaults.digits)),
-          reason: "\(target.displayName) writes \(account.kind.rawValue) accounts as \(form.shape), which has no place for it",
+          reason: noPlace(),
           breaksCodes: true))
     } else if !capabilities.holds(digits: account.digits) {
       let digits = capabilities.holds(digits: defaults.digits) ? defaults.digits : capabilities.digits.lowerBound
@@ -194,23 +199,13 @@ public struct LossReport: Sendable {
     {
       result.period = defaults.period
       let reason =
-        if let form {
-          "\(target.displayName) writes \(account.kind.rawValue) accounts as \(form.shape), which has no place for it"
-        } else {
-          "\(target.displayName) cannot hold a \(account.period) s period"
-        }
+        form == nil ? "\(target.displayName) cannot hold a \(account.period) s period" : noPlace()
       changes.append(
         AccountChange(
           field: .period, effect: .changed(from: "\(account.period) s", to: "\(defaults.period) s"), reason: reason,
           breaksCodes: true))
     }
     let fields = form?.fields ?? capabilities.fields
-    let noPlace =
-      if let form {
-        "\(target.displayName) writes \(account.kind.rawValue) accounts as \(form.shape), which has no place for it"
-      } else {
-        "\(target.displayName) has no place for it"
-      }
     if let issuer = form?.fixedIssuer, account.issuer != issuer {
       result.issuer = issuer
       changes.append(
@@ -222,7 +217,7 @@ public struct LossReport: Sendable {
       if let dropped = drop(field, from: &result, kind: account.kind) {
         changes.append(
           AccountChange(
-            field: .field(field), effect: .dropped(dropped.shown), reason: noPlace, breaksCodes: dropped.breaksCodes))
+            field: .field(field), effect: .dropped(dropped.shown), reason: noPlace(), breaksCodes: dropped.breaksCodes))
       }
     }
     if fields.contains(.extraParameters), let kept = form.map(\.extraParameterNames) ?? capabilities.extraParameterNames {

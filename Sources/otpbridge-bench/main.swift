@@ -506,6 +506,7 @@ func runOne(_ name: String) throws {
     let output = try body()
     times.append(seconds(since: start))
     if let child = output as? ChildRun { childPeakKiB = max(childPeakKiB, child.peakKiB) }
+    if let recognised = output as? RecognisedBytes { items = recognised.count }
     if let kdf = benchCase.kdf {
       let kdfStart = DispatchTime.now().uptimeNanoseconds
       try kdf(output)

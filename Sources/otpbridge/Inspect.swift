@@ -26,11 +26,12 @@ struct Inspect: ParsableCommand {
     let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
     // Rows and JSON are made as they are written.
     let accounts = reading.accounts
+    let findings = reading.findings
     if json {
       var stream = PrettyJSONStream { bytes throws in try StandardStreams.output(bytes) }
       try stream.writeInspection(
         count: accounts.count, account: { AccountJSON(accounts[$0], showSecret: showSecrets) },
-        findings: reading.findings.map(\.description))
+        findings: findings.map(\.description))
     } else {
       try Rendering.writeTable(
         header: ["#", "TYPE", "ISSUER", "NAME", "ALGORITHM", "DIGITS", "PERIOD", "SECRET", "FROM"], rowCount: accounts.count
@@ -52,6 +53,6 @@ struct Inspect: ParsableCommand {
       let formats = reading.files.map { "\($0.file) (\($0.format))" }.joined(separator: ", ")
       try printOutput("\(accounts.count) account(s) from \(formats.escapedForTerminal()).")
     }
-    try findingOptions.report(reading.findings)
+    try findingOptions.report(findings)
   }
 }
