@@ -86,4 +86,12 @@ import Testing
     let account = Self.account(.totp, ascii: "12345678901234567890", .sha1, digits: 8)
     #expect(try CodeGenerator.code(for: account, at: 20_000_000_000) == "65353130")
   }
+
+  /// A character count from a damaged file is refused for Steam as for TOTP, not used as a loop's size.
+  @Test(arguments: [-1, 0, 11, Int.max])
+  func aSteamCountOutsideOneToTenIsRefused(digits: Int) {
+    var steam = Account(kind: .steam, secret: Secret(Array("12345678901234567890".utf8)), origin: Self.origin)
+    steam.digits = digits
+    #expect(throws: CodeGenerator.Failure.invalidDigits(digits)) { try CodeGenerator.code(for: steam, at: 0) }
+  }
 }
