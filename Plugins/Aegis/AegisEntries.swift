@@ -108,29 +108,40 @@ enum AegisEntries {
 
   // MARK: Writing
 
-  /// The version 3 database for `accounts`: one group per distinct group name, in order of first use.
-  static func database(for accounts: [Account], findings: inout [Finding]) -> AegisWrittenDatabase {
+  /// One group per distinct group name of `accounts`, in order of first use, and the UUID of each
+  /// name.
+  static func groups(for accounts: some Sequence<Account>) -> (groups: [AegisGroup], ids: [String: String]) {
     var groups: [AegisGroup] = []
-    var groupIDs: [String: String] = [:]
-    for name in accounts.flatMap(\.groups) where groupIDs[name] == nil {
-      let uuid = Cipher.randomUUID()
-      groupIDs[name] = uuid
-      groups.append(AegisGroup(uuid: uuid, name: name))
+    var ids: [String: String] = [:]
+    for account in accounts {
+      for name in account.groups where ids[name] == nil {
+        let uuid = Cipher.randomUUID()
+        ids[name] = uuid
+        groups.append(AegisGroup(uuid: uuid, name: name))
+      }
     }
-    let entries = accounts.map { account in
-      AegisWrittenEntry(
-        type: account.kind.rawValue, uuid: Cipher.randomUUID(),
-        name: account.name, issuer: account.issuer, note: account.note, favorite: account.favorite,
-        icon: icon(for: account, findings: &findings),
-        info: AegisInfo(
-          secret: account.secret.revealBase32(), algo: account.algorithm.rawValue, digits: account.digits,
-          period: account.kind.isCounterBased ? nil : account.period,
-          counter: account.kind.isCounterBased ? account.counter : nil,
-          pin: account.pin.map { String(decoding: $0.bytes, as: UTF8.self) }),
-        groups: account.groups.compactMap { groupIDs[$0] },
-        hasPIN: account.kind == .motp || account.kind == .yandex)
-    }
+    return (groups, ids)
+  }
+
+  /// The version 3 database for `accounts`.
+  static func database(for accounts: [Account], findings: inout [Finding]) -> AegisWrittenDatabase<[AegisWrittenEntry]> {
+    let (groups, groupIDs) = groups(for: accounts)
+    let entries = accounts.map { entry(for: $0, groupIDs: groupIDs, findings: &findings) }
     return AegisWrittenDatabase(entries: entries, groups: groups)
+  }
+
+  static func entry(for account: Account, groupIDs: [String: String], findings: inout [Finding]) -> AegisWrittenEntry {
+    AegisWrittenEntry(
+      type: account.kind.rawValue, uuid: Cipher.randomUUID(),
+      name: account.name, issuer: account.issuer, note: account.note, favorite: account.favorite,
+      icon: icon(for: account, findings: &findings),
+      info: AegisInfo(
+        secret: account.secret.revealBase32(), algo: account.algorithm.rawValue, digits: account.digits,
+        period: account.kind.isCounterBased ? nil : account.period,
+        counter: account.kind.isCounterBased ? account.counter : nil,
+        pin: account.pin.map { String(decoding: $0.bytes, as: UTF8.self) }),
+      groups: account.groups.compactMap { groupIDs[$0] },
+      hasPIN: account.kind == .motp || account.kind == .yandex)
   }
 
   /// An icon Aegis can hold: a base64 `data:` URI of a JPEG, PNG or SVG image. Any other icon (a

@@ -5,7 +5,7 @@ import OTPJSON
 /// An Aegis Authenticator vault export (formats.md §5), plain or encrypted with a password.
 /// Reads vault version 1 with database versions 1 to 3; writes database version 3, encrypted with
 /// one password slot when a new password is given.
-public struct AegisFormat: FormatPlugin {
+public struct AegisFormat: EntryWriting {
   public init() {}
 
   public let descriptor = FormatDescriptor(
@@ -65,17 +65,53 @@ public struct AegisFormat: FormatPlugin {
   }
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
-    var findings: [Finding] = []
-    let database = AegisEntries.database(for: accounts, findings: &findings)
-    let vault: AegisWrittenVault
     if let password = try context.newPassword.password(for: context.outputName) {
+      var findings: [Finding] = []
+      let database = AegisEntries.database(for: accounts, findings: &findings)
       // Encrypted, the database's layout is seen by no one: compact and in field order is fastest.
       let sealed = try AegisCrypto.seal(database: try JSONStreamEncoder().encode(database), password: password)
-      vault = AegisWrittenVault(header: sealed.header, db: .encrypted(sealed.db))
-    } else {
-      vault = AegisWrittenVault(header: AegisHeader(slots: nil, params: nil), db: .plain(database))
+      let vault = AegisWrittenVault(db: sealed.db, header: sealed.header)
+      return WriteResult(bytes: try Self.encoder().encode(vault), findings: findings)
     }
-    return WriteResult(bytes: try Self.encoder().encode(vault), findings: findings)
+    guard !accounts.isEmpty else {
+      let database = AegisWrittenDatabase(entries: [AegisWrittenEntry](), groups: [])
+      return WriteResult(bytes: try Self.encoder().encode(AegisWrittenVault(db: database, header: Self.plainHeader)))
+    }
+    return try Entries(accounts).document(accounts[...])
+  }
+
+  /// Plain only: an encrypted database is sealed whole.
+  public func entryWriter(for accounts: some Sequence<Account>, context: WriteContext) throws -> (any EntryWriter)? {
+    guard try context.newPassword.password(for: context.outputName) == nil else { return nil }
+    return try Entries(accounts)
+  }
+
+  static let plainHeader = AegisHeader(slots: nil, params: nil)
+
+  /// A plain vault's entries, each with a new UUID, between the rest of the vault; the groups of
+  /// all the accounts are listed at the end.
+  struct Entries: EntryWriter {
+    let groupIDs: [String: String]
+    let frame: JSONFrame
+    var head: [UInt8] { frame.head }
+    var separator: [UInt8] { frame.separator }
+    var tail: [UInt8] { frame.tail }
+
+    init(_ accounts: some Sequence<Account>) throws {
+      let (groups, ids) = AegisEntries.groups(for: accounts)
+      groupIDs = ids
+      let database = AegisWrittenDatabase(entries: JSONElementsPlaceholder(), groups: groups)
+      frame = try AegisFormat.encoder().frame(of: AegisWrittenVault(db: database, header: AegisFormat.plainHeader))
+    }
+
+    func writeEntries(_ accounts: ArraySlice<Account>, to bytes: inout [UInt8], findings: inout [Finding]) throws {
+      let encoder = AegisFormat.encoder()
+      for (position, account) in accounts.enumerated() {
+        if position > 0 { bytes += frame.separator }
+        let entry = AegisEntries.entry(for: account, groupIDs: groupIDs, findings: &findings)
+        try encoder.encode(entry, appendingTo: &bytes, indent: frame.indent)
+      }
+    }
   }
 
   /// Readable: indented, with keys sorted so that the same accounts give the same text (the bytes

@@ -134,10 +134,11 @@ struct AegisInfo: Decodable {
   var pin: String?
 }
 
-/// The content as written: database version 3.
-struct AegisWrittenDatabase: Encodable {
+/// The content as written: database version 3. `Entries` is `[AegisWrittenEntry]`, or a
+/// `JSONElementsPlaceholder` where the entries are written a part at a time (`AegisFormat.Entries`).
+struct AegisWrittenDatabase<Entries: Encodable>: Encodable {
   // In the order of their names (as the entry's members).
-  var entries: [AegisWrittenEntry]
+  var entries: Entries
   var groups: [AegisGroup]
   var iconsOptimized = true
   var version = 3
@@ -206,28 +207,10 @@ struct AegisWrittenEntry: Encodable {
 }
 
 /// The file as written: plain (`db` an object) or encrypted (`db` base64 text).
-struct AegisWrittenVault: Encodable {
-  enum Content {
-    case plain(AegisWrittenDatabase)
-    case encrypted(String)
-  }
-
-  var version = 1
-  var header: AegisHeader
+/// `Content` is the database (plain) or its base64 text (encrypted).
+struct AegisWrittenVault<Content: Encodable>: Encodable {
+  // `db`, `header`, `version`: in the order of their names, as the entry's members.
   var db: Content
-
-  enum CodingKeys: String, CodingKey {
-    case version, header, db
-  }
-
-  /// `db`, `header`, `version`: in the order of their names, as the entry's members.
-  func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    switch db {
-    case .plain(let database): try container.encode(database, forKey: .db)
-    case .encrypted(let text): try container.encode(text, forKey: .db)
-    }
-    try container.encode(header, forKey: .header)
-    try container.encode(version, forKey: .version)
-  }
+  var header: AegisHeader
+  var version = 1
 }

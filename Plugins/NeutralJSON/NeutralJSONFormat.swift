@@ -1,7 +1,7 @@
 import OTPCore
 
 /// `otpbridge-json`: every field of the account model, nothing lost (docs/formats/otpbridge-json.md).
-public struct NeutralJSONFormat: FormatPlugin {
+public struct NeutralJSONFormat: EntryWriting {
   public init() {}
 
   public let descriptor = FormatDescriptor(
@@ -27,6 +27,11 @@ public struct NeutralJSONFormat: FormatPlugin {
   }
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
-    WriteResult(bytes: try NeutralJSON.encode(accounts) + [0x0a])
+    guard !accounts.isEmpty else { return WriteResult(bytes: try NeutralJSON.encode(accounts) + [0x0a]) }
+    return try NeutralJSON.Entries().document(accounts[...])
+  }
+
+  public func entryWriter(for accounts: some Sequence<Account>, context: WriteContext) throws -> (any EntryWriter)? {
+    try NeutralJSON.Entries()
   }
 }

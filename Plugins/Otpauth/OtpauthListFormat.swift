@@ -9,7 +9,7 @@ import OTPCore
 /// A text file of otpauth URIs, one per line: the lingua franca every app can at least import
 /// (formats.md §1). Blank lines, `#` comments, CRLF line ends and a byte-order mark are fine; a bad
 /// line becomes a finding with its line number and the other lines still convert.
-public struct OtpauthListFormat: FormatPlugin {
+public struct OtpauthListFormat: EntryWriting {
   public init() {}
 
   public let descriptor = FormatDescriptor(
@@ -114,12 +114,23 @@ public struct OtpauthListFormat: FormatPlugin {
   static let migrationScheme: StaticString = "otpauth-migration:"
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(accounts.count * 128)
-    for account in accounts {
-      OtpauthURI.format(account, into: &bytes)
-      bytes.append(0x0a)
+    try Lines().document(accounts[...])
+  }
+
+  public func entryWriter(for accounts: some Sequence<Account>, context: WriteContext) -> (any EntryWriter)? {
+    Lines()
+  }
+
+  /// One URI a line, each ended by a line feed: nothing before, between or after.
+  struct Lines: EntryWriter {
+    let head: [UInt8] = [], separator: [UInt8] = [], tail: [UInt8] = []
+
+    func writeEntries(_ accounts: ArraySlice<Account>, to bytes: inout [UInt8], findings: inout [Finding]) {
+      bytes.reserveCapacity(bytes.count + accounts.count * 128)
+      for account in accounts {
+        OtpauthURI.format(account, into: &bytes)
+        bytes.append(0x0a)
+      }
     }
-    return WriteResult(bytes: bytes)
   }
 }

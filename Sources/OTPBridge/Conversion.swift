@@ -29,15 +29,21 @@ public struct Conversion: Sendable {
         source: accounts, converted: back.accounts, instants: Verification.instants(now: 0), pairing: pairing,
         trustingEqualValues: true)
       guard check.passed, back.findings.allSatisfy({ $0.severity < .error }) else {
-        let detail = (check.problems.map(\.description) + back.findings.map(\.description)).prefix(3)
-        throw OTPError.writeFailed(
-          path: context.outputName,
-          reason:
-            "the \(target.descriptor.id) output did not read back to the same accounts (\(detail.joined(separator: "; "))); this is a bug in otpbridge, please report it"
-        )
+        throw readBackFailure(
+          target: target.descriptor, output: context.outputName,
+          details: check.problems.map(\.description) + back.findings.map(\.description))
       }
       report.addChanges(readBack: back.accounts, pairs: pairing.pairs, target: target.descriptor)
     }
     return Conversion(report: report, output: written.bytes, findings: written.findings)
+  }
+
+  /// The error of an output that does not read back as it should: a bug, named as one.
+  static func readBackFailure(target: FormatDescriptor, output: String, details: [String]) -> OTPError {
+    OTPError.writeFailed(
+      path: output,
+      reason:
+        "the \(target.id) output did not read back to the same accounts (\(details.prefix(3).joined(separator: "; "))); this is a bug in otpbridge, please report it"
+    )
   }
 }

@@ -26,7 +26,7 @@ public enum Rendering {
         for change in outcome.changes { lines.append("         - \(change)") }
       }
     }
-    var summary = "\(counts[.kept] ?? 0) kept, \(counts[.changed] ?? 0) changed, \(counts[.dropped] ?? 0) dropped"
+    var summary = "\(report.keptCount) kept, \(counts[.changed] ?? 0) changed, \(counts[.dropped] ?? 0) dropped"
     if !report.skippedEntries.isEmpty { summary += ", \(report.skippedEntries.count) unreadable" }
     lines.append("Loss report for \(report.targetFormat): \(summary).")
     return lines.map { $0.escapedForTerminal() }.joined(separator: "\n")

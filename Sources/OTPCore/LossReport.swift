@@ -120,23 +120,37 @@ public struct AccountOutcome: Sendable, Hashable {
     if case .dropped = fitting { return .dropped }
     return changes.isEmpty ? .kept : .changed
   }
+
+  /// Kept exactly: the writer gets the source account as it is and nothing is said about it.
+  public var isUnremarkable: Bool {
+    if case .asItIs = fitting { return changes.isEmpty }
+    return false
+  }
 }
 
 /// The loss report of a conversion, computed once, generically, from the accounts and the target
 /// format's declared capabilities. No code anywhere converts one format into another directly.
 public struct LossReport: Sendable {
   public var targetFormat: String
+  /// Each account's outcome, in source order; a report of a conversion made a part at a time
+  /// (`StreamedConversion`) lists only the accounts it did not keep as they are, and counts the
+  /// others in `keptUnlisted`.
   public var outcomes: [AccountOutcome]
+  /// Accounts kept exactly that `outcomes` does not list.
+  public var keptUnlisted = 0
   /// Entries the readers could not read: they are lost to the conversion too.
   public var skippedEntries: [Finding]
 
-  /// The accounts for the writer, in source order.
+  /// The accounts for the writer, in source order (of those `outcomes` lists).
   public var convertedAccounts: [Account] { outcomes.compactMap(\.converted) }
 
   /// True when every account is kept exactly and no entry was skipped.
   public var isLossless: Bool {
     skippedEntries.isEmpty && outcomes.allSatisfy { $0.status == .kept }
   }
+
+  /// How many accounts are kept exactly, listed or not.
+  public var keptCount: Int { keptUnlisted + outcomes.count { $0.status == .kept } }
 
   public var lossyCount: Int {
     skippedEntries.count + outcomes.filter { $0.status != .kept }.count
@@ -149,7 +163,17 @@ public struct LossReport: Sendable {
     self.outcomes = accounts.map { Self.adapt($0, to: target) }
   }
 
-  static func adapt(_ account: Account, to target: FormatDescriptor) -> AccountOutcome {
+  /// A report put together from outcomes worked out apart (`StreamedConversion`): `outcomes`
+  /// lists what is not kept as it is, and `keptUnlisted` counts the rest.
+  public init(target: FormatDescriptor, outcomes: [AccountOutcome], keptUnlisted: Int, skippedEntries: [Finding]) {
+    self.targetFormat = target.id
+    self.outcomes = outcomes
+    self.keptUnlisted = keptUnlisted
+    self.skippedEntries = skippedEntries
+  }
+
+  /// The outcome of fitting one account to `target`.
+  public static func adapt(_ account: Account, to target: FormatDescriptor) -> AccountOutcome {
     let capabilities = target.capabilities
     guard capabilities.kinds.contains(account.kind) else {
       return AccountOutcome(
@@ -178,7 +202,7 @@ public struct LossReport: Sendable {
       guard let form else { return "\(target.displayName) has no place for it" }
       return "\(target.displayName) writes \(account.kind.rawValue) accounts as \(form.shape), which has no place for it"
     }
-    if let form, account.digits != defaults.digits {
+    if form != nil, account.digits != defaults.digits {
       result.digits = defaults.digits
       changes.append(
         AccountChange(
@@ -299,7 +323,8 @@ public struct LossReport: Sendable {
     }
   }
 
-  static func readBackChanges(_ given: Account, _ back: Account, target: FormatDescriptor) -> [AccountChange] {
+  /// What came back otherwise than it was given (`addChanges(readBack:pairs:target:)`).
+  public static func readBackChanges(_ given: Account, _ back: Account, target: FormatDescriptor) -> [AccountChange] {
     func change(_ field: ChangedField, from: String, to: String) -> AccountChange {
       AccountChange(
         field: field, effect: .changed(from: from, to: to),

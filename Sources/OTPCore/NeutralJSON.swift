@@ -97,10 +97,41 @@ public enum NeutralJSON {
     var accounts: [Lenient<Record>]
   }
 
+  /// A document's records written between the rest of it, a part at a time (`EntryWriting`):
+  /// the bytes `encode` gives, and a line break after them.
+  public struct Entries: EntryWriter {
+    let frame: JSONFrame
+    public var head: [UInt8] { frame.head }
+    public var separator: [UInt8] { frame.separator }
+    public var tail: [UInt8] { frame.tail }
+
+    /// `Document` with its accounts to be written apart.
+    struct Frame: Encodable {
+      var accounts = JSONElementsPlaceholder()
+      var format = NeutralJSON.formatName
+      var version = NeutralJSON.version
+    }
+
+    public init() throws {
+      var frame = try NeutralJSON.encoder.frame(of: Frame())
+      frame.tail.append(0x0a)
+      self.frame = frame
+    }
+
+    public func writeEntries(_ accounts: ArraySlice<Account>, to bytes: inout [UInt8], findings: inout [Finding]) throws {
+      for (position, account) in accounts.enumerated() {
+        if position > 0 { bytes += frame.separator }
+        try NeutralJSON.encoder.encode(Record(account), appendingTo: &bytes, indent: frame.indent)
+      }
+    }
+  }
+
+  static let encoder = JSONStreamEncoder(prettyPrinted: true, sortedKeys: true)
+
   public static func encode(_ accounts: [Account]) throws -> [UInt8] {
     // Sorted keys make the output the same on every platform; "format" then sits near the end.
     // The bytes of `JSONEncoder` with `.prettyPrinted, .sortedKeys, .withoutEscapingSlashes`.
-    try JSONStreamEncoder(prettyPrinted: true, sortedKeys: true).encode(Document(accounts))
+    try encoder.encode(Document(accounts))
   }
 
   /// Reads a document; a record that is not an account becomes a finding at its 1-based index.

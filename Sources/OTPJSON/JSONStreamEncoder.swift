@@ -7,7 +7,7 @@
 /// `encode(to:)` returns, or earlier when a container above it writes again (Aegis writes `issuer`
 /// after its nested `info`). Writing to a container after that is an error, not bad JSON. Sorted
 /// keys: an object's members are written as they come, and put in order in place when it closes.
-public struct JSONStreamEncoder {
+public struct JSONStreamEncoder: Sendable {
   public var prettyPrinted: Bool
   public var sortedKeys: Bool
 
@@ -33,6 +33,47 @@ public struct JSONStreamEncoder {
   }
 }
 
+/// Stands in a document for an array whose elements are written apart from it, a part at a time:
+/// `JSONStreamEncoder.frame(of:)` gives the text before and after them and what goes between two.
+public struct JSONElementsPlaceholder: Encodable, Sendable {
+  public init() {}
+
+  public func encode(to encoder: any Encoder) throws {
+    // Only JSONStreamEncoder knows where the elements go.
+    throw EncodingError.invalidValue(
+      self,
+      EncodingError.Context(codingPath: encoder.codingPath, debugDescription: "a placeholder is for JSONStreamEncoder.frame"))
+  }
+}
+
+/// A document around an array of elements written apart: `head`, the elements with `separator`
+/// between them (each encoded with `indent`), then `tail` make the bytes the document would have
+/// with the elements in place of its placeholder. Not for an empty array, which JSON writes
+/// otherwise (two line breaks between the brackets).
+public struct JSONFrame: Sendable {
+  public var head: [UInt8]
+  public var separator: [UInt8]
+  public var tail: [UInt8]
+  /// The levels the elements stand at, for `JSONStreamEncoder.encode(_:appendingTo:indent:)`.
+  public var indent: Int
+}
+
+extension JSONStreamEncoder {
+  /// The frame of `document`, which holds one `JSONElementsPlaceholder`.
+  public func frame<Value: Encodable>(of document: Value) throws -> JSONFrame {
+    let output = JSONStreamOutput(pretty: prettyPrinted, sorted: sortedKeys)
+    try output.encodeValue(document, level: 0)
+    guard let indent = output.placeholderIndent, let split = output.bytes.firstIndex(of: 0) else {
+      throw EncodingError.invalidValue(
+        document, EncodingError.Context(codingPath: [], debugDescription: "the document holds no JSONElementsPlaceholder"))
+    }
+    var separator: [UInt8] = [UInt8(ascii: ",")]
+    if prettyPrinted { separator += [0x0A] + repeatElement(0x20, count: 2 * indent) }
+    return JSONFrame(
+      head: Array(output.bytes[..<split]), separator: separator, tail: Array(output.bytes[(split + 1)...]), indent: indent)
+  }
+}
+
 /// The text written so far and the containers still open, innermost last.
 final class JSONStreamOutput {
   // Unchecked: one encode call owns the output and never reaches it from two places at once, and
@@ -45,6 +86,8 @@ final class JSONStreamOutput {
   /// innermost object's last; one list for all, so that an object allocates nothing of its own.
   @exclusivity(unchecked) var members: [(name: String, start: Int)] = []
   @exclusivity(unchecked) private var lastToken = 0
+  /// The indent of the elements of a `JSONElementsPlaceholder`, once one is written.
+  @exclusivity(unchecked) var placeholderIndent: Int?
   /// `JSONEncoder`'s `.prettyPrinted`: two spaces a level, `" : "` after a name, and an empty
   /// container as two line breaks between its brackets.
   let pretty: Bool
@@ -67,6 +110,10 @@ final class JSONStreamOutput {
   /// that wrote nothing is an empty object, as with `JSONEncoder`.
   func encodeValue<Value: Encodable>(_ value: Value, level: Int) throws {
     if writeScalar(value) { return }
+    if Value.self == JSONElementsPlaceholder.self {
+      writePlaceholder(level: level)
+      return
+    }
     let start = bytes.count
     try value.encode(to: JSONStreamEncoding(output: self, level: level, token: newToken()))
     close(above: level)
@@ -172,6 +219,17 @@ final class JSONStreamOutput {
     } else {
       bytes.append(UInt8(ascii: ":"))
     }
+  }
+
+  /// An array whose elements are written elsewhere: its brackets, and a NUL byte (which JSON text
+  /// never holds unescaped) where the elements go.
+  func writePlaceholder(level: Int) {
+    bytes.append(UInt8(ascii: "["))
+    if pretty { newLine(indent: level + 1) }
+    bytes.append(0)
+    placeholderIndent = baseIndent + level + 1
+    if pretty { newLine(indent: level) }
+    bytes.append(UInt8(ascii: "]"))
   }
 
   func writeNull() {

@@ -97,18 +97,39 @@ struct Convert: ParsableCommand {
     let newPasswordSupply = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: .creating("new")).supply()
     let newPassword = newPasswordSupply.provider
     let readingNotes = reading.findings.filter { !$0.entrySkipped }
+    let context = WriteContext(newPassword: newPassword, outputName: output ?? "QR codes")
+    if qrOutput == nil, let output, let entryTarget = target as? any EntryWriting {
+      // Fitted, written and read back a part at a time, into a file that a refusal or an error
+      // discards (standard output gets the bytes once all are checked).
+      var count = 0
+      func convert(_ reading: Reading, into append: ([UInt8]) throws -> Void) throws {
+        let report: LossReport, findings: [Finding]
+        if let streamed = try StreamedConversion.run(
+          reading, to: entryTarget, context: context, readBackPassword: newPassword, output: append)
+        {
+          (report, findings, count) = (streamed.report, streamed.findings, streamed.writtenCount)
+        } else {
+          let conversion = try Conversion.run(reading, to: target, context: context, readBackPassword: newPassword)
+          try append(conversion.output)
+          (report, findings, count) = (conversion.report, conversion.findings, conversion.report.convertedAccounts.count)
+        }
+        try showReport(report, notes: readingNotes + findings)
+      }
+      if output == "-" {
+        var bytes: [UInt8] = []
+        try convert(reading) { bytes += $0 }
+        try Files.write(bytes, to: output, force: force)
+      } else {
+        try Files.write(to: output, force: force) { try convert(reading, into: $0) }
+        reportWritten(count, to: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true)
+      }
+      return
+    }
     // The conversion takes the reading over, so that its accounts are freed once the loss report
     // holds them.
-    let conversion = try Conversion.run(
-      consume reading, to: target, context: WriteContext(newPassword: newPassword, outputName: output ?? "QR codes"),
-      readBackPassword: newPassword)
+    let conversion = try Conversion.run(consume reading, to: target, context: context, readBackPassword: newPassword)
     let sheet = try qrOutput.map { _ in try QROutput.sheet(for: conversion.output, format: target.descriptor.id) }
-    let notes = readingNotes + conversion.findings
-    if !notes.isEmpty { printError(Rendering.findings(notes)) }
-    printError(Rendering.lossReport(conversion.report))
-    guard conversion.report.isLossless || allowLossy else {
-      throw OTPError.lossRefused(count: conversion.report.lossyCount)
-    }
+    try showReport(conversion.report, notes: readingNotes + conversion.findings)
     let count = conversion.report.convertedAccounts.count
     if let qrOutput, let sheet {
       let title = "\(count) account(s) for \(target.descriptor.displayName)"
@@ -127,11 +148,24 @@ struct Convert: ParsableCommand {
     if let output {
       try Files.write(conversion.output, to: output, force: force)
       if output != "-" {
-        printError(
-          Self.plaintextNotice(output: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true))
-        printError("Wrote \(count) account(s) to \(output) (\(target.descriptor.id)).")
+        reportWritten(count, to: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true)
       }
     }
+  }
+
+  /// Prints what reading and writing noticed and the loss report, and refuses a lossy conversion
+  /// unless --allow-lossy is given.
+  func showReport(_ report: LossReport, notes: [Finding]) throws {
+    if !notes.isEmpty { printError(Rendering.findings(notes)) }
+    printError(Rendering.lossReport(report))
+    guard report.isLossless || allowLossy else {
+      throw OTPError.lossRefused(count: report.lossyCount)
+    }
+  }
+
+  func reportWritten(_ count: Int, to output: String, target: FormatDescriptor, encrypted: Bool) {
+    printError(Self.plaintextNotice(output: output, target: target, encrypted: encrypted))
+    printError("Wrote \(count) account(s) to \(output) (\(target.id)).")
   }
 
   /// Whether the output protects its secrets, said every time: a user who deletes the old app

@@ -72,12 +72,16 @@ import Testing
     #expect(record["additionalProperties"] as? Bool == false)
   }
 
-  /// The document is the text `JSONEncoder` (pretty, sorted keys, slashes as they are) writes.
-  @Test func documentIsWhatJSONEncoderWrites() throws {
-    var accounts = RandomAccounts.make(count: 300, fitting: format.descriptor.capabilities, seed: 32)
-    accounts[0].extraParameters = [.init(name: "url", value: "https://example.com/a?b=c")]
+  /// The document is the text `JSONEncoder` (pretty, sorted keys, slashes as they are) writes,
+  /// both whole (`NeutralJSON.encode`) and as the writer makes it, its records between a frame (as
+  /// `convert` writes them a part at a time), and for no accounts.
+  @Test(arguments: [0, 1, 300]) func documentIsWhatJSONEncoderWrites(count: Int) throws {
+    var accounts = RandomAccounts.make(count: count, fitting: format.descriptor.capabilities, seed: 32)
+    if count > 0 { accounts[0].extraParameters = [.init(name: "url", value: "https://example.com/a?b=c")] }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    #expect(try NeutralJSON.encode(accounts) == Array(encoder.encode(NeutralJSON.Document(accounts))))
+    let expected = Array(try encoder.encode(NeutralJSON.Document(accounts)))
+    #expect(try NeutralJSON.encode(accounts) == expected)
+    #expect(try format.write(accounts, context: WriteContext()).bytes == expected + [0x0a])
   }
 }

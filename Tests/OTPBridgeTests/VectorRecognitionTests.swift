@@ -122,7 +122,7 @@ import Testing
     let all = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
     return all.filter { relative in
       var isFolder: ObjCBool = false
-      FileManager.default.fileExists(atPath: Vectors.path(relative), isDirectory: &isFolder)
+      _ = FileManager.default.fileExists(atPath: Vectors.path(relative), isDirectory: &isFolder)
       return !isFolder.boolValue && !relative.hasSuffix(".md") && !folders.keys.contains { relative.hasPrefix($0 + "/") }
     }.sorted()
   }()
