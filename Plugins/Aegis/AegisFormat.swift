@@ -106,9 +106,9 @@ public struct AegisFormat: EntryWriting {
 
     func writeEntries(_ accounts: ArraySlice<Account>, to bytes: inout [UInt8], findings: inout [Finding]) throws {
       let encoder = AegisFormat.encoder()
-      for (position, account) in accounts.enumerated() {
-        if position > 0 { bytes += frame.separator }
-        let entry = AegisEntries.entry(for: account, groupIDs: groupIDs, findings: &findings)
+      for index in accounts.indices {
+        if index > accounts.startIndex { bytes += frame.separator }
+        let entry = AegisEntries.entry(for: accounts[index], groupIDs: groupIDs, findings: &findings)
         try encoder.encode(entry, appendingTo: &bytes, indent: frame.indent)
       }
     }

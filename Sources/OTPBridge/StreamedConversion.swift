@@ -26,24 +26,26 @@ public struct StreamedConversion: Sendable {
   public static func run(
     _ reading: Reading, to target: any EntryWriting, context: WriteContext = WriteContext(),
     readBackPassword: PasswordProvider = .none, chunkSize: Int = 4096,
-    workers: Int = ProcessInfo.processInfo.activeProcessorCount, output: ([UInt8]) throws -> Void
+    workers: Int = Parallel.cores, output: ([UInt8]) throws -> Void
   ) throws -> StreamedConversion? {
     precondition(chunkSize > 0)
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
     let sources = reading.accounts
+    let fitter = LossReport.Fitter(target: target.descriptor)
     let chunks = stride(from: 0, to: sources.count, by: chunkSize).map { $0..<min($0 + chunkSize, sources.count) }
     let workers = max(1, workers)
 
     // Fitting, on every core: only the outcomes that are not "kept as it is" are kept.
-    let fitted = try Parallel.map(chunks, workers: workers) { range in
+    let remarks = Parallel.map(chunks, workers: workers) { range in
       range.compactMap { index -> Remark? in
-        let outcome = LossReport.adapt(sources[index], to: target.descriptor)
+        if fitter.keepsAsItIs(sources[index]) { return nil }
+        let outcome = fitter.outcome(for: sources[index])
         return outcome.isUnremarkable ? nil : Remark(index: index, outcome: outcome)
       }
     }
-    let remarked = fitted.reduce(0) { $0 + $1.count { $0.outcome.converted == nil } }
-    guard sources.count - remarked > 0 else { return nil }
-    let given = GivenAccounts(sources: sources, chunks: chunks, remarks: fitted)
+    let dropped = remarks.reduce(0) { $0 + $1.count { $0.outcome.converted == nil } }
+    guard sources.count - dropped > 0 else { return nil }
+    let given = GivenAccounts(sources: sources, chunks: chunks, remarks: remarks)
     guard let writer = try target.entryWriter(for: given.all, context: context) else { return nil }
 
     // Writing and reading back, on every core, a wave of chunks at a time; each wave's bytes go
@@ -64,14 +66,14 @@ public struct StreamedConversion: Sendable {
           wroteEntry = true
         }
         findings += part.findings
-        outcomes += merging(fitted[chunk], readBack: part.readBackChanges, sources: sources)
+        outcomes += merging(remarks[chunk], readBack: part.readBackChanges, sources: sources)
       }
     }
     try output(writer.tail)
     let report = LossReport(
       target: target.descriptor, outcomes: outcomes, keptUnlisted: sources.count - outcomes.count,
       skippedEntries: reading.skippedEntries)
-    return StreamedConversion(report: report, findings: findings, writtenCount: sources.count - remarked)
+    return StreamedConversion(report: report, findings: findings, writtenCount: sources.count - dropped)
   }
 
   /// An account whose outcome the report lists, at its index among the sources.
@@ -87,22 +89,40 @@ public struct StreamedConversion: Sendable {
     let chunks: [Range<Int>]
     let remarks: [[Remark]]
 
-    func accounts(ofChunk chunk: Int) -> [(source: Int, account: Account)] {
-      var given: [(source: Int, account: Account)] = []
-      given.reserveCapacity(chunks[chunk].count)
+    /// The accounts of a chunk the writer gets, and the index of each among the sources.
+    func accounts(ofChunk chunk: Int) -> (accounts: [Account], sourceIndices: [Int]) {
+      var accounts: [Account] = [], sourceIndices: [Int] = []
+      accounts.reserveCapacity(chunks[chunk].count)
+      sourceIndices.reserveCapacity(chunks[chunk].count)
       var next = remarks[chunk].makeIterator().peekable()
       for index in chunks[chunk] {
         if let remark = next.peek(), remark.index == index {
           _ = next.next()
-          if let converted = remark.outcome.converted { given.append((index, converted)) }
+          guard let converted = remark.outcome.converted else { continue }
+          accounts.append(converted)
         } else {
-          given.append((index, sources[index]))
+          accounts.append(sources[index])
         }
+        sourceIndices.append(index)
       }
-      return given
+      return (accounts, sourceIndices)
     }
 
-    var all: some Sequence<Account> { chunks.indices.lazy.flatMap { accounts(ofChunk: $0).lazy.map(\.account) } }
+    /// Every account the writer gets, in order, taken one at a time.
+    var all: some Sequence<Account> {
+      sequence(state: (index: 0, chunk: 0, remark: 0)) { state -> Account? in
+        while state.index < sources.count {
+          let index = state.index
+          state.index += 1
+          if index == chunks[state.chunk].upperBound { (state.chunk, state.remark) = (state.chunk + 1, 0) }
+          let chunkRemarks = remarks[state.chunk]
+          guard state.remark < chunkRemarks.count, chunkRemarks[state.remark].index == index else { return sources[index] }
+          state.remark += 1
+          if let converted = chunkRemarks[state.remark - 1].outcome.converted { return converted }
+        }
+        return nil
+      }
+    }
   }
 
   /// One chunk written and read back.
@@ -114,10 +134,10 @@ public struct StreamedConversion: Sendable {
   }
 
   static func checkedPart(
-    _ given: [(source: Int, account: Account)], writer: any EntryWriter, target: any EntryWriting, context: WriteContext,
-    readBackPassword: PasswordProvider
+    _ given: (accounts: [Account], sourceIndices: [Int]), writer: any EntryWriter, target: any EntryWriting,
+    context: WriteContext, readBackPassword: PasswordProvider
   ) throws -> Part {
-    let accounts = given.map(\.account)
+    let accounts = given.accounts
     var document = writer.head
     var findings: [Finding] = []
     try writer.writeEntries(accounts[...], to: &document, findings: &findings)
@@ -135,10 +155,11 @@ public struct StreamedConversion: Sendable {
         details: check.problems.map(\.description) + back.findings.map(\.description))
     }
     var changes: [(index: Int, changes: [AccountChange])] = []
+    let descriptor = target.descriptor
     for (position, backIndex) in pairing.pairs.enumerated() {
       guard let backIndex else { continue }
-      let found = LossReport.readBackChanges(accounts[position], back.accounts[backIndex], target: target.descriptor)
-      if !found.isEmpty { changes.append((given[position].source, found)) }
+      let found = LossReport.readBackChanges(accounts[position], back.accounts[backIndex], target: descriptor)
+      if !found.isEmpty { changes.append((given.sourceIndices[position], found)) }
     }
     return Part(entries: entries, findings: findings, readBackChanges: changes)
   }
@@ -184,26 +205,4 @@ struct PeekableIterator<Base: IteratorProtocol>: IteratorProtocol {
 
 extension IteratorProtocol {
   func peekable() -> PeekableIterator<Self> { PeekableIterator(base: self) }
-}
-
-/// Work spread over threads, the results kept in order.
-enum Parallel {
-  /// `transform` of each of `items`, on up to `workers` threads at once; the first error thrown
-  /// is rethrown once all have stopped.
-  static func map<Item: Sendable, Result: Sendable>(
-    _ items: [Item], workers: Int, _ transform: @Sendable (Item) throws -> Result
-  ) throws -> [Result] {
-    guard workers > 1, items.count > 1 else { return try items.map(transform) }
-    let results = Mutex<[Swift.Result<Result, any Error>?]>(Array(repeating: nil, count: items.count))
-    let next = Atomic<Int>(0)
-    DispatchQueue.concurrentPerform(iterations: min(workers, items.count)) { _ in
-      while true {
-        let index = next.add(1, ordering: .relaxed).oldValue
-        guard index < items.count else { return }
-        let result = Swift.Result { try transform(items[index]) }
-        results.withLock { $0[index] = result }
-      }
-    }
-    return try results.withLock { $0 }.map { try $0!.get() }
-  }
 }

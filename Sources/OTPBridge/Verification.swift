@@ -52,9 +52,9 @@ public struct Verification: Sendable {
         problems.append(.missing(source[sourceIndex]))
         continue
       }
-      let (expected, actual) = (source[sourceIndex], converted[convertedIndex])
-      if trustingEqualValues, sameCodeParameters(expected, actual) { continue }
-      if let problem = compareCodes(expected, actual, instants: instants) {
+      // The accounts are used in place: copying one is a dozen reference counts.
+      if trustingEqualValues, sameCodeParameters(source[sourceIndex], converted[convertedIndex]) { continue }
+      if let problem = compareCodes(source[sourceIndex], converted[convertedIndex], instants: instants) {
         problems.append(problem)
       }
     }
@@ -100,8 +100,9 @@ public struct Verification: Sendable {
       // A writer keeps the order, so the usual read-back pairs each account with the one at its
       // own place; taking first the same secret and names, greedily, gives exactly that then.
       if source.count == converted.count,
-        zip(source, converted).allSatisfy({
-          $0.kind == $1.kind && $0.secret == $1.secret && $0.issuer == $1.issuer && $0.name == $1.name
+        source.indices.allSatisfy({
+          source[$0].kind == converted[$0].kind && source[$0].secret == converted[$0].secret
+            && source[$0].issuer == converted[$0].issuer && source[$0].name == converted[$0].name
         })
       {
         pairs = source.indices.map { Optional($0) }

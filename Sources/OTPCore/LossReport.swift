@@ -121,6 +121,14 @@ public struct AccountOutcome: Sendable, Hashable {
     return changes.isEmpty ? .kept : .changed
   }
 
+  /// An account the target takes as it is.
+  init(keeping source: Account) {
+    self.source = source
+    self.changes = []
+    self.dropReason = nil
+    self.fitting = .asItIs
+  }
+
   /// Kept exactly: the writer gets the source account as it is and nothing is said about it.
   public var isUnremarkable: Bool {
     if case .asItIs = fitting { return changes.isEmpty }
@@ -160,7 +168,8 @@ public struct LossReport: Sendable {
   public init(accounts: [Account], skippedEntries: [Finding] = [], target: FormatDescriptor) {
     self.targetFormat = target.id
     self.skippedEntries = skippedEntries
-    self.outcomes = accounts.map { Self.adapt($0, to: target) }
+    let fitter = Fitter(target: target)
+    self.outcomes = accounts.map(fitter.outcome(for:))
   }
 
   /// A report put together from outcomes worked out apart (`StreamedConversion`): `outcomes`
@@ -172,8 +181,70 @@ public struct LossReport: Sendable {
     self.skippedEntries = skippedEntries
   }
 
-  /// The outcome of fitting one account to `target`.
-  public static func adapt(_ account: Account, to target: FormatDescriptor) -> AccountOutcome {
+  /// Fits accounts to one target, with what that takes worked out once for all of them.
+  public struct Fitter: Sendable {
+    let target: FormatDescriptor
+    let rules: [OTPKind: KindRule]
+
+    /// What the target does with one kind of account.
+    struct KindRule: Sendable {
+      var form: KindForm?
+      /// The fields the kind's accounts have no place for: its form's, else the format's.
+      var missingFields: [AccountField]
+      /// The extra parameters kept, by name; nil when all are.
+      var keptExtraParameters: Set<String>?
+    }
+
+    public init(target: FormatDescriptor) {
+      self.target = target
+      let capabilities = target.capabilities
+      rules = Dictionary(
+        uniqueKeysWithValues: OTPKind.allCases.map { kind in
+          let form = capabilities.kindForms[kind]
+          let fields = form?.fields ?? capabilities.fields
+          return (
+            kind,
+            KindRule(
+              form: form, missingFields: AccountField.allCases.filter { !fields.contains($0) },
+              keptExtraParameters: form.map(\.extraParameterNames) ?? capabilities.extraParameterNames)
+          )
+        })
+    }
+
+    /// The outcome of fitting `account`.
+    public func outcome(for account: Account) -> AccountOutcome {
+      if keepsAsItIs(account) { return AccountOutcome(keeping: account) }
+      return LossReport.adapt(account, to: target, missingFields: rules[account.kind]!.missingFields)
+    }
+
+    /// Whether the target takes `account` as it is, with nothing to report: what `outcome(for:)`
+    /// finds for most accounts, told without copying one (LossReportTests checks that the two
+    /// agree for every format). Text rules are left to `outcome(for:)`.
+    public func keepsAsItIs(_ account: Account) -> Bool {
+      let capabilities = target.capabilities
+      guard capabilities.text.isEmpty, capabilities.kinds.contains(account.kind), let rule = rules[account.kind] else {
+        return false
+      }
+      let kind = account.kind, defaults = kind.defaults
+      if kind == .totp || kind == .hotp, !capabilities.algorithms.contains(account.algorithm) { return false }
+      if rule.form != nil ? account.digits != defaults.digits : !capabilities.holds(digits: account.digits) { return false }
+      if !kind.isCounterBased,
+        !capabilities.periods.contains(account.period) || (rule.form != nil && account.period != defaults.period)
+      {
+        return false
+      }
+      if let issuer = rule.form?.fixedIssuer, account.issuer != issuer { return false }
+      for field in rule.missingFields where LossReport.hasValue(field, in: account, kind: kind) { return false }
+      if let kept = rule.keptExtraParameters, !rule.missingFields.contains(.extraParameters),
+        !account.extraParameters.allSatisfy({ kept.contains($0.name) })
+      {
+        return false
+      }
+      return true
+    }
+  }
+
+  static func adapt(_ account: Account, to target: FormatDescriptor, missingFields: [AccountField]) -> AccountOutcome {
     let capabilities = target.capabilities
     guard capabilities.kinds.contains(account.kind) else {
       return AccountOutcome(
@@ -237,7 +308,7 @@ public struct LossReport: Sendable {
           field: .field(.issuer), effect: .changed(from: quoted(account.issuer), to: quoted(issuer)),
           reason: "\(target.displayName) gives every \(account.kind.rawValue) account this issuer", breaksCodes: false))
     }
-    for field in AccountField.allCases where !fields.contains(field) {
+    for field in missingFields {
       if let dropped = drop(field, from: &result, kind: account.kind) {
         changes.append(
           AccountChange(
@@ -257,6 +328,8 @@ public struct LossReport: Sendable {
     if !capabilities.text.isEmpty {
       changes += fitText(of: &result, to: capabilities.text, target: target.displayName)
     }
+    // Every change above is recorded: none, and the account is as it was (nothing to compare).
+    guard !changes.isEmpty else { return AccountOutcome(keeping: account) }
     return AccountOutcome(source: account, converted: result, changes: changes, dropReason: nil)
   }
 
@@ -363,49 +436,57 @@ public struct LossReport: Sendable {
   }
 
   /// Clears `field` when it holds something; returns how to show what was lost.
+  /// Whether `account` holds something in `field` that a format without it loses.
+  static func hasValue(_ field: AccountField, in account: Account, kind: OTPKind) -> Bool {
+    switch field {
+    case .issuer: return !account.issuer.isEmpty
+    case .name: return !account.name.isEmpty
+    case .labelIssuer: return account.labelIssuer != nil
+    case .counter: return kind.isCounterBased && account.counter != 0
+    case .pin: return account.pin != nil
+    case .note: return !account.note.isEmpty
+    case .favorite: return account.favorite
+    case .groups: return !account.groups.isEmpty
+    case .icon: return account.icon != nil
+    case .extraParameters: return !account.extraParameters.isEmpty
+    }
+  }
+
   static func drop(_ field: AccountField, from account: inout Account, kind: OTPKind)
     -> (shown: String, breaksCodes: Bool)?
   {
+    guard hasValue(field, in: account, kind: kind) else { return nil }
     switch field {
     case .issuer:
-      guard !account.issuer.isEmpty else { return nil }
       defer { account.issuer = "" }
       return (quoted(account.issuer), false)
     case .name:
-      guard !account.name.isEmpty else { return nil }
       defer { account.name = "" }
       return (quoted(account.name), false)
     case .labelIssuer:
-      guard let prefix = account.labelIssuer else { return nil }
+      let prefix = account.labelIssuer ?? ""
       account.labelIssuer = nil
       return ("\(quoted(prefix)); the issuer \(quoted(account.issuer)) is kept", false)
     case .counter:
-      guard kind.isCounterBased, account.counter != 0 else { return nil }
       defer { account.counter = 0 }
       return ("counter \(account.counter), reset to 0", true)
     case .pin:
-      guard account.pin != nil else { return nil }
       account.pin = nil
       return ("the PIN, which codes need", true)
     case .note:
-      guard !account.note.isEmpty else { return nil }
       defer { account.note = "" }
       // A note may hold recovery codes: say how long it is, never what it says.
       return ("\(account.note.count) characters", false)
     case .favorite:
-      guard account.favorite else { return nil }
       account.favorite = false
       return ("marked favourite", false)
     case .groups:
-      guard !account.groups.isEmpty else { return nil }
       defer { account.groups = [] }
       return (account.groups.map(quoted).joined(separator: ", "), false)
     case .icon:
-      guard account.icon != nil else { return nil }
       account.icon = nil
       return ("an icon", false)
     case .extraParameters:
-      guard !account.extraParameters.isEmpty else { return nil }
       defer { account.extraParameters = [] }
       return (ExtraParameter.shown(account.extraParameters), false)
     }

@@ -119,9 +119,9 @@ public enum NeutralJSON {
     }
 
     public func writeEntries(_ accounts: ArraySlice<Account>, to bytes: inout [UInt8], findings: inout [Finding]) throws {
-      for (position, account) in accounts.enumerated() {
-        if position > 0 { bytes += frame.separator }
-        try NeutralJSON.encoder.encode(Record(account), appendingTo: &bytes, indent: frame.indent)
+      for index in accounts.indices {
+        if index > accounts.startIndex { bytes += frame.separator }
+        try NeutralJSON.encoder.encode(Record(accounts[index]), appendingTo: &bytes, indent: frame.indent)
       }
     }
   }

@@ -1,8 +1,9 @@
 import Foundation
 import OTPBridge
-import OTPCore
 import TestSupport
 import Testing
+
+@testable import OTPCore
 
 /// `convert` into a format that writes entries (`EntryWriting`) fits, writes and reads back a
 /// chunk at a time on both cores (`StreamedConversion`): the output, the loss report and the
@@ -90,6 +91,31 @@ import Testing
       // Colons and spaces come back otherwise from a URI label: found by the read-back.
       #expect(streamed.report.outcomes.contains { $0.changes.contains { $0.reason.contains("reading the output back") } })
     }
+  }
+
+  /// The quick check that an account goes as it is (`Fitter.keepsAsItIs`, which copies nothing)
+  /// says yes exactly when the whole fitting (`LossReport.adapt`) changes and reports nothing, for
+  /// every format, on accounts of the whole model and on accounts each format holds.
+  @Test(arguments: Registry.builtIn.plugins.filter(\.descriptor.canWrite).map(\.descriptor.id))
+  func theQuickCheckAgreesWithTheWholeFitting(format: String) throws {
+    let target = try RoundTripPropertyTests.registry.plugin(id: format).descriptor
+    var accounts = Self.sources(count: 200, seed: 12)
+    accounts += RandomAccounts.make(count: 200, fitting: target.capabilities, seed: 13)
+    for index in accounts.indices where index % 5 == 1 {
+      accounts[index].extraParameters = [ExtraParameter(name: index % 2 == 0 ? "image" : "x-kept", value: "v")]
+      accounts[index].labelIssuer = index % 3 == 0 ? "Prefix" : nil
+    }
+    let fitter = LossReport.Fitter(target: target)
+    var kept = 0
+    for account in accounts {
+      let missing = fitter.rules[account.kind]!.missingFields
+      let whole = LossReport.adapt(account, to: target, missingFields: missing)
+      #expect(
+        fitter.keepsAsItIs(account) == (whole.isUnremarkable && target.capabilities.text.isEmpty), "\(format): \(whole.changes)")
+      if whole.isUnremarkable { kept += 1 }
+    }
+    // Only the neutral format holds all of the model.
+    #expect(kept > 0 && (kept < accounts.count || format == "otpbridge-json"), "\(format): \(kept) of \(accounts.count) kept")
   }
 
   @Test func droppedAccountsAreReportedAndNotWritten() throws {

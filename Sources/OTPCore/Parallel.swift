@@ -1,0 +1,39 @@
+import Foundation
+import Synchronization
+
+/// Work spread over the machine's cores, the results kept in order: what `convert` does a chunk
+/// at a time, and what a reader of a long list does a part at a time.
+public enum Parallel {
+  /// The cores this process may use.
+  public static var cores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+  /// `transform` of each of `items`, on up to `workers` threads at once (the caller's one of
+  /// them); the first error thrown, by position, is rethrown once all have stopped.
+  public static func map<Item: Sendable, Result: Sendable, Failure: Error>(
+    _ items: [Item], workers: Int = cores, _ transform: @Sendable (Item) throws(Failure) -> Result
+  ) throws(Failure) -> [Result] {
+    guard workers > 1, items.count > 1 else { return try items.map(transform) }
+    let results = Mutex<[Swift.Result<Result, Failure>?]>(Array(repeating: nil, count: items.count))
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: min(workers, items.count)) { _ in
+      while true {
+        let index = next.add(1, ordering: .relaxed).oldValue
+        guard index < items.count else { return }
+        let result = Swift.Result { () throws(Failure) in try transform(items[index]) }
+        results.withLock { $0[index] = result }
+      }
+    }
+    var ordered: [Result] = []
+    ordered.reserveCapacity(items.count)
+    for result in results.withLock({ $0 }) { ordered.append(try result!.get()) }
+    return ordered
+  }
+
+  /// `0..<count` cut into one part a core, none shorter than `minimumPart` (one part when
+  /// `count` is small).
+  public static func parts(of count: Int, minimumPart: Int, workers: Int = cores) -> [Range<Int>] {
+    let partCount = max(1, min(workers, count / max(1, minimumPart)))
+    let size = (count + partCount - 1) / max(1, partCount)
+    return stride(from: 0, to: max(count, 1), by: max(size, 1)).map { $0..<min($0 + size, count) }
+  }
+}
