@@ -44,7 +44,8 @@ public struct AccountJSON: Encodable, Sendable {
   }
 }
 
-/// JSON output of many accounts written as it is made, in pieces of about 1 MiB: the bytes
+/// JSON output of many accounts written as it is made, in pieces of about 1 MiB, the accounts of
+/// a long list encoded on every core: the bytes
 /// `JSONEncoder` with `.prettyPrinted`, `.sortedKeys` and `.withoutEscapingSlashes` would print for
 /// the whole array at once (AccountJSONTests compares them), each account encoded by
 /// `JSONStreamEncoder` in its place, without a tree of a million values.
@@ -59,7 +60,7 @@ public struct PrettyJSONStream<Failure: Error> {
   }
 
   /// `{"accounts": [...], "findings": [...]}`, as `inspect --json` prints it.
-  public mutating func writeInspection(count: Int, account: (Int) -> AccountJSON, findings: [String]) throws(Failure) {
+  public mutating func writeInspection(count: Int, account: @Sendable (Int) -> AccountJSON, findings: [String]) throws(Failure) {
     bytes += Array("{\n  \"accounts\" : ".utf8)
     try writeArray(count: count, indent: 1, account: account)
     bytes += Array(",\n  \"findings\" : ".utf8)
@@ -69,24 +70,38 @@ public struct PrettyJSONStream<Failure: Error> {
   }
 
   /// `[...]` of accounts, as `codes --json` prints it.
-  public mutating func writeAccounts(count: Int, account: (Int) -> AccountJSON) throws(Failure) {
+  public mutating func writeAccounts(count: Int, account: @Sendable (Int) -> AccountJSON) throws(Failure) {
     try writeArray(count: count, indent: 0, account: account)
     bytes.append(0x0A)
     try finish()
   }
 
-  /// The array at `indent` levels, its elements one further in.
-  mutating func writeArray(count: Int, indent: Int, account: (Int) -> AccountJSON) throws(Failure) {
+  /// The array at `indent` levels, its elements one further in. A long array's elements are
+  /// encoded a chunk at a time on every core, and written in order.
+  mutating func writeArray(count: Int, indent: Int, account: @Sendable (Int) -> AccountJSON) throws(Failure) {
     guard count > 0 else { return append([String](), indent: indent) }
     bytes.append(UInt8(ascii: "["))
-    for index in 0..<count {
-      if index > 0 { bytes.append(UInt8(ascii: ",")) }
-      bytes.append(0x0A)
-      bytes += repeatElement(0x20, count: 2 * (indent + 1))
-      append(account(index), indent: indent + 1)
-      if bytes.count >= 1 << 20 {
-        try write(bytes)
-        bytes.removeAll(keepingCapacity: true)
+    let chunks = stride(from: 0, to: count, by: 8192).map { $0..<min($0 + 8192, count) }
+    let workers = count < 32_768 ? 1 : Parallel.cores
+    for wave in stride(from: 0, to: chunks.count, by: workers) {
+      let parts = Parallel.map(Array(chunks[wave..<min(wave + workers, chunks.count)]), workers: workers) { chunk in
+        let encoder = JSONStreamEncoder(prettyPrinted: true, sortedKeys: true)
+        var part: [UInt8] = []
+        for index in chunk {
+          if index > 0 { part.append(UInt8(ascii: ",")) }
+          part.append(0x0A)
+          part += repeatElement(0x20, count: 2 * (indent + 1))
+          // A value of strings, numbers and containers cannot fail to encode.
+          try! encoder.encode(account(index), appendingTo: &part, indent: indent + 1)
+        }
+        return part
+      }
+      for part in parts {
+        bytes += part
+        if bytes.count >= 1 << 20 {
+          try write(bytes)
+          bytes.removeAll(keepingCapacity: true)
+        }
       }
     }
     bytes.append(0x0A)

@@ -44,9 +44,20 @@ public enum Rendering {
         if case .missing = $0 { return true } else { return false }
       }.count
     if verification.passed {
-      lines.append(
-        "verify: all \(verification.matched) accounts match; codes compared at \(verification.instantsChecked.count) instants, HOTP at 3 counters."
-      )
+      let instants = "\(verification.instantsChecked.count) instants, HOTP at 3 counters"
+      let same = verification.matched - verification.codesComputed
+      switch (same, verification.codesComputed) {
+      case (0, _):
+        lines.append("verify: all \(verification.matched) accounts match; codes compared at \(instants).")
+      case (_, 0):
+        lines.append(
+          "verify: all \(verification.matched) accounts match: each has the same secret and code settings (kind, algorithm, digits, period or counter, PIN) in both files, so the same codes."
+        )
+      default:
+        lines.append(
+          "verify: all \(verification.matched) accounts match: \(same) with the same secret and code settings in both files, \(verification.codesComputed) by their codes at \(instants)."
+        )
+      }
     } else {
       lines.append("verify: \(verification.problems.count) problem(s) among \(total) source accounts.")
     }

@@ -27,6 +27,9 @@ public struct Verification: Sendable {
   public var matched: Int
   public var problems: [Problem]
   public var instantsChecked: [Int64]
+  /// The pairs whose codes were computed; the other matched pairs have the same values codes are
+  /// made from.
+  public var codesComputed: Int
 
   public var passed: Bool { problems.isEmpty }
 
@@ -38,28 +41,37 @@ public struct Verification: Sendable {
 
   /// Pairs each source account with a converted one, by secret first and then by issuer and name,
   /// and compares their codes at `instants` (HOTP: at the stored counter and the next two). With
-  /// `trustingEqualValues` (a conversion's own read-back), a pair with the same kind, secret,
-  /// algorithm, digits, period or counter and PIN is taken as giving the same codes without
-  /// computing them; `otpbridge verify`, whose whole job is the check, computes them always.
+  /// `trustingEqualValues`, a pair with the same kind, secret, algorithm, digits, period or
+  /// counter and PIN is taken as giving the same codes (codes are made from those alone) without
+  /// computing them; `codesComputed` counts the pairs whose codes were computed. Codes are
+  /// computed on every core for a long list; problems come in source order either way.
   public static func compare(
     source: [Account], converted: [Account], instants: [Int64], pairing known: Pairing? = nil,
     trustingEqualValues: Bool = false
   ) -> Verification {
     let pairing = known ?? Pairing(source: source, converted: converted)
-    var problems: [Problem] = []
-    for (sourceIndex, convertedIndex) in pairing.pairs.enumerated() {
-      guard let convertedIndex else {
-        problems.append(.missing(source[sourceIndex]))
-        continue
+    let chunks = stride(from: 0, to: source.count, by: 16_384).map { $0..<min($0 + 16_384, source.count) }
+    let checked = Parallel.map(chunks, workers: source.count < 32_768 ? 1 : Parallel.cores) { chunk in
+      var problems: [Problem] = []
+      var computed = 0
+      for sourceIndex in chunk {
+        guard let convertedIndex = pairing.pairs[sourceIndex] else {
+          problems.append(.missing(source[sourceIndex]))
+          continue
+        }
+        // The accounts are used in place: copying one is a dozen reference counts.
+        if trustingEqualValues, sameCodeParameters(source[sourceIndex], converted[convertedIndex]) { continue }
+        computed += 1
+        if let problem = compareCodes(source[sourceIndex], converted[convertedIndex], instants: instants) {
+          problems.append(problem)
+        }
       }
-      // The accounts are used in place: copying one is a dozen reference counts.
-      if trustingEqualValues, sameCodeParameters(source[sourceIndex], converted[convertedIndex]) { continue }
-      if let problem = compareCodes(source[sourceIndex], converted[convertedIndex], instants: instants) {
-        problems.append(problem)
-      }
+      return (problems, computed)
     }
-    problems += pairing.unpaired.map { .unexpected(converted[$0]) }
-    return Verification(matched: pairing.pairs.count { $0 != nil }, problems: problems, instantsChecked: instants)
+    let problems = checked.flatMap(\.0) + pairing.unpaired.map { .unexpected(converted[$0]) }
+    return Verification(
+      matched: pairing.pairs.count { $0 != nil }, problems: problems, instantsChecked: instants,
+      codesComputed: checked.reduce(0) { $0 + $1.1 })
   }
 
   /// Which converted account each source account became: one of the same kind and secret,

@@ -8,10 +8,12 @@ struct Verify: ParsableCommand {
     commandName: "verify",
     abstract: "Check that a converted file gives the same codes as its source.",
     discussion: """
-      Accounts are matched by secret (then issuer and name). Time-based codes are compared now, \
-      30 and 60 seconds from now and at four fixed instants; HOTP codes at the stored counter and \
-      the next two. Every account that is missing, unexpected or differs is listed; the exit code \
-      is 1 if there is any.
+      Accounts are matched by secret (then issuer and name). A pair with the same kind, secret, \
+      algorithm, digits, period or counter and PIN gives the same codes, since codes are made from \
+      those alone; any other pair has its codes compared: time-based codes now, 30 and 60 seconds \
+      from now and at four fixed instants, HOTP codes at the stored counter and the next two \
+      (--every-code compares the codes of every pair). Every account that is missing, unexpected \
+      or differs is listed; the exit code is 1 if there is any.
       """)
 
   @Argument(help: ArgumentHelp("The original export.", valueName: "source"))
@@ -34,6 +36,9 @@ struct Verify: ParsableCommand {
   @Option(help: ArgumentHelp("Use this Unix time as now.", valueName: "unix-seconds"))
   var at: Int64?
 
+  @Flag(help: "Compare the codes of every pair, also those with the same secret and code settings.")
+  var everyCode = false
+
   @OptionGroup var plugins: PluginOptions
 
   func run() throws {
@@ -48,7 +53,7 @@ struct Verify: ParsableCommand {
     if !findings.isEmpty { printError(Rendering.findings(findings)) }
     let verification = Verification.compare(
       source: original.accounts, converted: result.accounts,
-      instants: Verification.instants(now: at ?? Int64(Date().timeIntervalSince1970)))
+      instants: Verification.instants(now: at ?? Int64(Date().timeIntervalSince1970)), trustingEqualValues: !everyCode)
     try printOutput(Rendering.verification(verification))
     if !verification.passed { throw OTPError.verificationFailed(count: verification.problems.count) }
   }

@@ -34,7 +34,10 @@ import Testing
 
     let verify = try CLI.run(["verify", Self.plain, out])
     #expect(verify.status == 0, "\(verify.all)")
-    #expect(verify.stdout.contains("all 7 accounts match"))
+    #expect(verify.stdout.contains("all 7 accounts match: each has the same secret and code settings"))
+    let everyCode = try CLI.run(["verify", Self.plain, out, "--every-code"])
+    #expect(everyCode.status == 0, "\(everyCode.all)")
+    #expect(everyCode.stdout.contains("all 7 accounts match; codes compared at 7 instants, HOTP at 3 counters."))
 
     let altered = folder + "/altered.txt"
     let text = try String(contentsOfFile: out, encoding: .utf8).replacingOccurrences(of: "period=50", with: "period=30")

@@ -47,7 +47,8 @@ import Testing
     }
   }
 
-  @Test(arguments: [0, 1, 2, 300])
+  /// 40,000 accounts are encoded a chunk at a time on every core.
+  @Test(arguments: [0, 1, 2, 300, 40_000])
   func streamedJSONIsWhatJSONEncoderPrints(count: Int) throws {
     let entries = Self.entries(count: count, seed: UInt64(count) + 1)
     let findings = count == 0 ? [] : ["file.txt line 2: a \"finding\"", "another/one"]
@@ -60,7 +61,7 @@ import Testing
   }
 
   @Test func manyAccountsArriveInPiecesThatEndBetweenAccounts() {
-    let entries = Self.entries(count: 12_000, seed: 7)
+    let entries = Self.entries(count: 40_000, seed: 7)
     final class Sink { var pieces: [[UInt8]] = [] }
     let sink = Sink()
     var stream = PrettyJSONStream<Never> { sink.pieces.append($0) }

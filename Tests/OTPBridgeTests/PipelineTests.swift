@@ -126,3 +126,46 @@ import Testing
     #expect(throws: OTPError.self) { try Files.read(folder + "/missing.txt") }
   }
 }
+
+/// `verify` computes codes only where the values codes are made from differ (unless asked for
+/// every code), on every core for a long list, and says which pairs it took by which.
+@Suite struct VerificationTrustTests {
+  static let accounts = RandomAccounts.make(
+    count: 40_000,
+    fitting: Capabilities(
+      kinds: [.totp, .hotp], algorithms: [.sha1, .sha256], digits: 6...8, periods: .range(1...120), fields: [.issuer, .name]),
+    seed: 21)
+
+  @Test func equalValuesAreTrustedAndOtherPairsComputed() {
+    var converted = Self.accounts
+    // Other values, the same codes: a PIN plays no part in a TOTP or HOTP code.
+    converted[3].pin = Secret(Array("1234".utf8))
+    let instants = Verification.instants(now: 1_700_000_000)
+    let trusted = Verification.compare(source: Self.accounts, converted: converted, instants: instants, trustingEqualValues: true)
+    #expect(trusted.passed, "\(trusted.problems.prefix(3))")
+    #expect(trusted.codesComputed == 1)
+    #expect(
+      Rendering.verification(trusted).contains("39999 with the same secret and code settings in both files, 1 by their codes"))
+    let every = Verification.compare(source: Self.accounts, converted: converted, instants: instants)
+    #expect(every.passed && every.codesComputed == 40_000)
+    #expect(
+      Rendering.verification(every) == "verify: all 40000 accounts match; codes compared at 7 instants, HOTP at 3 counters.")
+  }
+
+  /// Problems in source order, whichever thread found them.
+  @Test func problemsComeInSourceOrder() {
+    var converted = Self.accounts
+    let changed = [5, 17_000, 20_001, 39_999]
+    for index in changed {
+      converted[index].digits = converted[index].digits == 6 ? 7 : 6
+    }
+    let result = Verification.compare(
+      source: Self.accounts, converted: converted, instants: Verification.instants(now: 0), trustingEqualValues: true)
+    #expect(result.codesComputed == changed.count)
+    let places = result.problems.map { problem -> Origin? in
+      if case .differs(let account, _) = problem { return account.origin }
+      return nil
+    }
+    #expect(places == changed.map { Self.accounts[$0].origin })
+  }
+}
