@@ -1,18 +1,5 @@
 import OTPCore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// A value shared with other threads that only read it (lines pointing into a buffer that
-/// outlives them).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
-}
-
 /// A text file of otpauth URIs, one per line: the lingua franca every app can at least import
 /// (formats.md §1). Blank lines, `#` comments, CRLF line ends and a byte-order mark are fine; a bad
 /// line becomes a finding with its line number and the other lines still convert.
@@ -55,9 +42,7 @@ public struct OtpauthListFormat: EntryWriting {
     // Lines are parsed in place in the file's buffer (LF, CRLF and CR all end one), so that a
     // million-line list reads without making an array or a String per line; a long list is read
     // in parts, one a core, joined in order.
-    return input.bytes.withUnsafeBufferPointer { file in
-      let start = file.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-      let lines = UncheckedSendable(Self.lines(of: file.part(start...)))
+    return input.withLines { lines in
       // Parts of 50,000 lines, so that a part copied into the result and freed is a small part of
       // the whole; the first part has room for every line (pages are used only once written).
       let ranges = stride(from: 0, to: lines.value.count, by: 50_000).map { $0..<min($0 + 50_000, lines.value.count) }
@@ -80,34 +65,6 @@ public struct OtpauthListFormat: EntryWriting {
       }
       return result
     }
-  }
-
-  /// The lines of `text`, ended by LF, CRLF or a lone CR. A file without CR is split with memchr.
-  static func lines(of text: UnsafeBufferPointer<UInt8>) -> [UnsafeBufferPointer<UInt8>] {
-    var lines: [UnsafeBufferPointer<UInt8>] = []
-    guard let base = text.baseAddress, !text.isEmpty else { return [text] }
-    if memchr(base, 0x0d, text.count) == nil {
-      var lineStart = 0
-      while let newline = memchr(base + lineStart, 0x0a, text.count - lineStart) {
-        let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-        lines.append(text.part(lineStart..<end))
-        lineStart = end + 1
-      }
-      if lineStart < text.count { lines.append(text.part(lineStart...)) }
-      return lines
-    }
-    var lineStart = 0
-    var index = 0
-    while index < text.count {
-      if text[index] == 0x0a || text[index] == 0x0d {
-        lines.append(text.part(lineStart..<index))
-        if text[index] == 0x0d, index + 1 < text.count, text[index + 1] == 0x0a { index += 1 }
-        lineStart = index + 1
-      }
-      index += 1
-    }
-    if lineStart < text.count { lines.append(text.part(lineStart...)) }
-    return lines
   }
 
   func readLine(

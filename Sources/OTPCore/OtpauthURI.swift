@@ -505,7 +505,11 @@ extension UInt64 {
 extension StringProtocol {
   /// The text without leading and trailing spaces, tabs and line breaks.
   public func trimmingWhitespace() -> String {
-    let scalars = String(self).unicodeScalars
+    // Most text starts and ends with an ASCII letter, digit or sign: nothing to look up.
+    func plainEnd(_ byte: UInt8?) -> Bool { byte.map { $0 > 0x20 && $0 < 0x7F } ?? false }
+    let text = String(self)
+    if plainEnd(text.utf8.first), plainEnd(text.utf8.last) { return text }
+    let scalars = text.unicodeScalars
     guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
     let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
     return String(scalars[first...last])

@@ -13,7 +13,7 @@ public enum PercentEncoding {
   /// Calls `body` with the bytes `%XX`-decoded; with `plusIsSpace`, `+` becomes a space (query
   /// values only: in the label a `+` is a literal plus). Most values need no decoding at all,
   /// and those are handed over in place, without a copy.
-  static func withDecoded<R, E: Error>(
+  public static func withDecoded<R, E: Error>(
     _ utf8: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R
   ) throws(E) -> R {
     guard let first = utf8.firstIndex(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {

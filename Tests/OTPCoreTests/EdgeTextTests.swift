@@ -24,6 +24,20 @@ import Testing
       })
   }
 
+  /// Text that begins and ends with a plain ASCII character is handed back as it is; any other is
+  /// trimmed of Unicode white space, whatever bytes it starts or ends with.
+  @Test func whiteSpaceIsTrimmedAtBothEndsAndOnlyThere() {
+    let cases: [(String, String)] = [
+      ("GitHub", "GitHub"), (" GitHub", "GitHub"), ("GitHub\t", "GitHub"), ("\u{A0}Zoë\u{2003}", "Zoë"),
+      ("a b", "a b"), ("\u{85}x\u{3000}", "x"), ("  ", ""), ("", ""), ("\u{7F}x", "\u{7F}x"), ("é", "é"),
+      ("\r\nline\n", "line"),
+    ]
+    for (text, trimmed) in cases {
+      #expect(text.trimmingWhitespace() == trimmed, "\(text.debugDescription)")
+      #expect(text[...].trimmingWhitespace() == trimmed)
+    }
+  }
+
   @Test func utf16IsReadWithOrWithoutAMarkAndOtherBytesAreNot() {
     let text = "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP\r\n"
     let little = text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
