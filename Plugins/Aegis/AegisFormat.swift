@@ -81,9 +81,12 @@ public struct AegisFormat: EntryWriting {
   }
 
   /// Plain only: an encrypted database is sealed whole.
-  public func entryWriter(for accounts: some Sequence<Account>, context: WriteContext) throws -> (any EntryWriter)? {
-    guard try context.newPassword.password(for: context.outputName) == nil else { return nil }
-    return try Entries(accounts)
+  public func writesInParts(context: WriteContext) throws -> Bool {
+    try context.newPassword.password(for: context.outputName) == nil
+  }
+
+  public func entryWriter(for accounts: some Sequence<Account>, context: WriteContext) throws -> any EntryWriter {
+    try Entries(accounts)
   }
 
   static let plainHeader = AegisHeader(slots: nil, params: nil)

@@ -51,7 +51,7 @@ public struct GoogleMigrationFormat: FormatPlugin {
     return input.withLines { lines in
       // Each line's payload is decoded on its own, on every core; then, in line order, each is
       // filed with its batch, and the accounts are read once every batch is in.
-      let ranges = stride(from: 0, to: lines.value.count, by: 512).map { $0..<min($0 + 512, lines.value.count) }
+      let ranges = Parallel.chunks(of: lines.value.count, size: 512)
       let payloads = Parallel.map(ranges) { range in range.map { Self.payload(ofLine: lines.value[$0]) } }
       var batches = BatchAssembly(file: input.name)
       var result = ReadResult(accounts: [])

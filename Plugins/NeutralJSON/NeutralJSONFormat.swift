@@ -31,7 +31,7 @@ public struct NeutralJSONFormat: EntryWriting {
     return try NeutralJSON.Entries().document(accounts[...])
   }
 
-  public func entryWriter(for accounts: some Sequence<Account>, context: WriteContext) throws -> (any EntryWriter)? {
+  public func entryWriter(for accounts: some Sequence<Account>, context: WriteContext) throws -> any EntryWriter {
     try NeutralJSON.Entries()
   }
 }

@@ -45,7 +45,7 @@ public struct OtpauthListFormat: EntryWriting {
     return input.withLines { lines in
       // Parts of 50,000 lines, so that a part copied into the result and freed is a small part of
       // the whole; the first part has room for every line (pages are used only once written).
-      let ranges = stride(from: 0, to: lines.value.count, by: 50_000).map { $0..<min($0 + 50_000, lines.value.count) }
+      let ranges = Parallel.chunks(of: lines.value.count, size: 50_000)
       var parts = Parallel.map(ranges) { range in
         var part = ReadResult(accounts: [])
         part.accounts.reserveCapacity(range.lowerBound == 0 ? lines.value.count : range.count)
@@ -96,7 +96,7 @@ public struct OtpauthListFormat: EntryWriting {
     try Lines().document(accounts[...])
   }
 
-  public func entryWriter(for accounts: some Sequence<Account>, context: WriteContext) -> (any EntryWriter)? {
+  public func entryWriter(for accounts: some Sequence<Account>, context: WriteContext) -> any EntryWriter {
     Lines()
   }
 

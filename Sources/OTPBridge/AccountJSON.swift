@@ -81,11 +81,10 @@ public struct PrettyJSONStream<Failure: Error> {
   mutating func writeArray(count: Int, indent: Int, account: @Sendable (Int) -> AccountJSON) throws(Failure) {
     guard count > 0 else { return append([String](), indent: indent) }
     bytes.append(UInt8(ascii: "["))
-    let chunks = stride(from: 0, to: count, by: 8192).map { $0..<min($0 + 8192, count) }
+    let chunks = Parallel.chunks(of: count, size: 8192)
     let workers = count < 32_768 ? 1 : Parallel.cores
-    for wave in stride(from: 0, to: chunks.count, by: workers) {
-      let parts = Parallel.map(Array(chunks[wave..<min(wave + workers, chunks.count)]), workers: workers) { chunk in
-        let encoder = JSONStreamEncoder(prettyPrinted: true, sortedKeys: true)
+    for wave in Parallel.chunks(of: chunks.count, size: workers) {
+      let parts = Parallel.map(Array(chunks[wave]), workers: workers) { [encoder] chunk in
         var part: [UInt8] = []
         for index in chunk {
           if index > 0 { part.append(UInt8(ascii: ",")) }

@@ -22,28 +22,33 @@ public struct Conversion: Sendable {
     let accounts = report.convertedAccounts
     let written = try target.write(accounts, context: context)
     if target.descriptor.canRead {
-      let input = InputFile(name: context.outputName, bytes: written.bytes)
-      let back = try target.read(input, context: ReadContext(password: readBackPassword))
-      let pairing = Verification.Pairing(source: accounts, converted: back.accounts)
-      let check = Verification.compare(
-        source: accounts, converted: back.accounts, instants: Verification.instants(now: 0), pairing: pairing,
-        trustingEqualValues: true)
-      guard check.passed, back.findings.allSatisfy({ $0.severity < .error }) else {
-        throw readBackFailure(
-          target: target.descriptor, output: context.outputName,
-          details: check.problems.map(\.description) + back.findings.map(\.description))
-      }
-      report.addChanges(readBack: back.accounts, pairs: pairing.pairs, target: target.descriptor)
+      let (back, pairing) = try readBack(
+        written.bytes, given: accounts, target: target, context: context, password: readBackPassword)
+      report.addChanges(readBack: back, pairs: pairing.pairs, target: target.descriptor)
     }
     return Conversion(report: report, output: written.bytes, findings: written.findings)
   }
 
-  /// The error of an output that does not read back as it should: a bug, named as one.
-  static func readBackFailure(target: FormatDescriptor, output: String, details: [String]) -> OTPError {
-    OTPError.writeFailed(
-      path: output,
-      reason:
-        "the \(target.id) output did not read back to the same accounts (\(details.prefix(3).joined(separator: "; "))); this is a bug in otpbridge, please report it"
-    )
+  /// Reads `bytes` back with `target` and checks that they hold the accounts the writer was
+  /// given: the same codes (compared by the values codes are made from, else computed) and no
+  /// error finding. Output that does not is a bug, and the error names it so. Returns the
+  /// accounts read back and which of them each given account became.
+  static func readBack(
+    _ bytes: [UInt8], given accounts: [Account], target: any FormatPlugin, context: WriteContext, password: PasswordProvider
+  ) throws -> (accounts: [Account], pairing: Verification.Pairing) {
+    let back = try target.read(InputFile(name: context.outputName, bytes: bytes), context: ReadContext(password: password))
+    let pairing = Verification.Pairing(source: accounts, converted: back.accounts)
+    let check = Verification.compare(
+      source: accounts, converted: back.accounts, instants: Verification.instants(now: 0), pairing: pairing,
+      trustingEqualValues: true)
+    guard check.passed, back.findings.allSatisfy({ $0.severity < .error }) else {
+      let details = (check.problems.map(\.description) + back.findings.map(\.description)).prefix(3)
+      throw OTPError.writeFailed(
+        path: context.outputName,
+        reason:
+          "the \(target.descriptor.id) output did not read back to the same accounts (\(details.joined(separator: "; "))); this is a bug in otpbridge, please report it"
+      )
+    }
+    return (back.accounts, pairing)
   }
 }

@@ -1,6 +1,4 @@
-import Foundation
 import OTPCore
-import Synchronization
 
 /// A conversion made a part at a time, for a target that writes entries (`EntryWriting`): what
 /// `Conversion.run` does to all the accounts at once (fit them, write them, read the output back
@@ -9,8 +7,8 @@ import Synchronization
 /// lists only the accounts not kept as they are, and a chunk's read-back is dropped once checked.
 ///
 /// A chunk is read back as a file of its own (the writer's head, the chunk's entries, its tail):
-/// the output is those entries joined by the separator, the one `write` makes (EntryWritingTests),
-/// and StreamedConversionTests checks that the bytes and the report are `Conversion.run`'s.
+/// the output is those entries joined by the separator, as the format's `write` makes it, and
+/// StreamedConversionTests checks that the bytes and the report are `Conversion.run`'s.
 public struct StreamedConversion: Sendable {
   public var report: LossReport
   /// What the writer noticed, in account order.
@@ -18,62 +16,95 @@ public struct StreamedConversion: Sendable {
   /// How many accounts were written.
   public var writtenCount: Int
 
-  /// Converts the accounts of `reading` into `output`, or returns nil, before anything is written,
-  /// when `target` cannot write this output in parts (an encrypted vault) or there is no account
-  /// to write: `Conversion.run` does those. A chunk that does not read back throws, as
-  /// `Conversion.run` does, after earlier chunks went to `output`: write into a file that a throw
-  /// discards (`Files.write(to:force:_:)`).
+  /// The accounts fitted to the target, ready to be written (`write(to:)`).
+  public struct Plan {
+    let reading: Reading
+    let sources: [Account]
+    let target: any EntryWriting
+    let context: WriteContext
+    let readBackPassword: PasswordProvider
+    let workers: Int
+    let given: GivenAccounts
+    let writer: any EntryWriter
+
+    /// Whether the fitting alone already drops or changes something, or an entry was not
+    /// readable: such a conversion is refused (without --allow-lossy) before anything is written.
+    /// Reading the output back may still find text that comes back otherwise.
+    public var isLossy: Bool {
+      !reading.skippedEntries.isEmpty || given.remarks.contains { !$0.isEmpty }
+    }
+
+    /// Writes, reads back and checks a wave of chunks at a time, on every core; each wave's bytes
+    /// go to `output` in order before the next starts, so memory holds a few chunks, not the
+    /// whole output. A chunk that does not read back throws, as `Conversion.run` does, after
+    /// earlier chunks went to `output`: write into a file that a throw discards
+    /// (`Files.write(to:force:_:)`).
+    public func write(to output: ([UInt8]) throws -> Void) throws -> StreamedConversion {
+      var outcomes: [AccountOutcome] = []
+      var findings: [Finding] = []
+      var wroteEntry = false
+      try output(writer.head)
+      for wave in Parallel.chunks(of: given.chunks.count, size: workers) {
+        let parts = try Parallel.map(Array(wave), workers: workers) { [given, writer, target, context, readBackPassword] chunk in
+          try StreamedConversion.checkedPart(
+            given.accounts(ofChunk: chunk), writer: writer, target: target, context: context,
+            readBackPassword: readBackPassword)
+        }
+        for (chunk, part) in zip(wave, parts) {
+          if !part.entries.isEmpty {
+            if wroteEntry { try output(writer.separator) }
+            try output(part.entries)
+            wroteEntry = true
+          }
+          findings += part.findings
+          outcomes += StreamedConversion.merging(given.remarks[chunk], readBack: part.readBackChanges, sources: sources)
+        }
+      }
+      try output(writer.tail)
+      let report = LossReport(
+        target: target.descriptor, outcomes: outcomes, keptUnlisted: sources.count - outcomes.count,
+        skippedEntries: reading.skippedEntries)
+      return StreamedConversion(report: report, findings: findings, writtenCount: given.writtenCount)
+    }
+  }
+
+  /// Fits the accounts of `reading` to `target`, on every core, or returns nil when `target`
+  /// cannot write this output in parts (an encrypted vault is sealed whole), cannot read it back,
+  /// or gets no account: `Conversion.run` does those.
+  public static func plan(
+    _ reading: Reading, to target: any EntryWriting, context: WriteContext = WriteContext(),
+    readBackPassword: PasswordProvider = .none, chunkSize: Int = 4096, workers: Int = Parallel.cores
+  ) throws -> Plan? {
+    precondition(chunkSize > 0)
+    let descriptor = target.descriptor
+    guard descriptor.canWrite else { throw OTPError.cannotWrite(format: descriptor.id) }
+    guard descriptor.canRead, try target.writesInParts(context: context) else { return nil }
+    let sources = reading.accounts
+    let fitter = LossReport.Fitter(target: descriptor)
+    let chunks = Parallel.chunks(of: sources.count, size: chunkSize)
+    // Only the outcomes that are not "kept as it is" are kept.
+    let remarks = Parallel.map(chunks, workers: workers) { range in
+      range.compactMap { index -> Remark? in
+        guard let outcome = fitter.remark(for: sources[index]), !outcome.isUnremarkable else { return nil }
+        return Remark(index: index, outcome: outcome)
+      }
+    }
+    let given = GivenAccounts(sources: sources, chunks: chunks, remarks: remarks)
+    guard given.writtenCount > 0 else { return nil }
+    return Plan(
+      reading: reading, sources: sources, target: target, context: context, readBackPassword: readBackPassword,
+      workers: max(1, workers), given: given, writer: try target.entryWriter(for: given.all, context: context))
+  }
+
+  /// `plan` and `write(to:)` in one: nil where `plan` is nil, before anything is written.
   public static func run(
     _ reading: Reading, to target: any EntryWriting, context: WriteContext = WriteContext(),
     readBackPassword: PasswordProvider = .none, chunkSize: Int = 4096,
     workers: Int = Parallel.cores, output: ([UInt8]) throws -> Void
   ) throws -> StreamedConversion? {
-    precondition(chunkSize > 0)
-    guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
-    let sources = reading.accounts
-    let fitter = LossReport.Fitter(target: target.descriptor)
-    let chunks = stride(from: 0, to: sources.count, by: chunkSize).map { $0..<min($0 + chunkSize, sources.count) }
-    let workers = max(1, workers)
-
-    // Fitting, on every core: only the outcomes that are not "kept as it is" are kept.
-    let remarks = Parallel.map(chunks, workers: workers) { range in
-      range.compactMap { index -> Remark? in
-        if fitter.keepsAsItIs(sources[index]) { return nil }
-        let outcome = fitter.outcome(for: sources[index])
-        return outcome.isUnremarkable ? nil : Remark(index: index, outcome: outcome)
-      }
-    }
-    let dropped = remarks.reduce(0) { $0 + $1.count { $0.outcome.converted == nil } }
-    guard sources.count - dropped > 0 else { return nil }
-    let given = GivenAccounts(sources: sources, chunks: chunks, remarks: remarks)
-    guard let writer = try target.entryWriter(for: given.all, context: context) else { return nil }
-
-    // Writing and reading back, on every core, a wave of chunks at a time; each wave's bytes go
-    // out in order before the next starts, so memory holds a few chunks, not the whole output.
-    var outcomes: [AccountOutcome] = []
-    var findings: [Finding] = []
-    var wroteEntry = false
-    try output(writer.head)
-    for wave in stride(from: 0, to: chunks.count, by: workers).map({ $0..<min($0 + workers, chunks.count) }) {
-      let parts = try Parallel.map(Array(wave), workers: workers) { chunk in
-        try checkedPart(
-          given.accounts(ofChunk: chunk), writer: writer, target: target, context: context, readBackPassword: readBackPassword)
-      }
-      for (chunk, part) in zip(wave, parts) {
-        if !part.entries.isEmpty {
-          if wroteEntry { try output(writer.separator) }
-          try output(part.entries)
-          wroteEntry = true
-        }
-        findings += part.findings
-        outcomes += merging(remarks[chunk], readBack: part.readBackChanges, sources: sources)
-      }
-    }
-    try output(writer.tail)
-    let report = LossReport(
-      target: target.descriptor, outcomes: outcomes, keptUnlisted: sources.count - outcomes.count,
-      skippedEntries: reading.skippedEntries)
-    return StreamedConversion(report: report, findings: findings, writtenCount: sources.count - dropped)
+    try plan(
+      reading, to: target, context: context, readBackPassword: readBackPassword, chunkSize: chunkSize, workers: workers
+    )?.write(to: output)
   }
 
   /// An account whose outcome the report lists, at its index among the sources.
@@ -88,6 +119,9 @@ public struct StreamedConversion: Sendable {
     let sources: [Account]
     let chunks: [Range<Int>]
     let remarks: [[Remark]]
+
+    /// How many accounts the writer gets: those not dropped.
+    var writtenCount: Int { sources.count - remarks.reduce(0) { $0 + $1.count { $0.outcome.converted == nil } } }
 
     /// The accounts of a chunk the writer gets, and the index of each among the sources.
     func accounts(ofChunk chunk: Int) -> (accounts: [Account], sourceIndices: [Int]) {
@@ -143,22 +177,13 @@ public struct StreamedConversion: Sendable {
     try writer.writeEntries(accounts[...], to: &document, findings: &findings)
     let entries = Array(document[writer.head.count...])
     document += writer.tail
-    let back = try target.read(
-      InputFile(name: context.outputName, bytes: document), context: ReadContext(password: readBackPassword))
-    let pairing = Verification.Pairing(source: accounts, converted: back.accounts)
-    let check = Verification.compare(
-      source: accounts, converted: back.accounts, instants: Verification.instants(now: 0), pairing: pairing,
-      trustingEqualValues: true)
-    guard check.passed, back.findings.allSatisfy({ $0.severity < .error }) else {
-      throw Conversion.readBackFailure(
-        target: target.descriptor, output: context.outputName,
-        details: check.problems.map(\.description) + back.findings.map(\.description))
-    }
+    let (back, pairing) = try Conversion.readBack(
+      document, given: accounts, target: target, context: context, password: readBackPassword)
     var changes: [(index: Int, changes: [AccountChange])] = []
     let descriptor = target.descriptor
     for (position, backIndex) in pairing.pairs.enumerated() {
       guard let backIndex else { continue }
-      let found = LossReport.readBackChanges(accounts[position], back.accounts[backIndex], target: descriptor)
+      let found = LossReport.readBackChanges(accounts[position], back[backIndex], target: descriptor)
       if !found.isEmpty { changes.append((given.sourceIndices[position], found)) }
     }
     return Part(entries: entries, findings: findings, readBackChanges: changes)

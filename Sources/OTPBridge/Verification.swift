@@ -50,7 +50,7 @@ public struct Verification: Sendable {
     trustingEqualValues: Bool = false
   ) -> Verification {
     let pairing = known ?? Pairing(source: source, converted: converted)
-    let chunks = stride(from: 0, to: source.count, by: 16_384).map { $0..<min($0 + 16_384, source.count) }
+    let chunks = Parallel.chunks(of: source.count, size: 16_384)
     let checked = Parallel.map(chunks, workers: source.count < 32_768 ? 1 : Parallel.cores) { chunk in
       var problems: [Problem] = []
       var computed = 0

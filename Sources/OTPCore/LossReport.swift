@@ -149,7 +149,8 @@ public struct LossReport: Sendable {
   /// Entries the readers could not read: they are lost to the conversion too.
   public var skippedEntries: [Finding]
 
-  /// The accounts for the writer, in source order (of those `outcomes` lists).
+  /// The accounts for the writer, in source order; of a streamed report (`keptUnlisted` > 0),
+  /// only those it lists.
   public var convertedAccounts: [Account] { outcomes.compactMap(\.converted) }
 
   /// True when every account is kept exactly and no entry was skipped.
@@ -213,13 +214,17 @@ public struct LossReport: Sendable {
 
     /// The outcome of fitting `account`.
     public func outcome(for account: Account) -> AccountOutcome {
-      if keepsAsItIs(account) { return AccountOutcome(keeping: account) }
-      return LossReport.adapt(account, to: target, missingFields: rules[account.kind]!.missingFields)
+      remark(for: account) ?? AccountOutcome(keeping: account)
+    }
+
+    /// The outcome of fitting `account`, or nil when `keepsAsItIs` says it goes as it is.
+    public func remark(for account: Account) -> AccountOutcome? {
+      keepsAsItIs(account) ? nil : LossReport.adapt(account, to: target, missingFields: rules[account.kind]!.missingFields)
     }
 
     /// Whether the target takes `account` as it is, with nothing to report: what `outcome(for:)`
-    /// finds for most accounts, told without copying one (LossReportTests checks that the two
-    /// agree for every format). Text rules are left to `outcome(for:)`.
+    /// finds for most accounts, told without copying one (StreamedConversionTests checks that the
+    /// two agree for every format). Text rules are left to `outcome(for:)`.
     public func keepsAsItIs(_ account: Account) -> Bool {
       let capabilities = target.capabilities
       guard capabilities.text.isEmpty, capabilities.kinds.contains(account.kind), let rule = rules[account.kind] else {
@@ -227,7 +232,8 @@ public struct LossReport: Sendable {
       }
       let kind = account.kind, defaults = kind.defaults
       if kind == .totp || kind == .hotp, !capabilities.algorithms.contains(account.algorithm) { return false }
-      if rule.form != nil ? account.digits != defaults.digits : !capabilities.holds(digits: account.digits) { return false }
+      // As `adapt`: a form's own digit count, and in any case one the format holds.
+      if (rule.form != nil && account.digits != defaults.digits) || !capabilities.holds(digits: account.digits) { return false }
       if !kind.isCounterBased,
         !capabilities.periods.contains(account.period) || (rule.form != nil && account.period != defaults.period)
       {
@@ -435,7 +441,6 @@ public struct LossReport: Sendable {
       || scalar.value == 0xFFFF
   }
 
-  /// Clears `field` when it holds something; returns how to show what was lost.
   /// Whether `account` holds something in `field` that a format without it loses.
   static func hasValue(_ field: AccountField, in account: Account, kind: OTPKind) -> Bool {
     switch field {
@@ -452,6 +457,7 @@ public struct LossReport: Sendable {
     }
   }
 
+  /// Clears `field` when it holds something; returns how to show what was lost.
   static func drop(_ field: AccountField, from account: inout Account, kind: OTPKind)
     -> (shown: String, breaksCodes: Bool)?
   {

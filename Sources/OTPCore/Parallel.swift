@@ -29,11 +29,8 @@ public enum Parallel {
     return ordered
   }
 
-  /// `0..<count` cut into one part a core, none shorter than `minimumPart` (one part when
-  /// `count` is small).
-  public static func parts(of count: Int, minimumPart: Int, workers: Int = cores) -> [Range<Int>] {
-    let partCount = max(1, min(workers, count / max(1, minimumPart)))
-    let size = (count + partCount - 1) / max(1, partCount)
-    return stride(from: 0, to: max(count, 1), by: max(size, 1)).map { $0..<min($0 + size, count) }
+  /// `0..<count` cut into ranges of `size` (the last one shorter), in order.
+  public static func chunks(of count: Int, size: Int) -> [Range<Int>] {
+    stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
   }
 }

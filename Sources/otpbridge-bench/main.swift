@@ -361,6 +361,57 @@ func commandCases() -> [BenchCase] {
   ]
 }
 
+/// Google transfer links (issue 16): `convert LINKS --to otpauth` on 10,000 links of 10 accounts
+/// each, beside a Python decoder of the same links (scripts/bench/google-transfer-links.py: the
+/// standard library and Google's protobuf runtime, the way scito/extract_otp_secrets decodes them;
+/// that tool is not packaged for Debian).
+let googleLinkAccounts = 100_000
+let googlePythonName = "google links: Python decoder, 10,000 links"
+let googleCommandName = "cli convert google links -> otpauth, 10,000 links"
+
+/// The repository: the bench binary is in .build-release/release.
+let repositoryRoot = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent().path
+
+/// The transfer links of `googleLinkAccounts` accounts, in the case's folder.
+func googleLinksInput() throws -> String {
+  let path = try caseFolder() + "/links.txt"
+  let google = try Registry.builtIn.plugin(id: "google-migration")
+  let accounts = syntheticAccounts(googleLinkAccounts, fitting: google.descriptor.capabilities)
+  try Data(try google.write(accounts, context: WriteContext()).bytes).write(to: URL(fileURLWithPath: path))
+  return path
+}
+
+func googleLinkCases() -> [BenchCase] {
+  [
+    BenchCase(name: googleCommandName, items: googleLinkAccounts, runs: 5, note: "the whole command, in its own process") {
+      let input = try googleLinksInput()
+      let output = try caseFolder() + "/out.txt"
+      return { runCommand(["convert", input, "--to", "otpauth", "-o", output, "--force"]) }
+    },
+    BenchCase(name: googlePythonName, items: googleLinkAccounts, runs: 5, note: "python3 scripts/bench/google-transfer-links.py")
+    {
+      // Debian's python3, where python3-protobuf installs (scripts/bootstrap.sh).
+      let python = "/usr/bin/python3"
+      let check = Process()
+      check.executableURL = URL(fileURLWithPath: python)
+      check.arguments = ["-c", "import google.protobuf"]
+      check.standardError = FileHandle.nullDevice
+      guard (try? check.run()) != nil,
+        ({
+          check.waitUntilExit(); return check.terminationStatus == 0
+        })()
+      else {
+        throw BenchSkip(
+          reason: "\(python) with google.protobuf is not installed (Debian package python3-protobuf; make bootstrap installs it)")
+      }
+      let script = repositoryRoot + "/scripts/bench/google-transfer-links.py"
+      let input = try googleLinksInput()
+      return { runCommand([script, input], executable: python) }
+    },
+  ]
+}
+
 /// Drawing QR codes (issue 24): `convert --to google-migration --qr png|svg|html` on 1,000 otpauth
 /// lines, which Google's batches of 10 make 100 transfer codes, run as a user runs it; beside it, the
 /// yardstick: 100 runs of the qrencode tool (`qrencode -o FILE.png URI`, its defaults) on the same
@@ -459,7 +510,7 @@ func allCases() -> [BenchCase] {
     + recognitionCases()
     + [1, 2].map { tenantCase(users: 1000, encrypted: true, jobs: $0) }
     + [1, 2].map { tenantCase(users: 10_000, encrypted: false, jobs: $0) } + [tenantCase(users: 1000, encrypted: false, jobs: 2)]
-    + commandCases() + qrDrawingCases()
+    + commandCases() + googleLinkCases() + qrDrawingCases()
 }
 
 func runOne(_ name: String) throws {
@@ -609,6 +660,11 @@ func targetChecks(_ results: [Measurement], skipped: [String: String] = [:]) -> 
     checks.append(
       TargetCheck(
         target: "recognise a \(large.items >> 20) MiB Aegis JSON: GiB/s scanned, at least 1", value: rate, met: rate >= 1))
+  }
+  if let python = byName[googlePythonName]?.seconds, let ours = byName[googleCommandName]?.seconds {
+    checks.append(
+      TargetCheck(
+        target: "Google transfer links, Python decoder ÷ convert: at least 50", value: python / ours, met: python / ours >= 50))
   }
   if let start = byName[coldStartName]?.seconds {
     checks.append(TargetCheck(target: "cli cold start: under 20 ms", value: start * 1000, met: start < 0.020))

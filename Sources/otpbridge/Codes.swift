@@ -29,7 +29,7 @@ struct Codes: ParsableCommand {
     let time = at ?? Int64(Date().timeIntervalSince1970)
     let accounts = reading.accounts
     // Each code on its own (an HMAC with the account's key), on every core for a long list.
-    let chunks = stride(from: 0, to: accounts.count, by: 16_384).map { $0..<min($0 + 16_384, accounts.count) }
+    let chunks = Parallel.chunks(of: accounts.count, size: 16_384)
     let codes = Parallel.map(chunks, workers: accounts.count < 32_768 ? 1 : Parallel.cores) { chunk in
       chunk.map { index in
         Result { () throws(CodeGenerator.Failure) in try CodeGenerator.code(for: accounts[index], at: time) }

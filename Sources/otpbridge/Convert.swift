@@ -98,29 +98,28 @@ struct Convert: ParsableCommand {
     let newPassword = newPasswordSupply.provider
     let readingNotes = reading.findings.filter { !$0.entrySkipped }
     let context = WriteContext(newPassword: newPassword, outputName: output ?? "QR codes")
-    if qrOutput == nil, let output, let entryTarget = target as? any EntryWriting {
+    if qrOutput == nil, let output, let entryTarget = target as? any EntryWriting,
+      let plan = try StreamedConversion.plan(reading, to: entryTarget, context: context, readBackPassword: newPassword)
+    {
       // Fitted, written and read back a part at a time, into a file that a refusal or an error
-      // discards (standard output gets the bytes once all are checked).
+      // discards (standard output gets the bytes once all are checked). A conversion the fitting
+      // already shows to be lossy is checked in full without writing anything, then refused.
+      if plan.isLossy, !allowLossy {
+        let checked = try plan.write { _ in }
+        try showReport(checked.report, notes: readingNotes + checked.findings)
+      }
       var count = 0
-      func convert(_ reading: Reading, into append: ([UInt8]) throws -> Void) throws {
-        let report: LossReport, findings: [Finding]
-        if let streamed = try StreamedConversion.run(
-          reading, to: entryTarget, context: context, readBackPassword: newPassword, output: append)
-        {
-          (report, findings, count) = (streamed.report, streamed.findings, streamed.writtenCount)
-        } else {
-          let conversion = try Conversion.run(reading, to: target, context: context, readBackPassword: newPassword)
-          try append(conversion.output)
-          (report, findings, count) = (conversion.report, conversion.findings, conversion.report.convertedAccounts.count)
-        }
-        try showReport(report, notes: readingNotes + findings)
+      func convert(into append: ([UInt8]) throws -> Void) throws {
+        let streamed = try plan.write(to: append)
+        count = streamed.writtenCount
+        try showReport(streamed.report, notes: readingNotes + streamed.findings)
       }
       if output == "-" {
         var bytes: [UInt8] = []
-        try convert(reading) { bytes += $0 }
+        try convert { bytes += $0 }
         try Files.write(bytes, to: output, force: force)
       } else {
-        try Files.write(to: output, force: force) { try convert(reading, into: $0) }
+        try Files.write(to: output, force: force, convert)
         reportWritten(count, to: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true)
       }
       return

@@ -60,6 +60,20 @@ import Testing
     #expect(try String(contentsOfFile: out, encoding: .utf8).hasPrefix("otpauth://"))
   }
 
+  /// A change only reading the output back finds (an otpauth label keeps no trailing space) is
+  /// refused like any other, and the file being written is discarded.
+  @Test func aChangeFoundByReadingBackIsRefusedAndLeavesNoFile() throws {
+    let folder = try CLI.temporaryFolder()
+    let input = folder + "/in.json"
+    try
+      #"{"format": "otpbridge-json", "version": 1, "accounts": [{"type": "totp", "secret": "JBSWY3DPEHPK3PXP", "name": "trail "}]}"#
+      .write(toFile: input, atomically: true, encoding: .utf8)
+    let refused = try CLI.run(["convert", input, "--to", "otpauth", "-o", folder + "/out.txt"])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("found by reading the output back"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["in.json"])
+  }
+
   @Test func lossyConversionIsRefusedUntilAllowedAndLeavesNoFile() throws {
     let folder = try CLI.temporaryFolder()
     let input = folder + "/in.txt"

@@ -39,7 +39,7 @@ import Testing
   func entriesInChunksMakeTheWholeDocument(format: String, count: Int) throws {
     let plugin = try #require(try Registry.builtIn.plugin(id: format) as? any EntryWriting)
     let accounts = LossReport(accounts: Self.sources(count: count, seed: 3), target: plugin.descriptor).convertedAccounts
-    let writer = try #require(try plugin.entryWriter(for: accounts, context: WriteContext()))
+    let writer = try plugin.entryWriter(for: accounts, context: WriteContext())
     let whole = try writer.document(accounts[...])
     for chunkSize in [1, 4, count] {
       var framed = writer.head
@@ -116,6 +116,43 @@ import Testing
     }
     // Only the neutral format holds all of the model.
     #expect(kept > 0 && (kept < accounts.count || format == "otpbridge-json"), "\(format): \(kept) of \(accounts.count) kept")
+  }
+
+  /// The same on made-up formats whose rules no built-in has: a form whose kind's own digit
+  /// count the format cannot hold, kept extra parameters, text rules.
+  @Test func theQuickCheckAgreesOnMadeUpFormats() {
+    let steamForm = KindForm(shape: "steam://SECRET", fields: [.issuer], extraParameterNames: ["x-kept"], fixedIssuer: "Steam")
+    let formats = [
+      Capabilities(
+        kinds: Set(OTPKind.allCases), algorithms: [.sha1], digits: 6...8, periods: .only([30]), fields: [.issuer, .name],
+        kindForms: [.steam: steamForm]),
+      Capabilities(
+        kinds: [.totp, .steam], algorithms: [.sha1, .sha256], digits: 5...6, periods: .range(10...60),
+        fields: [.issuer, .name, .extraParameters], extraParameterNames: ["image"], kindForms: [.steam: steamForm]),
+      Capabilities(
+        kinds: [.totp, .hotp], algorithms: [.sha1], digits: 6...6, periods: .only([30]), fields: [.issuer, .name, .note],
+        text: [.spreadsheetCells]),
+    ]
+    var accounts = Self.sources(count: 300, seed: 14)
+    for index in accounts.indices where index % 4 == 1 {
+      accounts[index].kind = .steam
+      accounts[index].digits = index % 8 == 1 ? 5 : 6
+      accounts[index].period = 30
+      accounts[index].issuer = index % 3 == 0 ? "Steam" : "Valve"
+      accounts[index].extraParameters = index % 5 == 0 ? [ExtraParameter(name: "x-kept", value: "1")] : []
+    }
+    for (number, capabilities) in formats.enumerated() {
+      let target = FormatDescriptor(
+        id: "made-up-\(number)", displayName: "Made-up \(number)", fileExtensions: ["txt"], canRead: true, canWrite: true,
+        encryption: .none, capabilities: capabilities, summary: "A test format.")
+      let fitter = LossReport.Fitter(target: target)
+      for account in accounts {
+        let whole = LossReport.adapt(account, to: target, missingFields: fitter.rules[account.kind]!.missingFields)
+        #expect(
+          fitter.keepsAsItIs(account) == (whole.isUnremarkable && capabilities.text.isEmpty),
+          "made-up \(number), \(account.kind.rawValue) \(account.digits) digits: \(whole.changes)")
+      }
+    }
   }
 
   @Test func droppedAccountsAreReportedAndNotWritten() throws {
@@ -202,7 +239,7 @@ struct TOTPLines: EntryWriting {
     try Lines(breaksName: nil).document(accounts[...])
   }
 
-  func entryWriter(for accounts: some Sequence<Account>, context: WriteContext) -> (any EntryWriter)? {
+  func entryWriter(for accounts: some Sequence<Account>, context: WriteContext) -> any EntryWriter {
     Lines(breaksName: breaksAccount.map { Array(accounts)[$0].name })
   }
 
