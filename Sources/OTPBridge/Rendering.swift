@@ -72,30 +72,52 @@ public enum Rendering {
   }
 
   /// `table(header:rows:)` for many rows, without holding them: `cells(i)` makes row i's cells,
-  /// once to measure the columns and once to write them, and `write` gets the text in pieces of
-  /// about 1 MiB, each ending at a line break (the last ends with one too). Every cell is
-  /// escaped for a terminal; what joins them is plain ASCII.
+  /// once to measure the columns and once to write them (for a long table, a chunk of rows at a
+  /// time on every core), and `write` gets the text in order in pieces of about 1 MiB, each
+  /// ending at a line break (the last ends with one too). Every cell is escaped for a terminal;
+  /// what joins them is plain ASCII.
   public static func writeTable<Failure: Error>(
-    header: [String], rowCount: Int, cells: (Int) -> [String], write: ([UInt8]) throws(Failure) -> Void
+    header: [String], rowCount: Int, cells: @Sendable (Int) -> [String], write: ([UInt8]) throws(Failure) -> Void
   ) throws(Failure) {
-    func row(_ index: Int) -> [String] { (index < 0 ? header : cells(index)).map { $0.escapedForTerminal() } }
-    var widths = header.map { width($0.escapedForTerminal()) }
-    for index in 0..<rowCount {
-      for (column, cell) in row(index).enumerated() { widths[column] = max(widths[column], width(cell)) }
+    let header = header.map { $0.escapedForTerminal() }
+    @Sendable func row(_ index: Int) -> [String] { cells(index).map { $0.escapedForTerminal() } }
+    let chunks = Parallel.chunks(of: rowCount, size: 8192)
+    let workers = rowCount < 16_384 ? 1 : Parallel.cores
+    var widths = header.map(width)
+    let chunkWidths = Parallel.map(chunks, workers: workers) { [columns = header.count] chunk in
+      var widths = [Int](repeating: 0, count: columns)
+      for index in chunk {
+        for (column, cell) in row(index).enumerated() { widths[column] = max(widths[column], width(cell)) }
+      }
+      return widths
     }
-    var output: [UInt8] = []
-    output.reserveCapacity(1 << 20 + 4096)
-    for index in -1..<rowCount {
-      let cells = row(index)
+    for found in chunkWidths {
+      for column in widths.indices { widths[column] = max(widths[column], found[column]) }
+    }
+    let columnWidths = widths
+    @Sendable func append(_ cells: [String], to output: inout [UInt8]) {
       for (column, cell) in cells.enumerated() {
         if column > 0 { output += [0x20, 0x20] }
         if cell.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil { output += cell.utf8 }
-        if column < cells.count - 1 { output += repeatElement(0x20, count: max(0, widths[column] - width(cell))) }
+        if column < cells.count - 1 { output += repeatElement(0x20, count: max(0, columnWidths[column] - width(cell))) }
       }
       output.append(UInt8(ascii: "\n"))
-      if output.count >= 1 << 20 {
-        try write(output)
-        output.removeAll(keepingCapacity: true)
+    }
+    var output: [UInt8] = []
+    output.reserveCapacity(1 << 20 + 4096)
+    append(header, to: &output)
+    for wave in Parallel.chunks(of: chunks.count, size: workers * 4) {
+      let parts = Parallel.map(Array(chunks[wave]), workers: workers) { chunk in
+        var part: [UInt8] = []
+        for index in chunk { append(row(index), to: &part) }
+        return part
+      }
+      for part in parts {
+        output += part
+        if output.count >= 1 << 20 {
+          try write(output)
+          output.removeAll(keepingCapacity: true)
+        }
       }
     }
     if !output.isEmpty { try write(output) }

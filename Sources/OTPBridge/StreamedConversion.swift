@@ -44,7 +44,7 @@ public struct StreamedConversion: Sendable {
       var findings: [Finding] = []
       var wroteEntry = false
       try output(writer.head)
-      for wave in Parallel.chunks(of: given.chunks.count, size: workers) {
+      for wave in Parallel.chunks(of: given.chunks.count, size: workers * 4) {
         let parts = try Parallel.map(Array(wave), workers: workers) { [given, writer, target, context, readBackPassword] chunk in
           try StreamedConversion.checkedPart(
             given.accounts(ofChunk: chunk), writer: writer, target: target, context: context,

@@ -169,3 +169,34 @@ import Testing
     #expect(places == changed.map { Self.accounts[$0].origin })
   }
 }
+
+/// The text table of `inspect` and `codes`: columns padded to their widest cell, cells escaped for
+/// a terminal, the same whether a table is small or long enough to be made on every core.
+@Suite struct TableTests {
+  static func reference(header: [String], rows: [[String]]) -> String {
+    let all = ([header] + rows).map { $0.map { $0.escapedForTerminal() } }
+    let widths = header.indices.map { column in all.map { $0[column].count }.max()! }
+    return all.map { cells in
+      cells.enumerated().map { column, cell in
+        column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+      }.joined(separator: "  ")
+    }.joined(separator: "\n")
+  }
+
+  @Test(arguments: [0, 3, 40_000]) func theTableIsPaddedEscapedAndInOrder(count: Int) {
+    let words = ["GitHub", "Zoë", "日本", "esc\u{1B}[31m", "a\nb", "", "x"]
+    let rows = (0..<count).map { index in
+      [
+        String(index), words[index % words.count],
+        words[(index * 3 + 1) % words.count] + String(repeating: "w", count: index % 13),
+      ]
+    }
+    let header = ["#", "NAME", "ISSUER"]
+    #expect(Rendering.table(header: header, rows: rows) == Self.reference(header: header, rows: rows))
+    final class Sink: @unchecked Sendable { var pieces: [[UInt8]] = [] }
+    let sink = Sink()
+    Rendering.writeTable(header: header, rowCount: rows.count, cells: { rows[$0] }) { sink.pieces.append($0) }
+    #expect(sink.pieces.allSatisfy { $0.last == UInt8(ascii: "\n") })
+    #expect(String(decoding: sink.pieces.joined(), as: UTF8.self) == Self.reference(header: header, rows: rows) + "\n")
+  }
+}
