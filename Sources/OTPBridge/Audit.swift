@@ -46,25 +46,28 @@ public enum Audit {
     paths: [String], target: AuditTarget? = nil, password: PasswordProvider = .none, registry: Registry = .builtIn
   ) throws -> AuditReport {
     var files: [AuditedFile] = []
-    var secretsSeen: [Secret: (file: String, label: String)] = [:]
-    var labelsSeen: [String: (file: String, secret: Secret)] = [:]
+    // What the first account of each secret and of each label was; its name is made only for a
+    // duplicate (a million accounts would make a million Strings).
+    var secretsSeen: [Secret: (file: String, account: SeenAccount)] = [:]
+    var labelsSeen: [LabelKey: (file: String, secret: Secret)] = [:]
     var splitParts: [(file: Int, finding: Finding)] = []
     for (path, named) in try expand(paths) {
       var audited = auditFile(path, named: named, password: password, registry: registry)
       splitParts += audited.findingsRead.filter { $0.exportParts != nil }.map { (files.count, $0) }
+      secretsSeen.reserveCapacity(secretsSeen.count + audited.accountsRead.count)
+      labelsSeen.reserveCapacity(labelsSeen.count + audited.accountsRead.count)
       for account in audited.accountsRead {
         audited.file.findings += checks(account, file: path, target: target)
-        let label = account.displayName
         if let first = secretsSeen[account.secret] {
           audited.file.findings.append(
             finding(
               .warning, AuditCode.duplicateSecret, account, file: path,
-              "the same secret as \(first.label) in \(first.file): one account stored twice",
+              "the same secret as \(first.account.displayName) in \(first.file): one account stored twice",
               remedy: "Keep one copy; importing both gives two entries with the same codes."))
         } else {
-          secretsSeen[account.secret] = (path, label)
+          secretsSeen[account.secret] = (path, SeenAccount(account))
         }
-        let key = "\(account.issuer.lowercased())\u{0}\(account.name.lowercased())"
+        let key = LabelKey(issuer: account.issuer, name: account.name)
         if let first = labelsSeen[key], first.secret != account.secret {
           audited.file.findings.append(
             finding(
@@ -88,6 +91,61 @@ public enum Audit {
     let microsoftFirst =
       files.filter { $0.findings.contains(where: \.microsoft) } + files.filter { !$0.findings.contains(where: \.microsoft) }
     return AuditReport(target: target?.rawValue, files: microsoftFirst)
+  }
+
+  /// What names an account, kept without making its name.
+  struct SeenAccount {
+    var kind: OTPKind
+    var issuer: String
+    var name: String
+
+    init(_ account: Account) {
+      (kind, issuer, name) = (account.kind, account.issuer, account.name)
+    }
+
+    var displayName: String {
+      Account(kind: kind, issuer: issuer, name: name, secret: Secret([]), origin: .init(file: "", place: .whole)).displayName
+    }
+  }
+
+  /// An issuer and name, equal to another without regard to case.
+  struct LabelKey: Hashable {
+    var issuer: String
+    var name: String
+
+    static func == (a: LabelKey, b: LabelKey) -> Bool {
+      same(a.issuer, b.issuer) && same(a.name, b.name)
+    }
+
+    func hash(into hasher: inout Hasher) {
+      Self.hashFolded(issuer, into: &hasher)
+      hasher.combine(0 as UInt8)
+      Self.hashFolded(name, into: &hasher)
+    }
+
+    /// ASCII text is folded byte by byte, without a new String; other text through `lowercased()`.
+    static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+
+    static func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    static func same(_ a: String, _ b: String) -> Bool {
+      guard isASCII(a), isASCII(b) else { return a.lowercased() == b.lowercased() }
+      return a.utf8.elementsEqual(b.utf8) { folded($0) == folded($1) }
+    }
+
+    /// The bytes `same` compares: ASCII folded, other text lower-cased.
+    static func hashFolded(_ text: String, into hasher: inout Hasher) {
+      var text = isASCII(text) ? text : text.lowercased()
+      text.withUTF8 { utf8 in
+        guard utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else {
+          return hasher.combine(bytes: UnsafeRawBufferPointer(utf8))
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: utf8.count) { folded in
+          for index in utf8.indices { folded[index] = Self.folded(utf8[index]) }
+          hasher.combine(bytes: UnsafeRawBufferPointer(folded))
+        }
+      }
+    }
   }
 
   static func order(_ a: AuditFinding, _ b: AuditFinding) -> Bool {

@@ -182,7 +182,8 @@ public enum Classifier {
         .portable, code: .msPersonalTotp,
         reason: "a standard 6-digit code for a personal Microsoft account; it works in any authenticator", isMicrosoft: true)
     }
-    if (issuer.contains("battle.net") || issuer.contains("blizzard")) && account.digits == 8 {
+    // The digit count first: it rules out nearly every account without searching text.
+    if account.digits == 8, issuer.contains("battle.net") || issuer.contains("blizzard") {
       return Verdict(
         .needsAttention, code: .battleNet, reason: "an 8-digit Battle.net code; the target app must support 8 digits")
     }

@@ -51,6 +51,22 @@ import Testing
     #expect(!report.allFindings.map(\.message).joined().contains("JBSWY3DP"))
   }
 
+  /// Labels are the same without regard to case, ASCII or not; the first account of a secret is
+  /// named in the duplicate's message.
+  @Test func labelsMatchWithoutRegardToCase() throws {
+    let folder = try Self.folder([
+      "one.txt":
+        "otpauth://totp/GitHub:Alice?secret=\(Self.strong)&issuer=GitHub\notpauth://totp/Zo%C3%AB:%C3%89LA?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Zo%C3%AB\n",
+      "two.txt":
+        "otpauth://totp/github:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJR&issuer=github\notpauth://totp/ZO%C3%8B:%C3%A9la?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJS&issuer=ZO%C3%8B\notpauth://totp/Other:x?secret=\(Self.strong)&issuer=Other\n",
+    ])
+    let report = try Audit.run(paths: [folder], target: nil, password: .none)
+    let labels = report.allFindings.filter { $0.code == "DUPLICATE_LABEL" }
+    #expect(labels.map(\.account) == ["github (alice)", "ZOË (éla)"])
+    let secret = try #require(report.allFindings.first { $0.code == "DUPLICATE_SECRET" })
+    #expect(secret.message.contains("the same secret as GitHub (Alice) in"))
+  }
+
   @Test func targetAppsThatWouldShowWrongCodes() throws {
     let plain = Vectors.path("aegis/importers/plain.txt")
     let google = try Audit.run(paths: [plain], target: .googleAuthenticator, password: .none)
