@@ -83,24 +83,21 @@ public struct PrettyJSONStream<Failure: Error> {
     bytes.append(UInt8(ascii: "["))
     let chunks = Parallel.chunks(of: count, size: 8192)
     let workers = count < 32_768 ? 1 : Parallel.cores
-    for wave in Parallel.chunks(of: chunks.count, size: workers) {
-      let parts = Parallel.map(Array(chunks[wave]), workers: workers) { [encoder] chunk in
-        var part: [UInt8] = []
-        for index in chunk {
-          if index > 0 { part.append(UInt8(ascii: ",")) }
-          part.append(0x0A)
-          part += repeatElement(0x20, count: 2 * (indent + 1))
-          // A value of strings, numbers and containers cannot fail to encode.
-          try! encoder.encode(account(index), appendingTo: &part, indent: indent + 1)
-        }
-        return part
+    try Parallel.inOrder(chunks, workers: workers) { [encoder] chunk in
+      var part: [UInt8] = []
+      for index in chunk {
+        if index > 0 { part.append(UInt8(ascii: ",")) }
+        part.append(0x0A)
+        part += repeatElement(0x20, count: 2 * (indent + 1))
+        // A value of strings, numbers and containers cannot fail to encode.
+        try! encoder.encode(account(index), appendingTo: &part, indent: indent + 1)
       }
-      for part in parts {
-        bytes += part
-        if bytes.count >= 1 << 20 {
-          try write(bytes)
-          bytes.removeAll(keepingCapacity: true)
-        }
+      return part
+    } use: { (part: [UInt8]) throws(Failure) in
+      bytes += part
+      if bytes.count >= 1 << 20 {
+        try write(bytes)
+        bytes.removeAll(keepingCapacity: true)
       }
     }
     bytes.append(0x0A)

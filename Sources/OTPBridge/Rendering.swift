@@ -106,18 +106,15 @@ public enum Rendering {
     var output: [UInt8] = []
     output.reserveCapacity(1 << 20 + 4096)
     append(header, to: &output)
-    for wave in Parallel.chunks(of: chunks.count, size: workers * 4) {
-      let parts = Parallel.map(Array(chunks[wave]), workers: workers) { chunk in
-        var part: [UInt8] = []
-        for index in chunk { append(row(index), to: &part) }
-        return part
-      }
-      for part in parts {
-        output += part
-        if output.count >= 1 << 20 {
-          try write(output)
-          output.removeAll(keepingCapacity: true)
-        }
+    try Parallel.inOrder(chunks, workers: workers) { chunk in
+      var part: [UInt8] = []
+      for index in chunk { append(row(index), to: &part) }
+      return part
+    } use: { (part: [UInt8]) throws(Failure) in
+      output += part
+      if output.count >= 1 << 20 {
+        try write(output)
+        output.removeAll(keepingCapacity: true)
       }
     }
     if !output.isEmpty { try write(output) }

@@ -29,6 +29,17 @@ public enum Parallel {
     return ordered
   }
 
+  /// `make` of each of `chunks` on up to `workers` threads, a wave of four chunks a worker at a
+  /// time, each result handed to `use` in order before the next wave is made: output made on
+  /// every core and written in order, with a few chunks of it in memory at once.
+  public static func inOrder<Part: Sendable, Failure: Error>(
+    _ chunks: [Range<Int>], workers: Int, make: @Sendable (Range<Int>) -> Part, use: (Part) throws(Failure) -> Void
+  ) throws(Failure) {
+    for wave in Parallel.chunks(of: chunks.count, size: max(1, workers) * 4) {
+      for part in map(Array(chunks[wave]), workers: workers, make) { try use(part) }
+    }
+  }
+
   /// `0..<count` cut into ranges of `size` (the last one shorter), in order.
   public static func chunks(of count: Int, size: Int) -> [Range<Int>] {
     stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }

@@ -373,13 +373,18 @@ let googleCommandName = "cli convert google links -> otpauth, 10,000 links"
 let repositoryRoot = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().deletingLastPathComponent()
   .deletingLastPathComponent().path
 
+/// `count` synthetic accounts as `format` writes them, in the file `name` in the case's folder.
+func writtenInput(_ format: String, count: Int, name: String) throws -> String {
+  let path = try caseFolder() + "/" + name
+  let plugin = try Registry.builtIn.plugin(id: format)
+  let accounts = syntheticAccounts(count, fitting: plugin.descriptor.capabilities)
+  try Data(try plugin.write(accounts, context: WriteContext()).bytes).write(to: URL(fileURLWithPath: path))
+  return path
+}
+
 /// The transfer links of `googleLinkAccounts` accounts, in the case's folder.
 func googleLinksInput() throws -> String {
-  let path = try caseFolder() + "/links.txt"
-  let google = try Registry.builtIn.plugin(id: "google-migration")
-  let accounts = syntheticAccounts(googleLinkAccounts, fitting: google.descriptor.capabilities)
-  try Data(try google.write(accounts, context: WriteContext()).bytes).write(to: URL(fileURLWithPath: path))
-  return path
+  try writtenInput("google-migration", count: googleLinkAccounts, name: "links.txt")
 }
 
 func googleLinkCases() -> [BenchCase] {
@@ -427,11 +432,7 @@ let qrencodeTool: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "").
 
 /// The otpauth list of `qrDrawingAccounts` accounts, in the case's folder.
 func qrDrawingInput() throws -> String {
-  let path = try caseFolder() + "/accounts.txt"
-  let otpauth = try Registry.builtIn.plugin(id: "otpauth")
-  let accounts = syntheticAccounts(qrDrawingAccounts, fitting: otpauth.descriptor.capabilities)
-  try Data(try otpauth.write(accounts, context: WriteContext()).bytes).write(to: URL(fileURLWithPath: path))
-  return path
+  try writtenInput("otpauth", count: qrDrawingAccounts, name: "accounts.txt")
 }
 
 /// The transfer links the commands draw (their batch ids differ from run to run, their sizes do not).
