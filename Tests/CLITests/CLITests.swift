@@ -140,6 +140,21 @@ import Testing
     #expect(run.stderr.contains("7 kept"))
   }
 
+  /// On standard output nothing can be taken back: a refused conversion prints nothing there,
+  /// whether the fitting or only the read-back finds the loss.
+  @Test func aRefusedConversionPrintsNothingOnStandardOutput() throws {
+    let lossy = Data("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP\notpauth://totp/b?secret=!!\n".utf8)
+    let readBack = Data(
+      #"{"format": "otpbridge-json", "version": 1, "accounts": [{"type": "totp", "secret": "JBSWY3DPEHPK3PXP", "name": "trail "}]}"#
+        .utf8)
+    for (input, format) in [(lossy, "otpauth"), (readBack, "otpbridge-json")] {
+      let run = try CLI.run(["convert", "-", "--from", format, "--to", "otpauth", "-o", "-"], stdin: input)
+      #expect(run.status == 1, "\(run.stderr)")
+      #expect(run.stdout.isEmpty)
+      #expect(run.stderr.contains("--allow-lossy"))
+    }
+  }
+
   @Test func passwordsAreNeverArguments() throws {
     let help = try CLI.run(["convert", "--help"])
     #expect(help.stdout.contains("--password-file"))
