@@ -103,9 +103,7 @@ public enum Audit {
       (kind, issuer, name) = (account.kind, account.issuer, account.name)
     }
 
-    var displayName: String {
-      Account(kind: kind, issuer: issuer, name: name, secret: Secret([]), origin: .init(file: "", place: .whole)).displayName
-    }
+    var displayName: String { Account.displayName(kind: kind, issuer: issuer, name: name) }
   }
 
   /// An issuer and name, equal to another without regard to case.
@@ -133,9 +131,10 @@ public enum Audit {
       return a.utf8.elementsEqual(b.utf8) { folded($0) == folded($1) }
     }
 
-    /// The bytes `same` compares: ASCII folded, other text lower-cased.
+    /// The bytes `same` compares: ASCII folded; other text lower-cased and in its composed form
+    /// (NFC), since String's `==` takes canonically equivalent text as equal ("e\u{301}" is "é").
     static func hashFolded(_ text: String, into hasher: inout Hasher) {
-      var text = isASCII(text) ? text : text.lowercased()
+      var text = isASCII(text) ? text : text.lowercased().precomposedStringWithCanonicalMapping
       text.withUTF8 { utf8 in
         guard utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else {
           return hasher.combine(bytes: UnsafeRawBufferPointer(utf8))

@@ -73,8 +73,8 @@ public enum Rendering {
 
   /// `table(header:rows:)` for many rows, without holding them: `cells(i)` makes row i's cells,
   /// once to measure the columns and once to write them (for a long table, a chunk of rows at a
-  /// time on every core), and `write` gets the text in order in pieces of about 1 MiB, each
-  /// ending at a line break (the last ends with one too). Every cell is escaped for a terminal;
+  /// time on every core), and `write` gets the text in order in pieces of 1 MiB or a little more
+  /// (up to a chunk of 8,192 rows), each ending at a line break (the last ends with one too). Every cell is escaped for a terminal;
   /// what joins them is plain ASCII.
   public static func writeTable<Failure: Error>(
     header: [String], rowCount: Int, cells: @Sendable (Int) -> [String], write: ([UInt8]) throws(Failure) -> Void

@@ -145,7 +145,10 @@ public struct Account: Sendable, Hashable {
   }
 
   /// "Issuer (name)", "Issuer" or "name": how reports and errors name an account.
-  public var displayName: String {
+  public var displayName: String { Self.displayName(kind: kind, issuer: issuer, name: name) }
+
+  /// `displayName` of an account of `kind` with `issuer` and `name`.
+  public static func displayName(kind: OTPKind, issuer: String, name: String) -> String {
     switch (issuer.isEmpty, name.isEmpty) {
     case (false, false): return "\(issuer) (\(name))"
     case (false, true): return issuer

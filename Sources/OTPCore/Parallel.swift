@@ -31,7 +31,7 @@ public enum Parallel {
 
   /// `make` of each of `chunks` on up to `workers` threads, a wave of four chunks a worker at a
   /// time, each result handed to `use` in order before the next wave is made: output made on
-  /// every core and written in order, with a few chunks of it in memory at once.
+  /// every core and written in order, with four chunks a worker of it in memory at once.
   public static func inOrder<Part: Sendable, Failure: Error>(
     _ chunks: [Range<Int>], workers: Int, make: @Sendable (Range<Int>) -> Part, use: (Part) throws(Failure) -> Void
   ) throws(Failure) {

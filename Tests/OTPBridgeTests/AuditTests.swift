@@ -1,8 +1,9 @@
 import Foundation
-import OTPBridge
 import OTPCore
 import TestSupport
 import Testing
+
+@testable import OTPBridge
 
 @Suite struct AuditTests {
   static func folder(_ files: [String: String]) throws -> String {
@@ -59,12 +60,30 @@ import Testing
         "otpauth://totp/GitHub:Alice?secret=\(Self.strong)&issuer=GitHub\notpauth://totp/Zo%C3%AB:%C3%89LA?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Zo%C3%AB\n",
       "two.txt":
         "otpauth://totp/github:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJR&issuer=github\notpauth://totp/ZO%C3%8B:%C3%A9la?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJS&issuer=ZO%C3%8B\notpauth://totp/Other:x?secret=\(Self.strong)&issuer=Other\n",
+      // The same letters stored otherwise: e and a combining diaeresis for ë, a Kelvin sign for k.
+      "three.txt":
+        "otpauth://totp/Zoe%CC%88:e%CC%81la?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJT&issuer=Zoe%CC%88\notpauth://totp/%E2%84%AAey:x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJU&issuer=%E2%84%AAey\notpauth://totp/key:X?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJV&issuer=key\n",
     ])
     let report = try Audit.run(paths: [folder], target: nil, password: .none)
     let labels = report.allFindings.filter { $0.code == "DUPLICATE_LABEL" }
-    #expect(labels.map(\.account) == ["github (alice)", "ZOË (éla)"])
+    // In path order: one.txt, three.txt, two.txt.
+    #expect(labels.map(\.account) == ["Zoe\u{308} (e\u{301}la)", "key (X)", "github (alice)", "ZOË (éla)"])
     let secret = try #require(report.allFindings.first { $0.code == "DUPLICATE_SECRET" })
     #expect(secret.message.contains("the same secret as GitHub (Alice) in"))
+  }
+
+  /// Label keys that are equal hash alike: a small table would find a key with a wrong hash by
+  /// chance, so the hashes are compared directly.
+  @Test func equalLabelKeysHashAlike() {
+    let pairs: [(String, String)] = [
+      ("GitHub", "github"), ("Zoe\u{308}", "ZOË"), ("\u{212A}ey", "KEY"), ("x\u{37E}", "x;"), ("e\u{301}LA", "Éla"),
+    ]
+    for (a, b) in pairs {
+      let first = Audit.LabelKey(issuer: a, name: a), second = Audit.LabelKey(issuer: b, name: b)
+      #expect(first == second, "\(a.debugDescription) and \(b.debugDescription)")
+      #expect(first.hashValue == second.hashValue, "\(a.debugDescription) and \(b.debugDescription)")
+    }
+    #expect(Audit.LabelKey(issuer: "a", name: "bc") != Audit.LabelKey(issuer: "ab", name: "c"))
   }
 
   @Test func targetAppsThatWouldShowWrongCodes() throws {
