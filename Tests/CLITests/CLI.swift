@@ -8,6 +8,12 @@ struct CLI {
     var stdout: String
     var stderr: String
     var all: String { stdout + stderr }
+
+    init(_ run: ProcessRun) {
+      status = run.status
+      stdout = String(decoding: run.stdout, as: UTF8.self)
+      stderr = String(decoding: run.stderr, as: UTF8.self)
+    }
   }
 
   static let binary: String = {
@@ -21,31 +27,7 @@ struct CLI {
     guard FileManager.default.isExecutableFile(atPath: binary) else {
       throw BinaryMissing(path: binary)
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(stdin) }
-    try input.fileHandleForWriting.close()
-    // Read both pipes at once and before waiting, so a large output on either cannot block the child.
-    let errors = ErrorCollector()
-    let reader = Thread {
-      errors.data = err.fileHandleForReading.readDataToEndOfFile(); errors.done.signal()
-    }
-    reader.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    errors.done.wait()
-    let errData = errors.data
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+    return Run(try Subprocess.run(binary, arguments, environment: environment, stdin: stdin, in: folder))
   }
 
   static func temporaryFolder() throws -> String {
@@ -53,12 +35,6 @@ struct CLI {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
   }
-}
-
-/// Standard error as a second thread reads it.
-final class ErrorCollector: @unchecked Sendable {
-  var data = Data()
-  let done = DispatchSemaphore(value: 0)
 }
 
 struct BinaryMissing: Error, CustomStringConvertible {

@@ -35,24 +35,9 @@ import Testing
     """
   }
 
-  /// Runs a bash script with the binary as $BIN, for pipes and process substitution. Standard
-  /// error goes through a file, so a chatty run cannot block on a full pipe.
+  /// Runs a bash script with the binary as $BIN, for pipes and process substitution.
   static func bash(_ script: String, environment: [String: String] = [:]) throws -> CLI.Run {
-    let errors = try CLI.temporaryFolder() + "/stderr"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", "{ \(script) ; } 2>'\(errors)'"]
-    process.environment = ProcessInfo.processInfo.environment.merging(environment.merging(["BIN": CLI.binary]) { $1 }) { $1 }
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let errData = (try? Data(contentsOf: URL(fileURLWithPath: errors))) ?? Data()
-    return CLI.Run(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+    CLI.Run(try Subprocess.run("/bin/bash", ["-c", script], environment: environment.merging(["BIN": CLI.binary]) { $1 }))
   }
 
   // MARK: 1. Password files with Windows line endings, BOMs and UTF-16

@@ -36,22 +36,33 @@ import Testing
     return (bigEndian(16), bigEndian(20), png[24], png[25])
   }
 
+  /// What `convert --to google-migration --qr KIND DIR` writes for `uris` (the same QROutput the
+  /// command calls), in a new folder the caller removes.
+  static func drawn(_ uris: [String], as kind: (String) -> QROutput) throws -> (
+    folder: String, sheet: QRSheet, files: [(path: String, bytes: [UInt8])]
+  ) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qr-draw-\(UUID().uuidString)").path
+    let sheet = try QROutput.sheet(for: Array(uris.joined(separator: "\n").utf8), format: "google-migration")
+    let output = kind(folder)
+    let files = try output.files(for: sheet, title: "t")
+    try output.write(files, force: false)
+    return (folder, sheet, files)
+  }
+
+  /// An image read by our qr reader, its codes' text by whichever format recognises it.
+  static func readQR(_ input: InputFile) throws -> ReadResult {
+    let context = ReadContext(nestedReader: { input, context in
+      try Registry.builtIn.reader(for: input, from: nil).read(input, context: context)
+    })
+    return try Registry.builtIn.plugin(id: "qr").read(input, context: context)
+  }
+
   /// Runs the Debian tool `name` (scripts/debian-packages.txt: bootstrap installs it, so a missing
   /// one fails the test rather than skipping it) and returns its exit status and standard output.
   static func run(_ name: String, package: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
-    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").map { "\($0)/\(name)" }
-      .first { FileManager.default.isExecutableFile(atPath: $0) }
-    let tool = try #require(path, "\(name) is missing: run `make bootstrap` (Debian package \(package))")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let bytes = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, bytes)
+    let tool = try #require(Subprocess.onPath(name), "\(name) is missing: run `make bootstrap` (Debian package \(package))")
+    let run = try Subprocess.run(tool, arguments)
+    return (run.status, run.stdout)
   }
 
   /// The texts zbarimg finds in the image at `path`, one a line (`--raw`: the data alone), or nil
@@ -93,19 +104,10 @@ import Testing
 
   @Test func qrPNGFilesAreOneBitAndScanWithZbarimgAndOurReader() throws {
     let (accounts, uris) = try Self.sample()
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qr-draw-\(UUID().uuidString)").path
+    let (folder, _, files) = try Self.drawn(uris, as: QROutput.png(folder:))
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    // What `convert --qr png DIR` writes: the same QROutput the command calls.
-    let sheet = try QROutput.sheet(for: Array(uris.joined(separator: "\n").utf8), format: "google-migration")
-    let output = QROutput.png(folder: folder)
-    let files = try output.files(for: sheet, title: "t")
-    try output.write(files, force: false)
     try #require(files.count == uris.count)
 
-    let qr = try Registry.builtIn.plugin(id: "qr")
-    let context = ReadContext(nestedReader: { input, context in
-      try Registry.builtIn.reader(for: input, from: nil).read(input, context: context)
-    })
     var readBack: [Account] = []
     for (number, (file, uri)) in zip(files, uris).enumerated() {
       let bytes = Array(try #require(FileManager.default.contents(atPath: file.path)))
@@ -114,7 +116,7 @@ import Testing
       let scanned = try Self.zbarimgTexts(file.path)
       let zbarimgReadIt = scanned == [uri]
       #expect(zbarimgReadIt, "file \(number + 1): zbarimg did not read its text back exactly")
-      let result = try qr.read(InputFile(name: file.path, bytes: bytes), context: context)
+      let result = try Self.readQR(InputFile(name: file.path, bytes: bytes))
       #expect(result.findings.isEmpty, "file \(number + 1): \(result.findings.map(\.code))")
       readBack += result.accounts
     }
@@ -128,12 +130,8 @@ import Testing
   /// at a phone screen's size, scan to their exact text with zbarimg and with our reader.
   @Test func svgFilesAndTheHTMLPageScanOnceDrawnByLibrsvg() throws {
     let uris = try Self.sample().uris
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qr-draw-\(UUID().uuidString)").path
+    let (folder, sheet, files) = try Self.drawn(uris, as: QROutput.svg(folder:))
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    let sheet = try QROutput.sheet(for: Array(uris.joined(separator: "\n").utf8), format: "google-migration")
-    let output = QROutput.svg(folder: folder)
-    let files = try output.files(for: sheet, title: "t")
-    try output.write(files, force: false)
     // The page's inline SVGs, each saved as a file of its own to draw.
     let page = String(decoding: sheet.htmlBytes(title: "t"), as: UTF8.self)
     let inline = page.matches(of: /<svg [^>]*>.*?<\/svg>/).map { String($0.output) }
@@ -144,17 +142,13 @@ import Testing
       try Data(svg.utf8).write(to: URL(fileURLWithPath: path))
       drawings.append((path, uri))
     }
-    let qr = try Registry.builtIn.plugin(id: "qr")
-    let context = ReadContext(nestedReader: { input, context in
-      try Registry.builtIn.reader(for: input, from: nil).read(input, context: context)
-    })
     for (number, drawing) in drawings.enumerated() {
       let png = "\(folder)/drawn-\(number + 1).png"
       try Self.rasterise(svg: drawing.svg, to: png, width: 600)
       let zbarimgReadIt = try Self.zbarimgTexts(png) == [drawing.uri]
       #expect(zbarimgReadIt, "drawing \(number + 1): zbarimg did not read its text back exactly")
       let bytes = Array(try #require(FileManager.default.contents(atPath: png)))
-      let result = try qr.read(InputFile(name: png, bytes: bytes), context: context)
+      let result = try Self.readQR(InputFile(name: png, bytes: bytes))
       let oursReadIt = result.findings.isEmpty && result.accounts.count == (number % uris.count == 0 ? 1 : 10)
       #expect(oursReadIt, "drawing \(number + 1): our reader did not read its accounts")
     }
