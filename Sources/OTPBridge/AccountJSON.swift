@@ -50,37 +50,35 @@ public struct AccountJSON: Encodable, Sendable {
 /// the whole array at once (AccountJSONTests compares them), each account encoded by
 /// `JSONStreamEncoder` in its place, without a tree of a million values.
 public struct PrettyJSONStream<Failure: Error> {
-  var bytes: [UInt8] = []
-  let write: ([UInt8]) throws(Failure) -> Void
+  var output: OutputPieces<Failure>
   let encoder = JSONStreamEncoder(prettyPrinted: true, sortedKeys: true)
 
   public init(write: @escaping ([UInt8]) throws(Failure) -> Void) {
-    self.write = write
-    bytes.reserveCapacity(1 << 20 + 65_536)
+    output = OutputPieces(write: write)
   }
 
   /// `{"accounts": [...], "findings": [...]}`, as `inspect --json` prints it.
   public mutating func writeInspection(count: Int, account: @Sendable (Int) -> AccountJSON, findings: [String]) throws(Failure) {
-    bytes += Array("{\n  \"accounts\" : ".utf8)
+    output.bytes += Array("{\n  \"accounts\" : ".utf8)
     try writeArray(count: count, indent: 1, account: account)
-    bytes += Array(",\n  \"findings\" : ".utf8)
+    output.bytes += Array(",\n  \"findings\" : ".utf8)
     append(findings, indent: 1)
-    bytes += Array("\n}\n".utf8)
-    try finish()
+    output.bytes += Array("\n}\n".utf8)
+    try output.finish()
   }
 
   /// `[...]` of accounts, as `codes --json` prints it.
   public mutating func writeAccounts(count: Int, account: @Sendable (Int) -> AccountJSON) throws(Failure) {
     try writeArray(count: count, indent: 0, account: account)
-    bytes.append(0x0A)
-    try finish()
+    output.bytes.append(0x0A)
+    try output.finish()
   }
 
   /// The array at `indent` levels, its elements one further in. A long array's elements are
   /// encoded a chunk at a time on every core, and written in order.
   mutating func writeArray(count: Int, indent: Int, account: @Sendable (Int) -> AccountJSON) throws(Failure) {
     guard count > 0 else { return append([String](), indent: indent) }
-    bytes.append(UInt8(ascii: "["))
+    output.bytes.append(UInt8(ascii: "["))
     let chunks = Parallel.chunks(of: count, size: 8192)
     let workers = count < 32_768 ? 1 : Parallel.cores
     try Parallel.inOrder(chunks, workers: workers) { [encoder] chunk in
@@ -94,24 +92,15 @@ public struct PrettyJSONStream<Failure: Error> {
       }
       return part
     } use: { (part: [UInt8]) throws(Failure) in
-      bytes += part
-      if bytes.count >= 1 << 20 {
-        try write(bytes)
-        bytes.removeAll(keepingCapacity: true)
-      }
+      try output.append(part)
     }
-    bytes.append(0x0A)
-    bytes += repeatElement(0x20, count: 2 * indent)
-    bytes.append(UInt8(ascii: "]"))
+    output.bytes.append(0x0A)
+    output.bytes += repeatElement(0x20, count: 2 * indent)
+    output.bytes.append(UInt8(ascii: "]"))
   }
 
   /// A value of strings, numbers and containers cannot fail to encode.
   mutating func append(_ value: some Encodable, indent: Int) {
-    try! encoder.encode(value, appendingTo: &bytes, indent: indent)
-  }
-
-  mutating func finish() throws(Failure) {
-    if !bytes.isEmpty { try write(bytes) }
-    bytes.removeAll()
+    try! encoder.encode(value, appendingTo: &output.bytes, indent: indent)
   }
 }

@@ -77,7 +77,7 @@ public enum Rendering {
   /// (up to a chunk of 8,192 rows), each ending at a line break (the last ends with one too). Every cell is escaped for a terminal;
   /// what joins them is plain ASCII.
   public static func writeTable<Failure: Error>(
-    header: [String], rowCount: Int, cells: @Sendable (Int) -> [String], write: ([UInt8]) throws(Failure) -> Void
+    header: [String], rowCount: Int, cells: @Sendable (Int) -> [String], write: @escaping ([UInt8]) throws(Failure) -> Void
   ) throws(Failure) {
     let header = header.map { $0.escapedForTerminal() }
     @Sendable func row(_ index: Int) -> [String] { cells(index).map { $0.escapedForTerminal() } }
@@ -103,21 +103,16 @@ public enum Rendering {
       }
       output.append(UInt8(ascii: "\n"))
     }
-    var output: [UInt8] = []
-    output.reserveCapacity(1 << 20 + 4096)
-    append(header, to: &output)
+    var output = OutputPieces(write: write)
+    append(header, to: &output.bytes)
     try Parallel.inOrder(chunks, workers: workers) { chunk in
       var part: [UInt8] = []
       for index in chunk { append(row(index), to: &part) }
       return part
     } use: { (part: [UInt8]) throws(Failure) in
-      output += part
-      if output.count >= 1 << 20 {
-        try write(output)
-        output.removeAll(keepingCapacity: true)
-      }
+      try output.append(part)
     }
-    if !output.isEmpty { try write(output) }
+    try output.finish()
   }
 
   /// How wide a cell shows: its bytes when it is ASCII (nearly always), else its characters.
