@@ -416,7 +416,7 @@ import Testing
 
   @Test(arguments: [
     ["inspect", "--json"], ["inspect"], ["codes", "--json"], ["audit", "--json"], ["audit", "--sarif"],
-    ["convert", "--to", "otpauth", "-o", "-"],
+    ["convert", "--to", "otpauth", "-o", "-"], ["convert", "--to", "aegis", "-o", "-"],
   ])
   func aClosedPipeEndsTheRunQuietly(arguments: [String]) throws {
     let folder = try CLI.temporaryFolder()
