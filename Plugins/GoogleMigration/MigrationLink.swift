@@ -14,13 +14,6 @@ enum MigrationLink {
     bytes.count >= scheme.utf8CodeUnitCount && bytes.part(..<scheme.utf8CodeUnitCount).equalsASCIICaseInsensitive(scheme)
   }
 
-  static func payloadBytes(of link: String) throws(EntryProblem) -> [UInt8] {
-    let result = Array(link.utf8).withUnsafeBufferPointer { bytes in
-      Result { () throws(EntryProblem) in try payloadBytes(of: bytes) }
-    }
-    return try result.get()
-  }
-
   /// The protobuf bytes of a link. The base64 may arrive percent-encoded (what Google writes), with
   /// raw `+ / =` (what QR readers hand over), with each `+` turned into a space by a form decoder,
   /// percent-encoded twice, or in the URL-safe alphabet; all of them are read. Problems never

@@ -67,3 +67,13 @@ import Testing
     }
   }
 }
+
+extension MigrationLink {
+  /// `payloadBytes(of:)` for a link the tests hold as text.
+  static func payloadBytes(of link: String) throws(EntryProblem) -> [UInt8] {
+    let result = Array(link.utf8).withUnsafeBufferPointer { bytes in
+      Result { () throws(EntryProblem) in try payloadBytes(of: bytes) }
+    }
+    return try result.get()
+  }
+}
