@@ -123,6 +123,8 @@ let package = Package(
         exclude: ["Fixtures"]),
       .testTarget(name: "OTPBridgeTests", dependencies: ["OTPBridge", "OTPCore", "TestSupport"], exclude: ["Expectations"]),
       // BadInputs/ is made by scripts/make-bad-inputs.py and read by path, not as resources.
-      .testTarget(name: "CLITests", dependencies: ["OTPCore", "TestSupport"], exclude: ["BadInputs", "prompt-interrupt.py"]),
+      .testTarget(
+        name: "CLITests", dependencies: ["OTPCore", "TestSupport"],
+        exclude: ["BadInputs", "prompt-interrupt.py", "prompt-answers.py"]),
     ]
 )

@@ -63,46 +63,33 @@ struct BatchAssembly {
     exports[position].batches[index] = Batch(payload: payload, line: line)
   }
 
-  /// Adds the accounts of every batch to `result`, with a finding for each entry that cannot be
-  /// read and for each export with missing batches.
+  /// Adds the accounts of every batch to `result`, each batch listed as a part of its export,
+  /// with a finding for each entry that cannot be read and for each export with missing batches.
   func read(into result: inout ReadResult) {
     for export in exports {
+      let splitExport = SplitExport(
+        id: "google-migration \(export.id) of \(export.size)", title: "Google Authenticator transfer \(export.id)",
+        noun: "QR code", count: export.size, missingCode: GoogleMigrationCode.missingBatches,
+        remedy: "scan every QR code the export shows, into one file or one image, or give every image at once",
+        duplicateCode: GoogleMigrationCode.duplicateBatch)
       for index in export.batches.keys.sorted() {
         let batch = export.batches[index]!
         let first = entryNumbers[batch.line] ?? 0
+        let (accountsBefore, findingsBefore) = (result.accounts.count, result.findings.count)
         for (offset, entry) in batch.payload.otpParameters.enumerated() {
           let origin = Origin(file: file, place: .entry(first + offset + 1))
           result.readEntry(at: origin) { _ throws(EntryProblem) in
             try MigrationAccount.account(from: entry, origin: origin)
           }
         }
+        result.parts.append(
+          ExportPart(
+            export: splitExport, index: index, origin: Origin(file: file, place: .line(batch.line)),
+            accounts: accountsBefore..<result.accounts.count, findings: findingsBefore..<result.findings.count))
       }
-      // The size comes from the file and may be huge: name the first few missing batches only,
-      // found in at most (batches present + 10) steps.
-      let missingCount = export.size - export.batches.count
-      if missingCount > 0 {
-        let missing = Array((0..<export.size).lazy.filter { export.batches[$0] == nil }.prefix(10))
-        result.findings.append(
-          Finding(
-            .error, code: GoogleMigrationCode.missingBatches,
-            "\(Self.describe(missing, count: missingCount, of: export.size)) (batch id \(export.id)); their accounts are not here",
-            at: Origin(file: file, place: .whole),
-            remedy: "scan every QR code the export shows, into one file or one image, or give every image at once",
-            entrySkipped: true,
-            exportParts: ExportParts(
-              export: "google-migration \(export.id) of \(export.size)", count: export.size, present: Set(export.batches.keys))))
+      if let missing = splitExport.missingFinding(present: Set(export.batches.keys), at: Origin(file: file, place: .whole)) {
+        result.findings.append(missing)
       }
     }
-  }
-
-  /// "batch 2 of 3 is missing", "batches 2 and 3 of 3 are missing", "batches 1, 2 and 4 of 5 are missing".
-  /// With more than `missing` lists: "batches 1, 2, … 10 and 90 more of 100 are missing".
-  static func describe(_ missing: [Int], count: Int, of size: Int) -> String {
-    let numbers = missing.map { String($0 + 1) }
-    if count == 1 { return "batch \(numbers[0]) of \(size) is missing" }
-    if count > numbers.count {
-      return "batches \(numbers.joined(separator: ", ")) and \(count - numbers.count) more of \(size) are missing"
-    }
-    return "batches \(numbers.dropLast().joined(separator: ", ")) and \(numbers.last!) of \(size) are missing"
   }
 }

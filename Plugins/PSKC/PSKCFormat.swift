@@ -50,7 +50,7 @@ public struct PSKCFormat: FormatPlugin {
     }
     var protection: PSKCProtection?
     if container.child("EncryptionKey") != nil || Self.containsEncryptedValue(container) {
-      guard let password = try context.password.password(for: "\(input.name)") else {
+      guard let password = try context.password.password(for: input.name) else {
         throw OTPError.passwordRequired(file: input.name)
       }
       protection = try PSKCProtection.open(container, password: password, file: input.name)
@@ -87,7 +87,7 @@ public struct PSKCFormat: FormatPlugin {
 
   /// Plain, or with a new password encrypted as PSKCSealing describes.
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
-    let sealing = try context.newPassword.password(for: "new password for \(context.outputName)").map(PSKCSealing.init)
+    let sealing = try context.newPassword.password(for: context.outputName).map(PSKCSealing.init)
     var xml = try PSKCWriter(sealing: sealing)
     for (index, account) in accounts.enumerated() {
       try xml.add(account, id: index + 1)

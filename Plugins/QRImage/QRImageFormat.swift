@@ -57,8 +57,7 @@ public struct QRImageFormat: FormatPlugin {
       let nestedName = "\(name) QR \(group.numbers.map(String.init).joined(separator: ","))"
       do {
         let nested = try context.readNested(InputFile(name: nestedName, bytes: group.bytes))
-        result.accounts += nested.accounts
-        result.findings += nested.findings
+        result.append(nested)
       } catch OTPError.unrecognisedFormat {
         for number in group.numbers {
           let origin = Origin(file: name, place: .entry(number))

@@ -50,13 +50,24 @@ public enum Audit {
     // duplicate (a million accounts would make a million Strings).
     var secretsSeen: [Secret: (file: String, account: SeenAccount)] = [:]
     var labelsSeen: [LabelKey: (file: String, secret: Secret)] = [:]
-    var splitParts: [(file: Int, finding: Finding)] = []
+    // An export split across the files (one screenshot per Google QR code, a text copy of its
+    // links beside them) is read once and whole if together they hold every part.
+    var splitExports = SplitExports()
     for (path, named) in try expand(paths) {
       var audited = auditFile(path, named: named, password: password, registry: registry)
-      splitParts += audited.findingsRead.filter { $0.exportParts != nil }.map { (files.count, $0) }
-      secretsSeen.reserveCapacity(secretsSeen.count + audited.accountsRead.count)
-      labelsSeen.reserveCapacity(labelsSeen.count + audited.accountsRead.count)
-      for account in audited.accountsRead {
+      if var read = audited.read {
+        splitExports.add(&read, input: files.count)
+        audited.file.accounts = read.accounts.count
+        audited.file.findings = read.findings.map { convert($0, file: path) }
+        if audited.file.encrypted == false, !read.accounts.isEmpty {
+          audited.file.findings.append(plaintextExport(path, accounts: read.accounts.count))
+        }
+        audited.read = read
+      }
+      let accounts = audited.read?.accounts ?? []
+      secretsSeen.reserveCapacity(secretsSeen.count + accounts.count)
+      labelsSeen.reserveCapacity(labelsSeen.count + accounts.count)
+      for account in accounts {
         audited.file.findings += checks(account, file: path, target: target)
         if let first = secretsSeen[account.secret] {
           audited.file.findings.append(
@@ -78,15 +89,12 @@ public enum Audit {
           labelsSeen[key] = (path, account.secret)
         }
       }
-      audited.file.findings.sort(by: order)
       files.append(audited.file)
     }
-    // An export split across the files (one screenshot per Google QR code) is whole if together
-    // they hold every part: each file's "missing" finding is answered by the others.
-    let completed = SplitExports.completed(splitParts.map(\.finding))
-    for (index, finding) in splitParts where SplitExports.isAnswered(finding, by: completed) {
-      files[index].findings.removeAll { $0.code == finding.code && $0.message == finding.message }
+    for (input, finding) in splitExports.missingFindings() {
+      files[input].findings.append(convert(finding, file: files[input].path))
     }
+    for index in files.indices { files[index].findings.sort(by: order) }
     // Files with Microsoft findings first, then the rest in path order.
     let microsoftFirst =
       files.filter { $0.findings.contains(where: \.microsoft) } + files.filter { !$0.findings.contains(where: \.microsoft) }
@@ -191,14 +199,14 @@ public enum Audit {
           let password = try provider.password(for: purpose)
           self.asked.withLock { $0 = true }
           return password
-        }, doubts: { provider.doubtsAboutPassword })
+        }, doubts: { provider.doubtsAboutPassword }, forgetTyped: { provider.forgetTypedPassword() })
     }
 
     var wasAsked: Bool { asked.withLock { $0 } }
   }
 
   static func auditFile(_ path: String, named: Bool, password: PasswordProvider, registry: Registry)
-    -> (file: AuditedFile, accountsRead: [Account], findingsRead: [Finding])
+    -> (file: AuditedFile, read: ReadResult?)
   {
     var file = AuditedFile(path: path, format: nil, encrypted: nil, accounts: 0, findings: [])
     let probe = PasswordProbe()
@@ -208,12 +216,7 @@ public enum Audit {
       let result = reading.files[0]
       file.format = result.format
       file.encrypted = probe.wasAsked
-      file.accounts = result.result.accounts.count
-      file.findings = result.result.findings.map { convert($0, file: path) }
-      if !probe.wasAsked, !result.result.accounts.isEmpty {
-        file.findings.append(plaintextExport(path, accounts: result.result.accounts.count))
-      }
-      return (file, result.result.accounts, result.result.findings)
+      return (file, result.result)
     } catch let error as OTPError {
       file.encrypted = probe.wasAsked ? true : nil
       switch error {
@@ -238,7 +241,7 @@ public enum Audit {
     } catch {
       file.findings = [simple(.error, AuditCode.unreadable, path, "\(error)")]
     }
-    return (file, [], [])
+    return (file, nil)
   }
 
   static func plaintextExport(_ path: String, accounts: Int) -> AuditFinding {

@@ -73,7 +73,14 @@ public final class PasswordSupply: Sendable {
     guard !reference.isEmpty || fallback != nil else { return .none }
     return PasswordProvider(
       { [self] purpose in try password(for: purpose) },
-      doubts: { [self] in fetched.withLock { $0?.doubts } })
+      doubts: { [self] in fetched.withLock { $0?.doubts } },
+      forgetTyped: { [self] in
+        fetched.withLock { text in
+          guard text?.typed == true else { return false }
+          text = nil
+          return true
+        }
+      })
   }
 
   /// Whether a password was asked for and given: nil when nobody asked (the format was not
@@ -103,6 +110,7 @@ public final class PasswordSupply: Sendable {
       source = "the \(role.name) password variable \(name)"
     } else if let fallback {
       text = PasswordText(value: try fallback(purpose))
+      text.typed = text.value != nil
       source = "the \(role.name) password typed"
     } else {
       return PasswordText(value: nil)
@@ -135,6 +143,8 @@ struct PasswordText: Sendable {
   var source = ""
   /// Lines after the first, which are not part of the password.
   var ignoredLines = 0
+  /// Typed at a prompt, which can ask again after a wrong password.
+  var typed = false
 
   init(value: String?) {
     self.value = value

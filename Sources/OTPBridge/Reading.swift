@@ -46,15 +46,19 @@ public struct Reading: Sendable {
       let input = try Files.read(path, maximumSize: context.limits.inputBytes)
       try refuseEmptyOrDeep(input, limits: context.limits)
       let plugin = try registry.reader(for: input, from: formatID)
-      let result: ReadResult
-      do {
-        result = try plugin.read(input, context: context)
-      } catch OTPError.wrongPassword(let file, nil) {
-        throw OTPError.wrongPassword(file: file, hint: context.password.doubtsAboutPassword)
+      var result: ReadResult?
+      // A password typed at a prompt is asked for again after a wrong one, three tries in all.
+      for attempt in 1...3 where result == nil {
+        do {
+          result = try plugin.read(input, context: context)
+        } catch OTPError.wrongPassword(let file, nil) {
+          if attempt < 3, context.password.forgetTypedPassword() { continue }
+          throw OTPError.wrongPassword(file: file, hint: context.password.doubtsAboutPassword)
+        }
       }
-      files.append(FileReading(file: path, format: plugin.descriptor.id, result: result))
+      files.append(FileReading(file: path, format: plugin.descriptor.id, result: result!))
     }
-    SplitExports.answer(&files)
+    SplitExports.assemble(&files)
     return Reading(files: files)
   }
 

@@ -6,11 +6,16 @@ import OTPCore
 /// terminal on its own (`escapedForTerminal`), so a crafted name can neither act on the terminal
 /// nor add a line.
 public enum Rendering {
-  /// The loss report: one block per account that is not kept exactly, then the totals.
+  /// The loss report: one block per account that is not kept exactly, with what to do where
+  /// there is something, then the totals.
   public static func lossReport(_ report: LossReport) -> String {
     var lines: [String] = []
     for finding in report.skippedEntries {
-      lines.append("DROPPED  \(finding.origin.map { "\($0)" } ?? "?"): entry not readable: \(finding.message)")
+      let place = finding.origin.map { "\($0)" } ?? "?"
+      lines.append(
+        finding.missingPartsOf == nil
+          ? "DROPPED  \(place): entry not readable: \(finding.message)" : "MISSING  \(place): \(finding.message)")
+      if let remedy = finding.remedy { lines.append("         What to do: \(remedy)") }
     }
     var counts: [AccountOutcome.Status: Int] = [:]
     for outcome in report.outcomes {
@@ -27,7 +32,10 @@ public enum Rendering {
       }
     }
     var summary = "\(report.keptCount) kept, \(counts[.changed] ?? 0) changed, \(counts[.dropped] ?? 0) dropped"
-    if !report.skippedEntries.isEmpty { summary += ", \(report.skippedEntries.count) unreadable" }
+    if report.unreadableCount > 0 { summary += ", \(report.unreadableCount) unreadable" }
+    if report.incompleteExportCount > 0 {
+      summary += ", and the unknown accounts of \(report.incompleteExportCount) incomplete export(s)"
+    }
     lines.append("Loss report for \(report.targetFormat): \(summary).")
     return lines.map { $0.escapedForTerminal() }.joined(separator: "\n")
   }

@@ -27,15 +27,17 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
   public var remedy: String?
   /// True when the entry at `origin` was not read: it is missing from the accounts.
   public var entrySkipped: Bool
-  /// On a finding that says parts of an export are missing: the parts this input does hold, so
-  /// that inputs read together can tell the export is complete after all.
-  public var exportParts: ExportParts?
+  /// On a finding that says parts of an export are missing: the export (`ExportPart.export`).
+  /// Inputs read together replace these findings with one for the whole run
+  /// (`ExportPart.missingParts`), and the loss report counts no accounts for them: how many the
+  /// missing parts held is unknown.
+  public var missingPartsOf: String?
 
   /// A finding whose code is already text: an `EntryProblem`'s, a verdict's, or an external
   /// plugin's own. Everything else names a `FindingCode`.
   public init(
     _ severity: Severity, rawCode code: String, _ message: String, at origin: Origin? = nil,
-    remedy: String? = nil, entrySkipped: Bool = false, exportParts: ExportParts? = nil
+    remedy: String? = nil, entrySkipped: Bool = false, missingPartsOf: String? = nil
   ) {
     self.severity = severity
     self.code = code
@@ -43,15 +45,16 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
     self.origin = origin
     self.remedy = remedy
     self.entrySkipped = entrySkipped
-    self.exportParts = exportParts
+    self.missingPartsOf = missingPartsOf
   }
 
   public init(
     _ severity: Severity, code: some FindingCode, _ message: String, at origin: Origin? = nil,
-    remedy: String? = nil, entrySkipped: Bool = false, exportParts: ExportParts? = nil
+    remedy: String? = nil, entrySkipped: Bool = false, missingPartsOf: String? = nil
   ) {
     self.init(
-      severity, rawCode: code.rawValue, message, at: origin, remedy: remedy, entrySkipped: entrySkipped, exportParts: exportParts)
+      severity, rawCode: code.rawValue, message, at: origin, remedy: remedy, entrySkipped: entrySkipped,
+      missingPartsOf: missingPartsOf)
   }
 
   public var description: String {
@@ -60,21 +63,5 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
     text += "\(severity.label): \(message)"
     if let remedy { text += " (\(remedy))" }
     return text
-  }
-}
-
-/// The parts of a multi-part export that one input holds: Google's transfer shows one QR code a
-/// batch, and people save each as a screenshot of its own.
-public struct ExportParts: Sendable, Hashable {
-  /// Names the export among all inputs (format and the export's own id).
-  public var export: String
-  public var count: Int
-  /// The parts present, numbered from 0.
-  public var present: Set<Int>
-
-  public init(export: String, count: Int, present: Set<Int>) {
-    self.export = export
-    self.count = count
-    self.present = present
   }
 }

@@ -104,17 +104,24 @@ public struct InputFile: Sendable {
 public struct PasswordProvider: Sendable {
   let provide: @Sendable (_ purpose: String) throws -> String?
   let doubts: @Sendable () -> String?
+  let forgetTyped: @Sendable () -> Bool
 
-  /// `provide` gets a short purpose ("password for vault.json") and returns nil if there is none.
+  /// `provide` gets a short purpose (the file's name) and returns nil if there is none.
   /// `doubts` says what about the password given could explain a wrong-password error ("the
-  /// input password file pw.txt: it ends with a space").
+  /// input password file pw.txt: it ends with a space"). `forgetTyped` forgets a password typed
+  /// at a prompt, so that the next `password(for:)` asks again, and says whether it did.
   public init(
     _ provide: @escaping @Sendable (_ purpose: String) throws -> String?,
-    doubts: @escaping @Sendable () -> String? = { nil }
+    doubts: @escaping @Sendable () -> String? = { nil }, forgetTyped: @escaping @Sendable () -> Bool = { false }
   ) {
     self.provide = provide
     self.doubts = doubts
+    self.forgetTyped = forgetTyped
   }
+
+  /// After a wrong password: forgets it if it was typed at a prompt, so that it can be asked
+  /// again; false when it came from a file or a variable, which would give the same again.
+  public func forgetTypedPassword() -> Bool { forgetTyped() }
 
   /// What is odd about the password given so far, for a wrong-password error; nil when nothing is.
   public var doubtsAboutPassword: String? { doubts() }
@@ -167,10 +174,14 @@ public struct WriteContext: Sendable {
 public struct ReadResult: Sendable {
   public var accounts: [Account]
   public var findings: [Finding]
+  /// The parts of split exports read (Google transfer codes), in the order read, for putting
+  /// inputs read together back together.
+  public var parts: [ExportPart]
 
-  public init(accounts: [Account], findings: [Finding] = []) {
+  public init(accounts: [Account], findings: [Finding] = [], parts: [ExportPart] = []) {
     self.accounts = accounts
     self.findings = findings
+    self.parts = parts
   }
 }
 

@@ -161,9 +161,17 @@ public struct LossReport: Sendable {
   /// How many accounts are kept exactly, listed or not.
   public var keptCount: Int { keptUnlisted + outcomes.count { $0.status == .kept } }
 
-  public var lossyCount: Int {
-    skippedEntries.count + outcomes.filter { $0.status != .kept }.count
-  }
+  /// How many accounts the output holds: those kept and those changed.
+  public var writtenCount: Int { keptCount + outcomes.count { $0.status == .changed } }
+
+  /// Accounts changed or dropped by the target's limits.
+  public var changedOrDroppedCount: Int { outcomes.count { $0.status != .kept } }
+
+  /// Entries the readers could not read, each one account or item.
+  public var unreadableCount: Int { skippedEntries.count { $0.missingPartsOf == nil } }
+
+  /// Exports with parts missing (`Finding.missingPartsOf`): how many accounts those held is unknown.
+  public var incompleteExportCount: Int { skippedEntries.count { $0.missingPartsOf != nil } }
 
   /// Fits `accounts` to `target`, recording every change and drop.
   public init(accounts: [Account], skippedEntries: [Finding] = [], target: FormatDescriptor) {

@@ -17,7 +17,9 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
   case outputExists(path: String)
   case invalidArgument(String)
   // Exit 1: the run worked, but what it found is at the failure threshold.
-  case lossRefused(count: Int)
+  case lossRefused(LossRefusal)
+  /// Every account read would be lost: refused even with --allow-lossy.
+  case nothingToWrite(LossRefusal)
   case verificationFailed(count: Int)
   // Exit 4: the output could not be written.
   case writeFailed(path: String, reason: String)
@@ -29,7 +31,7 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
       return 3
     case .unknownFormatID, .cannotWrite, .outputExists, .invalidArgument:
       return 2
-    case .lossRefused, .verificationFailed:
+    case .lossRefused, .nothingToWrite, .verificationFailed:
       return 1
     case .writeFailed:
       return 4
@@ -62,13 +64,65 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\(path) exists. Choose another path, or pass --force to replace it."
     case .invalidArgument(let message):
       return message
-    case .lossRefused(let count):
-      return
-        "the conversion would lose or change data in \(count) account(s), listed above. Nothing was written. Pass --allow-lossy to convert anyway, or choose a target format that keeps them."
+    case .lossRefused(let refusal):
+      return refusal.description
+    case .nothingToWrite(let refusal):
+      return refusal.nothingLeftDescription
     case .verificationFailed(let count):
       return "\(count) account(s) missing or giving different codes, listed above."
     case .writeFailed(let path, let reason):
       return "\(path): cannot write: \(reason). Nothing was written."
     }
+  }
+}
+
+/// Why a conversion was refused: what it would lose, and whether another format would keep it.
+public struct LossRefusal: Sendable, Equatable, CustomStringConvertible {
+  /// Accounts the target's limits change or drop.
+  public var changedOrDropped: Int
+  /// Entries no reader could read, and exports missing parts (whose accounts are unknown).
+  public var unreadable: Int
+  public var incompleteExports: Int
+  /// The formats that would keep every changed or dropped account as it is.
+  public var formatsKeeping: [String]
+
+  public init(changedOrDropped: Int, unreadable: Int, incompleteExports: Int, formatsKeeping: [String]) {
+    self.changedOrDropped = changedOrDropped
+    self.unreadable = unreadable
+    self.incompleteExports = incompleteExports
+    self.formatsKeeping = formatsKeeping
+  }
+
+  public var description: String {
+    "the conversion would lose \(losses), listed above. Nothing was written." + advice
+      + " Pass --allow-lossy to write the rest anyway."
+  }
+
+  /// When no account would be left to write.
+  public var nothingLeftDescription: String {
+    "no account would be written: the conversion would lose \(losses), listed above. Nothing was written, even with --allow-lossy."
+      + advice
+  }
+
+  var losses: String {
+    var losses: [String] = []
+    if changedOrDropped > 0 { losses.append("\(changedOrDropped) account(s) the target format changes or drops") }
+    if unreadable > 0 { losses.append("\(unreadable) entr\(unreadable == 1 ? "y" : "ies") that could not be read") }
+    if incompleteExports > 0 { losses.append("the unknown accounts of \(incompleteExports) incomplete export(s)") }
+    return losses.joined(separator: ", ")
+  }
+
+  var advice: String {
+    var text = ""
+    if changedOrDropped > 0 {
+      text +=
+        formatsKeeping.isEmpty
+        ? " No format otpbridge writes keeps the changed or dropped accounts as they are."
+        : " --to \(formatsKeeping.joined(separator: ", ")) would keep the changed or dropped accounts as they are."
+    }
+    if unreadable + incompleteExports > 0 {
+      text += " What was not read cannot go into any format: see what to do under each entry."
+    }
+    return text
   }
 }

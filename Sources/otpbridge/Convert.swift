@@ -106,13 +106,13 @@ struct Convert: ParsableCommand {
       // already shows to be lossy is checked in full without writing anything, then refused.
       if plan.isLossy, !allowLossy {
         let checked = try plan.write { _ in }
-        try showReport(checked.report, notes: readingNotes + checked.findings)
+        try showReport(checked.report, notes: readingNotes + checked.findings, registry: registry)
       }
       var count = 0
       func convert(into append: ([UInt8]) throws -> Void) throws {
         let streamed = try plan.write(to: append)
         count = streamed.writtenCount
-        try showReport(streamed.report, notes: readingNotes + streamed.findings)
+        try showReport(streamed.report, notes: readingNotes + streamed.findings, registry: registry)
       }
       if output == "-" {
         var bytes: [UInt8] = []
@@ -128,7 +128,7 @@ struct Convert: ParsableCommand {
     // holds them.
     let conversion = try Conversion.run(consume reading, to: target, context: context, readBackPassword: newPassword)
     let sheet = try qrOutput.map { _ in try QROutput.sheet(for: conversion.output, format: target.descriptor.id) }
-    try showReport(conversion.report, notes: readingNotes + conversion.findings)
+    try showReport(conversion.report, notes: readingNotes + conversion.findings, registry: registry)
     let count = conversion.report.convertedAccounts.count
     if let qrOutput, let sheet {
       let title = "\(count) account(s) for \(target.descriptor.displayName)"
@@ -153,13 +153,29 @@ struct Convert: ParsableCommand {
   }
 
   /// Prints what reading and writing noticed and the loss report, and refuses a lossy conversion
-  /// unless --allow-lossy is given.
-  func showReport(_ report: LossReport, notes: [Finding]) throws {
+  /// unless --allow-lossy is given, and one that would write no account though the input held
+  /// some, even with it.
+  func showReport(_ report: LossReport, notes: [Finding], registry: Registry) throws {
     if !notes.isEmpty { printError(Rendering.findings(notes)) }
     printError(Rendering.lossReport(report))
-    guard report.isLossless || allowLossy else {
-      throw OTPError.lossRefused(count: report.lossyCount)
+    let refusal = LossRefusal(
+      changedOrDropped: report.changedOrDroppedCount, unreadable: report.unreadableCount,
+      incompleteExports: report.incompleteExportCount,
+      formatsKeeping: Self.formatsKeeping(report.outcomes.filter { $0.status != .kept }.map(\.source), registry: registry))
+    if report.writtenCount == 0, !report.isLossless {
+      throw OTPError.nothingToWrite(refusal)
     }
+    guard report.isLossless || allowLossy else { throw OTPError.lossRefused(refusal) }
+  }
+
+  /// The formats otpbridge writes that keep every one of `accounts` as it is.
+  static func formatsKeeping(_ accounts: [Account], registry: Registry) -> [String] {
+    guard !accounts.isEmpty else { return [] }
+    return registry.plugins.map(\.descriptor).filter { descriptor in
+      guard descriptor.canWrite else { return false }
+      let fitter = LossReport.Fitter(target: descriptor)
+      return accounts.allSatisfy { fitter.outcome(for: $0).status == .kept }
+    }.map(\.id)
   }
 
   func reportWritten(_ count: Int, to output: String, target: FormatDescriptor, encrypted: Bool) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OTPBridge
 import OTPCore
+import Synchronization
 
 /// How an input's password is given: a file or an environment variable, else a no-echo prompt on
 /// the terminal. Never an argument, where other users and shell history would see it.
@@ -12,9 +13,17 @@ struct PasswordSource {
 
   func supply() -> PasswordSupply {
     let role = role
+    let asked = Mutex(0)
     return PasswordReference(file: file, environment: environment).supply(role: role) { purpose in
-      let prompt = "\(role.name.capitalized) password (\(purpose.escapedForTerminal())): "
-      return role.createsFile ? try Terminal.readNewSecret(prompt: prompt) : Terminal.readSecret(prompt: prompt)
+      let file = purpose.escapedForTerminal()
+      if role.createsFile { return try Terminal.readNewSecret(for: file) }
+      // Asked again only after a wrong password (Reading.read), up to three times.
+      let attempt = asked.withLock { count in
+        count += 1
+        return count
+      }
+      if attempt > 1 { printError("otpbridge: that password does not open \(file); try again (\(attempt) of 3).") }
+      return Terminal.readSecret(prompt: "Password for \(file): ")
     }
   }
 

@@ -41,16 +41,16 @@ enum Terminal {
     return String(decoding: bytes, as: UTF8.self)
   }
 
-  /// A new password, typed twice: a typo in a password nobody can see would lock the new file for
-  /// good. Three tries; nil when there is no terminal.
-  static func readNewSecret(prompt: String) throws -> String? {
+  /// A new password for `file`, typed twice: a typo in a password nobody can see would lock the
+  /// new file for good. Three tries; nil when there is no terminal.
+  static func readNewSecret(for file: String) throws -> String? {
     for _ in 1...3 {
-      guard let first = readSecret(prompt: prompt) else { return nil }
+      guard let first = readSecret(prompt: "New password for \(file): ") else { return nil }
       if first.isEmpty { return first }  // refused as empty by the password's supply
-      guard let second = readSecret(prompt: "Type it again: ") else { return nil }
+      guard let second = readSecret(prompt: "Repeat new password: ") else { return nil }
       if first == second { return first }
-      printError("otpbridge: the two passwords differ; try again.")
+      printError("otpbridge: the passwords do not match; try again.")
     }
-    throw OTPError.invalidArgument("the new password was typed differently three times; nothing was written")
+    throw OTPError.invalidArgument("the new passwords did not match three times; nothing was written")
   }
 }

@@ -8,6 +8,10 @@ struct Verify: ParsableCommand {
     commandName: "verify",
     abstract: "Check that a converted file gives the same codes as its source.",
     discussion: """
+      'verify SOURCE... CONVERTED' reads the sources together, as convert does (the screenshots of \
+      one Google transfer are put back together), and the converted file on its own; \
+      '--against CONVERTED' names it explicitly.
+
       Accounts are matched by secret (then issuer and name). A pair with the same kind, secret, \
       algorithm, digits, period or counter and PIN gives the same codes, since codes are made from \
       those alone; any other pair has its codes compared: time-based codes now, 30 and 60 seconds \
@@ -16,11 +20,14 @@ struct Verify: ParsableCommand {
       or differs is listed; the exit code is 1 if there is any.
       """)
 
-  @Argument(help: ArgumentHelp("The original export.", valueName: "source"))
-  var source: String
+  @Argument(
+    help: ArgumentHelp(
+      "The original export files (several, as given to convert: the screenshots of one Google transfer), then the file converted from them, unless --against names it.",
+      valueName: "file"))
+  var files: [String]
 
-  @Argument(help: ArgumentHelp("The file converted from it.", valueName: "converted"))
-  var converted: String
+  @Option(help: ArgumentHelp("The converted file; then every file before it is a source.", valueName: "converted"))
+  var against: String?
 
   @OptionGroup var input: InputOptions
 
@@ -41,9 +48,22 @@ struct Verify: ParsableCommand {
 
   @OptionGroup var plugins: PluginOptions
 
+  /// The sources and the converted file, as given.
+  var sourcesAndConverted: (sources: [String], converted: String) {
+    against.map { (files, $0) } ?? (Array(files.dropLast()), files.last ?? "")
+  }
+
+  func validate() throws {
+    if against == nil, files.count < 2 {
+      throw ValidationError("Give the source file(s) and then the converted file, or --against CONVERTED.")
+    }
+    if against != nil, files.isEmpty { throw ValidationError("Give at least one source file.") }
+  }
+
   func run() throws {
     let registry = plugins.registry()
-    let original = try Reading.read(paths: [source], from: input.formatID, context: input.readContext, registry: registry)
+    let (sources, converted) = sourcesAndConverted
+    let original = try Reading.read(paths: sources, from: input.formatID, context: input.readContext, registry: registry)
     let convertedPassword = PasswordSource(
       file: convertedPasswordFile, environment: convertedPasswordEnv, role: .opening("converted file"))
     let result = try Reading.read(

@@ -69,7 +69,7 @@ import Testing
     #expect(run.status == 1)
     #expect(run.stdout.contains("10 account(s) from"))
     #expect(run.stdout.contains("user10@example.org"))
-    #expect(run.stderr.contains("error: batches 2 and 3 of 3 are missing"))
+    #expect(run.stderr.contains("QR codes 2 and 3 of 3 are missing (you gave 1)"))
   }
 
   @Test func qrIsAnAlternativeToOutputAndTerminalDrawsOnStandardOutput() throws {

@@ -129,7 +129,9 @@ import Testing
     #expect(result.accounts.count == 20_000)
     let missing = result.findings.filter { $0.code == "GOOGLE_MIGRATION_MISSING_BATCHES" }
     #expect(missing.count == 20_000)
-    #expect(missing[0].message.hasPrefix("batches 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2147483636 more of 2147483647 are missing"))
+    #expect(
+      missing[0].message.contains(
+        "QR codes 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2147483636 more of 2147483647 are missing (you gave 1)"))
   }
 
   @Test func batchesAreReassembledByIDInIndexOrder() throws {
@@ -153,12 +155,12 @@ import Testing
     let first = try read(lines[0])
     #expect(first.accounts.count == 10)
     let missing = try #require(first.findings.first { $0.code == "GOOGLE_MIGRATION_MISSING_BATCHES" })
-    #expect(missing.message.hasPrefix("batches 2 and 3 of 3 are missing"))
+    #expect(missing.message.contains("QR codes 2 and 3 of 3 are missing (you gave 1)"))
     #expect(missing.entrySkipped && missing.severity == .error)
     let middle = try read(lines[1])
-    #expect(middle.findings.map(\.message).first?.hasPrefix("batches 1 and 3 of 3 are missing") == true)
+    #expect(middle.findings.map(\.message).first?.contains("QR codes 1 and 3 of 3 are missing (you gave 2)") == true)
     let twoOfThree = try read(lines[0] + "\n" + lines[2])
-    #expect(twoOfThree.findings.map(\.message).first?.hasPrefix("batch 2 of 3 is missing") == true)
+    #expect(twoOfThree.findings.map(\.message).first?.contains("QR code 2 of 3 is missing (you gave 1 and 3)") == true)
     let duplicate = try read(lines.joined(separator: "\n") + "\n" + lines[1])
     #expect(duplicate.accounts.count == 25)
     #expect(duplicate.findings.map(\.code) == ["GOOGLE_MIGRATION_DUPLICATE_BATCH"])

@@ -83,7 +83,7 @@ import Testing
 
     #expect(try numberingUUIDs(streamedBytes) == numberingUUIDs(whole.output), "\(format), split \(split)")
     #expect(Rendering.lossReport(streamed.report) == Rendering.lossReport(whole.report), "\(format), split \(split)")
-    #expect(streamed.report.lossyCount == whole.report.lossyCount)
+    #expect(streamed.report.changedOrDroppedCount == whole.report.changedOrDroppedCount)
     #expect(streamed.report.keptCount == whole.report.keptCount)
     #expect(streamed.findings.map(\.description) == whole.findings.map(\.description))
     #expect(streamed.writtenCount == whole.report.convertedAccounts.count)

@@ -78,7 +78,7 @@ import Testing
     #expect(result.findings.count == 1)
     let missing = try #require(result.findings.first)
     #expect(missing.code == "GOOGLE_MIGRATION_MISSING_BATCHES")
-    #expect(missing.message.hasPrefix("batches 2 and 3 of 3 are missing"))
+    #expect(missing.message.contains("QR codes 2 and 3 of 3 are missing (you gave 1)"))
     #expect(missing.entrySkipped)
   }
 

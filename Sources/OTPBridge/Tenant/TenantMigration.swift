@@ -232,7 +232,7 @@ public enum TenantMigration {
           try Reading.read(paths: [path], context: ReadContext(password: probe.wrap(password)), registry: registry).files[0])
         encrypted.append(probe.wasAsked)
       }
-      SplitExports.answer(&readings)
+      SplitExports.assemble(&readings)
       let audited = zip(readings, encrypted).map { audit($0, encrypted: $1) }
       let reading = Reading(files: readings)
       let name = TenantPaths.folderName(for: user.id)

@@ -1,0 +1,162 @@
+import Foundation
+import OTPCore
+import TestSupport
+import Testing
+
+/// The journeys of issue 17, replayed as their users take them.
+@Suite struct JourneyCLITests {
+  static let microsoft = Vectors.packageRoot.appendingPathComponent("examples/microsoft").path
+
+  /// 23 accounts with 160-bit secrets, as otpauth lines, and the Google Authenticator transfer
+  /// of them: three screenshots (10 + 10 + 3 accounts) and a text copy of their links, made by one
+  /// run so that they are one export.
+  static func googleTransfer() throws -> (folder: String, shots: [String], links: String) {
+    let folder = try CLI.temporaryFolder()
+    var lines: [String] = []
+    for index in 1...23 {
+      let secret = (0..<20).map { UInt8((index * 37 + $0 * 11) % 256) }
+      lines.append(
+        "otpauth://totp/Service\(index):person\(index)@example.com?secret=\(Base32.encode(secret))&issuer=Service\(index)")
+    }
+    try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: "\(folder)/phone.txt"))
+    let made = try CLI.run(
+      ["convert", "phone.txt", "--to", "google-migration", "--qr", "png", "shots", "-o", "links.txt"], in: folder)
+    #expect(made.status == 0, "\(made.stderr)")
+    let shots = try FileManager.default.contentsOfDirectory(atPath: "\(folder)/shots").sorted().map { "shots/\($0)" }
+    #expect(shots.count == 3)
+    return (folder, shots, "links.txt")
+  }
+
+  @Test func threeScreenshotsOneTakenTwiceConvertToEveryAccountOnce() throws {
+    let (folder, shots, _) = try Self.googleTransfer()
+    try FileManager.default.copyItem(atPath: "\(folder)/\(shots[1])", toPath: "\(folder)/shots/code-2-again.png")
+    let run = try CLI.run(
+      ["convert", shots[0], shots[1], "shots/code-2-again.png", shots[2], "--to", "aegis", "-o", "vault.json"], in: folder)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("shots/code-2-again.png QR 1:1: info: QR code 2 of 3 of Google Authenticator transfer"))
+    #expect(run.stderr.contains("this copy was not read again"))
+    #expect(run.stderr.contains("23 kept, 0 changed, 0 dropped."))
+    #expect(run.stderr.contains("Wrote 23 account(s) to vault.json"))
+    #expect(!run.stderr.contains("missing"))
+
+    // verify takes the same screenshots as its sources.
+    let verified = try CLI.run(["verify"] + shots + ["vault.json"], in: folder)
+    #expect(verified.status == 0, "\(verified.all)")
+    #expect(verified.stdout.contains("all 23 accounts match"))
+    let against = try CLI.run(["verify"] + shots + ["--against", "vault.json"], in: folder)
+    #expect(against.status == 0, "\(against.all)")
+    // Against one screenshot, the other 13 accounts are not in the source.
+    let partial = try CLI.run(["verify", shots[0], "--against", "vault.json"], in: folder)
+    #expect(partial.status == 1)
+    #expect(partial.stdout.contains("13 problem(s) among 10 source accounts"))
+  }
+
+  @Test func aMissingScreenshotIsNamedOnceAndItsAccountsAreNotCounted() throws {
+    let (folder, shots, _) = try Self.googleTransfer()
+    let run = try CLI.run(["convert", shots[0], shots[2], "--to", "aegis", "-o", "vault.json"], in: folder)
+    #expect(run.status == 1)
+    let missing = run.stderr.components(separatedBy: "\n").filter { $0.contains("is missing") }
+    #expect(missing.count == 1, "\(run.stderr)")
+    #expect(missing.first?.hasPrefix("MISSING  \(shots[0]) QR 1: Google Authenticator transfer ") == true)
+    #expect(missing.first?.contains("QR code 2 of 3 is missing (you gave 1 and 3); the accounts it holds are unknown") == true)
+    #expect(run.stderr.contains("What to do: scan every QR code the export shows"))
+    #expect(run.stderr.contains("13 kept, 0 changed, 0 dropped, and the unknown accounts of 1 incomplete export(s)."))
+    #expect(run.stderr.contains("would lose the unknown accounts of 1 incomplete export(s)"))
+    #expect(!run.stderr.contains("would keep"))
+    #expect(!FileManager.default.fileExists(atPath: "\(folder)/vault.json"))
+    // With --allow-lossy the 13 accounts read are written.
+    let lossy = try CLI.run(["convert", shots[0], shots[2], "--to", "aegis", "-o", "vault.json", "--allow-lossy"], in: folder)
+    #expect(lossy.status == 0, "\(lossy.stderr)")
+    #expect(lossy.stderr.contains("Wrote 13 account(s)"))
+  }
+
+  @Test func aFolderOfScreenshotsAndTheirLinksAuditsClean() throws {
+    let (folder, _, _) = try Self.googleTransfer()
+    try FileManager.default.removeItem(atPath: "\(folder)/phone.txt")
+    let run = try CLI.run(["audit", "."], in: folder)
+    #expect(run.status == 0, "\(run.all)")
+    #expect(run.stdout.contains("Audit: 4 file(s), 23 account(s): 0 error(s)"), "\(run.stdout)")
+    #expect(!run.stdout.contains("DUPLICATE_SECRET"))
+    #expect(run.stdout.contains("GOOGLE_MIGRATION_DUPLICATE_BATCH"))
+  }
+
+  @Test func anActivationCodeGetsItsRemedyAndNoFormatAdvice() throws {
+    let folder = try CLI.temporaryFolder()
+    for extra in [[], ["--allow-lossy"]] {
+      let run = try CLI.run(
+        ["convert", "--to", "1password-csv", "\(Self.microsoft)/phonefactor-qr.png", "-o", "\(folder)/out.csv"] + extra)
+      #expect(run.status == 1)
+      #expect(run.stderr.contains("What to do: You: at https://aka.ms/mysecurityinfo"), "\(run.stderr)")
+      #expect(run.stderr.contains("no account would be written"))
+      #expect(!run.stderr.contains("--to "))
+      #expect(!run.stderr.contains("choose a target format"))
+      #expect(!FileManager.default.fileExists(atPath: "\(folder)/out.csv"))
+    }
+  }
+
+  @Test func aTargetThatCannotHoldAnAccountNamesFormatsThatCan() throws {
+    let folder = try CLI.temporaryFolder()
+    let text = """
+      otpauth://hotp/Bank:me?secret=JBSWY3DPEHPK3PXP&counter=3
+      otpauth://totp/Mail:me?secret=KRSXG5CTMVRXEZLU
+      """
+    try Data(text.utf8).write(to: URL(fileURLWithPath: "\(folder)/in.txt"))
+    let run = try CLI.run(["convert", "in.txt", "--to", "1password-csv", "-o", "out.csv"], in: folder)
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("1 account(s) the target format changes or drops"))
+    let advice = run.stderr.components(separatedBy: "--to ").last ?? ""
+    #expect(advice.contains("aegis") && advice.contains("otpauth") && !advice.contains("1password-csv"), "\(run.stderr)")
+    let lossy = try CLI.run(["convert", "in.txt", "--to", "1password-csv", "-o", "out.csv", "--allow-lossy"], in: folder)
+    #expect(lossy.status == 0)
+    #expect(lossy.stderr.contains("Wrote 1 account(s)"))
+  }
+
+  @Test func anInputThatTrulyHoldsNoAccountConvertsToAnEmptyFile() throws {
+    let folder = try CLI.temporaryFolder()
+    let vault = #"{"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[],"groups":[]}}"#
+    try Data(vault.utf8).write(to: URL(fileURLWithPath: "\(folder)/empty.json"))
+    let run = try CLI.run(["convert", "empty.json", "--to", "otpauth", "-o", "out.txt"], in: folder)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("Wrote 0 account(s)"))
+  }
+}
+
+extension JourneyCLITests {
+  static let answers = Vectors.packageRoot.appendingPathComponent("Tests/CLITests/prompt-answers.py").path
+
+  /// Runs otpbridge on a terminal, typing `answers` at its password prompts.
+  static func onTerminal(_ arguments: [String], answers: [String], in folder: String) throws -> String {
+    let run = try Subprocess.run(
+      "/usr/bin/python3", [Self.answers, CLI.binary] + arguments, stdin: Data(answers.joined(separator: "\n").utf8), in: folder)
+    return String(decoding: run.stdout, as: UTF8.self)
+  }
+
+  @Test func aNewPasswordIsAskedThenRepeatedAndAMismatchIsAskedAgain() throws {
+    let folder = try CLI.temporaryFolder()
+    try Data("otpauth://totp/Mail:me?secret=KRSXG5CTMVRXEZLU\n".utf8).write(to: URL(fileURLWithPath: "\(folder)/in.txt"))
+    let shown = try Self.onTerminal(
+      ["convert", "in.txt", "--to", "aegis", "-o", "vault.json"], answers: ["first try", "typo", "right one", "right one"],
+      in: folder)
+    #expect(shown.contains("New password for vault.json: "), "\(shown)")
+    #expect(shown.contains("Repeat new password: "))
+    #expect(shown.contains("the passwords do not match; try again."))
+    #expect(!shown.contains("wrong password"))
+    #expect(shown.hasSuffix("exit 0\n"), "\(shown)")
+    let opened = try CLI.run(["inspect", "vault.json", "--password-env", "PW"], environment: ["PW": "right one"], in: folder)
+    #expect(opened.status == 0, "\(opened.stderr)")
+  }
+
+  @Test func aWrongPasswordTypedAtThePromptIsAskedAgain() throws {
+    let vault = Vectors.path("aegis/importers/aegis_encrypted.json")  // password: test
+    let folder = try CLI.temporaryFolder()
+    let shown = try Self.onTerminal(["inspect", vault], answers: ["nope", "test"], in: folder)
+    #expect(shown.contains("Password for \(vault): "), "\(shown)")
+    #expect(shown.contains("that password does not open \(vault); try again (2 of 3)."))
+    #expect(shown.contains("7 account(s)"))
+    #expect(shown.hasSuffix("exit 0\n"), "\(shown)")
+    let threeWrong = try Self.onTerminal(["inspect", vault], answers: ["a", "b", "c"], in: folder)
+    #expect(threeWrong.contains("(3 of 3)"))
+    #expect(threeWrong.contains("wrong password"), "\(threeWrong)")
+    #expect(threeWrong.hasSuffix("exit 3\n"), "\(threeWrong)")
+  }
+}
