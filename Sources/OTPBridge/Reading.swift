@@ -45,7 +45,7 @@ public struct Reading: Sendable {
     for path in paths {
       let input = try Files.read(path, maximumSize: context.limits.inputBytes)
       try refuseEmptyOrDeep(input, limits: context.limits)
-      let plugin = try registry.reader(for: input, from: formatID)
+      let (plugin, sure) = try registry.recognise(input, from: formatID)
       var result: ReadResult?
       // A password typed at a prompt is asked for again after a wrong one, three tries in all.
       for attempt in 1...3 where result == nil {
@@ -54,6 +54,14 @@ public struct Reading: Sendable {
         } catch OTPError.wrongPassword(let file, nil) {
           if attempt < 3, context.password.forgetTypedPassword() { continue }
           throw OTPError.wrongPassword(file: file, hint: context.password.doubtsAboutPassword)
+        } catch OTPError.corrupted(let file, let place, let reason) where !sure {
+          // Only resembling a format is no proof the file is one: say it was a guess.
+          let descriptor = plugin.descriptor
+          throw OTPError.unrecognisedFormat(
+            file: file, known: registry.readableIDs,
+            guess:
+              "it resembles \(descriptor.displayName) (\(descriptor.id)), but does not read as one\(place.map { " at \($0)" } ?? ""): \(reason); if it is one, it is damaged"
+          )
         }
       }
       files.append(FileReading(file: path, format: plugin.descriptor.id, result: result!))

@@ -4,6 +4,7 @@ import Bitwarden
 import Ente
 import EntraCSV
 import External
+import Foundation
 import FreeOTPPlus
 import GoogleMigration
 import KeePassXCCSV
@@ -103,12 +104,19 @@ public struct Registry: Sendable {
   /// The plugin that reads `input`: the one named by `--from`, else the most confident sniffer
   /// (ties go to the one listed first).
   public func reader(for input: InputFile, from id: String?) throws -> any FormatPlugin {
+    try recognise(input, from: id).plugin
+  }
+
+  /// `reader(for:from:)`, and whether the choice is sure: named by `--from`, or a sniffer was
+  /// certain. A reader chosen less surely that fails to read the file was a guess
+  /// (`Reading.read` says so, not that the file is damaged).
+  public func recognise(_ input: InputFile, from id: String?) throws -> (plugin: any FormatPlugin, sure: Bool) {
     if let id {
       let plugin = try plugin(id: id)
       guard plugin.descriptor.canRead else {
         throw OTPError.invalidArgument("otpbridge cannot read '\(id)' files; it only writes them.")
       }
-      return plugin
+      return (plugin, true)
     }
     var best: (plugin: any FormatPlugin, confidence: SniffConfidence)?
     func consider(_ candidates: [any FormatPlugin]) {
@@ -123,9 +131,31 @@ public struct Registry: Sendable {
     // External plugins come after the listed ones, so they can win only where none is certain.
     if best?.confidence != .certain, let external { consider(external.plugins) }
     guard let best else {
-      throw OTPError.unrecognisedFormat(file: input.name, known: plugins.filter(\.descriptor.canRead).map(\.descriptor.id))
+      throw OTPError.unrecognisedFormat(file: input.name, known: readableIDs, guess: describeUnrecognised(input))
     }
-    return best.plugin
+    return (best.plugin, best.confidence == .certain)
+  }
+
+  var readableIDs: [String] { plugins.filter(\.descriptor.canRead).map(\.descriptor.id) }
+
+  /// What an input no format recognises looks like, for the error: JSON with its top-level
+  /// member names (short plain names only, never values), and the formats that read files of
+  /// its kind or name ending.
+  func describeUnrecognised(_ input: InputFile) -> String? {
+    let readers = plugins.filter(\.descriptor.canRead).map(\.descriptor)
+    if let outline = input.jsonOutline {
+      let names = outline.members.keys.filter { name in
+        name.utf8.count <= 24 && name.utf8.allSatisfy { $0 < 0x80 && ($0 == 0x5F || $0 == 0x2D || isalnum(Int32($0)) != 0) }
+      }.sorted().prefix(8)
+      let shape = names.isEmpty ? "it is JSON" : "it is JSON with \(names.joined(separator: ", ")) at the top"
+      let json = readers.filter { $0.fileExtensions.contains("json") }.map(\.id)
+      return "\(shape), like none of the JSON exports otpbridge reads (\(json.joined(separator: ", ")))"
+    }
+    let ending = input.fileExtension.lowercased()
+    let sameEnding = readers.filter { $0.fileExtensions.contains(ending) }.map(\.id)
+    guard !ending.isEmpty, !sameEnding.isEmpty else { return nil }
+    return
+      "its name ends in .\(ending), but it is like none of the .\(ending) files otpbridge reads (\(sameEnding.joined(separator: ", ")))"
   }
 }
 

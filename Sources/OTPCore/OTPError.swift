@@ -8,7 +8,9 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
   case wrongPassword(file: String, hint: String? = nil)
   case passwordRequired(file: String)
   case unsupportedVersion(file: String, version: String, supported: String)
-  case unrecognisedFormat(file: String, known: [String])
+  /// `guess` says what the file looks like, or which format it resembles and why that format
+  /// did not read it.
+  case unrecognisedFormat(file: String, known: [String], guess: String? = nil)
   /// An external plugin crashed, timed out, exited non-zero or replied with nonsense.
   case pluginFailed(plugin: String, reason: String)
   // Exit 2: the request itself is wrong.
@@ -52,8 +54,9 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
         "\(file): the file is encrypted and no password was given. Use --password-file FILE or --password-env VAR, or run on a terminal to be asked."
     case .unsupportedVersion(let file, let version, let supported):
       return "\(file): version \(version) of this format is not supported (supported: \(supported))."
-    case .unrecognisedFormat(let file, let known):
-      return "\(file): not a format otpbridge recognises. Name it with --from ID (one of: \(known.joined(separator: ", ")))."
+    case .unrecognisedFormat(let file, let known, let guess):
+      return
+        "\(file): not a format otpbridge recognises\(guess.map { ": \($0)" } ?? ""). If it is one of otpbridge's formats, name it with --from ID (one of: \(known.joined(separator: ", "))); docs/formats/ lists what each reads."
     case .pluginFailed(let plugin, let reason):
       return "external plugin \(plugin) failed: \(reason)"
     case .unknownFormatID(let id, let known):

@@ -281,10 +281,41 @@ public enum OtpauthURI {
       if let prefix, !prefix.isEmpty, prefix != param { labelIssuer = prefix }
     }
 
+    try checkUnknown(extras, warnings: &warnings)
     return Account(
       kind: kind, issuer: issuer, name: name, labelIssuer: labelIssuer, secret: secret.value,
       algorithm: algorithm, digits: digits, period: period, counter: counter, pin: pin,
       icon: try decoded(values.image) { String(decoding: $0, as: UTF8.self) }, extraParameters: extras, origin: origin)
+  }
+
+  /// Parameters apps add that say nothing about the codes (Ente's `codeDisplay` holds its note,
+  /// tags and pins): kept without a word.
+  static let knownExtraParameters: Set<String> = ["icon", "color", "lock", "tags", "group", "note", "favorite", "codedisplay"]
+  /// WinAuth writes a Steam or Battle.net authenticator's own data in these parameters, beside
+  /// a `secret` that may be a placeholder: such a line is no TOTP account of its own.
+  static let authenticatorDataParameters: Set<String> = ["data", "steam", "deviceid", "serial", "restorecode"]
+
+  /// A parameter otpbridge does not know is kept, and named in a warning: it may change what
+  /// the line means. One carrying an authenticator's own data skips the line instead of reading
+  /// it as a different account. Names only: a value may hold a secret.
+  static func checkUnknown(_ extras: [ExtraParameter], warnings: inout [EntryProblem]) throws(EntryProblem) {
+    guard !extras.isEmpty else { return }
+    let unknown = extras.map { $0.name.lowercased() }.filter { !knownExtraParameters.contains($0) }
+    guard !unknown.isEmpty else { return }
+    let names = unknown.prefix(8).map { "'\(String($0.prefix(32)).escapedForTerminal())'" }.joined(separator: ", ")
+    if unknown.contains(where: authenticatorDataParameters.contains) {
+      throw EntryProblem(
+        OtpauthCode.authenticatorData,
+        "the URI carries an authenticator's own data in parameters otpbridge does not read (\(names)), as WinAuth writes Steam and Battle.net accounts: read as a TOTP account it would give wrong codes",
+        remedy:
+          "add this account to the new app from its own secret (WinAuth shows it for the account), or set it up again with the service"
+      )
+    }
+    warnings.append(
+      EntryProblem(
+        OtpauthCode.unknownParameters,
+        "parameter(s) \(names) are not ones otpbridge knows; kept as they are, but if they change how codes are made, this account's codes will differ"
+      ))
   }
 
   static func parseAlgorithm(_ bytes: UnsafeBufferPointer<UInt8>) throws(EntryProblem) -> HashAlgorithm {
@@ -518,6 +549,7 @@ extension StringProtocol {
 
 /// The findings the otpauth URI reader reports (docs/audit.md lists their meanings).
 public enum OtpauthCode: String, FindingCode {
+  case authenticatorData = "OTPAUTH_AUTHENTICATOR_DATA"
   case badAlgorithm = "OTPAUTH_BAD_ALGORITHM"
   case badCounter = "OTPAUTH_BAD_COUNTER"
   case badDigits = "OTPAUTH_BAD_DIGITS"
@@ -530,5 +562,6 @@ public enum OtpauthCode: String, FindingCode {
   case noSecret = "OTPAUTH_NO_SECRET"
   case otherScheme = "OTPAUTH_OTHER_SCHEME"
   case repeatedParameter = "OTPAUTH_REPEATED_PARAMETER"
+  case unknownParameters = "OTPAUTH_UNKNOWN_PARAMETERS"
   case unknownType = "OTPAUTH_UNKNOWN_TYPE"
 }

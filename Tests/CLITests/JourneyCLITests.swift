@@ -160,3 +160,52 @@ extension JourneyCLITests {
     #expect(threeWrong.hasSuffix("exit 3\n"), "\(threeWrong)")
   }
 }
+
+extension JourneyCLITests {
+  @Test func aWinAuthSteamLineIsSkippedAndUnknownParametersAreNamed() throws {
+    let folder = try CLI.temporaryFolder()
+    // WinAuth's export of a Steam authenticator: its data in data= and deviceid=, beside a
+    // secret that is no Steam code's; and an ordinary line with a parameter nobody defined.
+    let text = """
+      otpauth://totp/Steam:gamer?secret=AAAAAAAAAAAAAAAA&digits=6&issuer=Steam&deviceid=android%3A1234&data=%7B%22shared_secret%22%3A%22x%22%7D&icon=WinAuth
+      otpauth://totp/Mail:me?secret=KRSXG5CTMVRXEZLU&issuer=Mail&shade=blue
+      """
+    try Data(text.utf8).write(to: URL(fileURLWithPath: "\(folder)/winauth.txt"))
+    let run = try CLI.run(["convert", "winauth.txt", "--to", "aegis", "-o", "out.json"], in: folder)
+    #expect(run.status == 1)
+    #expect(
+      run.stderr.contains("winauth.txt:1: entry not readable: the URI carries an authenticator's own data"), "\(run.stderr)")
+    #expect(run.stderr.contains("'deviceid', 'data'"))
+    #expect(!run.stderr.contains("shared_secret") && !run.stderr.contains("AAAAAAAA"))
+    #expect(run.stderr.contains("winauth.txt:2: warning: parameter(s) 'shade' are not ones otpbridge knows"))
+    #expect(!FileManager.default.fileExists(atPath: "\(folder)/out.json"))
+  }
+
+  @Test func aFileNoFormatReadsIsUnrecognisedNotDamaged() throws {
+    let folder = try CLI.temporaryFolder()
+    // An Enpass export: JSON with folders and items, like no format otpbridge reads.
+    let enpass = """
+      {"folders": [], "items": [{"archived": 0, "category": "login", "fields": [{"label": "TOTP", "type": "totp", "value": "JBSWY3DPEHPK3PXP"}], "title": "Example", "uuid": "1"}]}
+      """
+    try Data(enpass.utf8).write(to: URL(fileURLWithPath: "\(folder)/enpass.json"))
+    let run = try CLI.run(["inspect", "enpass.json"], in: folder)
+    #expect(run.status == 3)
+    #expect(
+      run.stderr.contains("enpass.json: not a format otpbridge recognises: it is JSON with folders, items at the top"),
+      "\(run.stderr)")
+    #expect(!run.stderr.contains("damaged") && !run.stderr.contains("JBSWY3DP"))
+    // Items with a `type`, as Bitwarden's have: a resemblance, said as one.
+    let lookalike = #"{"folders": [], "items": [{"type": "login", "title": "Example"}]}"#
+    try Data(lookalike.utf8).write(to: URL(fileURLWithPath: "\(folder)/other.json"))
+    let guessed = try CLI.run(["inspect", "other.json"], in: folder)
+    #expect(guessed.status == 3)
+    #expect(
+      guessed.stderr.contains(
+        "other.json: not a format otpbridge recognises: it resembles Bitwarden JSON (bitwarden-json), but does not read as one"),
+      "\(guessed.stderr)")
+    // Named with --from, the same file is a damaged Bitwarden export.
+    let named = try CLI.run(["inspect", "other.json", "--from", "bitwarden-json"], in: folder)
+    #expect(named.status == 3)
+    #expect(named.stderr.contains("the file is damaged or not what it claims to be"))
+  }
+}
