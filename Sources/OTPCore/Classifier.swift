@@ -61,6 +61,16 @@ public enum Classifier {
 
   static let workRemedy =
     "You: at https://aka.ms/mysecurityinfo choose Add sign-in method → Authenticator app → \"I want to use a different authenticator app\", then scan the QR code it shows (or use \"Can't scan image?\" → Secret key) with your app. Your IT admin, if that link is missing: enable \"Third-party software OATH tokens\" in the Microsoft Entra admin center → Entra ID → Authentication methods → Policies."
+  /// `workRemedy` said to the admin who passes it on.
+  static let workRemedyForAdmin =
+    "Ask each user listed to open https://aka.ms/mysecurityinfo, choose Add sign-in method → Authenticator app → \"I want to use a different authenticator app\", scan the QR code it shows with the new app (or use \"Can't scan image?\" → Secret key), then remove the old entry. If users do not see that choice, first enable \"Third-party software OATH tokens\" in the Microsoft Entra admin center → Entra ID → Authentication methods → Policies."
+
+  /// A remedy as the admin of a tenant run reads it: the work-account remedy, addressed to the
+  /// user ("You: …"), becomes the admin's; any other is for each user listed.
+  public static func forAdmin(_ remedy: String) -> String {
+    remedy == workRemedy ? workRemedyForAdmin : "For each user listed: \(remedy)"
+  }
+
   static let personalRemedy =
     "At account.microsoft.com → Security → Advanced security options choose \"Add a new way to sign in or verify\" → \"Use an app\" → \"Set up a different Authenticator app\", then scan that QR code or use \"I can't scan the bar code\"."
 

@@ -60,7 +60,9 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
     case .pluginFailed(let plugin, let reason):
       return "external plugin \(plugin) failed: \(reason)"
     case .unknownFormatID(let id, let known):
-      return "unknown format '\(id)'. Known formats: \(known.joined(separator: ", ")). 'otpbridge formats' lists them."
+      let suggestion = Spelling.closest(to: id, among: known).map { " Did you mean '\($0)'?" } ?? ""
+      return
+        "unknown format '\(id)'.\(suggestion) Known formats: \(known.joined(separator: ", ")). 'otpbridge formats' lists them."
     case .cannotWrite(let format):
       return "otpbridge can read '\(format)' but not write it. 'otpbridge formats' lists the formats it writes."
     case .outputExists(let path):

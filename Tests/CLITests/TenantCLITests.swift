@@ -80,7 +80,7 @@ import Testing
 
   struct Report: Decodable {
     struct Summary: Decodable {
-      var users, done, failed, accountsMoved, microsoftReenrol: Int
+      var users, done, failed, accountsMoved, microsoftReenrol, changed, dropped, unreadable, reenrol: Int
     }
     struct User: Decodable {
       var user: String
@@ -116,8 +116,19 @@ import Testing
     #expect(report.users.map(\.status) == ["done", "done", "done", "failed", "done"])
     #expect(report.users[3].reason?.contains("no such file") == true)
     #expect(report.summary.microsoftReenrol == 1)
+    #expect(report.summary.reenrol == 1)
     #expect(report.users[2].microsoft.map(\.code) == ["MS_PUSH_ACTIVATION"])
     #expect(run.stderr.contains("FAILED  dave@contoso.com"))
+    // Moved, changed, lost and re-enrol are counted apart, so no two numbers contradict.
+    let s = report.summary
+    #expect(
+      run.stderr.contains(
+        "Accounts: \(s.accountsMoved - s.changed) moved as they were, \(s.changed) changed (their codes may differ), \(s.dropped + s.unreadable - 1) lost (dropped or unreadable), 1 Microsoft to re-enrol;"
+      ), "\(run.stderr)")
+    // The Microsoft remedy is the admin's, said once, not the user's "You:" repeated per user.
+    let html = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
+    #expect(html.components(separatedBy: "Ask each user listed to open https://aka.ms/mysecurityinfo").count == 2)
+    #expect(!html.contains("You: at https://aka.ms"))
     for user in report.users where user.status == "done" {
       let path = "\(out)/\(try #require(user.output))"
       let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -130,7 +141,6 @@ import Testing
       ["inspect", "\(out)/\(try #require(report.users[4].output))", "--password-env", "ERIN_NEW_PASSWORD"],
       environment: Self.environment)
     #expect(erin.status == 0, "\(erin.all)")
-    let html = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
     #expect(html.contains("<svg") && html.contains("carol@contoso.com") && !html.contains("<script"))
   }
 
@@ -442,5 +452,27 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: "\(folder)/merged.html"))
     let twice = try CLI.run(["tenant", "merge", reports[0], reports[0], "-o", "\(folder)/twice.json"])
     #expect(twice.status == 2 && twice.stderr.contains("overlap"), "\(twice.all)")
+  }
+
+  @Test func aMisspeltManifestColumnOrMemberIsNamedWithTheClosestOne() throws {
+    let folder = try CLI.temporaryFolder()
+    let csv = "user,inputs,pasword_file\nalice,a.txt,pw.txt\n"
+    try Data(csv.utf8).write(to: URL(fileURLWithPath: "\(folder)/manifest.csv"))
+    let run = try CLI.run(["tenant", "migrate", "manifest.csv", "--out", "out", "--to", "otpauth"], in: folder)
+    #expect(run.status == 2)
+    #expect(
+      run.stderr.contains(
+        "manifest.csv line 1: the manifest has an unknown column 'pasword_file'. Did you mean 'password_file'?"), "\(run.stderr)")
+    #expect(!run.stderr.contains("damaged"))
+    let json = #"{"users": [{"user": "alice", "inputs": ["a.txt"], "target": "aegis", "pasword": {"file": "pw.txt"}}]}"#
+    try Data(json.utf8).write(to: URL(fileURLWithPath: "\(folder)/manifest.json"))
+    let fromJSON = try CLI.run(["tenant", "migrate", "manifest.json", "--out", "out"], in: folder)
+    #expect(fromJSON.status == 2)
+    #expect(
+      fromJSON.stderr.contains("manifest.json entry 1: the manifest has an unknown member 'pasword'. Did you mean 'password'?"),
+      "\(fromJSON.stderr)")
+    // A format id too.
+    let format = try CLI.run(["convert", "manifest.csv", "-o", "out", "--to", "aegiss"], in: folder)
+    #expect(format.stderr.contains("unknown format 'aegiss'. Did you mean 'aegis'?"), "\(format.stderr)")
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OTPCore
 
 /// The tenant report as one self-contained HTML page: the summary, a chart of the outcomes
 /// (inline SVG, no script, nothing loaded from the network), the users who must re-enrol
@@ -36,8 +37,10 @@ public enum TenantHTML {
       \(card("users failed", "\(s.failed)", "failed"))
       \(card("done with losses", "\(s.withLosses)", "losses"))
       \(card("must re-enrol Microsoft", "\(s.microsoftReenrol)", "failed"))
-      \(card("accounts moved", "\(s.accountsMoved) of \(s.accountsRead)", "done"))
-      \(card("accounts lost or changed", "\(s.changed + s.dropped + s.unreadable)", "losses"))
+      \(card("accounts moved as they were", "\(s.movedUnchanged)", "done"))
+      \(card("accounts changed", "\(s.changed)", "losses"))
+      \(card("accounts lost", "\(s.lost)", "failed"))
+      \(card("Microsoft accounts to re-enrol", "\(s.reenrol ?? 0)", "losses"))
       \(card("files not encrypted", "\(s.plaintextOutputs ?? 0)", "losses"))
       </div>
       <h2>Outcomes</h2>
@@ -48,24 +51,30 @@ public enum TenantHTML {
     if s.microsoftReenrol == 0 {
       try append("<p>None.</p>\n")
     } else {
-      try append(
-        """
-        <p>These entries hold no secret another app can use, so they cannot be moved: each user \
-        enrols the account again in the new app, as the last column says, then removes the old entry.</p>
-        <table><tr><th>user</th><th>account</th><th>why</th><th>what to do</th></tr>
-
-        """)
+      // Each remedy once, for the admin, with the users and entries it is for: the remedy the
+      // audit gives a user ("You: …") is said to the admin who sends it on.
+      var remedies: [String] = []
       try users.forEach { user in
-        for finding in user.microsoft {
-          let place =
-            (finding.file as NSString).lastPathComponent
-            + (finding.line.map { " line \($0)" } ?? finding.entry.map { " entry \($0)" } ?? "")
-          try append(
-            "<tr><td>\(user.user.markupEscaped)</td><td>\((finding.account ?? place).markupEscaped)</td>"
-              + "<td>\(finding.message.markupEscaped)</td><td>\((finding.remedy ?? "").markupEscaped)</td></tr>\n")
-        }
+        for finding in user.microsoft where !remedies.contains(finding.remedy ?? "") { remedies.append(finding.remedy ?? "") }
       }
-      try append("</table>\n")
+      try append(
+        "<p>These entries hold no secret another app can use, so they cannot be moved: each user enrols the account again in the new app, then removes the old entry.</p>\n"
+      )
+      for remedy in remedies {
+        try append("<h3>What to do</h3>\n<p>\(Classifier.forAdmin(remedy).markupEscaped)</p>\n")
+        try append("<table><tr><th>user</th><th>account</th><th>why</th></tr>\n")
+        try users.forEach { user in
+          for finding in user.microsoft where (finding.remedy ?? "") == remedy {
+            let place =
+              (finding.file as NSString).lastPathComponent
+              + (finding.line.map { " line \($0)" } ?? finding.entry.map { " entry \($0)" } ?? "")
+            try append(
+              "<tr><td>\(user.user.markupEscaped)</td><td>\((finding.account ?? place).markupEscaped)</td>"
+                + "<td>\(finding.message.markupEscaped)</td></tr>\n")
+          }
+        }
+        try append("</table>\n")
+      }
     }
     try append("<h2>Failed users (\(s.failed))</h2>\n")
     if s.failed == 0 {
@@ -82,7 +91,7 @@ public enum TenantHTML {
       """
       <h2>All users</h2>
       <table><tr><th>user</th><th>status</th><th>target</th><th class="num">read</th><th class="num">moved</th>\
-      <th class="num">changed</th><th class="num">dropped</th><th class="num">unreadable</th></tr>
+      <th class="num">changed</th><th class="num">dropped</th><th class="num">unreadable</th><th class="num">to re-enrol</th></tr>
 
       """)
     try users.forEach { user in
@@ -91,7 +100,8 @@ public enum TenantHTML {
           + (user.note.map { "<br><small>\($0.markupEscaped)</small>" } ?? "")
           + (user.encrypted == false ? "<br><small class=\"losses\">not encrypted</small>" : "") + "</td>"
           + "<td>\((user.target ?? "").markupEscaped)</td><td class=\"num\">\(user.accounts)</td><td class=\"num\">\(user.moved)</td>"
-          + "<td class=\"num\">\(user.changed)</td><td class=\"num\">\(user.dropped)</td><td class=\"num\">\(user.unreadable)</td></tr>\n"
+          + "<td class=\"num\">\(user.changed)</td><td class=\"num\">\(user.dropped)</td><td class=\"num\">\(user.unreadable)</td>"
+          + "<td class=\"num\">\(user.reenrol ?? 0)</td></tr>\n"
       )
     }
     try append(
@@ -103,7 +113,7 @@ public enum TenantHTML {
   }
 
   /// Two stacked bars: users (done cleanly, done with losses, failed) and accounts (moved as
-  /// they were, changed, dropped, unreadable), each with a legend.
+  /// they were, changed, lost, Microsoft to re-enrol), each with a legend.
   static func chart(_ s: TenantSummary) -> String {
     let bars: [(String, [(String, Int, String)])] = [
       (
@@ -117,7 +127,7 @@ public enum TenantHTML {
         "Accounts",
         [
           ("moved unchanged", s.accountsMoved - s.changed, "#2e9e55"), ("changed", s.changed, "#e0a100"),
-          ("dropped", s.dropped, "#d1453b"), ("unreadable", s.unreadable, "#7a4fb5"),
+          ("lost", s.lost, "#d1453b"), ("to re-enrol", s.reenrol ?? 0, "#7a4fb5"),
         ]
       ),
     ]

@@ -52,12 +52,14 @@ public struct TenantManifest: Sendable {
     guard let header = rows.first else { return [] }
     let names = header.cells.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     guard names.contains("user"), names.contains("inputs") else {
-      throw OTPError.corrupted(
-        file: path, place: "line 1", reason: "the header must name the columns user and inputs (docs/tenant.md)")
+      if let unknown = names.first(where: { !csvColumns.contains($0) }) {
+        throw unknownName("column", unknown, known: csvColumns, at: "\(path) line 1")
+      }
+      throw OTPError.invalidArgument(
+        "\(path) line 1: the manifest's header must name the columns user and inputs (docs/tenant.md)")
     }
     if let unknown = names.first(where: { !csvColumns.contains($0) }) {
-      throw OTPError.corrupted(
-        file: path, place: "line 1", reason: "unknown column '\(unknown)'; the columns are \(csvColumns.joined(separator: ", "))")
+      throw unknownName("column", unknown, known: csvColumns, at: "\(path) line 1")
     }
     return rows.dropFirst().enumerated().map { offset, row in
       func cell(_ name: String) -> String? {
@@ -106,6 +108,21 @@ public struct TenantManifest: Sendable {
     } catch let error as DecodingError {
       throw OTPError.corrupted(file: path, place: nil, reason: "not a tenant manifest: \(error.summary())")
     }
+    // Decoding ignores names it does not know: a misspelt one would leave its value out unseen.
+    if let raw = try? JSONSerialization.jsonObject(with: data) {
+      let objects = ((raw as? [String: Any])?["users"] as? [Any] ?? raw as? [Any] ?? []).compactMap { $0 as? [String: Any] }
+      for (offset, object) in objects.enumerated() {
+        for key in object.keys.sorted() where !jsonKeys.contains(key) {
+          throw unknownName("member", key, known: jsonKeys, at: "\(path) entry \(offset + 1)")
+        }
+        for reference in ["password", "output_password", "outputPassword"] {
+          guard let inner = object[reference] as? [String: Any] else { continue }
+          for key in inner.keys.sorted() where !["file", "environment"].contains(key) {
+            throw unknownName("member", key, known: ["file", "environment"], at: "\(path) entry \(offset + 1) \(reference)")
+          }
+        }
+      }
+    }
     return entries.enumerated().map { offset, entry in
       var user = TenantUser(
         id: entry.user ?? "entry \(offset + 1)", index: offset + 1, inputs: entry.inputs ?? [],
@@ -114,6 +131,18 @@ public struct TenantManifest: Sendable {
       user.problem = problem(of: user, hasID: entry.user != nil, place: "entry \(offset + 1)", cells: 0, expected: 0)
       return user
     }
+  }
+
+  /// The members a JSON manifest's user may have, in either spelling the decoder takes.
+  static let jsonKeys = ["user", "inputs", "password", "target", "output_password", "outputPassword"]
+
+  /// A column or member the manifest does not define, with the closest one if it looks like a typo.
+  static func unknownName(_ noun: String, _ name: String, known: [String], at place: String) -> OTPError {
+    let shown = String(name.prefix(40)).escapedForTerminal()
+    let suggestion = Spelling.closest(to: name, among: known).map { " Did you mean '\($0)'?" } ?? ""
+    return OTPError.invalidArgument(
+      "\(place): the manifest has an unknown \(noun) '\(shown)'.\(suggestion) The \(noun)s are \(known.joined(separator: ", ")) (docs/tenant.md)."
+    )
   }
 
   static func problem(of user: TenantUser, hasID: Bool, place: String, cells: Int, expected: Int) -> String? {

@@ -269,7 +269,8 @@ public enum TenantMigration {
         unreadable: conversion.report.skippedEntries.count,
         microsoft: all.filter { $0.microsoft && $0.severity >= .warning },
         findings: Dictionary(grouping: all, by: \.severity.label).mapValues(\.count),
-        encrypted: outputPasswordSupply.gavePassword == true)
+        encrypted: outputPasswordSupply.gavePassword == true,
+        reenrol: conversion.report.skippedEntries.count { Audit.convert($0, file: "").microsoft })
       return (result, outputs)
     } catch {
       return (.failed(user, reason: "\(error)", target: targetID, inputs: inputs), nil)

@@ -37,6 +37,9 @@ public struct TenantUserResult: Sendable, Codable, Equatable {
   /// For a done user: whether the converted file is encrypted. A plain file holds every secret
   /// in clear text (no output password given, or a format that cannot be encrypted).
   public var encrypted: Bool? = nil
+  /// Of the unreadable entries, the Microsoft ones the user must enrol again in the new app
+  /// (nil in reports of versions before it).
+  public var reenrol: Int? = nil
 
   public var losses: Int { changed + dropped + unreadable }
 
@@ -62,9 +65,18 @@ public struct TenantSummary: Sendable, Codable, Equatable {
   public var unreadable: Int
   /// Done users whose converted file is not encrypted; nil in reports of versions before it.
   public var plaintextOutputs: Int?
+  /// Microsoft entries to enrol again (counted in `unreadable` too); nil in older reports.
+  public var reenrol: Int?
+
+  /// Accounts written exactly as they were read.
+  public var movedUnchanged: Int { accountsMoved - changed }
+  /// Accounts lost: dropped by the target, or entries that could not be read and are no
+  /// Microsoft entry to enrol again.
+  public var lost: Int { dropped + unreadable - (reenrol ?? 0) }
 
   public init(_ results: [TenantUserResult] = []) {
     plaintextOutputs = 0
+    reenrol = 0
     (users, done, failed, withLosses, microsoftReenrol) = (0, 0, 0, 0, 0)
     (accountsRead, accountsMoved, changed, dropped, unreadable) = (0, 0, 0, 0, 0)
     results.forEach { add($0) }
@@ -86,14 +98,20 @@ public struct TenantSummary: Sendable, Codable, Equatable {
     changed += result.changed
     dropped += result.dropped
     unreadable += result.unreadable
+    reenrol = (reenrol ?? 0) + (result.reenrol ?? 0)
   }
 
   /// The summary as a few lines for the terminal, then a line per failed user.
   public func text(failedUsers: [TenantUserResult]) -> String {
     var lines = [
       "Users: \(done) of \(users) done, \(failed) failed; \(withLosses) done with losses; \(microsoftReenrol) must re-enrol Microsoft accounts.",
-      "Accounts: \(accountsMoved) of \(accountsRead) moved; \(changed) changed, \(dropped) dropped, \(unreadable) unreadable.",
+      "Accounts: \(movedUnchanged) moved as they were, \(changed) changed (their codes may differ), \(lost) lost (dropped or unreadable), \(reenrol ?? 0) Microsoft to re-enrol; \(accountsRead) read.",
     ]
+    if microsoftReenrol > 0 {
+      lines.append(
+        "Microsoft: the users who must re-enrol, and what to tell them, are in report.html (\"Users who must re-enrol Microsoft accounts\")."
+      )
+    }
     if let plaintextOutputs, plaintextOutputs > 0 {
       lines.append(
         "NOT ENCRYPTED: \(plaintextOutputs) user(s)' converted files hold their secrets in plain text; give output_password_file or output_password_env to encrypt them (docs/tenant.md)."
