@@ -10,8 +10,19 @@ import OTPCore
 ///
 /// A key maps to an account as UserId ↔ name, Issuer (else Manufacturer) ↔ issuer, SerialNo and
 /// Model ↔ the extra parameters `serial` and `model`. Writing makes a plain container.
+///
+/// The drafts before the RFC (KeyProv namespaces, still shipped by some vendors, ActivIdentity's
+/// among them) put Keys in `Device` elements instead of KeyPackages, with `KeyAlgorithm`,
+/// `Usage/ResponseFormat` (attribute names in either case), `DeviceId` for DeviceInfo, and values
+/// as `Data/Secret/PlainValue` or `<Data Name="SECRET"><Value>` (base64; a counter as decimal or
+/// as big-endian bytes). Their plain values are read; encrypted ones are refused (exit 3).
 public struct PSKCFormat: FormatPlugin {
   static let namespace = "urn:ietf:params:xml:ns:keyprov:pskc"
+  /// The namespaces of the drafts' containers.
+  static let draftNamespaces: Set<String> = [
+    "urn:ietf:params:xml:ns:keyprov:pskc:1.0", "urn:ietf:params:xml:ns:keyprov:container:1.0",
+    "urn:ietf:params:xml:ns:keyprov:container", "http://www.openauthentication.org/OATH/2006/08/PSKC",
+  ]
 
   public init() {}
 
@@ -35,7 +46,7 @@ public struct PSKCFormat: FormatPlugin {
   public func sniff(_ input: InputFile) -> SniffConfidence {
     // The root element, whatever prolog comes before it and whichever prefix names it.
     guard let root = XMLTree.root(of: input.bytes), root.name == "KeyContainer" else { return .no }
-    return root.namespace == Self.namespace ? .certain : .possible
+    return root.namespace.map { $0 == Self.namespace || Self.draftNamespaces.contains($0) } == true ? .certain : .possible
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
@@ -45,8 +56,29 @@ public struct PSKCFormat: FormatPlugin {
     guard container.name == "KeyContainer" else {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the root element is not a PSKC KeyContainer")
     }
-    if let version = container.attributes["Version"], version != "1.0" {
+    if let version = container.attributes["Version"] ?? container.attributes["version"], version != "1.0", version != "1" {
       throw OTPError.unsupportedVersion(file: input.name, version: version, supported: "1.0")
+    }
+    // The drafts' layout: keys in Devices, several to a Device.
+    let packages = container.all("KeyPackage")
+    let keys: [(device: XMLTree, key: XMLTree?)] =
+      packages.isEmpty
+      ? container.all("Device").flatMap { device in device.all("Key").map { (device, Optional($0)) } }
+      : packages.map { ($0, $0.child("Key")) }
+    let isDraft = packages.isEmpty && !keys.isEmpty
+    if isDraft, Self.hasDraftEncryption(container) {
+      throw OTPError.unsupportedVersion(
+        file: input.name, version: "1.0 (a pre-RFC 6030 draft layout, with encrypted values)",
+        supported: "RFC 6030 containers, plain or encrypted, and the draft layouts with plain values")
+    }
+    // Keys elsewhere than in KeyPackages or Devices: a layout this reader does not know, which
+    // must not pass for an empty container.
+    if keys.isEmpty, Self.containsKey(container) {
+      throw OTPError.unsupportedVersion(
+        file: input.name,
+        version:
+          "\(container.attributes["Version"] ?? container.attributes["version"] ?? "?") (Key elements outside KeyPackage and Device elements)",
+        supported: "RFC 6030 containers and the draft layouts with Device elements")
     }
     var protection: PSKCProtection?
     if container.child("EncryptionKey") != nil || Self.containsEncryptedValue(container) {
@@ -58,11 +90,10 @@ public struct PSKCFormat: FormatPlugin {
 
     var result = ReadResult(accounts: [])
     var opened = 0
-    let packages = container.all("KeyPackage")
-    for (index, package) in packages.enumerated() {
+    for (index, entry) in keys.enumerated() {
       let origin = Origin(file: input.name, place: .entry(index + 1))
-      result.readEntry(at: origin, noun: "key package") { _ throws(EntryProblem) in
-        let reading = KeyPackageReading(package: package, protection: protection, origin: origin)
+      result.readEntry(at: origin, noun: isDraft ? "key" : "key package") { _ throws(EntryProblem) in
+        let reading = KeyPackageReading(package: entry.device, key: entry.key, protection: protection, origin: origin)
         let account = try reading.account()
         if reading.isEncrypted { opened += 1 }
         return account
@@ -73,12 +104,24 @@ public struct PSKCFormat: FormatPlugin {
     if opened == 0, result.findings.contains(where: { $0.code == PSKCCode.macMismatch.rawValue }) {
       throw OTPError.wrongPassword(file: input.name)
     }
-    if packages.isEmpty {
+    if keys.isEmpty {
       result.findings.append(
         Finding(.warning, code: PSKCCode.empty, "the container holds no key package", at: Origin(file: input.name, place: .whole))
       )
     }
     return result
+  }
+
+  /// Whether a draft container encrypts its values: an encryption method other than NONE, or an
+  /// EncryptedValue anywhere.
+  static func hasDraftEncryption(_ container: XMLTree) -> Bool {
+    let method = container.child("EncryptionMethod") ?? container.child("EncryptionKey")
+    let algorithm = method.flatMap { $0.attributes["Algorithm"] ?? $0.attributes["algorithm"] } ?? "NONE"
+    return algorithm.uppercased() != "NONE" || containsEncryptedValue(container)
+  }
+
+  static func containsKey(_ element: XMLTree) -> Bool {
+    element.children.contains { $0.name == "Key" || $0.name == "Secret" || containsKey($0) }
   }
 
   static func containsEncryptedValue(_ element: XMLTree) -> Bool {
@@ -100,26 +143,33 @@ public struct PSKCFormat: FormatPlugin {
 /// not open (MAC or padding) is PSKC_MAC_MISMATCH, a wrong key or damage, which the reader tells
 /// apart across the file.
 struct KeyPackageReading {
+  /// The KeyPackage, or a draft's Device.
   var package: XMLTree
+  var key: XMLTree?
   var protection: PSKCProtection?
   var origin: Origin
 
-  var key: XMLTree? { package.child("Key") }
   var isEncrypted: Bool { key.map(PSKCFormat.containsEncryptedValue) ?? false }
+
+  /// An attribute in the RFC's spelling or the drafts' lower-case one.
+  static func attribute(_ name: String, of element: XMLTree?) -> String? {
+    element.flatMap { $0.attributes[name] ?? $0.attributes[name.lowercased()] }
+  }
 
   func account() throws(EntryProblem) -> Account {
     guard let key else { throw EntryProblem(PSKCCode.noKey, "it has no Key") }
-    let algorithm = key.attributes["Algorithm"] ?? ""
+    let algorithm = key.attributes["Algorithm"] ?? key.attributes["KeyAlgorithm"] ?? ""
     let kind: OTPKind
-    if algorithm.hasSuffix(":totp") || algorithm.hasSuffix("#totp") {
+    let lowered = algorithm.lowercased()
+    if lowered.hasSuffix(":totp") || lowered.hasSuffix("#totp") || lowered == "totp" {
       kind = .totp
-    } else if algorithm.hasSuffix(":hotp") || algorithm.hasSuffix("#hotp") {
+    } else if lowered.hasSuffix(":hotp") || lowered.hasSuffix("#hotp") || lowered == "hotp" {
       kind = .hotp
     } else {
       throw EntryProblem(
         PSKCCode.unsupportedAlgorithm, "its algorithm \(algorithm.isEmpty ? "is missing" : algorithm) is not TOTP or HOTP")
     }
-    let parameters = key.child("AlgorithmParameters")
+    let parameters = key.child("AlgorithmParameters") ?? key.child("Usage")
     var hash = HashAlgorithm.sha1
     if let suite = parameters?.child("Suite")?.text, !suite.isEmpty {
       guard let named = HashAlgorithm(lenient: suite), named != .md5 else {
@@ -129,23 +179,24 @@ struct KeyPackageReading {
     }
     var digits = 6
     if let format = parameters?.child("ResponseFormat") {
-      guard (format.attributes["Encoding"] ?? "DECIMAL") == "DECIMAL" else {
+      let encoding = Self.attribute("Encoding", of: format) ?? Self.attribute("Format", of: format) ?? "DECIMAL"
+      guard encoding.uppercased() == "DECIMAL" else {
         throw EntryProblem(PSKCCode.unsupportedEncoding, "its codes are not decimal")
       }
-      guard let length = format.attributes["Length"].flatMap({ Int($0) }) else {
+      guard let length = Self.attribute("Length", of: format).flatMap({ Int($0) }) else {
         throw EntryProblem(PSKCCode.badLength, "its ResponseFormat has no usable Length")
       }
       digits = length
     }
-    let data = key.child("Data")
-    guard let secret = try bytes(data?.child("Secret"), what: "Secret"), !secret.isEmpty else {
+    let data = DataValues(key: key)
+    guard let secret = try bytes(data.field("Secret"), what: "Secret"), !secret.isEmpty else {
       throw EntryProblem(PSKCCode.noSecret, "it has no secret")
     }
     // A time origin other than 0 (Data/Time) gives codes no other format can reproduce.
-    if kind == .totp, let start = try integer(data?.child("Time"), what: "Time"), start != 0 {
+    if kind == .totp, let start = try integer(data.field("Time"), what: "Time"), start != 0 {
       throw EntryProblem(PSKCCode.timeOrigin, "its TOTP time origin is \(start), not 0, which the account model cannot hold")
     }
-    let device = package.child("DeviceInfo")
+    let device = package.child("DeviceInfo") ?? package.child("DeviceId")
     func text(_ element: XMLTree?) -> String { element?.text ?? "" }
     var issuer = text(key.child("Issuer"))
     if issuer.isEmpty { issuer = text(device?.child("Manufacturer")) }
@@ -156,13 +207,13 @@ struct KeyPackageReading {
     var account = Account(
       kind: kind, issuer: issuer, name: name, secret: Secret(secret), algorithm: hash, digits: digits,
       extraParameters: extras, origin: origin)
-    if kind == .totp, let interval = try integer(data?.child("TimeInterval"), what: "TimeInterval") {
+    if kind == .totp, let interval = try integer(data.field("TimeInterval"), what: "TimeInterval") {
       guard interval <= 86_400 else {
         throw EntryProblem(PSKCCode.badInterval, "its TimeInterval \(interval) is not a usable period")
       }
       account.period = Int(interval)
     }
-    if kind == .hotp, let counter = try integer(data?.child("Counter"), what: "Counter") {
+    if kind == .hotp, let counter = try integer(data.field("Counter"), what: "Counter") {
       account.counter = counter
     }
     try EntryProblem.checkParameters(
@@ -170,11 +221,30 @@ struct KeyPackageReading {
     return account
   }
 
+  /// A key's Data values by name: `Data/Secret` (the RFC and the later drafts) or
+  /// `<Data Name="SECRET">` (the earlier drafts, whose value is a base64 `Value`).
+  struct DataValues {
+    var key: XMLTree
+
+    func field(_ name: String) -> XMLTree? {
+      if let field = key.child("Data")?.child(name) { return field }
+      // TimeInterval is TIME_INTERVAL there.
+      let legacy = name == "TimeInterval" ? "TIME_INTERVAL" : name.uppercased()
+      return key.all("Data").first { ($0.attributes["Name"] ?? $0.attributes["name"])?.uppercased() == legacy }
+    }
+  }
+
+  /// The base64 text of a plain value: `PlainValue`, or an earlier draft's `Value`, whitespace
+  /// and line breaks left out.
+  static func plainText(_ field: XMLTree) -> String? {
+    (field.child("PlainValue") ?? field.child("Value")).map { $0.text.filter { !$0.isWhitespace } }
+  }
+
   /// A binary value (RFC 6030 §4.3.1): base64 PlainValue, or an EncryptedValue with its ValueMAC.
   func bytes(_ field: XMLTree?, what: String) throws(EntryProblem) -> [UInt8]? {
     guard let field else { return nil }
-    if let plain = field.child("PlainValue") {
-      guard let data = Data(base64Encoded: plain.text) else {
+    if let plain = Self.plainText(field) {
+      guard let data = Data(base64Encoded: plain) else {
         throw EntryProblem(PSKCCode.badValue, "its \(what) is not base64")
       }
       return Array(data)
@@ -182,14 +252,16 @@ struct KeyPackageReading {
     return try decrypted(field, what: what)
   }
 
-  /// An integer value: decimal PlainValue, or an EncryptedValue holding it big-endian.
+  /// An integer value: decimal PlainValue, or an EncryptedValue holding it big-endian. An
+  /// earlier draft's `Value` is decimal or base64 of the big-endian bytes.
   func integer(_ field: XMLTree?, what: String) throws(EntryProblem) -> UInt64? {
     guard let field else { return nil }
-    if let plain = field.child("PlainValue") {
-      guard let value = UInt64(plain.text) else {
+    if let plain = Self.plainText(field) {
+      if let value = UInt64(plain) { return value }
+      guard field.child("Value") != nil, let data = Data(base64Encoded: plain), data.count <= 8 else {
         throw EntryProblem(PSKCCode.badValue, "its \(what) is not a whole number")
       }
-      return value
+      return data.reduce(0) { $0 << 8 | UInt64($1) }
     }
     guard let bytes = try decrypted(field, what: what) else { return nil }
     guard bytes.count <= 8 else { throw EntryProblem(PSKCCode.badValue, "its \(what) is too large") }

@@ -289,11 +289,14 @@ public enum OtpauthURI {
   }
 
   /// Parameters apps add that say nothing about the codes (Ente's `codeDisplay` holds its note,
-  /// tags and pins): kept without a word.
-  static let knownExtraParameters: Set<String> = ["icon", "color", "lock", "tags", "group", "note", "favorite", "codedisplay"]
+  /// tags and pins; `serial` and `model` are a hardware token's, from PSKC and seed files; `url`
+  /// a password manager's website, LoginItem.urlParameter): kept without a word.
+  static let knownExtraParameters: Set<String> = [
+    "icon", "color", "lock", "tags", "group", "note", "favorite", "codedisplay", "serial", "model", "url",
+  ]
   /// WinAuth writes a Steam or Battle.net authenticator's own data in these parameters, beside
   /// a `secret` that may be a placeholder: such a line is no TOTP account of its own.
-  static let authenticatorDataParameters: Set<String> = ["data", "steam", "deviceid", "serial", "restorecode"]
+  static let authenticatorDataParameters: Set<String> = ["data", "steam", "deviceid", "restorecode"]
 
   /// A parameter otpbridge does not know is kept, and named in a warning: it may change what
   /// the line means. One carrying an authenticator's own data skips the line instead of reading

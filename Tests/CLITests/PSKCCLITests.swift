@@ -81,4 +81,21 @@ import Testing
     #expect(run.stderr.lowercased().contains("password"), "\(run.stderr)")
     #expect(!run.stderr.contains("hunter2"), "the password itself must not be echoed")
   }
+
+  /// An admin with a vendor's file in a pre-RFC draft layout: its keys convert; an encrypted one
+  /// is refused (exit 3), never converted into an empty file.
+  @Test func aDraftLayoutFileConvertsAndAnEncryptedOneIsRefused() throws {
+    let folder = try CLI.temporaryFolder()
+    let run = try CLI.run([
+      "convert", Self.fixture("draft-keyprov-container.pskcxml"), "--to", "otpauth", "-o", "\(folder)/out.txt",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("Wrote 2 account(s)"))
+    let refused = try CLI.run([
+      "convert", Self.fixture("draft-keyprov-encrypted.pskcxml"), "--to", "otpauth", "-o", "\(folder)/enc.txt",
+    ])
+    #expect(refused.status == 3)
+    #expect(refused.stderr.contains("pre-RFC 6030 draft layout, with encrypted values"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: "\(folder)/enc.txt"))
+  }
 }
