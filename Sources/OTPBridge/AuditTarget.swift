@@ -33,8 +33,11 @@ public enum AuditTarget: String, Sendable, CaseIterable {
     let fields = Set(AccountField.allCases)
     switch self {
     case .googleAuthenticator:
-      // Ignores the period and, in some versions, the algorithm (formats.md §2.5, peers.md §3).
-      return Capabilities(kinds: [.totp, .hotp], algorithms: [.sha1], digits: 6...8, periods: .only([30]), fields: fields)
+      // Honours SHA256, SHA512 and 8 digits since 2023–2024 on both platforms (keycloak/keycloak#27349,
+      // formats.md §2.5; docs/formats/google-migration.md); still ignores the period.
+      return Capabilities(
+        kinds: [.totp, .hotp], algorithms: Self.rfcAlgorithms, digits: 6...8, periods: .only([30]), fields: fields,
+        excludingDigits: [7])
     case .microsoftAuthenticator:
       // Ignores digits and algorithm and treats HOTP as TOTP (microsoft.md §4.3).
       return Capabilities(kinds: [.totp], algorithms: [.sha1], digits: 6...6, periods: .only([30]), fields: fields)

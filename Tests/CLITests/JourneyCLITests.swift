@@ -209,3 +209,22 @@ extension JourneyCLITests {
     #expect(named.stderr.contains("the file is damaged or not what it claims to be"))
   }
 }
+
+extension JourneyCLITests {
+  /// convert --to google-migration and audit --target google-authenticator say the same about
+  /// SHA256: kept, and working in the app (docs/formats/google-migration.md cites why).
+  @Test func sha256IsKeptForGoogleAuthenticatorByConvertAndAuditAlike() throws {
+    let folder = try CLI.temporaryFolder()
+    let text = """
+      otpauth://totp/Bank:me?secret=JBSWY3DPEHPK3PXP&algorithm=SHA256&digits=8&issuer=Bank
+      otpauth://totp/Shop:me?secret=KRSXG5CTMVRXEZLU&period=60&issuer=Shop
+      """
+    try Data(text.utf8).write(to: URL(fileURLWithPath: "\(folder)/in.txt"))
+    let convert = try CLI.run(["convert", "in.txt", "--to", "google-migration", "-o", "links.txt", "--allow-lossy"], in: folder)
+    #expect(convert.stderr.contains("1 kept, 1 changed"), "\(convert.stderr)")
+    #expect(!convert.stderr.contains("SHA256"))
+    let audit = try CLI.run(["audit", "in.txt", "--target", "google-authenticator"], in: folder)
+    #expect(!audit.stdout.contains("algorithm"), "\(audit.stdout)")
+    #expect(audit.stdout.contains("Shop") && audit.stdout.contains("period"))
+  }
+}
