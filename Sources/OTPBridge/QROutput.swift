@@ -27,10 +27,17 @@ public enum QROutput: Sendable, Equatable {
     }
   }
 
-  /// The codes of a writer's output, or a usage error when the format does not write URIs.
-  public static func sheet(for output: [UInt8], format: String) throws -> QRSheet {
+  /// The codes of a writer's output, or a usage error when the format does not write URIs. Each
+  /// Google transfer code lists the accounts it holds, read back with `registry`.
+  public static func sheet(for output: [UInt8], format: String, registry: Registry = .builtIn) throws -> QRSheet {
+    func accounts(in link: String) -> [String] {
+      let input = InputFile(name: "link", bytes: Array(link.utf8))
+      guard let plugin = try? registry.reader(for: input, from: nil), let read = try? plugin.read(input, context: ReadContext())
+      else { return [] }
+      return read.accounts.map(\.displayName)
+    }
     do {
-      guard let sheet = try QRSheet(uriList: output) else {
+      guard let sheet = try QRSheet(uriList: output, accountsIn: accounts) else {
         throw OTPError.invalidArgument(
           "--qr shows formats that write URIs (otpauth, google-migration) as QR codes; '\(format)' does not")
       }
@@ -109,5 +116,44 @@ public enum QROutput: Sendable, Equatable {
       if let createdFolder { rmdir(createdFolder) }
       throw error
     }
+  }
+
+  /// The terminal's width in columns: standard output's window size, else $COLUMNS; nil when
+  /// neither says (output to a file or a pipe).
+  public static func terminalWidth() -> Int? {
+    var size = winsize()
+    if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+      return Int(size.ws_col)
+    }
+    return ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+  }
+
+  /// Refuses to draw `sheet` on a terminal `width` columns wide when a code does not fit (a cut
+  /// code cannot be scanned), saying what to do; with `batchSize` (Google transfer codes), the
+  /// largest smaller one whose codes would fit.
+  public static func checkFits(_ sheet: QRSheet, width: Int, batchSize: Int?, accounts: [Account], registry: Registry)
+    throws
+  {
+    let widest = sheet.entries.map { QRSheet.terminalColumns(of: $0.code) }.max() ?? 0
+    guard widest > width else { return }
+    let smaller = batchSize.flatMap { largestBatch(fitting: width, below: $0, accounts, registry: registry) }
+    let batch = smaller.map { "--batch-size \($0) (smaller codes that fit), " } ?? ""
+    throw OTPError.invalidArgument(
+      "the QR codes are up to \(widest) columns wide, but the terminal has \(width): a cut code cannot be scanned. Nothing was drawn or written. Widen the window or make the font smaller, or use \(batch)--qr html FILE (a page to show or print), or --qr png DIR."
+    )
+  }
+
+  /// The largest --batch-size below `current` whose transfer codes fit `width` terminal columns,
+  /// with room for one QR version more (4 columns): each run draws a new random batch id, whose
+  /// encoded length varies by up to 9 bytes.
+  static func largestBatch(fitting width: Int, below current: Int, _ accounts: [Account], registry: Registry) -> Int? {
+    for size in stride(from: current - 1, through: 1, by: -1) {
+      guard let plugin = try? registry.applying(WriterSettings(batchSize: size)).plugin(id: "google-migration"),
+        let written = try? plugin.write(accounts, context: WriteContext()),
+        let sheet = try? QRSheet(uriList: written.bytes)
+      else { return nil }
+      if sheet.entries.allSatisfy({ QRSheet.terminalColumns(of: $0.code) + 4 <= width }) { return size }
+    }
+    return nil
   }
 }

@@ -7,13 +7,20 @@ public struct QRSheet: Sendable {
     public var label: String
     public var text: String
     public var code: QRCode
+    /// The accounts the code holds, by name, when it holds more than the label says (a Google
+    /// transfer code holds up to 10).
+    public var accounts: [String] = []
   }
 
   public var entries: [Entry]
 
+  /// The columns a code takes on a terminal: the code and its quiet border (`terminal()`).
+  public static func terminalColumns(of code: QRCode) -> Int { code.size + 4 }
+
   /// The codes for `output`, which must be URIs, one a line; nil when it is not (a JSON or an
-  /// encrypted file cannot be shown as QR codes).
-  public init?(uriList output: [UInt8]) throws(QRCode.Failure) {
+  /// encrypted file cannot be shown as QR codes). `accountsIn` names the accounts a transfer
+  /// link holds.
+  public init?(uriList output: [UInt8], accountsIn: (String) -> [String] = { _ in [] }) throws(QRCode.Failure) {
     guard let text = String(validating: output, as: UTF8.self) else { return nil }
     let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     guard lines.allSatisfy(Self.isURI) else { return nil }
@@ -31,7 +38,8 @@ public struct QRSheet: Sendable {
         label = "code \(index + 1) of \(lines.count)"
       }
       do {
-        entries.append(Entry(label: label, text: line, code: try QRCode(encoding: line)))
+        let accounts = line.lowercased().hasPrefix("otpauth-migration:") ? accountsIn(line) : []
+        entries.append(Entry(label: label, text: line, code: try QRCode(encoding: line), accounts: accounts))
       } catch {
         throw QRCode.Failure(description: "\(label): \(error.description)")
       }
@@ -90,6 +98,7 @@ public struct QRSheet: Sendable {
           figure { margin: 0; text-align: center; page-break-inside: avoid; break-inside: avoid; }
           figure svg { width: 60mm; height: auto; }
           figcaption { max-width: 60mm; overflow-wrap: anywhere; margin-top: 0.3em; }
+          figcaption ul { text-align: left; font-size: 0.85em; margin: 0.3em 0 0; padding-left: 1.2em; }
         </style>
         </head>
         <body>
@@ -104,6 +113,11 @@ public struct QRSheet: Sendable {
       entry.code.appendSVG(to: &bytes, pixelsPerModule: 4)
       bytes.append(contentsOf: "<figcaption>".utf8)
       bytes.append(contentsOf: entry.label.markupEscaped.utf8)
+      if !entry.accounts.isEmpty {
+        bytes.append(contentsOf: "<ul>".utf8)
+        for account in entry.accounts { bytes.append(contentsOf: "<li>\(account.markupEscaped)</li>".utf8) }
+        bytes.append(contentsOf: "</ul>".utf8)
+      }
       bytes.append(contentsOf: "</figcaption></figure>\n".utf8)
     }
     bytes.append(contentsOf: "</main>\n</body>\n</html>\n".utf8)

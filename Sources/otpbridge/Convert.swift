@@ -127,15 +127,25 @@ struct Convert: ParsableCommand {
     // The conversion takes the reading over, so that its accounts are freed once the loss report
     // holds them.
     let conversion = try Conversion.run(consume reading, to: target, context: context, readBackPassword: newPassword)
-    let sheet = try qrOutput.map { _ in try QROutput.sheet(for: conversion.output, format: target.descriptor.id) }
+    let sheet = try qrOutput.map { _ in
+      try QROutput.sheet(for: conversion.output, format: target.descriptor.id, registry: registry)
+    }
     try showReport(conversion.report, notes: readingNotes + conversion.findings, registry: registry)
+    if qrOutput == .terminal, let sheet, let width = QROutput.terminalWidth() {
+      try QROutput.checkFits(
+        sheet, width: width, batchSize: target.descriptor.writerSettings.contains(.batchSize) ? batchSize ?? 10 : nil,
+        accounts: conversion.report.convertedAccounts, registry: registry)
+    }
     let count = conversion.report.convertedAccounts.count
     if let qrOutput, let sheet {
       let title = "\(count) account(s) for \(target.descriptor.displayName)"
       let qrFiles = try qrOutput.files(for: sheet, title: title)
       if qrOutput == .terminal {
         // The codes are drawn with the terminal's colour sequences; only the labels come from files.
-        let drawing = sheet.entries.map { "\($0.label.escapedForTerminal())\n\($0.code.terminal())" }.joined(separator: "\n")
+        let drawing = sheet.entries.map { entry in
+          "\(entry.label.escapedForTerminal())\n\(entry.code.terminal())"
+            + entry.accounts.map { "  - \($0.escapedForTerminal())\n" }.joined()
+        }.joined(separator: "\n")
         try StandardStreams.output((drawing + "\n").utf8)
       }
       try qrOutput.write(qrFiles, force: force)

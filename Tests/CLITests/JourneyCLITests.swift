@@ -228,3 +228,26 @@ extension JourneyCLITests {
     #expect(audit.stdout.contains("Shop") && audit.stdout.contains("period"))
   }
 }
+
+extension JourneyCLITests {
+  @Test func transferCodesTooWideForTheTerminalAreRefusedWithABatchSizeThatFits() throws {
+    let (folder, _, _) = try Self.googleTransfer()
+    let narrow = try CLI.run(
+      ["convert", "phone.txt", "--to", "google-migration", "--qr", "terminal"], environment: ["COLUMNS": "80"], in: folder)
+    #expect(narrow.status == 2)
+    #expect(narrow.stderr.contains("but the terminal has 80: a cut code cannot be scanned"), "\(narrow.stderr)")
+    #expect(narrow.stdout.isEmpty)
+    // The batch size it suggests does fit, and each code lists the accounts it holds.
+    let suggested = try #require(narrow.stderr.components(separatedBy: "--batch-size ").last?.split(separator: " ").first)
+    let fits = try CLI.run(
+      ["convert", "phone.txt", "--to", "google-migration", "--qr", "terminal", "--batch-size", String(suggested)],
+      environment: ["COLUMNS": "80"], in: folder)
+    #expect(fits.status == 0, "\(fits.stderr)")
+    #expect(fits.stdout.contains("  - Service1 (person1@example.com)\n"))
+    #expect(fits.stdout.contains("  - Service23 (person23@example.com)\n"))
+    let page = try CLI.run(["convert", "phone.txt", "--to", "google-migration", "--qr", "html", "codes.html"], in: folder)
+    #expect(page.status == 0, "\(page.stderr)")
+    let html = try String(contentsOfFile: "\(folder)/codes.html", encoding: .utf8)
+    #expect(html.contains("<li>Service23 (person23@example.com)</li>"))
+  }
+}
