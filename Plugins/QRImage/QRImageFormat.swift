@@ -56,7 +56,11 @@ public struct QRImageFormat: FormatPlugin {
     for group in QRTextGroup.grouping(symbols.map(\.bytes)) {
       let nestedName = "\(name) QR \(group.numbers.map(String.init).joined(separator: ","))"
       do {
-        let nested = try context.readNested(InputFile(name: nestedName, bytes: group.bytes))
+        var nested = try context.readNested(InputFile(name: nestedName, bytes: group.bytes))
+        // One code is one line: "image.png QR 2" says where its part is, without ":1".
+        if group.numbers.count == 1 {
+          for index in nested.parts.indices { nested.parts[index].origin.place = .whole }
+        }
         result.append(nested)
       } catch OTPError.unrecognisedFormat {
         for number in group.numbers {

@@ -33,7 +33,7 @@ import Testing
     let run = try CLI.run(
       ["convert", shots[0], shots[1], "shots/code-2-again.png", shots[2], "--to", "aegis", "-o", "vault.json"], in: folder)
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stderr.contains("shots/code-2-again.png QR 1:1: info: QR code 2 of 3 of Google Authenticator transfer"))
+    #expect(run.stderr.contains("shots/code-2-again.png QR 1: info: QR code 2 of 3 of Google Authenticator transfer"))
     #expect(run.stderr.contains("this copy was not read again"))
     #expect(run.stderr.contains("23 kept, 0 changed, 0 dropped."))
     #expect(run.stderr.contains("Wrote 23 account(s) to vault.json"))
