@@ -33,7 +33,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("SeedCSV", ["OTPContainers"], []),
   // migration.pb.swift is generated from migration.proto by `make regenerate-proto`.
   ("GoogleMigration", [.product(name: "SwiftProtobuf", package: "swift-protobuf")], ["migration.proto"]),
-  ("QRImage", ["CZBar", "CPNG", "CJPEG"], []),
+  ("QRImage", ["CZBar", "CPNG", "CJPEG", "CWebP", "CHeif"], []),
 ]
 let formatsTestedElsewhere: Set<String> = ["QRImage"]
 
@@ -46,6 +46,8 @@ let systemLibraries: [(name: String, pkgConfig: String, apt: String)] = [
   ("CZBar", "zbar", "libzbar-dev"),
   ("CPNG", "libpng", "libpng-dev"),
   ("CJPEG", "libjpeg", "libjpeg-dev"),
+  ("CWebP", "libwebp", "libwebp-dev"),
+  ("CHeif", "libheif", "libheif-dev"),
   ("CQREncode", "libqrencode", "libqrencode-dev"),
 ]
 

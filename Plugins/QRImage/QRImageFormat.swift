@@ -1,6 +1,7 @@
 import OTPCore
 
-/// PNG and JPEG images (screenshots, photos of a screen) holding QR codes (DESIGN.md, containers).
+/// PNG, JPEG, WebP and HEIC/HEIF images (screenshots, photos of a screen; HEIC is the iPhone
+/// camera's default) holding QR codes (DESIGN.md, containers).
 /// Every code's text goes back to the registry, which reads it with the plugin that recognises it
 /// (otpauth, google-migration, …); a code nothing recognises becomes a finding that says what it
 /// holds, never a silent nothing. Codes whose texts share a URI scheme are read together, one a
@@ -11,7 +12,7 @@ public struct QRImageFormat: FormatPlugin {
   public let descriptor = FormatDescriptor(
     id: "qr",
     displayName: "QR code image",
-    fileExtensions: ["png", "jpg", "jpeg"],
+    fileExtensions: ["png", "jpg", "jpeg", "webp", "heic", "heif"],
     canRead: true,
     canWrite: false,
     encryption: .none,
@@ -19,7 +20,8 @@ public struct QRImageFormat: FormatPlugin {
     capabilities: Capabilities(
       kinds: Set(OTPKind.allCases), algorithms: [.sha1, .sha256, .sha512], digits: 1...10,
       periods: .range(1...Int(Int32.max)), fields: Set(AccountField.allCases)),
-    summary: "PNG or JPEG images of QR codes (screenshots, photos of a screen); each code is read by the format it holds.",
+    summary:
+      "PNG, JPEG, WebP or HEIC images of QR codes (screenshots, photos of a screen); each code is read by the format it holds.",
     findingCodes: QRImageCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
@@ -28,7 +30,7 @@ public struct QRImageFormat: FormatPlugin {
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     guard let kind = GrayImage.Kind(sniffing: input.bytes) else {
-      throw OTPError.corrupted(file: input.name, place: nil, reason: "not a PNG or JPEG image")
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "not a PNG, JPEG, WebP or HEIC image")
     }
     let image: GrayImage
     do {

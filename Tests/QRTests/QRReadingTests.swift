@@ -67,7 +67,7 @@ import Testing
 
   /// Issue 3, "Done when": a screenshot of one batch of a three-batch export lists its accounts and
   /// names the missing batches.
-  @Test(arguments: ["screenshot-code-1-of-3.png", "photo-of-screen.jpg"])
+  @Test(arguments: ["screenshot-code-1-of-3.png", "photo-of-screen.jpg", "photo-of-screen.heic", "screenshot-code-1-of-3.webp"])
   func oneBatchOfThreeListsItsAccountsAndNamesTheMissingOnes(file: String) throws {
     let input = try Self.fixture(file)
     #expect(format.sniff(input) == .certain)
@@ -136,7 +136,9 @@ import Testing
     let jpeg = try Self.fixture("photo-of-screen.jpg").bytes
     let truncatedJPEG = Array(jpeg.prefix(200))
     let garbageJPEG: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0x41, count: 64)
-    for bytes in [truncatedPNG, truncatedJPEG, garbageJPEG] {
+    let heic = try Self.fixture("photo-of-screen.heic").bytes, webp = try Self.fixture("screenshot-code-1-of-3.webp").bytes
+    let truncatedHEIC = Array(heic.prefix(heic.count / 3)), truncatedWebP = Array(webp.prefix(webp.count / 3))
+    for bytes in [truncatedPNG, truncatedJPEG, garbageJPEG, truncatedHEIC, truncatedWebP] {
       #expect {
         try read(bytes)
       } throws: { error in

@@ -15,3 +15,7 @@ convert -size 1080x1920 xc:white -fill '#1a73e8' -draw 'rectangle 0,0 1080,160' 
 convert "$here/screenshot-code-1-of-3.png" -resize 70% -background '#d8d8d0' -rotate 4 \
   -blur 0x1.1 \( +clone -sparse-color Barycentric '0,0 white %[fx:w],%[fx:h] gray65' \) \
   -compose multiply -composite -quality 55 "$here/photo-of-screen.jpg"
+# The same photo as an iPhone saves it (HEIC, HEVC-coded, by libheif's heif-enc) and the
+# screenshot as WebP (cwebp): the formats phones and browsers give.
+heif-enc -q 60 -o "$here/photo-of-screen.heic" "$here/photo-of-screen.jpg"
+cwebp -quiet -q 75 "$here/screenshot-code-1-of-3.png" -o "$here/screenshot-code-1-of-3.webp"
