@@ -13,6 +13,9 @@ struct BatchAssembly {
     var id: Int32
     var size: Int
     var batches: [Int: Batch] = [:]
+    /// For a batch whose index is outside its export, read as an export of its own: its line,
+    /// which tells it from any other export with the same id.
+    var badIndexLine: Int? = nil
   }
 
   let file: String
@@ -42,7 +45,7 @@ struct BatchAssembly {
       warnings.append(
         EntryProblem(
           GoogleMigrationCode.badIndex, "batch index \(index) is outside a \(size)-code export; it is read as a code of its own"))
-      exports.append(Export(id: payload.batchID, size: 1, batches: [0: Batch(payload: payload, line: line)]))
+      exports.append(Export(id: payload.batchID, size: 1, batches: [0: Batch(payload: payload, line: line)], badIndexLine: line))
       return
     }
     let key = ExportKey(id: payload.batchID, size: size)
@@ -68,7 +71,8 @@ struct BatchAssembly {
   func read(into result: inout ReadResult) {
     for export in exports {
       let splitExport = SplitExport(
-        id: "google-migration \(export.id) of \(export.size)", title: "Google Authenticator transfer \(export.id)",
+        id: "google-migration \(export.id) of \(export.size)" + (export.badIndexLine.map { " (\(file):\($0))" } ?? ""),
+        title: "Google Authenticator transfer \(export.id)",
         noun: "QR code", count: export.size, missingCode: GoogleMigrationCode.missingBatches,
         remedy: "scan every QR code the export shows, into one file or one image, or give every image at once",
         duplicateCode: GoogleMigrationCode.duplicateBatch)
@@ -85,7 +89,8 @@ struct BatchAssembly {
         result.parts.append(
           ExportPart(
             export: splitExport, index: index, origin: Origin(file: file, place: .line(batch.line)),
-            accounts: accountsBefore..<result.accounts.count, findings: findingsBefore..<result.findings.count))
+            accounts: accountsBefore..<result.accounts.count, findings: findingsBefore..<result.findings.count,
+            content: batch.payload.otpParameters.hashValue))
       }
       if let missing = splitExport.missingFinding(present: Set(export.batches.keys), at: Origin(file: file, place: .whole)) {
         result.findings.append(missing)

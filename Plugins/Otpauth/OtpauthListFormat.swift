@@ -60,8 +60,7 @@ public struct OtpauthListFormat: EntryWriting {
       for index in parts.indices.dropFirst() {
         var part = ReadResult(accounts: [])
         swap(&part, &parts[index])
-        result.accounts += part.accounts
-        result.findings += part.findings
+        result.append(part)
       }
       return result
     }
@@ -78,8 +77,8 @@ public struct OtpauthListFormat: EntryWriting {
     {
       // A Google Authenticator transfer link among the lines: its plugin unpacks it.
       if let nested = try? context.readNested(InputFile(name: origin.description, bytes: Array(trimmed))) {
-        result.accounts += nested.accounts
-        result.findings += nested.findings
+        // With its parts, so that the other codes of its export are found or named missing.
+        result.append(nested)
         return
       }
     }

@@ -106,7 +106,8 @@ struct GrayImage {
     error = heif_decode_image(handle, &image, heif_colorspace_undefined, heif_chroma_undefined, nil)
     guard error.code == heif_error_Ok, let native = image else { throw failure(error) }
     defer { heif_image_release(native) }
-    if heif_image_has_channel(native, heif_channel_Y) != 0 {
+    // A 10- or 12-bit photo goes the RGB way, which libheif gives at 8 bits.
+    if heif_image_has_channel(native, heif_channel_Y) != 0, heif_image_get_bits_per_pixel_range(native, heif_channel_Y) == 8 {
       return try plane(of: native, channel: heif_channel_Y, bytesPerPixel: 1)
     }
     var rgbImage: OpaquePointer?

@@ -20,16 +20,24 @@ enum QRScanner {
   /// screens whose fine pixel pattern only blurs away smaller. Symbol positions are those of the
   /// image that read, so the reading order holds.
   static func scan(_ image: GrayImage) -> [Symbol] {
-    let isSmall = image.width * image.height <= 1_500_000
+    let pixels = image.width * image.height
+    let isSmall = pixels <= 1_500_000
     var attempts: [() -> GrayImage?] = [
-      { image }, { image.thresholded(at: image.otsuThreshold()) }, { image.adaptivelyThresholded() },
+      { image }, { image.thresholded(at: image.otsuThreshold()) },
+      // Its summed-area table takes 8 bytes a pixel: a larger photo gets it at half size below.
+      { pixels <= 4_000_000 ? image.adaptivelyThresholded() : nil },
       { isSmall ? image.doubled() : nil }, { isSmall ? image.doubled().adaptivelyThresholded() : nil },
     ]
+    // Halves, each made from the one before only when it is tried.
     var smaller = image
-    while smaller.width >= 800, smaller.height >= 800 {
-      let half = smaller.halved()
-      attempts.append { half }
-      smaller = half
+    var halves = 0
+    while smaller.width >= 400 << halves, smaller.height >= 400 << halves { halves += 1 }
+    for _ in 0..<halves {
+      attempts.append {
+        smaller = smaller.halved()
+        return smaller
+      }
+      attempts.append { smaller.width * smaller.height <= 4_000_000 ? smaller.adaptivelyThresholded() : nil }
     }
     for attempt in attempts {
       guard let candidate = attempt() else { continue }

@@ -147,7 +147,7 @@ public enum QROutput: Sendable, Equatable {
   /// with room for one QR version more (4 columns): each run draws a new random batch id, whose
   /// encoded length varies by up to 9 bytes.
   static func largestBatch(fitting width: Int, below current: Int, _ accounts: [Account], registry: Registry) -> Int? {
-    for size in stride(from: current - 1, through: 1, by: -1) {
+    for size in stride(from: min(current, accounts.count) - 1, through: 1, by: -1) {
       guard let plugin = try? registry.applying(WriterSettings(batchSize: size)).plugin(id: "google-migration"),
         let written = try? plugin.write(accounts, context: WriteContext()),
         let sheet = try? QRSheet(uriList: written.bytes)

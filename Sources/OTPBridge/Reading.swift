@@ -1,5 +1,6 @@
 import OTPCore
 import OTPJSON
+import Synchronization
 
 /// The accounts read from one input file, with the plugin that read it.
 public struct FileReading: Sendable {
@@ -47,21 +48,29 @@ public struct Reading: Sendable {
       try refuseEmptyOrDeep(input, limits: context.limits)
       let (plugin, sure) = try registry.recognise(input, from: formatID)
       var result: ReadResult?
+      // Whether the reader asked for a password, for the resemblance rule below.
+      let asked = Mutex(false)
+      let password = context.password
+      var fileContext = context
+      fileContext.password = PasswordProvider(
+        { purpose in
+          asked.withLock { $0 = true }
+          return try password.password(for: purpose)
+        }, doubts: { password.doubtsAboutPassword }, forgetTyped: { password.forgetTypedPassword() })
       // A password typed at a prompt is asked for again after a wrong one, three tries in all.
       for attempt in 1...3 where result == nil {
         do {
-          result = try plugin.read(input, context: context)
+          result = try plugin.read(input, context: fileContext)
         } catch OTPError.wrongPassword(let file, nil) {
-          if attempt < 3, context.password.forgetTypedPassword() { continue }
-          throw OTPError.wrongPassword(file: file, hint: context.password.doubtsAboutPassword)
-        } catch OTPError.corrupted(let file, let place, let reason) where !sure {
-          // Only resembling a format is no proof the file is one: say it was a guess.
+          if attempt < 3, password.forgetTypedPassword() { continue }
+          throw OTPError.wrongPassword(file: file, hint: password.doubtsAboutPassword)
+        } catch OTPError.corrupted(let file, let place, let reason) where !sure && !asked.withLock({ $0 }) {
+          // Only resembling a format is no proof the file is one: say it was a guess. (Once a
+          // password was asked for and taken, the file was that format: damage is damage.)
           let descriptor = plugin.descriptor
-          throw OTPError.unrecognisedFormat(
-            file: file, known: registry.readableIDs,
-            guess:
-              "it resembles \(descriptor.displayName) (\(descriptor.id)), but does not read as one\(place.map { " at \($0)" } ?? ""): \(reason); if it is one, it is damaged"
-          )
+          throw OTPError.resemblanceFailed(
+            file: file, format: "\(descriptor.displayName) (\(descriptor.id))",
+            reason: (place.map { "at \($0): " } ?? "") + reason, known: registry.readableIDs)
         }
       }
       files.append(FileReading(file: path, format: plugin.descriptor.id, result: result!))

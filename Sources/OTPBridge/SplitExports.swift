@@ -8,6 +8,7 @@ struct SplitExports {
   struct PartKey: Hashable {
     var export: String
     var index: Int
+    var content: Int
   }
 
   /// Where each part was read first.
@@ -23,7 +24,7 @@ struct SplitExports {
     var copies: [ExportPart] = []
     var notes: [Finding] = []
     for part in result.parts {
-      let key = PartKey(export: part.export.id, index: part.index)
+      let key = PartKey(export: part.export.id, index: part.index, content: part.content)
       if let first = firstRead[key] {
         copies.append(part)
         notes.append(
@@ -41,8 +42,7 @@ struct SplitExports {
         exports.append((part.export, [part.index], input, part.origin.file))
       }
     }
-    result.remove(parts: copies)
-    result.findings.removeAll { $0.missingPartsOf != nil }
+    result.remove(parts: copies, alsoRemoving: { $0.missingPartsOf != nil })
     result.findings += notes
   }
 

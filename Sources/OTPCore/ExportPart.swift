@@ -66,13 +66,17 @@ public struct ExportPart: Sendable, Hashable {
   /// The accounts and findings reading this part added to the result.
   public var accounts: Range<Int>
   public var findings: Range<Int>
+  /// What the part holds, hashed: only a part with the same content is a copy (two exports may
+  /// share an id by chance, or leave it 0).
+  public var content: Int
 
-  public init(export: SplitExport, index: Int, origin: Origin, accounts: Range<Int>, findings: Range<Int>) {
+  public init(export: SplitExport, index: Int, origin: Origin, accounts: Range<Int>, findings: Range<Int>, content: Int) {
     self.export = export
     self.index = index
     self.origin = origin
     self.accounts = accounts
     self.findings = findings
+    self.content = content
   }
 }
 
@@ -91,30 +95,36 @@ extension ReadResult {
     }
   }
 
-  /// Removes the accounts and findings of `dropped` (parts of this result), moving the other
-  /// parts' ranges to match. Linear in the result's size: parts lie in the result in order.
-  public mutating func remove(parts dropped: [ExportPart]) {
-    guard !dropped.isEmpty else { return }
+  /// Removes the accounts and findings of `dropped` (parts of this result), and the other
+  /// findings `alsoRemoving` picks, moving the kept parts' ranges to match. Linear in the
+  /// result's size.
+  public mutating func remove(parts dropped: [ExportPart], alsoRemoving removesFinding: (Finding) -> Bool = { _ in false }) {
     let droppedSet = Set(dropped)
     var keepAccount = [Bool](repeating: true, count: accounts.count)
-    var keepFinding = [Bool](repeating: true, count: findings.count)
-    var kept: [ExportPart] = []
-    var (accountsBefore, findingsBefore) = (0, 0)
-    for part in parts {
-      if droppedSet.contains(part) {
-        for index in part.accounts { keepAccount[index] = false }
-        for index in part.findings { keepFinding[index] = false }
-        accountsBefore += part.accounts.count
-        findingsBefore += part.findings.count
-        continue
-      }
-      var moved = part
-      moved.accounts = (part.accounts.lowerBound - accountsBefore)..<(part.accounts.upperBound - accountsBefore)
-      moved.findings = (part.findings.lowerBound - findingsBefore)..<(part.findings.upperBound - findingsBefore)
-      kept.append(moved)
+    var keepFinding = findings.map { !removesFinding($0) }
+    for part in dropped {
+      for index in part.accounts { keepAccount[index] = false }
+      for index in part.findings { keepFinding[index] = false }
+    }
+    guard keepAccount.contains(false) || keepFinding.contains(false) else { return }
+    /// For each index, how many items before it are removed.
+    func removedBefore(_ keep: [Bool]) -> [Int] {
+      var counts = [Int](repeating: 0, count: keep.count + 1)
+      for index in keep.indices { counts[index + 1] = counts[index] + (keep[index] ? 0 : 1) }
+      return counts
+    }
+    let accountShift = removedBefore(keepAccount), findingShift = removedBefore(keepFinding)
+    func moved(_ range: Range<Int>, _ shift: [Int]) -> Range<Int> {
+      let lower = range.lowerBound - shift[range.lowerBound], upper = range.upperBound - shift[range.upperBound]
+      return lower..<upper
+    }
+    parts = parts.filter { !droppedSet.contains($0) }.map { part in
+      var kept = part
+      kept.accounts = moved(part.accounts, accountShift)
+      kept.findings = moved(part.findings, findingShift)
+      return kept
     }
     accounts = accounts.indices.compactMap { keepAccount[$0] ? accounts[$0] : nil }
     findings = findings.indices.compactMap { keepFinding[$0] ? findings[$0] : nil }
-    parts = kept
   }
 }

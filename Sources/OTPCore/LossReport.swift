@@ -254,8 +254,13 @@ public struct LossReport: Sendable {
       {
         return false
       }
+      if account.extraParameters.contains(where: LossReport.holdsAuthenticatorData) { return false }
       return true
     }
+  }
+
+  static func holdsAuthenticatorData(_ parameter: ExtraParameter) -> Bool {
+    OtpauthURI.authenticatorDataParameters.contains(parameter.name.lowercased())
   }
 
   static func adapt(_ account: Account, to target: FormatDescriptor, missingFields: [AccountField]) -> AccountOutcome {
@@ -338,6 +343,18 @@ public struct LossReport: Sendable {
             field: .field(.extraParameters), effect: .dropped(ExtraParameter.shown(dropped)),
             reason: "\(target.displayName) keeps only \(kept.sorted().joined(separator: ", "))", breaksCodes: false))
       }
+    }
+    // Parameters WinAuth fills with an authenticator's own data make the otpauth reader skip
+    // the line (OtpauthURI.checkUnknown): never written, so that no output reads back short.
+    let authenticatorData = result.extraParameters.filter(Self.holdsAuthenticatorData)
+    if !authenticatorData.isEmpty {
+      result.extraParameters.removeAll(where: Self.holdsAuthenticatorData)
+      changes.append(
+        AccountChange(
+          field: .field(.extraParameters), effect: .dropped(ExtraParameter.shown(authenticatorData)),
+          reason:
+            "otpbridge does not write parameters that hold an authenticator's own data (WinAuth's data, steam, deviceid, restorecode)",
+          breaksCodes: false))
     }
     if !capabilities.text.isEmpty {
       changes += fitText(of: &result, to: capabilities.text, target: target.displayName)

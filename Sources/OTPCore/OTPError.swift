@@ -11,6 +11,9 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
   /// `guess` says what the file looks like, or which format it resembles and why that format
   /// did not read it.
   case unrecognisedFormat(file: String, known: [String], guess: String? = nil)
+  /// The file resembled a format (its sniffer was not certain), which then could not read it:
+  /// perhaps that format damaged, perhaps another file altogether.
+  case resemblanceFailed(file: String, format: String, reason: String, known: [String])
   /// An external plugin crashed, timed out, exited non-zero or replied with nonsense.
   case pluginFailed(plugin: String, reason: String)
   // Exit 2: the request itself is wrong.
@@ -29,7 +32,7 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
   public var exitCode: Int32 {
     switch self {
     case .cannotOpen, .corrupted, .wrongPassword, .passwordRequired, .unsupportedVersion,
-      .unrecognisedFormat, .pluginFailed:
+      .unrecognisedFormat, .resemblanceFailed, .pluginFailed:
       return 3
     case .unknownFormatID, .cannotWrite, .outputExists, .invalidArgument:
       return 2
@@ -57,6 +60,11 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
     case .unrecognisedFormat(let file, let known, let guess):
       return
         "\(file): not a format otpbridge recognises\(guess.map { ": \($0)" } ?? ""). If it is one of otpbridge's formats, name it with --from ID (one of: \(known.joined(separator: ", "))); docs/formats/ lists what each reads."
+    case .resemblanceFailed(let file, let format, let reason, let known):
+      return OTPError.unrecognisedFormat(
+        file: file, known: known,
+        guess: "it resembles \(format), but does not read as one: \(reason); if it is one, it is damaged"
+      ).description
     case .pluginFailed(let plugin, let reason):
       return "external plugin \(plugin) failed: \(reason)"
     case .unknownFormatID(let id, let known):

@@ -251,3 +251,32 @@ extension JourneyCLITests {
     #expect(html.contains("<li>Service23 (person23@example.com)</li>"))
   }
 }
+
+extension JourneyCLITests {
+  /// A transfer link among otpauth lines is one part of its export like any other: the codes
+  /// missing from it are named, and a conversion stops.
+  @Test func aTransferLinkAmongOtpauthLinesNamesItsMissingCodes() throws {
+    let (folder, _, links) = try Self.googleTransfer()
+    let first = try String(contentsOfFile: "\(folder)/\(links)", encoding: .utf8).split(separator: "\n")[0]
+    let mixed = "otpauth://totp/Mail:me?secret=KRSXG5CTMVRXEZLU&issuer=Mail\n\(first)\n"
+    try Data(mixed.utf8).write(to: URL(fileURLWithPath: "\(folder)/mixed.txt"))
+    let run = try CLI.run(["convert", "mixed.txt", "--to", "aegis", "-o", "out.json"], in: folder)
+    #expect(run.status == 1, "\(run.stderr)")
+    #expect(run.stderr.contains("QR codes 2 and 3 of 3 are missing (you gave 1)"), "\(run.stderr)")
+    // An account from an older otpbridge-json file with WinAuth's data= parameter converts into
+    // otpauth with that parameter dropped and said, not refused as a read-back failure.
+    // (Made by writing an account with a harmless parameter, then renaming it, as an older
+    // otpbridge could have written it.)
+    try Data("otpauth://totp/Mail:me?secret=KRSXG5CTMVRXEZLU&issuer=Mail&shade=x\n".utf8)
+      .write(to: URL(fileURLWithPath: "\(folder)/shade.txt"))
+    let written = try CLI.run(["convert", "shade.txt", "--to", "otpbridge-json", "-o", "shade.json"], in: folder)
+    #expect(written.status == 0, "\(written.stderr)")
+    let json = try String(contentsOfFile: "\(folder)/shade.json", encoding: .utf8)
+    #expect(json.contains("\"shade\""))
+    try Data(json.replacingOccurrences(of: "\"shade\"", with: "\"data\"").utf8).write(
+      to: URL(fileURLWithPath: "\(folder)/old.json"))
+    let old = try CLI.run(["convert", "old.json", "--to", "otpauth", "-o", "old.txt", "--allow-lossy"], in: folder)
+    #expect(old.status == 0, "\(old.stderr)")
+    #expect(old.stderr.contains("does not write parameters that hold an authenticator's own data"))
+  }
+}

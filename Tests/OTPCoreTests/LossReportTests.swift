@@ -71,3 +71,35 @@ import Testing
     #expect(LossReport(accounts: [hotp], target: Self.target()).isLossless)
   }
 }
+
+/// ReadResult's parts keep pointing at their own accounts and findings when others are removed.
+@Suite struct ExportPartRangeTests {
+  static func account(_ name: String) -> Account {
+    Account(
+      kind: .totp, issuer: "", name: name, secret: Secret([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+      origin: Origin(file: "f", place: .whole))
+  }
+
+  @Test func removingAPartAndOtherFindingsMovesTheRestInStep() {
+    let export = SplitExport(
+      id: "x", title: "X", noun: "code", count: 3, missingCode: CoreCode.itemsWithoutOTP, remedy: "",
+      duplicateCode: CoreCode.itemsWithoutOTP)
+    let note = { (text: String) in Finding(.warning, code: CoreCode.itemsWithoutOTP, text) }
+    var result = ReadResult(
+      accounts: ["a", "b", "c", "d"].map(Self.account),
+      findings: [note("A1"), Finding(.error, rawCode: "M", "missing", missingPartsOf: "x"), note("B1"), note("C1")])
+    result.parts = [
+      ExportPart(
+        export: export, index: 0, origin: Origin(file: "f", place: .whole), accounts: 0..<1, findings: 0..<1, content: 1),
+      ExportPart(
+        export: export, index: 1, origin: Origin(file: "f", place: .whole), accounts: 1..<3, findings: 2..<3, content: 2),
+      ExportPart(
+        export: export, index: 2, origin: Origin(file: "f", place: .whole), accounts: 3..<4, findings: 3..<4, content: 3),
+    ]
+    result.remove(parts: [result.parts[0]], alsoRemoving: { $0.missingPartsOf != nil })
+    #expect(result.accounts.map(\.name) == ["b", "c", "d"])
+    #expect(result.findings.map(\.message) == ["B1", "C1"])
+    #expect(result.parts.map { result.accounts[$0.accounts].map(\.name) } == [["b", "c"], ["d"]])
+    #expect(result.parts.map { result.findings[$0.findings].map(\.message) } == [["B1"], ["C1"]])
+  }
+}
