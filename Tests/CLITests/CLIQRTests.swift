@@ -72,6 +72,15 @@ import Testing
     #expect(run.stderr.contains("QR codes 2 and 3 of 3 are missing (you gave 1)"))
   }
 
+  /// The photo an iPhone saves (HEIC) and a WebP screenshot read like PNG and JPEG.
+  @Test(arguments: ["photo-of-screen.heic", "screenshot-code-1-of-3.webp"])
+  func anIPhonePhotoAndAWebPScreenshotRead(_ name: String) throws {
+    let run = try CLI.run(["inspect", Self.fixtures + "/" + name])
+    #expect(run.status == 1, "\(run.stderr)")
+    #expect(run.stdout.contains("10 account(s) from"))
+    #expect(run.stderr.contains("QR codes 2 and 3 of 3 are missing (you gave 1)"))
+  }
+
   @Test func qrIsAnAlternativeToOutputAndTerminalDrawsOnStandardOutput() throws {
     let terminal = try CLI.run(["convert", Self.plain, "--to", "otpauth", "--qr", "terminal"])
     #expect(terminal.status == 0, "\(terminal.stderr)")
