@@ -8,6 +8,7 @@ import OTPCore
 /// 4 an output that cannot be written.
 func runMain() -> Never {
   do {
+    try refuseUnknownSubcommand(Array(CommandLine.arguments.dropFirst()))
     var command = try OTPBridgeCommand.parseAsRoot()
     try command.run()
     exit(0)
@@ -24,9 +25,31 @@ func runMain() -> Never {
     // escaped (it may quote a path or value), with usage errors as exit 2 like every usage error.
     let code = OTPBridgeCommand.exitCode(for: error)
     if code == .success { OTPBridgeCommand.exit(withError: error) }
-    StandardStreams.error(
-      "otpbridge: \(OTPBridgeCommand.fullMessage(for: error).escapedForTerminal(keepingLineBreaks: true))\n".utf8)
+    // One prefix for every error, ours and the parser's ("Error: …" there).
+    var message = OTPBridgeCommand.fullMessage(for: error)
+    if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+    StandardStreams.error("otpbridge: \(message.escapedForTerminal(keepingLineBreaks: true))\n".utf8)
     exit(code == .validationFailure ? 2 : code.rawValue)
+  }
+}
+
+/// A word where a command is expected that names none ("inspct") is a usage error that names the
+/// closest command, not the parser's "2 unexpected arguments".
+func refuseUnknownSubcommand(_ arguments: [String]) throws {
+  var command: any ParsableCommand.Type = OTPBridgeCommand.self
+  for argument in arguments {
+    let subcommands = command.configuration.subcommands
+    guard !subcommands.isEmpty, !argument.hasPrefix("-") else { return }
+    let names = subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
+    guard let next = subcommands.first(where: { $0.configuration.commandName == argument }) else {
+      if argument == "help" { return }
+      let path = (command == OTPBridgeCommand.self ? "" : "\(command.configuration.commandName ?? "") ")
+      let suggestion = Spelling.closest(to: argument, among: names).map { " Did you mean '\(path)\($0)'?" } ?? ""
+      throw OTPError.invalidArgument(
+        "unknown command '\(path)\(String(argument.prefix(40)))'.\(suggestion) The commands are \(names.dropLast().map { path + $0 }.joined(separator: ", ")); see 'otpbridge --help'."
+      )
+    }
+    command = next
   }
 }
 

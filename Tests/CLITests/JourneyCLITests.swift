@@ -280,3 +280,20 @@ extension JourneyCLITests {
     #expect(old.stderr.contains("does not write parameters that hold an authenticator's own data"))
   }
 }
+
+extension JourneyCLITests {
+  /// Every error starts "otpbridge: error:", the parser's too, and a mistyped command is named
+  /// with the closest one (exit 2), as a mistyped option is.
+  @Test func errorsShareOnePrefixAndAMistypedCommandIsNamed() throws {
+    let typo = try CLI.run(["inspct", "x.txt"])
+    #expect(typo.status == 2)
+    #expect(typo.stderr.hasPrefix("otpbridge: error: unknown command 'inspct'. Did you mean 'inspect'?"), "\(typo.stderr)")
+    let nested = try CLI.run(["tenant", "mgrate", "m.csv"])
+    #expect(nested.status == 2)
+    #expect(nested.stderr.contains("unknown command 'tenant mgrate'. Did you mean 'tenant migrate'?"), "\(nested.stderr)")
+    let missing = try CLI.run(["convert"])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.hasPrefix("otpbridge: error: Missing expected argument"), "\(missing.stderr)")
+    #expect(try CLI.run(["help", "convert"]).status == 0)
+  }
+}
