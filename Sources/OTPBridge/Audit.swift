@@ -1,6 +1,5 @@
 import Foundation
 import OTPCore
-import Synchronization
 
 /// One thing an audit found, in the documented JSON shape (docs/audit.md). Never a secret.
 public struct AuditFinding: Sendable, Codable, Hashable {
@@ -187,22 +186,6 @@ public enum Audit {
       result += found.sorted().map { ($0, false) }
     }
     return result
-  }
-
-  /// Records whether a reader asked for a password: that is how the audit knows a file is encrypted.
-  final class PasswordProbe: Sendable {
-    private let asked = Mutex(false)
-
-    func wrap(_ provider: PasswordProvider) -> PasswordProvider {
-      PasswordProvider(
-        { purpose in
-          let password = try provider.password(for: purpose)
-          self.asked.withLock { $0 = true }
-          return password
-        }, doubts: { provider.doubtsAboutPassword }, forgetTyped: { provider.forgetTypedPassword() })
-    }
-
-    var wasAsked: Bool { asked.withLock { $0 } }
   }
 
   static func auditFile(_ path: String, named: Bool, password: PasswordProvider, registry: Registry)

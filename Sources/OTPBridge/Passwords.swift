@@ -205,3 +205,20 @@ extension FormatDescriptor {
         + "unencrypted, or choose a format that encrypts ('otpbridge formats').")
   }
 }
+
+/// Records whether a reader asked for a password and got one: how the audit and tenant runs know a
+/// file is encrypted, and how `Reading.read` knows a file was the format it resembled.
+final class PasswordProbe: Sendable {
+  private let asked = Mutex(false)
+
+  func wrap(_ provider: PasswordProvider) -> PasswordProvider {
+    PasswordProvider(
+      { purpose in
+        let password = try provider.password(for: purpose)
+        self.asked.withLock { $0 = true }
+        return password
+      }, doubts: { provider.doubtsAboutPassword }, forgetTyped: { provider.forgetTypedPassword() })
+  }
+
+  var wasAsked: Bool { asked.withLock { $0 } }
+}

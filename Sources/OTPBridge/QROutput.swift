@@ -129,26 +129,32 @@ public enum QROutput: Sendable, Equatable {
   }
 
   /// Refuses to draw `sheet` on a terminal `width` columns wide when a code does not fit (a cut
-  /// code cannot be scanned), saying what to do; with `batchSize` (Google transfer codes), the
-  /// largest smaller one whose codes would fit.
-  public static func checkFits(_ sheet: QRSheet, width: Int, batchSize: Int?, accounts: [Account], registry: Registry)
-    throws
-  {
+  /// code cannot be scanned), saying what to do; for a format whose codes hold batches of
+  /// accounts (`--batch-size`), the largest smaller batch whose codes would fit.
+  public static func checkFits(
+    _ sheet: QRSheet, width: Int, format: FormatDescriptor, accounts: [Account], registry: Registry
+  ) throws {
     let widest = sheet.entries.map { QRSheet.terminalColumns(of: $0.code) }.max() ?? 0
     guard widest > width else { return }
-    let smaller = batchSize.flatMap { largestBatch(fitting: width, below: $0, accounts, registry: registry) }
+    // The batch the codes were written with: the most accounts one of them holds.
+    let current = sheet.entries.map(\.accounts.count).max() ?? 0
+    let smaller =
+      format.writerSettings.contains(.batchSize)
+      ? largestBatch(fitting: width, below: current, format: format.id, accounts, registry: registry) : nil
     let batch = smaller.map { "--batch-size \($0) (smaller codes that fit), " } ?? ""
     throw OTPError.invalidArgument(
       "the QR codes are up to \(widest) columns wide, but the terminal has \(width): a cut code cannot be scanned. Nothing was drawn or written. Widen the window or make the font smaller, or use \(batch)--qr html FILE (a page to show or print), or --qr png DIR."
     )
   }
 
-  /// The largest --batch-size below `current` whose transfer codes fit `width` terminal columns,
-  /// with room for one QR version more (4 columns): each run draws a new random batch id, whose
-  /// encoded length varies by up to 9 bytes.
-  static func largestBatch(fitting width: Int, below current: Int, _ accounts: [Account], registry: Registry) -> Int? {
-    for size in stride(from: min(current, accounts.count) - 1, through: 1, by: -1) {
-      guard let plugin = try? registry.applying(WriterSettings(batchSize: size)).plugin(id: "google-migration"),
+  /// The largest --batch-size below `current` whose codes fit `width` terminal columns, with room
+  /// for one QR version more (4 columns): a Google transfer gets a new random batch id each run,
+  /// whose encoded length varies by up to 9 bytes.
+  static func largestBatch(fitting width: Int, below current: Int, format: String, _ accounts: [Account], registry: Registry)
+    -> Int?
+  {
+    for size in stride(from: current - 1, through: 1, by: -1) {
+      guard let plugin = try? registry.applying(WriterSettings(batchSize: size)).plugin(id: format),
         let written = try? plugin.write(accounts, context: WriteContext()),
         let sheet = try? QRSheet(uriList: written.bytes)
       else { return nil }

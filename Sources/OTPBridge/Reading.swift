@@ -1,6 +1,5 @@
 import OTPCore
 import OTPJSON
-import Synchronization
 
 /// The accounts read from one input file, with the plugin that read it.
 public struct FileReading: Sendable {
@@ -49,14 +48,10 @@ public struct Reading: Sendable {
       let (plugin, sure) = try registry.recognise(input, from: formatID)
       var result: ReadResult?
       // Whether the reader asked for a password, for the resemblance rule below.
-      let asked = Mutex(false)
+      let probe = PasswordProbe()
       let password = context.password
       var fileContext = context
-      fileContext.password = PasswordProvider(
-        { purpose in
-          asked.withLock { $0 = true }
-          return try password.password(for: purpose)
-        }, doubts: { password.doubtsAboutPassword }, forgetTyped: { password.forgetTypedPassword() })
+      fileContext.password = probe.wrap(password)
       // A password typed at a prompt is asked for again after a wrong one, three tries in all.
       for attempt in 1...3 where result == nil {
         do {
@@ -64,7 +59,7 @@ public struct Reading: Sendable {
         } catch OTPError.wrongPassword(let file, nil) {
           if attempt < 3, password.forgetTypedPassword() { continue }
           throw OTPError.wrongPassword(file: file, hint: password.doubtsAboutPassword)
-        } catch OTPError.corrupted(let file, let place, let reason) where !sure && !asked.withLock({ $0 }) {
+        } catch OTPError.corrupted(let file, let place, let reason) where !sure && !probe.wasAsked {
           // Only resembling a format is no proof the file is one: say it was a guess. (Once a
           // password was asked for and taken, the file was that format: damage is damage.)
           let descriptor = plugin.descriptor

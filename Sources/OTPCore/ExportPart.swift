@@ -99,6 +99,8 @@ extension ReadResult {
   /// findings `alsoRemoving` picks, moving the kept parts' ranges to match. Linear in the
   /// result's size.
   public mutating func remove(parts dropped: [ExportPart], alsoRemoving removesFinding: (Finding) -> Bool = { _ in false }) {
+    // Most readings hold no part and no such finding: nothing to copy then.
+    guard !dropped.isEmpty || findings.contains(where: removesFinding) else { return }
     let droppedSet = Set(dropped)
     var keepAccount = [Bool](repeating: true, count: accounts.count)
     var keepFinding = findings.map { !removesFinding($0) }
@@ -106,7 +108,6 @@ extension ReadResult {
       for index in part.accounts { keepAccount[index] = false }
       for index in part.findings { keepFinding[index] = false }
     }
-    guard keepAccount.contains(false) || keepFinding.contains(false) else { return }
     /// For each index, how many items before it are removed.
     func removedBefore(_ keep: [Bool]) -> [Int] {
       var counts = [Int](repeating: 0, count: keep.count + 1)

@@ -133,8 +133,7 @@ struct Convert: ParsableCommand {
     try showReport(conversion.report, notes: readingNotes + conversion.findings, registry: registry)
     if qrOutput == .terminal, let sheet, let width = QROutput.terminalWidth() {
       try QROutput.checkFits(
-        sheet, width: width, batchSize: target.descriptor.writerSettings.contains(.batchSize) ? batchSize ?? 10 : nil,
-        accounts: conversion.report.convertedAccounts, registry: registry)
+        sheet, width: width, format: target.descriptor, accounts: conversion.report.convertedAccounts, registry: registry)
     }
     let count = conversion.report.convertedAccounts.count
     if let qrOutput, let sheet {

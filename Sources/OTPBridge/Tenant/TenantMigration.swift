@@ -227,7 +227,7 @@ public enum TenantMigration {
       var readings: [FileReading] = []
       var encrypted: [Bool] = []
       for path in inputs {
-        let probe = Audit.PasswordProbe()
+        let probe = PasswordProbe()
         readings.append(
           try Reading.read(paths: [path], context: ReadContext(password: probe.wrap(password)), registry: registry).files[0])
         encrypted.append(probe.wasAsked)
