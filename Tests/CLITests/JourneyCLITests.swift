@@ -297,3 +297,18 @@ extension JourneyCLITests {
     #expect(try CLI.run(["help", "convert"]).status == 0)
   }
 }
+
+extension JourneyCLITests {
+  /// One transfer link repeated 5,000 times among otpauth lines (a hostile or a careless file)
+  /// is read once: its accounts once, each copy a note, in time linear in the lines.
+  @Test func aTransferLinkRepeatedFiveThousandTimesIsReadOnce() throws {
+    let (folder, _, links) = try Self.googleTransfer()
+    let last = try String(contentsOfFile: "\(folder)/\(links)", encoding: .utf8).split(separator: "\n")[2]
+    let text = "otpauth://totp/Mail:me?secret=KRSXG5CTMVRXEZLU&issuer=Mail\r\n" + String(repeating: "\(last)\r\n", count: 5_000)
+    try Data(text.utf8).write(to: URL(fileURLWithPath: "\(folder)/repeated.txt"))
+    let run = try CLI.run(["inspect", "repeated.txt"], in: folder)
+    #expect(run.stdout.contains("4 account(s) from repeated.txt"), "\(run.stdout.suffix(300))")
+    #expect(run.stderr.components(separatedBy: "this copy was not read again").count == 5_000)
+    #expect(run.stderr.contains("QR codes 1 and 2 of 3 are missing (you gave 3)"))
+  }
+}
