@@ -13,6 +13,7 @@ all: build
 
 bootstrap:
 	@bash scripts/bootstrap.sh
+	@bash scripts/record-commit.sh
 
 build: bootstrap
 	swift build

@@ -110,9 +110,11 @@ let package = Package(
           "OTPCore", "OTPJSON", "OTPCrypto", "OTPContainers", "LoginItems", "CSQLite", "External", "QRCodes",
           .product(name: "SystemPackage", package: "swift-system"),
         ] + formats.map { .target(name: $0.name) }),
+      // The commit `otpbridge --version` names, recorded by `make` (scripts/record-commit.sh).
+      .target(name: "CBuildInfo"),
       .executableTarget(
         name: "otpbridge",
-        dependencies: ["OTPBridge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        dependencies: ["OTPBridge", "CBuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
       ),
       .executableTarget(name: "otpbridge-bench", dependencies: ["OTPBridge", "QRCodes", "OTPCrypto", "OTPContainers"]),
       .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),
@@ -127,6 +129,6 @@ let package = Package(
       // BadInputs/ is made by scripts/make-bad-inputs.py and read by path, not as resources.
       .testTarget(
         name: "CLITests", dependencies: ["OTPCore", "TestSupport"],
-        exclude: ["BadInputs", "prompt-interrupt.py", "prompt-answers.py"]),
+        exclude: ["BadInputs", "Transcripts", "prompt-interrupt.py", "prompt-answers.py", "validate-json.py"]),
     ]
 )

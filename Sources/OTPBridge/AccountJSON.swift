@@ -57,20 +57,16 @@ public struct PrettyJSONStream<Failure: Error> {
     output = OutputPieces(write: write)
   }
 
-  /// `{"accounts": [...], "findings": [...]}`, as `inspect --json` prints it.
-  public mutating func writeInspection(count: Int, account: @Sendable (Int) -> AccountJSON, findings: [String]) throws(Failure) {
+  /// `{"accounts": [...], "findings": [...], "version": 1}`, as `inspect --json` and `codes --json`
+  /// print it (docs/schema/inspect-v1.schema.json, codes-v1.schema.json).
+  public mutating func writeAccountList(
+    count: Int, account: @Sendable (Int) -> AccountJSON, findings: [FindingJSON]
+  ) throws(Failure) {
     output.bytes += Array("{\n  \"accounts\" : ".utf8)
     try writeArray(count: count, indent: 1, account: account)
     output.bytes += Array(",\n  \"findings\" : ".utf8)
     append(findings, indent: 1)
-    output.bytes += Array("\n}\n".utf8)
-    try output.finish()
-  }
-
-  /// `[...]` of accounts, as `codes --json` prints it.
-  public mutating func writeAccounts(count: Int, account: @Sendable (Int) -> AccountJSON) throws(Failure) {
-    try writeArray(count: count, indent: 0, account: account)
-    output.bytes.append(0x0A)
+    output.bytes += Array(",\n  \"version\" : 1\n}\n".utf8)
     try output.finish()
   }
 

@@ -1,20 +1,6 @@
 import Foundation
 import OTPCore
 
-/// One thing an audit found, in the documented JSON shape (docs/audit.md). Never a secret.
-public struct AuditFinding: Sendable, Codable, Hashable {
-  public var severity: Finding.Severity
-  public var code: String
-  public var file: String
-  public var line: Int?
-  public var entry: Int?
-  /// The account's label (issuer and name), when the finding is about one account.
-  public var account: String?
-  public var message: String
-  public var remedy: String?
-  public var microsoft: Bool
-}
-
 /// What an audit found in one file.
 public struct AuditedFile: Sendable, Encodable {
   public var path: String
@@ -23,7 +9,7 @@ public struct AuditedFile: Sendable, Encodable {
   /// True when the file was encrypted, false when it was plain text; nil when it was not read.
   public var encrypted: Bool?
   public var accounts: Int
-  public var findings: [AuditFinding]
+  public var findings: [FindingJSON]
 }
 
 public struct AuditReport: Sendable, Encodable {
@@ -31,7 +17,7 @@ public struct AuditReport: Sendable, Encodable {
   public var target: String?
   public var files: [AuditedFile]
 
-  public var allFindings: [AuditFinding] { files.flatMap(\.findings) }
+  public var allFindings: [FindingJSON] { files.flatMap(\.findings) }
 
   public func count(_ severity: Finding.Severity) -> Int {
     allFindings.filter { $0.severity == severity }.count
@@ -42,7 +28,8 @@ public struct AuditReport: Sendable, Encodable {
 /// why, and what to do, Microsoft entries first.
 public enum Audit {
   public static func run(
-    paths: [String], target: AuditTarget? = nil, password: PasswordProvider = .none, registry: Registry = .builtIn
+    paths: [String], target: AuditTarget? = nil, password: PasswordProvider = .none, registry: Registry = .builtIn,
+    progress: (_ index: Int, _ count: Int, _ path: String) -> Void = { _, _, _ in }
   ) throws -> AuditReport {
     var files: [AuditedFile] = []
     // What the first account of each secret and of each label was; its name is made only for a
@@ -52,7 +39,9 @@ public enum Audit {
     // An export split across the files (one screenshot per Google QR code, a text copy of its
     // links beside them) is read once and whole if together they hold every part.
     var splitExports = SplitExports()
-    for (path, named) in try expand(paths) {
+    let expanded = try expand(paths)
+    for (index, (path, named)) in expanded.enumerated() {
+      progress(index, expanded.count, path)
       var audited = auditFile(path, named: named, password: password, registry: registry)
       if var read = audited.read {
         splitExports.add(&read, input: files.count)
@@ -154,7 +143,7 @@ public enum Audit {
     }
   }
 
-  static func order(_ a: AuditFinding, _ b: AuditFinding) -> Bool {
+  static func order(_ a: FindingJSON, _ b: FindingJSON) -> Bool {
     if a.microsoft != b.microsoft { return a.microsoft }
     if a.severity != b.severity { return a.severity > b.severity }
     return (a.line ?? a.entry ?? 0) < (b.line ?? b.entry ?? 0)
@@ -227,7 +216,7 @@ public enum Audit {
     return (file, nil)
   }
 
-  static func plaintextExport(_ path: String, accounts: Int) -> AuditFinding {
+  static func plaintextExport(_ path: String, accounts: Int) -> FindingJSON {
     simple(
       .warning, AuditCode.plaintextExport, path,
       "\(accounts) secret(s) lie in this file unencrypted: anyone who can read the file can make your codes",
@@ -235,33 +224,23 @@ public enum Audit {
   }
 
   static func simple(_ severity: Finding.Severity, _ code: AuditCode, _ path: String, _ message: String, remedy: String? = nil)
-    -> AuditFinding
+    -> FindingJSON
   {
-    AuditFinding(
-      severity: severity, code: code.rawValue, file: path, line: nil, entry: nil, account: nil, message: message,
-      remedy: remedy, microsoft: false)
+    FindingJSON(Finding(severity, code: code, message, remedy: remedy), file: path)
   }
 
-  static func convert(_ finding: Finding, file: String) -> AuditFinding {
-    var line: Int?, entry: Int?
-    switch finding.origin?.place {
-    case .line(let number): line = number
-    case .entry(let number): entry = number
-    default: break
-    }
-    return AuditFinding(
-      severity: finding.severity, code: finding.code, file: file, line: line, entry: entry, account: nil,
-      message: finding.message, remedy: finding.remedy, microsoft: finding.code.hasPrefix("MS_"))
+  static func convert(_ finding: Finding, file: String) -> FindingJSON {
+    FindingJSON(finding, file: file)
   }
 
   static func finding(
     _ severity: Finding.Severity, _ code: AuditCode, _ account: Account, file: String, _ message: String,
     remedy: String? = nil
-  ) -> AuditFinding {
+  ) -> FindingJSON {
     about(account, Finding(severity, code: code, message, at: account.origin, remedy: remedy), file: file)
   }
 
-  static func about(_ account: Account, _ finding: Finding, file: String, microsoft: Bool = false) -> AuditFinding {
+  static func about(_ account: Account, _ finding: Finding, file: String, microsoft: Bool = false) -> FindingJSON {
     var result = convert(finding, file: file)
     result.account = account.displayName
     result.microsoft = microsoft || result.microsoft
@@ -269,8 +248,8 @@ public enum Audit {
   }
 
   /// The per-account checks: verdict, secret strength, label and issuer, HOTP, the target app.
-  static func checks(_ account: Account, file: String, target: AuditTarget?) -> [AuditFinding] {
-    var findings: [AuditFinding] = []
+  static func checks(_ account: Account, file: String, target: AuditTarget?) -> [FindingJSON] {
+    var findings: [FindingJSON] = []
     let verdict = Classifier.classify(account)
     if verdict.code != VerdictCode.portable.rawValue {
       findings.append(

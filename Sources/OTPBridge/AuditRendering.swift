@@ -47,7 +47,7 @@ extension Rendering {
     let results: [[String: Any]] = findings.map { finding in
       var region: [String: Any] = [:]
       if let line = finding.line { region["startLine"] = line }
-      var location: [String: Any] = ["artifactLocation": ["uri": finding.file]]
+      var location: [String: Any] = ["artifactLocation": ["uri": finding.file ?? ""]]
       if !region.isEmpty { location["region"] = region }
       var text = (finding.account.map { "\($0): " } ?? "") + finding.message
       if let entry = finding.entry { text = "entry \(entry): " + text }

@@ -15,6 +15,16 @@ public enum QROutput: Sendable, Equatable {
   case html(file: String)
   case terminal
 
+  /// What `convert --json` says of the codes written; nil for codes drawn on the terminal.
+  public func summary(codes: Int) -> ConvertJSON.QRCodes? {
+    switch self {
+    case .png(let folder): return ConvertJSON.QRCodes(kind: "png", path: folder, codes: codes)
+    case .svg(let folder): return ConvertJSON.QRCodes(kind: "svg", path: folder, codes: codes)
+    case .html(let file): return ConvertJSON.QRCodes(kind: "html", path: file, codes: codes)
+    case .terminal: return nil
+    }
+  }
+
   /// Reads `png DIR`, `svg DIR`, `html FILE` or `terminal`.
   public init(arguments: [String]) throws {
     switch (arguments.first?.lowercased(), arguments.count) {

@@ -35,14 +35,16 @@ public struct Reading: Sendable {
   /// Reads every path with the plugin `--from` names, or the one sniffing picks. The first file
   /// that cannot be read at all stops the run.
   public static func read(
-    paths: [String], from formatID: String? = nil, context: ReadContext = ReadContext(), registry: Registry = .builtIn
+    paths: [String], from formatID: String? = nil, context: ReadContext = ReadContext(), registry: Registry = .builtIn,
+    progress: (_ index: Int, _ count: Int, _ path: String) -> Void = { _, _, _ in }
   ) throws -> Reading {
     var context = context
     context.nestedReader = { input, context in
       try registry.reader(for: input, from: nil).read(input, context: context)
     }
     var files: [FileReading] = []
-    for path in paths {
+    for (index, path) in paths.enumerated() {
+      progress(index, paths.count, path)
       let input = try Files.read(path, maximumSize: context.limits.inputBytes)
       try refuseEmptyOrDeep(input, limits: context.limits)
       let (plugin, sure) = try registry.recognise(input, from: formatID)

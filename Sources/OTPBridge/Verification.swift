@@ -24,8 +24,20 @@ public struct Verification: Sendable {
     }
   }
 
+  /// What became of one source account.
+  public enum SourceResult: String, Sendable, Codable {
+    /// Paired with a converted account of the same kind, secret and code settings: the same codes.
+    case sameSettings = "same-settings"
+    /// Paired, and the codes computed at every instant agree.
+    case sameCodes = "same-codes"
+    case differs
+    case missing
+  }
+
   public var matched: Int
   public var problems: [Problem]
+  /// Each source account's result, in source order.
+  public var sourceResults: [SourceResult]
   public var instantsChecked: [Int64]
   /// The pairs whose codes were computed; the other matched pairs have the same values codes are
   /// made from.
@@ -53,25 +65,34 @@ public struct Verification: Sendable {
     let chunks = Parallel.chunks(of: source.count, size: 16_384)
     let checked = Parallel.map(chunks, workers: source.count < 32_768 ? 1 : Parallel.cores) { chunk in
       var problems: [Problem] = []
+      var results: [SourceResult] = []
+      results.reserveCapacity(chunk.count)
       var computed = 0
       for sourceIndex in chunk {
         guard let convertedIndex = pairing.pairs[sourceIndex] else {
           problems.append(.missing(source[sourceIndex]))
+          results.append(.missing)
           continue
         }
         // The accounts are used in place: copying one is a dozen reference counts.
-        if trustingEqualValues, sameCodeParameters(source[sourceIndex], converted[convertedIndex]) { continue }
+        if trustingEqualValues, sameCodeParameters(source[sourceIndex], converted[convertedIndex]) {
+          results.append(.sameSettings)
+          continue
+        }
         computed += 1
         if let problem = compareCodes(source[sourceIndex], converted[convertedIndex], instants: instants) {
           problems.append(problem)
+          results.append(.differs)
+        } else {
+          results.append(.sameCodes)
         }
       }
-      return (problems, computed)
+      return (problems, computed, results)
     }
     let problems = checked.flatMap(\.0) + pairing.unpaired.map { .unexpected(converted[$0]) }
     return Verification(
-      matched: pairing.pairs.count { $0 != nil }, problems: problems, instantsChecked: instants,
-      codesComputed: checked.reduce(0) { $0 + $1.1 })
+      matched: pairing.pairs.count { $0 != nil }, problems: problems, sourceResults: checked.flatMap(\.2),
+      instantsChecked: instants, codesComputed: checked.reduce(0) { $0 + $1.1 })
   }
 
   /// Which converted account each source account became: one of the same kind and secret,

@@ -47,6 +47,7 @@ struct AuditCommand: ParsableCommand {
   }
 
   @OptionGroup var plugins: PluginOptions
+  @OptionGroup var console: ConsoleOptions
 
   func run() throws {
     let registry = plugins.registry()

@@ -18,14 +18,15 @@ struct Codes: ParsableCommand {
   @Option(help: ArgumentHelp("Compute the codes at this Unix time instead of now.", valueName: "unix-seconds"))
   var at: Int64?
 
-  @Flag(help: "Print a JSON array of {issuer, name, type, code, …} in input order.")
+  @Flag(help: "Print JSON: the accounts in input order, each with its code (docs/schema/codes-v1.schema.json).")
   var json = false
 
   @OptionGroup var plugins: PluginOptions
+  @OptionGroup var console: ConsoleOptions
 
   func run() throws {
     let registry = plugins.registry()
-    let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
+    let reading = try input.read(files, registry: registry)
     let time = at ?? Int64(Date().timeIntervalSince1970)
     let accounts = reading.accounts
     // Each code on its own (an HMAC with the account's key), on every core for a long list.
@@ -50,7 +51,7 @@ struct Codes: ParsableCommand {
     }
     if json {
       var stream = PrettyJSONStream { bytes throws in try StandardStreams.output(bytes) }
-      try stream.writeAccounts(count: accounts.count, account: entry)
+      try stream.writeAccountList(count: accounts.count, account: entry, findings: findings.map { FindingJSON($0) })
     } else {
       try Rendering.writeTable(header: ["ISSUER", "NAME", "TYPE", "CODE"], rowCount: accounts.count) { index in
         let account = accounts[index]
@@ -59,6 +60,6 @@ struct Codes: ParsableCommand {
         try StandardStreams.output(text)
       }
     }
-    try findingOptions.report(findings)
+    try findingOptions.report(findings, printed: !json)
   }
 }

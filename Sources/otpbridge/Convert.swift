@@ -62,7 +62,14 @@ struct Convert: ParsableCommand {
   @Option(help: ArgumentHelp("For encrypted outputs: read the new password from this environment variable.", valueName: "var"))
   var newPasswordEnv: String?
 
+  @Flag(
+    help:
+      "Print the loss report and what was written as JSON on standard output (docs/schema/convert-v1.schema.json), also when the conversion is refused."
+  )
+  var json = false
+
   @OptionGroup var plugins: PluginOptions
+  @OptionGroup var console: ConsoleOptions
 
   var writerSettings: WriterSettings { WriterSettings(batchSize: batchSize, upn: upn) }
 
@@ -83,16 +90,45 @@ struct Convert: ParsableCommand {
     if let upn, !upn.contains("@") {
       throw ValidationError("--upn takes a user principal name such as alice@contoso.com.")
     }
+    if json, output == "-" || qr.first?.lowercased() == "terminal" {
+      throw ValidationError("--json prints on standard output: give -o a file and --qr a file or folder.")
+    }
+  }
+
+  /// What `--json` prints, filled in as the conversion goes.
+  final class Summary {
+    var document: ConvertJSON?
   }
 
   func run() throws {
+    let summary = Summary()
+    do {
+      try convert(summary)
+    } catch let error as OTPError where json {
+      // A refusal or an error once the loss report is known: the JSON says why nothing was written.
+      if var document = summary.document {
+        document.written = false
+        document.error = error.description
+        document.output = nil
+        document.qr = nil
+        try printJSON(document)
+      }
+      throw error
+    }
+    if json, var document = summary.document {
+      document.written = true
+      try printJSON(document)
+    }
+  }
+
+  func convert(_ summary: Summary) throws {
     let registry = plugins.registry().applying(writerSettings)
     let target = try registry.plugin(id: targetID)
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
     try target.descriptor.refuseUnusedNewPassword(given: newPasswordFile != nil || newPasswordEnv != nil)
     if let output, output != "-" { try Files.checkWritable(output, force: force) }
     let qrOutput = qr.isEmpty ? nil : try QROutput(arguments: qr)
-    var reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
+    var reading = try input.read(files, registry: registry)
     if let assign { reading = try Assignment.read(path: assign).apply(to: reading) }
     let newPasswordSupply = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: .creating("new")).supply()
     let newPassword = newPasswordSupply.provider
@@ -106,13 +142,13 @@ struct Convert: ParsableCommand {
       // already shows to be lossy is checked in full without writing anything, then refused.
       if plan.isLossy, !allowLossy {
         let checked = try plan.write { _ in }
-        try showReport(checked.report, notes: readingNotes + checked.findings, registry: registry)
+        try showReport(checked.report, notes: readingNotes + checked.findings, registry: registry, summary: summary)
       }
       var count = 0
       func convert(into append: ([UInt8]) throws -> Void) throws {
         let streamed = try plan.write(to: append)
         count = streamed.writtenCount
-        try showReport(streamed.report, notes: readingNotes + streamed.findings, registry: registry)
+        try showReport(streamed.report, notes: readingNotes + streamed.findings, registry: registry, summary: summary)
       }
       if output == "-" {
         var bytes: [UInt8] = []
@@ -120,7 +156,8 @@ struct Convert: ParsableCommand {
         try Files.write(bytes, to: output, force: force)
       } else {
         try Files.write(to: output, force: force, convert)
-        reportWritten(count, to: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true)
+        reportWritten(
+          count, to: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true, summary: summary)
       }
       return
     }
@@ -130,7 +167,7 @@ struct Convert: ParsableCommand {
     let sheet = try qrOutput.map { _ in
       try QROutput.sheet(for: conversion.output, format: target.descriptor.id, registry: registry)
     }
-    try showReport(conversion.report, notes: readingNotes + conversion.findings, registry: registry)
+    try showReport(conversion.report, notes: readingNotes + conversion.findings, registry: registry, summary: summary)
     if qrOutput == .terminal, let sheet, let width = QROutput.terminalWidth() {
       try QROutput.checkFits(
         sheet, width: width, format: target.descriptor, accounts: conversion.report.convertedAccounts, registry: registry)
@@ -148,15 +185,17 @@ struct Convert: ParsableCommand {
         try StandardStreams.output((drawing + "\n").utf8)
       }
       try qrOutput.write(qrFiles, force: force)
+      summary.document?.qr = qrOutput.summary(codes: sheet.entries.count)
       let place = qrOutput == .terminal ? "above" : qrFiles.count == 1 ? "in \(qrFiles[0].path)" : "in \(qrFiles.count) files"
-      printError(
+      note(
         "Showed \(count) account(s) as \(sheet.entries.count) QR code(s) \(place) (\(target.descriptor.id)). They hold secrets: delete them once scanned."
       )
     }
     if let output {
       try Files.write(conversion.output, to: output, force: force)
       if output != "-" {
-        reportWritten(count, to: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true)
+        reportWritten(
+          count, to: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true, summary: summary)
       }
     }
   }
@@ -164,9 +203,13 @@ struct Convert: ParsableCommand {
   /// Prints what reading and writing noticed and the loss report, and refuses a lossy conversion
   /// unless --allow-lossy is given, and one that would write no account though the input held
   /// some, even with it.
-  func showReport(_ report: LossReport, notes: [Finding], registry: Registry) throws {
-    if !notes.isEmpty { printError(Rendering.findings(notes)) }
-    printError(Rendering.lossReport(report))
+  func showReport(_ report: LossReport, notes: [Finding], registry: Registry, summary: Summary) throws {
+    summary.document = ConvertJSON(report: report, notes: notes)
+    if !json {
+      Console.findings(notes)
+      // With --quiet, the report only when something is not kept as it is.
+      if !Console.isQuiet || !report.isLossless { printError(Rendering.lossReport(report)) }
+    }
     let refusal = LossRefusal(
       changedOrDropped: report.changedOrDroppedCount, unreadable: report.unreadableCount,
       incompleteExports: report.incompleteExportCount,
@@ -187,9 +230,17 @@ struct Convert: ParsableCommand {
     }.map(\.id)
   }
 
-  func reportWritten(_ count: Int, to output: String, target: FormatDescriptor, encrypted: Bool) {
-    printError(Self.plaintextNotice(output: output, target: target, encrypted: encrypted))
-    printError("Wrote \(count) account(s) to \(output) (\(target.id)).")
+  func reportWritten(_ count: Int, to output: String, target: FormatDescriptor, encrypted: Bool, summary: Summary) {
+    summary.document?.output = ConvertJSON.Output(path: output, encrypted: encrypted)
+    // Plain text is a warning, said even with --quiet; --json says it as "encrypted": false.
+    let notice = Self.plaintextNotice(output: output, target: target, encrypted: encrypted)
+    if encrypted { note(notice) } else if !json { printError(notice) }
+    note("Wrote \(count) account(s) to \(output) (\(target.id)).")
+  }
+
+  /// A note for a person, unless --json or --quiet keeps standard error for errors.
+  func note(_ text: String) {
+    if !json { Console.note(text) }
   }
 
   /// Whether the output protects its secrets, said every time: a user who deletes the old app

@@ -7,7 +7,7 @@ struct Formats: ParsableCommand {
     commandName: "formats",
     abstract: "List the formats otpbridge reads and writes, with what each can hold.")
 
-  @Flag(help: "Print JSON instead of a table.")
+  @Flag(help: "Print JSON instead of a table (docs/schema/formats-v1.schema.json).")
   var json = false
 
   struct FormatJSON: Encodable {
@@ -26,6 +26,12 @@ struct Formats: ParsableCommand {
     /// Kinds written in a form of their own, which holds less (Steam as `steam://SECRET`).
     var kindForms: [String: KindFormJSON]
     var summary: String
+  }
+
+  /// `formats --json` (docs/schema/formats-v1.schema.json).
+  struct FormatList: Encodable {
+    var formats: [FormatJSON]
+    var version = 1
   }
 
   struct KindFormJSON: Encodable {
@@ -62,31 +68,33 @@ struct Formats: ParsableCommand {
   }
 
   @OptionGroup var plugins: PluginOptions
+  @OptionGroup var console: ConsoleOptions
 
   func run() throws {
     let registry = plugins.registry()
     let descriptors = registry.plugins.map(\.descriptor)
     if json {
       try printJSON(
-        descriptors.map { d in
-          FormatJSON(
-            id: d.id, name: d.displayName, reads: d.canRead, writes: d.canWrite, encryption: d.encryption.rawValue,
-            extensions: d.fileExtensions, kinds: d.capabilities.kinds.sorted().map(\.rawValue),
-            algorithms: d.capabilities.algorithms.sorted().map(\.rawValue),
-            digits: [d.capabilities.digits.lowerBound, d.capabilities.digits.upperBound],
-            excludedDigits: d.capabilities.excludedDigits.sorted(),
-            periods: Self.periods(d.capabilities.periods), fields: d.capabilities.fields.sorted().map(\.rawValue),
-            kindForms: Dictionary(
-              uniqueKeysWithValues: d.capabilities.kindForms.map { kind, form in
-                (
-                  kind.rawValue,
-                  KindFormJSON(
-                    shape: form.shape, fields: form.fields.sorted().map(\.rawValue),
-                    extraParameterNames: form.extraParameterNames?.sorted(), fixedIssuer: form.fixedIssuer)
-                )
-              }),
-            summary: d.summary)
-        })
+        FormatList(
+          formats: descriptors.map { d in
+            FormatJSON(
+              id: d.id, name: d.displayName, reads: d.canRead, writes: d.canWrite, encryption: d.encryption.rawValue,
+              extensions: d.fileExtensions, kinds: d.capabilities.kinds.sorted().map(\.rawValue),
+              algorithms: d.capabilities.algorithms.sorted().map(\.rawValue),
+              digits: [d.capabilities.digits.lowerBound, d.capabilities.digits.upperBound],
+              excludedDigits: d.capabilities.excludedDigits.sorted(),
+              periods: Self.periods(d.capabilities.periods), fields: d.capabilities.fields.sorted().map(\.rawValue),
+              kindForms: Dictionary(
+                uniqueKeysWithValues: d.capabilities.kindForms.map { kind, form in
+                  (
+                    kind.rawValue,
+                    KindFormJSON(
+                      shape: form.shape, fields: form.fields.sorted().map(\.rawValue),
+                      extraParameterNames: form.extraParameterNames?.sorted(), fixedIssuer: form.fixedIssuer)
+                  )
+                }),
+              summary: d.summary)
+          }))
       return
     }
     let rows = descriptors.map { d -> [String] in

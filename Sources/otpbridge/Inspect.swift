@@ -13,25 +13,26 @@ struct Inspect: ParsableCommand {
   @OptionGroup var input: InputOptions
   @OptionGroup var findingOptions: FindingOptions
 
-  @Flag(help: "Print JSON instead of a table.")
+  @Flag(help: "Print JSON instead of a table (docs/schema/inspect-v1.schema.json).")
   var json = false
 
   @Flag(help: "Show the secrets instead of masking them.")
   var showSecrets = false
 
   @OptionGroup var plugins: PluginOptions
+  @OptionGroup var console: ConsoleOptions
 
   func run() throws {
     let registry = plugins.registry()
-    let reading = try Reading.read(paths: files, from: input.formatID, context: input.readContext, registry: registry)
+    let reading = try input.read(files, registry: registry)
     // Rows and JSON are made as they are written.
     let accounts = reading.accounts
     let findings = reading.findings
     if json {
       var stream = PrettyJSONStream { bytes throws in try StandardStreams.output(bytes) }
-      try stream.writeInspection(
+      try stream.writeAccountList(
         count: accounts.count, account: { AccountJSON(accounts[$0], showSecret: showSecrets) },
-        findings: findings.map(\.description))
+        findings: findings.map { FindingJSON($0) })
     } else {
       try Rendering.writeTable(
         header: ["#", "TYPE", "ISSUER", "NAME", "ALGORITHM", "DIGITS", "PERIOD", "SECRET", "FROM"], rowCount: accounts.count
@@ -53,6 +54,6 @@ struct Inspect: ParsableCommand {
       let formats = reading.files.map { "\($0.file) (\($0.format))" }.joined(separator: ", ")
       try printOutput("\(accounts.count) account(s) from \(formats.escapedForTerminal()).")
     }
-    try findingOptions.report(findings)
+    try findingOptions.report(findings, printed: !json)
   }
 }

@@ -13,7 +13,9 @@ struct OTPBridgeCommand: ParsableCommand {
       failed verify; 2 usage; 3 an input that cannot be read or decrypted; 4 an output that cannot \
       be written; 5 a tenant run in which some users failed.
       """,
-    version: "0.1.0",
-    subcommands: [Formats.self, Inspect.self, Convert.self, Codes.self, Verify.self, AuditCommand.self, Tenant.self]
+    version: "otpbridge \(BuildInfo.line)",
+    subcommands: [
+      Formats.self, Inspect.self, Convert.self, Codes.self, Verify.self, AuditCommand.self, Tenant.self, Version.self,
+    ]
   )
 }

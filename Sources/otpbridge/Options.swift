@@ -57,6 +57,23 @@ struct InputOptions: ParsableArguments {
     ReadContext(
       password: PasswordSource(file: passwordFile, environment: passwordEnv, role: .opening("input")).provider(), limits: limits)
   }
+
+  /// Reads `paths` together, with progress on a terminal and, with --verbose, what read each.
+  func read(_ paths: [String], registry: Registry) throws -> Reading {
+    try InputOptions.read(paths, from: formatID, context: readContext, registry: registry)
+  }
+
+  static func read(_ paths: [String], from formatID: String?, context: ReadContext, registry: Registry) throws -> Reading {
+    let progress = Progress("reading")
+    defer { progress.finish() }
+    let reading = try Reading.read(paths: paths, from: formatID, context: context, registry: registry) { index, count, path in
+      progress.update(index, of: count, item: path)
+    }
+    for file in reading.files {
+      Console.detail("read \(file.file) as \(file.format): \(file.result.accounts.count) account(s)")
+    }
+    return reading
+  }
 }
 
 /// When findings make the exit code 1.
@@ -76,9 +93,10 @@ struct FindingOptions: ParsableArguments {
   @Option(help: "Exit with 1 when a finding is at least this severe.")
   var failOn: FailureThreshold = .error
 
-  /// Prints findings to standard error and exits 1 when they reach the threshold.
-  func report(_ findings: [Finding]) throws {
-    if !findings.isEmpty { printError(Rendering.findings(findings)) }
+  /// Prints findings to standard error, unless the JSON on standard output holds them, and exits
+  /// 1 when they reach the threshold.
+  func report(_ findings: [Finding], printed: Bool = true) throws {
+    if printed { Console.findings(findings) }
     if failOn.isReached(by: findings.map(\.severity)) { throw ExitCode(1) }
   }
 }

@@ -51,7 +51,11 @@ struct TenantMigrate: ParsableCommand {
   @Flag(help: "Continue the run in --out (or start it if there is none): users the journal records as done are skipped.")
   var resume = false
 
+  @Flag(help: "Also print the tenant report (report.json) on standard output (docs/schema/tenant-report-v1.schema.json).")
+  var json = false
+
   @OptionGroup var plugins: PluginOptions
+  @OptionGroup var console: ConsoleOptions
 
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more.") }
@@ -68,8 +72,9 @@ struct TenantMigrate: ParsableCommand {
     let display = ProgressDisplay()
     let report = try TenantMigration.run(manifest: loaded, options: options, registry: registry) { display.show($0) }
     display.end()
-    printError(report.summaryText)
-    printError("Reports: \(outputFolder)/\(TenantMigration.reportName), \(outputFolder)/\(TenantMigration.htmlName)")
+    if json { try copyToOutput("\(outputFolder)/\(TenantMigration.reportName)") }
+    Console.note(report.summaryText)
+    Console.note("Reports: \(outputFolder)/\(TenantMigration.reportName), \(outputFolder)/\(TenantMigration.htmlName)")
     if report.summary.failed > 0 { throw ExitCode(someUsersFailed) }
   }
 }
@@ -90,25 +95,42 @@ struct TenantMerge: ParsableCommand {
   @Flag(help: "Replace the outputs if they exist.")
   var force = false
 
+  @Flag(help: "Also print the merged report on standard output (docs/schema/tenant-report-v1.schema.json).")
+  var json = false
+
+  @OptionGroup var console: ConsoleOptions
+
   func run() throws {
     let merged = try TenantReport.merge(try reports.map { ($0, try TenantReport.load($0)) })
     let html = (output as NSString).deletingPathExtension + ".html"
     try Files.write(try merged.json(), to: output, force: force)
     try Files.write(Array(TenantHTML.render(merged).utf8), to: html, force: force)
-    printError(merged.summaryText)
-    printError("Merged \(reports.count) report(s) into \(output) and \(html).")
+    if json { try StandardStreams.output(try merged.json()) }
+    Console.note(merged.summaryText)
+    Console.note("Merged \(reports.count) report(s) into \(output) and \(html).")
     if merged.summary.failed > 0 { throw ExitCode(someUsersFailed) }
   }
 }
 
+/// The file at `path` on standard output, a MiB at a time: a tenant's report can be large.
+func copyToOutput(_ path: String) throws {
+  guard let handle = FileHandle(forReadingAtPath: path) else { throw OTPError.cannotOpen(file: path, reason: "cannot open it") }
+  defer { try? handle.close() }
+  while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+    try StandardStreams.output(chunk)
+  }
+}
+
 /// Progress on standard error: a bar redrawn in place on a terminal (users done of total, rate,
-/// time left), one plain line per user otherwise (logs, CI).
+/// time left), one plain line per user otherwise (logs, CI); nothing with --quiet.
 final class ProgressDisplay: @unchecked Sendable {
   private let terminal = isatty(STDERR_FILENO) == 1
+  private let quiet = Console.isQuiet
   private let start = Date()
   private var drawn = false
 
   func show(_ progress: TenantProgress) {
+    guard !quiet else { return }
     let elapsed = Date().timeIntervalSince(start)
     let ran = progress.finished - progress.skipped
     let rate = elapsed > 0 ? Double(ran) / elapsed : 0

@@ -46,7 +46,11 @@ struct Verify: ParsableCommand {
   @Flag(help: "Compare the codes of every pair, also those with the same secret and code settings.")
   var everyCode = false
 
+  @Flag(help: "Print each source account's result as JSON (docs/schema/verify-v1.schema.json).")
+  var json = false
+
   @OptionGroup var plugins: PluginOptions
+  @OptionGroup var console: ConsoleOptions
 
   /// The sources and the converted file, as given.
   var sourcesAndConverted: (sources: [String], converted: String) {
@@ -63,18 +67,26 @@ struct Verify: ParsableCommand {
   func run() throws {
     let registry = plugins.registry()
     let (sources, converted) = sourcesAndConverted
-    let original = try Reading.read(paths: sources, from: input.formatID, context: input.readContext, registry: registry)
+    let original = try input.read(sources, registry: registry)
     let convertedPassword = PasswordSource(
       file: convertedPasswordFile, environment: convertedPasswordEnv, role: .opening("converted file"))
-    let result = try Reading.read(
-      paths: [converted], from: convertedFrom, context: ReadContext(password: convertedPassword.provider()),
-      registry: registry)
+    let result = try InputOptions.read(
+      [converted], from: convertedFrom, context: ReadContext(password: convertedPassword.provider()), registry: registry)
     let findings = original.findings + result.findings
-    if !findings.isEmpty { printError(Rendering.findings(findings)) }
+    let pairing = Verification.Pairing(source: original.accounts, converted: result.accounts)
     let verification = Verification.compare(
       source: original.accounts, converted: result.accounts,
-      instants: Verification.instants(now: at ?? Int64(Date().timeIntervalSince1970)), trustingEqualValues: !everyCode)
-    try printOutput(Rendering.verification(verification))
+      instants: Verification.instants(now: at ?? Int64(Date().timeIntervalSince1970)), pairing: pairing,
+      trustingEqualValues: !everyCode)
+    if json {
+      try printJSON(
+        VerifyJSON(
+          verification, pairing: pairing, source: original.accounts, converted: result.accounts,
+          files: (sources, converted), findings: findings))
+    } else {
+      Console.findings(findings)
+      try printOutput(Rendering.verification(verification))
+    }
     if !verification.passed { throw OTPError.verificationFailed(count: verification.problems.count) }
   }
 }

@@ -8,7 +8,12 @@ import OTPCore
 /// 4 an output that cannot be written.
 func runMain() -> Never {
   do {
-    try refuseUnknownSubcommand(Array(CommandLine.arguments.dropFirst()))
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    try refuseUnknownSubcommand(arguments)
+    if let command = helpRequested(arguments) {
+      try StandardStreams.output((OTPBridgeCommand.helpMessage(for: command) + Examples.section(for: command)).utf8)
+      exit(0)
+    }
     var command = try OTPBridgeCommand.parseAsRoot()
     try command.run()
     exit(0)
@@ -51,6 +56,20 @@ func refuseUnknownSubcommand(_ arguments: [String]) throws {
     }
     command = next
   }
+}
+
+/// The command whose help `arguments` ask for (`-h`, `--help`, or `help` before the command's
+/// words), so that its help ends with its examples; nil when they ask for none.
+func helpRequested(_ arguments: [String]) -> (any ParsableCommand.Type)? {
+  let options = arguments.prefix { $0 != "--" }
+  let words = options.first == "help" ? Array(options.dropFirst()) : Array(options)
+  guard options.first == "help" || options.contains("-h") || options.contains("--help") else { return nil }
+  var command: any ParsableCommand.Type = OTPBridgeCommand.self
+  for word in words where !word.hasPrefix("-") {
+    guard let next = command.configuration.subcommands.first(where: { $0.configuration.commandName == word }) else { break }
+    command = next
+  }
+  return command
 }
 
 // A plugin that exits before reading its input, or a closed output pipe, must not kill otpbridge:

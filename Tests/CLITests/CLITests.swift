@@ -16,7 +16,8 @@ import Testing
   @Test func codesJSONGivesTheExpectedCodesInInputOrder() throws {
     let run = try CLI.run(["codes", Self.plain, "--at", "1234567890", "--json"])
     #expect(run.status == 0, "\(run.stderr)")
-    let entries = try JSONDecoder().decode([CodeEntry].self, from: Data(run.stdout.utf8))
+    struct Document: Decodable { var accounts: [CodeEntry] }
+    let entries = try JSONDecoder().decode(Document.self, from: Data(run.stdout.utf8)).accounts
     #expect(entries.map(\.issuer) == ["Deno", "SPDX", "Airbnb", "Issuu", "Air Canada", "WWE", "Boeing"])
     #expect(entries.map(\.code) == ["001580", "8650438", "21994524", "253717", "4444976", "24622277", "WR5P6"])
     #expect(entries.map(\.type) == ["totp", "totp", "totp", "hotp", "hotp", "hotp", "steam"])
@@ -168,7 +169,8 @@ import Testing
     let run = try CLI.run(["formats", "--json"])
     #expect(run.status == 0)
     struct Entry: Decodable { var id: String; var reads: Bool; var writes: Bool; var kinds: [String] }
-    let entries = try JSONDecoder().decode([Entry].self, from: Data(run.stdout.utf8))
+    struct Document: Decodable { var formats: [Entry] }
+    let entries = try JSONDecoder().decode(Document.self, from: Data(run.stdout.utf8)).formats
     let otpauth = try #require(entries.first { $0.id == "otpauth" })
     #expect(otpauth.reads && otpauth.writes)
     #expect(otpauth.kinds.contains("steam"))
@@ -179,7 +181,8 @@ import Testing
     let run = try CLI.run(["formats", "--json"])
     struct Form: Decodable { var shape: String; var fields: [String]; var fixedIssuer: String? }
     struct Entry: Decodable { var id: String; var kindForms: [String: Form] }
-    let entries = try JSONDecoder().decode([Entry].self, from: Data(run.stdout.utf8))
+    struct Document: Decodable { var formats: [Entry] }
+    let entries = try JSONDecoder().decode(Document.self, from: Data(run.stdout.utf8)).formats
     let proton = try #require(entries.first { $0.id == "proton" }?.kindForms["steam"])
     #expect(proton.shape == "steam://SECRET" && proton.fixedIssuer == "Steam" && !proton.fields.contains("groups"))
     #expect(entries.first { $0.id == "otpauth" }?.kindForms.isEmpty == true)

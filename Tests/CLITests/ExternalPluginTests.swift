@@ -14,7 +14,8 @@ import Testing
     // stratum/EXPECTED.md: 6 accounts, S7, S1 (favourite), S2, S3 (issuer ""), S4, S5; no HOTP.
     let run = try CLI.run(["codes", Self.lastpass, "--plugin-dir", Self.examples, "--at", "1234567890", "--json"])
     #expect(run.status == 0, "\(run.stderr)")
-    let entries = try JSONDecoder().decode([Entry].self, from: Data(run.stdout.utf8))
+    struct Document: Decodable { var accounts: [Entry] }
+    let entries = try JSONDecoder().decode(Document.self, from: Data(run.stdout.utf8)).accounts
     #expect(entries.map(\.issuer) == ["Standard", "Long", "Many", "", "Sha", "Sha"])
     // Codes from the S table at T=1234567890.
     #expect(entries.map(\.code) == ["996016", "971319", "769508739", "088883", "925028", "510813"])

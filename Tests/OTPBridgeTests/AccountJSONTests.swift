@@ -7,9 +7,10 @@ import Testing
 /// `PrettyJSONStream` writes what `JSONEncoder` (pretty-printed, sorted keys, slashes as they are)
 /// prints for the same values, byte for byte, for every shape an account takes.
 @Suite struct AccountJSONTests {
-  struct Inspection: Encodable {
+  struct AccountList: Encodable {
     var accounts: [AccountJSON]
-    var findings: [String]
+    var findings: [FindingJSON]
+    var version = 1
   }
 
   static func foundation(_ value: some Encodable) throws -> [UInt8] {
@@ -51,13 +52,17 @@ import Testing
   @Test(arguments: [0, 1, 2, 300, 40_000])
   func streamedJSONIsWhatJSONEncoderPrints(count: Int) throws {
     let entries = Self.entries(count: count, seed: UInt64(count) + 1)
-    let findings = count == 0 ? [] : ["file.txt line 2: a \"finding\"", "another/one"]
-    let inspection = Self.streamed { stream in
-      stream.writeInspection(count: entries.count, account: { entries[$0] }, findings: findings)
+    let findings =
+      count == 0
+      ? []
+      : [
+        FindingJSON(Finding(.warning, rawCode: "A_CODE", "a \"finding\"", at: Origin(file: "file.txt", place: .line(2)))),
+        FindingJSON(Finding(.info, rawCode: "B", "another/one", remedy: "do\tthis")),
+      ]
+    let list = Self.streamed { stream in
+      stream.writeAccountList(count: entries.count, account: { entries[$0] }, findings: findings)
     }
-    #expect(inspection == (try Self.foundation(Inspection(accounts: entries, findings: findings))))
-    let codes = Self.streamed { stream in stream.writeAccounts(count: entries.count, account: { entries[$0] }) }
-    #expect(codes == (try Self.foundation(entries)))
+    #expect(list == (try Self.foundation(AccountList(accounts: entries, findings: findings))))
   }
 
   @Test func manyAccountsArriveInPiecesThatEndBetweenAccounts() {
@@ -65,7 +70,7 @@ import Testing
     final class Sink { var pieces: [[UInt8]] = [] }
     let sink = Sink()
     var stream = PrettyJSONStream<Never> { sink.pieces.append($0) }
-    stream.writeAccounts(count: entries.count, account: { entries[$0] })
+    stream.writeAccountList(count: entries.count, account: { entries[$0] }, findings: [])
     #expect(sink.pieces.count > 1)
     #expect(sink.pieces.dropLast().allSatisfy { $0.count >= 1 << 20 && $0.last == UInt8(ascii: "}") })
   }

@@ -66,7 +66,7 @@ public enum TenantHTML {
         try users.forEach { user in
           for finding in user.microsoft where (finding.remedy ?? "") == remedy {
             let place =
-              (finding.file as NSString).lastPathComponent
+              ((finding.file ?? "") as NSString).lastPathComponent
               + (finding.line.map { " line \($0)" } ?? finding.entry.map { " entry \($0)" } ?? "")
             try append(
               "<tr><td>\(user.user.markupEscaped)</td><td>\((finding.account ?? place).markupEscaped)</td>"

@@ -28,7 +28,7 @@ public struct TenantUserResult: Sendable, Codable, Equatable {
   public var unreadable: Int
   /// The audit findings (warnings and errors) about Microsoft entries that cannot move as they
   /// are: the user must enrol those accounts again. A portable Microsoft TOTP (info) is not listed.
-  public var microsoft: [AuditFinding]
+  public var microsoft: [FindingJSON]
   /// How many audit findings there were, by severity label.
   public var findings: [String: Int]
   /// Something the admin should know about this user's run, e.g. that a resume converted the
