@@ -7,7 +7,7 @@ export PATH := $(if $(shell command -v swift),$(PATH),$(PATH):/opt/swift/usr/bin
 BIN := .build/debug/otpbridge
 DEMO := .build/demo
 
-.PHONY: all bootstrap build test demo bench fuzz clean install regenerate-proto tenant-report-check format format-check
+.PHONY: all bootstrap build test demo bench fuzz clean install man regenerate-proto tenant-report-check format format-check
 
 all: build
 
@@ -18,8 +18,13 @@ bootstrap:
 build: bootstrap
 	swift build
 
-test: build format-check
+test: build format-check man
 	swift test
+
+# The man page, .build/man/otpbridge.1, from the commands (generate-manual) with their examples;
+# `make test` makes it so that a page groff warns about fails the tests.
+man: build
+	@bash scripts/man-page.sh
 
 # swift-format (part of the Swift toolchain) with .swift-format; generated protobuf code is left
 # as protoc-gen-swift writes it. `make format` rewrites, `make format-check` (run by `make test`)
@@ -111,9 +116,21 @@ SECONDS ?= 30
 fuzz: bootstrap
 	bash scripts/fuzz.sh $(SECONDS)
 
-install: bootstrap
+# The binary, the man page and the completions for bash, zsh and fish, under PREFIX (DESTDIR for
+# packaging): `make install`, or `make install PREFIX=$$HOME/.local` without root. docs/cli.md says
+# how each shell finds them.
+PREFIX ?= /usr/local
+install: man
 	swift build $(RELEASE) --scratch-path .build-release --product otpbridge
-	install -m 0755 .build-release/release/otpbridge /usr/local/bin/otpbridge
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 .build-release/release/otpbridge $(DESTDIR)$(PREFIX)/bin/otpbridge
+	install -m 0644 .build/man/otpbridge.1 $(DESTDIR)$(PREFIX)/share/man/man1/otpbridge.1
+	$(BIN) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/otpbridge
+	$(BIN) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_otpbridge
+	$(BIN) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/otpbridge.fish
+	@echo "Installed otpbridge, its man page and completions under $(DESTDIR)$(PREFIX)."
 
 clean:
 	rm -rf .build

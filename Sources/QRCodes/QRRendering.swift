@@ -100,13 +100,15 @@ extension QRCode {
 
   /// Two rows of modules a line in Unicode half blocks (▀ ▄ █), drawn black on white with ANSI
   /// colours so that the code scans on light and dark terminals alike. A quiet zone of 2 modules
-  /// is enough for phone scanners on a screen, and keeps the code small.
-  public func terminal() -> String {
+  /// is enough for phone scanners on a screen, and keeps the code small. Without `colours`
+  /// (NO_COLOR), the blocks are drawn in the terminal's own colours: dark on light scans as
+  /// drawn, light on dark only with scanners that read inverted codes.
+  public func terminal(colours: Bool = true) -> String {
     let border = 2
     let range = -border..<(size + border)
     var lines: [String] = []
     for top in stride(from: range.lowerBound, to: range.upperBound, by: 2) {
-      var line = "\u{1B}[30;107m"  // black on bright white
+      var line = colours ? "\u{1B}[30;107m" : ""  // black on bright white
       for x in range {
         let upper = isDark(x: x, y: top), lower = top + 1 < range.upperBound && isDark(x: x, y: top + 1)
         switch (upper, lower) {
@@ -116,7 +118,7 @@ extension QRCode {
         case (false, false): line += " "
         }
       }
-      lines.append(line + "\u{1B}[0m")
+      lines.append(colours ? line + "\u{1B}[0m" : line)
     }
     return lines.joined(separator: "\n") + "\n"
   }

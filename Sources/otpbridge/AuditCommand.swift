@@ -18,7 +18,7 @@ struct AuditCommand: ParsableCommand {
       as "encrypted, not opened".
       """)
 
-  @Argument(help: ArgumentHelp("Files and folders to audit.", valueName: "path"))
+  @Argument(help: ArgumentHelp("Files and folders to audit.", valueName: "path"), completion: .file())
   var paths: [String]
 
   @Option(
@@ -27,7 +27,9 @@ struct AuditCommand: ParsableCommand {
       valueName: "app"))
   var target: AuditTarget?
 
-  @Option(help: ArgumentHelp("Read the password of encrypted files from the first line of this file.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("Read the password of encrypted files from the first line of this file.", valueName: "file"),
+    completion: .file())
   var passwordFile: String?
 
   @Option(help: ArgumentHelp("Read the password of encrypted files from this environment variable.", valueName: "var"))

@@ -9,7 +9,7 @@ struct Codes: ParsableCommand {
     abstract: "Print the current code of every account.",
     discussion: "HOTP accounts show the code of their stored counter; the counter is not advanced.")
 
-  @Argument(help: ArgumentHelp("Export files to read; - reads standard input.", valueName: "file"))
+  @Argument(help: ArgumentHelp("Export files to read; - reads standard input.", valueName: "file"), completion: .file())
   var files: [String]
 
   @OptionGroup var input: InputOptions

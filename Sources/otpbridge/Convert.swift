@@ -18,15 +18,19 @@ struct Convert: ParsableCommand {
       """)
 
   @Argument(
-    help: ArgumentHelp("Export files to read; - reads standard input. Their accounts are merged in order.", valueName: "file"))
+    help: ArgumentHelp("Export files to read; - reads standard input. Their accounts are merged in order.", valueName: "file"),
+    completion: .file())
   var files: [String]
 
-  @Option(name: .customLong("to"), help: ArgumentHelp("The format to write (see 'otpbridge formats').", valueName: "id"))
+  @Option(
+    name: .customLong("to"), help: ArgumentHelp("The format to write (see 'otpbridge formats').", valueName: "id"),
+    completion: Completions.formatIDs(.writing))
   var targetID: String
 
   @Option(
     name: [.customShort("o"), .customLong("output")],
-    help: ArgumentHelp("Where to write; - for standard output. Needed unless --qr is given.", valueName: "path"))
+    help: ArgumentHelp("Where to write; - for standard output. Needed unless --qr is given.", valueName: "path"),
+    completion: .file())
   var output: String?
 
   @Option(
@@ -45,7 +49,7 @@ struct Convert: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "A CSV of serial,upn: name each hardware token (pskc, seed-csv) after its user; unlisted serials are left out as losses.",
-      valueName: "file"))
+      valueName: "file"), completion: .file(extensions: ["csv"]))
   var assign: String?
 
   @OptionGroup var input: InputOptions
@@ -56,7 +60,9 @@ struct Convert: ParsableCommand {
   @Flag(help: "Replace the output file if it exists.")
   var force = false
 
-  @Option(help: ArgumentHelp("For encrypted outputs: read the new password from the first line of this file.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("For encrypted outputs: read the new password from the first line of this file.", valueName: "file"),
+    completion: .file())
   var newPasswordFile: String?
 
   @Option(help: ArgumentHelp("For encrypted outputs: read the new password from this environment variable.", valueName: "var"))
@@ -128,6 +134,11 @@ struct Convert: ParsableCommand {
     try target.descriptor.refuseUnusedNewPassword(given: newPasswordFile != nil || newPasswordEnv != nil)
     if let output, output != "-" { try Files.checkWritable(output, force: force) }
     let qrOutput = qr.isEmpty ? nil : try QROutput(arguments: qr)
+    if qrOutput == .terminal, ProcessInfo.processInfo.environment["TERM"] == "dumb" {
+      throw OTPError.invalidArgument(
+        "--qr terminal draws codes with Unicode blocks, which this terminal (TERM=dumb) cannot show; use --qr png DIR or --qr html FILE instead"
+      )
+    }
     var reading = try input.read(files, registry: registry)
     if let assign { reading = try Assignment.read(path: assign).apply(to: reading) }
     let newPasswordSupply = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: .creating("new")).supply()
@@ -177,9 +188,16 @@ struct Convert: ParsableCommand {
       let title = "\(count) account(s) for \(target.descriptor.displayName)"
       let qrFiles = try qrOutput.files(for: sheet, title: title)
       if qrOutput == .terminal {
-        // The codes are drawn with the terminal's colour sequences; only the labels come from files.
+        // The codes are drawn with the terminal's colour sequences, unless NO_COLOR is set (then
+        // in its own colours); only the labels come from files.
+        let colours = ProcessInfo.processInfo.environment["NO_COLOR", default: ""].isEmpty
+        if !colours {
+          printError(
+            "otpbridge: NO_COLOR is set, so the codes are drawn in the terminal's own colours; if the phone does not scan them, use --qr png DIR or unset NO_COLOR."
+          )
+        }
         let drawing = sheet.entries.map { entry in
-          "\(entry.label.escapedForTerminal())\n\(entry.code.terminal())"
+          "\(entry.label.escapedForTerminal())\n\(entry.code.terminal(colours: colours))"
             + entry.accounts.map { "  - \($0.escapedForTerminal())\n" }.joined()
         }.joined(separator: "\n")
         try StandardStreams.output((drawing + "\n").utf8)

@@ -7,7 +7,7 @@ struct Inspect: ParsableCommand {
     commandName: "inspect",
     abstract: "Show the accounts in export files, with secrets masked.")
 
-  @Argument(help: ArgumentHelp("Export files to read; - reads standard input.", valueName: "file"))
+  @Argument(help: ArgumentHelp("Export files to read; - reads standard input.", valueName: "file"), completion: .file())
   var files: [String]
 
   @OptionGroup var input: InputOptions

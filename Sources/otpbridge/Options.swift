@@ -32,10 +32,13 @@ struct PasswordSource {
 
 struct InputOptions: ParsableArguments {
   @Option(
-    name: .customLong("from"), help: ArgumentHelp("Read the inputs as this format instead of recognising it.", valueName: "id"))
+    name: .customLong("from"), help: ArgumentHelp("Read the inputs as this format instead of recognising it.", valueName: "id"),
+    completion: Completions.formatIDs(.reading))
   var formatID: String?
 
-  @Option(help: ArgumentHelp("Read the password of encrypted inputs from the first line of this file.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("Read the password of encrypted inputs from the first line of this file.", valueName: "file"),
+    completion: .file())
   var passwordFile: String?
 
   @Option(help: ArgumentHelp("Read the password of encrypted inputs from this environment variable.", valueName: "var"))
@@ -124,11 +127,29 @@ func printJSON(_ value: some Encodable) throws {
 struct PluginOptions: ParsableArguments {
   @Option(
     name: .customLong("plugin-dir"),
-    help: ArgumentHelp("Look for external format plugins (otpbridge-format-NAME) in this folder first.", valueName: "dir"))
+    help: ArgumentHelp("Look for external format plugins (otpbridge-format-NAME) in this folder first.", valueName: "dir"),
+    completion: .directory)
   var pluginFolders: [String] = []
 
   /// The built-in formats and the external plugins found; problems with plugins are warnings.
   func registry() -> Registry {
     Registry.withExternalPlugins(pluginFolders: pluginFolders) { problem in printError("otpbridge: warning: \(problem)") }
+  }
+}
+
+/// What the shells' completion scripts (`otpbridge --generate-completion-script bash|zsh|fish`)
+/// offer: format ids, built in and external, for --from and --to; files and folders elsewhere.
+enum Completions {
+  enum Use { case reading, writing }
+
+  /// The ids of the formats that read (or write), with the plugins of any --plugin-dir already on
+  /// the command line, that start with what is typed.
+  static func formatIDs(_ use: Use) -> CompletionKind {
+    .custom { words, _, prefix in
+      let folders = zip(words, words.dropFirst()).filter { $0.0 == "--plugin-dir" }.map(\.1)
+      let registry = Registry.withExternalPlugins(pluginFolders: folders) { _ in }
+      return registry.plugins.map(\.descriptor).filter { use == .reading ? $0.canRead : $0.canWrite }.map(\.id)
+        .filter { $0.hasPrefix(prefix) }
+    }
   }
 }

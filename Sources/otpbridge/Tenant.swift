@@ -31,13 +31,17 @@ struct TenantMigrate: ParsableCommand {
       journal cannot be written.
       """)
 
-  @Argument(help: ArgumentHelp("The manifest, CSV or JSON (docs/tenant.md).", valueName: "manifest"))
+  @Argument(
+    help: ArgumentHelp("The manifest, CSV or JSON (docs/tenant.md).", valueName: "manifest"),
+    completion: .file(extensions: ["csv", "json"]))
   var manifest: String
 
-  @Option(name: .customLong("out"), help: ArgumentHelp("The output folder.", valueName: "dir"))
+  @Option(name: .customLong("out"), help: ArgumentHelp("The output folder.", valueName: "dir"), completion: .directory)
   var outputFolder: String
 
-  @Option(name: .customLong("to"), help: ArgumentHelp("The target format of users whose row names none.", valueName: "id"))
+  @Option(
+    name: .customLong("to"), help: ArgumentHelp("The target format of users whose row names none.", valueName: "id"),
+    completion: Completions.formatIDs(.writing))
   var targetID: String?
 
   @Option(help: ArgumentHelp("Users converted at once (default: every core).", valueName: "n"))
@@ -86,10 +90,14 @@ struct TenantMerge: ParsableCommand {
     discussion:
       "The HTML report is written beside the JSON one, with the extension .html. Exit 5 when the merged tenant has failed users.")
 
-  @Argument(help: ArgumentHelp("The shard reports (report.json of each --out).", valueName: "report"))
+  @Argument(
+    help: ArgumentHelp("The shard reports (report.json of each --out).", valueName: "report"),
+    completion: .file(extensions: ["json"]))
   var reports: [String]
 
-  @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The merged JSON report.", valueName: "path"))
+  @Option(
+    name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The merged JSON report.", valueName: "path"),
+    completion: .file(extensions: ["json"]))
   var output: String
 
   @Flag(help: "Replace the outputs if they exist.")

@@ -23,18 +23,24 @@ struct Verify: ParsableCommand {
   @Argument(
     help: ArgumentHelp(
       "The original export files (several, as given to convert: the screenshots of one Google transfer), then the file converted from them, unless --against names it.",
-      valueName: "file"))
+      valueName: "file"), completion: .file())
   var files: [String]
 
-  @Option(help: ArgumentHelp("The converted file; then every file before it is a source.", valueName: "converted"))
+  @Option(
+    help: ArgumentHelp("The converted file; then every file before it is a source.", valueName: "converted"),
+    completion: .file())
   var against: String?
 
   @OptionGroup var input: InputOptions
 
-  @Option(help: ArgumentHelp("Read the converted file as this format instead of recognising it.", valueName: "id"))
+  @Option(
+    help: ArgumentHelp("Read the converted file as this format instead of recognising it.", valueName: "id"),
+    completion: Completions.formatIDs(.reading))
   var convertedFrom: String?
 
-  @Option(help: ArgumentHelp("The converted file's password, from the first line of this file.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("The converted file's password, from the first line of this file.", valueName: "file"),
+    completion: .file())
   var convertedPasswordFile: String?
 
   @Option(help: ArgumentHelp("The converted file's password, from this environment variable.", valueName: "var"))

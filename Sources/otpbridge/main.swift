@@ -30,6 +30,11 @@ func runMain() -> Never {
     // escaped (it may quote a path or value), with usage errors as exit 2 like every usage error.
     let code = OTPBridgeCommand.exitCode(for: error)
     if code == .success { OTPBridgeCommand.exit(withError: error) }
+    // An option typo is named first: "--too aegis" is not "missing --to".
+    if let unknown = unknownOption(in: Array(CommandLine.arguments.dropFirst())) {
+      StandardStreams.error("otpbridge: error: \(unknown.escapedForTerminal())\n".utf8)
+      exit(2)
+    }
     // One prefix for every error, ours and the parser's ("Error: …" there).
     var message = OTPBridgeCommand.fullMessage(for: error)
     if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
@@ -64,12 +69,35 @@ func helpRequested(_ arguments: [String]) -> (any ParsableCommand.Type)? {
   let options = arguments.prefix { $0 != "--" }
   let words = options.first == "help" ? Array(options.dropFirst()) : Array(options)
   guard options.first == "help" || options.contains("-h") || options.contains("--help") else { return nil }
+  return command(named: words).type
+}
+
+/// The command the leading words of `arguments` name ("tenant merge …" is TenantMerge), and
+/// those words ("otpbridge tenant merge").
+func command(named arguments: [String]) -> (type: any ParsableCommand.Type, path: String) {
   var command: any ParsableCommand.Type = OTPBridgeCommand.self
-  for word in words where !word.hasPrefix("-") {
+  var path = "otpbridge"
+  for word in arguments where !word.hasPrefix("-") {
     guard let next = command.configuration.subcommands.first(where: { $0.configuration.commandName == word }) else { break }
     command = next
+    path += " " + word
   }
-  return command
+  return (command, path)
+}
+
+/// "unknown option '--too'. Did you mean '--to'?" for the first long option in `arguments` that
+/// the command's help does not list; nil when they are all known.
+func unknownOption(in arguments: [String]) -> String? {
+  let (command, path) = command(named: arguments)
+  let help = OTPBridgeCommand.helpMessage(for: command, includeHidden: true)
+  let known = Set(help.matches(of: /--[a-z0-9][a-z0-9-]*/).map { String($0.output) })
+  for argument in arguments.prefix(while: { $0 != "--" }) where argument.hasPrefix("--") {
+    let name = String(argument.prefix { $0 != "=" })
+    guard !known.contains(name) else { continue }
+    let suggestion = Spelling.closest(to: name, among: known.sorted()).map { " Did you mean '\($0)'?" } ?? ""
+    return "unknown option '\(name.prefix(40))'.\(suggestion) See '\(path) --help'."
+  }
+  return nil
 }
 
 // A plugin that exits before reading its input, or a closed output pipe, must not kill otpbridge:
