@@ -55,7 +55,11 @@ struct AuditCommand: ParsableCommand {
     let registry = plugins.registry()
     // An audit of many files does not prompt: a file without a password is reported, not opened.
     let password = PasswordReference(file: passwordFile, environment: passwordEnv).provider(role: .opening("input"))
-    let report = try Audit.run(paths: paths, target: target, password: password, registry: registry)
+    let progress = Progress("auditing")
+    let report = try Audit.run(paths: paths, target: target, password: password, registry: registry) { index, count, path in
+      progress.update(index, of: count, item: path)
+    }
+    progress.finish()
     if json {
       try printJSON(report)
     } else if sarif {
