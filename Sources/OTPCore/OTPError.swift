@@ -82,7 +82,7 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
     case .nothingToWrite(let refusal):
       return refusal.nothingLeftDescription
     case .verificationFailed(let count):
-      return "\(count) account(s) missing or giving different codes, listed above."
+      return "\(count) account(s) missing or giving different codes, listed in the report."
     case .writeFailed(let path, let reason):
       return "\(path): cannot write: \(reason). Nothing was written."
     }
@@ -107,13 +107,13 @@ public struct LossRefusal: Sendable, Equatable, CustomStringConvertible {
   }
 
   public var description: String {
-    "the conversion would lose \(losses), listed above. Nothing was written." + advice
+    "the conversion would lose \(losses), listed in the loss report. Nothing was written." + advice
       + " Pass --allow-lossy to write the rest anyway."
   }
 
   /// When no account would be left to write.
   public var nothingLeftDescription: String {
-    "no account would be written: the conversion would lose \(losses), listed above. Nothing was written, even with --allow-lossy."
+    "no account would be written: the conversion would lose \(losses), listed in the loss report. Nothing was written, even with --allow-lossy."
       + advice
   }
 

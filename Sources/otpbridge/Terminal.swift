@@ -21,7 +21,9 @@ enum Terminal {
     guard tcgetattr(descriptor, &original) == 0 else { return nil }
     var silent = original
     silent.c_lflag &= ~tcflag_t(ECHO)
-    _ = prompt.withCString { write(descriptor, $0, strlen($0)) }
+    // From the start of a cleared line: a progress line may be drawn there (Progress).
+    let start = Console.errorIsTerminal ? "\r\u{1B}[K" : ""
+    _ = "\(start)\(prompt)".withCString { write(descriptor, $0, strlen($0)) }
     Interruption.restoreOnSignal(terminal: descriptor, settings: original)
     tcsetattr(descriptor, TCSAFLUSH, &silent)
     defer {
