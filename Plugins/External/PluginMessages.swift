@@ -121,12 +121,22 @@ struct PluginFinding: Decodable {
   var remedy: String?
   var skipped: Bool?
 
-  /// The finding, with the plugin's own code; an unknown severity is a warning.
+  /// The finding, with the plugin's own code in the shape every code has (upper case, digits and
+  /// `_`, a letter first: "lastpass.bad-secret" becomes LASTPASS_BAD_SECRET); an unknown severity
+  /// is a warning, and a line or entry below 1 (both count from 1) is no place.
   func finding(file: String) -> Finding {
-    let place = line.map(Origin.Place.line) ?? entry.map(Origin.Place.entry) ?? .whole
+    let place =
+      line.flatMap { $0 >= 1 ? Origin.Place.line($0) : nil } ?? entry.flatMap { $0 >= 1 ? Origin.Place.entry($0) : nil }
+      ?? .whole
     return Finding(
-      Finding.Severity(rawValue: severity ?? "") ?? .warning, rawCode: code ?? ExternalCode.pluginFinding.rawValue, message ?? "",
+      Finding.Severity(rawValue: severity ?? "") ?? .warning, rawCode: Self.normalised(code), message ?? "",
       at: Origin(file: file, place: place), remedy: remedy, entrySkipped: skipped ?? false)
+  }
+
+  static func normalised(_ code: String?) -> String {
+    let letters = String((code ?? "").prefix(64).uppercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+    guard let first = letters.first, first.isLetter else { return ExternalCode.pluginFinding.rawValue }
+    return letters
   }
 }
 

@@ -98,7 +98,16 @@ public enum Files {
   @discardableResult
   public static func checkWritable(_ path: String, force: Bool) throws -> String {
     var status = stat()
-    guard lstat(path, &status) == 0 else { return path }  // nothing there yet
+    guard lstat(path, &status) == 0 else {
+      // Nothing there yet: its folder must exist, or the run would read and convert everything
+      // only to fail at the end (and after --qr files were written).
+      let folder = (path as NSString).deletingLastPathComponent
+      var folderStatus = stat()
+      if !folder.isEmpty, stat(folder, &folderStatus) != 0 || (folderStatus.st_mode & S_IFMT) != S_IFDIR {
+        throw OTPError.writeFailed(path: path, reason: "its folder \(folder) does not exist")
+      }
+      return path
+    }
     guard force else { throw OTPError.outputExists(path: path) }
     var target = path
     if (status.st_mode & S_IFMT) == S_IFLNK {

@@ -48,7 +48,9 @@ public struct Verification: Sendable {
   /// The instants every TOTP pair is compared at: now, the step after, and fixed points that
   /// separate periods and digit counts that agree by chance.
   public static func instants(now: Int64) -> [Int64] {
-    [now, now + 30, now + 60, 59, 1_111_111_109, 1_234_567_890, 2_000_000_000]
+    var seen: Set<Int64> = []
+    // Each once, in this order, when now is one of the fixed points (`verify --at 59`).
+    return [now, now + 30, now + 60, 59, 1_111_111_109, 1_234_567_890, 2_000_000_000].filter { seen.insert($0).inserted }
   }
 
   /// Pairs each source account with a converted one, by secret first and then by issuer and name,

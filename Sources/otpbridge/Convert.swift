@@ -96,7 +96,7 @@ struct Convert: ParsableCommand {
     if let upn, !upn.contains("@") {
       throw ValidationError("--upn takes a user principal name such as alice@contoso.com.")
     }
-    if json, output == "-" || qr.first?.lowercased() == "terminal" {
+    if json, output == "-" || qr.first?.lowercased() == "terminal" || qr.dropFirst().first == "-" {
       throw ValidationError("--json prints on standard output: give -o a file and --qr a file or folder.")
     }
   }
@@ -111,12 +111,11 @@ struct Convert: ParsableCommand {
     do {
       try convert(summary)
     } catch let error as OTPError where json {
-      // A refusal or an error once the loss report is known: the JSON says why nothing was written.
+      // A refusal or an error once the loss report is known: the JSON says why, and names the
+      // files already written (QR codes before a failed -o), which hold secrets.
       if var document = summary.document {
         document.written = false
         document.error = error.description
-        document.output = nil
-        document.qr = nil
         try printJSON(document)
       }
       throw error
@@ -205,9 +204,12 @@ struct Convert: ParsableCommand {
       try qrOutput.write(qrFiles, force: force)
       summary.document?.qr = qrOutput.summary(codes: sheet.entries.count)
       let place = qrOutput == .terminal ? "above" : qrFiles.count == 1 ? "in \(qrFiles[0].path)" : "in \(qrFiles.count) files"
-      note(
-        "Showed \(count) account(s) as \(sheet.entries.count) QR code(s) \(place) (\(target.descriptor.id)). They hold secrets: delete them once scanned."
-      )
+      // Said even with --quiet: the codes hold the secrets in the clear.
+      if !json {
+        printError(
+          "Showed \(count) account(s) as \(sheet.entries.count) QR code(s) \(place) (\(target.descriptor.id)). They hold secrets: delete them once scanned."
+        )
+      }
     }
     if let output {
       try Files.write(conversion.output, to: output, force: force)

@@ -77,7 +77,9 @@ struct TenantMigrate: ParsableCommand {
     let report = try TenantMigration.run(manifest: loaded, options: options, registry: registry) { display.show($0) }
     display.end()
     if json { try copyToOutput("\(outputFolder)/\(TenantMigration.reportName)") }
-    Console.note(report.summaryText)
+    // With --quiet, only what warns: failed users, plaintext outputs, Microsoft re-enrolments.
+    let summary = Console.isQuiet ? report.warningsText : report.summaryText
+    if !summary.isEmpty { printError(summary) }
     Console.note("Reports: \(outputFolder)/\(TenantMigration.reportName), \(outputFolder)/\(TenantMigration.htmlName)")
     if report.summary.failed > 0 { throw ExitCode(someUsersFailed) }
   }
@@ -114,7 +116,8 @@ struct TenantMerge: ParsableCommand {
     try Files.write(try merged.json(), to: output, force: force)
     try Files.write(Array(TenantHTML.render(merged).utf8), to: html, force: force)
     if json { try StandardStreams.output(try merged.json()) }
-    Console.note(merged.summaryText)
+    let summary = Console.isQuiet ? merged.warningsText : merged.summaryText
+    if !summary.isEmpty { printError(summary) }
     Console.note("Merged \(reports.count) report(s) into \(output) and \(html).")
     if merged.summary.failed > 0 { throw ExitCode(someUsersFailed) }
   }
@@ -130,7 +133,8 @@ func copyToOutput(_ path: String) throws {
 }
 
 /// Progress on standard error: a bar redrawn in place on a terminal (users done of total, rate,
-/// time left), one plain line per user otherwise (logs, CI); nothing with --quiet.
+/// time left), one plain line per user otherwise (logs, CI); nothing with --quiet, whose summary
+/// still lists the users who failed.
 final class ProgressDisplay: @unchecked Sendable {
   private let terminal = isatty(STDERR_FILENO) == 1
   private let quiet = Console.isQuiet

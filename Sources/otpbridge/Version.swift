@@ -15,17 +15,19 @@ struct Version: ParsableCommand {
     abstract: "Print the version and the commit otpbridge was built from.",
     discussion: "The same as 'otpbridge --version'; with --json, for scripts and bug reports.")
 
-  @Flag(help: "Print the version and the commit as JSON (docs/schema/version-v1.schema.json).")
+  @Flag(help: "Print the release and the commit as JSON (docs/schema/version-v1.schema.json).")
   var json = false
 
+  /// `version` is the document's version, as in every other command's JSON; `release` is otpbridge's.
   struct VersionJSON: Encodable {
     var commit: String
-    var version: String
+    var release: String
+    var version = 1
   }
 
   func run() throws {
     if json {
-      try printJSON(VersionJSON(commit: BuildInfo.commit, version: BuildInfo.version))
+      try printJSON(VersionJSON(commit: BuildInfo.commit, release: BuildInfo.version))
     } else {
       try printOutput("otpbridge \(BuildInfo.line)")
     }

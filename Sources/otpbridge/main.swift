@@ -68,7 +68,9 @@ func refuseUnknownSubcommand(_ arguments: [String]) throws {
 func helpRequested(_ arguments: [String]) -> (any ParsableCommand.Type)? {
   let options = arguments.prefix { $0 != "--" }
   let words = options.first == "help" ? Array(options.dropFirst()) : Array(options)
-  guard options.first == "help" || options.contains("-h") || options.contains("--help") else { return nil }
+  // -h alone or among other short flags (-qh).
+  let asksHelp = options.contains { $0 == "--help" || ($0.hasPrefix("-") && !$0.hasPrefix("--") && $0.dropFirst().contains("h")) }
+  guard options.first == "help" || asksHelp else { return nil }
   return command(named: words).type
 }
 

@@ -80,6 +80,33 @@ import Testing
     #expect(try CLI.run(["inspect", Self.accounts, "-q", "-v"]).status == 2)
   }
 
+  /// What warns stays with --quiet: QR codes that hold secrets, tenant users who failed.
+  @Test func quietKeepsTheWarningsOfQRCodesAndTenants() throws {
+    let folder = try CLI.temporaryFolder()
+    let qr = try CLI.run(["convert", Self.accounts, "--to", "otpauth", "--qr", "png", "\(folder)/qr", "-q"])
+    #expect(qr.status == 0 && qr.stderr.contains("They hold secrets"))
+    let tenant = try CLI.run(
+      ["tenant", "migrate", Self.root + "/examples/tenant/manifest.csv", "--out", "\(folder)/t", "--to", "otpauth", "-q"],
+      environment: ["ERIN_EXPORT_PASSWORD": "example", "ERIN_NEW_PASSWORD": "new-example"])
+    #expect(tenant.status == 5)
+    #expect(tenant.stderr.contains("FAILED  dave@contoso.com") && tenant.stderr.contains("NOT ENCRYPTED"))
+    #expect(!tenant.stderr.contains("Users: ") && !tenant.stderr.contains("Reports: "))
+  }
+
+  /// An output whose folder does not exist fails before anything is read or written: no QR codes
+  /// are left holding secrets while the run says it wrote nothing.
+  @Test func anOutputInAMissingFolderFailsFirst() throws {
+    let folder = try CLI.temporaryFolder()
+    let run = try CLI.run([
+      "convert", Self.accounts, "--to", "otpauth", "--qr", "png", "\(folder)/qr", "-o", "\(folder)/missing/x.txt", "--json",
+    ])
+    #expect(run.status == 4 && run.stdout.isEmpty)
+    #expect(run.stderr.contains("its folder \(folder)/missing does not exist"))
+    #expect(!FileManager.default.fileExists(atPath: "\(folder)/qr"))
+    let html = try CLI.run(["convert", Self.accounts, "--to", "otpauth", "--qr", "html", "-", "--json"])
+    #expect(html.status == 2 && html.stdout.isEmpty)
+  }
+
   /// Progress is drawn only on a terminal: standard error as a pipe gets none, however long the
   /// run (here: one file a thousand times, over a second in a debug build).
   @Test func noProgressWhenStandardErrorIsNotATerminal() throws {

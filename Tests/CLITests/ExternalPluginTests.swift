@@ -107,6 +107,24 @@ import Testing
   static let oneAccount =
     #"{"document":{"format":"otpbridge-json","version":1,"accounts":[{"type":"totp","secret":"JBSWY3DPEHPK3PXP"}]}}"#
 
+  /// A plugin's finding codes and places take the shape every finding has (finding-v1): codes
+  /// upper case with `_`, places from 1.
+  @Test func pluginFindingsTakeTheOneFindingShape() throws {
+    let reply =
+      #"{"document":{"format":"otpbridge-json","version":1,"accounts":[]},"findings":["#
+      + #"{"severity":"error","code":"lastpass.bad-secret","message":"m","entry":0,"skipped":true},"#
+      + #"{"severity":"warning","code":"9lives","message":"n","line":3}]}"#
+    let folder = try Self.plugin("codes", Self.describeOK + "cat >/dev/null; echo '\(reply)'\n")
+    let input = try CLI.temporaryFolder() + "/input.dat"
+    try "anything".write(toFile: input, atomically: true, encoding: .utf8)
+    let run = try CLI.run(["inspect", input, "--from", "bad", "--plugin-dir", folder, "--json", "--fail-on", "never"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains(#""code" : "LASTPASS_BAD_SECRET""#) && run.stdout.contains(#""code" : "PLUGIN_FINDING""#))
+    #expect(!run.stdout.contains(#""entry" : 0"#) && run.stdout.contains(#""line" : 3"#))
+    let check = try JSONSchemaCLITests.validate([run.stdout], schema: "inspect", in: try CLI.temporaryFolder())
+    #expect(check.status == 0, "\(check.all)")
+  }
+
   /// A plugin that replies, exits 0 and leaves a process holding its standard output and error
   /// open (in its group, or moved out of it with setsid) gives its reply within the grace of a
   /// second, long before the timeout; before, otpbridge waited for the pipes to close.

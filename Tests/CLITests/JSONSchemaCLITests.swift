@@ -46,9 +46,14 @@ import Testing
         try CLI.run(["inspect", Self.accounts, "--json"]),
         try CLI.run(["inspect", Self.withProblems, "--json", "--show-secrets", "--fail-on", "never"]),
       ], schema: "inspect", in: folder)
+    // Aegis's test vault holds Steam, mOTP (lower-case hex codes) and Yandex accounts.
+    let kinds = Vectors.path("stratum/data/aegis.unencrypted.json")
     try Self.expectValid(
-      [try CLI.run(["codes", Self.accounts, Self.withProblems, "--json", "--at", "59", "--fail-on", "never"])],
-      schema: "codes", in: folder)
+      [
+        try CLI.run(["codes", Self.accounts, Self.withProblems, "--json", "--at", "59", "--fail-on", "never"]),
+        try CLI.run(["codes", kinds, "--json", "--at", "59", "--fail-on", "never"]),
+      ], schema: "codes", in: folder)
+    try Self.expectValid([try CLI.run(["inspect", kinds, "--json", "--fail-on", "never"])], schema: "inspect", in: folder)
     try Self.expectValid([try CLI.run(["formats", "--json"])], schema: "formats", in: folder)
     try Self.expectValid([try CLI.run(["version", "--json"])], schema: "version", in: folder)
   }

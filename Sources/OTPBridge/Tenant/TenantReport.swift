@@ -102,11 +102,16 @@ public struct TenantSummary: Sendable, Codable, Equatable {
   }
 
   /// The summary as a few lines for the terminal, then a line per failed user.
-  public func text(failedUsers: [TenantUserResult]) -> String {
-    var lines = [
-      "Users: \(done) of \(users) done, \(failed) failed; \(withLosses) done with losses; \(microsoftReenrol) must re-enrol Microsoft accounts.",
-      "Accounts: \(movedUnchanged) moved as they were, \(changed) changed (their codes may differ), \(lost) lost (dropped or unreadable), \(reenrol ?? 0) Microsoft to re-enrol; \(accountsRead) read.",
-    ]
+  /// The summary for a person; with `warningsOnly` (--quiet), only the lines that warn: users
+  /// who failed, plaintext outputs, Microsoft accounts to re-enrol.
+  public func text(failedUsers: [TenantUserResult], warningsOnly: Bool = false) -> String {
+    var lines =
+      warningsOnly
+      ? []
+      : [
+        "Users: \(done) of \(users) done, \(failed) failed; \(withLosses) done with losses; \(microsoftReenrol) must re-enrol Microsoft accounts.",
+        "Accounts: \(movedUnchanged) moved as they were, \(changed) changed (their codes may differ), \(lost) lost (dropped or unreadable), \(reenrol ?? 0) Microsoft to re-enrol; \(accountsRead) read.",
+      ]
     if microsoftReenrol > 0 {
       lines.append(
         "Microsoft: the users who must re-enrol, and what to tell them, are in report.html (\"Users who must re-enrol Microsoft accounts\")."
@@ -148,6 +153,7 @@ public struct TenantRunSummary: Sendable {
   public var failedUsers: [TenantUserResult]
 
   public var summaryText: String { summary.text(failedUsers: failedUsers) }
+  public var warningsText: String { summary.text(failedUsers: failedUsers, warningsOnly: true) }
 }
 
 /// The tenant report (docs/tenant.md): `report.json` in the output folder, and what
@@ -231,4 +237,5 @@ public struct TenantReport: Sendable, Codable, Equatable {
 
   /// The summary as a few lines for the terminal.
   public var summaryText: String { summary.text(failedUsers: failedUsers) }
+  public var warningsText: String { summary.text(failedUsers: failedUsers, warningsOnly: true) }
 }
