@@ -26,6 +26,7 @@ import Testing
       ("convert-json-refused", ["convert", "examples/otpauth/accounts.txt", "--to", "2fas", "-o", "/nonexistent/x", "--json"]),
       ("verify-json", ["verify", "examples/otpauth/accounts.txt", "examples/otpauth/accounts.txt", "--at", "59", "--json"]),
       ("audit-json", ["audit", "examples/microsoft", "--json", "--fail-on", "never"]),
+      ("formats-json", ["formats", "--json"]),
     ]
 
   static func transcript(_ arguments: [String]) throws -> String {
