@@ -196,7 +196,8 @@ struct AegisWrittenEntry: Encodable {
     try infoContainer.encodeIfPresent(info.counter, forKey: .counter)
     try infoContainer.encodeIfPresent(info.digits, forKey: .digits)
     try infoContainer.encodeIfPresent(info.period, forKey: .period)
-    if hasPIN { try infoContainer.encode(info.pin, forKey: .pin) }
+    // No PIN, no key: Aegis's JSON library drops a key set to null.
+    if hasPIN { try infoContainer.encodeIfPresent(info.pin, forKey: .pin) }
     try infoContainer.encode(info.secret, forKey: .secret)
     try container.encode(issuer, forKey: .issuer)
     try container.encode(name, forKey: .name)

@@ -24,7 +24,8 @@ struct AndOTPWrittenEntry: Encodable {
   var thumbnail = "Default"
   var lastUsed: Int64 = 0
   var usedFrequency: Int64 = 0
-  /// Every time-based type: andOTP itself writes it for TOTP only, and reads it for all.
+  /// andOTP itself writes it for TOTP only, and reads it for every time-based type: written for
+  /// TOTP, and for Steam and mOTP only when it is not their own.
   var period: Int?
   /// HOTP only.
   var counter: UInt64?
@@ -119,7 +120,10 @@ enum AndOTPEntries {
         type: type,
         // andOTP's algorithm list has no MD5; mOTP entries carry its default.
         algorithm: account.kind == .motp ? HashAlgorithm.sha1.rawValue : account.algorithm.rawValue,
-        period: account.kind.isCounterBased ? nil : account.period,
+        // As andOTP: for TOTP; for Steam and mOTP only a period other than their own (andOTP
+        // reads it for every time-based type).
+        period: account.kind == .totp || (!account.kind.isCounterBased && account.period != account.kind.defaults.period)
+          ? account.period : nil,
         counter: account.kind.isCounterBased ? account.counter : nil,
         tags: account.groups)
     }

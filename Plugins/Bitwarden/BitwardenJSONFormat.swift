@@ -200,7 +200,7 @@ public struct BitwardenJSONFormat: FormatPlugin {
         totp: item.otp)
       items.append(
         Item(
-          id: Cipher.randomUUID(), folderId: folderID, type: 1, name: item.title,
+          id: Cipher.randomUUID(), folderId: folderID, type: 1, reprompt: 0, name: item.title,
           notes: item.note.isEmpty ? nil : item.note, favorite: item.favorite, login: login))
     }
     let export = ExportFile(encrypted: false, folders: folders, items: items)
@@ -253,32 +253,70 @@ public struct BitwardenJSONFormat: FormatPlugin {
     var name: String?
   }
 
+  // Items are written with every key Bitwarden's own export writes, null where it writes null
+  // (`organizationId`, `collectionIds`, an empty `folderId`, `notes`, `login.password`, …):
+  // importers such as pass-import refuse an item without them (docs/formats/bitwarden.md).
+
   struct Item: Codable {
     var id: String?
+    var organizationId: String?
     var folderId: String?
     var collectionIds: [String?]?
     var type: Int?
+    var reprompt: Int?
     var name: String?
     var notes: String?
     var favorite: Bool?
     var login: Login?
 
     enum CodingKeys: String, CodingKey {
-      case collectionIds, favorite, folderId, id, login, name, notes, type
+      case collectionIds, favorite, folderId, id, login, name, notes, organizationId, reprompt, type
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var keys = encoder.container(keyedBy: CodingKeys.self)
+      try keys.encode(collectionIds, forKey: .collectionIds)
+      try keys.encode(favorite, forKey: .favorite)
+      try keys.encode(folderId, forKey: .folderId)
+      try keys.encode(id, forKey: .id)
+      try keys.encode(login, forKey: .login)
+      try keys.encode(name, forKey: .name)
+      try keys.encode(notes, forKey: .notes)
+      try keys.encode(organizationId, forKey: .organizationId)
+      try keys.encode(reprompt, forKey: .reprompt)
+      try keys.encode(type, forKey: .type)
     }
   }
 
   struct Login: Codable {
     var uris: [LoginURI]?
     var username: String?
+    /// Never written: otpbridge holds no passwords, and Bitwarden writes null for none.
+    var password: String?
     var totp: String?
 
     enum CodingKeys: String, CodingKey {
-      case totp, uris, username
+      case password, totp, uris, username
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var keys = encoder.container(keyedBy: CodingKeys.self)
+      try keys.encode(password, forKey: .password)
+      try keys.encode(totp, forKey: .totp)
+      try keys.encode(uris, forKey: .uris)
+      try keys.encode(username, forKey: .username)
     }
   }
 
   struct LoginURI: Codable {
+    /// How Bitwarden matches the address; null for its default, as its exports write it.
+    var match: Int?
     var uri: String?
+
+    func encode(to encoder: any Encoder) throws {
+      var keys = encoder.container(keyedBy: CodingKeys.self)
+      try keys.encode(match, forKey: .match)
+      try keys.encode(uri, forKey: .uri)
+    }
   }
 }

@@ -55,7 +55,9 @@ import Testing
     let entries = try #require(try JSONSerialization.jsonObject(with: Data(written)) as? [[String: Any]])
     #expect(entries[0]["secret"] as? String == "AEBAGBAFAY======")
     #expect(entries[0]["period"] as? Int == 45 && entries[0]["tags"] as? [String] == ["a", "b"])
-    #expect(entries[1]["type"] as? String == "STEAM" && entries[1]["period"] as? Int == 30 && entries[1]["digits"] as? Int == 5)
+    // As andOTP writes them: a period for TOTP; none for Steam and mOTP at their own.
+    #expect(entries[1]["type"] as? String == "STEAM" && entries[1]["period"] == nil && entries[1]["digits"] as? Int == 5)
+    #expect(entries[2]["period"] == nil)
     // andOTP keeps an mOTP secret as the hex text itself.
     #expect(entries[2]["type"] as? String == "MOTP")
     #expect(entries[2]["secret"] as? String == AndOTPEntries.paddedBase32(Array("7ac61d47".utf8)))
