@@ -129,6 +129,9 @@ let package = Package(
       // BadInputs/ is made by scripts/make-bad-inputs.py and read by path, not as resources.
       .testTarget(
         name: "CLITests", dependencies: ["OTPCore", "TestSupport"],
-        exclude: ["BadInputs", "Transcripts", "prompt-interrupt.py", "prompt-answers.py", "validate-json.py"]),
+        exclude: [
+          "BadInputs", "Transcripts", "prompt-interrupt.py", "prompt-answers.py", "validate-json.py", "pass-import-read.py",
+          "decrypt-export.py", "pskc-read.py",
+        ]),
     ]
 )
