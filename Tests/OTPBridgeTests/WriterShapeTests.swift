@@ -174,6 +174,38 @@ import Testing
     for difference in format.allowed.keys { #expect(found.contains(difference), "\(format.id): no longer: \(difference)") }
   }
 
+  /// Ente's text export: the `codeDisplay` JSON each line carries has the keys Ente's does.
+  @Test func enteCodeDisplayHasTheAppsKeys() throws {
+    func codeDisplays(_ text: String) throws -> JSON {
+      .array(
+        try text.split(separator: "\n").compactMap { line in
+          let query = URLComponents(string: String(line))?.queryItems ?? []
+          return try query.first { $0.name == "codeDisplay" }?.value.map {
+            .object(["codeDisplay": try Self.decode(Array($0.utf8))])
+          }
+        })
+    }
+    let app = try codeDisplays(try Vectors.text("aegis/importers/ente_auth.txt"))
+    let reading = try Reading.read(paths: [Vectors.packageRoot.appendingPathComponent("examples/otpauth/accounts.txt").path])
+    let written = try Conversion.run(reading, to: try Registry.builtIn.plugin(id: "ente"), context: WriteContext(outputName: "o"))
+    let ours = try codeDisplays(String(decoding: written.output, as: UTF8.self))
+    // Current Ente writes the note inside codeDisplay (its Code.dart); the vector predates it.
+    #expect(Self.differences(app: [app], ours: [ours], typeKey: nil) == ["[].codeDisplay: key the app never writes: note"])
+  }
+
+  /// Bitwarden's CSV header, column for column, with the `reprompt` column current Bitwarden
+  /// writes after `fields` (its buildCommonCipher); the 2020 vector predates it.
+  @Test func bitwardenCSVHeaderIsTheAppsHeader() throws {
+    let app = try Vectors.text("aegis/importers/bitwarden.csv").split(separator: "\n")[0].split(separator: ",").map(String.init)
+    let reading = try Reading.read(paths: [Vectors.packageRoot.appendingPathComponent("examples/otpauth/accounts.txt").path])
+    let written = try Conversion.run(
+      reading, to: try Registry.builtIn.plugin(id: "bitwarden-csv"), context: WriteContext(outputName: "o"))
+    let header = String(decoding: written.output, as: UTF8.self).split(separator: "\r\n")[0].split(separator: ",").map(
+      String.init)
+    #expect(header.filter { $0 != "reprompt" } == app)
+    #expect(header.firstIndex(of: "reprompt") == header.firstIndex(of: "fields").map { $0 + 1 })
+  }
+
   /// The comparison finds what it must: a key the app always writes, dropped from our file, and a
   /// value of another type.
   @Test func theComparisonFindsAMissingKeyAndAWrongType() throws {
