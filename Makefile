@@ -7,7 +7,7 @@ export PATH := $(if $(shell command -v swift),$(PATH),$(PATH):/opt/swift/usr/bin
 BIN := .build/debug/otpbridge
 DEMO := .build/demo
 
-.PHONY: all bootstrap build test demo bench fuzz clean install man regenerate-proto tenant-report-check format format-check
+.PHONY: all bootstrap build test test-venv demo bench fuzz clean install man regenerate-proto tenant-report-check format format-check
 
 all: build
 
@@ -18,8 +18,12 @@ bootstrap:
 build: bootstrap
 	swift build
 
-test: build format-check man
+test: build format-check man test-venv
 	swift test
+
+# The Python packages the tests' independent checks use (scripts/test-requirements.txt).
+test-venv:
+	@bash scripts/test-venv.sh
 
 # The man page, .build/man/otpbridge.1, from the commands (generate-manual) with their examples;
 # `make test` makes it so that a page groff warns about fails the tests.

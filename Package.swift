@@ -15,7 +15,10 @@ import PackageDescription
 /// docs/formats/ agree.
 let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("Otpauth", [], []),
-  ("MicrosoftAuthenticator", ["CSQLite"], []),
+  ("MicrosoftAuthenticator", ["OTPContainers"], []),
+  ("GoogleAuthenticatorDB", ["OTPContainers"], []),
+  ("Duo", ["OTPJSON"], []),
+  ("BattleNet", ["OTPContainers"], []),
   ("NeutralJSON", [], []),
   ("Aegis", ["OTPCrypto", "OTPJSON"], []),
   ("TwoFAS", ["OTPCrypto", "OTPJSON"], []),
@@ -52,7 +55,9 @@ let systemLibraries: [(name: String, pkgConfig: String, apt: String)] = [
 ]
 
 /// Format modules whose tests also drive a C library directly (to build fixtures).
-let testShims: [String: [Target.Dependency]] = ["OnePUX": ["CArchive"]]
+let testShims: [String: [Target.Dependency]] = [
+  "OnePUX": ["CArchive"], "MicrosoftAuthenticator": ["CSQLite"], "GoogleAuthenticatorDB": ["CSQLite"],
+]
 
 /// Format test folders that hold fixture files beside the tests (with the script that made them).
 let testFixtures: [String: [String]] = ["PSKC": ["Fixtures"]]
@@ -88,7 +93,8 @@ let package = Package(
       // The vocabulary every module shares (model, plugin contract, loss report, errors, otpauth URI).
       .target(name: "OTPCore", dependencies: ["OTPJSON", .product(name: "Crypto", package: "swift-crypto")]),
       // Support modules that plugins may import: the JSON engine (no dependencies), the KDFs and
-      // ciphers, the containers other formats share (zip, XML, CSV), password managers' login items.
+      // ciphers, the containers other formats share (zip, XML, CSV, phone databases), password
+      // managers' login items.
       .target(name: "OTPJSON"),
       .target(
         name: "OTPCrypto",
@@ -96,7 +102,7 @@ let package = Package(
           "OTPCore", "CArgon2", "CSodium", .product(name: "Crypto", package: "swift-crypto"),
           .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
-      .target(name: "OTPContainers", dependencies: ["OTPCore", "CArchive"]),
+      .target(name: "OTPContainers", dependencies: ["OTPCore", "CArchive", "CSQLite"]),
       .target(name: "LoginItems", dependencies: ["OTPCore"]),
       // External plugins: the adapter for executables that speak docs/plugins.md (tested in CLITests).
       .target(name: "External", dependencies: ["OTPCore", "OTPJSON"], path: "Plugins/External"),

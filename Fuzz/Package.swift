@@ -9,9 +9,9 @@ import PackageDescription
 // builds it with `-sanitize=fuzzer,address` and runs every target. Each target's main hands over
 // to libFuzzer's driver (LLVMFuzzerRunDriver), since SwiftPM gives executables a main of their own.
 let targets = [
-  "1password-csv", "1pux", "2fas", "aegis", "andotp", "bitwarden-csv", "bitwarden-json", "ente", "entra-csv",
-  "freeotp-plus", "google-migration", "json", "keepassxc-csv", "ms-authenticator", "otpauth",
-  "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv",
+  "1password-csv", "1pux", "2fas", "aegis", "andotp", "battle-net", "bitwarden-csv", "bitwarden-json", "duo", "ente",
+  "entra-csv", "freeotp-plus", "google-authenticator-db", "google-migration", "json", "keepassxc-csv",
+  "ms-authenticator", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv",
 ]
 
 let package = Package(

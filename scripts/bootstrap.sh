@@ -25,13 +25,3 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The Python packages of scripts/test-requirements.txt, in a virtual environment of Debian's
-# python3 under .build/, installed again only when the requirements change.
-venv=.build/test-venv
-if ! cmp -s scripts/test-requirements.txt "$venv/requirements.txt" 2>/dev/null; then
-  echo "bootstrap: installing the test requirements into $venv"
-  rm -rf "$venv"
-  /usr/bin/python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
-  cp scripts/test-requirements.txt "$venv/requirements.txt"
-fi

@@ -123,6 +123,9 @@ def main():
     ente_encrypted = seed("stratum/data/ente.encrypted.json")
     google = seed("bitwarden-authenticator-ios/google_migration_from_GoogleImporterTests.txt")
     microsoft = seed("aegis/importers/microsoft_authenticator.sqlite")
+    google_db = seed("aegis/importers/google_authenticator.sqlite")
+    duo = seed("aegis/importers/duo.json")
+    battle_net = seed("aegis/importers/battle_net_authenticator.xml")
     raivo_zip = zip_of([("raivo-otp-export.json", raivo)])
     keepassxc_csv = (
         b'"Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created"\n'
@@ -146,6 +149,7 @@ def main():
         ("andotp", "json"), ("proton", "json"), ("freeotp-plus", "json"), ("raivo", "zip"), ("1pux", "1pux"),
         ("bitwarden-json", "json"), ("bitwarden-csv", "csv"), ("keepassxc-csv", "csv"), ("1password-csv", "csv"),
         ("ms-authenticator", "sqlite"), ("ente", "txt"), ("otpbridge-json", "json"),
+        ("google-authenticator-db", "sqlite"), ("duo", "json"), ("battle-net", "xml"),
     ]:
         add(f"{fmt}.empty.{ext}", b"", "corrupted", cause="empty", fmt=fmt, note="empty file read as this format")
         if fmt == "andotp":
@@ -170,6 +174,9 @@ def main():
         ("bitwarden-json", "bitwarden-encrypted.truncated.json", bitwarden_encrypted, "corrupted"),
         ("ente", "ente-encrypted.truncated.json", ente_encrypted, "corrupted"),
         ("ms-authenticator", "ms-authenticator.truncated.sqlite", microsoft, "corrupted"),
+        ("google-authenticator-db", "google-authenticator-db.truncated.sqlite", google_db, "corrupted"),
+        ("duo", "duo.truncated.json", duo, "corrupted"),
+        ("battle-net", "battle-net.truncated.xml", battle_net, "corrupted"),
         ("raivo", "raivo.truncated.zip", raivo_zip, "corrupted"),
     ]:
         add(name, truncated(data), error, fmt=fmt, note="the first half of a good file")
@@ -219,6 +226,11 @@ def main():
     add("wrong-format.aegis-as-1pux.json", aegis_plain, "corrupted", fmt="1pux")
     add("wrong-format.aegis-as-qr.json", aegis_plain, "corrupted", fmt="qr")
     add("wrong-format.aegis-as-ms-authenticator.json", aegis_plain, "corrupted", fmt="ms-authenticator")
+    add("wrong-format.aegis-as-google-authenticator-db.json", aegis_plain, "corrupted", fmt="google-authenticator-db")
+    add("wrong-format.aegis-as-duo.json", aegis_plain, "corrupted", fmt="duo")
+    add("wrong-format.aegis-as-battle-net.json", aegis_plain, "corrupted", fmt="battle-net")
+    add("wrong-format.microsoft-as-google-authenticator-db.sqlite", microsoft, "corrupted", fmt="google-authenticator-db",
+        note="another app's database: it lacks Google's columns")
     add("wrong-format.aegis-as-bitwarden-csv.json", aegis_plain, "corrupted", fmt="bitwarden-csv")
     add("wrong-format.aegis-as-keepassxc-csv.json", aegis_plain, "corrupted", fmt="keepassxc-csv")
     add("wrong-format.aegis-as-1password-csv.json", aegis_plain, "corrupted", fmt="1password-csv")

@@ -167,7 +167,7 @@ struct AegisWrittenEntry: Encodable {
   var icon: Icon?
   var info: AegisInfo
   var groups: [String]
-  /// Whether `info.pin` is written (as `null` when absent): mOTP and Yandex.
+  /// Whether `info.pin` is written: mOTP and Yandex, whose `pin` Aegis requires (`getString`).
   var hasPIN: Bool
 
   enum CodingKeys: String, CodingKey {
@@ -196,8 +196,9 @@ struct AegisWrittenEntry: Encodable {
     try infoContainer.encodeIfPresent(info.counter, forKey: .counter)
     try infoContainer.encodeIfPresent(info.digits, forKey: .digits)
     try infoContainer.encodeIfPresent(info.period, forKey: .period)
-    // No PIN, no key: Aegis's JSON library drops a key set to null.
-    if hasPIN { try infoContainer.encodeIfPresent(info.pin, forKey: .pin) }
+    // Without a PIN, "": Aegis drops an entry with no pin key (it reads it with getString) and
+    // would take null as the text "null"; an empty PIN is one the user types in later.
+    if hasPIN { try infoContainer.encode(info.pin ?? "", forKey: .pin) }
     try infoContainer.encode(info.secret, forKey: .secret)
     try container.encode(issuer, forKey: .issuer)
     try container.encode(name, forKey: .name)

@@ -254,8 +254,8 @@ public struct BitwardenJSONFormat: FormatPlugin {
   }
 
   // Items are written with every key Bitwarden's own export writes, null where it writes null
-  // (`organizationId`, `collectionIds`, an empty `folderId`, `notes`, `login.password`, …):
-  // importers such as pass-import refuse an item without them (docs/formats/bitwarden.md).
+  // (`organizationId`, `collectionIds`, an empty `folderId`, `notes`, `login.password`, …), as
+  // other importers expect: pass-import refuses items without `folderId` (docs/formats/bitwarden-json.md).
 
   struct Item: Codable {
     var id: String?

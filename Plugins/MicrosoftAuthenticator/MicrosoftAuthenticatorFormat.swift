@@ -1,5 +1,5 @@
-import CSQLite
 import Foundation
+import OTPContainers
 import OTPCore
 
 /// Microsoft Authenticator's Android database, `databases/PhoneFactor` (microsoft.md §3): read only.
@@ -21,10 +21,8 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
     summary: "The PhoneFactor SQLite database from a rooted Android phone; put its -wal file beside it.",
     findingCodes: MicrosoftAuthenticatorCode.codes)
 
-  static let sqliteMagic = Array("SQLite format 3\0".utf8)
-
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    guard input.bytes.starts(with: Self.sqliteMagic) else { return .no }
+    guard input.bytes.starts(with: PhoneDatabase.magic) else { return .no }
     // The schema sits at the start of the file; the secret column's name is distinctive.
     let head = input.bytes.prefix(64 * 1024)
     return head.firstRange(of: Array("oath_secret_key".utf8)) != nil ? .certain : .no
@@ -131,82 +129,35 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
       reason: "an unrecognised Microsoft Authenticator entry (\(why)); not imported", remedy: remedy, isMicrosoft: true)
   }
 
-  /// Copies the database (and the `-wal` lying beside the input, if any) into a private folder and
-  /// reads the rows there, so SQLite never touches, checkpoints or locks the user's own files.
+  /// The rows of the accounts table, read from a private copy of the database and its `-wal`
+  /// (`PhoneDatabase`).
   static func rows(of input: InputFile) throws -> [Row] {
-    var template = Array((FileManager.default.temporaryDirectory.path + "/otpbridge-msauth-XXXXXX").utf8CString)
-    guard let folderPointer = mkdtemp(&template) else {
-      throw OTPError.cannotOpen(file: input.name, reason: "no private temporary folder for the database copy")
-    }
-    let folder = String(cString: folderPointer)
-    let copy = folder + "/PhoneFactor"
-    // The copy holds every secret: a signal before the defer removes it and SQLite's side files
-    // (newest first, so the folder is empty when its turn comes).
-    let guards = [folder, copy, copy + "-wal", copy + "-shm", copy + "-journal"].map(Interruption.removeOnSignal)
-    defer {
-      try? FileManager.default.removeItem(atPath: folder)
-      guards.forEach(Interruption.forget)
-    }
-    guard FileManager.default.createFile(atPath: copy, contents: Data(input.bytes), attributes: [.posixPermissions: 0o600]) else {
-      throw OTPError.cannotOpen(file: input.name, reason: "cannot copy the database to a temporary folder")
-    }
-    if input.name != "-", let wal = FileManager.default.contents(atPath: input.name + "-wal") {
-      _ = FileManager.default.createFile(atPath: copy + "-wal", contents: wal, attributes: [.posixPermissions: 0o600])
-    }
-
-    var database: OpaquePointer?
-    defer { sqlite3_close(database) }
-    guard sqlite3_open_v2(copy, &database, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
-      throw OTPError.corrupted(file: input.name, place: nil, reason: "SQLite cannot open it")
-    }
-    var columns: Set<String> = []
-    try query(database, "PRAGMA table_info(accounts)", file: input.name) { statement in
-      columns.insert(text(statement, 1))
-    }
-    // Bytes 18 and 19 of the header are 2 in WAL mode (sqlite.org/fileformat2.html §1.3).
-    if columns.isEmpty, input.bytes.count > 19, input.bytes[18] == 2 {
-      throw OTPError.corrupted(
-        file: input.name, place: nil,
-        reason:
-          "the accounts table is not in this file yet: SQLite keeps recent changes in PhoneFactor-wal. Copy that file from the phone too and put it beside this one"
-      )
-    }
-    let required = ["name", "username", "oath_secret_key", "account_type"]
-    guard required.allSatisfy(columns.contains) else {
-      throw OTPError.corrupted(
-        file: input.name, place: "table accounts",
-        reason: "not a Microsoft Authenticator database: it needs the columns \(required.joined(separator: ", "))")
-    }
-    let encrypted = columns.contains("encrypted_oath_secret_key") ? "encrypted_oath_secret_key" : "''"
-    var rows: [Row] = []
-    let sql = "SELECT name, username, oath_secret_key, \(encrypted), account_type FROM accounts ORDER BY _rowid_"
-    try query(database, sql, file: input.name) { statement in
-      rows.append(
-        Row(
-          name: text(statement, 0), username: text(statement, 1), secret: text(statement, 2),
-          encryptedSecret: text(statement, 3), type: Int(sqlite3_column_int64(statement, 4))))
-    }
-    return rows
-  }
-
-  static func query(_ database: OpaquePointer?, _ sql: String, file: String, row: (OpaquePointer?) -> Void) throws {
-    var statement: OpaquePointer?
-    defer { sqlite3_finalize(statement) }
-    guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK else {
-      throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")
-    }
-    while true {
-      switch sqlite3_step(statement) {
-      case SQLITE_ROW: row(statement)
-      case SQLITE_DONE: return
-      default:
-        throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")
+    try PhoneDatabase.reading(input, name: "PhoneFactor") { database in
+      let columns = try database.columns(of: "accounts")
+      if columns.isEmpty, PhoneDatabase.isInWALMode(input) {
+        throw OTPError.corrupted(
+          file: input.name, place: nil,
+          reason:
+            "the accounts table is not in this file yet: SQLite keeps recent changes in PhoneFactor-wal. Copy that file from the phone too and put it beside this one"
+        )
       }
+      let required = ["name", "username", "oath_secret_key", "account_type"]
+      guard required.allSatisfy(columns.contains) else {
+        throw OTPError.corrupted(
+          file: input.name, place: "table accounts",
+          reason: "not a Microsoft Authenticator database: it needs the columns \(required.joined(separator: ", "))")
+      }
+      let encrypted = columns.contains("encrypted_oath_secret_key") ? "encrypted_oath_secret_key" : "''"
+      var rows: [Row] = []
+      let sql = "SELECT name, username, oath_secret_key, \(encrypted), account_type FROM accounts ORDER BY _rowid_"
+      try database.query(sql) { row in
+        rows.append(
+          Row(
+            name: row.text(0), username: row.text(1), secret: row.text(2), encryptedSecret: row.text(3), type: Int(row.integer(4))
+          ))
+      }
+      return rows
     }
-  }
-
-  static func text(_ statement: OpaquePointer?, _ column: Int32) -> String {
-    sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
   }
 }
 

@@ -1,11 +1,14 @@
 import Aegis
 import AndOTP
+import BattleNet
 import Bitwarden
+import Duo
 import Ente
 import EntraCSV
 import External
 import Foundation
 import FreeOTPPlus
+import GoogleAuthenticatorDB
 import GoogleMigration
 import KeePassXCCSV
 import MicrosoftAuthenticator
@@ -60,6 +63,9 @@ public struct Registry: Sendable {
     BitwardenCSVFormat(),
     KeePassXCCSVFormat(),
     MicrosoftAuthenticatorFormat(),
+    GoogleAuthenticatorDBFormat(),
+    DuoFormat(),
+    BattleNetFormat(),
     EntraCSVFormat(),
     PSKCFormat(),
     SeedCSVFormat(),

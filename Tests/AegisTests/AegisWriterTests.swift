@@ -65,6 +65,21 @@ import Testing
     #expect(info["secret"] as? String == "AEBAGBAF")
   }
 
+  /// Aegis reads an mOTP or Yandex PIN with getString: without the key it drops the entry, and
+  /// null would be the text "null". A missing PIN is written as "", which reads back as none.
+  @Test func aMissingPINIsWrittenEmptyNeverLeftOut() throws {
+    let accounts = [OTPKind.motp, .yandex].map { kind in
+      Account(
+        kind: kind, issuer: "I", name: kind.rawValue, secret: Secret(Array(repeating: 7, count: 16)),
+        origin: Origin(file: "t", place: .whole))
+    }
+    let bytes = try format.write(accounts, context: WriteContext()).bytes
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    let entries = try #require((object["db"] as? [String: Any])?["entries"] as? [[String: Any]])
+    #expect(entries.map { ($0["info"] as? [String: Any])?["pin"] as? String } == ["", ""])
+    #expect(try readBack(bytes).accounts.map(\.pin) == [nil, nil])
+  }
+
   @Test func anIconThatIsNotAnEmbeddedImageIsReportedNotWritten() throws {
     var account = Account(kind: .totp, issuer: "I", secret: Secret([1, 2, 3]), origin: Origin(file: "t", place: .entry(1)))
     account.icon = "https://example.com/icon.png"

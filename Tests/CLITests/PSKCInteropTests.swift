@@ -30,14 +30,22 @@ import Testing
     var counter: UInt64?
   }
 
-  @Test func pythonPSKCReadsWhatWeWrite() throws {
+  /// Plain, and encrypted with a password (PBKDF2 and AES-CBC with an HMAC, RFC 6030 §6.2).
+  @Test(arguments: [false, true])
+  func pythonPSKCReadsWhatWeWrite(encrypted: Bool) throws {
+    let python = Self.root + "/.build/test-venv/bin/python"
+    try #require(FileManager.default.isExecutableFile(atPath: python), "no \(python): run make bootstrap")
     let folder = try CLI.temporaryFolder()
+    try "tränen lügen nicht\n".write(toFile: "\(folder)/password", atomically: true, encoding: .utf8)
     let source = Self.root + "/examples/otpauth/accounts.txt"
-    let convert = try CLI.run(["convert", source, "--to", "pskc", "-o", "\(folder)/out.pskc", "--allow-lossy", "-q"])
+    let password = encrypted ? ["--new-password-file", "\(folder)/password"] : []
+    let convert = try CLI.run(
+      ["convert", source, "--to", "pskc", "-o", "\(folder)/out.pskc", "--allow-lossy", "-q"] + password)
     #expect(convert.status == 0, "\(convert.stderr)")
     let read = CLI.Run(
       try Subprocess.run(
-        Self.root + "/.build/test-venv/bin/python", [Self.root + "/Tests/CLITests/pskc-read.py", "\(folder)/out.pskc"]))
+        python,
+        [Self.root + "/Tests/CLITests/pskc-read.py", "\(folder)/out.pskc"] + (encrypted ? ["\(folder)/password"] : [])))
     #expect(read.status == 0, "\(read.stderr)")
     let keys = try JSONDecoder().decode([Key].self, from: Data(read.stdout.utf8))
     struct Document: Decodable { var accounts: [SourceAccount] }
@@ -52,5 +60,6 @@ import Testing
       }
     #expect(expected.count == 6)
     #expect(keys == expected)
+    if encrypted { #expect(!(try String(contentsOfFile: "\(folder)/out.pskc", encoding: .utf8)).contains("<PlainValue>")) }
   }
 }

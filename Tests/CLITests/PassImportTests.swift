@@ -18,7 +18,7 @@ import Testing
     var passImportClass: String
     /// FreeOTP+ stores an HOTP counter as the one before the next code's (docs/formats/freeotp-plus.md),
     /// and pass-import reads the stored value.
-    var counterOffset: UInt64 = 0
+    var counterOffset: Int64 = 0
     var testDescription: String { format }
   }
 
@@ -37,7 +37,7 @@ import Testing
     var algorithm: String
     var digits: Int
     var period: Int?
-    var counter: UInt64?
+    var counter: Int64?
     var origin: String
   }
 
@@ -54,7 +54,7 @@ import Testing
       var algorithm: String?
       var digits: Int?
       var period: Int?
-      var counter: UInt64?
+      var counter: Int64?
       var uri: String?
     }
     var detected: String
@@ -63,6 +63,7 @@ import Testing
 
   @Test(arguments: targets)
   func passImportReadsWhatWeWrite(target: Target) throws {
+    try #require(FileManager.default.isExecutableFile(atPath: Self.python), "no \(Self.python): run make bootstrap")
     let folder = try CLI.temporaryFolder()
     let output = "\(folder)/out.\(target.format)"
     let convert = try CLI.run(["convert", Self.source, "--to", target.format, "-o", output, "--allow-lossy", "--json"])
@@ -88,11 +89,11 @@ import Testing
       compared += 1
       // pass-import knows Steam only in Aegis; elsewhere it passes the app's Steam form through
       // (Bitwarden's steam://) or reads FreeOTP+'s as a 5-digit TOTP: the secret is what counts.
-      guard account.type != "steam" else { continue }
+      guard account.type != "steam" || target.format == "aegis" else { continue }
       #expect(otp.type == account.type, "\(target.format) \(account.origin): type \(otp.type ?? "none")")
       #expect(otp.algorithm.map { $0.uppercased() } ?? "SHA1" == account.algorithm, "\(target.format) \(account.origin)")
       #expect(otp.digits ?? 6 == account.digits, "\(target.format) \(account.origin): digits")
-      if account.type == "totp" { #expect(otp.period ?? 30 == account.period, "\(target.format) \(account.origin): period") }
+      if account.type != "hotp" { #expect(otp.period ?? 30 == account.period, "\(target.format) \(account.origin): period") }
       if account.type == "hotp", let counter = account.counter {
         #expect(otp.counter == counter - target.counterOffset, "\(target.format) \(account.origin): counter")
       }

@@ -47,6 +47,14 @@ def aegis(data, password):
     raise ValueError("no password slot")
 
 
+# §6.3: the text every 2FAS backup's `reference` decrypts to; iOS refuses a backup whose does not.
+TWO_FAS_REFERENCE = (
+    b"tRViSsLKzd86Hprh4ceC2OP7xazn4rrt4xhfEUbOjxLX8Rc3mkISXE0lWbmnWfggogbBJhtYgpK6fMl1D6mtsy92R3HkdGfwuXbzLebqVFJsR7IZ"
+    b"2w58t938iymwG4824igYy1wi6n2WDpO1Q1P69zwJGs2F5a1qP4MyIiDSD7NCV2OvidXQCBnDlGfmz0f1BQySRkkt4ryiJeCjD2o4QsveJ9uDBUn"
+    b"8ELyOrESv5R5DMDkD4iAF8TXU7KyoJujd"
+)
+
+
 def two_fas(data, password):
     """§6.3: each string is b64(ciphertext‖tag):b64(salt):b64(iv); PBKDF2-SHA256, 10,000 rounds; AES-GCM."""
     backup = json.loads(data)
@@ -56,7 +64,9 @@ def two_fas(data, password):
         key = pbkdf2(hashes.SHA256(), password, salt, 10_000)
         return AESGCM(key).decrypt(iv, sealed, None)
 
-    open_string(backup.pop("reference"))  # a wrong password fails here, as in the apps
+    # A wrong password fails here, as in the apps; the text must be 2FAS's own.
+    if open_string(backup.pop("reference")) != TWO_FAS_REFERENCE:
+        raise ValueError("the reference does not decrypt to 2FAS's reference text")
     backup["services"] = json.loads(open_string(backup.pop("servicesEncrypted")))
     return json.dumps(backup).encode()
 
@@ -72,8 +82,11 @@ def bitwarden(data, password):
     """§4.4: PBKDF2-SHA256 over the salt's base64 text, HKDF-Expand into enc and mac keys; EncString
     type 2 is AES-256-CBC with HMAC-SHA256 over IV‖ciphertext, checked before decrypting."""
     export = json.loads(data)
-    if export["kdfType"] != 0:
-        raise ValueError(f"kdfType {export['kdfType']}")
+    # Without passwordProtected, Bitwarden takes the file for an account-restricted export (§4.4, §4.3).
+    if export.get("encrypted") is not True or export.get("passwordProtected") is not True:
+        raise ValueError("not marked encrypted and passwordProtected")
+    if export["kdfType"] != 0 or export["kdfIterations"] < 5000:
+        raise ValueError(f"kdfType {export['kdfType']} with {export['kdfIterations']} iterations")
     key = pbkdf2(hashes.SHA256(), password, export["salt"].encode(), export["kdfIterations"])
     enc_key = HKDFExpand(algorithm=hashes.SHA256(), length=32, info=b"enc").derive(key)
     mac_key = HKDFExpand(algorithm=hashes.SHA256(), length=32, info=b"mac").derive(key)
@@ -112,6 +125,9 @@ def proton(data, password):
     """§10.3: Argon2id v1.3 (19,456 KiB, 2 passes, 1 lane); nonce (12) ‖ AES-256-GCM ciphertext ‖ tag,
     with the export's fixed associated data."""
     export = json.loads(data)
+    # An encrypted export is told from a plain one by its version 1 and having no entries (§10.3).
+    if export.get("version") != 1 or "entries" in export:
+        raise ValueError("not version 1 without entries")
     key = hash_secret_raw(password, base64.b64decode(export["salt"]), 2, 19_456, 1, 32, Type.ID, version=0x13)
     content = base64.b64decode(export["content"])
     return AESGCM(key).decrypt(content[:12], content[12:], b"proton.authenticator.export.v1")

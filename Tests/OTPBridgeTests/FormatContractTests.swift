@@ -120,6 +120,9 @@ import Testing
   static func sample(_ format: String) throws -> InputFile {
     switch format {
     case "ms-authenticator": return try Vectors.input("aegis/importers/microsoft_authenticator.sqlite")
+    case "google-authenticator-db": return try Vectors.input("aegis/importers/google_authenticator.sqlite")
+    case "duo": return try Vectors.input("aegis/importers/duo.json")
+    case "battle-net": return try Vectors.input("aegis/importers/battle_net_authenticator.xml")
     case "1pux": return try Vectors.input("keepassxc/tests/data/1PasswordExport.1pux")
     case "qr":
       let path = Vectors.packageRoot.appendingPathComponent("Tests/QRTests/Fixtures/screenshot-code-1-of-3.png")

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the duo reader.
+FuzzSupport.main(reading: "duo")

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the google-authenticator-db reader.
+FuzzSupport.main(reading: "google-authenticator-db")

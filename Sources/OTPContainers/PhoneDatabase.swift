@@ -1,0 +1,100 @@
+import CSQLite
+import Foundation
+import OTPCore
+
+/// An app's SQLite database copied off a rooted phone (Microsoft Authenticator's PhoneFactor,
+/// Google Authenticator's `databases`), read from a private copy: SQLite never touches, locks or
+/// checkpoints the user's own file, and the `-wal` lying beside the input (where SQLite keeps the
+/// latest changes) is read with it.
+public final class PhoneDatabase {
+  let file: String
+  let folder: String
+  let guards: [Int?]
+  var database: OpaquePointer?
+
+  /// The SQLite file header: every database starts with it.
+  public static let magic = Array("SQLite format 3\0".utf8)
+
+  /// Opens a copy of `input` (and of its `-wal`), named `name` in a private temporary folder that
+  /// `close` removes; a signal before then removes it too, since the copy holds every secret.
+  public init(_ input: InputFile, name: String) throws {
+    file = input.name
+    var template = Array((FileManager.default.temporaryDirectory.path + "/otpbridge-db-XXXXXX").utf8CString)
+    guard let folderPointer = mkdtemp(&template) else {
+      throw OTPError.cannotOpen(file: input.name, reason: "no private temporary folder for the database copy")
+    }
+    folder = String(cString: folderPointer)
+    let copy = folder + "/" + name
+    // Newest first, so the folder is empty when its turn comes.
+    let paths: [String] = [folder, copy, copy + "-wal", copy + "-shm", copy + "-journal"]
+    guards = paths.map { Interruption.removeOnSignal($0) }
+    guard FileManager.default.createFile(atPath: copy, contents: Data(input.bytes), attributes: [.posixPermissions: 0o600]) else {
+      close()
+      throw OTPError.cannotOpen(file: input.name, reason: "cannot copy the database to a temporary folder")
+    }
+    if input.name != "-", let wal = FileManager.default.contents(atPath: input.name + "-wal") {
+      _ = FileManager.default.createFile(atPath: copy + "-wal", contents: wal, attributes: [.posixPermissions: 0o600])
+    }
+    guard sqlite3_open_v2(copy, &database, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
+      close()
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "SQLite cannot open it")
+    }
+  }
+
+  /// Opens `input`, hands it to `body` and removes the copy, whatever happens.
+  public static func reading<T>(_ input: InputFile, name: String, _ body: (PhoneDatabase) throws -> T) throws -> T {
+    let database = try PhoneDatabase(input, name: name)
+    defer { database.close() }
+    return try body(database)
+  }
+
+  public func close() {
+    sqlite3_close(database)
+    database = nil
+    try? FileManager.default.removeItem(atPath: folder)
+    guards.forEach(Interruption.forget)
+  }
+
+  /// The column names of `table`; empty when there is no such table.
+  public func columns(of table: String) throws -> Set<String> {
+    var columns: Set<String> = []
+    try query("PRAGMA table_info(\(table))") { row in columns.insert(row.text(1)) }
+    return columns
+  }
+
+  /// True when the input is in WAL mode (header bytes 18 and 19 are 2, sqlite.org/fileformat2.html
+  /// §1.3): then a table missing from it may be waiting in the `-wal` file.
+  public static func isInWALMode(_ input: InputFile) -> Bool {
+    input.bytes.count > 19 && input.bytes[18] == 2
+  }
+
+  /// One row of a query, read by column index.
+  public struct Row {
+    let statement: OpaquePointer?
+
+    public func text(_ column: Int32) -> String {
+      sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+    }
+
+    public func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+  }
+
+  /// Runs `sql`, handing each row to `body`; SQLite's errors are `corrupted` errors naming the file.
+  public func query(_ sql: String, _ body: (Row) throws -> Void) throws {
+    var statement: OpaquePointer?
+    defer { sqlite3_finalize(statement) }
+    guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK else {
+      throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")
+    }
+    while true {
+      switch sqlite3_step(statement) {
+      case SQLITE_ROW: try body(Row(statement: statement))
+      case SQLITE_DONE: return
+      default:
+        throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")
+      }
+    }
+  }
+}
