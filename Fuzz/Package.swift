@@ -10,8 +10,8 @@ import PackageDescription
 // to libFuzzer's driver (LLVMFuzzerRunDriver), since SwiftPM gives executables a main of their own.
 let targets = [
   "1password-csv", "1pux", "2fas", "aegis", "andotp", "battle-net", "bitwarden-csv", "bitwarden-json", "duo", "ente",
-  "entra-csv", "freeotp-plus", "google-authenticator-db", "google-migration", "json", "keepassxc-csv",
-  "ms-authenticator", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv",
+  "entra-csv", "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json", "keepassxc-csv",
+  "ms-authenticator", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv", "steam-mafile",
 ]
 
 let package = Package(

@@ -126,6 +126,8 @@ def main():
     google_db = seed("aegis/importers/google_authenticator.sqlite")
     duo = seed("aegis/importers/duo.json")
     battle_net = seed("aegis/importers/battle_net_authenticator.xml")
+    steam = seed("aegis/importers/steam_old.json")
+    freeotp_tokens = seed("aegis/importers/freeotp.xml")
     raivo_zip = zip_of([("raivo-otp-export.json", raivo)])
     keepassxc_csv = (
         b'"Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created"\n'
@@ -149,7 +151,8 @@ def main():
         ("andotp", "json"), ("proton", "json"), ("freeotp-plus", "json"), ("raivo", "zip"), ("1pux", "1pux"),
         ("bitwarden-json", "json"), ("bitwarden-csv", "csv"), ("keepassxc-csv", "csv"), ("1password-csv", "csv"),
         ("ms-authenticator", "sqlite"), ("ente", "txt"), ("otpbridge-json", "json"),
-        ("google-authenticator-db", "sqlite"), ("duo", "json"), ("battle-net", "xml"),
+        ("google-authenticator-db", "sqlite"), ("duo", "json"), ("battle-net", "xml"), ("steam-mafile", "maFile"),
+        ("freeotp-tokens", "xml"),
     ]:
         add(f"{fmt}.empty.{ext}", b"", "corrupted", cause="empty", fmt=fmt, note="empty file read as this format")
         if fmt == "andotp":
@@ -177,6 +180,8 @@ def main():
         ("google-authenticator-db", "google-authenticator-db.truncated.sqlite", google_db, "corrupted"),
         ("duo", "duo.truncated.json", duo, "corrupted"),
         ("battle-net", "battle-net.truncated.xml", battle_net, "corrupted"),
+        ("steam-mafile", "steam-mafile.truncated.maFile", steam, "corrupted"),
+        ("freeotp-tokens", "freeotp-tokens.truncated.xml", freeotp_tokens, "corrupted"),
         ("raivo", "raivo.truncated.zip", raivo_zip, "corrupted"),
     ]:
         add(name, truncated(data), error, fmt=fmt, note="the first half of a good file")
@@ -229,6 +234,12 @@ def main():
     add("wrong-format.aegis-as-google-authenticator-db.json", aegis_plain, "corrupted", fmt="google-authenticator-db")
     add("wrong-format.aegis-as-duo.json", aegis_plain, "corrupted", fmt="duo")
     add("wrong-format.aegis-as-battle-net.json", aegis_plain, "corrupted", fmt="battle-net")
+    add("wrong-format.aegis-as-steam-mafile.json", aegis_plain, "corrupted", fmt="steam-mafile")
+    add("wrong-format.aegis-as-freeotp-tokens.json", aegis_plain, "corrupted", fmt="freeotp-tokens")
+    add("wrong-format.battle-net-as-freeotp-tokens.xml", battle_net, "entryUnreadable", fmt="freeotp-tokens", exit=1,
+        note="another app's preferences: every value is read as a token and named")
+    add("steam-mafile.encrypted-without-manifest.maFile", b"QUJDREVGR0hJSktMTU5PUA==", "cannotOpen", cause="manifest.json",
+        fmt="steam-mafile", note="SDA's encrypted maFile alone: its salt and IV are in the manifest")
     add("wrong-format.microsoft-as-google-authenticator-db.sqlite", microsoft, "corrupted", fmt="google-authenticator-db",
         note="another app's database: it lacks Google's columns")
     add("wrong-format.aegis-as-bitwarden-csv.json", aegis_plain, "corrupted", fmt="bitwarden-csv")

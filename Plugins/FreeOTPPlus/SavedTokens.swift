@@ -127,6 +127,7 @@ enum FreeOTPPlusCode: String, FindingCode {
   case badDigits = "FREEOTPPLUS_BAD_DIGITS"
   case badPeriod = "FREEOTPPLUS_BAD_PERIOD"
   case badSecret = "FREEOTPPLUS_BAD_SECRET"
+  case badToken = "FREEOTPPLUS_BAD_TOKEN"
   case badType = "FREEOTPPLUS_BAD_TYPE"
   case duplicateID = "FREEOTPPLUS_DUPLICATE_ID"
   case noSecret = "FREEOTPPLUS_NO_SECRET"

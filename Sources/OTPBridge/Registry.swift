@@ -22,6 +22,7 @@ import Proton
 import QRImage
 import Raivo
 import SeedCSV
+import SteamMaFile
 import Synchronization
 import TwoFAS
 
@@ -56,6 +57,7 @@ public struct Registry: Sendable {
     AndOTPFormat(),
     ProtonFormat(),
     FreeOTPPlusFormat(),
+    FreeOTPTokensFormat(),
     RaivoFormat(),
     OnePasswordCSVFormat(),
     OnePUXFormat(),
@@ -66,6 +68,7 @@ public struct Registry: Sendable {
     GoogleAuthenticatorDBFormat(),
     DuoFormat(),
     BattleNetFormat(),
+    SteamMaFileFormat(),
     EntraCSVFormat(),
     PSKCFormat(),
     SeedCSVFormat(),

@@ -1,0 +1,86 @@
+import Foundation
+import OTPCore
+import OTPJSON
+
+/// Steam Desktop Authenticator's `.maFile` (SteamAuth's SteamGuardAccount, which steamguard-cli
+/// imports too), the Steam app's own account file (`{"accounts": {id: {…}}}`), and SDA's
+/// encrypted maFiles with the `manifest.json` beside them. Read only, for now: a maFile holds one
+/// account, so writing waits for an output that is an SDA maFiles folder (docs/formats/steam-mafile.md).
+///
+/// **Steam stays Steam.** `shared_secret` (base64) makes 5-character Steam codes. The revocation
+/// code, which recovers the Steam account, becomes the note (masked like secrets). What else a
+/// maFile carries for Steam's trade confirmations and sign-in (identity_secret, secret_1,
+/// device_id, serial_number, token_gid, steamid) is kept as extra parameters of those names, so
+/// that the loss report names it when another format cannot hold it.
+public struct SteamMaFileFormat: FormatPlugin {
+  public init() {}
+
+  /// The maFile members kept as extra parameters, in the order SDA writes them.
+  static let extraNames = ["serial_number", "token_gid", "identity_secret", "secret_1", "device_id", "steamid"]
+  static let revocationPrefix = "Steam revocation code: "
+
+  public let descriptor = FormatDescriptor(
+    id: "steam-mafile",
+    displayName: "Steam Desktop Authenticator maFile",
+    fileExtensions: ["maFile", "json"],
+    canRead: true,
+    canWrite: false,
+    encryption: .none,
+    capabilities: Capabilities(
+      kinds: [.steam], algorithms: [.sha1], digits: 5...5, periods: .only([30]),
+      fields: [.issuer, .name, .note, .extraParameters],
+      kindForms: [
+        .steam: KindForm(
+          shape: "maFile", fields: [.issuer, .name, .note, .extraParameters],
+          extraParameterNames: Set(SteamMaFileFormat.extraNames), fixedIssuer: "Steam")
+      ]),
+    summary:
+      "Steam Desktop Authenticator's .maFile (also steamguard-cli's), the Steam app's account file, and SDA's encrypted maFiles with their manifest.json.",
+    findingCodes: SteamMaFileCode.codes)
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    if let outline = input.jsonOutline, outline.root == .object {
+      if outline.has("shared_secret"), outline.has("account_name") { return .certain }
+      // The Steam app's file: accounts by an id, each a maFile.
+      guard outline.members["accounts"]?.kind == .object else { return .no }
+      return input.bytes.prefix(64 * 1024).firstRange(of: Array(#""shared_secret""#.utf8)) != nil ? .certain : .no
+    }
+    // SDA's encrypted maFile is bare base64, told apart only by its name.
+    return input.fileExtension.lowercased() == "mafile" ? .likely : .no
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    var bytes = input.bytes
+    if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) != UInt8(ascii: "{") {
+      bytes = try SDAEncryption.open(input, password: context.password)
+    }
+    let objects: [MaFile]
+    do {
+      if let wrapper = try? JSONTapeDecoder().decode(AppFile.self, from: bytes), let accounts = wrapper.accounts {
+        // The Steam app's own file: its accounts by an id of its own, in the order of the ids.
+        objects = accounts.sorted { $0.key < $1.key }.map(\.value)
+      } else {
+        let object = try JSONTapeDecoder().decode(MaFile.self, from: bytes)
+        guard object.shared_secret != nil else { throw NotAMaFile() }
+        objects = [object]
+      }
+    } catch {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "not a Steam maFile (a JSON object with shared_secret)")
+    }
+    var result = ReadResult(accounts: [])
+    for (index, object) in objects.enumerated() {
+      let origin = Origin(file: input.name, place: objects.count == 1 ? .whole : .entry(index + 1))
+      result.readEntry(at: origin, noun: "account", label: object.account_name?.text) { _ throws(EntryProblem) in
+        try object.account(origin: origin)
+      }
+    }
+    return result
+  }
+}
+
+struct NotAMaFile: Error {}
+
+/// The findings the maFile reader and writer report (docs/audit.md).
+enum SteamMaFileCode: String, FindingCode {
+  case badSecret = "STEAM_BAD_SECRET"
+}
