@@ -20,6 +20,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("Duo", ["OTPJSON"], []),
   ("BattleNet", ["OTPContainers"], []),
   ("SteamMaFile", ["OTPCrypto", "OTPJSON"], []),
+  ("Stratum", ["OTPCrypto", "OTPJSON"], []),
   ("NeutralJSON", [], []),
   ("Aegis", ["OTPCrypto", "OTPJSON"], []),
   ("TwoFAS", ["OTPCrypto", "OTPJSON"], []),

@@ -11,7 +11,7 @@ import PackageDescription
 let targets = [
   "1password-csv", "1pux", "2fas", "aegis", "andotp", "battle-net", "bitwarden-csv", "bitwarden-json", "duo", "ente",
   "entra-csv", "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json", "keepassxc-csv",
-  "ms-authenticator", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv", "steam-mafile",
+  "ms-authenticator", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv", "steam-mafile", "stratum",
 ]
 
 let package = Package(

@@ -128,6 +128,9 @@ def main():
     battle_net = seed("aegis/importers/battle_net_authenticator.xml")
     steam = seed("aegis/importers/steam_old.json")
     freeotp_tokens = seed("aegis/importers/freeotp.xml")
+    stratum_plain = seed("aegis/importers/stratum_plain.json")
+    stratum_strong = seed("aegis/importers/stratum_encrypted.bin")
+    stratum_legacy = seed("aegis/importers/stratum_encrypted_legacy.bin")
     raivo_zip = zip_of([("raivo-otp-export.json", raivo)])
     keepassxc_csv = (
         b'"Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created"\n'
@@ -152,7 +155,7 @@ def main():
         ("bitwarden-json", "json"), ("bitwarden-csv", "csv"), ("keepassxc-csv", "csv"), ("1password-csv", "csv"),
         ("ms-authenticator", "sqlite"), ("ente", "txt"), ("otpbridge-json", "json"),
         ("google-authenticator-db", "sqlite"), ("duo", "json"), ("battle-net", "xml"), ("steam-mafile", "maFile"),
-        ("freeotp-tokens", "xml"),
+        ("freeotp-tokens", "xml"), ("stratum", "authpro"),
     ]:
         add(f"{fmt}.empty.{ext}", b"", "corrupted", cause="empty", fmt=fmt, note="empty file read as this format")
         if fmt == "andotp":
@@ -182,6 +185,7 @@ def main():
         ("battle-net", "battle-net.truncated.xml", battle_net, "corrupted"),
         ("steam-mafile", "steam-mafile.truncated.maFile", steam, "corrupted"),
         ("freeotp-tokens", "freeotp-tokens.truncated.xml", freeotp_tokens, "corrupted"),
+        ("stratum", "stratum.truncated.authpro", stratum_plain, "corrupted"),
         ("raivo", "raivo.truncated.zip", raivo_zip, "corrupted"),
     ]:
         add(name, truncated(data), error, fmt=fmt, note="the first half of a good file")
@@ -236,6 +240,12 @@ def main():
     add("wrong-format.aegis-as-battle-net.json", aegis_plain, "corrupted", fmt="battle-net")
     add("wrong-format.aegis-as-steam-mafile.json", aegis_plain, "corrupted", fmt="steam-mafile")
     add("wrong-format.aegis-as-freeotp-tokens.json", aegis_plain, "corrupted", fmt="freeotp-tokens")
+    add("wrong-format.aegis-as-stratum.json", aegis_plain, "corrupted", fmt="stratum")
+    add("stratum-strong.wrong-password.authpro", stratum_strong, "wrongPassword", password="not it")
+    add("stratum-legacy.wrong-password.authpro", stratum_legacy, "wrongPassword", password="not it")
+    add("stratum-strong.truncated.authpro", stratum_strong[:30], "corrupted", password="test",
+        note="the header and part of the salt")
+    add("stratum-strong.no-password.authpro", stratum_strong, "passwordRequired")
     add("wrong-format.battle-net-as-freeotp-tokens.xml", battle_net, "entryUnreadable", fmt="freeotp-tokens", exit=1,
         note="another app's preferences: every value is read as a token and named")
     add("steam-mafile.encrypted-without-manifest.maFile", b"QUJDREVGR0hJSktMTU5PUA==", "cannotOpen", cause="manifest.json",

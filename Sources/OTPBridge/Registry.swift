@@ -23,6 +23,7 @@ import QRImage
 import Raivo
 import SeedCSV
 import SteamMaFile
+import Stratum
 import Synchronization
 import TwoFAS
 
@@ -69,6 +70,7 @@ public struct Registry: Sendable {
     DuoFormat(),
     BattleNetFormat(),
     SteamMaFileFormat(),
+    StratumFormat(),
     EntraCSVFormat(),
     PSKCFormat(),
     SeedCSVFormat(),

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the stratum reader.
+FuzzSupport.main(reading: "stratum")

@@ -1,0 +1,142 @@
+import Foundation
+import OTPCore
+import OTPJSON
+
+/// Stratum's (formerly Authenticator Pro's) backup, `.authpro`: plain JSON (`Authenticators`,
+/// `Categories`, `AuthenticatorCategories`, `CustomIcons`) or encrypted "strong" or "legacy"
+/// (`StratumBackup`). Read only, for now.
+public struct StratumFormat: FormatPlugin {
+  public init() {}
+
+  public let descriptor = FormatDescriptor(
+    id: "stratum",
+    displayName: "Stratum (Authenticator Pro) backup",
+    fileExtensions: ["authpro", "json", "bin"],
+    canRead: true,
+    canWrite: false,
+    encryption: .optional,
+    capabilities: Capabilities(
+      kinds: [.totp, .hotp, .motp, .steam, .yandex], algorithms: [.sha1, .sha256, .sha512, .md5], digits: 4...10,
+      periods: .range(1...Int(Int32.max)), fields: [.issuer, .name, .counter, .pin, .groups]),
+    summary:
+      "Stratum's (Authenticator Pro's) .authpro backup: plain, or encrypted strong (Argon2id, AES-GCM) or legacy (PBKDF2, AES-CBC).",
+    findingCodes: StratumCode.codes)
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    if StratumBackup.isEncrypted(input.bytes) { return .certain }
+    guard let outline = input.jsonOutline, outline.root == .object else { return .no }
+    return outline.members["Authenticators"]?.kind == .array ? .certain : .no
+  }
+
+  struct Backup: Decodable {
+    struct Authenticator: Decodable {
+      var `Type`: Int?
+      var Issuer: String?
+      var Username: String?
+      var Secret: String?
+      var Pin: String?
+      var Algorithm: Int?
+      var Digits: Int?
+      var Period: Int?
+      var Counter: Int64?
+    }
+    struct Category: Decodable {
+      var Id: String?
+      var Name: String?
+    }
+    struct Binding: Decodable {
+      var CategoryId: String?
+      var AuthenticatorSecret: String?
+    }
+    var Authenticators: [Authenticator]
+    var Categories: [Category]?
+    var AuthenticatorCategories: [Binding]?
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    let bytes = StratumBackup.isEncrypted(input.bytes) ? try StratumBackup.open(input, password: context.password) : input.bytes
+    let backup: Backup
+    do {
+      backup = try JSONTapeDecoder().decode(Backup.self, from: bytes)
+    } catch {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "not a Stratum backup (JSON with an Authenticators list)")
+    }
+    // Categories are bound to authenticators by their secret.
+    let names = Dictionary(
+      (backup.Categories ?? []).compactMap { c in c.Id.map { ($0, c.Name ?? "") } }, uniquingKeysWith: { a, _ in a })
+    var groups: [String: [String]] = [:]
+    for binding in backup.AuthenticatorCategories ?? [] {
+      guard let secret = binding.AuthenticatorSecret, let id = binding.CategoryId, let name = names[id] else { continue }
+      groups[secret, default: []].append(name)
+    }
+    var result = ReadResult(accounts: [])
+    for (index, entry) in backup.Authenticators.enumerated() {
+      let origin = Origin(file: input.name, place: .entry(index + 1))
+      result.readEntry(at: origin, noun: "authenticator", label: entry.Issuer) { warnings throws(EntryProblem) in
+        var account = try Self.account(entry, origin: origin, warnings: &warnings)
+        account.groups = groups[entry.Secret ?? ""] ?? []
+        return account
+      }
+    }
+    return result
+  }
+
+  static let kinds: [Int: OTPKind] = [1: .hotp, 2: .totp, 3: .motp, 4: .steam, 5: .yandex]
+  static let algorithms: [Int: HashAlgorithm] = [0: .sha1, 1: .sha256, 2: .sha512]
+
+  static func account(_ entry: Backup.Authenticator, origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem)
+    -> Account
+  {
+    guard let type = entry.Type, let kind = kinds[type] else {
+      throw EntryProblem(
+        StratumCode.unknownType,
+        "unknown type \(entry.Type.map(String.init) ?? "none") (1 HOTP, 2 TOTP, 3 mOTP, 4 Steam, 5 Yandex)")
+    }
+    let text = entry.Secret ?? ""
+    var secret: [UInt8]
+    if kind == .motp {
+      // Stratum keeps an mOTP secret as its hex text.
+      guard let bytes = Hex.decode(text), !bytes.isEmpty else {
+        throw EntryProblem(StratumCode.badSecret, "the mOTP secret is not hex")
+      }
+      secret = bytes
+    } else {
+      do {
+        let decoded = try Base32.decodeReporting(text)
+        if decoded.ignoredTrailingCharacters > 0 { warnings.append(.base32TrailingBits) }
+        secret = decoded.bytes
+      } catch {
+        throw EntryProblem(StratumCode.badSecret, "the secret is not valid base32: \(error)")
+      }
+    }
+    // mOTP is MD5 and Yandex SHA-256 whatever the field says; the others take it.
+    var algorithm: HashAlgorithm?
+    if kind != .motp && kind != .yandex {
+      guard let chosen = algorithms[entry.Algorithm ?? 0] else {
+        throw EntryProblem(StratumCode.badAlgorithm, "unknown algorithm \(entry.Algorithm ?? 0) (0 SHA1, 1 SHA256, 2 SHA512)")
+      }
+      algorithm = chosen
+    }
+    let digits = entry.Digits ?? kind.defaults.digits
+    let period = entry.Period ?? kind.defaults.period
+    try EntryProblem.checkParameters(
+      kind: kind, digits: digits, period: period, badDigits: StratumCode.badDigits, badPeriod: StratumCode.badPeriod)
+    let counter = entry.Counter ?? 0
+    guard counter >= 0 else { throw EntryProblem(StratumCode.badCounter, "the counter \(counter) is negative") }
+    let pin = (kind == .motp || kind == .yandex) ? entry.Pin.flatMap { $0.isEmpty ? nil : Secret(Array($0.utf8)) } : nil
+    return Account(
+      kind: kind, issuer: entry.Issuer ?? "", name: entry.Username ?? "", secret: Secret(secret), algorithm: algorithm,
+      digits: digits, period: kind.isCounterBased ? nil : period, counter: kind.isCounterBased ? UInt64(counter) : 0, pin: pin,
+      origin: origin)
+  }
+}
+
+/// The findings the Stratum reader reports (docs/audit.md).
+enum StratumCode: String, FindingCode {
+  case badAlgorithm = "STRATUM_BAD_ALGORITHM"
+  case badCounter = "STRATUM_BAD_COUNTER"
+  case badDigits = "STRATUM_BAD_DIGITS"
+  case badPeriod = "STRATUM_BAD_PERIOD"
+  case badSecret = "STRATUM_BAD_SECRET"
+  case unknownType = "STRATUM_UNKNOWN_TYPE"
+}

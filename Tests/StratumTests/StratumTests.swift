@@ -1,0 +1,65 @@
+import Foundation
+import OTPCore
+import Stratum
+import TestSupport
+import Testing
+
+@Suite struct StratumTests {
+  let format = StratumFormat()
+
+  func read(_ path: String, password: String? = nil) throws -> ReadResult {
+    let input = try Vectors.input(path)
+    #expect(format.sniff(input) == .certain)
+    return try format.read(input, context: ReadContext(password: PasswordProvider { _ in password }))
+  }
+
+  /// aegis/EXPECTED.md: V1–V7 exactly, plain, strong and legacy (password `test`).
+  @Test(
+    arguments: [
+      ("aegis/importers/stratum_plain.json", nil), ("aegis/importers/stratum_encrypted.bin", "test"),
+      ("aegis/importers/stratum_encrypted_legacy.bin", "test"),
+    ] as [(String, String?)])
+  func aegisFixturesGiveV1ToV7(path: String, password: String?) throws {
+    let result = try read(path, password: password)
+    let expected = try Vectors.expectedAccounts("aegis/EXPECTED.md")
+    #expect(result.findings.isEmpty, "\(path): \(result.findings)")
+    #expect(result.accounts.count == 7)
+    for (index, id) in ["V1", "V2", "V3", "V4", "V5", "V6", "V7"].enumerated() {
+      let vector = try #require(expected[id])
+      #expect(vector.matches(result.accounts[index]), "\(path) \(id): \(result.accounts[index])")
+    }
+  }
+
+  /// stratum/EXPECTED.md: the strong and legacy backups (password `test`) hold S1–S7.
+  @Test(arguments: ["stratum/data/backup.strong.authpro", "stratum/data/backup.legacy.authpro"])
+  func stratumBackupsGiveS1ToS7(path: String) throws {
+    let result = try read(path, password: "test")
+    let expected = try Vectors.expectedAccounts("stratum/EXPECTED.md")
+    let secrets = Set(result.accounts.map { $0.secret.revealBase32() })
+    #expect(secrets == Set(["S1", "S2", "S3", "S4", "S5", "S6", "S7"].compactMap { expected[$0]?.secretBase32 }))
+    #expect(throws: OTPError.self) { try read(path, password: "testing1") }
+  }
+
+  @Test func aWrongPasswordIsAWrongPassword() throws {
+    for path in ["aegis/importers/stratum_encrypted.bin", "aegis/importers/stratum_encrypted_legacy.bin"] {
+      #expect {
+        try read(path, password: "not it")
+      } throws: { error in
+        guard case OTPError.wrongPassword = error else { return false }
+        return true
+      }
+    }
+  }
+
+  /// The demo backup: 15 authenticators with made-up secrets, some not base32 or hex, named in
+  /// findings; its 4 categories become groups; the legacy-encrypted copy (password "demo") reads
+  /// the same.
+  @Test func demoBackupReadsWhatItCanAndNamesTheRest() throws {
+    let plain = try read("stratum/extra/backup_test/demo.authpro")
+    let encrypted = try read("stratum/extra/backup_test/demo.encrypted.authpro", password: "demo")
+    #expect(plain.accounts.count + plain.findings.filter(\.entrySkipped).count == 15)
+    #expect(plain.accounts.map(\.secret) == encrypted.accounts.map(\.secret))
+    #expect(plain.accounts.contains { !$0.groups.isEmpty })
+    #expect(plain.findings.filter(\.entrySkipped).allSatisfy { $0.code == "STRATUM_BAD_SECRET" })
+  }
+}
