@@ -32,8 +32,8 @@ public struct GoogleAuthenticatorDBFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    let rows = try PhoneDatabase.reading(input, name: "databases") { database in
-      let columns = try database.columns(of: "accounts")
+    let rows = try PhoneDatabase.reading(input, name: "databases", maximumSize: context.limits.inputBytes) { database in
+      let columns = try database.isTable("accounts") ? try database.columns(of: "accounts") : []
       if columns.isEmpty, PhoneDatabase.isInWALMode(input) {
         throw OTPError.corrupted(
           file: input.name, place: nil,
@@ -47,12 +47,14 @@ public struct GoogleAuthenticatorDBFormat: FormatPlugin {
           file: input.name, place: "table accounts",
           reason: "not a Google Authenticator database: it needs the columns \(required.joined(separator: ", "))")
       }
+      // Newer versions can encrypt a secret with the phone's keystore (Aegis refuses those too).
+      let encrypted = columns.contains("isencrypted") ? "isencrypted" : "0"
       var rows: [Row] = []
-      try database.query("SELECT email, secret, counter, type, issuer FROM accounts ORDER BY _id") { row in
+      try database.query("SELECT email, secret, counter, type, issuer, \(encrypted) FROM accounts ORDER BY _id") { row in
         rows.append(
           Row(
             email: row.text(0), secret: row.text(1), counter: row.integer(2), type: row.isNull(3) ? 0 : row.integer(3),
-            issuer: row.text(4)))
+            issuer: row.text(4), encrypted: row.integer(5) != 0))
       }
       return rows
     }
@@ -79,8 +81,16 @@ public struct GoogleAuthenticatorDBFormat: FormatPlugin {
     var counter: Int64
     var type: Int64
     var issuer: String
+    var encrypted: Bool
 
     func account(origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
+      guard !encrypted else {
+        throw EntryProblem(
+          GoogleAuthenticatorDBCode.encryptedSecret, "the secret is encrypted with the phone's keystore and cannot leave it",
+          remedy:
+            "Export the account from Google Authenticator itself: Transfer accounts > Export accounts (its QR codes), then read those."
+        )
+      }
       let kind: OTPKind
       switch type {
       case 0: kind = .totp
@@ -118,5 +128,6 @@ enum GoogleAuthenticatorDBCode: String, FindingCode {
   case badCounter = "GADB_BAD_COUNTER"
   case badSecret = "GADB_BAD_SECRET"
   case databaseEmpty = "GADB_DATABASE_EMPTY"
+  case encryptedSecret = "GADB_ENCRYPTED_SECRET"
   case unknownType = "GADB_UNKNOWN_TYPE"
 }

@@ -29,7 +29,7 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    let rows = try Self.rows(of: input)
+    let rows = try Self.rows(of: input, maximumSize: context.limits.inputBytes)
     var result = ReadResult(accounts: [])
     for (index, row) in rows.enumerated() {
       let origin = Origin(file: input.name, place: .entry(index + 1))
@@ -131,9 +131,9 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
 
   /// The rows of the accounts table, read from a private copy of the database and its `-wal`
   /// (`PhoneDatabase`).
-  static func rows(of input: InputFile) throws -> [Row] {
-    try PhoneDatabase.reading(input, name: "PhoneFactor") { database in
-      let columns = try database.columns(of: "accounts")
+  static func rows(of input: InputFile, maximumSize: Int) throws -> [Row] {
+    try PhoneDatabase.reading(input, name: "PhoneFactor", maximumSize: maximumSize) { database in
+      let columns = try database.isTable("accounts") ? try database.columns(of: "accounts") : []
       if columns.isEmpty, PhoneDatabase.isInWALMode(input) {
         throw OTPError.corrupted(
           file: input.name, place: nil,

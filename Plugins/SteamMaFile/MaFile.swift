@@ -1,7 +1,9 @@
 import Foundation
 import OTPCore
 
-/// A string member that some files write as a number (`steamid`, `server_time`).
+/// A string member that some files write as a number (`steamid`): a number is kept as its
+/// digits, and any other value (a fraction, true, an object) as nothing, so that one odd member
+/// never loses the account.
 struct Text: Decodable {
   var text: String
 
@@ -9,8 +11,12 @@ struct Text: Decodable {
     let single = try decoder.singleValueContainer()
     if let string = try? single.decode(String.self) {
       text = string
+    } else if let number = try? single.decode(UInt64.self) {
+      text = String(number)
+    } else if let number = try? single.decode(Int64.self) {
+      text = String(number)
     } else {
-      text = String(try single.decode(UInt64.self))
+      text = ""
     }
   }
 }

@@ -19,22 +19,22 @@ enum SDAEncryption {
   }
 
   /// The plain maFile of `input`, opened with the password the user gives.
-  static func open(_ input: InputFile, password provider: PasswordProvider) throws -> [UInt8] {
+  static func open(_ input: InputFile, password provider: PasswordProvider, maximumSize: Int) throws -> [UInt8] {
     let text = String(decoding: input.bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     guard let ciphertext = Data(base64Encoded: text), !ciphertext.isEmpty, ciphertext.count % 16 == 0 else {
       throw OTPError.corrupted(
         file: input.name, place: nil, reason: "not a Steam maFile: neither JSON nor SDA's encrypted base64")
     }
-    let folder = (input.name as NSString).deletingLastPathComponent
+    let folder = PathText.folder(of: input.name)
     let manifestPath = (folder.isEmpty ? "." : folder) + "/manifest.json"
-    guard input.name != "-", let manifestBytes = FileManager.default.contents(atPath: manifestPath) else {
+    guard input.name != "-", let manifestBytes = SideFile.read(manifestPath, maximumSize: maximumSize) else {
       throw OTPError.cannotOpen(
         file: input.name,
         reason:
           "it is an encrypted Steam Desktop Authenticator maFile, whose salt and IV are in SDA's manifest.json: put that file beside it (as in SDA's maFiles folder)"
       )
     }
-    let name = (input.name as NSString).lastPathComponent
+    let name = PathText.name(of: input.name)
     guard let manifest = try? JSONTapeDecoder().decode(Manifest.self, from: Array(manifestBytes)),
       let entry = manifest.entries?.first(where: { $0.filename == name })
     else {

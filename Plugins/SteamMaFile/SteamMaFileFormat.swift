@@ -25,7 +25,7 @@ public struct SteamMaFileFormat: FormatPlugin {
     fileExtensions: ["maFile", "json"],
     canRead: true,
     canWrite: false,
-    encryption: .none,
+    encryption: .optional,
     capabilities: Capabilities(
       kinds: [.steam], algorithms: [.sha1], digits: 5...5, periods: .only([30]),
       fields: [.issuer, .name, .note, .extraParameters],
@@ -52,7 +52,7 @@ public struct SteamMaFileFormat: FormatPlugin {
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     var bytes = input.bytes
     if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) != UInt8(ascii: "{") {
-      bytes = try SDAEncryption.open(input, password: context.password)
+      bytes = try SDAEncryption.open(input, password: context.password, maximumSize: context.limits.inputBytes)
     }
     let objects: [MaFile]
     do {

@@ -101,7 +101,7 @@ public enum Files {
     guard lstat(path, &status) == 0 else {
       // Nothing there yet: its folder must exist, or the run would read and convert everything
       // only to fail at the end (and after --qr files were written).
-      let folder = (path as NSString).deletingLastPathComponent
+      let folder = PathText.folder(of: path)
       var folderStatus = stat()
       if !folder.isEmpty, stat(folder, &folderStatus) != 0 || (folderStatus.st_mode & S_IFMT) != S_IFDIR {
         throw OTPError.writeFailed(path: path, reason: "its folder \(folder) does not exist")

@@ -17,7 +17,7 @@ public final class PhoneDatabase {
 
   /// Opens a copy of `input` (and of its `-wal`), named `name` in a private temporary folder that
   /// `close` removes; a signal before then removes it too, since the copy holds every secret.
-  public init(_ input: InputFile, name: String) throws {
+  public init(_ input: InputFile, name: String, maximumSize: Int) throws {
     file = input.name
     var template = Array((FileManager.default.temporaryDirectory.path + "/otpbridge-db-XXXXXX").utf8CString)
     guard let folderPointer = mkdtemp(&template) else {
@@ -32,18 +32,33 @@ public final class PhoneDatabase {
       close()
       throw OTPError.cannotOpen(file: input.name, reason: "cannot copy the database to a temporary folder")
     }
-    if input.name != "-", let wal = FileManager.default.contents(atPath: input.name + "-wal") {
-      _ = FileManager.default.createFile(atPath: copy + "-wal", contents: wal, attributes: [.posixPermissions: 0o600])
+    if input.name != "-", let wal = SideFile.read(input.name + "-wal", maximumSize: maximumSize) {
+      _ = FileManager.default.createFile(atPath: copy + "-wal", contents: Data(wal), attributes: [.posixPermissions: 0o600])
     }
     guard sqlite3_open_v2(copy, &database, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
       close()
       throw OTPError.corrupted(file: input.name, place: nil, reason: "SQLite cannot open it")
     }
+    // A hostile file may hold views, triggers and schema tricks: defensive mode, nothing from the
+    // schema trusted, and sorting in memory, not in a temporary file that could fill the disk.
+    _ = otpbridge_sqlite3_defensive(database)
+    _ = sqlite3_exec(database, "PRAGMA trusted_schema=OFF; PRAGMA temp_store=MEMORY", nil, nil, nil)
+  }
+
+  /// Whether `name` is a real table of the file (not a view that computes its rows).
+  public func isTable(_ name: String) throws -> Bool {
+    var found = false
+    try query("SELECT type FROM sqlite_master WHERE name = '\(name.replacingOccurrences(of: "'", with: "''"))'") { row in
+      found = found || row.text(0) == "table"
+    }
+    return found
   }
 
   /// Opens `input`, hands it to `body` and removes the copy, whatever happens.
-  public static func reading<T>(_ input: InputFile, name: String, _ body: (PhoneDatabase) throws -> T) throws -> T {
-    let database = try PhoneDatabase(input, name: name)
+  public static func reading<T>(_ input: InputFile, name: String, maximumSize: Int, _ body: (PhoneDatabase) throws -> T) throws
+    -> T
+  {
+    let database = try PhoneDatabase(input, name: name, maximumSize: maximumSize)
     defer { database.close() }
     return try body(database)
   }
@@ -81,16 +96,26 @@ public final class PhoneDatabase {
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
   }
 
+  /// No real app database of accounts holds more rows than this.
+  public static let maximumRows = 1_000_000
+
   /// Runs `sql`, handing each row to `body`; SQLite's errors are `corrupted` errors naming the file.
   public func query(_ sql: String, _ body: (Row) throws -> Void) throws {
     var statement: OpaquePointer?
+    var rows = 0
     defer { sqlite3_finalize(statement) }
     guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK else {
       throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")
     }
     while true {
       switch sqlite3_step(statement) {
-      case SQLITE_ROW: try body(Row(statement: statement))
+      case SQLITE_ROW:
+        rows += 1
+        guard rows <= Self.maximumRows else {
+          throw OTPError.corrupted(
+            file: file, place: nil, reason: "more than \(Self.maximumRows) rows: not an app's account table")
+        }
+        try body(Row(statement: statement))
       case SQLITE_DONE: return
       default:
         throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")

@@ -290,9 +290,11 @@ public enum OtpauthURI {
 
   /// Parameters apps add that say nothing about the codes (Ente's `codeDisplay` holds its note,
   /// tags and pins; `serial` and `model` are a hardware token's, from PSKC and seed files; `url`
-  /// a password manager's website, LoginItem.urlParameter): kept without a word.
+  /// a password manager's website, LoginItem.urlParameter; the rest what a Steam maFile carries
+  /// besides its secret, which the steam-mafile reader keeps under those names): kept without a word.
   static let knownExtraParameters: Set<String> = [
     "icon", "color", "lock", "tags", "group", "note", "favorite", "codedisplay", "serial", "model", "url",
+    "serial_number", "token_gid", "identity_secret", "secret_1", "device_id", "steamid",
   ]
   /// WinAuth writes a Steam or Battle.net authenticator's own data in these parameters, beside
   /// a `secret` that may be a placeholder: such a line is no TOTP account of its own.

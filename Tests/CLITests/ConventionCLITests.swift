@@ -93,6 +93,20 @@ import Testing
     #expect(!tenant.stderr.contains("Users: ") && !tenant.stderr.contains("Reports: "))
   }
 
+  /// Bare one-letter names, in the current folder: an output, a tenant folder (Foundation's
+  /// path functions crash on them on Linux, so otpbridge takes paths apart itself).
+  @Test func oneLetterNamesAreOrdinaryPaths() throws {
+    let folder = try CLI.temporaryFolder()
+    let convert = try CLI.run(["convert", Self.accounts, "--to", "otpauth", "-o", "x"], in: folder)
+    #expect(convert.status == 0, "\(convert.stderr)")
+    #expect(FileManager.default.fileExists(atPath: "\(folder)/x"))
+    let tenant = try CLI.run(
+      ["tenant", "migrate", Self.root + "/examples/tenant/manifest.csv", "--out", "t", "--to", "otpauth", "-q"],
+      environment: ["ERIN_EXPORT_PASSWORD": "example", "ERIN_NEW_PASSWORD": "new-example"], in: folder)
+    #expect(tenant.status == 5, "\(tenant.stderr)")
+    #expect(FileManager.default.fileExists(atPath: "\(folder)/t/report.json"))
+  }
+
   /// An output whose folder does not exist fails before anything is read or written: no QR codes
   /// are left holding secrets while the run says it wrote nothing.
   @Test func anOutputInAMissingFolderFailsFirst() throws {

@@ -47,6 +47,11 @@ import Testing
     #expect(opened.stdout.contains(#""name" : "Sophia""#) && opened.stdout.contains(#""type" : "steam""#))
     let wrong = try CLI.run(["inspect", "\(folder)/1234.maFile", "--password-file", "\(folder)/wrong"])
     #expect(wrong.status == 3 && wrong.stderr.contains("password"), "\(wrong.stderr)")
+    // From standard input there is no folder to find the manifest in: said, not guessed.
+    let piped = try CLI.run(
+      ["inspect", "-", "--from", "steam-mafile", "--password-file", "\(folder)/passkey"],
+      stdin: try Data(contentsOf: URL(fileURLWithPath: "\(folder)/1234.maFile")))
+    #expect(piped.status == 3 && piped.stderr.contains("manifest.json"), "\(piped.stderr)")
     try FileManager.default.removeItem(atPath: "\(folder)/manifest.json")
     let alone = try CLI.run(["inspect", "\(folder)/1234.maFile", "--password-file", "\(folder)/passkey"])
     #expect(alone.status == 3 && alone.stderr.contains("manifest.json"), "\(alone.stderr)")

@@ -28,13 +28,15 @@ import Testing
     let text = #"""
       [{"accountType": "DuoAccount", "name": "Contoso", "pkey": "DP1234"},
        {"accountType": "OtpAccount", "name": "ok", "otpGenerator": {"otpSecret": "JBSWY3DPEHPK3PXP"}},
-       {"accountType": "OtpAccount", "name": "bad", "otpGenerator": {"otpSecret": "JBSW!"}}]
+       {"accountType": "OtpAccount", "name": "bad", "otpGenerator": {"otpSecret": "JBSW!"}},
+       {"accountType": "OtpAccount", "name": "odd", "otpGenerator": {"otpSecret": "JBSWY3DPEHPK3PXP", "counter": "3"}},
+       {"accountType": "OtpAccount", "name": "negative", "otpGenerator": {"otpSecret": "JBSWY3DPEHPK3PXP", "counter": -1}}]
       """#
     let input = InputFile(name: "accounts.json", bytes: Array(text.utf8))
     #expect(format.sniff(input) == .certain)
     let result = try format.read(input, context: ReadContext())
     #expect(result.accounts.map(\.name) == ["ok"])
-    #expect(result.findings.map(\.code) == ["DUO_PUSH_ACCOUNT", "DUO_BAD_SECRET"])
+    #expect(result.findings.map(\.code) == ["DUO_PUSH_ACCOUNT", "DUO_BAD_SECRET", "DUO_BAD_ENTRY", "DUO_BAD_COUNTER"])
     #expect(result.findings[0].remedy?.contains("Duo Restore") == true && result.findings[0].entrySkipped)
   }
 }

@@ -59,6 +59,44 @@ import Testing
     #expect(result.findings.allSatisfy { $0.entrySkipped && !$0.message.contains("not base32!") })
   }
 
+  /// A database built with `statements`, as its bytes.
+  static func database(_ statements: [String]) throws -> InputFile {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gadb-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var database: OpaquePointer?
+    #expect(sqlite3_open(folder + "/databases", &database) == SQLITE_OK)
+    for sql in statements { #expect(sqlite3_exec(database, sql, nil, nil, nil) == SQLITE_OK, "\(sql)") }
+    sqlite3_close(database)
+    return InputFile(name: "databases", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/databases"))))
+  }
+
+  static let table =
+    "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT NOT NULL, secret TEXT NOT NULL, counter INTEGER DEFAULT 0, type INTEGER, provider INTEGER DEFAULT 0, issuer TEXT DEFAULT NULL, original_name TEXT DEFAULT NULL, isencrypted INTEGER DEFAULT 0)"
+
+  /// Newer versions encrypt a secret with the phone's keystore: such a row is named, never read
+  /// as a base32 secret, even when its text would decode.
+  @Test func aKeystoreEncryptedSecretIsNamedNotRead() throws {
+    let input = try Self.database([
+      Self.table,
+      "INSERT INTO accounts VALUES (1, 'A:a', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 0, 0, 0, 'A', 'A:a', 1)",
+      "INSERT INTO accounts VALUES (2, 'B:b', 'JBSWY3DPEHPK3PXP', 0, 0, 0, 'B', 'B:b', 0)",
+    ])
+    let result = try format.read(input, context: ReadContext())
+    #expect(result.accounts.map(\.issuer) == ["B"])
+    #expect(result.findings.map(\.code) == ["GADB_ENCRYPTED_SECRET"] && result.findings[0].remedy?.contains("Transfer") == true)
+  }
+
+  /// `accounts` as a view whose rows never end (a recursive query): refused as not a table,
+  /// instead of SQLite computing and spilling rows until the disk is full.
+  @Test func aViewPosingAsTheTableIsRefused() throws {
+    let input = try Self.database([
+      "CREATE TABLE decoy (x TEXT DEFAULT 'accounts (_id INTEGER PRIMARY KEY, email TEXT NOT NULL, secret TEXT NOT NULL provider INTEGER')",
+      "CREATE VIEW accounts AS WITH RECURSIVE n(_id) AS (SELECT 1 UNION ALL SELECT _id + 1 FROM n) SELECT _id, 'e' AS email, 'JBSWY3DPEHPK3PXP' AS secret, 0 AS counter, 0 AS type, 'i' AS issuer FROM n",
+    ])
+    #expect(throws: OTPError.self) { try format.read(input, context: ReadContext()) }
+  }
+
   @Test func aMicrosoftDatabaseIsNotGoogles() throws {
     let input = try Vectors.input("aegis/importers/microsoft_authenticator.sqlite")
     #expect(format.sniff(input) == .no)

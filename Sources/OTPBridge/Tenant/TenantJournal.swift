@@ -89,7 +89,7 @@ final class TenantJournal: @unchecked Sendable {
         done[row[0]] = []
         return
       }
-      let findings = (row[1] as NSString).deletingLastPathComponent + "/" + TenantMigration.findingsName
+      let findings = PathText.folder(of: row[1]) + "/" + TenantMigration.findingsName
       // NULL reads as "": a row an older otpbridge wrote.
       done[row[0]] = [
         TenantOutputFile(path: row[1], size: Int(row[2]), sha256: row[3].isEmpty ? nil : row[3]),

@@ -82,7 +82,7 @@ public enum TenantMigration {
     let folder = options.outputFolder
     if let target = options.defaultTarget { _ = try writer(target, registry: registry) }
     // The folder's parents as the user's umask makes them; the folder itself, if new, private.
-    let parent = (folder as NSString).deletingLastPathComponent
+    let parent = PathText.folder(of: folder)
     if !parent.isEmpty {
       do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
         throw OTPError.writeFailed(path: parent, reason: "the folder cannot be made (a file may stand in its path)")
