@@ -33,20 +33,8 @@ public struct GoogleAuthenticatorDBFormat: FormatPlugin {
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     let rows = try PhoneDatabase.reading(input, name: "databases", maximumSize: context.limits.inputBytes) { database in
-      let columns = try database.isTable("accounts") ? try database.columns(of: "accounts") : []
-      if columns.isEmpty, PhoneDatabase.isInWALMode(input) {
-        throw OTPError.corrupted(
-          file: input.name, place: nil,
-          reason:
-            "the accounts table is not in this file yet: SQLite keeps recent changes in databases-wal. Copy that file from the phone too and put it beside this one"
-        )
-      }
-      let required = ["email", "secret", "counter", "type", "issuer"]
-      guard required.allSatisfy(columns.contains) else {
-        throw OTPError.corrupted(
-          file: input.name, place: "table accounts",
-          reason: "not a Google Authenticator database: it needs the columns \(required.joined(separator: ", "))")
-      }
+      let columns = try database.accountsColumns(
+        requiring: ["email", "secret", "counter", "type", "issuer"], of: input, app: "Google Authenticator")
       // Newer versions can encrypt a secret with the phone's keystore (Aegis refuses those too).
       let encrypted = columns.contains("isencrypted") ? "isencrypted" : "0"
       var rows: [Row] = []
@@ -65,13 +53,7 @@ public struct GoogleAuthenticatorDBFormat: FormatPlugin {
         try row.account(origin: origin, warnings: &warnings)
       }
     }
-    if rows.isEmpty {
-      result.findings.append(
-        Finding(
-          .info, code: GoogleAuthenticatorDBCode.databaseEmpty,
-          "the accounts table is empty; if the phone shows accounts, copy databases-wal beside the database too",
-          at: Origin(file: input.name, place: .whole)))
-    }
+    if rows.isEmpty { result.findings.append(PhoneDatabase.emptyTable(input, code: GoogleAuthenticatorDBCode.databaseEmpty)) }
     return result
   }
 

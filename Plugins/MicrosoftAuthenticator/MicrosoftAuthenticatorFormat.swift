@@ -44,13 +44,7 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
         result.findings.append(verdict.finding(at: origin, label: label, skipped: true))
       }
     }
-    if rows.isEmpty {
-      result.findings.append(
-        Finding(
-          .info, code: MicrosoftAuthenticatorCode.databaseEmpty,
-          "the accounts table is empty; if the phone shows accounts, copy PhoneFactor-wal beside the database too",
-          at: Origin(file: input.name, place: .whole)))
-    }
+    if rows.isEmpty { result.findings.append(PhoneDatabase.emptyTable(input, code: MicrosoftAuthenticatorCode.databaseEmpty)) }
     return result
   }
 
@@ -133,20 +127,8 @@ public struct MicrosoftAuthenticatorFormat: FormatPlugin {
   /// (`PhoneDatabase`).
   static func rows(of input: InputFile, maximumSize: Int) throws -> [Row] {
     try PhoneDatabase.reading(input, name: "PhoneFactor", maximumSize: maximumSize) { database in
-      let columns = try database.isTable("accounts") ? try database.columns(of: "accounts") : []
-      if columns.isEmpty, PhoneDatabase.isInWALMode(input) {
-        throw OTPError.corrupted(
-          file: input.name, place: nil,
-          reason:
-            "the accounts table is not in this file yet: SQLite keeps recent changes in PhoneFactor-wal. Copy that file from the phone too and put it beside this one"
-        )
-      }
-      let required = ["name", "username", "oath_secret_key", "account_type"]
-      guard required.allSatisfy(columns.contains) else {
-        throw OTPError.corrupted(
-          file: input.name, place: "table accounts",
-          reason: "not a Microsoft Authenticator database: it needs the columns \(required.joined(separator: ", "))")
-      }
+      let columns = try database.accountsColumns(
+        requiring: ["name", "username", "oath_secret_key", "account_type"], of: input, app: "Microsoft Authenticator")
       let encrypted = columns.contains("encrypted_oath_secret_key") ? "encrypted_oath_secret_key" : "''"
       var rows: [Row] = []
       let sql = "SELECT name, username, oath_secret_key, \(encrypted), account_type FROM accounts ORDER BY _rowid_"

@@ -45,6 +45,35 @@ public final class PhoneDatabase {
     _ = sqlite3_exec(database, "PRAGMA trusted_schema=OFF; PRAGMA temp_store=MEMORY", nil, nil, nil)
   }
 
+  /// The columns of the `accounts` table every app here keeps its accounts in, which must be a
+  /// real table with the `required` columns; a table still only in the `-wal` beside the file is
+  /// said to be so.
+  public func accountsColumns(requiring required: [String], of input: InputFile, app: String) throws -> Set<String> {
+    let columns = try isTable("accounts") ? try columns(of: "accounts") : []
+    if columns.isEmpty, Self.isInWALMode(input) {
+      let wal = PathText.name(of: input.name) + "-wal"
+      throw OTPError.corrupted(
+        file: input.name, place: nil,
+        reason:
+          "the accounts table is not in this file yet: SQLite keeps recent changes in \(wal). Copy that file from the phone too and put it beside this one"
+      )
+    }
+    guard required.allSatisfy(columns.contains) else {
+      throw OTPError.corrupted(
+        file: input.name, place: "table accounts",
+        reason: "not a \(app) database: it needs the columns \(required.joined(separator: ", "))")
+    }
+    return columns
+  }
+
+  /// The note for an empty accounts table: the rows may be waiting in the `-wal` not copied.
+  public static func emptyTable(_ input: InputFile, code: some FindingCode) -> Finding {
+    Finding(
+      .info, code: code,
+      "the accounts table is empty; if the phone shows accounts, copy \(PathText.name(of: input.name))-wal beside the database too",
+      at: Origin(file: input.name, place: .whole))
+  }
+
   /// Whether `name` is a real table of the file (not a view that computes its rows).
   public func isTable(_ name: String) throws -> Bool {
     var found = false
