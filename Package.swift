@@ -21,6 +21,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("BattleNet", ["OTPContainers"], []),
   ("SteamMaFile", ["OTPCrypto", "OTPJSON"], []),
   ("Stratum", ["OTPCrypto", "OTPJSON"], []),
+  ("Authy", ["OTPContainers", "OTPCrypto", "OTPJSON"], []),
   ("NeutralJSON", [], []),
   ("Aegis", ["OTPCrypto", "OTPJSON"], []),
   ("TwoFAS", ["OTPCrypto", "OTPJSON"], []),

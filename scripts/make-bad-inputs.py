@@ -131,6 +131,7 @@ def main():
     stratum_plain = seed("aegis/importers/stratum_plain.json")
     stratum_strong = seed("aegis/importers/stratum_encrypted.bin")
     stratum_legacy = seed("aegis/importers/stratum_encrypted_legacy.bin")
+    authy_encrypted = seed("aegis/importers/authy_encrypted.xml")
     raivo_zip = zip_of([("raivo-otp-export.json", raivo)])
     keepassxc_csv = (
         b'"Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created"\n'
@@ -155,7 +156,7 @@ def main():
         ("bitwarden-json", "json"), ("bitwarden-csv", "csv"), ("keepassxc-csv", "csv"), ("1password-csv", "csv"),
         ("ms-authenticator", "sqlite"), ("ente", "txt"), ("otpbridge-json", "json"),
         ("google-authenticator-db", "sqlite"), ("duo", "json"), ("battle-net", "xml"), ("steam-mafile", "maFile"),
-        ("freeotp-tokens", "xml"), ("stratum", "authpro"),
+        ("freeotp-tokens", "xml"), ("stratum", "authpro"), ("authy", "xml"),
     ]:
         add(f"{fmt}.empty.{ext}", b"", "corrupted", cause="empty", fmt=fmt, note="empty file read as this format")
         if fmt == "andotp":
@@ -246,6 +247,9 @@ def main():
     add("stratum-strong.truncated.authpro", stratum_strong[:30], "corrupted", password="test",
         note="the header and part of the salt")
     add("stratum-strong.no-password.authpro", stratum_strong, "passwordRequired")
+    add("authy-encrypted.wrong-password.xml", authy_encrypted, "wrongPassword", password="not it")
+    add("authy-encrypted.truncated.xml", truncated(authy_encrypted), "corrupted", fmt="authy", password="testtest")
+    add("wrong-format.aegis-as-authy.json", aegis_plain, "corrupted", fmt="authy")
     add("wrong-format.battle-net-as-freeotp-tokens.xml", battle_net, "entryUnreadable", fmt="freeotp-tokens", exit=1,
         note="another app's preferences: every value is read as a token and named")
     add("steam-mafile.encrypted-without-manifest.maFile", b"QUJDREVGR0hJSktMTU5PUA==", "cannotOpen", cause="manifest.json",

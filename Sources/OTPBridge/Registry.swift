@@ -1,5 +1,6 @@
 import Aegis
 import AndOTP
+import Authy
 import BattleNet
 import Bitwarden
 import Duo
@@ -71,6 +72,7 @@ public struct Registry: Sendable {
     BattleNetFormat(),
     SteamMaFileFormat(),
     StratumFormat(),
+    AuthyFormat(),
     EntraCSVFormat(),
     PSKCFormat(),
     SeedCSVFormat(),

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the authy reader.
+FuzzSupport.main(reading: "authy")
