@@ -22,6 +22,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("SteamMaFile", ["OTPCrypto", "OTPJSON"], []),
   ("Stratum", ["OTPCrypto", "OTPJSON"], []),
   ("Authy", ["OTPContainers", "OTPCrypto", "OTPJSON"], []),
+  ("TOTPAuthenticator", ["OTPContainers", "OTPCrypto", "OTPJSON"], []),
   ("NeutralJSON", [], []),
   ("Aegis", ["OTPCrypto", "OTPJSON"], []),
   ("TwoFAS", ["OTPCrypto", "OTPJSON"], []),

@@ -12,6 +12,7 @@ let targets = [
   "1password-csv", "1pux", "2fas", "aegis", "andotp", "authy", "battle-net", "bitwarden-csv", "bitwarden-json", "duo", "ente",
   "entra-csv", "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json", "keepassxc-csv",
   "ms-authenticator", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv", "steam-mafile", "stratum",
+  "totp-authenticator",
 ]
 
 let package = Package(

@@ -132,6 +132,7 @@ def main():
     stratum_strong = seed("aegis/importers/stratum_encrypted.bin")
     stratum_legacy = seed("aegis/importers/stratum_encrypted_legacy.bin")
     authy_encrypted = seed("aegis/importers/authy_encrypted.xml")
+    totp_authenticator = seed("aegis/importers/totp_authenticator.bin")
     raivo_zip = zip_of([("raivo-otp-export.json", raivo)])
     keepassxc_csv = (
         b'"Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created"\n'
@@ -157,6 +158,7 @@ def main():
         ("ms-authenticator", "sqlite"), ("ente", "txt"), ("otpbridge-json", "json"),
         ("google-authenticator-db", "sqlite"), ("duo", "json"), ("battle-net", "xml"), ("steam-mafile", "maFile"),
         ("freeotp-tokens", "xml"), ("stratum", "authpro"), ("authy", "xml"),
+        ("totp-authenticator", "bin"),
     ]:
         add(f"{fmt}.empty.{ext}", b"", "corrupted", cause="empty", fmt=fmt, note="empty file read as this format")
         if fmt == "andotp":
@@ -250,6 +252,9 @@ def main():
     add("authy-encrypted.wrong-password.xml", authy_encrypted, "wrongPassword", password="not it")
     add("authy-encrypted.truncated.xml", truncated(authy_encrypted), "corrupted", fmt="authy", password="testtest")
     add("wrong-format.aegis-as-authy.json", aegis_plain, "corrupted", fmt="authy")
+    add("totp-authenticator.wrong-password.bin", totp_authenticator, "wrongPassword", fmt="totp-authenticator",
+        password="not it")
+    add("wrong-format.aegis-as-totp-authenticator.json", aegis_plain, "corrupted", fmt="totp-authenticator")
     add("wrong-format.battle-net-as-freeotp-tokens.xml", battle_net, "entryUnreadable", fmt="freeotp-tokens", exit=1,
         note="another app's preferences: every value is read as a token and named")
     add("steam-mafile.encrypted-without-manifest.maFile", b"QUJDREVGR0hJSktMTU5PUA==", "cannotOpen", cause="manifest.json",

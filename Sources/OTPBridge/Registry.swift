@@ -26,6 +26,7 @@ import SeedCSV
 import SteamMaFile
 import Stratum
 import Synchronization
+import TOTPAuthenticator
 import TwoFAS
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
@@ -73,6 +74,7 @@ public struct Registry: Sendable {
     SteamMaFileFormat(),
     StratumFormat(),
     AuthyFormat(),
+    TOTPAuthenticatorFormat(),
     EntraCSVFormat(),
     PSKCFormat(),
     SeedCSVFormat(),

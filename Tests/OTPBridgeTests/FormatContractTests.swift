@@ -127,6 +127,7 @@ import Testing
     case "freeotp-tokens": return try Vectors.input("aegis/importers/freeotp.xml")
     case "stratum": return try Vectors.input("aegis/importers/stratum_plain.json")
     case "authy": return try Vectors.input("aegis/importers/authy_plain.xml")
+    case "totp-authenticator": return try Vectors.input("aegis/importers/totp_authenticator_internal.xml")
     case "1pux": return try Vectors.input("keepassxc/tests/data/1PasswordExport.1pux")
     case "qr":
       let path = Vectors.packageRoot.appendingPathComponent("Tests/QRTests/Fixtures/screenshot-code-1-of-3.png")

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the totp-authenticator reader.
+FuzzSupport.main(reading: "totp-authenticator")
