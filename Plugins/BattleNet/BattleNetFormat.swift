@@ -53,11 +53,14 @@ public struct BattleNetFormat: FormatPlugin {
     }
     let origin = Origin(file: input.name, place: .whole)
     var result = ReadResult(accounts: [])
-    result.readEntry(at: origin, noun: "authenticator") { _ throws(EntryProblem) in
+    result.readEntry(at: origin, noun: "authenticator") { warnings throws(EntryProblem) in
       guard let secretText = Self.unmask(maskedSecret), let secret = Hex.decode(secretText), !secret.isEmpty else {
         throw EntryProblem(BattleNetCode.badSecret, "the device secret does not unmask to a hex key")
       }
       let serial = values[Self.serialKey].flatMap(Self.unmask) ?? ""
+      if serial.isEmpty {
+        warnings.append(EntryProblem(BattleNetCode.noSerial, "the serial is missing or does not unmask: the account has no name"))
+      }
       return Account(
         kind: .totp, issuer: "Battle.net", name: serial, secret: Secret(secret), algorithm: .sha1, digits: 8, period: 30,
         origin: origin)
@@ -78,4 +81,5 @@ public struct BattleNetFormat: FormatPlugin {
 /// The findings the Battle.net reader reports (docs/audit.md).
 enum BattleNetCode: String, FindingCode {
   case badSecret = "BATTLENET_BAD_SECRET"
+  case noSerial = "BATTLENET_NO_SERIAL"
 }

@@ -8,9 +8,7 @@ import Testing
   let format = AuthyFormat()
 
   func read(_ path: String, password: String? = nil) throws -> ReadResult {
-    let input = try Vectors.input(path)
-    #expect(format.sniff(input) == .certain)
-    return try format.read(input, context: ReadContext(password: PasswordProvider { _ in password }))
+    try readVector(path, with: format, password: password)
   }
 
   /// aegis/EXPECTED.md: V1, V2, V3 with SHA-1 (Authy's), the file's digits (6/7/8), 30 s; issuer

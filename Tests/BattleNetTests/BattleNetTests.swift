@@ -36,6 +36,12 @@ import Testing
     }
     let none = "<map><string name=\"com.blizzard.messenger.AUTHENTICATOR_SERIAL\">00</string></map>"
     #expect(throws: OTPError.self) { try format.read(InputFile(name: "p.xml", bytes: Array(none.utf8)), context: ReadContext()) }
+    // The vector's secret without its serial: read, with a warning that it has no name.
+    let noSerial =
+      "<map><string name=\"com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET\">09ec179861450806035080d113c5f05e62f67316110eec1bd495a9cdb65a3cb3f93b1f80b80b4507</string></map>"
+    let unnamed = try format.read(InputFile(name: "p.xml", bytes: Array(noSerial.utf8)), context: ReadContext())
+    #expect(unnamed.accounts.count == 1 && unnamed.accounts[0].name.isEmpty)
+    #expect(unnamed.findings.map(\.code) == ["BATTLENET_NO_SERIAL"])
     let notHex = "<map><string name=\"com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET\">zz</string></map>"
     let result = try format.read(InputFile(name: "p.xml", bytes: Array(notHex.utf8)), context: ReadContext())
     #expect(result.accounts.isEmpty && result.findings.map(\.code) == ["BATTLENET_BAD_SECRET"])

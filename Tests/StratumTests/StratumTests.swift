@@ -8,9 +8,7 @@ import Testing
   let format = StratumFormat()
 
   func read(_ path: String, password: String? = nil) throws -> ReadResult {
-    let input = try Vectors.input(path)
-    #expect(format.sniff(input) == .certain)
-    return try format.read(input, context: ReadContext(password: PasswordProvider { _ in password }))
+    try readVector(path, with: format, password: password)
   }
 
   /// aegis/EXPECTED.md: V1–V7 exactly, plain, strong and legacy (password `test`).

@@ -8,9 +8,7 @@ import Testing
   let format = TOTPAuthenticatorFormat()
 
   func read(_ path: String, password: String? = nil) throws -> ReadResult {
-    let input = try Vectors.input(path)
-    #expect(format.sniff(input) >= .likely)
-    return try format.read(input, context: ReadContext(password: PasswordProvider { _ in password }))
+    try readVector(path, with: format, password: password)
   }
 
   /// aegis/EXPECTED.md: V1, V2, V3 with lower-case names and hex keys (`"base": 16`), in the

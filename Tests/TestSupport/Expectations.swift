@@ -25,6 +25,14 @@ public func readBack(_ bytes: [UInt8], with plugin: any FormatPlugin, name: Stri
   try plugin.read(InputFile(name: name, bytes: bytes), context: ReadContext(password: .fixed(password)))
 }
 
+/// A vector file read by `plugin`, which must recognise it at least as `.likely`; `password` for
+/// an encrypted one.
+public func readVector(_ relative: String, with plugin: any FormatPlugin, password: String? = nil) throws -> ReadResult {
+  let input = try Vectors.input(relative)
+  #expect(plugin.sniff(input) >= .likely, "\(plugin.descriptor.id) does not recognise \(relative)")
+  return try plugin.read(input, context: ReadContext(password: .fixed(password)))
+}
+
 /// The fields (all but origin) in which `back` differs from `expected`, account by account, as
 /// lines to show; accounts whose origin is in `named` (changed by the writer, which said so in a
 /// finding) are left out, and for an origin in `exempt`, the fields it lists.
