@@ -58,7 +58,7 @@ struct MaFile: Decodable {
     let revocation = revocation_code?.text ?? ""
     return Account(
       kind: .steam, issuer: "Steam", name: account_name?.text ?? "", secret: Secret(Array(bytes)),
-      note: revocation.isEmpty ? "" : SteamMaFileFormat.revocationPrefix + revocation, extraParameters: extras,
+      note: revocation.isEmpty ? "" : Account.steamRevocationNotePrefix + revocation, extraParameters: extras,
       origin: origin)
   }
 }

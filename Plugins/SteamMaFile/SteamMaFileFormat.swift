@@ -17,7 +17,6 @@ public struct SteamMaFileFormat: FormatPlugin {
 
   /// The maFile members kept as extra parameters, in the order SDA writes them.
   static let extraNames = ["serial_number", "token_gid", "identity_secret", "secret_1", "device_id", "steamid"]
-  static let revocationPrefix = "Steam revocation code: "
 
   public let descriptor = FormatDescriptor(
     id: "steam-mafile",

@@ -144,6 +144,10 @@ public struct Account: Sendable, Hashable {
     self.origin = origin
   }
 
+  /// How a Steam account's note begins when it holds the revocation code (the steam-mafile reader
+  /// writes it so; the loss report names such a note when a target drops it).
+  public static let steamRevocationNotePrefix = "Steam revocation code: "
+
   /// "Issuer (name)", "Issuer" or "name": how reports and errors name an account.
   public var displayName: String { Self.displayName(kind: kind, issuer: issuer, name: name) }
 

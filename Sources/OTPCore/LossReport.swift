@@ -506,7 +506,11 @@ public struct LossReport: Sendable {
       return ("the PIN, which codes need", true)
     case .note:
       defer { account.note = "" }
-      // A note may hold recovery codes: say how long it is, never what it says.
+      // A note may hold recovery codes: say how long it is, never what it says; a Steam
+      // revocation code (steam-mafile) is named, since it is what takes Steam Guard off an account.
+      if account.note.hasPrefix(Account.steamRevocationNotePrefix) {
+        return ("\(account.note.count) characters: the Steam revocation code; write it down before deleting the old file", false)
+      }
       return ("\(account.note.count) characters", false)
     case .favorite:
       account.favorite = false

@@ -65,5 +65,9 @@ import Testing
     #expect(refused.status == 1)
     #expect(refused.stderr.contains("extra parameters dropped (serial_number, token_gid, identity_secret, secret_1, steamid)"))
     #expect(!refused.stderr.contains("R1234") && !refused.stderr.contains("dGhpcyBpcyBhIHRlc3Qgc3RyaW5n"))
+    // A target without notes names the revocation code it drops, without showing it.
+    let migration = try CLI.run(["convert", source, "--to", "freeotp-plus", "-o", "\(folder)/f.json"])
+    #expect(migration.stderr.contains("the Steam revocation code; write it down"), "\(migration.stderr)")
+    #expect(!migration.stderr.contains("R1234"))
   }
 }
