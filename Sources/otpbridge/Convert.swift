@@ -224,7 +224,8 @@ struct Convert: ParsableCommand {
   /// unless --allow-lossy is given, and one that would write no account though the input held
   /// some, even with it.
   func showReport(_ report: LossReport, notes: [Finding], registry: Registry, summary: Summary) throws {
-    summary.document = ConvertJSON(report: report, notes: notes)
+    // Made only for --json: a lossy conversion of a million accounts need not build its outcomes twice.
+    if json { summary.document = ConvertJSON(report: report, notes: notes) }
     if !json {
       Console.findings(notes)
       // With --quiet, the report only when something is not kept as it is.
