@@ -67,7 +67,8 @@ public struct StratumFormat: FormatPlugin {
     var groups: [String: [String]] = [:]
     for binding in backup.AuthenticatorCategories ?? [] {
       guard let secret = binding.AuthenticatorSecret, let id = binding.CategoryId, let name = names[id] else { continue }
-      groups[secret, default: []].append(name)
+      // A binding the file repeats is one group, however many times it is listed.
+      if groups[secret]?.contains(name) != true { groups[secret, default: []].append(name) }
     }
     var result = ReadResult(accounts: [])
     for (index, entry) in backup.Authenticators.enumerated() {

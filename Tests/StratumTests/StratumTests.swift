@@ -38,6 +38,17 @@ import Testing
     #expect(throws: OTPError.self) { try read(path, password: "testing1") }
   }
 
+  /// A category binding repeated 100,000 times is one group (and the file reads in linear time).
+  @Test func aRepeatedBindingIsOneGroup() throws {
+    let binding = #"{"CategoryId": "c", "AuthenticatorSecret": "JBSWY3DPEHPK3PXP"}"#
+    let text =
+      #"{"Authenticators": [{"Type": 2, "Issuer": "I", "Username": "u", "Secret": "JBSWY3DPEHPK3PXP"}], "#
+      + #""Categories": [{"Id": "c", "Name": "Work"}], "AuthenticatorCategories": ["#
+      + Array(repeating: binding, count: 100_000).joined(separator: ",") + "]}"
+    let result = try format.read(InputFile(name: "b.authpro", bytes: Array(text.utf8)), context: ReadContext())
+    #expect(result.accounts.map(\.groups) == [["Work"]])
+  }
+
   @Test func aWrongPasswordIsAWrongPassword() throws {
     for path in ["aegis/importers/stratum_encrypted.bin", "aegis/importers/stratum_encrypted_legacy.bin"] {
       #expect {
