@@ -122,8 +122,9 @@ struct PluginFinding: Decodable {
   var skipped: Bool?
 
   /// The finding, with the plugin's own code in the shape every code has (upper case, digits and
-  /// `_`, a letter first: "lastpass.bad-secret" becomes LASTPASS_BAD_SECRET); an unknown severity
-  /// is a warning, and a line or entry below 1 (both count from 1) is no place.
+  /// `_`, a letter first: "authenticator-extension.bad-secret" becomes
+  /// AUTHENTICATOR_EXTENSION_BAD_SECRET); an unknown severity is a warning, and a line or entry
+  /// below 1 (both count from 1) is no place.
   func finding(file: String) -> Finding {
     let place =
       line.flatMap { $0 >= 1 ? Origin.Place.line($0) : nil } ?? entry.flatMap { $0 >= 1 ? Origin.Place.entry($0) : nil }
