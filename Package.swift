@@ -23,6 +23,9 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("Stratum", ["OTPCrypto", "OTPJSON"], []),
   ("Authy", ["OTPContainers", "OTPCrypto", "OTPJSON"], []),
   ("TOTPAuthenticator", ["OTPContainers", "OTPCrypto", "OTPJSON"], []),
+  ("LastPass", ["OTPJSON"], []),
+  ("AuthenticatorPlus", ["OTPContainers"], []),
+  ("WinAuth", ["OTPContainers", "OTPJSON"], []),
   ("NeutralJSON", [], []),
   ("Aegis", ["OTPCrypto", "OTPJSON"], []),
   ("TwoFAS", ["OTPCrypto", "OTPJSON"], []),
@@ -64,7 +67,7 @@ let testShims: [String: [Target.Dependency]] = [
 ]
 
 /// Format test folders that hold fixture files beside the tests (with the script that made them).
-let testFixtures: [String: [String]] = ["PSKC": ["Fixtures"]]
+let testFixtures: [String: [String]] = ["PSKC": ["Fixtures"], "WinAuth": ["winauth-import.py"]]
 
 let package = Package(
   name: "otpbridge",

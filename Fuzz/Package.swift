@@ -9,10 +9,12 @@ import PackageDescription
 // builds it with `-sanitize=fuzzer,address` and runs every target. Each target's main hands over
 // to libFuzzer's driver (LLVMFuzzerRunDriver), since SwiftPM gives executables a main of their own.
 let targets = [
-  "1password-csv", "1pux", "2fas", "aegis", "andotp", "authy", "battle-net", "bitwarden-csv", "bitwarden-json", "duo", "ente",
+  "1password-csv", "1pux", "2fas", "aegis", "andotp", "authenticator-plus", "authy", "battle-net", "bitwarden-csv",
+  "bitwarden-json", "duo", "ente",
   "entra-csv", "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json", "keepassxc-csv",
+  "lastpass",
   "ms-authenticator", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv", "steam-mafile", "stratum",
-  "totp-authenticator",
+  "totp-authenticator", "winauth",
 ]
 
 let package = Package(

@@ -133,6 +133,10 @@ def main():
     stratum_legacy = seed("aegis/importers/stratum_encrypted_legacy.bin")
     authy_encrypted = seed("aegis/importers/authy_encrypted.xml")
     totp_authenticator = seed("aegis/importers/totp_authenticator.bin")
+    lastpass = seed("stratum/data/lastpass.json")
+    winauth_zip = seed("stratum/data/winauth.zip")
+    authplus_db = seed("stratum/data/authplus.db")
+    authplus_zip = seed("aegis/importers/authenticator_plus.zip")
     raivo_zip = zip_of([("raivo-otp-export.json", raivo)])
     keepassxc_csv = (
         b'"Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created"\n'
@@ -158,7 +162,7 @@ def main():
         ("ms-authenticator", "sqlite"), ("ente", "txt"), ("otpbridge-json", "json"),
         ("google-authenticator-db", "sqlite"), ("duo", "json"), ("battle-net", "xml"), ("steam-mafile", "maFile"),
         ("freeotp-tokens", "xml"), ("stratum", "authpro"), ("authy", "xml"),
-        ("totp-authenticator", "bin"),
+        ("totp-authenticator", "bin"), ("lastpass", "json"), ("winauth", "txt"), ("authenticator-plus", "db"),
     ]:
         add(f"{fmt}.empty.{ext}", b"", "corrupted", cause="empty", fmt=fmt, note="empty file read as this format")
         if fmt == "andotp":
@@ -190,6 +194,8 @@ def main():
         ("freeotp-tokens", "freeotp-tokens.truncated.xml", freeotp_tokens, "corrupted"),
         ("stratum", "stratum.truncated.authpro", stratum_plain, "corrupted"),
         ("raivo", "raivo.truncated.zip", raivo_zip, "corrupted"),
+        ("lastpass", "lastpass.truncated.json", lastpass, "corrupted"),
+        ("authenticator-plus", "authenticator-plus.truncated.db", authplus_db, "corrupted"),
     ]:
         add(name, truncated(data), error, fmt=fmt, note="the first half of a good file")
     add("andotp-encrypted.truncated.aes", andotp_encrypted[:20], "corrupted", fmt="andotp", password=EXAMPLE,
@@ -255,6 +261,17 @@ def main():
     add("totp-authenticator.wrong-password.bin", totp_authenticator, "wrongPassword", fmt="totp-authenticator",
         password="not it")
     add("wrong-format.aegis-as-totp-authenticator.json", aegis_plain, "corrupted", fmt="totp-authenticator")
+    add("wrong-format.aegis-as-lastpass.json", aegis_plain, "corrupted", fmt="lastpass")
+    add("wrong-format.aegis-as-winauth.json", aegis_plain, "entryUnreadable", fmt="winauth", exit=1,
+        note="read as lines, none of them an otpauth URI")
+    add("wrong-format.aegis-as-authenticator-plus.json", aegis_plain, "corrupted", fmt="authenticator-plus")
+    add("winauth.truncated.zip", truncated(winauth_zip), "corrupted", fmt="winauth", password="test",
+        note="the first half of the zip, with its password")
+    add("winauth.wrong-password.zip", winauth_zip, "wrongPassword", password="not it")
+    add("winauth.no-password.zip", winauth_zip, "passwordRequired")
+    add("authenticator-plus.wrong-password.db", authplus_db, "wrongPassword", fmt="authenticator-plus", password="not it",
+        note="SQLCipher: the first page does not decrypt")
+    add("authenticator-plus.wrong-password.zip", authplus_zip, "wrongPassword", password="not it")
     add("wrong-format.battle-net-as-freeotp-tokens.xml", battle_net, "entryUnreadable", fmt="freeotp-tokens", exit=1,
         note="another app's preferences: every value is read as a token and named")
     add("steam-mafile.encrypted-without-manifest.maFile", b"QUJDREVGR0hJSktMTU5PUA==", "cannotOpen", cause="manifest.json",

@@ -7,16 +7,10 @@ import OTPJSON
 /// encrypted maFiles with the `manifest.json` beside them. Read only, for now: a maFile holds one
 /// account, so writing waits for an output that is an SDA maFiles folder (docs/formats/steam-mafile.md).
 ///
-/// **Steam stays Steam.** `shared_secret` (base64) makes 5-character Steam codes. The revocation
-/// code, which recovers the Steam account, becomes the note (masked like secrets). What else a
-/// maFile carries for Steam's trade confirmations and sign-in (identity_secret, secret_1,
-/// device_id, serial_number, token_gid, steamid) is kept as extra parameters of those names, so
-/// that the loss report names it when another format cannot hold it.
+/// Steam stays Steam: what a maFile becomes is OTPJSON's `SteamGuardData`, shared with WinAuth's
+/// Steam lines.
 public struct SteamMaFileFormat: FormatPlugin {
   public init() {}
-
-  /// The maFile members kept as extra parameters, in the order SDA writes them.
-  static let extraNames = ["serial_number", "token_gid", "identity_secret", "secret_1", "device_id", "steamid"]
 
   public let descriptor = FormatDescriptor(
     id: "steam-mafile",
@@ -31,7 +25,7 @@ public struct SteamMaFileFormat: FormatPlugin {
       kindForms: [
         .steam: KindForm(
           shape: "maFile", fields: [.issuer, .name, .note, .extraParameters],
-          extraParameterNames: Set(SteamMaFileFormat.extraNames), fixedIssuer: "Steam")
+          extraParameterNames: Set(SteamGuardData.extraNames), fixedIssuer: "Steam")
       ]),
     summary:
       "Steam Desktop Authenticator's .maFile (also steamguard-cli's), the Steam app's account file, and SDA's encrypted maFiles with their manifest.json.",
@@ -53,13 +47,13 @@ public struct SteamMaFileFormat: FormatPlugin {
     if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) != UInt8(ascii: "{") {
       bytes = try SDAEncryption.open(input, password: context.password, maximumSize: context.limits.inputBytes)
     }
-    let objects: [MaFile]
+    let objects: [SteamGuardData]
     do {
       if let wrapper = try? JSONTapeDecoder().decode(AppFile.self, from: bytes), let accounts = wrapper.accounts {
         // The Steam app's own file: its accounts by an id of its own, in the order of the ids.
         objects = accounts.sorted { $0.key < $1.key }.map(\.value)
       } else {
-        let object = try JSONTapeDecoder().decode(MaFile.self, from: bytes)
+        let object = try JSONTapeDecoder().decode(SteamGuardData.self, from: bytes)
         guard object.shared_secret != nil else { throw NotAMaFile() }
         objects = [object]
       }
@@ -70,7 +64,7 @@ public struct SteamMaFileFormat: FormatPlugin {
     for (index, object) in objects.enumerated() {
       let origin = Origin(file: input.name, place: objects.count == 1 ? .whole : .entry(index + 1))
       result.readEntry(at: origin, noun: "account", label: object.account_name?.text) { _ throws(EntryProblem) in
-        try object.account(origin: origin)
+        try object.account(origin: origin, badSecret: SteamMaFileCode.badSecret)
       }
     }
     return result
@@ -82,4 +76,9 @@ struct NotAMaFile: Error {}
 /// The findings the maFile reader and writer report (docs/audit.md).
 enum SteamMaFileCode: String, FindingCode {
   case badSecret = "STEAM_BAD_SECRET"
+}
+
+/// The Steam app's account file: `{"accounts": {id: maFile, …}}`.
+struct AppFile: Decodable {
+  var accounts: [String: SteamGuardData]?
 }

@@ -1,5 +1,6 @@
 import Aegis
 import AndOTP
+import AuthenticatorPlus
 import Authy
 import BattleNet
 import Bitwarden
@@ -12,6 +13,7 @@ import FreeOTPPlus
 import GoogleAuthenticatorDB
 import GoogleMigration
 import KeePassXCCSV
+import LastPass
 import MicrosoftAuthenticator
 import NeutralJSON
 import OTPCore
@@ -28,6 +30,7 @@ import Stratum
 import Synchronization
 import TOTPAuthenticator
 import TwoFAS
+import WinAuth
 
 /// The formats otpbridge knows, in the order `otpbridge formats` lists them. Adding a built-in
 /// format is one module under Plugins/ and one line here.
@@ -50,8 +53,10 @@ public struct Registry: Sendable {
   public var plugins: [any FormatPlugin] { listed + (external?.plugins ?? []) }
 
   public static let builtIn = Registry(plugins: [
-    // Ente before otpauth: both are certain of an Ente list with codeDisplay, and ties go first.
+    // Ente and WinAuth before otpauth: each is certain of its own otpauth lines (Ente's with
+    // codeDisplay, WinAuth's with Steam data), as otpauth is, and ties go first.
     EnteFormat(),
+    WinAuthFormat(),
     OtpauthListFormat(),
     GoogleMigrationFormat(),
     QRImageFormat(),
@@ -75,6 +80,8 @@ public struct Registry: Sendable {
     StratumFormat(),
     AuthyFormat(),
     TOTPAuthenticatorFormat(),
+    LastPassFormat(),
+    AuthenticatorPlusFormat(),
     EntraCSVFormat(),
     PSKCFormat(),
     SeedCSVFormat(),

@@ -5,11 +5,13 @@ import OTPCore
 /// An app's SQLite database copied off a rooted phone (Microsoft Authenticator's PhoneFactor,
 /// Google Authenticator's `databases`), read from a private copy: SQLite never touches, locks or
 /// checkpoints the user's own file, and the `-wal` lying beside the input (where SQLite keeps the
-/// latest changes) is read with it.
+/// latest changes) is read with it. A database encrypted with SQLCipher (Authenticator Plus's
+/// backup) is read the same way through SQLCipher, loaded at run time beside the linked SQLite.
 public final class PhoneDatabase {
   let file: String
   let folder: String
   let guards: [Int?]
+  let api: otpbridge_sqlite_api
   var database: OpaquePointer?
 
   /// The SQLite file header: every database starts with it.
@@ -17,8 +19,22 @@ public final class PhoneDatabase {
 
   /// Opens a copy of `input` (and of its `-wal`), named `name` in a private temporary folder that
   /// `close` removes; a signal before then removes it too, since the copy holds every secret.
-  public init(_ input: InputFile, name: String, maximumSize: Int) throws {
+  /// With `sqlcipherKey`, the file is a SQLCipher database opened with that password, in
+  /// SQLCipher 3's settings (`cipher_compatibility = 3` for a newer SQLCipher).
+  public init(_ input: InputFile, name: String, maximumSize: Int, sqlcipherKey: String? = nil) throws {
     file = input.name
+    if sqlcipherKey != nil {
+      guard let loaded = Self.sqlcipher else {
+        throw OTPError.cannotOpen(
+          file: input.name,
+          reason:
+            "it is a SQLCipher database, and SQLCipher is not installed (Debian: apt install libsqlcipher0). Or export the accounts from the app while it still runs"
+        )
+      }
+      api = loaded
+    } else {
+      api = otpbridge_sqlite_linked()
+    }
     var template = Array((FileManager.default.temporaryDirectory.path + "/otpbridge-db-XXXXXX").utf8CString)
     guard let folderPointer = mkdtemp(&template) else {
       throw OTPError.cannotOpen(file: input.name, reason: "no private temporary folder for the database copy")
@@ -35,15 +51,47 @@ public final class PhoneDatabase {
     if input.name != "-", let wal = SideFile.read(input.name + "-wal", maximumSize: maximumSize) {
       _ = FileManager.default.createFile(atPath: copy + "-wal", contents: Data(wal), attributes: [.posixPermissions: 0o600])
     }
-    guard sqlite3_open_v2(copy, &database, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
+    guard api.open_v2(copy, &database, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
       close()
       throw OTPError.corrupted(file: input.name, place: nil, reason: "SQLite cannot open it")
     }
+    if let sqlcipherKey {
+      let keyed = Array(sqlcipherKey.utf8).withUnsafeBytes { api.key(database, $0.baseAddress, Int32($0.count)) }
+      _ = api.exec(database, "PRAGMA cipher_compatibility = 3", nil, nil, nil)
+      // The first page decrypts only with the right key; SQLite then says "not a database".
+      var status = keyed
+      if status == SQLITE_OK {
+        status = api.exec(database, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
+      }
+      if status != SQLITE_OK {
+        close()
+        // A SQLCipher file is whole pages of 1,024 bytes: another size is damage, not a wrong key.
+        guard !input.bytes.isEmpty, input.bytes.count % 1024 == 0 else {
+          throw OTPError.corrupted(
+            file: input.name, place: nil,
+            reason: "not a whole SQLCipher database (\(input.bytes.count) bytes, not pages of 1,024)")
+        }
+        throw OTPError.wrongPassword(file: input.name)
+      }
+    }
     // A hostile file may hold views, triggers and schema tricks: defensive mode, nothing from the
     // schema trusted, and sorting in memory, not in a temporary file that could fill the disk.
-    _ = otpbridge_sqlite3_defensive(database)
-    _ = sqlite3_exec(database, "PRAGMA trusted_schema=OFF; PRAGMA temp_store=MEMORY", nil, nil, nil)
+    _ = withUnsafePointer(to: api) { otpbridge_sqlite3_defensive($0, database) }
+    _ = api.exec(database, "PRAGMA trusted_schema=OFF; PRAGMA temp_store=MEMORY", nil, nil, nil)
   }
+
+  /// SQLCipher, loaded once: Debian 12's libsqlcipher0 (SQLCipher 3) or a later one. Its
+  /// function pointers never change once loaded.
+  nonisolated(unsafe) static let sqlcipher: otpbridge_sqlite_api? = {
+    var api = otpbridge_sqlite_linked()
+    let names = ["libsqlcipher.so.0", "libsqlcipher.so.1", "libsqlcipher.so"]
+    var pointers: [UnsafePointer<CChar>?] = names.map { UnsafePointer(strdup($0)) } + [nil]
+    defer { pointers.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
+    return otpbridge_sqlite_load_sqlcipher(&pointers, &api) == 1 ? api : nil
+  }()
+
+  /// Whether SQLCipher can be loaded here.
+  public static var sqlcipherIsInstalled: Bool { sqlcipher != nil }
 
   /// The columns of the `accounts` table every app here keeps its accounts in, which must be a
   /// real table with the `required` columns; a table still only in the `-wal` beside the file is
@@ -84,16 +132,16 @@ public final class PhoneDatabase {
   }
 
   /// Opens `input`, hands it to `body` and removes the copy, whatever happens.
-  public static func reading<T>(_ input: InputFile, name: String, maximumSize: Int, _ body: (PhoneDatabase) throws -> T) throws
-    -> T
-  {
-    let database = try PhoneDatabase(input, name: name, maximumSize: maximumSize)
+  public static func reading<T>(
+    _ input: InputFile, name: String, maximumSize: Int, sqlcipherKey: String? = nil, _ body: (PhoneDatabase) throws -> T
+  ) throws -> T {
+    let database = try PhoneDatabase(input, name: name, maximumSize: maximumSize, sqlcipherKey: sqlcipherKey)
     defer { database.close() }
     return try body(database)
   }
 
   public func close() {
-    sqlite3_close(database)
+    _ = api.close(database)
     database = nil
     try? FileManager.default.removeItem(atPath: folder)
     guards.forEach(Interruption.forget)
@@ -115,14 +163,15 @@ public final class PhoneDatabase {
   /// One row of a query, read by column index.
   public struct Row {
     let statement: OpaquePointer?
+    let api: otpbridge_sqlite_api
 
     public func text(_ column: Int32) -> String {
-      sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+      api.column_text(statement, column).map { String(cString: $0) } ?? ""
     }
 
-    public func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+    public func integer(_ column: Int32) -> Int64 { api.column_int64(statement, column) }
 
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    public func isNull(_ column: Int32) -> Bool { api.column_type(statement, column) == SQLITE_NULL }
   }
 
   /// No real app database of accounts holds more rows than this.
@@ -132,23 +181,25 @@ public final class PhoneDatabase {
   public func query(_ sql: String, _ body: (Row) throws -> Void) throws {
     var statement: OpaquePointer?
     var rows = 0
-    defer { sqlite3_finalize(statement) }
-    guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK else {
-      throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")
+    defer { _ = api.finalize(statement) }
+    guard api.prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK else {
+      throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(message)")
     }
     while true {
-      switch sqlite3_step(statement) {
+      switch api.step(statement) {
       case SQLITE_ROW:
         rows += 1
         guard rows <= Self.maximumRows else {
           throw OTPError.corrupted(
             file: file, place: nil, reason: "more than \(Self.maximumRows) rows: not an app's account table")
         }
-        try body(Row(statement: statement))
+        try body(Row(statement: statement, api: api))
       case SQLITE_DONE: return
       default:
-        throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")
+        throw OTPError.corrupted(file: file, place: nil, reason: "SQLite: \(message)")
       }
     }
   }
+
+  var message: String { api.errmsg(database).map { String(cString: $0) } ?? "unknown error" }
 }

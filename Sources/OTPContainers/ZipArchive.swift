@@ -46,6 +46,18 @@ public enum ZipArchive {
     }
   }
 
+  /// A zip with no member: its end-of-central-directory record alone.
+  public static let emptyArchive: [UInt8] = [0x50, 0x4B, 0x05, 0x06]
+
+  /// How `write` encrypts its member.
+  public enum Encryption: String, Sendable {
+    /// WinZip AES-256, stored (Raivo's export).
+    case aes256 = "zip:compression=store,zip:encryption=aes256"
+    /// Traditional PKWARE encryption, deflated: what WinAuth's SharpZipLib writes and reads. Weak
+    /// (a known-plaintext attack breaks it); only for apps that read nothing better.
+    case zipCrypto = "zip:compression=deflate,zip:encryption=zipcrypt"
+  }
+
   /// The zip magic of a local file header, and the name of the first member when there is one.
   public static func firstMemberName(_ bytes: [UInt8]) -> String? {
     guard bytes.count >= 30, bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) else { return nil }
@@ -136,9 +148,11 @@ public enum ZipArchive {
     return !name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..")
   }
 
-  /// A zip holding one stored member, encrypted with WinZip AES-256 under `password` (Raivo's
-  /// own export: stored, not compressed).
-  public static func write(member name: String, bytes: [UInt8], password: String) throws -> [UInt8] {
+  /// A zip holding one member, encrypted under `password` (by default as Raivo's own export:
+  /// WinZip AES-256, stored).
+  public static func write(member name: String, bytes: [UInt8], password: String, encryption: Encryption = .aes256) throws
+    -> [UInt8]
+  {
     final class Sink {
       var bytes: [UInt8] = []
     }
@@ -151,7 +165,7 @@ public enum ZipArchive {
       }
     }
     try check(archive_write_set_format_zip(archive), "zip format")
-    try check(archive_write_set_options(archive, "zip:compression=store,zip:encryption=aes256"), "zip options")
+    try check(archive_write_set_options(archive, encryption.rawValue), "zip options")
     try check(archive_write_set_passphrase(archive, password), "passphrase")
     try check(archive_write_set_bytes_in_last_block(archive, 1), "block size")
     let context = Unmanaged.passUnretained(sink).toOpaque()

@@ -89,12 +89,19 @@ public struct KindForm: Sendable, Equatable {
   public var extraParameterNames: Set<String>?
   /// The issuer every such account reads back with (Proton's Steam entries are "Steam").
   public var fixedIssuer: String?
+  /// With `.note` in `fields`: the note is kept only when it begins with this (WinAuth keeps a
+  /// Steam account's revocation code, `Account.steamRevocationNotePrefix`, and no other note).
+  public var notePrefix: String?
 
-  public init(shape: String, fields: Set<AccountField>, extraParameterNames: Set<String>? = nil, fixedIssuer: String? = nil) {
+  public init(
+    shape: String, fields: Set<AccountField>, extraParameterNames: Set<String>? = nil, fixedIssuer: String? = nil,
+    notePrefix: String? = nil
+  ) {
     self.shape = shape
     self.fields = fields
     self.extraParameterNames = extraParameterNames
     self.fixedIssuer = fixedIssuer
+    self.notePrefix = notePrefix
   }
 }
 

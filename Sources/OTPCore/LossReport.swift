@@ -334,6 +334,15 @@ public struct LossReport: Sendable {
             field: .field(field), effect: .dropped(dropped.shown), reason: noPlace(), breaksCodes: dropped.breaksCodes))
       }
     }
+    if let prefix = form?.notePrefix, fields.contains(.note), !result.note.isEmpty, !result.note.hasPrefix(prefix),
+      let dropped = drop(.note, from: &result, kind: account.kind)
+    {
+      changes.append(
+        AccountChange(
+          field: .field(.note), effect: .dropped(dropped.shown),
+          reason: "\(target.displayName) keeps no note on a \(account.kind.rawValue) account but its revocation code",
+          breaksCodes: false))
+    }
     if fields.contains(.extraParameters), let kept = form.map(\.extraParameterNames) ?? capabilities.extraParameterNames {
       let dropped = result.extraParameters.filter { !kept.contains($0.name) }
       if !dropped.isEmpty {

@@ -57,7 +57,7 @@ public enum PercentEncoding {
 
   /// Appends `text` with everything but RFC 3986 unreserved characters and `@` encoded, spaces as
   /// `%20` (the form every reader decodes, unlike `+`).
-  static func encode(_ text: String, into output: inout [UInt8]) {
+  public static func encode(_ text: String, into output: inout [UInt8]) {
     var text = text
     text.withUTF8 { utf8 in
       // Names and issuers are mostly unreserved already: copy them whole.

@@ -162,22 +162,29 @@ extension JourneyCLITests {
 }
 
 extension JourneyCLITests {
-  @Test func aWinAuthSteamLineIsSkippedAndUnknownParametersAreNamed() throws {
+  @Test func aWinAuthSteamLineIsSteamAndOtpauthSkipsIt() throws {
     let folder = try CLI.temporaryFolder()
-    // WinAuth's export of a Steam authenticator: its data in data= and deviceid=, beside a
-    // secret that is no Steam code's; and an ordinary line with a parameter nobody defined.
+    // WinAuth's export of a Steam authenticator (its data in data= and deviceid=), and an
+    // ordinary line with a parameter nobody defined.
     let text = """
-      otpauth://totp/Steam:gamer?secret=AAAAAAAAAAAAAAAA&digits=6&issuer=Steam&deviceid=android%3A1234&data=%7B%22shared_secret%22%3A%22x%22%7D&icon=WinAuth
+      otpauth://totp/Steam:gamer?secret=AAAAAAAAAAAAAAAA&digits=5&issuer=Steam&deviceid=android%3A1234&data=%7B%22revocation_code%22%3A%22R0001%22%7D&icon=WinAuth
       otpauth://totp/Mail:me?secret=KRSXG5CTMVRXEZLU&issuer=Mail&shade=blue
       """
     try Data(text.utf8).write(to: URL(fileURLWithPath: "\(folder)/winauth.txt"))
-    let run = try CLI.run(["convert", "winauth.txt", "--to", "aegis", "-o", "out.json"], in: folder)
+    // Recognised as WinAuth's: the Steam line is a Steam account.
+    let read = try CLI.run(["inspect", "winauth.txt"], in: folder)
+    #expect(read.status == 0, "\(read.stderr)")
+    #expect(read.stdout.contains("2 account(s) from winauth.txt (winauth)"), "\(read.stdout)")
+    #expect(read.stdout.contains("steam") && read.stdout.contains("gamer"))
+    #expect(read.stderr.contains("winauth.txt:2: warning: parameter(s) 'shade' are not ones otpbridge knows"))
+    #expect(!read.stdout.contains("R0001") && !read.stderr.contains("R0001"))
+    // Read as a plain otpauth list, the Steam line is skipped, not taken for a 6-digit TOTP.
+    let run = try CLI.run(["convert", "winauth.txt", "--from", "otpauth", "--to", "aegis", "-o", "out.json"], in: folder)
     #expect(run.status == 1)
     #expect(
       run.stderr.contains("winauth.txt:1: entry not readable: the URI carries an authenticator's own data"), "\(run.stderr)")
     #expect(run.stderr.contains("'deviceid', 'data'"))
-    #expect(!run.stderr.contains("shared_secret") && !run.stderr.contains("AAAAAAAA"))
-    #expect(run.stderr.contains("winauth.txt:2: warning: parameter(s) 'shade' are not ones otpbridge knows"))
+    #expect(!run.stderr.contains("revocation_code") && !run.stderr.contains("AAAAAAAA"))
     #expect(!FileManager.default.fileExists(atPath: "\(folder)/out.json"))
   }
 

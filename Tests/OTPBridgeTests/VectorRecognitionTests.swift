@@ -24,7 +24,7 @@ import Testing
       nil, "andOTP's old encrypted backups are random bytes from the first: only a .json.aes name could tell them"
     ),
     "aegis/importers/andotp_plain.json": ("andotp", ""),
-    "aegis/importers/authenticator_plus.zip": (nil, Self.notYet(19)),
+    "aegis/importers/authenticator_plus.zip": ("authenticator-plus", ""),
     "aegis/importers/authy_encrypted.xml": ("authy", ""),
     "aegis/importers/authy_plain.xml": ("authy", ""),
     "aegis/importers/battle_net_authenticator.xml": ("battle-net", ""),
@@ -54,7 +54,7 @@ import Testing
     "aegis/importers/totp_authenticator_internal.xml": ("totp-authenticator", ""),
     "aegis/vault/aegis_plain_grouped_v2.json": ("aegis", ""),
     "bitwarden-authenticator-ios/Fixtures/BitwardenExport.json": ("bitwarden-json", ""),
-    "bitwarden-authenticator-ios/Fixtures/LastpassExport.json": (nil, Self.notYet(19)),
+    "bitwarden-authenticator-ios/Fixtures/LastpassExport.json": ("lastpass", ""),
     "bitwarden-authenticator-ios/Fixtures/RaivoExport.json": ("raivo", ""),
     "bitwarden-authenticator-ios/Fixtures/TwoFasExport.2fas": ("2fas", ""),
     "bitwarden-authenticator-ios/google_migration_from_GoogleImporterTests.txt": ("google-migration", ""),
@@ -67,7 +67,9 @@ import Testing
     "stratum/data/aegis.unencrypted.json": ("aegis", ""),
     "stratum/data/andotp.encrypted.bin": ("andotp", "found by its header's iteration count, as .possible"),
     "stratum/data/andotp.unencrypted.json": ("andotp", ""),
-    "stratum/data/authplus.db": (nil, Self.notYet(19)),
+    "stratum/data/authplus.db": (
+      "authenticator-plus", "SQLCipher has no header: whole 1 KiB pages named authplus.db, as .likely"
+    ),
     "stratum/data/backup.html": (nil, Self.notYet(19)),
     "stratum/data/backup.legacy.authpro": ("stratum", ""),
     "stratum/data/backup.strong.authpro": ("stratum", ""),
@@ -94,14 +96,16 @@ import Testing
     "stratum/data/keepass.norecyclebin.kdbx": (nil, Self.notYet(20)),
     "stratum/data/keepass.recyclebin.kdbx": (nil, Self.notYet(20)),
     "stratum/data/keepass.twofish.argon2d.kdbx": (nil, Self.notYet(20)),
-    "stratum/data/lastpass.json": (nil, Self.notYet(19)),
+    "stratum/data/lastpass.json": ("lastpass", ""),
     "stratum/data/protonauthenticator.json": ("proton", ""),
     "stratum/data/totpauthenticator.encrypted.bin": ("totp-authenticator", "bare base64, found by its .bin name as .likely"),
     "stratum/data/twofas.encrypted.2fas": ("2fas", ""),
     "stratum/data/twofas.unencrypted.2fas": ("2fas", ""),
     "stratum/data/urilist.txt": ("otpauth", ""),
-    "stratum/data/winauth.invalid.zip": (nil, Self.notYet(19)),
-    "stratum/data/winauth.zip": (nil, Self.notYet(19)),
+    "stratum/data/winauth.invalid.zip": (
+      "winauth", "an empty zip named winauth…, as .likely, so that reading it says the zip is empty"
+    ),
+    "stratum/data/winauth.zip": ("winauth", ""),
     "stratum/extra/backup_test/demo.authpro": ("stratum", ""),
     "stratum/extra/backup_test/demo.encrypted.authpro": ("stratum", ""),
   ]

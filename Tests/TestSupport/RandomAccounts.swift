@@ -51,7 +51,10 @@ public enum RandomAccounts {
       if kind == .motp || kind == .yandex, fields.contains(.pin) {
         account.pin = Secret(Array(String(Int.random(in: 1000...9999, using: &random)).utf8))
       }
-      if fields.contains(.note), Bool.random(using: &random) { account.note = "note \(index)\nline 2, \"quoted\"" }
+      if fields.contains(.note), Bool.random(using: &random) {
+        // A form that keeps only notes of a kind (a Steam revocation code) gets one such.
+        account.note = form?.notePrefix.map { $0 + "R\(index)" } ?? "note \(index)\nline 2, \"quoted\""
+      }
       if fields.contains(.favorite) { account.favorite = Bool.random(using: &random) }
       if fields.contains(.groups), Bool.random(using: &random) { account.groups = ["Work"] }
       return account

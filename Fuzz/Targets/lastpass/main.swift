@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the lastpass reader.
+FuzzSupport.main(reading: "lastpass")

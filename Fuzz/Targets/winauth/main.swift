@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the winauth reader.
+FuzzSupport.main(reading: "winauth")
