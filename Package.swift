@@ -32,7 +32,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("AndOTP", ["OTPCrypto", "OTPJSON"], []),
   ("Ente", ["CSodium", "OTPCrypto", "OTPJSON"], []),
   ("Proton", ["OTPCrypto", "OTPJSON"], []),
-  ("FreeOTPPlus", ["OTPJSON", "OTPContainers"], []),
+  ("FreeOTPPlus", ["OTPJSON", "OTPContainers", "OTPCrypto", .product(name: "SwiftASN1", package: "swift-asn1")], []),
   ("Raivo", ["OTPContainers"], []),
   ("OnePasswordCSV", ["OTPContainers", "LoginItems"], []),
   ("OnePUX", ["OTPContainers", "OTPJSON", "LoginItems"], []),
@@ -80,6 +80,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),

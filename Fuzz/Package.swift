@@ -11,7 +11,8 @@ import PackageDescription
 let targets = [
   "1password-csv", "1pux", "2fas", "aegis", "andotp", "authenticator-plus", "authy", "battle-net", "bitwarden-csv",
   "bitwarden-json", "duo", "ente",
-  "entra-csv", "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json", "keepassxc-csv",
+  "entra-csv", "freeotp", "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json",
+  "keepassxc-csv",
   "lastpass",
   "ms-authenticator", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv", "steam-mafile", "stratum",
   "totp-authenticator", "winauth",

@@ -134,6 +134,7 @@ def main():
     authy_encrypted = seed("aegis/importers/authy_encrypted.xml")
     totp_authenticator = seed("aegis/importers/totp_authenticator.bin")
     lastpass = seed("stratum/data/lastpass.json")
+    freeotp_backup = seed("stratum/data/freeotp.bin")
     winauth_zip = seed("stratum/data/winauth.zip")
     authplus_db = seed("stratum/data/authplus.db")
     authplus_zip = seed("aegis/importers/authenticator_plus.zip")
@@ -163,6 +164,7 @@ def main():
         ("google-authenticator-db", "sqlite"), ("duo", "json"), ("battle-net", "xml"), ("steam-mafile", "maFile"),
         ("freeotp-tokens", "xml"), ("stratum", "authpro"), ("authy", "xml"),
         ("totp-authenticator", "bin"), ("lastpass", "json"), ("winauth", "txt"), ("authenticator-plus", "db"),
+        ("freeotp", "bin"),
     ]:
         add(f"{fmt}.empty.{ext}", b"", "corrupted", cause="empty", fmt=fmt, note="empty file read as this format")
         if fmt == "andotp":
@@ -195,6 +197,7 @@ def main():
         ("stratum", "stratum.truncated.authpro", stratum_plain, "corrupted"),
         ("raivo", "raivo.truncated.zip", raivo_zip, "corrupted"),
         ("lastpass", "lastpass.truncated.json", lastpass, "corrupted"),
+        ("freeotp", "freeotp.truncated.bin", freeotp_backup, "corrupted"),
         ("authenticator-plus", "authenticator-plus.truncated.db", authplus_db, "corrupted"),
     ]:
         add(name, truncated(data), error, fmt=fmt, note="the first half of a good file")
@@ -265,6 +268,9 @@ def main():
     add("wrong-format.aegis-as-winauth.json", aegis_plain, "entryUnreadable", fmt="winauth", exit=1,
         note="read as lines, none of them an otpauth URI")
     add("wrong-format.aegis-as-authenticator-plus.json", aegis_plain, "corrupted", fmt="authenticator-plus")
+    add("freeotp.wrong-password.bin", freeotp_backup, "wrongPassword", password="not it")
+    add("freeotp.no-password.bin", freeotp_backup, "passwordRequired")
+    add("wrong-format.aegis-as-freeotp.json", aegis_plain, "corrupted", fmt="freeotp")
     add("winauth.truncated.zip", truncated(winauth_zip), "corrupted", fmt="winauth", password="test",
         note="the first half of the zip, with its password")
     add("winauth.wrong-password.zip", winauth_zip, "wrongPassword", password="not it")

@@ -35,14 +35,22 @@ struct SavedTokens: Codable {
       [issuerAlt, issuerExt, issuerInt].compactMap { $0 }.first { !$0.isEmpty } ?? ""
     }
 
-    func account(origin: Origin) throws(EntryProblem) -> Account {
-      guard let signed = secret, !signed.isEmpty else {
-        throw EntryProblem(FreeOTPPlusCode.noSecret, "the token has no secret")
+    /// The account, with the key from `secret` or, for FreeOTP 2.x's backup, `decryptedKey`.
+    /// FreeOTP+ and tokens.xml store an HOTP counter one lower than the next code's and show
+    /// Steam codes for the issuer "Steam"; FreeOTP 2.x's backup does neither (`asFreeOTP2`).
+    func account(origin: Origin, decryptedKey: [UInt8]? = nil, asFreeOTP2: Bool = false) throws(EntryProblem) -> Account {
+      let key: Secret
+      if let decryptedKey {
+        key = Secret(decryptedKey)
+      } else {
+        guard let signed = secret, !signed.isEmpty else {
+          throw EntryProblem(FreeOTPPlusCode.noSecret, "the token has no secret")
+        }
+        guard signed.allSatisfy({ (-128...127).contains($0) }) else {
+          throw EntryProblem(FreeOTPPlusCode.badSecret, "the secret holds a value that is not a signed byte")
+        }
+        key = Secret(signed.map { UInt8(bitPattern: Int8($0)) })
       }
-      guard signed.allSatisfy({ (-128...127).contains($0) }) else {
-        throw EntryProblem(FreeOTPPlusCode.badSecret, "the secret holds a value that is not a signed byte")
-      }
-      let key = Secret(signed.map { UInt8(bitPattern: Int8($0)) })
 
       var kind: OTPKind
       switch type ?? "TOTP" {
@@ -50,7 +58,7 @@ struct SavedTokens: Codable {
       case "HOTP": kind = .hotp
       default: throw EntryProblem(FreeOTPPlusCode.badType, "type '\((type ?? "").prefix(16))' is neither TOTP nor HOTP")
       }
-      if kind == .totp && displayedIssuer == "Steam" { kind = .steam }
+      if kind == .totp && displayedIssuer == "Steam" && !asFreeOTP2 { kind = .steam }
 
       let algorithm = HashAlgorithm(lenient: algo ?? "SHA1")
       guard let algorithm, algorithm != .md5 else {
@@ -62,12 +70,13 @@ struct SavedTokens: Codable {
         kind: kind, digits: digits, period: period, badDigits: FreeOTPPlusCode.badDigits, badPeriod: FreeOTPPlusCode.badPeriod)
       var counter: UInt64 = 0
       if kind == .hotp {
-        // Stored one lower than the otpauth counter (see FreeOTPPlusFormat).
+        // Stored one lower than the otpauth counter (see FreeOTPPlusFormat), but in FreeOTP 2.x.
         let stored = self.counter ?? 0
-        guard stored >= -1, stored < Int64.max else {
+        let lower: Int64 = asFreeOTP2 ? 0 : -1
+        guard stored >= lower, stored < Int64.max else {
           throw EntryProblem(FreeOTPPlusCode.badCounter, "a stored counter of \(stored)")
         }
-        counter = UInt64(stored + 1)
+        counter = UInt64(stored - lower)
       }
 
       var account = Account(
@@ -129,6 +138,8 @@ enum FreeOTPPlusCode: String, FindingCode {
   case badSecret = "FREEOTPPLUS_BAD_SECRET"
   case badToken = "FREEOTPPLUS_BAD_TOKEN"
   case badType = "FREEOTPPLUS_BAD_TYPE"
+  case backupKeyDamaged = "FREEOTP_BACKUP_KEY_DAMAGED"
+  case backupNoKey = "FREEOTP_BACKUP_NO_KEY"
   case duplicateID = "FREEOTPPLUS_DUPLICATE_ID"
   case noSecret = "FREEOTPPLUS_NO_SECRET"
   case notInOrder = "FREEOTPPLUS_NOT_IN_ORDER"

@@ -66,6 +66,7 @@ public struct Registry: Sendable {
     ProtonFormat(),
     FreeOTPPlusFormat(),
     FreeOTPTokensFormat(),
+    FreeOTPBackupFormat(),
     RaivoFormat(),
     OnePasswordCSVFormat(),
     OnePUXFormat(),

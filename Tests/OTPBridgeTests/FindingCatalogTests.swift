@@ -52,7 +52,7 @@ import Testing
     #expect(unlisted.isEmpty, "declared but not in FindingCatalog: \(unlisted.sorted().joined(separator: ", "))")
   }
 
-  static let modulesOfSeveralFormats: [Set<String>] = [["bitwarden-json", "bitwarden-csv"], ["freeotp-plus", "freeotp-tokens"]]
+  static let modulesOfSeveralFormats: [Set<String>] = [["bitwarden-json", "bitwarden-csv"], ["freeotp-plus", "freeotp-tokens", "freeotp"]]
 
   @Test func codesAreUpperSnakeCaseAndNotShared() {
     var seen: [String: String] = [:]
@@ -60,7 +60,7 @@ import Testing
       for code in codes {
         #expect(code.wholeMatch(of: /[A-Z][A-Z0-9]*(_[A-Z0-9]+)*/) != nil, "\(code)")
         // Formats of one module share its codes: Bitwarden's JSON and CSV, FreeOTP+'s export and
-        // FreeOTP's tokens.xml.
+        // FreeOTP's tokens.xml and FreeOTP 2's backup.
         let sameModule = Self.modulesOfSeveralFormats.contains { $0.contains(module) && $0.contains(seen[code] ?? "") }
         if let other = seen[code], !sameModule {
           Issue.record("\(code) is declared by \(other) and \(module)")

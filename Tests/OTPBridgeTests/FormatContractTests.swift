@@ -128,6 +128,7 @@ import Testing
     case "stratum": return try Vectors.input("aegis/importers/stratum_plain.json")
     case "authy": return try Vectors.input("aegis/importers/authy_plain.xml")
     case "totp-authenticator": return try Vectors.input("aegis/importers/totp_authenticator_internal.xml")
+    case "freeotp": return try Vectors.input("aegis/importers/freeotp_v2_api34.xml")
     case "lastpass": return try Vectors.input("stratum/data/lastpass.json")
     case "authenticator-plus": return try Vectors.input("aegis/importers/authenticator_plus.zip")
     case "1pux": return try Vectors.input("keepassxc/tests/data/1PasswordExport.1pux")

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the freeotp reader.
+FuzzSupport.main(reading: "freeotp")
