@@ -43,6 +43,11 @@ public struct AuthenticatorPlusFormat: FormatPlugin {
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     if ZipArchive.firstMemberName(input.bytes) != nil { return try readExport(input, context: context) }
+    if input.bytes.starts(with: PhoneDatabase.magic) {
+      throw OTPError.corrupted(
+        file: input.name, place: nil,
+        reason: "a plain SQLite database, not Authenticator Plus's encrypted backup (its own database from a phone is not read)")
+    }
     // Whole pages or damage, told before a password is asked for.
     guard !input.bytes.isEmpty, input.bytes.count % Self.pageSize == 0 else {
       throw OTPError.corrupted(

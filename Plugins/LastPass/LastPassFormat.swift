@@ -36,19 +36,29 @@ public struct LastPassFormat: FormatPlugin {
     return outline.has("localDeviceId") && outline.has("deviceName") ? .likely : .no
   }
 
+  /// A whole number the app writes as a number, read also from its digits as text; any other
+  /// value is none, so that one odd member loses neither the file nor the account.
+  struct Number: Decodable {
+    var value: Int?
+    init(from decoder: any Decoder) throws {
+      let single = try decoder.singleValueContainer()
+      value = (try? single.decode(Int.self)) ?? (try? single.decode(String.self)).flatMap { Int($0) }
+    }
+  }
+
   struct Export: Decodable {
     struct Folder: Decodable {
-      var id: Int?
+      var id: Number?
       var name: String?
     }
-    var version: Int?
+    var version: Number?
     var accounts: [Element]
-    var folders: [Folder]?
+    var folders: [Lenient<Folder>]?
   }
 
   struct Entry: Decodable {
     struct FolderData: Decodable {
-      var folderId: Int?
+      var folderId: Number?
     }
     var issuerName: String?
     var originalIssuerName: String?
@@ -56,8 +66,8 @@ public struct LastPassFormat: FormatPlugin {
     var originalUserName: String?
     var secret: String?
     var algorithm: String?
-    var digits: Int?
-    var timeStep: Int?
+    var digits: Number?
+    var timeStep: Number?
     var isFavorite: Bool?
     var folderData: FolderData?
   }
@@ -80,12 +90,14 @@ public struct LastPassFormat: FormatPlugin {
       throw OTPError.corrupted(
         file: input.name, place: nil, reason: "not a LastPass Authenticator export (a JSON object with an accounts list)")
     }
-    if let version = export.version, !Self.knownVersions.contains(version) {
+    if let version = export.version?.value, !Self.knownVersions.contains(version) {
       throw OTPError.unsupportedVersion(file: input.name, version: String(version), supported: "1 to 3")
     }
     var folderNames: [Int: String] = [:]
-    for folder in export.folders ?? [] {
-      guard let id = folder.id, !Self.builtInFolders.contains(id), let name = folder.name, !name.isEmpty else { continue }
+    for case .success(let folder) in (export.folders ?? []).map(\.result) {
+      guard let id = folder.id?.value, !Self.builtInFolders.contains(id), let name = folder.name, !name.isEmpty else {
+        continue
+      }
       if folderNames[id] == nil { folderNames[id] = name }
     }
     var result = ReadResult(accounts: [])
@@ -96,7 +108,7 @@ public struct LastPassFormat: FormatPlugin {
           throw EntryProblem(LastPassCode.badEntry, "the account is not in LastPass's shape (a value of an unexpected type)")
         }
         var account = try Self.account(entry, origin: origin, warnings: &warnings)
-        if let id = entry.folderData?.folderId, let name = folderNames[id] { account.groups = [name] }
+        if let id = entry.folderData?.folderId?.value, let name = folderNames[id] { account.groups = [name] }
         return account
       }
     }
@@ -115,8 +127,8 @@ public struct LastPassFormat: FormatPlugin {
     guard let algorithm = HashAlgorithm(lenient: algorithmText), algorithm != .md5 else {
       throw EntryProblem(LastPassCode.badAlgorithm, "unknown algorithm \(algorithmText.prefix(32).debugDescription)")
     }
-    let digits = entry.digits ?? 6
-    let period = entry.timeStep ?? 30
+    let digits = entry.digits?.value ?? 6
+    let period = entry.timeStep?.value ?? 30
     try EntryProblem.checkParameters(
       kind: .totp, digits: digits, period: period, badDigits: LastPassCode.badDigits, badPeriod: LastPassCode.badPeriod)
     // The edited names are the ones the app shows; the original ones are what the QR code said.

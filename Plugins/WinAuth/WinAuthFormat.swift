@@ -44,8 +44,8 @@ public struct WinAuthFormat: FormatPlugin {
       return .likely
     }
     // Text: certain where a line holds what only WinAuth writes (the otpauth reader would skip
-    // such a line), or under otpbridge's header; a file of plain TOTP lines reads the same with
-    // the otpauth reader.
+    // such a line), or under otpbridge's header; any other file of WinAuth's is read by the
+    // otpauth reader, which differs only on Battle.net serials and Glyph lines.
     if input.bytes.starts(with: Array(WinAuthLines.header.utf8)) { return .certain }
     guard
       input.firstLine(skippingLinesStartingWith: UInt8(ascii: "#"), limit: 16)?.lowercased().hasPrefix("otpauth://")
@@ -56,9 +56,9 @@ public struct WinAuthFormat: FormatPlugin {
     return .no
   }
 
-  /// Text only WinAuth writes in a URI: a Steam line's data, a Battle.net line's label.
-  static let markers = ["&deviceid=", "&data=%7b", "&data=%7B", "otpauth://totp/BattleNet:", "otpauth://totp/Trion:"]
-    .map { Array($0.utf8) }
+  /// Text only WinAuth writes in a URI: a Steam line's data. (A `BattleNet:` or `Trion:` label
+  /// alone is found in ordinary otpauth lists too.)
+  static let markers = ["&deviceid=", "&data=%7b", "&data=%7B"].map { Array($0.utf8) }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     if input.bytes.starts(with: ZipArchive.emptyArchive) {
@@ -116,5 +116,6 @@ public struct WinAuthFormat: FormatPlugin {
 enum WinAuthCode: String, FindingCode {
   case badLine = "WINAUTH_BAD_LINE"
   case badSteamData = "WINAUTH_BAD_STEAM_DATA"
+  case steamSecretsDiffer = "WINAUTH_STEAM_SECRETS_DIFFER"
   case trion = "WINAUTH_TRION"
 }

@@ -26,36 +26,48 @@ enum WinAuthLines {
     return result
   }
 
+  /// The label prefixes that make a line one of WinAuth's own kinds, as its import reads them.
+  static let kindPrefixes: Set<String> = ["steam", "battlenet", "trion"]
+
   static func account(_ line: String, origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
+    // WinAuth reads a '#' before the query as part of the label and drops a fragment after it.
+    let question = line.firstIndex(of: "?") ?? line.endIndex
+    var head = String(line[..<question])
+    var query = line[question...].dropFirst()
+    if let hash = query.firstIndex(of: "#") { query = query[..<hash] }
+    // The label, where WinAuth reads '+' as a space, and its prefix, which alone says the kind
+    // (WinAuth never reads issuer=).
+    var prefix = ""
+    if let scheme = head.range(of: "://"), let slash = head[scheme.upperBound...].firstIndex(of: "/") {
+      let label = head[head.index(after: slash)...]
+      let decoded = PercentEncoding.decode(String(label), plusIsSpace: true)
+      if let colon = decoded.firstIndex(of: ":") { prefix = decoded[..<colon].lowercased() }
+      head =
+        String(head[...slash])
+        + label.replacingOccurrences(of: "+", with: "%20").replacingOccurrences(of: "#", with: "%23")
+    }
     // The Steam parameters out, the rest to the otpauth parser.
     var steam: [String: String] = [:]
-    var uri = line
-    if let question = line.firstIndex(of: "?") {
-      var kept: [Substring] = []
-      for parameter in line[line.index(after: question)...].split(separator: "&") {
-        let name = parameter.prefix { $0 != "=" }.lowercased()
-        if steamParameters.contains(name) {
-          steam[name] = PercentEncoding.decode(String(parameter.dropFirst(name.count + 1)), plusIsSpace: true)
-        } else {
-          kept.append(parameter)
-        }
+    var kept: [Substring] = []
+    for parameter in query.split(separator: "&") {
+      let name = parameter.prefix { $0 != "=" }.lowercased()
+      if steamParameters.contains(name) {
+        steam[name] = PercentEncoding.decode(String(parameter.dropFirst(name.count + 1)), plusIsSpace: true)
+      } else {
+        kept.append(parameter)
       }
-      uri = String(line[..<question]) + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
     }
+    let uri = head + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
     let parsed = try OtpauthURI.parse(uri, origin: origin)
     warnings += parsed.warnings
     var account = parsed.account
-    let prefix = (account.labelIssuer ?? account.issuer).lowercased()
     switch prefix {
     case "steam":
-      return try steamAccount(account, data: steam["data"], deviceID: steam["deviceid"], origin: origin)
+      return try steamAccount(
+        account, data: steam["data"], deviceID: steam["deviceid"], origin: origin, warnings: &warnings)
     case "battlenet":
       account.issuer = "Battle.net"
       account.labelIssuer = nil
-      // WinAuth writes the serial without its dashes; Battle.net shows it as EU-2303-0329-3905.
-      if let index = account.extraParameters.firstIndex(where: { $0.name.lowercased() == "serial" }) {
-        account.extraParameters[index].value = dashedSerial(account.extraParameters[index].value)
-      }
       return account
     case "trion":
       throw EntryProblem(
@@ -70,20 +82,10 @@ enum WinAuthLines {
     }
   }
 
-  /// `US120412345678` as `US-1204-1234-5678`; any other text as it is.
-  static func dashedSerial(_ serial: String) -> String {
-    let characters = Array(serial)
-    guard characters.count == 14, characters.prefix(2).allSatisfy(\.isLetter),
-      characters.dropFirst(2).allSatisfy({ $0.isASCII && $0.isNumber })
-    else { return serial }
-    return String(characters[0..<2]) + "-" + String(characters[2..<6]) + "-" + String(characters[6..<10]) + "-"
-      + String(characters[10..<14])
-  }
-
   /// A Steam line: the secret from `secret=` (base32), the rest from `data=` (Steam's JSON).
-  static func steamAccount(_ parsed: Account, data: String?, deviceID: String?, origin: Origin) throws(EntryProblem)
-    -> Account
-  {
+  static func steamAccount(
+    _ parsed: Account, data: String?, deviceID: String?, origin: Origin, warnings: inout [EntryProblem]
+  ) throws(EntryProblem) -> Account {
     var steamData = SteamGuardData()
     if let data, !data.isEmpty {
       do {
@@ -91,6 +93,12 @@ enum WinAuthLines {
       } catch {
         throw EntryProblem(WinAuthCode.badSteamData, "the Steam line's data= is not Steam's authenticator JSON")
       }
+    }
+    if let shared = steamData.shared_secret?.text, let bytes = Data(base64Encoded: shared), Array(bytes) != parsed.secret.bytes {
+      warnings.append(
+        EntryProblem(
+          WinAuthCode.steamSecretsDiffer,
+          "the Steam line's data= holds another shared secret than its secret=; secret= is read, as WinAuth does"))
     }
     var account = try steamData.account(secret: parsed.secret, origin: origin, badSecret: WinAuthCode.badSteamData)
     account.name = parsed.name
@@ -124,9 +132,10 @@ enum WinAuthLines {
     let extras = Dictionary(account.extraParameters.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     var issuer = account.issuer
     let type = account.kind == .hotp ? "hotp" : "totp"
-    let serial = extras["serial"].map { $0.replacingOccurrences(of: "-", with: "") }
+    // WinAuth refuses the whole import when a BattleNet: line's serial is not Battle.net's.
+    let serial = extras["serial"]
     let isBattleNet =
-      account.kind == .totp && account.digits == 8 && serial != nil
+      account.kind == .totp && account.digits == 8 && serial.map(isBattleNetSerial) == true
       && ["battle.net", "battlenet"].contains(issuer.lowercased())
     switch account.kind {
     case .steam:
@@ -144,13 +153,20 @@ enum WinAuthLines {
       if let device = extras["device_id"], !device.isEmpty { query.append(("deviceid", device)) }
       if let data = steamData(account) { query.append(("data", data)) }
     default:
-      if isBattleNet, let serial { query.append(("serial", serial)) }
+      // As the account has it: WinAuth takes a Battle.net serial with or without its dashes, and
+      // another line's serial (a token's, from PSKC) is only kept.
+      if let serial, !serial.isEmpty { query.append(("serial", serial)) }
     }
     if let icon = extras["icon"], !icon.isEmpty { query.append(("icon", icon)) }
     if account.kind == .totp, account.period != 30 { query.append(("period", String(account.period))) }
+    // The label prefix is what WinAuth reads as the issuer and the kind: an ordinary account
+    // whose issuer is one of the kind words gets none (its issuer stays in issuer=), and a name
+    // with a ':' but no prefix gets an empty one, so that it is not split.
+    let isOwnKind = account.kind == .steam || isBattleNet
+    let prefix = isOwnKind || !kindPrefixes.contains(issuer.lowercased()) ? issuer : ""
     var label: [UInt8] = []
-    if !issuer.isEmpty {
-      PercentEncoding.encode(issuer, into: &label)
+    if !prefix.isEmpty || account.name.contains(":") {
+      PercentEncoding.encode(prefix, into: &label)
       label.append(UInt8(ascii: ":"))
     }
     PercentEncoding.encode(account.name, into: &label)
@@ -161,6 +177,11 @@ enum WinAuthLines {
       return name + "=" + String(decoding: value, as: UTF8.self)
     }
     return "otpauth://\(type)/\(String(decoding: label, as: UTF8.self))?" + parameters.joined(separator: "&")
+  }
+
+  /// Battle.net's serial as WinAuth checks it: two letters and twelve digits, dashes optional.
+  static func isBattleNetSerial(_ serial: String) -> Bool {
+    serial.wholeMatch(of: /[A-Z]{2}-?[0-9]{4}-?[0-9]{4}-?[0-9]{4}/) != nil
   }
 
   /// Steam's JSON for `data=`, as WinAuth keeps a maFile (less its session): the shared secret

@@ -32,6 +32,18 @@ static inline otpbridge_sqlite_api otpbridge_sqlite_linked(void) {
 // functions inside it, and RTLD_LOCAL keeps them out of the linked SQLite's way: the two live
 // side by side in one process without a symbol clash.
 static inline int otpbridge_sqlite_load_sqlcipher(const char *const *names, otpbridge_sqlite_api *api) {
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OTPBRIDGE_ADDRESS_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(OTPBRIDGE_ADDRESS_SANITIZER)
+  // AddressSanitizer refuses RTLD_DEEPBIND, and without it SQLCipher would call the linked SQLite:
+  // the fuzzing build (make fuzz) reads as if SQLCipher were not installed.
+  (void)names;
+  (void)api;
+  return 0;
+#endif
   void *library = NULL;
   for (; *names != NULL && library == NULL; names++) library = dlopen(*names, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
   if (library == NULL) return 0;

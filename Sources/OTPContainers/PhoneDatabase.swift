@@ -44,12 +44,12 @@ public final class PhoneDatabase {
     // Newest first, so the folder is empty when its turn comes.
     let paths: [String] = [folder, copy, copy + "-wal", copy + "-shm", copy + "-journal"]
     guards = paths.map { Interruption.removeOnSignal($0) }
-    guard FileManager.default.createFile(atPath: copy, contents: Data(input.bytes), attributes: [.posixPermissions: 0o600]) else {
+    guard Self.writeNew(copy, input.bytes) else {
       close()
       throw OTPError.cannotOpen(file: input.name, reason: "cannot copy the database to a temporary folder")
     }
     if input.name != "-", let wal = SideFile.read(input.name + "-wal", maximumSize: maximumSize) {
-      _ = FileManager.default.createFile(atPath: copy + "-wal", contents: Data(wal), attributes: [.posixPermissions: 0o600])
+      _ = Self.writeNew(copy + "-wal", wal)
     }
     guard api.open_v2(copy, &database, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
       close()
@@ -58,18 +58,18 @@ public final class PhoneDatabase {
     if let sqlcipherKey {
       let keyed = Array(sqlcipherKey.utf8).withUnsafeBytes { api.key(database, $0.baseAddress, Int32($0.count)) }
       _ = api.exec(database, "PRAGMA cipher_compatibility = 3", nil, nil, nil)
-      // The first page decrypts only with the right key; SQLite then says "not a database".
+      // The first page decrypts only with the right key: SQLite then says "not a database"
+      // (SQLITE_NOTADB); anything else after the key is damage further in.
       var status = keyed
       if status == SQLITE_OK {
         status = api.exec(database, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
       }
       if status != SQLITE_OK {
+        let reason = message
         close()
         // A SQLCipher file is whole pages of 1,024 bytes: another size is damage, not a wrong key.
-        guard !input.bytes.isEmpty, input.bytes.count % 1024 == 0 else {
-          throw OTPError.corrupted(
-            file: input.name, place: nil,
-            reason: "not a whole SQLCipher database (\(input.bytes.count) bytes, not pages of 1,024)")
+        guard status == SQLITE_NOTADB, !input.bytes.isEmpty, input.bytes.count % 1024 == 0 else {
+          throw OTPError.corrupted(file: input.name, place: nil, reason: "SQLCipher: \(reason)")
         }
         throw OTPError.wrongPassword(file: input.name)
       }
@@ -122,13 +122,31 @@ public final class PhoneDatabase {
       at: Origin(file: input.name, place: .whole))
   }
 
-  /// Whether `name` is a real table of the file (not a view that computes its rows).
+  /// Whether `name` is a real table of the file: not a view that computes its rows, nor a virtual
+  /// table whose module would run code of its own (SQLCipher 3 has no defensive mode to stop it).
   public func isTable(_ name: String) throws -> Bool {
     var found = false
-    try query("SELECT type FROM sqlite_master WHERE name = '\(name.replacingOccurrences(of: "'", with: "''"))'") { row in
-      found = found || row.text(0) == "table"
+    try query("SELECT type, sql FROM sqlite_master WHERE name = '\(name.replacingOccurrences(of: "'", with: "''"))'") { row in
+      let isVirtual = row.text(1).uppercased().hasPrefix("CREATE VIRTUAL")
+      found = found || (row.text(0) == "table" && !isVirtual)
     }
     return found
+  }
+
+  /// Writes `bytes` to a file that must not exist yet, made 0600 from the start and written in
+  /// place (no temporary name beside it that a signal could leave behind).
+  static func writeNew(_ path: String, _ bytes: [UInt8]) -> Bool {
+    let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { return false }
+    defer { _ = Glibc.close(descriptor) }
+    var written = 0
+    while written < bytes.count {
+      let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+      if count < 0 && errno == EINTR { continue }
+      guard count > 0 else { return false }
+      written += count
+    }
+    return true
   }
 
   /// Opens `input`, hands it to `body` and removes the copy, whatever happens.

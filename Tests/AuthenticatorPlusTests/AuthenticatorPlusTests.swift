@@ -59,6 +59,21 @@ import Testing
     #expect(throws: OTPError.passwordRequired(file: input.name)) {
       try format.read(input, context: Self.context(password: nil))
     }
+    // A whole page cut off the end, with the right password: damage SQLCipher finds further in.
+    let shorter = InputFile(name: input.name, bytes: Array(input.bytes.dropLast(1024)))
+    #expect {
+      try format.read(shorter, context: Self.context(password: "testtesttest"))
+    } throws: { error in
+      guard case OTPError.corrupted(_, _, let reason) = error else { return false }
+      return reason.contains("malformed")
+    }
+    // A plain SQLite database is not the encrypted backup.
+    #expect {
+      try format.read(try Vectors.input("aegis/importers/google_authenticator.sqlite"), context: Self.context(password: "x"))
+    } throws: { error in
+      guard case OTPError.corrupted(_, _, let reason) = error else { return false }
+      return reason.contains("plain SQLite")
+    }
     // Cut short of a whole page: damage, not a wrong password.
     let cut = InputFile(name: input.name, bytes: Array(input.bytes.prefix(input.bytes.count - 100)))
     #expect {

@@ -64,9 +64,25 @@ import WinAuth
     #expect(extras["device_id"] == "android:1234-abcd" && extras["icon"] == "SteamAuthenticator")
     let battleNet = result.accounts[1]
     #expect(battleNet.kind == .totp && battleNet.issuer == "Battle.net" && battleNet.digits == 8)
-    #expect(battleNet.extraParameters.contains(ExtraParameter(name: "serial", value: "US-1204-1234-5678")))
+    #expect(battleNet.extraParameters.contains(ExtraParameter(name: "serial", value: "US120412345678")))
     let plain = result.accounts[2]
     #expect(plain.issuer == "GitHub" && plain.name == "me x" && plain.digits == 6)
+  }
+
+  /// WinAuth's import reads the label prefix alone for the kind, '+' in the label as a space, and
+  /// drops a fragment; a Steam line whose data holds another shared secret is read with a warning.
+  @Test func linesAreReadAsWinAuthReadsThem() throws {
+    let lines = [
+      "otpauth://totp/alice?secret=JBSWY3DPEHPK3PXP&digits=6&issuer=Steam",
+      "otpauth://totp/My+Bank:John+Smith?secret=JBSWY3DPEHPK3PXP&digits=6#fragment",
+      "otpauth://totp/Steam:x?secret=JBSWY3DPEHPK3PXP&digits=5&data=%7b%22shared_secret%22%3a%22AAAA%22%7d",
+    ].joined(separator: "\n")
+    let result = try read(Array(lines.utf8))
+    #expect(result.accounts.map(\.kind) == [.totp, .totp, .steam])
+    #expect(result.accounts[0].issuer == "Steam" && result.accounts[0].digits == 6)
+    #expect(result.accounts[1].issuer == "My Bank" && result.accounts[1].name == "John Smith")
+    #expect(result.findings.map(\.code) == ["WINAUTH_STEAM_SECRETS_DIFFER"])
+    #expect(result.accounts[2].secret.revealBase32() == "JBSWY3DPEHPK3PXP")
   }
 
   @Test func aSteamLineWithBrokenDataIsNamed() throws {
@@ -103,6 +119,11 @@ import WinAuth
     Account(
       kind: .totp, issuer: "Battle.net", name: "Battle.net", secret: Secret(Array("battle-net-secret-20".utf8)), digits: 8,
       extraParameters: [ExtraParameter(name: "serial", value: "EU-2303-0329-3905")], origin: Self.origin),
+    Account(kind: .totp, issuer: "Steam", name: "bob", secret: Secret(Array("not-a-steam-account!".utf8)), origin: Self.origin),
+    Account(
+      kind: .totp, issuer: "Battle.net", name: "ben", secret: Secret(Array("eight-digit-account!".utf8)), digits: 8,
+      extraParameters: [ExtraParameter(name: "serial", value: "abc")], origin: Self.origin),
+    Account(kind: .totp, name: "a:b", secret: Secret(Array("colon-in-the-name!!!".utf8)), origin: Self.origin),
   ]
 
   /// What otpbridge writes, as text and as a ZipCrypto zip, is read by an independent reading of
@@ -125,7 +146,13 @@ import WinAuth
         text.contains(
           "otpauth://totp/Git%20Hub:me%20x@example.com%3Awork?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8&issuer=Git%20Hub&algorithm=SHA256&period=60\r\n"
         ))
-      #expect(text.contains("&digits=8&issuer=BattleNet&serial=EU230303293905\r\n"))
+      #expect(text.contains("otpauth://totp/BattleNet:Battle.net?secret="))
+      #expect(text.contains("&digits=8&issuer=BattleNet&serial=EU-2303-0329-3905\r\n"))
+      // An ordinary account whose issuer is a kind word gets no label prefix; a bad serial no
+      // BattleNet: label (WinAuth would refuse the whole file).
+      #expect(text.contains("otpauth://totp/bob?secret=") && text.contains("&issuer=Steam"))
+      #expect(text.contains("otpauth://totp/Battle.net:ben?secret=") && text.contains("&serial=abc"))
+      #expect(text.contains("otpauth://totp/:a%3Ab?secret="))
     }
 
     let script = Vectors.packageRoot.appendingPathComponent("Tests/WinAuthTests/winauth-import.py").path
@@ -143,7 +170,10 @@ import WinAuth
     }
     #expect(imported[0]["issuer"] == "Git Hub")
     #expect(imported[2]["revocation_code"] == "R98765" && imported[2]["deviceid"] == "android:x-1")
-    #expect(imported[3]["type"] == "battlenet" && imported[3]["serial"] == "EU230303293905")
+    #expect(imported[3]["type"] == "battlenet" && imported[3]["serial"] == "EU-2303-0329-3905")
+    #expect(imported[4]["type"] == "totp" && imported[4]["issuer"] == "" && imported[4]["name"] == "bob")
+    #expect(imported[5]["type"] == "totp" && imported[5]["issuer"] == "Battle.net")
+    #expect(imported[6]["name"] == "a:b")
 
     let back = try read(written.bytes, name: file, password: password)
     #expect(back.findings.isEmpty, "\(back.findings)")

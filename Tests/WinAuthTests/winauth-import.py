@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import struct
 import sys
 import zipfile
@@ -74,6 +75,9 @@ def main():
             entry["revocation_code"] = data.get("revocation_code", "")
             entry["deviceid"] = query.get("deviceid", "")
         elif issuer.lower() == "battlenet":
+            if not re.fullmatch(r"[A-Z]{2}-?\d{4}-?\d{4}-?\d{4}", query.get("serial", "")):
+                print(f"line {number}: WinAuth refuses a Battle.net serial it cannot read", file=sys.stderr)
+                return 1
             entry = {"type": "battlenet", "issuer": "", "name": name, "serial": query.get("serial", ""),
                      "code": hotp(key, now // 30, 8, hashlib.sha1)}
         elif parts.netloc == "hotp":
