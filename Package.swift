@@ -20,7 +20,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("Duo", ["OTPJSON"], []),
   ("BattleNet", ["OTPContainers"], []),
   ("SteamMaFile", ["OTPCrypto", "OTPJSON"], []),
-  ("Stratum", ["OTPCrypto", "OTPJSON"], []),
+  ("Stratum", ["OTPContainers", "OTPCrypto", "OTPJSON"], []),
   ("Authy", ["OTPContainers", "OTPCrypto", "OTPJSON"], []),
   ("TOTPAuthenticator", ["OTPContainers", "OTPCrypto", "OTPJSON"], []),
   ("LastPass", ["OTPJSON"], []),

@@ -135,6 +135,7 @@ def main():
     totp_authenticator = seed("aegis/importers/totp_authenticator.bin")
     lastpass = seed("stratum/data/lastpass.json")
     freeotp_backup = seed("stratum/data/freeotp.bin")
+    stratum_db = seed("aegis/importers/stratum_internal.db")
     winauth_zip = seed("stratum/data/winauth.zip")
     authplus_db = seed("stratum/data/authplus.db")
     authplus_zip = seed("aegis/importers/authenticator_plus.zip")
@@ -268,6 +269,9 @@ def main():
     add("wrong-format.aegis-as-winauth.json", aegis_plain, "entryUnreadable", fmt="winauth", exit=1,
         note="read as lines, none of them an otpauth URI")
     add("wrong-format.aegis-as-authenticator-plus.json", aegis_plain, "corrupted", fmt="authenticator-plus")
+    add("stratum-db.truncated.db", truncated(stratum_db), "corrupted", fmt="stratum", note="the app's database cut in half")
+    add("stratum-html.no-uri.html", b"<!doctype html><html><head><title>Stratum Backup</title></head><body><table>"
+        b"<tr><td>x</td></tr></table></body></html>", "corrupted", note="Stratum's page with no otpauth URI")
     add("freeotp.wrong-password.bin", freeotp_backup, "wrongPassword", password="not it")
     add("freeotp.no-password.bin", freeotp_backup, "passwordRequired")
     add("wrong-format.aegis-as-freeotp.json", aegis_plain, "corrupted", fmt="freeotp")

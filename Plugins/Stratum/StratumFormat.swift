@@ -1,4 +1,5 @@
 import Foundation
+import OTPContainers
 import OTPCore
 import OTPJSON
 
@@ -11,7 +12,7 @@ public struct StratumFormat: FormatPlugin {
   public let descriptor = FormatDescriptor(
     id: "stratum",
     displayName: "Stratum (Authenticator Pro) backup",
-    fileExtensions: ["authpro", "json", "bin"],
+    fileExtensions: ["authpro", "json", "bin", "html", "db3", "db"],
     canRead: true,
     canWrite: false,
     encryption: .optional,
@@ -19,11 +20,13 @@ public struct StratumFormat: FormatPlugin {
       kinds: [.totp, .hotp, .motp, .steam, .yandex], algorithms: [.sha1, .sha256, .sha512, .md5], digits: 4...10,
       periods: .range(1...Int(Int32.max)), fields: [.issuer, .name, .counter, .pin, .groups]),
     summary:
-      "Stratum's (Authenticator Pro's) .authpro backup: plain, or encrypted strong (Argon2id, AES-GCM) or legacy (PBKDF2, AES-CBC).",
+      "Stratum's (Authenticator Pro's) .authpro backup, plain or encrypted (strong or legacy); its HTML export; the app's own database.",
     findingCodes: StratumCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
-    if StratumBackup.isEncrypted(input.bytes) { return .certain }
+    if StratumBackup.isEncrypted(input.bytes) || StratumHTML.isHTML(input.bytes) || StratumDatabase.isDatabase(input.bytes) {
+      return .certain
+    }
     guard let outline = input.jsonOutline, outline.root == .object else { return .no }
     return outline.members["Authenticators"]?.kind == .array ? .certain : .no
   }
@@ -54,6 +57,10 @@ public struct StratumFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    if input.bytes.starts(with: PhoneDatabase.magic) {
+      return Self.accounts(of: try StratumDatabase.backup(input, context: context), file: input.name)
+    }
+    if StratumHTML.isHTML(input.bytes) { return try StratumHTML.read(input) }
     let bytes = StratumBackup.isEncrypted(input.bytes) ? try StratumBackup.open(input, password: context.password) : input.bytes
     let backup: Backup
     do {
@@ -61,6 +68,11 @@ public struct StratumFormat: FormatPlugin {
     } catch {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "not a Stratum backup (JSON with an Authenticators list)")
     }
+    return Self.accounts(of: backup, file: input.name)
+  }
+
+  /// The accounts of a backup, or of the app's database read into one.
+  static func accounts(of backup: Backup, file: String) -> ReadResult {
     // Categories are bound to authenticators by their secret.
     let names = Dictionary(
       (backup.Categories ?? []).compactMap { c in c.Id.map { ($0, c.Name ?? "") } }, uniquingKeysWith: { a, _ in a })
@@ -72,7 +84,7 @@ public struct StratumFormat: FormatPlugin {
     }
     var result = ReadResult(accounts: [])
     for (index, entry) in backup.Authenticators.enumerated() {
-      let origin = Origin(file: input.name, place: .entry(index + 1))
+      let origin = Origin(file: file, place: .entry(index + 1))
       result.readEntry(at: origin, noun: "authenticator", label: entry.Issuer) { warnings throws(EntryProblem) in
         var account = try Self.account(entry, origin: origin, warnings: &warnings)
         account.groups = groups[entry.Secret ?? ""] ?? []

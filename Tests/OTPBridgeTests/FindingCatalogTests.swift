@@ -52,7 +52,9 @@ import Testing
     #expect(unlisted.isEmpty, "declared but not in FindingCatalog: \(unlisted.sorted().joined(separator: ", "))")
   }
 
-  static let modulesOfSeveralFormats: [Set<String>] = [["bitwarden-json", "bitwarden-csv"], ["freeotp-plus", "freeotp-tokens", "freeotp"]]
+  static let modulesOfSeveralFormats: [Set<String>] = [
+    ["bitwarden-json", "bitwarden-csv"], ["freeotp-plus", "freeotp-tokens", "freeotp"],
+  ]
 
   @Test func codesAreUpperSnakeCaseAndNotShared() {
     var seen: [String: String] = [:]

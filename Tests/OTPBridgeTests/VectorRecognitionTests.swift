@@ -48,7 +48,7 @@ import Testing
     "aegis/importers/steam_old.json": ("steam-mafile", ""),
     "aegis/importers/stratum_encrypted.bin": ("stratum", ""),
     "aegis/importers/stratum_encrypted_legacy.bin": ("stratum", ""),
-    "aegis/importers/stratum_internal.db": (nil, Self.notYet(19)),
+    "aegis/importers/stratum_internal.db": ("stratum", ""),
     "aegis/importers/stratum_plain.json": ("stratum", ""),
     "aegis/importers/totp_authenticator.bin": ("totp-authenticator", "bare base64, found by its .bin name as .likely"),
     "aegis/importers/totp_authenticator_internal.xml": ("totp-authenticator", ""),
@@ -70,7 +70,7 @@ import Testing
     "stratum/data/authplus.db": (
       "authenticator-plus", "SQLCipher has no header: whole 1 KiB pages named authplus.db, as .likely"
     ),
-    "stratum/data/backup.html": (nil, Self.notYet(19)),
+    "stratum/data/backup.html": ("stratum", ""),
     "stratum/data/backup.legacy.authpro": ("stratum", ""),
     "stratum/data/backup.strong.authpro": ("stratum", ""),
     "stratum/data/backup.unencrypted.authpro": ("stratum", ""),

@@ -1,8 +1,9 @@
 import Foundation
 import OTPCore
-import Stratum
 import TestSupport
 import Testing
+
+@testable import Stratum
 
 @Suite struct StratumTests {
   let format = StratumFormat()
@@ -70,5 +71,36 @@ import Testing
     #expect(plain.accounts.map(\.secret) == encrypted.accounts.map(\.secret))
     #expect(plain.accounts.contains { !$0.groups.isEmpty })
     #expect(plain.findings.filter(\.entrySkipped).allSatisfy { $0.code == "STRATUM_BAD_SECRET" })
+  }
+}
+
+extension StratumTests {
+  /// aegis/EXPECTED.md: the app's own database gives V1–V7.
+  @Test func theAppsDatabaseGivesV1ToV7() throws {
+    let result = try read("aegis/importers/stratum_internal.db")
+    let expected = try Vectors.expectedAccounts("aegis/EXPECTED.md")
+    #expect(result.findings.isEmpty, "\(result.findings)")
+    #expect(result.accounts.count == 7)
+    for (account, id) in zip(result.accounts, ["V1", "V2", "V3", "V4", "V5", "V6", "V7"]) {
+      #expect(try #require(expected[id]).matches(account), "\(id): \(account)")
+    }
+  }
+
+  /// stratum/EXPECTED.md: the HTML export's rows give S1–S7 (S3 with the issuer "NoIssuer"), then
+  /// the mOTP and Yandex links, which Stratum itself fails on for want of a PIN.
+  @Test func theHTMLExportGivesS1ToS7() throws {
+    let result = try read("stratum/data/backup.html")
+    let expected = try Vectors.expectedAccounts("stratum/EXPECTED.md")
+    for (account, id) in zip(result.accounts, ["S1", "S2", "S4", "S5", "S6", "S7", "S3"]) {
+      var vector = try #require(expected[id])
+      if id == "S3" { vector.issuer = "NoIssuer" }
+      #expect(vector.matches(account), "\(id): \(account)")
+    }
+    #expect(result.accounts.count + result.findings.filter(\.entrySkipped).count == 9)
+    #expect(result.accounts.filter { $0.kind == .motp || $0.kind == .yandex }.allSatisfy { $0.pin == nil })
+  }
+
+  @Test func htmlEntitiesAreDecoded() {
+    #expect(StratumHTML.unescaped("a&amp;b&lt;&#65;&#x42;&bogus;&") == "a&b<AB&bogus;&")
   }
 }
