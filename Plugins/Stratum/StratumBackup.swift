@@ -47,4 +47,15 @@ enum StratumBackup {
     }
     return plain
   }
+
+  /// The "strong" backup Stratum writes when a password is set: header, a new salt and IV, and
+  /// the JSON sealed with AES-256-GCM under Argon2id's key.
+  static func seal(_ plaintext: [UInt8], password: String) throws -> [UInt8] {
+    let salt = Cipher.randomBytes(16)
+    let iv = Cipher.randomBytes(12)
+    let key = try KeyDerivation.argon2id(
+      password: Array(password.utf8), salt: salt, iterations: 3, memoryKiB: 65_536, parallelism: 4, length: 32)
+    let sealed = try Cipher.aesGCMSeal(key: key, plaintext: plaintext, nonce: iv)
+    return strongHeader + salt + iv + sealed.ciphertext + sealed.tag
+  }
 }

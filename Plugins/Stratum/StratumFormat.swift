@@ -14,11 +14,14 @@ public struct StratumFormat: FormatPlugin {
     displayName: "Stratum (Authenticator Pro) backup",
     fileExtensions: ["authpro", "json", "bin", "html", "db3", "db"],
     canRead: true,
-    canWrite: false,
+    canWrite: true,
     encryption: .optional,
+    // What Stratum's restore accepts (Authenticator.Validate): it stops at the first account it
+    // refuses, so these are its limits, not the reader's.
     capabilities: Capabilities(
-      kinds: [.totp, .hotp, .motp, .steam, .yandex], algorithms: [.sha1, .sha256, .sha512, .md5], digits: 4...10,
-      periods: .range(1...Int(Int32.max)), fields: [.issuer, .name, .counter, .pin, .groups]),
+      kinds: [.totp, .hotp, .motp, .steam, .yandex], algorithms: [.sha1, .sha256, .sha512], digits: 5...10,
+      periods: .range(1...Int(Int32.max)), fields: [.issuer, .name, .counter, .pin, .groups],
+      digitsByKind: [.totp: 6...10, .hotp: 6...8, .motp: 6...6, .steam: 5...5, .yandex: 8...8], issuerRequired: true),
     summary:
       "Stratum's (Authenticator Pro's) .authpro backup, plain or encrypted (strong or legacy); its HTML export; the app's own database.",
     findingCodes: StratumCode.codes)
@@ -94,6 +97,16 @@ public struct StratumFormat: FormatPlugin {
     return result
   }
 
+  /// The plain backup, or with a new password the strong one Stratum writes itself.
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    var findings: [Finding] = []
+    let json = try StratumWriter.document(accounts, findings: &findings)
+    guard let password = try context.newPassword.password(for: context.outputName), !password.isEmpty else {
+      return WriteResult(bytes: json, findings: findings)
+    }
+    return WriteResult(bytes: try StratumBackup.seal(json, password: password), findings: findings)
+  }
+
   static let kinds: [Int: OTPKind] = [1: .hotp, 2: .totp, 3: .motp, 4: .steam, 5: .yandex]
   static let algorithms: [Int: HashAlgorithm] = [0: .sha1, 1: .sha256, 2: .sha512]
 
@@ -151,5 +164,7 @@ enum StratumCode: String, FindingCode {
   case badDigits = "STRATUM_BAD_DIGITS"
   case badPeriod = "STRATUM_BAD_PERIOD"
   case badSecret = "STRATUM_BAD_SECRET"
+  case duplicateSecret = "STRATUM_DUPLICATE_SECRET"
+  case noPin = "STRATUM_NO_PIN"
   case unknownType = "STRATUM_UNKNOWN_TYPE"
 }

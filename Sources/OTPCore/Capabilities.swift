@@ -50,13 +50,21 @@ public struct Capabilities: Sendable, Equatable {
   public var kindForms: [OTPKind: KindForm]
   /// What the format's text (issuer, name, note, groups, extra parameter values) must not hold.
   public var text: TextRule
+  /// Digit counts a kind holds where they are narrower than `digits` (Stratum: HOTP 6–8, Steam 5).
+  public var digitsByKind: [OTPKind: ClosedRange<Int>]
+  /// Every account needs an issuer (Stratum refuses a whole backup over one without): an account
+  /// without one gets its name as its issuer, and the loss report says so.
+  public var issuerRequired: Bool
 
   public init(
     kinds: Set<OTPKind>, algorithms: Set<HashAlgorithm>, digits: ClosedRange<Int>,
     periods: PeriodSupport, fields: Set<AccountField>, excludingDigits excludedDigits: Set<Int> = [],
-    extraParameterNames: Set<String>? = nil, kindForms: [OTPKind: KindForm] = [:], text: TextRule = []
+    extraParameterNames: Set<String>? = nil, kindForms: [OTPKind: KindForm] = [:], text: TextRule = [],
+    digitsByKind: [OTPKind: ClosedRange<Int>] = [:], issuerRequired: Bool = false
   ) {
     self.text = text
+    self.digitsByKind = digitsByKind
+    self.issuerRequired = issuerRequired
     self.kindForms = kindForms
     self.kinds = kinds
     self.algorithms = algorithms
@@ -67,14 +75,16 @@ public struct Capabilities: Sendable, Equatable {
     self.extraParameterNames = extraParameterNames
   }
 
-  public func holds(digits count: Int) -> Bool {
-    digits.contains(count) && !excludedDigits.contains(count)
+  /// Whether the format holds `count` digits (for an account of `kind`, when given).
+  public func holds(digits count: Int, kind: OTPKind? = nil) -> Bool {
+    if let kind, let range = digitsByKind[kind], !range.contains(count) { return false }
+    return digits.contains(count) && !excludedDigits.contains(count)
   }
 
   /// "6–8", or "6, 8" when some counts in the range are excluded.
   public var digitsDescription: String {
     guard !excludedDigits.isEmpty else { return "\(digits.lowerBound)–\(digits.upperBound)" }
-    return digits.filter(holds(digits:)).map(String.init).joined(separator: ", ")
+    return digits.filter { holds(digits: $0) }.map(String.init).joined(separator: ", ")
   }
 }
 

@@ -241,7 +241,10 @@ public struct LossReport: Sendable {
       let kind = account.kind, defaults = kind.defaults
       if kind == .totp || kind == .hotp, !capabilities.algorithms.contains(account.algorithm) { return false }
       // As `adapt`: a form's own digit count, and in any case one the format holds.
-      if (rule.form != nil && account.digits != defaults.digits) || !capabilities.holds(digits: account.digits) { return false }
+      if (rule.form != nil && account.digits != defaults.digits) || !capabilities.holds(digits: account.digits, kind: kind) {
+        return false
+      }
+      if capabilities.issuerRequired, account.issuer.isEmpty { return false }
       if !kind.isCounterBased,
         !capabilities.periods.contains(account.period) || (rule.form != nil && account.period != defaults.period)
       {
@@ -299,8 +302,10 @@ public struct LossReport: Sendable {
           field: .digits, effect: .changed(from: String(account.digits), to: String(defaults.digits)),
           reason: noPlace(),
           breaksCodes: true))
-    } else if !capabilities.holds(digits: account.digits) {
-      let digits = capabilities.holds(digits: defaults.digits) ? defaults.digits : capabilities.digits.lowerBound
+    } else if !capabilities.holds(digits: account.digits, kind: account.kind) {
+      let digits =
+        capabilities.holds(digits: defaults.digits, kind: account.kind)
+        ? defaults.digits : (capabilities.digitsByKind[account.kind] ?? capabilities.digits).lowerBound
       result.digits = digits
       changes.append(
         AccountChange(
@@ -326,6 +331,14 @@ public struct LossReport: Sendable {
         AccountChange(
           field: .field(.issuer), effect: .changed(from: quoted(account.issuer), to: quoted(issuer)),
           reason: "\(target.displayName) gives every \(account.kind.rawValue) account this issuer", breaksCodes: false))
+    }
+    if capabilities.issuerRequired, result.issuer.isEmpty {
+      let standIn = result.name.isEmpty ? "-" : result.name
+      result.issuer = standIn
+      changes.append(
+        AccountChange(
+          field: .field(.issuer), effect: .changed(from: quoted(""), to: quoted(standIn)),
+          reason: "\(target.displayName) needs an issuer on every account: the name stands in", breaksCodes: false))
     }
     for field in missingFields {
       if let dropped = drop(field, from: &result, kind: account.kind) {

@@ -179,6 +179,9 @@ public enum Cipher {
 public enum Digest {
   public static func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
 
+  /// SHA-1, for names an app derives from it (Stratum's category ids), never for security.
+  public static func sha1(_ bytes: [UInt8]) -> [UInt8] { Array(Insecure.SHA1.hash(data: bytes)) }
+
   /// HMAC-SHA1, for formats that still MAC with it (PSKC's ValueMAC, RFC 6030 §6.1.1).
   public static func hmacSHA1(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
     Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: key)))

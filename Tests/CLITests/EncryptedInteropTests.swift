@@ -30,6 +30,7 @@ import Testing
   @Test(arguments: [
     ("aegis", "correct horse battery ∑"), ("2fas", "correct horse battery"), ("andotp", "correct horse battery ∑"),
     ("bitwarden-json", "correct horse battery ∑"), ("ente", "correct horse battery ∑"), ("proton", "correct horse battery ∑"),
+    ("stratum", "correct horse battery ∑"),
   ])
   func anIndependentDecryptionOpensWhatWeEncrypt(format: String, password: String) throws {
     try #require(FileManager.default.isExecutableFile(atPath: Self.python), "no \(Self.python): run make bootstrap")

@@ -5,7 +5,7 @@ libraries (cryptography, PyNaCl for libsodium, argon2-cffi), none of it otpbridg
 the plain file of the same format, for EncryptedInteropTests to compare with the source.
 
 usage: decrypt-export.py FORMAT ENCRYPTED PASSWORD_FILE PLAIN_OUT
-FORMAT: aegis, 2fas, andotp, bitwarden-json, ente, proton. Exit 1 with the reason when the file
+FORMAT: aegis, 2fas, andotp, bitwarden-json, ente, proton, stratum. Exit 1 with the reason when the file
 does not open.
 """
 import base64
@@ -133,7 +133,23 @@ def proton(data, password):
     return AESGCM(key).decrypt(content[:12], content[12:], b"proton.authenticator.export.v1")
 
 
-OPENERS = {"aegis": aegis, "2fas": two_fas, "andotp": andotp, "bitwarden-json": bitwarden, "ente": ente, "proton": proton}
+def stratum(data, password):
+    """Stratum's strong backup (Stratum.Core StrongBackupEncryption): "AUTHENTICATORPRO" ‖ salt (16) ‖
+    IV (12) ‖ AES-256-GCM ciphertext ‖ tag; key = Argon2id (3 passes, 64 MiB, 4 lanes, 32 bytes)."""
+    if not data.startswith(b"AUTHENTICATORPRO"):
+        raise ValueError("no strong header")
+    salt, iv, sealed = data[16:32], data[32:44], data[44:]
+    key = hash_secret_raw(password, salt, 3, 65_536, 4, 32, Type.ID, version=0x13)
+    plain = AESGCM(key).decrypt(iv, sealed, None)
+    if not isinstance(json.loads(plain).get("Authenticators"), list):
+        raise ValueError("no Authenticators list")
+    return plain
+
+
+OPENERS = {
+    "aegis": aegis, "2fas": two_fas, "andotp": andotp, "bitwarden-json": bitwarden, "ente": ente, "proton": proton,
+    "stratum": stratum,
+}
 
 
 def main():

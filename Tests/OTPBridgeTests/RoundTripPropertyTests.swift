@@ -25,7 +25,7 @@ import Testing
     return RandomAccounts.make(count: count, fitting: capabilities, seed: seed).map { account in
       var account = account
       if account.kind == .totp || account.kind == .hotp {
-        let digits = (1...10).filter(capabilities.holds(digits:))
+        let digits = (1...10).filter { capabilities.holds(digits: $0, kind: account.kind) }
         account.digits = digits.randomElement(using: &random) ?? account.digits
       }
       guard account.kind == .totp || account.kind == .hotp else {
@@ -39,7 +39,7 @@ import Testing
         account.period = periods.randomElement(using: &random) ?? account.period
       }
       switch Int.random(in: 0..<5, using: &random) {
-      case 0: account.issuer = ""
+      case 0 where !capabilities.issuerRequired: account.issuer = ""
       case 1 where !account.issuer.isEmpty: account.name = ""
       default: break
       }

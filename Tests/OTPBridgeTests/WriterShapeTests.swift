@@ -91,6 +91,17 @@ import Testing
           "the vectors' entries have no note; Proton writes a note as a string (formats.md §10.3, exporter.rs)"
       ]),
     Format(id: "freeotp-plus", vectors: ["aegis/importers/freeotp_plus.json", "stratum/data/freeotpplus.json"], typeKey: "type"),
+    Format(
+      id: "stratum", vectors: ["aegis/importers/stratum_plain.json", "stratum/data/backup.unencrypted.authpro"],
+      typeKey: "Type",
+      allowed: [
+        "Authenticators[](3): key the app never writes: Pin":
+          "the vectors' one mOTP entry (Stratum's demo backup) has no PIN; an mOTP account's codes need one, and Stratum's Backup has the member (BACKUP_FORMAT.md)",
+        "Authenticators[](3): Icon is null, the app writes string":
+          "the demo backup's mOTP entry has a built-in icon's name; Stratum writes null for an entry without one (aegis/importers/stratum_plain.json)",
+        "Authenticators[](5): the app's files have no such objects":
+          "no vector holds a Yandex authenticator; otpbridge writes it with the members of the others and its PIN",
+      ]),
   ]
 
   /// What a kind of object looks like in the app's files: keys in every one, and each key's types.

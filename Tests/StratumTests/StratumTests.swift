@@ -104,3 +104,52 @@ extension StratumTests {
     #expect(StratumHTML.unescaped("a&amp;b&lt;&#65;&#x42;&bogus;&") == "a&b<AB&bogus;&")
   }
 }
+
+/// What otpbridge writes for Stratum.
+@Suite struct StratumWriterTests {
+  let format = StratumFormat()
+
+  /// Stratum's category ids are the first 8 hex characters of SHA-1 of the name: the test
+  /// backup's own four categories have exactly these ids.
+  @Test func categoryIdsAreStratumsOwn() throws {
+    let names = ["Cryptocurrency": "3f9b3fd3", "Banking": "fff5a7e2", "Social Media": "3d84a8bd", "Work": "00040bab"]
+    for (name, id) in names { #expect(StratumWriter.categoryID(name) == id, "\(name)") }
+  }
+
+  /// Stratum's S set, written plain and strong, reads back to the same accounts, groups included.
+  @Test(arguments: [nil, "pass ∑"] as [String?])
+  func theSSetComesBack(password: String?) throws {
+    let source = try readVector("stratum/data/backup.strong.authpro", with: format, password: "test").accounts.map {
+      var account = $0
+      account.groups = account.issuer == "Sha" ? ["Hashes"] : []
+      return account
+    }
+    let report = LossReport(accounts: source, target: format.descriptor)
+    let written = try format.write(
+      report.convertedAccounts, context: WriteContext(newPassword: .fixed(password), outputName: "out.authpro"))
+    let back = try readBack(written.bytes, with: format, name: "out.authpro", password: password)
+    #expect(back.findings.isEmpty && written.findings.isEmpty)
+    expectSameAccounts(report.convertedAccounts, back.accounts)
+    #expect(back.accounts.filter { $0.groups == ["Hashes"] }.count == 2)
+    if password != nil { #expect(written.bytes.starts(with: Array("AUTHENTICATORPRO".utf8))) }
+  }
+
+  /// Stratum stops a whole restore at an empty issuer: the loss report gives the name instead.
+  /// It needs a Yandex account's PIN to make codes: one without gets an empty PIN and a warning.
+  @Test func whatStratumWouldRefuseIsNeverWritten() throws {
+    let origin = Origin(file: "s", place: .whole)
+    let noIssuer = Account(kind: .totp, name: "alice", secret: Secret(Array("12345678901234567890".utf8)), origin: origin)
+    let report = LossReport(accounts: [noIssuer], target: format.descriptor)
+    #expect(report.convertedAccounts.first?.issuer == "alice")
+    #expect(report.outcomes.first?.changes.first?.reason.contains("needs an issuer") == true)
+    let yandex = Account(
+      kind: .yandex, issuer: "Yandex", name: "y", secret: Secret(Array(repeating: 7, count: 16)), origin: origin)
+    let written = try format.write([yandex], context: WriteContext())
+    #expect(written.findings.map(\.code) == ["STRATUM_NO_PIN"])
+    #expect(String(decoding: written.bytes, as: UTF8.self).contains(#""Pin" : """#))
+    #expect(try readBack(written.bytes, with: format, name: "y.authpro").accounts.first?.pin == nil)
+    // A 9-digit HOTP account is more than Stratum's HOTP holds (6–8).
+    let hotp = Account(kind: .hotp, issuer: "I", name: "h", secret: noIssuer.secret, digits: 9, counter: 3, origin: origin)
+    #expect(LossReport(accounts: [hotp], target: format.descriptor).convertedAccounts.first?.digits == 6)
+  }
+}

@@ -29,7 +29,11 @@ public enum RandomAccounts {
       let kind = kinds.randomElement(using: &random)!
       var account = Account(
         kind: kind,
-        secret: Secret((0..<Int.random(in: 10...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }),
+        // Yandex secrets are 16 bytes and more (Stratum refuses shorter ones).
+        secret: Secret(
+          (0..<Int.random(in: (kind == .yandex ? 16 : 10)...40, using: &random)).map { _ in
+            UInt8.random(in: 0...255, using: &random)
+          }),
         origin: Origin(file: "random", place: .entry(index + 1)))
       // A kind the format writes in a form of its own keeps only that form's fields.
       let form = capabilities.kindForms[kind]
@@ -38,7 +42,7 @@ public enum RandomAccounts {
       if fields.contains(.name) { account.name = words.randomElement(using: &random)! }
       if kind == .totp || kind == .hotp {
         account.algorithm = algorithms.randomElement(using: &random)!
-        let digits = [6, 7, 8].filter(capabilities.holds(digits:))
+        let digits = [6, 7, 8].filter { capabilities.holds(digits: $0, kind: kind) }
         account.digits = digits.randomElement(using: &random) ?? capabilities.digits.lowerBound
       }
       if kind != .hotp, form == nil {
