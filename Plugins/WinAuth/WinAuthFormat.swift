@@ -31,7 +31,7 @@ public struct WinAuthFormat: FormatPlugin {
           shape: "Steam: line", fields: [.issuer, .name, .note, .extraParameters],
           extraParameterNames: Set(SteamGuardData.extraNames + ["icon"]), fixedIssuer: "Steam",
           notePrefix: Account.steamRevocationNotePrefix)
-      ]),
+      ], digitsByKind: [.totp: 6...8, .hotp: 6...8, .steam: 5...5]),
     summary: "WinAuth's export: otpauth lines with its Steam and Battle.net data, as text or a password-protected zip.",
     findingCodes: WinAuthCode.codes)
 

@@ -81,10 +81,20 @@ public struct Capabilities: Sendable, Equatable {
     return digits.contains(count) && !excludedDigits.contains(count)
   }
 
-  /// "6–8", or "6, 8" when some counts in the range are excluded.
+  /// "6–8", or "6, 8" when some counts in the range are excluded, and what a kind holds where it
+  /// holds less: "5–10 (totp 6–10, hotp 6–8, steam 5)".
   public var digitsDescription: String {
-    guard !excludedDigits.isEmpty else { return "\(digits.lowerBound)–\(digits.upperBound)" }
-    return digits.filter { holds(digits: $0) }.map(String.init).joined(separator: ", ")
+    func span(_ range: ClosedRange<Int>) -> String {
+      range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)–\(range.upperBound)"
+    }
+    var text =
+      excludedDigits.isEmpty ? span(digits) : digits.filter { holds(digits: $0) }.map(String.init).joined(separator: ", ")
+    if !digitsByKind.isEmpty {
+      text +=
+        " (" + digitsByKind.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \(span($0.value))" }.joined(separator: ", ")
+        + ")"
+    }
+    return text
   }
 }
 
