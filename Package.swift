@@ -67,7 +67,9 @@ let testShims: [String: [Target.Dependency]] = [
 ]
 
 /// Format test folders that hold fixture files beside the tests (with the script that made them).
-let testFixtures: [String: [String]] = ["PSKC": ["Fixtures"], "WinAuth": ["winauth-import.py"]]
+let testFixtures: [String: [String]] = [
+  "PSKC": ["Fixtures"], "WinAuth": ["winauth-import.py"], "SteamMaFile": ["read-mafiles.py"],
+]
 
 let package = Package(
   name: "otpbridge",

@@ -4,8 +4,8 @@ import OTPJSON
 
 /// Steam Desktop Authenticator's `.maFile` (SteamAuth's SteamGuardAccount, which steamguard-cli
 /// imports too), the Steam app's own account file (`{"accounts": {id: {…}}}`), and SDA's
-/// encrypted maFiles with the `manifest.json` beside them. Read only, for now: a maFile holds one
-/// account, so writing waits for an output that is an SDA maFiles folder (docs/formats/steam-mafile.md).
+/// encrypted maFiles with the `manifest.json` beside them. Written as SDA's maFiles folder
+/// (MaFileWriter), plain.
 ///
 /// Steam stays Steam: what a maFile becomes is OTPJSON's `SteamGuardData`, shared with WinAuth's
 /// Steam lines.
@@ -17,7 +17,7 @@ public struct SteamMaFileFormat: FormatPlugin {
     displayName: "Steam Desktop Authenticator maFile",
     fileExtensions: ["maFile", "json"],
     canRead: true,
-    canWrite: false,
+    canWrite: true,
     encryption: .optional,
     capabilities: Capabilities(
       kinds: [.steam], algorithms: [.sha1], digits: 5...5, periods: .only([30]),
@@ -25,11 +25,12 @@ public struct SteamMaFileFormat: FormatPlugin {
       kindForms: [
         .steam: KindForm(
           shape: "maFile", fields: [.issuer, .name, .note, .extraParameters],
-          extraParameterNames: Set(SteamGuardData.extraNames), fixedIssuer: "Steam")
+          extraParameterNames: Set(SteamGuardData.extraNames), fixedIssuer: "Steam",
+          notePrefix: Account.steamRevocationNotePrefix)
       ]),
     summary:
       "Steam Desktop Authenticator's .maFile (also steamguard-cli's), the Steam app's account file, and SDA's encrypted maFiles with their manifest.json.",
-    findingCodes: SteamMaFileCode.codes)
+    findingCodes: SteamMaFileCode.codes, writesFolder: true, writtenEncryption: EncryptionSupport.none)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
     if let outline = input.jsonOutline, outline.root == .object {
@@ -40,6 +41,11 @@ public struct SteamMaFileFormat: FormatPlugin {
     }
     // SDA's encrypted maFile is bare base64, told apart only by its name.
     return input.fileExtension.lowercased() == "mafile" ? .likely : .no
+  }
+
+  /// SDA's maFiles folder: its manifest.json and one maFile per account (MaFileWriter).
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    WriteResult(files: try MaFileWriter.files(for: accounts))
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {

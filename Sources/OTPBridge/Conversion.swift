@@ -4,6 +4,8 @@ import OTPCore
 public struct Conversion: Sendable {
   public var report: LossReport
   public var output: [UInt8]
+  /// For a format that writes a folder: its files (`output` is then empty).
+  public var files: [WrittenFile]
   /// What the writer noticed.
   public var findings: [Finding]
 
@@ -23,10 +25,10 @@ public struct Conversion: Sendable {
     let written = try target.write(accounts, context: context)
     if target.descriptor.canRead {
       let (back, pairing) = try readBack(
-        written.bytes, given: accounts, target: target, context: context, password: readBackPassword)
+        written, given: accounts, target: target, context: context, password: readBackPassword)
       report.addChanges(readBack: back, pairs: pairing.pairs, target: target.descriptor)
     }
-    return Conversion(report: report, output: written.bytes, findings: written.findings)
+    return Conversion(report: report, output: written.bytes, files: written.files, findings: written.findings)
   }
 
   /// Reads `bytes` back with `target` and checks that they hold the accounts the writer was
@@ -34,9 +36,10 @@ public struct Conversion: Sendable {
   /// error finding. Output that does not is a bug, and the error names it so. Returns the
   /// accounts read back and which of them each given account became.
   static func readBack(
-    _ bytes: [UInt8], given accounts: [Account], target: any FormatPlugin, context: WriteContext, password: PasswordProvider
+    _ written: WriteResult, given accounts: [Account], target: any FormatPlugin, context: WriteContext,
+    password: PasswordProvider
   ) throws -> (accounts: [Account], pairing: Verification.Pairing) {
-    let back = try target.read(InputFile(name: context.outputName, bytes: bytes), context: ReadContext(password: password))
+    let back = try target.readWritten(written, name: context.outputName, context: ReadContext(password: password))
     let pairing = Verification.Pairing(source: accounts, converted: back.accounts)
     let check = Verification.compare(
       source: accounts, converted: back.accounts, instants: Verification.instants(now: 0), pairing: pairing,

@@ -249,3 +249,48 @@ public enum Files {
     }
   }
 }
+
+extension Files {
+  /// Writes `files` (paths inside `folder`, when given), creating the folder (0700) when it is
+  /// missing. Existing files stop the run before anything is written, unless `force`. Each file
+  /// is written as every output is (0600, atomic); until the last is written, a signal removes
+  /// the files written so far and the folder made for them, and a failure removes them too.
+  public static func writeFiles(_ files: [(path: String, bytes: [UInt8])], folder: String?, force: Bool) throws {
+    var createdFolder: String?
+    var guarded: [Int?] = []
+    defer { guarded.forEach(Interruption.forget) }
+    if let folder {
+      var isFolder: ObjCBool = false
+      if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+        guard isFolder.boolValue else { throw OTPError.writeFailed(path: folder, reason: "it is a file, not a folder") }
+      } else {
+        guard mkdir(folder, 0o700) == 0 else {
+          throw OTPError.writeFailed(path: folder, reason: String(cString: strerror(errno)))
+        }
+        createdFolder = folder
+        guarded.append(Interruption.removeOnSignal(folder))
+      }
+    }
+    // The files this run adds (with --force, those that were not there before): a signal or a
+    // failure removes them, and the folder made for them, so nothing is left on disk half done.
+    var added: [String] = []
+    do {
+      if !force, let existing = files.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
+        throw OTPError.outputExists(path: existing.path)
+      }
+      for file in files {
+        var status = stat()
+        let isNew = lstat(file.path, &status) != 0
+        try Files.write(file.bytes, to: file.path, force: force)
+        if isNew {
+          added.append(file.path)
+          guarded.append(Interruption.removeOnSignal(file.path))
+        }
+      }
+    } catch {
+      for path in added { unlink(path) }
+      if let createdFolder { rmdir(createdFolder) }
+      throw error
+    }
+  }
+}

@@ -199,9 +199,9 @@ extension FormatDescriptor {
   /// A new password for a format that cannot encrypt is refused (exit 2; a tenant user fails),
   /// never silently left unused: `convert` and tenant runs both ask here.
   public func refuseUnusedNewPassword(given: Bool) throws {
-    guard given, encryption == .none else { return }
+    guard given, writtenEncryption == .none else { return }
     throw OTPError.invalidArgument(
-      "\(displayName) files cannot be encrypted, so the new password would not be used. Leave it out to write the file "
+      "\(displayName) files cannot be encrypted by otpbridge, so the new password would not be used. Leave it out to write the file "
         + "unencrypted, or choose a format that encrypts ('otpbridge formats').")
   }
 }

@@ -178,7 +178,7 @@ public struct StreamedConversion: Sendable {
     let entries = Array(document[writer.head.count...])
     document += writer.tail
     let (back, pairing) = try Conversion.readBack(
-      document, given: accounts, target: target, context: context, password: readBackPassword)
+      WriteResult(bytes: document), given: accounts, target: target, context: context, password: readBackPassword)
     var changes: [(index: Int, changes: [AccountChange])] = []
     let descriptor = target.descriptor
     for (position, backIndex) in pairing.pairs.enumerated() {

@@ -165,12 +165,19 @@ public struct FormatDescriptor: Sendable {
   public var findingCodes: [String]
   /// The command-line settings its writer takes (`configured(_:)` applies them).
   public var writerSettings: [WriterSetting]
+  /// Its writer makes a folder of files (`WriteResult.files`), which `-o` names, not one file.
+  public var writesFolder: Bool
+  /// Whether what it writes can be encrypted, where that differs from what it reads (otpbridge
+  /// reads SDA's encrypted maFiles but writes them plain).
+  public var writtenEncryption: EncryptionSupport
 
   public init(
     id: String, displayName: String, fileExtensions: [String], canRead: Bool, canWrite: Bool,
     encryption: EncryptionSupport, capabilities: Capabilities, summary: String, findingCodes: [String] = [],
-    writerSettings: [WriterSetting] = []
+    writerSettings: [WriterSetting] = [], writesFolder: Bool = false, writtenEncryption: EncryptionSupport? = nil
   ) {
+    self.writesFolder = writesFolder
+    self.writtenEncryption = writtenEncryption ?? encryption
     self.findingCodes = findingCodes
     self.writerSettings = writerSettings
     self.id = id

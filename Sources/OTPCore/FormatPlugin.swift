@@ -185,15 +185,39 @@ public struct ReadResult: Sendable {
   }
 }
 
-/// What a writer made: the bytes of one file. (QR images are drawn from these bytes afterwards by
-/// `convert --qr`, not by a writer.)
+/// What a writer made: the bytes of one file, or for a format that writes a folder
+/// (`FormatDescriptor.writesFolder`) the files of that folder. (QR images are drawn from these
+/// bytes afterwards by `convert --qr`, not by a writer.)
 public struct WriteResult: Sendable {
   public var bytes: [UInt8]
   public var findings: [Finding]
+  /// A folder's files, by name; empty for a format that writes one file.
+  public var files: [WrittenFile]
 
   public init(bytes: [UInt8], findings: [Finding] = []) {
     self.bytes = bytes
     self.findings = findings
+    self.files = []
+  }
+
+  public init(files: [WrittenFile], findings: [Finding] = []) {
+    self.bytes = []
+    self.findings = findings
+    self.files = files
+  }
+}
+
+/// One file of a folder a writer made (Steam Desktop Authenticator's maFiles folder).
+public struct WrittenFile: Sendable {
+  public var name: String
+  public var bytes: [UInt8]
+  /// Whether the file holds accounts (a maFile), as opposed to the folder's index (its manifest).
+  public var holdsAccounts: Bool
+
+  public init(name: String, bytes: [UInt8], holdsAccounts: Bool) {
+    self.name = name
+    self.bytes = bytes
+    self.holdsAccounts = holdsAccounts
   }
 }
 
@@ -227,6 +251,17 @@ public protocol FormatPlugin: Sendable {
 extension FormatPlugin {
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
     throw OTPError.cannotWrite(format: descriptor.id)
+  }
+
+  /// What `write` made, read back with this plugin: its file, or each file of its folder that holds
+  /// accounts (named `name/file`), one after the other.
+  public func readWritten(_ written: WriteResult, name: String, context: ReadContext) throws -> ReadResult {
+    guard !written.files.isEmpty else { return try read(InputFile(name: name, bytes: written.bytes), context: context) }
+    var result = ReadResult(accounts: [])
+    for file in written.files where file.holdsAccounts {
+      result.append(try read(InputFile(name: name + "/" + file.name, bytes: file.bytes), context: context))
+    }
+    return result
   }
 
   public func configured(_ settings: WriterSettings) -> any FormatPlugin { self }

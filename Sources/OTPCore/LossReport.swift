@@ -251,6 +251,7 @@ public struct LossReport: Sendable {
         return false
       }
       if let issuer = rule.form?.fixedIssuer, account.issuer != issuer { return false }
+      if let prefix = rule.form?.notePrefix, !account.note.isEmpty, !account.note.hasPrefix(prefix) { return false }
       for field in rule.missingFields where LossReport.hasValue(field, in: account, kind: kind) { return false }
       if let kept = rule.keptExtraParameters, !rule.missingFields.contains(.extraParameters),
         !account.extraParameters.allSatisfy({ kept.contains($0.name) })

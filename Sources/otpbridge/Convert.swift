@@ -131,8 +131,20 @@ struct Convert: ParsableCommand {
     let target = try registry.plugin(id: targetID)
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
     try target.descriptor.refuseUnusedNewPassword(given: newPasswordFile != nil || newPasswordEnv != nil)
-    if let output, output != "-" { try Files.checkWritable(output, force: force) }
     let qrOutput = qr.isEmpty ? nil : try QROutput(arguments: qr)
+    if target.descriptor.writesFolder {
+      // A folder of files (SDA's maFiles): -o names the folder, made if missing.
+      guard let output, output != "-", qrOutput == nil else {
+        throw OTPError.invalidArgument(
+          "--to \(target.descriptor.id) writes a folder of files: name it with -o FOLDER (not standard output or --qr)")
+      }
+      var isFolder: ObjCBool = false
+      if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), !isFolder.boolValue {
+        throw OTPError.writeFailed(path: output, reason: "--to \(target.descriptor.id) writes a folder, and this is a file")
+      }
+    } else if let output, output != "-" {
+      try Files.checkWritable(output, force: force)
+    }
     if qrOutput == .terminal, ProcessInfo.processInfo.environment["TERM"] == "dumb" {
       throw OTPError.invalidArgument(
         "--qr terminal draws codes with Unicode blocks, which this terminal (TERM=dumb) cannot show; use --qr png DIR or --qr html FILE instead"
@@ -211,7 +223,12 @@ struct Convert: ParsableCommand {
         )
       }
     }
-    if let output {
+    if let output, target.descriptor.writesFolder {
+      let files = conversion.files.map { (path: output + "/" + $0.name, bytes: $0.bytes) }
+      try Files.writeFiles(files, folder: output, force: force)
+      reportWritten(
+        count, to: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true, summary: summary)
+    } else if let output {
       try Files.write(conversion.output, to: output, force: force)
       if output != "-" {
         reportWritten(
@@ -267,12 +284,12 @@ struct Convert: ParsableCommand {
   /// Whether the output protects its secrets, said every time: a user who deletes the old app
   /// must know what the new file is.
   static func plaintextNotice(output: String, target: FormatDescriptor, encrypted: Bool) -> String {
-    switch (target.encryption, encrypted) {
+    switch (target.writtenEncryption, encrypted) {
     case (_, true):
       return "\(output) is encrypted with the new password."
     case (.none, _):
       return
-        "NOT ENCRYPTED: \(output) holds the secrets in plain text (\(target.displayName) files cannot be encrypted). Keep it safe and delete it once imported."
+        "NOT ENCRYPTED: \(output) holds the secrets in plain text (\(target.displayName) files cannot be encrypted by otpbridge). Keep it safe and delete it once imported."
     case (.optional, _), (.required, _):
       return
         "NOT ENCRYPTED: \(output) holds the secrets in plain text. To encrypt it, give --new-password-file FILE or --new-password-env VAR, or run on a terminal to be asked."

@@ -71,3 +71,33 @@ import Testing
     #expect(!migration.stderr.contains("R1234"))
   }
 }
+
+extension SteamCLITests {
+  /// `--to steam-mafile` writes SDA's folder: -o names it (made 0700 if missing), each file 0600;
+  /// standard output and an existing maFile are refused; a new password is refused, not ignored.
+  @Test func aMaFilesFolderIsWritten() throws {
+    let folder = try CLI.temporaryFolder()
+    let source = Vectors.path("aegis/importers/steam_old.json")
+    let run = try CLI.run(["convert", source, "--to", "steam-mafile", "-o", "\(folder)/maFiles"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("Wrote 1 account(s) to \(folder)/maFiles (steam-mafile)"))
+    let names = try FileManager.default.contentsOfDirectory(atPath: "\(folder)/maFiles").sorted()
+    #expect(names == ["1234.maFile", "manifest.json"])
+    let folderMode = try FileManager.default.attributesOfItem(atPath: "\(folder)/maFiles")[.posixPermissions] as? Int
+    let fileMode = try FileManager.default.attributesOfItem(atPath: "\(folder)/maFiles/1234.maFile")[.posixPermissions] as? Int
+    #expect(folderMode == 0o700 && fileMode == 0o600)
+    let back = try CLI.run(["verify", source, "\(folder)/maFiles/1234.maFile"])
+    #expect(back.status == 0, "\(back.stdout)\(back.stderr)")
+
+    let again = try CLI.run(["convert", source, "--to", "steam-mafile", "-o", "\(folder)/maFiles"])
+    #expect(again.status != 0 && again.stderr.contains("exists"), "\(again.stderr)")
+    let piped = try CLI.run(["convert", source, "--to", "steam-mafile", "-o", "-"])
+    #expect(piped.status == 2 && piped.stderr.contains("-o FOLDER"), "\(piped.stderr)")
+    try "pw\n".write(toFile: "\(folder)/pw", atomically: true, encoding: .utf8)
+    let encrypted = try CLI.run([
+      "convert", source, "--to", "steam-mafile", "-o", "\(folder)/other", "--new-password-file", "\(folder)/pw",
+    ])
+    #expect(encrypted.status == 2 && encrypted.stderr.contains("cannot be encrypted by otpbridge"), "\(encrypted.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: "\(folder)/other"))
+  }
+}

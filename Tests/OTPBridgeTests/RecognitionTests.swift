@@ -26,7 +26,7 @@ import Testing
     .filter { $0.canRead && $0.canWrite }
     .flatMap { descriptor -> [Case] in
       let encryption: [Bool] =
-        switch descriptor.encryption {
+        switch descriptor.writtenEncryption {
         case .none: [false]
         case .optional: [false, true]
         case .required: [true]
@@ -67,9 +67,12 @@ import Testing
       context: WriteContext(
         newPassword: .fixed(testCase.encrypted ? FormatContractTests.password : nil),
         outputName: FormatContractTests.fileName(descriptor, encrypted: testCase.encrypted)))
+    // A folder (SDA's maFiles): its first file of accounts.
+    let folderFile = written.files.first(where: \.holdsAccounts)
     let file = InputFile(
-      name: FormatContractTests.fileName(descriptor, encrypted: testCase.encrypted), bytes: written.bytes)
-    if testCase.large {
+      name: FormatContractTests.fileName(descriptor, encrypted: testCase.encrypted) + (folderFile.map { "/" + $0.name } ?? ""),
+      bytes: folderFile?.bytes ?? written.bytes)
+    if testCase.large, folderFile == nil {
       // The large values are in the file (as written, or encrypted with the rest).
       #expect(file.bytes.count > 250_000, "\(testCase): only \(file.bytes.count) bytes")
     }

@@ -53,11 +53,12 @@ import Testing
     report: LossReport, back: [Account], named: Set<Origin>
   ) {
     let report = LossReport(accounts: source, target: plugin.descriptor)
-    let needsPassword = plugin.descriptor.encryption == .required
+    let needsPassword = plugin.descriptor.writtenEncryption == .required
     let provider = PasswordProvider { _ in needsPassword ? password : nil }
     let written = try plugin.write(report.convertedAccounts, context: WriteContext(newPassword: provider, outputName: "out"))
-    let input = InputFile(name: "out.\(plugin.descriptor.fileExtensions.first ?? "txt")", bytes: written.bytes)
-    let back = try plugin.read(input, context: ReadContext(password: PasswordProvider { _ in password }))
+    let back = try plugin.readWritten(
+      written, name: "out.\(plugin.descriptor.fileExtensions.first ?? "txt")",
+      context: ReadContext(password: PasswordProvider { _ in password }))
     let skipped = back.findings.filter(\.entrySkipped)
     #expect(skipped.isEmpty, "\(plugin.descriptor.id): entries skipped on reading back: \(skipped)")
     return (report, back.accounts, Set(written.findings.compactMap(\.origin)))
@@ -109,13 +110,17 @@ import Testing
       if index % 3 == 0 { source[index].issuer = "" }
       if !source[index].groups.isEmpty { source[index].groups = [Self.trickyNames[(index * 3 + 1) % Self.trickyNames.count]] }
     }
-    let needsPassword = plugin.descriptor.encryption == .required
+    let needsPassword = plugin.descriptor.writtenEncryption == .required
     let conversion = try Conversion.run(
       Reading(accounts: source), to: plugin,
       context: WriteContext(newPassword: PasswordProvider { _ in needsPassword ? Self.password : nil }, outputName: "out"),
       readBackPassword: PasswordProvider { _ in Self.password })
-    let input = InputFile(name: "out.\(plugin.descriptor.fileExtensions.first ?? "txt")", bytes: conversion.output)
-    let back = try plugin.read(input, context: ReadContext(password: PasswordProvider { _ in Self.password })).accounts
+    var result = WriteResult(bytes: conversion.output)
+    result.files = conversion.files
+    let back = try plugin.readWritten(
+      result, name: "out.\(plugin.descriptor.fileExtensions.first ?? "txt")",
+      context: ReadContext(password: PasswordProvider { _ in Self.password })
+    ).accounts
     let written = conversion.report.outcomes.filter { $0.converted != nil }
     try #require(back.count == written.count, "\(format): \(back.count) read back, \(written.count) written")
     for (outcome, account) in zip(written, back) {
