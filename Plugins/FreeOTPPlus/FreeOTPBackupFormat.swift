@@ -39,7 +39,7 @@ public struct FreeOTPBackupFormat: FormatPlugin {
     var mParameters: [Int]
     var mToken: String?
 
-    /// The plaintext under `key`; nil when the tag does not match.
+    /// The plaintext under `key`; nil when the tag does not match (a wrong key).
     func open(with key: [UInt8]) throws(Failure) -> [UInt8]? {
       guard mCipher == nil || mCipher == "AES/GCM/NoPadding" else {
         throw .unsupported("the cipher \(String((mCipher ?? "").prefix(32)).debugDescription)")
@@ -48,8 +48,16 @@ public struct FreeOTPBackupFormat: FormatPlugin {
         throw .damaged("a value that is not a signed byte")
       }
       let nonce = try Self.nonce(parameters)
-      return try? Cipher.aesGCMOpen(
-        key: key, nonce: nonce, ciphertextAndTag: sealed, aad: Array((mToken ?? "").utf8))
+      // Only a tag that does not match says "not this key"; a nonce or ciphertext of the wrong
+      // size is damage whatever the key.
+      do {
+        return try Cipher.aesGCMOpen(key: key, nonce: nonce, ciphertextAndTag: sealed, aad: Array((mToken ?? "").utf8))
+      } catch {
+        switch error {
+        case .authenticationFailed: return nil
+        case .malformed(let reason): throw .damaged(reason)
+        }
+      }
     }
 
     static func bytes(_ signed: [Int]) -> [UInt8]? {

@@ -65,10 +65,10 @@ enum JavaHashMap {
     }
     _ = try reader.unsigned(4)
     let count = try reader.unsigned(4)
-    // Every entry takes at least two bytes (two references take ten): a larger count is a lie.
-    guard count <= reader.remaining / 2 else { throw Malformed(reason: "the HashMap claims \(count) entries") }
+    // Every entry is two strings of three bytes or more (a reference takes five): a larger count
+    // is a lie. Nothing is reserved from the count the file gives.
+    guard count <= reader.remaining / 6 else { throw Malformed(reason: "the HashMap claims \(count) entries") }
     var entries: [(key: String, value: String)] = []
-    entries.reserveCapacity(count)
     for _ in 0..<count {
       let key = try reader.string()
       let value = try reader.string()
@@ -105,7 +105,7 @@ enum JavaHashMap {
       return try Self.modifiedUTF8(take(length))
     }
 
-    /// A string value: new (short or long), a reference to an earlier one, or null (as "").
+    /// A string value: new (short or long) or a reference to an earlier one. FreeOTP writes no null.
     mutating func string() throws(Malformed) -> String {
       switch try byte() {
       case JavaHashMap.stringCode:
@@ -117,8 +117,6 @@ enum JavaHashMap {
         let handle = try unsigned(4) - JavaHashMap.baseHandle
         guard let string = strings[handle] else { throw Malformed(reason: "a reference to no earlier string") }
         return string
-      case JavaHashMap.nullCode:
-        return ""
       default:
         throw Malformed(reason: "a key or value that is not a string")
       }

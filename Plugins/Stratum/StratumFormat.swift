@@ -21,6 +21,13 @@ public struct StratumFormat: FormatPlugin {
     capabilities: Capabilities(
       kinds: [.totp, .hotp, .motp, .steam, .yandex], algorithms: [.sha1, .sha256, .sha512], digits: 5...10,
       periods: .range(1...Int(Int32.max)), fields: [.issuer, .name, .counter, .pin, .groups],
+      // Steam, mOTP and Yandex codes come from their own step (30 s, 10 s, 30 s) after Stratum
+      // rounds the time to the stored period: any other period gives other codes.
+      kindForms: [
+        .steam: KindForm(shape: "a Steam authenticator", fields: [.issuer, .name, .groups]),
+        .motp: KindForm(shape: "an mOTP authenticator", fields: [.issuer, .name, .pin, .groups]),
+        .yandex: KindForm(shape: "a Yandex authenticator", fields: [.issuer, .name, .pin, .groups]),
+      ],
       digitsByKind: [.totp: 6...10, .hotp: 6...8, .motp: 6...6, .steam: 5...5, .yandex: 8...8], issuerRequired: true),
     summary:
       "Stratum's (Authenticator Pro's) .authpro backup, plain or encrypted (strong or legacy); its HTML export; the app's own database.",

@@ -17,10 +17,13 @@ enum StratumHTML {
     var result = ReadResult(accounts: [])
     var rest = input.bytes[...]
     var index = 0
-    while let start = rest.firstRange(of: codeStart) {
+    while var start = rest.firstRange(of: codeStart) {
       guard let end = rest[start.upperBound...].firstRange(of: codeEnd) else {
         throw OTPError.corrupted(file: input.name, place: "row \(index + 1)", reason: "a <code> element is not closed")
       }
+      // Stratum does not escape the issuer and username cells before a row's <code>: a "<code>"
+      // in a name must not swallow the URI, so the element is the last <code> before its end.
+      while let later = rest[start.upperBound..<end.lowerBound].firstRange(of: codeStart) { start = later }
       index += 1
       let text = unescaped(String(decoding: rest[start.upperBound..<end.lowerBound], as: UTF8.self))
       rest = rest[end.upperBound...]

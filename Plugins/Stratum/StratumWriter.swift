@@ -84,7 +84,15 @@ enum StratumWriter {
         if let known = categoryIDs[group] {
           id = known
         } else {
-          id = categoryID(group)
+          // Two names Stratum would give one id (the same first 32 characters): another for the
+          // second, since Stratum skips a category whose id it has.
+          var candidate = categoryID(group)
+          var attempt = 1
+          while categoryIDs.values.contains(candidate) {
+            candidate = categoryID(group + "\u{0}\(attempt)", cut: false)
+            attempt += 1
+          }
+          id = candidate
           categoryIDs[group] = id
           document.Categories.append(Category(Id: id, Name: group, Ranking: document.Categories.count))
         }
@@ -141,8 +149,8 @@ enum StratumWriter {
   /// Stratum's own category id: the first 8 hex characters of the SHA-1 of the trimmed name cut to
   /// 32 characters (Category(string name)). The restore does not check it; it only has to be
   /// one per name.
-  static func categoryID(_ name: String) -> String {
-    let trimmed = String(name.prefix(32)).trimmingCharacters(in: .whitespaces)
+  static func categoryID(_ name: String, cut: Bool = true) -> String {
+    let trimmed = cut ? String(name.prefix(32)).trimmingCharacters(in: .whitespaces) : name
     return String(Hex.encode(Digest.sha1(Array(trimmed.utf8))).prefix(8))
   }
 }

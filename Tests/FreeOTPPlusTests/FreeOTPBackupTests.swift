@@ -96,6 +96,22 @@ import Testing
       + #""mEncryptedKey":{"mCipherText":[1],"mParameters":[4,0],"mToken":"AES"}}"#
     let error = refusal(Self.hashMap([("masterKey", costly)]))
     #expect(error?.description.contains("PBKDF2") == true, "\(String(describing: error))")
+    // A master key whose ciphertext is shorter than its tag is damage, not a wrong password.
+    let short =
+      #"{"mAlgorithm":"PBKDF2withHmacSHA1","mIterations":1000,"mSalt":[1,2,3,4],"#
+      + #""mEncryptedKey":{"mCipherText":[1,2],"mParameters":[4,12,1,2,3,4,5,6,7,8,9,10,11,12],"mToken":"AES"}}"#
+    guard case .corrupted = refusal(Self.hashMap([("masterKey", short)])) else {
+      Issue.record("a master key shorter than its tag was not damage")
+      return
+    }
+    // A null where a string belongs (FreeOTP writes none): 32 bytes of it cost no more than that.
+    var nulls = Self.hashMap([], claimedCount: 4)
+    nulls.removeLast()
+    nulls += Array(repeating: 0x70, count: 8) + [0x78]
+    guard case .corrupted = refusal(nulls) else {
+      Issue.record("null strings were read")
+      return
+    }
     // A reference to a string the stream never gave.
     var dangling = Self.hashMap([("masterKey", "{}")])
     dangling.replaceSubrange((dangling.count - 4)..<(dangling.count - 1), with: [0x71, 0x00, 0x7E, 0x00, 0x09, 0x00])

@@ -100,6 +100,17 @@ extension StratumTests {
     #expect(result.accounts.filter { $0.kind == .motp || $0.kind == .yandex }.allSatisfy { $0.pin == nil })
   }
 
+  /// Stratum does not escape the name cells: a "<code>" in a username does not swallow the URI.
+  @Test func aCodeTagInANameDoesNotHideTheURI() throws {
+    let page = #"""
+      <html><head><title>Stratum Backup</title></head><body><table>
+      <tr><td>Evil</td><td>a<code>b</td><td><code>otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&amp;issuer=A</code></td></tr>
+      </table></body></html>
+      """#
+    let result = try format.read(InputFile(name: "b.html", bytes: Array(page.utf8)), context: ReadContext())
+    #expect(result.accounts.map(\.issuer) == ["A"] && result.findings.isEmpty)
+  }
+
   @Test func htmlEntitiesAreDecoded() {
     #expect(StratumHTML.unescaped("a&amp;b&lt;&#65;&#x42;&bogus;&") == "a&b<AB&bogus;&")
   }
@@ -114,6 +125,28 @@ extension StratumTests {
   @Test func categoryIdsAreStratumsOwn() throws {
     let names = ["Cryptocurrency": "3f9b3fd3", "Banking": "fff5a7e2", "Social Media": "3d84a8bd", "Work": "00040bab"]
     for (name, id) in names { #expect(StratumWriter.categoryID(name) == id, "\(name)") }
+  }
+
+  /// Two group names Stratum would give one id (the same first 32 characters) get two.
+  @Test func categoriesThatWouldShareAnIdGetTwo() throws {
+    let origin = Origin(file: "s", place: .whole)
+    let base = String(repeating: "g", count: 32)
+    let accounts = [base + "-one", base + "-two"].enumerated().map { index, group in
+      Account(
+        kind: .totp, issuer: "I\(index)", name: "n", secret: Secret([UInt8(index), 1, 2, 3, 4]), groups: [group], origin: origin)
+    }
+    let written = try format.write(accounts, context: WriteContext())
+    let back = try readBack(written.bytes, with: format, name: "g.authpro")
+    #expect(back.accounts.map(\.groups) == [[base + "-one"], [base + "-two"]])
+  }
+
+  /// Steam, mOTP and Yandex make codes from their own step: another period is changed, and said.
+  @Test func aSteamPeriodIsStratums() {
+    let steam = Account(
+      kind: .steam, issuer: "Steam", name: "s", secret: Secret(Array(repeating: 1, count: 20)), period: 60,
+      origin: Origin(file: "s", place: .whole))
+    let outcome = LossReport(accounts: [steam], target: format.descriptor).outcomes[0]
+    #expect(outcome.converted?.period == 30 && outcome.changes.contains { $0.breaksCodes })
   }
 
   /// Stratum's S set, written plain and strong, reads back to the same accounts, groups included.
