@@ -32,16 +32,7 @@ enum AegisEntries {
         AegisCode.unknownType, "unknown OTP type '\(entry.type.prefix(16))' (expected totp, hotp, steam, motp or yandex)")
     }
     let info = entry.info
-    let secret: Base32.Decoded
-    do {
-      secret = try Base32.decodeReporting(info.secret)
-    } catch {
-      throw EntryProblem(AegisCode.badSecret, "the secret is not valid base32: \(error)")
-    }
-    if secret.ignoredTrailingCharacters > 0 {
-      warnings.append(
-        .base32TrailingBits)
-    }
+    let secretBytes = try EntryProblem.base32Secret(info.secret, badSecret: AegisCode.badSecret, warnings: &warnings)
 
     let defaults = kind.defaults
     var algorithm = defaults.algorithm
@@ -67,7 +58,7 @@ enum AegisEntries {
     }
 
     return Account(
-      kind: kind, issuer: entry.issuer ?? "", name: entry.name ?? "", secret: Secret(secret.bytes),
+      kind: kind, issuer: entry.issuer ?? "", name: entry.name ?? "", secret: Secret(secretBytes),
       algorithm: algorithm, digits: digits, period: kind.isCounterBased ? defaults.period : period,
       counter: kind.isCounterBased ? info.counter ?? 0 : 0, pin: pin, note: entry.note ?? "",
       favorite: entry.favorite ?? false, icon: icon(of: entry, warnings: &warnings), origin: origin)

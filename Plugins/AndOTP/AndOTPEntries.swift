@@ -57,16 +57,8 @@ enum AndOTPEntries {
     guard let kind = types[typeText.uppercased()] else {
       throw EntryProblem(AndOTPCode.unknownType, "unknown type '\(typeText.prefix(16))' (expected TOTP, HOTP, STEAM or MOTP)")
     }
-    let decoded: Base32.Decoded
-    do {
-      decoded = try Base32.decodeReporting(entry.secret)
-    } catch {
-      throw EntryProblem(AndOTPCode.badSecret, "the secret is not valid base32: \(error)")
-    }
-    if decoded.ignoredTrailingCharacters > 0 {
-      warnings.append(.base32TrailingBits)
-    }
-    var secret = decoded.bytes
+    let decoded = try EntryProblem.base32Secret(entry.secret, badSecret: AndOTPCode.badSecret, warnings: &warnings)
+    var secret = decoded
     if kind == .motp {
       // andOTP keeps the mOTP secret as the text the user typed, which is hex (formats.md §0.4).
       guard let bytes = Hex.decode(String(decoding: secret, as: UTF8.self)) else {

@@ -134,16 +134,10 @@ public struct AuthenticatorPlusFormat: FormatPlugin {
       let groups = category.isEmpty || category == Self.allAccounts ? [] : [category]
       switch type {
       case 0, 1:
-        let decoded: Base32.Decoded
-        do {
-          decoded = try Base32.decodeReporting(secret)
-        } catch {
-          throw EntryProblem(AuthenticatorPlusCode.badSecret, "the secret is not valid base32: \(error)")
-        }
-        if decoded.ignoredTrailingCharacters > 0 { warnings.append(.base32TrailingBits) }
+        let decoded = try EntryProblem.base32Secret(secret, badSecret: AuthenticatorPlusCode.badSecret, warnings: &warnings)
         guard counter >= 0 else { throw EntryProblem(AuthenticatorPlusCode.badCounter, "the counter \(counter) is negative") }
         return Account(
-          kind: type == 0 ? .totp : .hotp, issuer: issuer, name: email, secret: Secret(decoded.bytes),
+          kind: type == 0 ? .totp : .hotp, issuer: issuer, name: email, secret: Secret(decoded),
           counter: type == 1 ? UInt64(counter) : 0, groups: groups, origin: origin)
       case 2:
         // Battle.net: the secret is hex, the codes 8 digits; `original_name` holds the serial.

@@ -115,13 +115,7 @@ public struct AuthyFormat: FormatPlugin {
       }
     }
     guard let text else { throw EntryProblem(AuthyCode.badSecret, "the token has no secret") }
-    let decoded: Base32.Decoded
-    do {
-      decoded = try Base32.decodeReporting(text)
-    } catch {
-      throw EntryProblem(AuthyCode.badSecret, "the secret is not valid base32: \(error)")
-    }
-    if decoded.ignoredTrailingCharacters > 0 { warnings.append(.base32TrailingBits) }
+    let decoded = try EntryProblem.base32Secret(text, badSecret: AuthyCode.badSecret, warnings: &warnings)
     let issuer = token.originalIssuer ?? ""
     var name = token.name ?? ""
     // Authy shows "Issuer: name"; the name alone is what the account was added with.
@@ -129,7 +123,7 @@ public struct AuthyFormat: FormatPlugin {
     let digits = token.digits ?? 6
     guard (1...10).contains(digits) else { throw EntryProblem(AuthyCode.badDigits, "digits \(digits) is not from 1 to 10") }
     return Account(
-      kind: .totp, issuer: issuer, name: name, secret: Secret(decoded.bytes), algorithm: .sha1, digits: digits, period: 30,
+      kind: .totp, issuer: issuer, name: name, secret: Secret(decoded), algorithm: .sha1, digits: digits, period: 30,
       origin: origin)
   }
 }

@@ -72,13 +72,7 @@ public struct DuoFormat: FormatPlugin {
           "Move it with Duo Mobile itself (Duo Restore on the new phone), or ask the organisation's Duo administrator to activate the new phone."
       )
     }
-    let decoded: Base32.Decoded
-    do {
-      decoded = try Base32.decodeReporting(text)
-    } catch {
-      throw EntryProblem(DuoCode.badSecret, "the secret is not valid base32: \(error)")
-    }
-    if decoded.ignoredTrailingCharacters > 0 { warnings.append(.base32TrailingBits) }
+    let decoded = try EntryProblem.base32Secret(text, badSecret: DuoCode.badSecret, warnings: &warnings)
     var kind = OTPKind.totp
     var counter: UInt64 = 0
     if let stored = generator.counter {
@@ -86,7 +80,7 @@ public struct DuoFormat: FormatPlugin {
       kind = .hotp
       counter = UInt64(stored)
     }
-    return Account(kind: kind, name: entry.name ?? "", secret: Secret(decoded.bytes), counter: counter, origin: origin)
+    return Account(kind: kind, name: entry.name ?? "", secret: Secret(decoded), counter: counter, origin: origin)
   }
 }
 

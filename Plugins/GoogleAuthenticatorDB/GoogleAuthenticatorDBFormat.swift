@@ -79,13 +79,7 @@ public struct GoogleAuthenticatorDBFormat: FormatPlugin {
       case 1: kind = .hotp
       default: throw EntryProblem(GoogleAuthenticatorDBCode.unknownType, "unknown type \(type) (0 is TOTP, 1 HOTP)")
       }
-      let decoded: Base32.Decoded
-      do {
-        decoded = try Base32.decodeReporting(secret)
-      } catch {
-        throw EntryProblem(GoogleAuthenticatorDBCode.badSecret, "the secret is not valid base32: \(error)")
-      }
-      if decoded.ignoredTrailingCharacters > 0 { warnings.append(.base32TrailingBits) }
+      let decoded = try EntryProblem.base32Secret(secret, badSecret: GoogleAuthenticatorDBCode.badSecret, warnings: &warnings)
       guard counter >= 0 else {
         throw EntryProblem(GoogleAuthenticatorDBCode.badCounter, "the counter \(counter) is negative")
       }
@@ -99,7 +93,7 @@ public struct GoogleAuthenticatorDBFormat: FormatPlugin {
       }
       return Account(
         kind: kind, issuer: issuer.isEmpty ? (labelIssuer ?? "") : issuer, name: name,
-        labelIssuer: issuer.isEmpty ? nil : labelIssuer, secret: Secret(decoded.bytes),
+        labelIssuer: issuer.isEmpty ? nil : labelIssuer, secret: Secret(decoded),
         counter: kind == .hotp ? UInt64(counter) : 0, origin: origin)
     }
   }

@@ -116,13 +116,7 @@ public struct LastPassFormat: FormatPlugin {
   }
 
   static func account(_ entry: Entry, origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
-    let decoded: Base32.Decoded
-    do {
-      decoded = try Base32.decodeReporting(entry.secret ?? "")
-    } catch {
-      throw EntryProblem(LastPassCode.badSecret, "the secret is not valid base32: \(error)")
-    }
-    if decoded.ignoredTrailingCharacters > 0 { warnings.append(.base32TrailingBits) }
+    let decoded = try EntryProblem.base32Secret(entry.secret ?? "", badSecret: LastPassCode.badSecret, warnings: &warnings)
     let algorithmText = entry.algorithm ?? "SHA1"
     guard let algorithm = HashAlgorithm(lenient: algorithmText), algorithm != .md5 else {
       throw EntryProblem(LastPassCode.badAlgorithm, "unknown algorithm \(algorithmText.prefix(32).debugDescription)")
@@ -135,7 +129,7 @@ public struct LastPassFormat: FormatPlugin {
     let issuer = entry.issuerName ?? entry.originalIssuerName ?? ""
     let name = entry.userName ?? entry.originalUserName ?? ""
     return Account(
-      kind: .totp, issuer: issuer, name: name, secret: Secret(decoded.bytes), algorithm: algorithm, digits: digits,
+      kind: .totp, issuer: issuer, name: name, secret: Secret(decoded), algorithm: algorithm, digits: digits,
       period: period, favorite: entry.isFavorite ?? false, origin: origin)
   }
 }

@@ -41,16 +41,8 @@ enum RaivoEntries {
 
   static func account(_ object: [String: Any], origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
     let secretText = value(object, "secret") ?? ""
-    let decoded: Base32.Decoded
-    do {
-      decoded = try Base32.decodeReporting(secretText)
-    } catch {
-      throw EntryProblem(RaivoCode.badSecret, "the secret is not valid base32: \(error)")
-    }
-    guard !decoded.bytes.isEmpty else { throw EntryProblem(RaivoCode.badSecret, "the secret is empty") }
-    if decoded.ignoredTrailingCharacters > 0 {
-      warnings.append(.base32TrailingBits)
-    }
+    let decoded = try EntryProblem.base32Secret(secretText, badSecret: RaivoCode.badSecret, warnings: &warnings)
+    guard !decoded.isEmpty else { throw EntryProblem(RaivoCode.badSecret, "the secret is empty") }
     let kind: OTPKind
     switch (value(object, "kind") ?? "TOTP").uppercased() {
     case "TOTP": kind = .totp
@@ -80,7 +72,7 @@ enum RaivoEntries {
       counter = parsed
     }
     var account = Account(
-      kind: kind, issuer: value(object, "issuer") ?? "", name: value(object, "account") ?? "", secret: Secret(decoded.bytes),
+      kind: kind, issuer: value(object, "issuer") ?? "", name: value(object, "account") ?? "", secret: Secret(decoded),
       algorithm: algorithm, digits: digits, period: period, counter: kind == .hotp ? counter : 0,
       favorite: pinned(object["pinned"]), origin: origin)
     if let icon = value(object, "iconValue"), !icon.isEmpty {

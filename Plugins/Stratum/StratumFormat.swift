@@ -134,13 +134,7 @@ public struct StratumFormat: FormatPlugin {
       }
       secret = bytes
     } else {
-      do {
-        let decoded = try Base32.decodeReporting(text)
-        if decoded.ignoredTrailingCharacters > 0 { warnings.append(.base32TrailingBits) }
-        secret = decoded.bytes
-      } catch {
-        throw EntryProblem(StratumCode.badSecret, "the secret is not valid base32: \(error)")
-      }
+      secret = try EntryProblem.base32Secret(text, badSecret: StratumCode.badSecret, warnings: &warnings)
     }
     // mOTP is MD5 and Yandex SHA-256 whatever the field says; the others take it.
     var algorithm: HashAlgorithm?

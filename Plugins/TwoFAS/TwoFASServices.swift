@@ -38,15 +38,7 @@ enum TwoFASServices {
       throw EntryProblem(
         TwoFASCode.unknownTokenType, "unknown token type '\(typeText.prefix(16))' (expected TOTP, HOTP or STEAM)")
     }
-    let secret: Base32.Decoded
-    do {
-      secret = try Base32.decodeReporting(service.secret)
-    } catch {
-      throw EntryProblem(TwoFASCode.badSecret, "the secret is not valid base32: \(error)")
-    }
-    if secret.ignoredTrailingCharacters > 0 {
-      warnings.append(.base32TrailingBits)
-    }
+    let secretBytes = try EntryProblem.base32Secret(service.secret, badSecret: TwoFASCode.badSecret, warnings: &warnings)
     let defaults = kind.defaults
     var algorithm = defaults.algorithm
     if kind != .steam, let text = otp?.algorithm {
@@ -62,7 +54,7 @@ enum TwoFASServices {
     var issuer = service.name ?? ""
     if issuer.isEmpty { issuer = otp?.issuer ?? "" }
     return Account(
-      kind: kind, issuer: issuer, name: otp?.account ?? "", secret: Secret(secret.bytes), algorithm: algorithm,
+      kind: kind, issuer: issuer, name: otp?.account ?? "", secret: Secret(secretBytes), algorithm: algorithm,
       digits: digits, period: period, counter: kind.isCounterBased ? otp?.counter ?? 0 : 0, origin: origin)
   }
 

@@ -38,6 +38,22 @@ public struct EntryProblem: Error, Sendable, Equatable, CustomStringConvertible 
   /// Checks what every format's parameters must satisfy, as Aegis and Stratum check in their
   /// models: 1 to 10 digits, and a positive period for a time-based kind. The codes are the
   /// format's own, so that scripts can tell where a bad value came from.
+  /// A base32 secret as every reader takes it (`Base32.decodeReporting`: either case, spaces and
+  /// padding allowed): text that is not base32 is the entry's `badSecret` problem, never
+  /// repeating the text; a last character that does not complete a byte is ignored with a warning.
+  public static func base32Secret(_ text: String, badSecret: some FindingCode, warnings: inout [EntryProblem])
+    throws(EntryProblem) -> [UInt8]
+  {
+    let decoded: Base32.Decoded
+    do {
+      decoded = try Base32.decodeReporting(text)
+    } catch {
+      throw EntryProblem(badSecret, "the secret is not valid base32: \(error)")
+    }
+    if decoded.ignoredTrailingCharacters > 0 { warnings.append(.base32TrailingBits) }
+    return decoded.bytes
+  }
+
   public static func checkParameters(
     kind: OTPKind, digits: Int, period: Int, badDigits: some FindingCode, badPeriod: some FindingCode
   ) throws(EntryProblem) {
