@@ -35,9 +35,23 @@ public struct TOTPAuthenticatorFormat: FormatPlugin {
     if XMLTree.root(of: input.bytes)?.name == "map" {
       return input.bytes.prefix(64 * 1024).firstRange(of: Array(Self.listKey.utf8)) != nil ? .certain : .no
     }
-    // The backup is bare base64 of whole AES blocks: only its name hints at it.
+    // The backup is bare base64 of whole AES blocks: only its name hints at it. A byte that is not
+    // base64 (an otpauth list's ':' at its eighth) says no before the whole file is decoded.
+    let head = input.bytes.prefix(64 * 1024)
+    guard !head.isEmpty, head.allSatisfy(Self.isBase64TextByte) else { return .no }
     guard let sealed = Self.base64(input.bytes), sealed.count % 16 == 0, !sealed.isEmpty else { return .no }
     return input.fileExtension.lowercased() == "bin" ? .likely : .possible
+  }
+
+  static func isBase64TextByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      return true
+    case UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
+      UInt8(ascii: "\t"):
+      return true
+    default: return false
+    }
   }
 
   static func base64(_ bytes: [UInt8]) -> [UInt8]? {
