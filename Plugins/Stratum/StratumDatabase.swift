@@ -21,7 +21,11 @@ enum StratumDatabase {
         throw OTPError.corrupted(file: input.name, place: nil, reason: "not Stratum's database: it has no authenticator table")
       }
       var authenticators: [StratumFormat.Backup.Authenticator] = []
-      func number(_ row: PhoneDatabase.Row, _ column: Int32) -> Int? { row.isNull(column) ? nil : Int(row.integer(column)) }
+      // A value stored as anything but a whole number ('2abc', 6.9) is -1, which the backup's
+      // checks refuse by name, rather than the number SQLite would make of it.
+      func number(_ row: PhoneDatabase.Row, _ column: Int32) -> Int? {
+        row.isNull(column) ? nil : row.isInteger(column) ? Int(row.integer(column)) : -1
+      }
       try database.query(
         "SELECT type, issuer, username, secret, pin, algorithm, digits, period, counter FROM authenticator ORDER BY ranking, rowid"
       ) { row in
@@ -29,7 +33,7 @@ enum StratumDatabase {
           StratumFormat.Backup.Authenticator(
             Type: number(row, 0), Issuer: row.text(1), Username: row.text(2), Secret: row.text(3), Pin: row.text(4),
             Algorithm: number(row, 5), Digits: number(row, 6), Period: number(row, 7),
-            Counter: row.isNull(8) ? nil : row.integer(8)))
+            Counter: number(row, 8).map(Int64.init)))
       }
       var categories: [StratumFormat.Backup.Category] = []
       var bindings: [StratumFormat.Backup.Binding] = []

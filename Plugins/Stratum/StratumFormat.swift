@@ -28,7 +28,8 @@ public struct StratumFormat: FormatPlugin {
         .motp: KindForm(shape: "an mOTP authenticator", fields: [.issuer, .name, .pin, .groups]),
         .yandex: KindForm(shape: "a Yandex authenticator", fields: [.issuer, .name, .pin, .groups]),
       ],
-      digitsByKind: [.totp: 6...10, .hotp: 6...8, .motp: 6...6, .steam: 5...5, .yandex: 8...8], issuerRequired: true),
+      digitsByKind: [.totp: 6...10, .hotp: 6...8, .motp: 6...6, .steam: 5...5, .yandex: 8...8], issuerRequired: true,
+      minimumSecretBytes: [.motp: 8, .yandex: 16]),
     summary:
       "Stratum's (Authenticator Pro's) .authpro backup, plain or encrypted (strong or legacy); its HTML export; the app's own database.",
     findingCodes: StratumCode.codes)
@@ -148,6 +149,16 @@ public struct StratumFormat: FormatPlugin {
     let period = entry.Period ?? kind.defaults.period
     try EntryProblem.checkParameters(
       kind: kind, digits: digits, period: period, badDigits: StratumCode.badDigits, badPeriod: StratumCode.badPeriod)
+    // Stratum rounds the time down to the stored period, then Steam, mOTP and Yandex step by their
+    // own (30, 10, 30 s): with another period its codes are none another app makes.
+    if kind == .steam || kind == .motp || kind == .yandex, period != kind.defaults.period {
+      warnings.append(
+        EntryProblem(
+          StratumCode.ownStep,
+          "Stratum makes this \(kind.rawValue) account's codes from \(kind.defaults.period)-second steps rounded down to its period of \(period) s, which no other app does: read with the period \(period) s, its codes differ from Stratum's",
+          remedy: "Set the account's period to \(kind.defaults.period) s in Stratum, or compare a code before deleting it there.")
+      )
+    }
     let counter = entry.Counter ?? 0
     guard counter >= 0 else { throw EntryProblem(StratumCode.badCounter, "the counter \(counter) is negative") }
     let pin = (kind == .motp || kind == .yandex) ? entry.Pin.flatMap { $0.isEmpty ? nil : Secret(Array($0.utf8)) } : nil
@@ -167,5 +178,6 @@ enum StratumCode: String, FindingCode {
   case badSecret = "STRATUM_BAD_SECRET"
   case duplicateSecret = "STRATUM_DUPLICATE_SECRET"
   case noPin = "STRATUM_NO_PIN"
+  case ownStep = "STRATUM_OWN_STEP"
   case unknownType = "STRATUM_UNKNOWN_TYPE"
 }

@@ -13,6 +13,7 @@ typedef struct otpbridge_sqlite_api {
   int (*prepare_v2)(sqlite3 *, const char *, int, sqlite3_stmt **, const char **);
   int (*step)(sqlite3_stmt *);
   const unsigned char *(*column_text)(sqlite3_stmt *, int);
+  int (*column_bytes)(sqlite3_stmt *, int);
   sqlite3_int64 (*column_int64)(sqlite3_stmt *, int);
   int (*column_type)(sqlite3_stmt *, int);
   int (*finalize)(sqlite3_stmt *);
@@ -22,8 +23,9 @@ typedef struct otpbridge_sqlite_api {
 
 static inline otpbridge_sqlite_api otpbridge_sqlite_linked(void) {
   otpbridge_sqlite_api api = {
-      sqlite3_open_v2, NULL,          sqlite3_close,        sqlite3_exec,        sqlite3_prepare_v2,  sqlite3_step,
-      sqlite3_column_text, sqlite3_column_int64, sqlite3_column_type, sqlite3_finalize, sqlite3_errmsg, sqlite3_db_config};
+      sqlite3_open_v2,     NULL,                sqlite3_close,        sqlite3_exec,        sqlite3_prepare_v2,
+      sqlite3_step,        sqlite3_column_text, sqlite3_column_bytes, sqlite3_column_int64, sqlite3_column_type,
+      sqlite3_finalize,    sqlite3_errmsg,      sqlite3_db_config};
   return api;
 }
 
@@ -56,13 +58,14 @@ static inline int otpbridge_sqlite_load_sqlcipher(const char *const *names, otpb
       library, "sqlite3_prepare_v2");
   api->step = (int (*)(sqlite3_stmt *))dlsym(library, "sqlite3_step");
   api->column_text = (const unsigned char *(*)(sqlite3_stmt *, int))dlsym(library, "sqlite3_column_text");
+  api->column_bytes = (int (*)(sqlite3_stmt *, int))dlsym(library, "sqlite3_column_bytes");
   api->column_int64 = (sqlite3_int64(*)(sqlite3_stmt *, int))dlsym(library, "sqlite3_column_int64");
   api->column_type = (int (*)(sqlite3_stmt *, int))dlsym(library, "sqlite3_column_type");
   api->finalize = (int (*)(sqlite3_stmt *))dlsym(library, "sqlite3_finalize");
   api->errmsg = (const char *(*)(sqlite3 *))dlsym(library, "sqlite3_errmsg");
   api->db_config = (int (*)(sqlite3 *, int, ...))dlsym(library, "sqlite3_db_config");
   return api->open_v2 && api->key && api->close && api->exec && api->prepare_v2 && api->step && api->column_text &&
-         api->column_int64 && api->column_type && api->finalize && api->errmsg && api->db_config;
+         api->column_bytes && api->column_int64 && api->column_type && api->finalize && api->errmsg && api->db_config;
 }
 
 // sqlite3_db_config is variadic, which Swift cannot call: defensive mode (no schema writes, no

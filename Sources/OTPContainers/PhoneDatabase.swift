@@ -183,9 +183,16 @@ public final class PhoneDatabase {
     let statement: OpaquePointer?
     let api: otpbridge_sqlite_api
 
+    /// The value as text, every byte of it (a NUL inside stays, for the reader to refuse).
     public func text(_ column: Int32) -> String {
-      api.column_text(statement, column).map { String(cString: $0) } ?? ""
+      guard let text = api.column_text(statement, column) else { return "" }
+      let count = Int(api.column_bytes(statement, column))
+      return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
+
+    /// Whether the value is stored as a whole number (not text, a fraction or a blob that SQLite
+    /// would turn into one).
+    public func isInteger(_ column: Int32) -> Bool { api.column_type(statement, column) == SQLITE_INTEGER }
 
     public func integer(_ column: Int32) -> Int64 { api.column_int64(statement, column) }
 

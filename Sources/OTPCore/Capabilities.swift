@@ -55,13 +55,18 @@ public struct Capabilities: Sendable, Equatable {
   /// Every account needs an issuer (Stratum refuses a whole backup over one without): an account
   /// without one gets its name as its issuer, and the loss report says so.
   public var issuerRequired: Bool
+  /// The fewest secret bytes an account of a kind may have (Stratum refuses a Yandex secret
+  /// under 16 bytes and an mOTP secret under 8): a shorter one is dropped with the reason.
+  public var minimumSecretBytes: [OTPKind: Int]
 
   public init(
     kinds: Set<OTPKind>, algorithms: Set<HashAlgorithm>, digits: ClosedRange<Int>,
     periods: PeriodSupport, fields: Set<AccountField>, excludingDigits excludedDigits: Set<Int> = [],
     extraParameterNames: Set<String>? = nil, kindForms: [OTPKind: KindForm] = [:], text: TextRule = [],
-    digitsByKind: [OTPKind: ClosedRange<Int>] = [:], issuerRequired: Bool = false
+    digitsByKind: [OTPKind: ClosedRange<Int>] = [:], issuerRequired: Bool = false,
+    minimumSecretBytes: [OTPKind: Int] = [:]
   ) {
+    self.minimumSecretBytes = minimumSecretBytes
     self.text = text
     self.digitsByKind = digitsByKind
     self.issuerRequired = issuerRequired

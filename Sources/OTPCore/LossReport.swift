@@ -245,6 +245,7 @@ public struct LossReport: Sendable {
         return false
       }
       if capabilities.issuerRequired, account.issuer.isEmpty { return false }
+      if let minimum = capabilities.minimumSecretBytes[kind], account.secret.count < minimum { return false }
       if !kind.isCounterBased,
         !capabilities.periods.contains(account.period) || (rule.form != nil && account.period != defaults.period)
       {
@@ -273,6 +274,13 @@ public struct LossReport: Sendable {
       return AccountOutcome(
         source: account, converted: nil, changes: [],
         dropReason: "\(target.displayName) cannot hold \(account.kind.rawValue) accounts")
+    }
+    if let minimum = capabilities.minimumSecretBytes[account.kind], account.secret.count < minimum {
+      return AccountOutcome(
+        source: account, converted: nil, changes: [],
+        dropReason:
+          "\(target.displayName) refuses \(account.kind.rawValue) secrets shorter than \(minimum) bytes (this one has \(account.secret.count))"
+      )
     }
     var result = account
     var changes: [AccountChange] = []

@@ -86,6 +86,34 @@ extension StratumTests {
     }
   }
 
+  /// A database value of the wrong type is refused by name, not turned into another: a secret
+  /// with a NUL inside, digits stored as text.
+  @Test func theDatabasesOddValuesAreNamed() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let script = """
+      import sqlite3, sys
+      db = sqlite3.connect(sys.argv[1])
+      db.execute('CREATE TABLE "authenticator" ("type" integer, "icon" varchar, "issuer" varchar(32), "username" varchar(40), '
+                 '"secret" varchar primary key not null, "pin" varchar, "algorithm" integer, "digits" integer, '
+                 '"period" integer, "counter" integer, "ranking" integer)')
+      rows = [(2, 'Good', 'u', 'JBSWY3DPEHPK3PXP', 6, 0), (2, 'Nul', 'u', 'JBSWY3DP\\x00EHPK3PXP', 6, 1),
+              (2, 'Text', 'u', 'GEZDGNBVGY3TQOJQ', '6abc', 2)]
+      for kind, issuer, user, secret, digits, rank in rows:
+          db.execute('INSERT INTO authenticator VALUES (?, NULL, ?, ?, ?, NULL, 0, ?, 30, 0, ?)',
+                     (kind, issuer, user, secret, digits, rank))
+      db.commit()
+      """
+    let path = folder + "/authenticator.db3"
+    let made = try Subprocess.run("/usr/bin/python3", ["-c", script, path])
+    #expect(made.status == 0, "\(String(decoding: made.stderr, as: UTF8.self))")
+    let input = InputFile(name: path, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    let result = try format.read(input, context: ReadContext())
+    #expect(result.accounts.map(\.issuer) == ["Good"])
+    #expect(result.findings.map(\.code) == ["STRATUM_BAD_SECRET", "STRATUM_BAD_DIGITS"])
+  }
+
   /// stratum/EXPECTED.md: the HTML export's rows give S1–S7 (S3 with the issuer "NoIssuer"), then
   /// the mOTP and Yandex links, which Stratum itself fails on for want of a PIN.
   @Test func theHTMLExportGivesS1ToS7() throws {
@@ -109,6 +137,15 @@ extension StratumTests {
       """#
     let result = try format.read(InputFile(name: "b.html", bytes: Array(page.utf8)), context: ReadContext())
     #expect(result.accounts.map(\.issuer) == ["A"] && result.findings.isEmpty)
+  }
+
+  /// Stratum's mOTP with its default period of 30 s makes codes no other app does: said.
+  @Test func anMOTPPeriodOtherThanTenIsNamed() throws {
+    let text =
+      #"{"Authenticators": [{"Type": 3, "Issuer": "M", "Username": "u", "Secret": "0123456789abcdef", "Pin": "1234", "#
+      + #""Digits": 6, "Period": 30}]}"#
+    let result = try format.read(InputFile(name: "m.authpro", bytes: Array(text.utf8)), context: ReadContext())
+    #expect(result.accounts.count == 1 && result.findings.map(\.code) == ["STRATUM_OWN_STEP"])
   }
 
   @Test func htmlEntitiesAreDecoded() {
@@ -181,6 +218,10 @@ extension StratumTests {
     #expect(written.findings.map(\.code) == ["STRATUM_NO_PIN"])
     #expect(String(decoding: written.bytes, as: UTF8.self).contains(#""Pin" : """#))
     #expect(try readBack(written.bytes, with: format, name: "y.authpro").accounts.first?.pin == nil)
+    // A Yandex secret shorter than Stratum takes is dropped with the reason, not a failed run.
+    let short = Account(kind: .yandex, issuer: "Y", name: "y", secret: Secret([1, 2, 3]), pin: Secret([1]), origin: origin)
+    let dropped = LossReport(accounts: [short], target: format.descriptor).outcomes[0]
+    #expect(dropped.converted == nil && dropped.dropReason?.contains("shorter than 16 bytes") == true)
     // A 9-digit HOTP account is more than Stratum's HOTP holds (6–8).
     let hotp = Account(kind: .hotp, issuer: "I", name: "h", secret: noIssuer.secret, digits: 9, counter: 3, origin: origin)
     #expect(LossReport(accounts: [hotp], target: format.descriptor).convertedAccounts.first?.digits == 6)

@@ -29,9 +29,9 @@ public enum RandomAccounts {
       let kind = kinds.randomElement(using: &random)!
       var account = Account(
         kind: kind,
-        // Yandex secrets are 16 bytes and more (Stratum refuses shorter ones).
+        // At least what the format takes (Stratum: Yandex 16 bytes), as real secrets are.
         secret: Secret(
-          (0..<Int.random(in: (kind == .yandex ? 16 : 10)...40, using: &random)).map { _ in
+          (0..<Int.random(in: max(10, capabilities.minimumSecretBytes[kind] ?? 0)...40, using: &random)).map { _ in
             UInt8.random(in: 0...255, using: &random)
           }),
         origin: Origin(file: "random", place: .entry(index + 1)))
