@@ -35,6 +35,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("FreeOTPPlus", ["OTPJSON", "OTPContainers", "OTPCrypto", .product(name: "SwiftASN1", package: "swift-asn1")], []),
   ("Raivo", ["OTPContainers"], []),
   ("OnePasswordCSV", ["OTPContainers", "LoginItems"], []),
+  ("ApplePasswords", ["OTPContainers", "LoginItems"], []),
   ("OnePUX", ["OTPContainers", "OTPJSON", "LoginItems"], []),
   ("Bitwarden", ["OTPContainers", "OTPCrypto", "OTPJSON", "LoginItems"], []),
   ("KeePassXCCSV", ["OTPContainers", "LoginItems"], []),

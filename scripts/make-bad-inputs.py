@@ -165,7 +165,7 @@ def main():
         ("google-authenticator-db", "sqlite"), ("duo", "json"), ("battle-net", "xml"), ("steam-mafile", "maFile"),
         ("freeotp-tokens", "xml"), ("stratum", "authpro"), ("authy", "xml"),
         ("totp-authenticator", "bin"), ("lastpass", "json"), ("winauth", "txt"), ("authenticator-plus", "db"),
-        ("freeotp", "bin"),
+        ("freeotp", "bin"), ("apple-passwords", "csv"),
     ]:
         add(f"{fmt}.empty.{ext}", b"", "corrupted", cause="empty", fmt=fmt, note="empty file read as this format")
         if fmt == "andotp":
@@ -266,6 +266,7 @@ def main():
         password="not it")
     add("wrong-format.aegis-as-totp-authenticator.json", aegis_plain, "corrupted", fmt="totp-authenticator")
     add("wrong-format.aegis-as-lastpass.json", aegis_plain, "corrupted", fmt="lastpass")
+    add("wrong-format.aegis-as-apple-passwords.json", aegis_plain, "corrupted", fmt="apple-passwords")
     add("wrong-format.aegis-as-winauth.json", aegis_plain, "entryUnreadable", fmt="winauth", exit=1,
         note="read as lines, none of them an otpauth URI")
     add("wrong-format.aegis-as-authenticator-plus.json", aegis_plain, "corrupted", fmt="authenticator-plus")

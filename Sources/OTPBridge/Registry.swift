@@ -1,5 +1,6 @@
 import Aegis
 import AndOTP
+import ApplePasswords
 import AuthenticatorPlus
 import Authy
 import BattleNet
@@ -69,6 +70,7 @@ public struct Registry: Sendable {
     FreeOTPBackupFormat(),
     RaivoFormat(),
     OnePasswordCSVFormat(),
+    ApplePasswordsFormat(),
     OnePUXFormat(),
     BitwardenJSONFormat(),
     BitwardenCSVFormat(),

@@ -135,6 +135,11 @@ import Testing
     case "authy": return try Vectors.input("aegis/importers/authy_plain.xml")
     case "totp-authenticator": return try Vectors.input("aegis/importers/totp_authenticator_internal.xml")
     case "freeotp": return try Vectors.input("aegis/importers/freeotp_v2_api34.xml")
+    case "apple-passwords":
+      return InputFile(
+        name: "Passwords.csv",
+        bytes: Array(
+          "Title,URL,Username,Password,Notes,OTPAuth\nA,,a,,,otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A\n".utf8))
     case "lastpass": return try Vectors.input("stratum/data/lastpass.json")
     case "authenticator-plus": return try Vectors.input("aegis/importers/authenticator_plus.zip")
     case "1pux": return try Vectors.input("keepassxc/tests/data/1PasswordExport.1pux")

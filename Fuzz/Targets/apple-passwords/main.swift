@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the apple-passwords reader.
+FuzzSupport.main(reading: "apple-passwords")
