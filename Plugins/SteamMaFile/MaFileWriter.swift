@@ -67,6 +67,7 @@ enum MaFileWriter {
     var files: [WrittenFile] = []
     var entries: [Manifest.Entry] = []
     var names: Set<String> = [manifestName.lowercased()]
+    var nextAttempt: [String: Int] = [:]
     let encoder = JSONStreamEncoder()
     for (index, account) in accounts.enumerated() {
       guard account.kind == .steam else { throw OTPError.cannotWrite(format: "steam-mafile") }
@@ -86,11 +87,14 @@ enum MaFileWriter {
         secret_1: extras["secret_1"] ?? "", device_id: extras["device_id"] ?? "",
         Session: MaFile.Session(SteamID: steamID ?? 0), steamid: steamID == nil ? extras["steamid"] : nil)
       // SDA names a maFile by its SteamID; without one, by its place and account name.
-      var name = steamID.map { "\($0).maFile" } ?? "account-\(index + 1)\(safeName(account.name)).maFile"
-      var attempt = 2
+      // A SteamID given twice gets -2, -3, …, counted on from the last taken (a file that repeats
+      // one SteamID 100,000 times costs no more than 100,000 names).
+      let stem = steamID.map(String.init) ?? "account-\(index + 1)"
+      var name = steamID.map { "\($0).maFile" } ?? "\(stem)\(safeName(account.name)).maFile"
       while !names.insert(name.lowercased()).inserted {
-        name = (steamID.map(String.init) ?? "account-\(index + 1)") + "-\(attempt).maFile"
-        attempt += 1
+        let attempt = nextAttempt[stem, default: 2]
+        nextAttempt[stem] = attempt + 1
+        name = "\(stem)-\(attempt).maFile"
       }
       files.append(WrittenFile(name: name, bytes: try encoder.encode(maFile), holdsAccounts: true))
       entries.append(Manifest.Entry(filename: name, steamid: steamID ?? 0))

@@ -67,6 +67,7 @@ enum StratumWriter {
   static func document(_ accounts: [Account], findings: inout [Finding]) throws -> [UInt8] {
     var document = Document(Authenticators: [], Categories: [], AuthenticatorCategories: [])
     var categoryIDs: [String: String] = [:]
+    var idsTaken: Set<String> = []
     var secretsSeen: Set<String> = []
     for (ranking, account) in accounts.enumerated() {
       let written = try authenticator(account, ranking: ranking, findings: &findings)
@@ -88,12 +89,13 @@ enum StratumWriter {
           // second, since Stratum skips a category whose id it has.
           var candidate = categoryID(group)
           var attempt = 1
-          while categoryIDs.values.contains(candidate) {
+          while idsTaken.contains(candidate) {
             candidate = categoryID(group + "\u{0}\(attempt)", cut: false)
             attempt += 1
           }
           id = candidate
           categoryIDs[group] = id
+          idsTaken.insert(id)
           document.Categories.append(Category(Id: id, Name: group, Ranking: document.Categories.count))
         }
         document.AuthenticatorCategories.append(Binding(CategoryId: id, AuthenticatorSecret: written.Secret, Ranking: ranking))

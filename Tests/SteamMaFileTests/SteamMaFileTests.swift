@@ -1,8 +1,9 @@
 import Foundation
 import OTPCore
-import SteamMaFile
 import TestSupport
 import Testing
+
+@testable import SteamMaFile
 
 @Suite struct SteamMaFileTests {
   let format = SteamMaFileFormat()
@@ -79,6 +80,14 @@ import Testing
     }
     #expect(listed.first?["revocation_code"] as? String == "R1234")
     #expect(listed.first?["steamid"] as? UInt64 == 76_561_197_960_287_930 && listed.last?["steamid"] as? Int == 0)
+  }
+
+  /// One SteamID repeated 100,000 times: each maFile gets a name of its own, in linear time.
+  @Test func aRepeatedSteamIDGivesEachFileItsOwnName() throws {
+    let accounts = Array(repeating: Self.accounts[0], count: 100_000)
+    let files = try MaFileWriter.files(for: accounts)
+    #expect(Set(files.map(\.name)).count == 100_001)
+    #expect(files[2].name == "76561197960287930-2.maFile" && files.last?.name == "76561197960287930-100000.maFile")
   }
 
   /// A maFile holds Steam accounts only, and a note that is not a revocation code has no place:

@@ -177,6 +177,21 @@ extension StratumTests {
     #expect(back.accounts.map(\.groups) == [[base + "-one"], [base + "-two"]])
   }
 
+  /// 20,000 groups sharing their first 32 characters: one id each, in linear time.
+  @Test func manyCollidingGroupsGetAnIdEach() throws {
+    let base = String(repeating: "g", count: 32)
+    let accounts = (0..<20_000).map { index in
+      Account(
+        kind: .totp, issuer: "I", name: "n", secret: Secret(withUnsafeBytes(of: UInt32(index)) { Array($0) } + [9, 9]),
+        groups: [base + String(index)], origin: Origin(file: "s", place: .whole))
+    }
+    var findings: [Finding] = []
+    let json = try StratumWriter.document(accounts, findings: &findings)
+    let ids = try #require(
+      (try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])?["Categories"] as? [[String: Any]])
+    #expect(Set(ids.compactMap { $0["Id"] as? String }).count == 20_000)
+  }
+
   /// Steam, mOTP and Yandex make codes from their own step: another period is changed, and said.
   @Test func aSteamPeriodIsStratums() {
     let steam = Account(
