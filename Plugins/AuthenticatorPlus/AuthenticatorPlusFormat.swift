@@ -97,25 +97,12 @@ public struct AuthenticatorPlusFormat: FormatPlugin {
 
   func readExport(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     let isAccounts: (String) -> Bool = { $0.split(separator: "/").last.map(String.init) == Self.exportMember }
-    var password: String?
-    var text: [UInt8]?
-    while text == nil {
-      do {
-        text = try ZipArchive.first(input.bytes, member: isAccounts, password: password, limits: context.limits)
-      } catch .passwordNeeded where password == nil {
-        guard let given = try context.password.password(for: input.name) else {
-          throw OTPError.passwordRequired(file: input.name)
-        }
-        password = given
-      } catch {
-        throw error.otpError(file: input.name, limits: context.limits) { particular in
-          particular == .memberMissing
-            ? .corrupted(file: input.name, place: nil, reason: "the zip holds no \(Self.exportMember)")
-            : .wrongPassword(file: input.name)
-        }
-      }
-    }
-    return try context.readNested(InputFile(name: "\(input.name):\(Self.exportMember)", bytes: text ?? []))
+    let text = try ZipArchive.members(of: input, wanted: isAccounts, firstOnly: true, context: context) { failure in
+      failure == .memberMissing
+        ? .corrupted(file: input.name, place: nil, reason: "the zip holds no \(Self.exportMember)")
+        : .wrongPassword(file: input.name)
+    }[0].bytes
+    return try context.readNested(InputFile(name: "\(input.name):\(Self.exportMember)", bytes: text))
   }
 
   /// One row of the `accounts` table.

@@ -42,27 +42,12 @@ public struct RaivoFormat: FormatPlugin {
       return try RaivoEntries.read(input.bytes, file: input.name)
     }
     let isJSON: (String) -> Bool = { $0.split(separator: "/").last.map(String.init) == Self.jsonMember }
-    do {
-      let json: [UInt8]
-      do {
-        json = try ZipArchive.first(input.bytes, member: isJSON, password: nil, limits: context.limits)
-      } catch .passwordNeeded {
-        guard let password = try context.password.password(for: input.name) else {
-          throw OTPError.passwordRequired(file: input.name)
-        }
-        json = try ZipArchive.first(input.bytes, member: isJSON, password: password, limits: context.limits)
-      }
-      return try RaivoEntries.read(json, file: "\(input.name):\(Self.jsonMember)")
-    } catch let failure as ZipArchive.Failure {
-      throw Self.error(for: failure, file: input.name, limits: context.limits)
-    }
-  }
-
-  static func error(for failure: ZipArchive.Failure, file: String, limits: Limits) -> OTPError {
-    failure.otpError(file: file, limits: limits) { particular in
-      particular == .memberMissing
-        ? .corrupted(file: file, place: nil, reason: "the zip holds no \(jsonMember)") : .wrongPassword(file: file)
-    }
+    let json = try ZipArchive.members(of: input, wanted: isJSON, firstOnly: true, context: context) { failure in
+      failure == .memberMissing
+        ? .corrupted(file: input.name, place: nil, reason: "the zip holds no \(Self.jsonMember)")
+        : .wrongPassword(file: input.name)
+    }[0].bytes
+    return try RaivoEntries.read(json, file: "\(input.name):\(Self.jsonMember)")
   }
 
   public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {

@@ -69,21 +69,8 @@ public struct WinAuthFormat: FormatPlugin {
     }
     // WinAuth reads every .txt member of its zip, in order.
     let isText: (String) -> Bool = { $0.lowercased().hasSuffix(".txt") }
-    var password: String?
-    var members: [(name: String, bytes: [UInt8])]?
-    while members == nil {
-      do {
-        members = try ZipArchive.members(input.bytes, wanted: isText, password: password, limits: context.limits)
-      } catch .passwordNeeded where password == nil {
-        guard let given = try context.password.password(for: input.name) else {
-          throw OTPError.passwordRequired(file: input.name)
-        }
-        password = given
-      } catch {
-        throw error.otpError(file: input.name, limits: context.limits) { _ in .wrongPassword(file: input.name) }
-      }
-    }
-    guard let members, !members.isEmpty else {
+    let members = try ZipArchive.members(of: input, wanted: isText, context: context) { _ in .wrongPassword(file: input.name) }
+    guard !members.isEmpty else {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the zip holds no WinAuth export (.txt)")
     }
     var result = ReadResult(accounts: [])

@@ -109,6 +109,31 @@ public enum ZipArchive {
     return try result.get()
   }
 
+  /// The members of `input` that `wanted` accepts, as a reader takes them: read without a
+  /// password, and only when a wanted member is encrypted again with the one `context` gives (none
+  /// given is `passwordRequired`). Every failure is the `OTPError` for `input`; `wrongPassword` and
+  /// `memberMissing` (none wanted, with `firstOnly`) are the format's to word, through `particular`.
+  public static func members(
+    of input: InputFile, wanted: (String) -> Bool, firstOnly: Bool = false, context: ReadContext,
+    particular: (Failure) -> OTPError
+  ) throws -> [(name: String, bytes: [UInt8])] {
+    var password: String?
+    while true {
+      do throws(Failure) {
+        let found = try members(input.bytes, wanted: wanted, password: password, firstOnly: firstOnly, limits: context.limits)
+        if firstOnly, found.isEmpty { throw Failure.memberMissing }
+        return found
+      } catch .passwordNeeded where password == nil {
+        guard let given = try context.password.password(for: input.name) else {
+          throw OTPError.passwordRequired(file: input.name)
+        }
+        password = given
+      } catch {
+        throw error.otpError(file: input.name, limits: context.limits, particular: particular)
+      }
+    }
+  }
+
   /// The bytes of the first member `wanted` accepts; `.memberMissing` when there is none.
   public static func first(
     _ bytes: [UInt8], member wanted: (String) -> Bool, password: String?, limits: Limits = .standard
