@@ -36,31 +36,17 @@ public struct DuoFormat: FormatPlugin {
     var otpGenerator: Generator?
   }
 
-  /// One element of the list, or nil when it is not in an account's shape: one odd account never
-  /// loses the others.
-  struct Element: Decodable {
-    var entry: Entry?
-    init(from decoder: any Decoder) throws { entry = try? Entry(from: decoder) }
-  }
-
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    let entries: [Element]
+    let entries: [Lenient<Entry>]
     do {
-      entries = try JSONTapeDecoder().decode([Element].self, from: input.bytes)
+      entries = try JSONTapeDecoder().decode([Lenient<Entry>].self, from: input.bytes)
     } catch {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "not a Duo Mobile account list (a JSON array of accounts)")
     }
-    var result = ReadResult(accounts: [])
-    for (index, element) in entries.enumerated() {
-      let origin = Origin(file: input.name, place: .entry(index + 1))
-      result.readEntry(at: origin, noun: "account", label: element.entry?.name) { warnings throws(EntryProblem) in
-        guard let entry = element.entry else {
-          throw EntryProblem(DuoCode.badEntry, "the account is not in Duo's shape (a value of an unexpected type)")
-        }
-        return try Self.account(entry, origin: origin, warnings: &warnings)
-      }
+    // One odd account never loses the others.
+    return ReadResult(entries: entries, file: input.name, badEntry: DuoCode.badEntry, noun: "account") {
+      entry, origin, warnings in try Self.account(entry, origin: origin, warnings: &warnings)
     }
-    return result
   }
 
   static func account(_ entry: Entry, origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {

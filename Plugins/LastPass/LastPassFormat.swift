@@ -52,7 +52,7 @@ public struct LastPassFormat: FormatPlugin {
       var name: String?
     }
     var version: Number?
-    var accounts: [Element]
+    var accounts: [Lenient<Entry>]
     var folders: [Lenient<Folder>]?
   }
 
@@ -70,13 +70,6 @@ public struct LastPassFormat: FormatPlugin {
     var timeStep: Number?
     var isFavorite: Bool?
     var folderData: FolderData?
-  }
-
-  /// One element of the list, or nil when it is not in an account's shape: one odd account never
-  /// loses the others.
-  struct Element: Decodable {
-    var entry: Entry?
-    init(from decoder: any Decoder) throws { entry = try? Entry(from: decoder) }
   }
 
   /// The app's own folders, which are not groups.
@@ -100,19 +93,13 @@ public struct LastPassFormat: FormatPlugin {
       }
       if folderNames[id] == nil { folderNames[id] = name }
     }
-    var result = ReadResult(accounts: [])
-    for (index, element) in export.accounts.enumerated() {
-      let origin = Origin(file: input.name, place: .entry(index + 1))
-      result.readEntry(at: origin, noun: "account", label: element.entry?.issuerName) { warnings throws(EntryProblem) in
-        guard let entry = element.entry else {
-          throw EntryProblem(LastPassCode.badEntry, "the account is not in LastPass's shape (a value of an unexpected type)")
-        }
-        var account = try Self.account(entry, origin: origin, warnings: &warnings)
-        if let id = entry.folderData?.folderId?.value, let name = folderNames[id] { account.groups = [name] }
-        return account
-      }
+    // One odd account never loses the others.
+    return ReadResult(entries: export.accounts, file: input.name, badEntry: LastPassCode.badEntry, noun: "account") {
+      entry, origin, warnings in
+      var account = try Self.account(entry, origin: origin, warnings: &warnings)
+      if let id = entry.folderData?.folderId?.value, let name = folderNames[id] { account.groups = [name] }
+      return account
     }
-    return result
   }
 
   static func account(_ entry: Entry, origin: Origin, warnings: inout [EntryProblem]) throws(EntryProblem) -> Account {
