@@ -33,20 +33,13 @@ public struct ApplePasswordsFormat: FormatPlugin {
       throw OTPError.corrupted(
         file: input.name, place: "line 1", reason: "no Title and OTPAuth columns: not the Passwords app's CSV export")
     }
-    var result = ReadResult(accounts: [], findings: [LoginItem.passwordsNotRead(file: input.name)])
-    var withoutOTP = 0
-    for row in table.rows {
+    let items = table.rows.lazy.map { row in
       let url = table.value("URL", in: row)
       let item = LoginItem(
         title: table.value("Title", in: row), username: table.value("Username", in: row), urls: url.isEmpty ? [] : [url],
-        otp: table.value("OTPAuth", in: row), note: table.value("Notes", in: row), favorite: false, groups: [])
-      guard item.hasOTP else {
-        withoutOTP += 1
-        continue
-      }
-      item.read(into: &result, at: Origin(file: input.name, place: .line(row.line)))
+        otp: table.value("OTPAuth", in: row), note: table.value("Notes", in: row))
+      return (item: item, origin: Origin(file: input.name, place: .line(row.line)))
     }
-    if let finding = LoginItem.itemsWithoutOTP(withoutOTP, file: input.name) { result.findings.append(finding) }
-    return result
+    return LoginItem.read(items, file: input.name)
   }
 }

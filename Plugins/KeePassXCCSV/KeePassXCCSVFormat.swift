@@ -44,23 +44,15 @@ public struct KeePassXCCSVFormat: FormatPlugin {
     guard table.hasColumn("Title"), table.hasColumn("TOTP") else {
       throw OTPError.corrupted(file: input.name, place: "line 1", reason: "no Title and TOTP columns: not a KeePassXC CSV export")
     }
-    var result = ReadResult(accounts: [], findings: [LoginItem.passwordsNotRead(file: input.name)])
-    var withoutOTP = 0
-    for row in table.rows {
+    let items = table.rows.lazy.map { row in
       let url = table.value("URL", in: row)
       let item = LoginItem(
         title: table.value("Title", in: row), username: table.value("Username", in: row), urls: url.isEmpty ? [] : [url],
         otp: table.value("TOTP", in: row), note: table.value("Notes", in: row),
         groups: Self.groups(fromPath: table.value("Group", in: row)))
-      guard item.hasOTP else {
-        withoutOTP += 1
-        continue
-      }
-      let origin = Origin(file: input.name, place: .line(row.line))
-      item.read(into: &result, at: origin)
+      return (item: item, origin: Origin(file: input.name, place: .line(row.line)))
     }
-    if let finding = LoginItem.itemsWithoutOTP(withoutOTP, file: input.name) { result.findings.append(finding) }
-    return result
+    return LoginItem.read(items, file: input.name)
   }
 
   /// "Root/Work/2FA" is the group "Work/2FA": the root group's name (the database's) is dropped.

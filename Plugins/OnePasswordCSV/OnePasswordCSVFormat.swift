@@ -43,24 +43,16 @@ public struct OnePasswordCSVFormat: FormatPlugin {
         file: input.name, place: "line 1", reason: "no Title column: not a 1Password CSV export with column labels")
     }
     let otpColumn = Self.otpColumns.first(where: table.hasColumn)
-    var result = ReadResult(accounts: [], findings: [LoginItem.passwordsNotRead(file: input.name)])
-    var withoutOTP = 0
-    for row in table.rows {
+    let items = table.rows.lazy.map { row in
       let url = table.value("Url", in: row)  // 1Password 7 spells it URL; columns match in any case
       let item = LoginItem(
         title: table.value("Title", in: row), username: table.value("Username", in: row),
         urls: url.isEmpty ? [] : [url], otp: otpColumn.map { table.value($0, in: row) } ?? "",
         note: table.value("Notes", in: row), favorite: table.value("Favorite", in: row).lowercased() == "true",
         groups: Self.tags(table.value("Tags", in: row)))
-      guard item.hasOTP else {
-        withoutOTP += 1
-        continue
-      }
-      let origin = Origin(file: input.name, place: .line(row.line))
-      item.read(into: &result, at: origin)
+      return (item: item, origin: Origin(file: input.name, place: .line(row.line)))
     }
-    if let finding = LoginItem.itemsWithoutOTP(withoutOTP, file: input.name) { result.findings.append(finding) }
-    return result
+    return LoginItem.read(items, file: input.name)
   }
 
   /// 1Password 8's layout: the header unquoted, every data cell quoted, tags comma-separated.

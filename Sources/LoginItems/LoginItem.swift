@@ -112,6 +112,23 @@ public struct LoginItem: Sendable, Equatable {
   }
 
   /// The one finding per file that counts the items without a one-time password, or nil when all had one.
+  /// A password manager's logins read as every one of them is: each item with a one-time password
+  /// becomes an account (`read(into:at:)`), the items without one are counted in one finding, and
+  /// that passwords were not read is said once.
+  public static func read(_ items: some Sequence<(item: LoginItem, origin: Origin)>, file: String) -> ReadResult {
+    var result = ReadResult(accounts: [], findings: [passwordsNotRead(file: file)])
+    var withoutOTP = 0
+    for (item, origin) in items {
+      guard item.hasOTP else {
+        withoutOTP += 1
+        continue
+      }
+      item.read(into: &result, at: origin)
+    }
+    if let finding = itemsWithoutOTP(withoutOTP, file: file) { result.findings.append(finding) }
+    return result
+  }
+
   public static func itemsWithoutOTP(_ count: Int, file: String) -> Finding? {
     guard count > 0 else { return nil }
     return Finding(
