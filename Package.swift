@@ -39,6 +39,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("OnePUX", ["OTPContainers", "OTPJSON", "LoginItems"], []),
   ("Bitwarden", ["OTPContainers", "OTPCrypto", "OTPJSON", "LoginItems"], []),
   ("KeePassXCCSV", ["OTPContainers", "LoginItems"], []),
+  ("KeePass", ["OTPContainers", "OTPCrypto", "LoginItems"], []),
   ("EntraCSV", ["OTPContainers"], []),
   ("PSKC", ["OTPContainers", "OTPCrypto"], []),
   ("SeedCSV", ["OTPContainers"], []),
@@ -60,6 +61,8 @@ let systemLibraries: [(name: String, pkgConfig: String, apt: String)] = [
   ("CWebP", "libwebp", "libwebp-dev"),
   ("CHeif", "libheif", "libheif-dev"),
   ("CQREncode", "libqrencode", "libqrencode-dev"),
+  ("CGcrypt", "libgcrypt", "libgcrypt20-dev"),
+  ("CZlib", "zlib", "zlib1g-dev"),
 ]
 
 /// Format modules whose tests also drive a C library directly (to build fixtures).
@@ -110,10 +113,10 @@ let package = Package(
       .target(
         name: "OTPCrypto",
         dependencies: [
-          "OTPCore", "CArgon2", "CSodium", .product(name: "Crypto", package: "swift-crypto"),
+          "OTPCore", "CArgon2", "CSodium", "CGcrypt", .product(name: "Crypto", package: "swift-crypto"),
           .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
-      .target(name: "OTPContainers", dependencies: ["OTPCore", "CArchive", "CSQLite"]),
+      .target(name: "OTPContainers", dependencies: ["OTPCore", "CArchive", "CSQLite", "CZlib"]),
       .target(name: "LoginItems", dependencies: ["OTPCore"]),
       // External plugins: the adapter for executables that speak docs/plugins.md (tested in CLITests).
       .target(name: "External", dependencies: ["OTPCore", "OTPJSON"], path: "Plugins/External"),

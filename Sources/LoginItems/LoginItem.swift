@@ -57,17 +57,27 @@ public struct LoginItem: Sendable, Equatable {
 
   /// The account the item holds, with what was odd about its one-time password.
   public func account(origin: Origin) throws(EntryProblem) -> OtpauthURI.Parsed {
+    completed(try parsedOTP(origin: origin))
+  }
+
+  /// The one-time-password text alone as an account, before the item's title and username fill it in.
+  public func parsedOTP(origin: Origin) throws(EntryProblem) -> OtpauthURI.Parsed {
     let text = otp.trimmingWhitespace()
-    var parsed: OtpauthURI.Parsed
     if text.contains("://") {
-      parsed = try OtpauthURI.parse(text, origin: origin)
+      var parsed = try OtpauthURI.parse(text, origin: origin)
       if text.lowercased().hasPrefix("steam://") {
         // Bitwarden's Steam form has no label: the item names it.
         parsed.account.issuer = ""
       }
-    } else {
-      parsed = try Self.bareSecret(text, origin: origin)
+      return parsed
     }
+    return try Self.bareSecret(text, origin: origin)
+  }
+
+  /// `parsed` with what the item says around its one-time password: the title and username where
+  /// the OTP names no issuer or account, the note, groups and websites.
+  public func completed(_ parsed: OtpauthURI.Parsed) -> OtpauthURI.Parsed {
+    var parsed = parsed
     var account = parsed.account
     if account.name.isEmpty { account.name = username }
     if account.issuer.isEmpty, title != account.name { account.issuer = title }

@@ -13,6 +13,7 @@ import Foundation
 import FreeOTPPlus
 import GoogleAuthenticatorDB
 import GoogleMigration
+import KeePass
 import KeePassXCCSV
 import LastPass
 import MicrosoftAuthenticator
@@ -75,6 +76,7 @@ public struct Registry: Sendable {
     BitwardenJSONFormat(),
     BitwardenCSVFormat(),
     KeePassXCCSVFormat(),
+    KeePassFormat(),
     MicrosoftAuthenticatorFormat(),
     GoogleAuthenticatorDBFormat(),
     DuoFormat(),

@@ -142,6 +142,8 @@ public struct ReadContext: Sendable {
   public var nestedReader: NestedReader
   /// How far a reader may go for this file: archive sizes, KDF costs, image sizes (Limits.swift).
   public var limits: Limits
+  /// A key file that opens databases with (or instead of) a password (KeePass's `--key-file`).
+  public var keyFile: KeyFile?
 
   public init(password: PasswordProvider = .none, nestedReader: NestedReader? = nil, limits: Limits = .standard) {
     self.password = password
@@ -155,6 +157,17 @@ public struct ReadContext: Sendable {
   /// Reads the bytes of something found inside the file being read.
   public func readNested(_ input: InputFile) throws -> ReadResult {
     try nestedReader(input, self)
+  }
+}
+
+/// The bytes of a key file the command line named, with its name for messages.
+public struct KeyFile: Sendable, Equatable {
+  public var name: String
+  public var bytes: [UInt8]
+
+  public init(name: String, bytes: [UInt8]) {
+    self.name = name
+    self.bytes = bytes
   }
 }
 

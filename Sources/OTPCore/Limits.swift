@@ -23,6 +23,8 @@ public struct Limits: Sendable, Equatable {
   public var argon2Passes = 64
   /// PBKDF2 iterations (Bitwarden allows 2,000,000; andOTP writes about 150,000).
   public var pbkdf2Iterations = 10_000_000
+  /// KeePass AES-KDF rounds (KeePassXC calibrates them to a second of its own AES, tens of millions).
+  public var aesKDFRounds: UInt64 = 100_000_000
 
   public init() {}
 
@@ -35,6 +37,7 @@ public struct Limits: Sendable, Equatable {
     limits.argon2MemoryKiB *= 4
     limits.argon2Passes *= 4
     limits.pbkdf2Iterations *= 4
+    limits.aesKDFRounds *= 4
     return limits
   }
 
@@ -71,6 +74,32 @@ public struct Limits: Sendable, Equatable {
       throw Self.refusal(
         file: file, place: passesName, parameter: "the Argon2 passes (\(passesName))", value: "\(passes)",
         limit: "\(argon2Passes)", override: "--allow-costly-kdf")
+    }
+  }
+
+  public func checkAESKDF(rounds: UInt64, file: String, place: String) throws {
+    guard rounds <= aesKDFRounds else {
+      throw Self.refusal(
+        file: file, place: place, parameter: "the AES-KDF rounds", value: "\(rounds)", limit: "\(aesKDFRounds)",
+        override: "--allow-costly-kdf")
+    }
+  }
+
+  /// Refuses Argon2 whose work (memory times passes) is above what the limits allow together,
+  /// for files that trade memory for passes (KeePass databases calibrated to a second: 1 MiB and
+  /// hundreds of passes, or 64 MiB and a few).
+  public func checkArgon2Work(memoryKiB: Int, passes: Int, file: String, memoryName: String, passesName: String) throws {
+    guard memoryKiB <= argon2MemoryKiB else {
+      throw Self.refusal(
+        file: file, place: memoryName, parameter: "the Argon2 memory (\(memoryName))", value: "\(memoryKiB >> 10) MiB",
+        limit: "\(argon2MemoryKiB >> 10) MiB", override: "--allow-costly-kdf")
+    }
+    let (work, overflow) = memoryKiB.multipliedReportingOverflow(by: passes)
+    guard !overflow, work <= argon2MemoryKiB * argon2Passes else {
+      throw Self.refusal(
+        file: file, place: passesName, parameter: "the Argon2 work (\(memoryName) times \(passesName))",
+        value: overflow ? "impossibly large" : "\(work >> 20) GiB of memory passes",
+        limit: "\((argon2MemoryKiB * argon2Passes) >> 20) GiB", override: "--allow-costly-kdf")
     }
   }
 

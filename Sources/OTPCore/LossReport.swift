@@ -239,7 +239,11 @@ public struct LossReport: Sendable {
         return false
       }
       let kind = account.kind, defaults = kind.defaults
-      if kind == .totp || kind == .hotp, !capabilities.algorithms.contains(account.algorithm) { return false }
+      if kind == .totp || kind == .hotp,
+        !capabilities.algorithms.contains(account.algorithm) || (rule.form != nil && account.algorithm != defaults.algorithm)
+      {
+        return false
+      }
       // As `adapt`: a form's own digit count, and in any case one the format holds.
       if (rule.form != nil && account.digits != defaults.digits) || !capabilities.holds(digits: account.digits, kind: kind) {
         return false
@@ -286,19 +290,24 @@ public struct LossReport: Sendable {
     var changes: [AccountChange] = []
     let defaults = account.kind.defaults
 
-    // Steam, mOTP and Yandex fix their own algorithm; only TOTP and HOTP choose one.
+    let form = capabilities.kindForms[account.kind]
+    // Steam, mOTP and Yandex fix their own algorithm; only TOTP and HOTP choose one, and a kind's
+    // own form keeps only the kind's default.
     if account.kind == .totp || account.kind == .hotp,
-      !capabilities.algorithms.contains(account.algorithm)
+      !capabilities.algorithms.contains(account.algorithm) || (form != nil && account.algorithm != defaults.algorithm)
     {
       result.algorithm = defaults.algorithm
+      let reason =
+        form.map {
+          "\(target.displayName) writes \(account.kind.rawValue) accounts as \($0.shape), which holds only \(defaults.algorithm.rawValue)"
+        }
+        ?? "\(target.displayName) holds only \(capabilities.algorithms.sorted().map(\.rawValue).joined(separator: ", "))"
       changes.append(
         AccountChange(
           field: .algorithm,
           effect: .changed(from: account.algorithm.rawValue, to: defaults.algorithm.rawValue),
-          reason: "\(target.displayName) holds only \(capabilities.algorithms.sorted().map(\.rawValue).joined(separator: ", "))",
-          breaksCodes: true))
+          reason: reason, breaksCodes: true))
     }
-    let form = capabilities.kindForms[account.kind]
     // Made only for a change: most accounts have none.
     func noPlace() -> String {
       guard let form else { return "\(target.displayName) has no place for it" }

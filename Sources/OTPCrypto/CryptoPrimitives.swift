@@ -179,6 +179,8 @@ public enum Cipher {
 public enum Digest {
   public static func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
 
+  public static func sha512(_ bytes: [UInt8]) -> [UInt8] { Array(SHA512.hash(data: bytes)) }
+
   /// SHA-1, for names an app derives from it (Stratum's category ids), never for security.
   public static func sha1(_ bytes: [UInt8]) -> [UInt8] { Array(Insecure.SHA1.hash(data: bytes)) }
 

@@ -1,0 +1,178 @@
+import Foundation
+import LoginItems
+import OTPCore
+
+/// The ways a KeePass entry holds a one-time password (formats.md §10.5), read in KeePassXC's
+/// order: the legacy `TOTP Settings`/`TOTP Seed` pair, then `otp` (an otpauth URI as KeePassXC
+/// and KeePassDX write it, or KeeOTP's `key=…&size=…&step=…`), then KeePass 2.51's `TimeOtp-*`
+/// fields; KeePass's `HmacOtp-*` (HOTP, which KeePassXC ignores) come last.
+enum KeePassOTPFields {
+  static let otp = "otp"
+  static let legacySeed = "TOTP Seed"
+  static let legacySettings = "TOTP Settings"
+  static let timePrefix = "TimeOtp-"
+  static let hmacPrefix = "HmacOtp-"
+
+  /// Whether the entry has any field that holds a one-time password.
+  static func hasOTP(_ fields: [String: String]) -> Bool {
+    fields[legacySettings] != nil || fields[legacySeed] != nil || !(fields[otp] ?? "").trimmingWhitespace().isEmpty
+      || secretField(fields, prefix: timePrefix) != nil || secretField(fields, prefix: hmacPrefix) != nil
+  }
+
+  /// The entry's account (secret and code settings only: the caller adds the title and username)
+  /// from the first form present; `item` reads the `otp` text the way every login item is read.
+  static func parse(_ fields: [String: String], item: LoginItem, origin: Origin) throws(EntryProblem) -> OtpauthURI.Parsed {
+    if fields[legacySettings] != nil || fields[legacySeed] != nil {
+      return try legacy(seed: fields[legacySeed] ?? "", settings: fields[legacySettings] ?? "", origin: origin)
+    }
+    let otpText = (fields[otp] ?? "").trimmingWhitespace()
+    if !otpText.isEmpty {
+      if otpText.hasPrefix("key=") || otpText.contains("&key=") { return try keeOTP(otpText, origin: origin) }
+      return try item.parsedOTP(origin: origin)
+    }
+    if let secret = secretField(fields, prefix: timePrefix) {
+      return try native(fields, prefix: timePrefix, secret: secret, origin: origin)
+    }
+    if let secret = secretField(fields, prefix: hmacPrefix) {
+      return try native(fields, prefix: hmacPrefix, secret: secret, origin: origin)
+    }
+    throw EntryProblem(KeePassCode.noOTP, "the entry has no one-time password")
+  }
+
+  /// KeePassXC's first form: `TOTP Settings` = "<period>;<digits>" or "<period>;S" (Steam), empty
+  /// for 30 s and 6 digits; `TOTP Seed` = the base32 secret.
+  static func legacy(seed: String, settings: String, origin: Origin) throws(EntryProblem) -> OtpauthURI.Parsed {
+    var warnings: [EntryProblem] = []
+    guard !seed.trimmingWhitespace().isEmpty else {
+      throw EntryProblem(KeePassCode.badOTPFields, "the entry has \"TOTP Settings\" but no \"TOTP Seed\"")
+    }
+    let secret = try EntryProblem.base32Secret(seed, badSecret: KeePassCode.badOTPFields, warnings: &warnings)
+    let parts = settings.split(separator: ";", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+    var kind = OTPKind.totp
+    var period: Int?
+    var digits: Int?
+    if !settings.trimmingWhitespace().isEmpty {
+      guard parts.count >= 2, let step = Int(parts[0]), step > 0 else {
+        throw EntryProblem(KeePassCode.badOTPFields, "\"TOTP Settings\" is not \"<period>;<digits>\"")
+      }
+      period = step
+      if parts[1].uppercased() == "S" {
+        kind = .steam
+      } else {
+        guard let size = Int(parts[1]), size > 0 else {
+          throw EntryProblem(KeePassCode.badOTPFields, "\"TOTP Settings\" gives digits that are not a number")
+        }
+        digits = size
+      }
+    }
+    let account = Account(
+      kind: kind, secret: Secret(secret), digits: kind == .steam ? nil : digits, period: period, origin: origin)
+    return OtpauthURI.Parsed(account: account, warnings: warnings)
+  }
+
+  /// KeeOTP's query string: `key` (base32), `size` (digits), `step` (period), `otpHashMode`.
+  static func keeOTP(_ text: String, origin: Origin) throws(EntryProblem) -> OtpauthURI.Parsed {
+    var values: [String: String] = [:]
+    for pair in text.split(separator: "&") {
+      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      guard parts.count == 2 else { continue }
+      values[String(parts[0]).lowercased()] = PercentEncoding.decode(String(parts[1]), plusIsSpace: false)
+    }
+    if let type = values["type"], type.lowercased() != "totp" {
+      throw EntryProblem(KeePassCode.badOTPFields, "the KeeOTP string is of type \"\(type)\", which otpbridge does not read")
+    }
+    var warnings: [EntryProblem] = []
+    let secret = try EntryProblem.base32Secret(values["key"] ?? "", badSecret: KeePassCode.badOTPFields, warnings: &warnings)
+    var algorithm = HashAlgorithm.sha1
+    if let mode = values["otphashmode"] {
+      guard let named = HashAlgorithm(lenient: mode), named != .md5 else {
+        throw EntryProblem(KeePassCode.badOTPFields, "the KeeOTP hash mode \"\(mode)\" is not SHA-1, SHA-256 or SHA-512")
+      }
+      algorithm = named
+    }
+    let account = Account(
+      kind: .totp, secret: Secret(secret), algorithm: algorithm, digits: try number(values["size"], "size"),
+      period: try number(values["step"], "step"), origin: origin)
+    return OtpauthURI.Parsed(account: account, warnings: warnings)
+  }
+
+  /// The name of the field that holds a KeePass 2.51 secret, in KeePass's order of encodings.
+  static func secretField(_ fields: [String: String], prefix: String) -> String? {
+    ["Secret", "Secret-Hex", "Secret-Base32", "Secret-Base64"].map { prefix + $0 }.first { fields[$0] != nil }
+  }
+
+  /// KeePass 2.51's own fields: `TimeOtp-Secret…`, `-Length`, `-Period`, `-Algorithm`
+  /// (`HMAC-SHA-1`, `HMAC-SHA-256`, `HMAC-SHA-512`), or `HmacOtp-Secret…` with `-Counter` (6 digits).
+  static func native(_ fields: [String: String], prefix: String, secret field: String, origin: Origin) throws(EntryProblem)
+    -> OtpauthURI.Parsed
+  {
+    let text = fields[field] ?? ""
+    var warnings: [EntryProblem] = []
+    let secret: [UInt8]
+    switch field.dropFirst(prefix.count) {
+    case "Secret": secret = Array(text.utf8)
+    case "Secret-Hex":
+      guard let bytes = Hex.decode(text.filter { !$0.isWhitespace }) else {
+        throw EntryProblem(KeePassCode.badOTPFields, "\(field) is not hexadecimal")
+      }
+      secret = bytes
+    case "Secret-Base64":
+      guard let bytes = Data(base64Encoded: text.trimmingWhitespace()) else {
+        throw EntryProblem(KeePassCode.badOTPFields, "\(field) is not base64")
+      }
+      secret = Array(bytes)
+    default: secret = try EntryProblem.base32Secret(text, badSecret: KeePassCode.badOTPFields, warnings: &warnings)
+    }
+    guard !secret.isEmpty else { throw EntryProblem(KeePassCode.badOTPFields, "\(field) is empty") }
+    let account: Account
+    if prefix == hmacPrefix {
+      let counterText = fields[prefix + "Counter"]?.trimmingWhitespace() ?? "0"
+      guard let counter = UInt64(counterText.isEmpty ? "0" : counterText) else {
+        throw EntryProblem(KeePassCode.badOTPFields, "\(prefix)Counter is not a number")
+      }
+      account = Account(kind: .hotp, secret: Secret(secret), counter: counter, origin: origin)
+    } else {
+      var algorithm = HashAlgorithm.sha1
+      if let name = fields[prefix + "Algorithm"]?.trimmingWhitespace(), !name.isEmpty {
+        guard let named = HashAlgorithm(lenient: name), named != .md5 else {
+          throw EntryProblem(KeePassCode.badOTPFields, "\(prefix)Algorithm \"\(name)\" is not HMAC-SHA-1, -256 or -512")
+        }
+        algorithm = named
+      }
+      account = Account(
+        kind: .totp, secret: Secret(secret), algorithm: algorithm,
+        digits: try number(fields[prefix + "Length"], "\(prefix)Length"),
+        period: try number(fields[prefix + "Period"], "\(prefix)Period"), origin: origin)
+    }
+    return OtpauthURI.Parsed(account: account, warnings: warnings)
+  }
+
+  static func number(_ text: String?, _ name: String) throws(EntryProblem) -> Int? {
+    guard let text = text?.trimmingWhitespace(), !text.isEmpty else { return nil }
+    guard let value = Int(text), value > 0 else {
+      throw EntryProblem(KeePassCode.badOTPFields, "\(name) \"\(text)\" is not a positive number")
+    }
+    return value
+  }
+
+  /// The fields an account is written as: `otp` (the otpauth URI KeePassXC and KeePassDX read) for
+  /// TOTP and Steam, and KeePass 2.51's `TimeOtp-*` for TOTP or `HmacOtp-*` for HOTP, so that
+  /// KeePass itself shows codes. Secrets are protected values.
+  static func fields(for account: Account, otpauth: String) -> [(key: String, value: String, protected: Bool)] {
+    let secret = account.secret.revealBase32()
+    switch account.kind {
+    case .hotp:
+      return [(hmacPrefix + "Secret-Base32", secret, true), (hmacPrefix + "Counter", String(account.counter), false)]
+    case .totp:
+      let algorithm =
+        ["SHA1": "HMAC-SHA-1", "SHA256": "HMAC-SHA-256", "SHA512": "HMAC-SHA-512"][account.algorithm.rawValue] ?? ""
+      return [
+        (otp, otpauth, true), (timePrefix + "Secret-Base32", secret, true),
+        (timePrefix + "Length", String(account.digits), false),
+        (timePrefix + "Period", String(account.period), false), (timePrefix + "Algorithm", algorithm, false),
+      ]
+    default:
+      return [(otp, otpauth, true)]
+    }
+  }
+}

@@ -1,0 +1,5 @@
+import Foundation
+import KeePass
+import OTPCore
+import TestSupport
+import Testing
