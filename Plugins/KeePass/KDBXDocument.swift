@@ -156,6 +156,8 @@ struct KDBXDocumentWriter {
     }
     xml += "\t\t</MemoryProtection>\n"
     element("RecycleBinEnabled", "False", indent: 2)
+    // No recycle bin: the all-zero UUID, as KeePass writes it (pykeepass needs the element).
+    element("RecycleBinUUID", "AAAAAAAAAAAAAAAAAAAAAA==", indent: 2)
     xml += "\t</Meta>\n\t<Root>\n"
     try group(root, indent: 2)
     xml += "\t\t<DeletedObjects/>\n\t</Root>\n</KeePassFile>\n"

@@ -87,7 +87,7 @@ public struct KeePassFormat: FormatPlugin {
       result.findings.append(
         Finding(
           .info, code: KeePassCode.recycleBin,
-          "\(document.recycled) entr\(document.recycled == 1 ? "y is" : "ies are") in the recycle bin and were not read: KeePass keeps deleted entries there",
+          "\(document.recycled) entr\(document.recycled == 1 ? "y is" : "ies are") in the recycle bin and \(document.recycled == 1 ? "was" : "were") not read: KeePass keeps deleted entries there",
           at: Origin(file: file, place: .whole)))
     }
     if opened.header.major < 4 {

@@ -44,6 +44,11 @@ struct InputOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Read the password of encrypted inputs from this environment variable.", valueName: "var"))
   var passwordEnv: String?
 
+  @Option(
+    help: ArgumentHelp("Open KeePass databases with this key file, with their password or alone.", valueName: "file"),
+    completion: .file())
+  var keyFile: String?
+
   @Option(help: ArgumentHelp("Read inputs up to this many MiB (default 256; see docs/limits.md).", valueName: "n"))
   var maxInputMib: Int?
 
@@ -56,14 +61,19 @@ struct InputOptions: ParsableArguments {
     return limits
   }
 
-  var readContext: ReadContext {
-    ReadContext(
+  func readContext() throws -> ReadContext {
+    var context = ReadContext(
       password: PasswordSource(file: passwordFile, environment: passwordEnv, role: .opening("input")).provider(), limits: limits)
+    if let keyFile {
+      let file = try Files.read(keyFile, maximumSize: limits.inputBytes)
+      context.keyFile = KeyFile(name: file.name, bytes: file.bytes)
+    }
+    return context
   }
 
   /// Reads `paths` together, with progress on a terminal and, with --verbose, what read each.
   func read(_ paths: [String], registry: Registry) throws -> Reading {
-    try InputOptions.read(paths, from: formatID, context: readContext, registry: registry)
+    try InputOptions.read(paths, from: formatID, context: try readContext(), registry: registry)
   }
 
   static func read(_ paths: [String], from formatID: String?, context: ReadContext, registry: Registry) throws -> Reading {

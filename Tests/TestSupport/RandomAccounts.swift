@@ -40,7 +40,7 @@ public enum RandomAccounts {
       let fields = form?.fields ?? capabilities.fields
       if fields.contains(.issuer) { account.issuer = form?.fixedIssuer ?? words.randomElement(using: &random)! + " \(index)" }
       if fields.contains(.name) { account.name = words.randomElement(using: &random)! }
-      if kind == .totp || kind == .hotp {
+      if kind == .totp || kind == .hotp, form == nil {
         account.algorithm = algorithms.randomElement(using: &random)!
         let digits = [6, 7, 8].filter { capabilities.holds(digits: $0, kind: kind) }
         account.digits = digits.randomElement(using: &random) ?? capabilities.digits.lowerBound
