@@ -13,7 +13,7 @@ let targets = [
   "bitwarden-csv",
   "bitwarden-json", "duo", "ente",
   "entra-csv", "freeotp", "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json",
-  "keepassxc-csv",
+  "keepass", "keepassxc-csv",
   "lastpass",
   "ms-authenticator", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv", "steam-mafile", "stratum",
   "totp-authenticator", "winauth",

@@ -138,6 +138,8 @@ def main():
     stratum_db = seed("aegis/importers/stratum_internal.db")
     winauth_zip = seed("stratum/data/winauth.zip")
     authplus_db = seed("stratum/data/authplus.db")
+    keepass4 = seed("stratum/data/keepass.aes256.argon2id.kdbx")
+    keepass3 = seed("stratum/data/keepass.kdbx3.kdbx")
     authplus_zip = seed("aegis/importers/authenticator_plus.zip")
     raivo_zip = zip_of([("raivo-otp-export.json", raivo)])
     keepassxc_csv = (
@@ -165,7 +167,7 @@ def main():
         ("google-authenticator-db", "sqlite"), ("duo", "json"), ("battle-net", "xml"), ("steam-mafile", "maFile"),
         ("freeotp-tokens", "xml"), ("stratum", "authpro"), ("authy", "xml"),
         ("totp-authenticator", "bin"), ("lastpass", "json"), ("winauth", "txt"), ("authenticator-plus", "db"),
-        ("freeotp", "bin"), ("apple-passwords", "csv"),
+        ("freeotp", "bin"), ("apple-passwords", "csv"), ("keepass", "kdbx"),
     ]:
         add(f"{fmt}.empty.{ext}", b"", "corrupted", cause="empty", fmt=fmt, note="empty file read as this format")
         if fmt == "andotp":
@@ -270,6 +272,24 @@ def main():
     add("wrong-format.aegis-as-winauth.json", aegis_plain, "entryUnreadable", fmt="winauth", exit=1,
         note="read as lines, none of them an otpauth URI")
     add("wrong-format.aegis-as-authenticator-plus.json", aegis_plain, "corrupted", fmt="authenticator-plus")
+    # KeePass: wrong password, no password, damage after the header HMAC proved the password,
+    # damage to the header itself, KeePass 1 and a later KDBX version.
+    add("keepass.wrong-password.kdbx", keepass4, "wrongPassword", password="not it")
+    add("keepass3.wrong-password.kdbx", keepass3, "wrongPassword", password="not it")
+    add("keepass.no-password.kdbx", keepass4, "passwordRequired")
+    add("keepass.truncated.kdbx", truncated(keepass4), "corrupted", password="test", note="the first half of a KDBX 4")
+    flipped_kdbx = bytearray(keepass4)
+    flipped_kdbx[-40] ^= 1
+    add("keepass.bitflip.kdbx", bytes(flipped_kdbx), "corrupted", cause="HMAC", password="test",
+        note="one payload byte changed; the header HMAC proves the password, the block HMAC fails")
+    header_flipped = bytearray(keepass4)
+    header_flipped[60] ^= 1  # inside the master seed
+    add("keepass.header-bitflip.kdbx", bytes(header_flipped), "corrupted", password="test",
+        cause="SHA-256", note="one byte of the master seed changed: the header's SHA-256 fails")
+    add("keepass.kdb1.kdb", bytes.fromhex("03d9a29a65fb4bb5") + bytes(120), "unsupportedVersion",
+        note="KeePass 1's signature")
+    add("keepass.kdbx5.kdbx", bytes.fromhex("03d9a29a67fb4bb500000500") + bytes(60), "unsupportedVersion",
+        note="a KDBX major version after 4")
     add("stratum-db.truncated.db", truncated(stratum_db), "corrupted", fmt="stratum", note="the app's database cut in half")
     add("stratum-html.no-uri.html", b"<!doctype html><html><head><title>Stratum Backup</title></head><body><table>"
         b"<tr><td>x</td></tr></table></body></html>", "corrupted", note="Stratum's page with no otpauth URI")

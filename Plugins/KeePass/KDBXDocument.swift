@@ -20,7 +20,8 @@ struct KDBXDocument {
   var recycled = 0
 
   static func parse(_ opened: KDBXCrypto.Opened, file: String) throws -> KDBXDocument {
-    guard var tree = XMLTree.parse(opened.xml), tree.name == "KeePassFile" else {
+    // Untrimmed: a title or user name may begin or end with a space.
+    guard var tree = XMLTree.parse(opened.xml, trimming: false), tree.name == "KeePassFile" else {
       throw KDBXCrypto.damaged("the decrypted database is not KeePass XML", file: file)
     }
     var stream = InnerStream(kind: opened.innerStream, key: opened.innerStreamKey)
@@ -29,8 +30,8 @@ struct KDBXDocument {
       throw KDBXCrypto.damaged("the database has no root group", file: file)
     }
     let meta = tree.child("Meta")
-    let binEnabled = meta?.child("RecycleBinEnabled")?.text.lowercased() != "false"
-    let binUUID = binEnabled ? meta?.child("RecycleBinUUID")?.text : nil
+    let binEnabled = meta?.child("RecycleBinEnabled")?.text.trimmingWhitespace().lowercased() != "false"
+    let binUUID = binEnabled ? meta?.child("RecycleBinUUID")?.text.trimmingWhitespace() : nil
     var document = KDBXDocument()
     document.collect(root, path: [], inBin: false, binUUID: binUUID)
     return document
@@ -39,7 +40,7 @@ struct KDBXDocument {
   /// Replaces every protected value's text with its plain text, in document order.
   static func unprotect(_ element: inout XMLTree, stream: inout InnerStream, file: String) throws {
     if element.attributes["Protected"]?.lowercased() == "true" {
-      guard let masked = Data(base64Encoded: element.text) else {
+      guard let masked = Data(base64Encoded: element.text.trimmingWhitespace()) else {
         throw KDBXCrypto.damaged("a protected value is not base64", file: file)
       }
       element.text = String(decoding: try stream.xor(Array(masked)), as: UTF8.self)
@@ -65,7 +66,7 @@ struct KDBXDocument {
           entries.append(Entry(fields: fields, group: path.joined(separator: "/"), number: entries.count + recycled + 1))
         }
       case "Group":
-        let isBin = binUUID != nil && child.child("UUID")?.text == binUUID
+        let isBin = binUUID != nil && child.child("UUID")?.text.trimmingWhitespace() == binUUID
         collect(child, path: path + [child.child("Name")?.text ?? ""], inBin: inBin || isBin, binUUID: binUUID)
       default: continue
       }

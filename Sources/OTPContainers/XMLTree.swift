@@ -10,7 +10,7 @@ public struct XMLTree: Sendable {
   public var name: String
   public var attributes: [String: String]
   public var children: [XMLTree]
-  /// The element's own character data, trimmed.
+  /// The element's own character data, trimmed unless parsed with `trimming: false`.
   public var text: String
 
   /// The first child named `name`.
@@ -28,12 +28,13 @@ public struct XMLTree: Sendable {
   }
 
   /// Parses `bytes` with Foundation's XMLParser (libxml2 underneath); nil when they are not
-  /// well-formed XML. External entities are not resolved.
-  public static func parse(_ bytes: [UInt8]) -> XMLTree? {
+  /// well-formed XML. External entities are not resolved. `trimming: false` keeps white space
+  /// around text as it is (KeePass values).
+  public static func parse(_ bytes: [UInt8], trimming: Bool = true) -> XMLTree? {
     let parser = XMLParser(data: Data(bytes))
     parser.shouldProcessNamespaces = true
     parser.shouldResolveExternalEntities = false
-    let builder = Builder()
+    let builder = Builder(trimming: trimming)
     parser.delegate = builder
     guard parser.parse(), let root = builder.root else { return nil }
     return root
@@ -42,6 +43,9 @@ public struct XMLTree: Sendable {
   private final class Builder: NSObject, XMLParserDelegate {
     var stack: [XMLTree] = []
     var root: XMLTree?
+    let trimming: Bool
+
+    init(trimming: Bool) { self.trimming = trimming }
 
     func parser(
       _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
@@ -57,7 +61,7 @@ public struct XMLTree: Sendable {
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
       guard var element = stack.popLast() else { return }
-      element.text = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+      if trimming { element.text = element.text.trimmingCharacters(in: .whitespacesAndNewlines) }
       if stack.isEmpty {
         root = element
       } else {

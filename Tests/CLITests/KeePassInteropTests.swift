@@ -63,7 +63,9 @@ import Testing
     #expect(entries.count == source.accounts.count)
     var compared = 0
     for account in source.accounts where !notKept.contains(account.origin) {
-      let entry = entries.first { $0.title == (account.issuer.isEmpty ? account.name : account.issuer) && $0.username == account.name }
+      let entry = entries.first {
+        $0.title == (account.issuer.isEmpty ? account.name : account.issuer) && $0.username == account.name
+      }
       #expect(entry?.code == account.code, "\(account.issuer) \(account.name)")
       compared += 1
     }
@@ -71,7 +73,8 @@ import Testing
   }
 
   @Test func keePassXCShowsTheSameCodes() throws {
-    let cli = try #require(Subprocess.onPath("keepassxc-cli"), "no keepassxc-cli: scripts/bootstrap.sh installs Debian's keepassxc")
+    let cli = try #require(
+      Subprocess.onPath("keepassxc-cli"), "no keepassxc-cli: scripts/bootstrap.sh installs Debian's keepassxc")
     let folder = try CLI.temporaryFolder()
     let (database, password, notKept) = try written(in: folder)
     let source = try JSONDecoder().decode(Codes.self, from: Data(try CLI.run(["codes", Self.source, "--json"]).stdout.utf8))
@@ -125,7 +128,9 @@ import Testing
       if database.keyFile != nil {
         // Without its key file the database does not open: a wrong key, not damage.
         let keyless = try CLI.run(Array(arguments.dropLast(2)))
-        #expect(keyless.status != 0 && (keyless.stderr.contains("wrong password") || keyless.stderr.contains("no password")), "\(keyless.stderr)")
+        #expect(
+          keyless.status != 0 && (keyless.stderr.contains("wrong password") || keyless.stderr.contains("no password")),
+          "\(keyless.stderr)")
       }
     }
   }

@@ -20,7 +20,8 @@ import Testing
 
   @Test func legacySettingsAsKeePassXCReadsThem() throws {
     let eight = try parse(["TOTP Seed": rfcSecret.lowercased(), "TOTP Settings": "30;8"])
-    #expect(eight.kind == .totp && eight.digits == 8 && eight.period == 30 && eight.secret.bytes == Array("12345678901234567890".utf8))
+    #expect(
+      eight.kind == .totp && eight.digits == 8 && eight.period == 30 && eight.secret.bytes == Array("12345678901234567890".utf8))
     let steam = try parse(["TOTP Seed": "63BEDWCQZKTQWPESARIERL5DTTQFCJTK", "TOTP Settings": "30;S"])
     #expect(steam.kind == .steam && steam.digits == 5)
     #expect(try CodeGenerator.code(for: steam, at: 1_511_200_518) == "FR8RV")
@@ -68,7 +69,8 @@ import Testing
     #expect(try KDBXCrypto.keyFileKey(Array(version2.utf8), file: "k") == key)
     let damaged = version2.replacingOccurrences(of: "Hash=\"\(hash)\"", with: "Hash=\"00000000\"")
     #expect(throws: OTPError.self) { try KDBXCrypto.keyFileKey(Array(damaged.utf8), file: "k") }
-    let version1 = "<KeyFile><Meta><Version>1.00</Version></Meta><Key><Data>\(Data(key).base64EncodedString())</Data></Key></KeyFile>"
+    let version1 =
+      "<KeyFile><Meta><Version>1.00</Version></Meta><Key><Data>\(Data(key).base64EncodedString())</Data></Key></KeyFile>"
     #expect(try KDBXCrypto.keyFileKey(Array(version1.utf8), file: "k") == key)
     let other = Array("any file at all".utf8)
     #expect(try KDBXCrypto.keyFileKey(other, file: "k") == Digest.sha256(other))
@@ -80,7 +82,8 @@ import Testing
     #expect(written.findings.isEmpty)
     // Entries come back group by group (a KeePass group holds its entries together); issuers are unique.
     let back = try readBack(written.bytes, with: KeePassFormat(), name: "out.kdbx", password: "pässword ∑")
-    let differences = accountDifferences(back.accounts.sorted { $0.issuer < $1.issuer }, accounts.sorted { $0.issuer < $1.issuer })
+    let differences = accountDifferences(
+      back.accounts.sorted { $0.issuer < $1.issuer }, accounts.sorted { $0.issuer < $1.issuer })
     #expect(differences.isEmpty, "\(differences.prefix(5))")
     #expect(throws: OTPError.wrongPassword(file: "out.kdbx")) {
       try readBack(written.bytes, with: KeePassFormat(), name: "out.kdbx", password: "pässword")

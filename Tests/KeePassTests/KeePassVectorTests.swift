@@ -14,7 +14,10 @@ import Testing
   /// entries' titles, "Sha:256" without an algorithm in its URI (so SHA-1, as KeePassXC reads it).
   func expectedStratumAccounts() throws -> [String] {
     let set = try Vectors.expectedAccounts("stratum/EXPECTED.md")
-    func line(_ kind: OTPKind, _ issuer: String, _ name: String, _ secret: String, _ algorithm: HashAlgorithm, _ digits: Int, _ period: Int)
+    func line(
+      _ kind: OTPKind, _ issuer: String, _ name: String, _ secret: String, _ algorithm: HashAlgorithm, _ digits: Int,
+      _ period: Int
+    )
       -> String
     {
       "\(kind.rawValue) \(issuer) \(name) \(secret) \(algorithm.rawValue) \(digits) \(period)"
@@ -67,7 +70,9 @@ import Testing
     #expect(lines(legacy.accounts) == ["totp Sample Entry User Name HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ SHA1 6 30"])
   }
 
-  @Test(arguments: ["stratum/data/keepass.aes256.aeskdf.kdbx", "stratum/data/keepass.kdbx3.kdbx", "keepassxc/tests/data/NewDatabase.kdbx"])
+  @Test(arguments: [
+    "stratum/data/keepass.aes256.aeskdf.kdbx", "stratum/data/keepass.kdbx3.kdbx", "keepassxc/tests/data/NewDatabase.kdbx",
+  ])
   func aWrongPasswordIsAWrongPassword(path: String) throws {
     let input = try Vectors.input(path)
     #expect(throws: OTPError.wrongPassword(file: input.name)) {
@@ -82,7 +87,9 @@ import Testing
     // A byte of the header: its SHA-256 fails before any key is derived from it.
     var bytes = input.bytes
     bytes[header.bytes.count - 10] ^= 1
-    #expect(throws: OTPError.self) { try format.read(InputFile(name: "h", bytes: bytes), context: ReadContext(password: .fixed("test"))) }
+    #expect(throws: OTPError.self) {
+      try format.read(InputFile(name: "h", bytes: bytes), context: ReadContext(password: .fixed("test")))
+    }
     do {
       _ = try format.read(InputFile(name: "h", bytes: bytes), context: ReadContext(password: .fixed("test")))
     } catch let error as OTPError {
@@ -91,22 +98,31 @@ import Testing
     // A byte of the payload: the password proves right, the block's HMAC fails.
     bytes = input.bytes
     bytes[bytes.count - 40] ^= 1
-    #expect(throws: OTPError.corrupted(file: "p", place: "payload", reason: "block 0 fails its HMAC: the password is right, but the file is damaged")) {
+    #expect(
+      throws: OTPError.corrupted(
+        file: "p", place: "payload", reason: "block 0 fails its HMAC: the password is right, but the file is damaged")
+    ) {
       try format.read(InputFile(name: "p", bytes: bytes), context: ReadContext(password: .fixed("test")))
     }
     // Cut short.
     #expect(throws: OTPError.self) {
-      try format.read(InputFile(name: "c", bytes: Array(input.bytes.prefix(input.bytes.count / 2))), context: ReadContext(password: .fixed("test")))
+      try format.read(
+        InputFile(name: "c", bytes: Array(input.bytes.prefix(input.bytes.count / 2))),
+        context: ReadContext(password: .fixed("test")))
     }
   }
 
   @Test func keePass1AndLaterVersionsAreUnsupported() {
     let kdb: [UInt8] = [0x03, 0xD9, 0xA2, 0x9A, 0x65, 0xFB, 0x4B, 0xB5] + [UInt8](repeating: 0, count: 120)
     #expect(format.sniff(InputFile(name: "old.kdb", bytes: kdb)) == .certain)
-    #expect(throws: OTPError.unsupportedVersion(file: "old.kdb", version: "KeePass 1 (.kdb)", supported: "KDBX 3.1 and 4.x (KeePass 2, KeePassXC)")) {
+    #expect(
+      throws: OTPError.unsupportedVersion(
+        file: "old.kdb", version: "KeePass 1 (.kdb)", supported: "KDBX 3.1 and 4.x (KeePass 2, KeePassXC)")
+    ) {
       try format.read(InputFile(name: "old.kdb", bytes: kdb), context: ReadContext(password: .fixed("x")))
     }
-    let five: [UInt8] = [0x03, 0xD9, 0xA2, 0x9A, 0x67, 0xFB, 0x4B, 0xB5, 0x00, 0x00, 0x05, 0x00] + [UInt8](repeating: 0, count: 40)
+    let five: [UInt8] =
+      [0x03, 0xD9, 0xA2, 0x9A, 0x67, 0xFB, 0x4B, 0xB5, 0x00, 0x00, 0x05, 0x00] + [UInt8](repeating: 0, count: 40)
     #expect(throws: OTPError.unsupportedVersion(file: "new.kdbx", version: "KDBX 5.0", supported: "KDBX 3.1 and 4.x")) {
       try format.read(InputFile(name: "new.kdbx", bytes: five), context: ReadContext(password: .fixed("x")))
     }

@@ -53,6 +53,12 @@ import Testing
     )
   ]
 
+  /// Formats whose files keep the accounts of a group together, so that accounts read back in
+  /// another order than written, and why.
+  static let regrouping: [String: String] = [
+    "keepass": "a KeePass group holds its entries, so entries read back group by group"
+  ]
+
   /// Failures of the contract that are bugs not fixed yet: the format, a text that the failures'
   /// messages contain, and the bug. Each shows as a known issue, and the test fails once the bug
   /// is fixed, so that the entry is removed.
@@ -200,7 +206,13 @@ import Testing
       }
       if let origin = finding.origin { exempt[origin, default: []].formUnion(fields) }
     }
-    let differences = accountDifferences(back.accounts, written.accounts, exempt: exempt)
+    var backAccounts = back.accounts, writtenAccounts = written.accounts
+    if let format, Self.regrouping[format] != nil {
+      // Compared in the order of their issuers, which the random accounts make unique.
+      backAccounts.sort { ($0.issuer, $0.name) < ($1.issuer, $1.name) }
+      writtenAccounts.sort { ($0.issuer, $0.name) < ($1.issuer, $1.name) }
+    }
+    let differences = accountDifferences(backAccounts, writtenAccounts, exempt: exempt)
     #expect(differences.isEmpty, "\(what): \(differences)", sourceLocation: sourceLocation)
     let verification = Verification.compare(
       source: written.accounts, converted: back.accounts, instants: Verification.instants(now: 1_700_000_000))

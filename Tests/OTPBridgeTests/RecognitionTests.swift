@@ -72,7 +72,8 @@ import Testing
     let file = InputFile(
       name: FormatContractTests.fileName(descriptor, encrypted: testCase.encrypted) + (folderFile.map { "/" + $0.name } ?? ""),
       bytes: folderFile?.bytes ?? written.bytes)
-    if testCase.large, folderFile == nil {
+    // (A KeePass database gzips its XML, and the large values are repetitive.)
+    if testCase.large, folderFile == nil, testCase.format != "keepass" {
       // The large values are in the file (as written, or encrypted with the rest).
       #expect(file.bytes.count > 250_000, "\(testCase): only \(file.bytes.count) bytes")
     }
