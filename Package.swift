@@ -45,6 +45,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("SeedCSV", ["OTPContainers"], []),
   // migration.pb.swift is generated from migration.proto by `make regenerate-proto`.
   ("GoogleMigration", [.product(name: "SwiftProtobuf", package: "swift-protobuf")], ["migration.proto"]),
+  ("Archive", ["OTPContainers"], []),
   ("QRImage", ["CZBar", "CPNG", "CJPEG", "CWebP", "CHeif"], []),
 ]
 let formatsTestedElsewhere: Set<String> = ["QRImage"]

@@ -9,7 +9,7 @@ import PackageDescription
 // builds it with `-sanitize=fuzzer,address` and runs every target. Each target's main hands over
 // to libFuzzer's driver (LLVMFuzzerRunDriver), since SwiftPM gives executables a main of their own.
 let targets = [
-  "1password-csv", "1pux", "2fas", "aegis", "andotp", "apple-passwords", "authenticator-plus", "authy", "battle-net",
+  "1password-csv", "1pux", "2fas", "aegis", "andotp", "apple-passwords", "archive", "authenticator-plus", "authy", "battle-net",
   "bitwarden-csv",
   "bitwarden-json", "duo", "ente",
   "entra-csv", "freeotp", "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json",

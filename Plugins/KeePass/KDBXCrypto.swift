@@ -8,10 +8,10 @@ import OTPCrypto
 /// start-bytes check, KDBX 4's HMAC-checked blocks after a header HMAC).
 enum KDBXCrypto {
   /// SHA-256 over the password's SHA-256 followed by the key file's key (either may be absent).
-  static func compositeKey(password: String?, keyFile: [UInt8]?, file: String) throws -> [UInt8] {
+  static func compositeKey(password: String?, keyFile: KeyFile?) throws -> [UInt8] {
     var parts: [UInt8] = []
     if let password { parts += Digest.sha256(Array(password.utf8)) }
-    if let keyFile { parts += try keyFileKey(keyFile, file: file) }
+    if let keyFile { parts += try keyFileKey(keyFile.bytes, file: keyFile.name) }
     return Digest.sha256(parts)
   }
 
@@ -54,12 +54,17 @@ enum KDBXCrypto {
       try limits.checkArgon2Work(
         memoryKiB: Int(clamping: memoryKiB), passes: Int(clamping: iterations), file: file, memoryName: "header M",
         passesName: "header I")
-      guard parallelism >= 1, parallelism <= 64 else {
-        throw Limits.refusal(file: file, place: "header P", parameter: "the Argon2 lanes", value: "\(parallelism)", limit: "64")
+      // libargon2 runs a thread a lane; KeePassXC gives a lane to each of the machine's threads.
+      guard parallelism <= 256 else {
+        throw Limits.refusal(file: file, place: "header P", parameter: "the Argon2 lanes", value: "\(parallelism)", limit: "256")
       }
-      return try KeyDerivation.argon2(
-        variant == .d ? .argon2d : .argon2id, version: version, password: composite, salt: salt, iterations: Int(iterations),
-        memoryKiB: Int(memoryKiB), parallelism: Int(parallelism), length: 32)
+      do {
+        return try KeyDerivation.argon2(
+          variant == .d ? .argon2d : .argon2id, version: version, password: composite, salt: salt, iterations: Int(iterations),
+          memoryKiB: Int(memoryKiB), parallelism: Int(parallelism), length: 32)
+      } catch {
+        throw OTPError.corrupted(file: file, place: "header", reason: "\(error)")
+      }
     }
   }
 
@@ -72,9 +77,9 @@ enum KDBXCrypto {
     var xml: [UInt8]
   }
 
-  static func open(_ data: [UInt8], password: String?, keyFile: [UInt8]?, limits: Limits, file: String) throws -> Opened {
+  static func open(_ data: [UInt8], password: String?, keyFile: KeyFile?, limits: Limits, file: String) throws -> Opened {
     let header = try KDBXHeader.parse(data, file: file)
-    let composite = try compositeKey(password: password, keyFile: keyFile, file: file)
+    let composite = try compositeKey(password: password, keyFile: keyFile)
     let transformed = try transformedKey(composite, kdf: header.kdf, limits: limits, file: file)
     let cipherKey = Digest.sha256(header.masterSeed + transformed)
     return header.isVersion4
@@ -85,6 +90,10 @@ enum KDBXCrypto {
   static func openVersion3(_ data: [UInt8], header: KDBXHeader, cipherKey: [UInt8], limits: Limits, file: String) throws -> Opened
   {
     let encrypted = Array(data[header.bytes.count...])
+    // Cut short or not whole blocks: said before any key is tried, so it is not a wrong password.
+    guard encrypted.count >= 32, header.cipher == .chacha20 || encrypted.count % 16 == 0 else {
+      throw OTPError.corrupted(file: file, place: "payload", reason: "the encrypted payload is cut short")
+    }
     let plain = try decrypt(encrypted, header: header, key: cipherKey, file: file) {
       // The first 32 bytes decrypt to the header's start bytes only with the right key.
       Digest.constantTimeEqual(Array($0.prefix(32)), header.streamStartBytes)
@@ -112,10 +121,8 @@ enum KDBXCrypto {
   static func openVersion4(
     _ data: [UInt8], header: KDBXHeader, transformed: [UInt8], cipherKey: [UInt8], limits: Limits, file: String
   ) throws -> Opened {
-    var reader = LittleEndianReader(data, file: file, what: "file", offset: header.bytes.count)
-    guard try reader.bytes(32) == Digest.sha256(header.bytes) else {
-      throw OTPError.corrupted(file: file, place: "header", reason: "the header fails its SHA-256: the file is damaged")
-    }
+    // The header's SHA-256 was checked as it was parsed.
+    var reader = LittleEndianReader(data, file: file, what: "file", offset: header.bytes.count + 32)
     let hmacBase = Digest.sha512(header.masterSeed + transformed + [1])
     guard Digest.constantTimeEqual(try reader.bytes(32), hmac(header.bytes, index: .max, base: hmacBase)) else {
       throw OTPError.wrongPassword(file: file)
@@ -164,7 +171,7 @@ enum KDBXCrypto {
       major: 4, minor: 0, cipher: cipher, compressed: true, masterSeed: Cipher.randomBytes(32),
       encryptionIV: Cipher.randomBytes(cipher.ivLength), kdf: kdf)
     let headerBytes = header.serialized()
-    let composite = try compositeKey(password: password, keyFile: nil, file: "the new database")
+    let composite = try compositeKey(password: password, keyFile: nil)
     let transformed = try transformedKey(composite, kdf: kdf, limits: .standard, file: "the new database")
     let cipherKey = Digest.sha256(header.masterSeed + transformed)
     let hmacBase = Digest.sha512(header.masterSeed + transformed + [1])
@@ -230,7 +237,7 @@ enum KDBXCrypto {
       case .twofish: plain = try RawCipher.cbc(.twofish, encrypt: false, key: key, iv: header.encryptionIV, data)
       }
     } catch {
-      throw damaged("the encrypted payload is not whole cipher blocks", file: file)
+      throw OTPError.corrupted(file: file, place: "payload", reason: "the encrypted payload is not whole cipher blocks")
     }
     guard rightKey(plain) else { throw OTPError.wrongPassword(file: file) }
     if header.cipher != .chacha20 {

@@ -139,10 +139,18 @@ struct KDBXDocumentWriter {
     }
   }
 
+  /// The deepest groups written: a longer path keeps its rest as one group's name ("a/b/…"),
+  /// which reads back as the same path, and no reader's XML depth limit is reached.
+  static let groupDepth = 32
+
   mutating func document(_ entries: [Entry], databaseName: String) throws -> [UInt8] {
     let root = Group(name: databaseName)
     for entry in entries {
-      entry.group.reduce(root) { $0.child($1) }.entries.append(entry)
+      var path = entry.group
+      if path.count > Self.groupDepth {
+        path = Array(path.prefix(Self.groupDepth - 1)) + [path.dropFirst(Self.groupDepth - 1).joined(separator: "/")]
+      }
+      path.reduce(root) { $0.child($1) }.entries.append(entry)
     }
     xml = "<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n<KeePassFile>\n"
     xml += "\t<Meta>\n"

@@ -1,4 +1,5 @@
 import OTPCore
+import OTPCrypto
 
 /// The outer header of a KeePass database (KDBX 3.1 and 4.x): the signatures, the version, then
 /// fields of (id, length, data) up to an end field. KDBX 3.1 gives lengths in 2 bytes and keeps the
@@ -123,6 +124,11 @@ struct KDBXHeader {
       header.innerStream = try innerStream(try required(.innerRandomStreamID, "inner stream id", length: 4), file: file)
     }
     header.bytes = Array(data[0..<reader.offset])
+    // KDBX 4 follows the header with its SHA-256: damage to the header (a flipped key-derivation
+    // cost) is said before a password is asked for or a key derived.
+    if major >= 4, try reader.bytes(32) != Digest.sha256(header.bytes) {
+      throw OTPError.corrupted(file: file, place: "header", reason: "the header fails its SHA-256: the file is damaged")
+    }
     return header
   }
 
@@ -166,6 +172,12 @@ struct KDBXHeader {
     else {
       throw OTPError.corrupted(file: file, place: "header", reason: "the Argon2 parameters are not of the expected types")
     }
+    // What Argon2 itself requires (RFC 9106 §3.1): else libargon2 refuses, without saying where.
+    guard salt.count >= 8, iterations >= 1, parallelism >= 1, memory / 1024 >= 8 * parallelism else {
+      throw OTPError.corrupted(
+        file: file, place: "header",
+        reason: "the Argon2 parameters are impossible (a salt under 8 bytes, no passes, no lanes, or less than 8 KiB a lane)")
+    }
     if parameters["K"] != nil || parameters["A"] != nil {
       throw OTPError.unsupportedVersion(
         file: file, version: "Argon2 with a secret key or associated data",
@@ -200,7 +212,7 @@ struct KDBXHeader {
     var parameters = VariantDictionary()
     switch kdf {
     case .aes(let seed, let rounds):
-      parameters.append("$UUID", .bytes(KDF.aesUUIDs[1]))
+      parameters.append("$UUID", .bytes(KDF.aesUUIDs[0]))  // KeePass's own AES-KDF id
       parameters.append("R", .uint64(rounds))
       parameters.append("S", .bytes(seed))
     case .argon2(let variant, let salt, let iterations, let memoryBytes, let parallelism, let version):

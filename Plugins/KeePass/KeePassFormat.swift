@@ -46,7 +46,7 @@ public struct KeePassFormat: FormatPlugin {
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     let file = input.name
     _ = try KDBXHeader.parse(input.bytes, file: file)  // an unsupported version says so before a password is asked
-    let keyFile = context.keyFile?.bytes
+    let keyFile = context.keyFile
     let password = try context.password.password(for: file)
     if password == nil, keyFile == nil { throw OTPError.passwordRequired(file: file) }
     let opened: KDBXCrypto.Opened

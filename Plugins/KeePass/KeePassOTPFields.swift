@@ -15,33 +15,58 @@ enum KeePassOTPFields {
 
   /// Whether the entry has any field that holds a one-time password.
   static func hasOTP(_ fields: [String: String]) -> Bool {
-    fields[legacySettings] != nil || fields[legacySeed] != nil || !(fields[otp] ?? "").trimmingWhitespace().isEmpty
+    fields[legacySettings] != nil || !(fields[legacySeed] ?? "").isEmpty || !(fields[otp] ?? "").trimmingWhitespace().isEmpty
       || secretField(fields, prefix: timePrefix) != nil || secretField(fields, prefix: hmacPrefix) != nil
   }
 
   /// The entry's account (secret and code settings only: the caller adds the title and username)
   /// from the first form present; `item` reads the `otp` text the way every login item is read.
+  /// A `TOTP Seed` without `TOTP Settings`, which KeePassXC shows no code for, is read last, with
+  /// the defaults.
   static func parse(_ fields: [String: String], item: LoginItem, origin: Origin) throws(EntryProblem) -> OtpauthURI.Parsed {
-    if fields[legacySettings] != nil || fields[legacySeed] != nil {
-      return try legacy(seed: fields[legacySeed] ?? "", settings: fields[legacySettings] ?? "", origin: origin)
+    let parsed: OtpauthURI.Parsed
+    if let settings = fields[legacySettings] {
+      parsed = try legacy(seed: fields[legacySeed] ?? "", settings: settings, item: item, origin: origin)
+    } else if let text = fields[otp]?.trimmingWhitespace(), !text.isEmpty {
+      parsed = try otpText(text, item: item, origin: origin)
+    } else if let secret = secretField(fields, prefix: timePrefix) {
+      parsed = try native(fields, prefix: timePrefix, secret: secret, origin: origin)
+    } else if let secret = secretField(fields, prefix: hmacPrefix) {
+      parsed = try native(fields, prefix: hmacPrefix, secret: secret, origin: origin)
+    } else if let seed = fields[legacySeed] {
+      parsed = try legacy(seed: seed, settings: "", item: item, origin: origin)
+    } else {
+      throw EntryProblem(KeePassCode.noOTP, "the entry has no one-time password")
     }
-    let otpText = (fields[otp] ?? "").trimmingWhitespace()
-    if !otpText.isEmpty {
-      if otpText.hasPrefix("key=") || otpText.contains("&key=") { return try keeOTP(otpText, origin: origin) }
-      return try item.parsedOTP(origin: origin)
+    let account = parsed.account
+    try EntryProblem.checkParameters(
+      kind: account.kind, digits: account.digits, period: account.period, badDigits: KeePassCode.badOTPFields,
+      badPeriod: KeePassCode.badOTPFields)
+    guard account.kind.isCounterBased || account.period <= 86_400 else {
+      throw EntryProblem(KeePassCode.badOTPFields, "period \(account.period) is longer than a day (KeePassXC allows 86,400 s)")
     }
-    if let secret = secretField(fields, prefix: timePrefix) {
-      return try native(fields, prefix: timePrefix, secret: secret, origin: origin)
-    }
-    if let secret = secretField(fields, prefix: hmacPrefix) {
-      return try native(fields, prefix: hmacPrefix, secret: secret, origin: origin)
-    }
-    throw EntryProblem(KeePassCode.noOTP, "the entry has no one-time password")
+    return parsed
   }
 
-  /// KeePassXC's first form: `TOTP Settings` = "<period>;<digits>" or "<period>;S" (Steam), empty
-  /// for 30 s and 6 digits; `TOTP Seed` = the base32 secret.
-  static func legacy(seed: String, settings: String, origin: Origin) throws(EntryProblem) -> OtpauthURI.Parsed {
+  /// `otp` (or a `TOTP Settings` that holds the same): an otpauth URI, KeeOTP's query string, or
+  /// a bare base32 secret.
+  static func otpText(_ text: String, item: LoginItem, origin: Origin) throws(EntryProblem) -> OtpauthURI.Parsed {
+    if !text.contains("://"), text.hasPrefix("key=") || text.contains("&key=") { return try keeOTP(text, origin: origin) }
+    var otpItem = item
+    otpItem.otp = text
+    return try otpItem.parsedOTP(origin: origin)
+  }
+
+  /// KeePassXC's first form: `TOTP Settings` = "<period>;<digits>" or "<period>;S" (Steam, whose
+  /// period is always 30 s), "<period>" alone for 6 digits, empty for 30 s and 6 digits, or an
+  /// otpauth URI or KeeOTP string as in `otp`; `TOTP Seed` = the base32 secret.
+  static func legacy(seed: String, settings: String, item: LoginItem, origin: Origin) throws(EntryProblem)
+    -> OtpauthURI.Parsed
+  {
+    let trimmedSettings = settings.trimmingWhitespace()
+    if trimmedSettings.contains("://") || trimmedSettings.hasPrefix("key=") {
+      return try otpText(trimmedSettings, item: item, origin: origin)
+    }
     var warnings: [EntryProblem] = []
     guard !seed.trimmingWhitespace().isEmpty else {
       throw EntryProblem(KeePassCode.badOTPFields, "the entry has \"TOTP Settings\" but no \"TOTP Seed\"")
@@ -51,13 +76,16 @@ enum KeePassOTPFields {
     var kind = OTPKind.totp
     var period: Int?
     var digits: Int?
-    if !settings.trimmingWhitespace().isEmpty {
-      guard parts.count >= 2, let step = Int(parts[0]), step > 0 else {
+    if !trimmedSettings.isEmpty {
+      guard let step = Int(parts[0]), step > 0 else {
         throw EntryProblem(KeePassCode.badOTPFields, "\"TOTP Settings\" is not \"<period>;<digits>\"")
       }
       period = step
-      if parts[1].uppercased() == "S" {
+      if parts.count < 2 || parts[1].isEmpty {
+        digits = nil
+      } else if parts[1].uppercased() == "S" {
         kind = .steam
+        period = nil
       } else {
         guard let size = Int(parts[1]), size > 0 else {
           throw EntryProblem(KeePassCode.badOTPFields, "\"TOTP Settings\" gives digits that are not a number")
@@ -98,7 +126,9 @@ enum KeePassOTPFields {
 
   /// The name of the field that holds a KeePass 2.51 secret, in KeePass's order of encodings.
   static func secretField(_ fields: [String: String], prefix: String) -> String? {
-    ["Secret", "Secret-Hex", "Secret-Base32", "Secret-Base64"].map { prefix + $0 }.first { fields[$0] != nil }
+    ["Secret", "Secret-Hex", "Secret-Base32", "Secret-Base64"].map { prefix + $0 }.first {
+      !(fields[$0] ?? "").isEmpty
+    }
   }
 
   /// KeePass 2.51's own fields: `TimeOtp-Secret…`, `-Length`, `-Period`, `-Algorithm`
@@ -159,7 +189,9 @@ enum KeePassOTPFields {
   /// TOTP and Steam, and KeePass 2.51's `TimeOtp-*` for TOTP or `HmacOtp-*` for HOTP, so that
   /// KeePass itself shows codes. Secrets are protected values.
   static func fields(for account: Account, otpauth: String) -> [(key: String, value: String, protected: Bool)] {
-    let secret = account.secret.revealBase32()
+    // Padded: KeePass's own base32 parser (and Keepass2Android's copy) takes whole 8-character groups only.
+    var secret = account.secret.revealBase32()
+    secret += String(repeating: "=", count: (8 - secret.count % 8) % 8)
     switch account.kind {
     case .hotp:
       return [(hmacPrefix + "Secret-Base32", secret, true), (hmacPrefix + "Counter", String(account.counter), false)]

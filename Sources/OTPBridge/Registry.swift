@@ -1,6 +1,7 @@
 import Aegis
 import AndOTP
 import ApplePasswords
+import Archive
 import AuthenticatorPlus
 import Authy
 import BattleNet
@@ -62,6 +63,7 @@ public struct Registry: Sendable {
     OtpauthListFormat(),
     GoogleMigrationFormat(),
     QRImageFormat(),
+    ArchiveFormat(),
     AegisFormat(),
     TwoFASFormat(),
     AndOTPFormat(),

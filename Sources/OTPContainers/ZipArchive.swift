@@ -2,8 +2,10 @@ import CArchive
 import OTPCore
 
 /// ZIP archives held in memory, through libarchive: Raivo's password-protected export (WinZip
-/// AES, formats.md §8) and 1Password's 1PUX. Members are read in memory only; every name is still
-/// checked, and the counts and sizes are capped by `Limits` (docs/limits.md).
+/// AES, formats.md §8) and 1Password's 1PUX; with `anyFormat`, also the other archives libarchive
+/// reads (7z, tar, gzip, xz, zstd, bzip2), for exports kept in an archive. Members are read in
+/// memory only; every name is still checked, and the counts and sizes are capped by `Limits`
+/// (docs/limits.md).
 public enum ZipArchive {
   public enum Failure: Error, Equatable {
     /// A wanted member is encrypted and no password was given.
@@ -19,6 +21,8 @@ public enum ZipArchive {
     case tooLarge(member: String)
     /// A name that is absolute or climbs out with `..`.
     case unsafeName(String)
+    /// libarchive cannot decrypt this kind of archive (7z and RAR encryption).
+    case encryptionUnsupported(String)
 
     /// The error a reader of `file` gives: the failures every archive format shares are mapped
     /// here; the ones whose meaning depends on the format (passwords, a missing member) by
@@ -39,7 +43,11 @@ public enum ZipArchive {
           file: file, place: nil,
           reason: "the archive has a member name that is absolute or climbs out of its folder: \(name.debugDescription)")
       case .damaged(let reason):
-        return OTPError.corrupted(file: file, place: nil, reason: "not a readable ZIP archive: \(reason)")
+        return OTPError.corrupted(file: file, place: nil, reason: "not a readable archive: \(reason)")
+      case .encryptionUnsupported(let reason):
+        return OTPError.unsupportedVersion(
+          file: file, version: "an encrypted archive libarchive cannot open (\(reason))",
+          supported: "zip encrypted with WinZip AES or ZipCrypto; 7z and tar archives unencrypted")
       case .passwordNeeded, .wrongPassword, .memberMissing:
         return particular(self)
       }
@@ -70,12 +78,20 @@ public enum ZipArchive {
   /// after the first when `firstOnly`. `.passwordNeeded` when a wanted member is encrypted and
   /// `password` is nil.
   public static func members(
-    _ bytes: [UInt8], wanted: (String) -> Bool, password: String? = nil, firstOnly: Bool = false, limits: Limits = .standard
+    _ bytes: [UInt8], wanted: (String) -> Bool, password: String? = nil, firstOnly: Bool = false, limits: Limits = .standard,
+    anyFormat: Bool = false
   ) throws(Failure) -> [(name: String, bytes: [UInt8])] {
     let result: Result<[(name: String, bytes: [UInt8])], Failure> = bytes.withUnsafeBytes { buffer in
       guard let archive = archive_read_new() else { return .failure(.damaged("libarchive could not start")) }
       defer { archive_read_free(archive) }
-      archive_read_support_format_zip(archive)
+      if anyFormat {
+        archive_read_support_format_all(archive)
+        archive_read_support_filter_all(archive)
+        // A single compressed file (accounts.txt.gz) is one member named "data".
+        archive_read_support_format_raw(archive)
+      } else {
+        archive_read_support_format_zip(archive)
+      }
       if let password { archive_read_add_passphrase(archive, password) }
       guard archive_read_open_memory(archive, buffer.baseAddress, buffer.count) == ARCHIVE_OK else {
         return .failure(.damaged(message(archive)))
@@ -91,7 +107,8 @@ public enum ZipArchive {
         guard listed <= limits.archiveMembers else { return .failure(.tooManyMembers) }
         let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
         guard isSafe(name) else { return .failure(.unsafeName(name)) }
-        guard wanted(name) else {
+        // Folders, links and devices hold no export.
+        guard archive_entry_filetype(entry) == 0o100000, wanted(name) else {
           archive_read_data_skip(archive)
           continue
         }
@@ -114,13 +131,14 @@ public enum ZipArchive {
   /// given is `passwordRequired`). Every failure is the `OTPError` for `input`; `wrongPassword` and
   /// `memberMissing` (none wanted, with `firstOnly`) are the format's to word, through `particular`.
   public static func members(
-    of input: InputFile, wanted: (String) -> Bool, firstOnly: Bool = false, context: ReadContext,
+    of input: InputFile, wanted: (String) -> Bool, firstOnly: Bool = false, anyFormat: Bool = false, context: ReadContext,
     particular: (Failure) -> OTPError
   ) throws -> [(name: String, bytes: [UInt8])] {
     var password: String?
     while true {
       do throws(Failure) {
-        let found = try members(input.bytes, wanted: wanted, password: password, firstOnly: firstOnly, limits: context.limits)
+        let found = try members(
+          input.bytes, wanted: wanted, password: password, firstOnly: firstOnly, limits: context.limits, anyFormat: anyFormat)
         if firstOnly, found.isEmpty { throw Failure.memberMissing }
         return found
       } catch .passwordNeeded where password == nil {
@@ -153,8 +171,12 @@ public enum ZipArchive {
       guard count > 0 else {
         let text = message(archive)
         // libarchive's WinZip AES reader checks the 2-byte password verifier first and says
-        // "Incorrect passphrase"; a failing HMAC over the data is damage.
-        return .failure(text.lowercased().contains("passphrase") ? .wrongPassword : .damaged(text))
+        // "Incorrect passphrase"; a failing HMAC over the data is damage. Its 7z and RAR readers
+        // say they do not support encryption.
+        let lower = text.lowercased()
+        if lower.contains("passphrase") { return .failure(.wrongPassword) }
+        if lower.contains("encrypt"), lower.contains("support") { return .failure(.encryptionUnsupported(text)) }
+        return .failure(.damaged(text))
       }
       data += chunk.prefix(count)
       guard data.count <= limit else { return .failure(.tooLarge(member: name)) }

@@ -144,6 +144,9 @@ public struct ReadContext: Sendable {
   public var limits: Limits
   /// A key file that opens databases with (or instead of) a password (KeePass's `--key-file`).
   public var keyFile: KeyFile?
+  /// Whether the file is a member of an archive being read: an archive inside one is not opened
+  /// (a zip that holds itself would never end).
+  public var insideArchive = false
 
   public init(password: PasswordProvider = .none, nestedReader: NestedReader? = nil, limits: Limits = .standard) {
     self.password = password

@@ -112,3 +112,76 @@ import Testing
     #expect(throws: OTPError.self) { try KeePassFormat().write([], context: WriteContext()) }
   }
 }
+
+/// KeePassXC's reading of the legacy settings and of fields it leaves empty (Entry::updateTotp,
+/// Totp::parseSettings), and the bounds every reader of otpbridge keeps.
+@Suite struct KeePassFieldEdgeTests {
+  let origin = Origin(file: "db.kdbx", place: .entry(1))
+  let rfcSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+
+  func parse(_ fields: [String: String]) throws(EntryProblem) -> Account {
+    let item = LoginItem(title: "T", username: "u", otp: fields["otp"] ?? "")
+    return item.completed(try KeePassOTPFields.parse(fields, item: item, origin: origin)).account
+  }
+
+  @Test func legacySettingsVariants() throws {
+    #expect(try parse(["TOTP Seed": rfcSecret, "TOTP Settings": "45"]).period == 45)
+    let steam = try parse(["TOTP Seed": rfcSecret, "TOTP Settings": "60;S"])
+    #expect(steam.kind == .steam && steam.period == 30)
+    let uri = try parse(["TOTP Seed": "", "TOTP Settings": "otpauth://totp/x:y?secret=\(rfcSecret)&digits=8"])
+    #expect(uri.digits == 8)
+    // A seed without settings comes after `otp`, which KeePassXC reads instead.
+    let both = try parse(["TOTP Seed": "AAAAAAAA", "otp": "otpauth://totp/x:y?secret=\(rfcSecret)&period=60"])
+    #expect(both.period == 60 && both.secret.revealBase32() == rfcSecret)
+    #expect(try parse(["TOTP Seed": rfcSecret]).period == 30)
+  }
+
+  @Test func anOtpauthURIWithAKeyParameterIsStillAURI() throws {
+    let account = try parse(["otp": "otpauth://totp/x:y?secret=\(rfcSecret)&key=other&period=45"])
+    #expect(account.period == 45 && account.secret.revealBase32() == rfcSecret)
+  }
+
+  @Test func emptySecretFieldsArePassedOver() throws {
+    let account = try parse(["TimeOtp-Secret": "", "TimeOtp-Secret-Base32": rfcSecret])
+    #expect(account.secret.revealBase32() == rfcSecret)
+  }
+
+  @Test func digitsAndPeriodsOutOfBoundsSkipTheEntry() {
+    #expect(throws: EntryProblem.self) { try parse(["TimeOtp-Secret-Base32": rfcSecret, "TimeOtp-Length": "99"]) }
+    #expect(throws: EntryProblem.self) { try parse(["otp": "key=\(rfcSecret)&size=50"]) }
+    #expect(throws: EntryProblem.self) { try parse(["TOTP Seed": rfcSecret, "TOTP Settings": "30;12"]) }
+    #expect(throws: EntryProblem.self) { try parse(["TimeOtp-Secret-Base32": rfcSecret, "TimeOtp-Period": "1000000"]) }
+  }
+
+  @Test func writtenBase32IsPaddedToWholeGroups() {
+    let account = Account(kind: .totp, secret: Secret(Array(repeating: 7, count: 16)), origin: origin)
+    let fields = KeePassOTPFields.fields(for: account, otpauth: "")
+    let secret = fields.first { $0.key == "TimeOtp-Secret-Base32" }?.value ?? ""
+    #expect(secret.count % 8 == 0 && secret.hasSuffix("="))
+  }
+
+  @Test func deepGroupPathsReadBackAsTheSamePath() throws {
+    let path = (1...200).map { "g\($0)" }.joined(separator: "/")
+    let account = Account(kind: .totp, issuer: "A", secret: Secret([1, 2, 3, 4, 5]), groups: [path], origin: origin)
+    let written = try KeePassFormat().write([account], context: WriteContext(newPassword: .fixed("p")))
+    let back = try readBack(written.bytes, with: KeePassFormat(), name: "deep.kdbx", password: "p")
+    #expect(back.accounts.map(\.groups) == [[path]])
+  }
+
+  @Test func impossibleArgon2ParametersAreDamageNotALibraryError() throws {
+    // A KDBX 4 header whose Argon2 salt is 4 bytes, with its SHA-256 right.
+    var header = KDBXHeader(
+      major: 4, minor: 0, cipher: .aes256, compressed: true, masterSeed: [UInt8](repeating: 1, count: 32),
+      encryptionIV: [UInt8](repeating: 2, count: 16),
+      kdf: .argon2(variant: .id, salt: [1, 2, 3, 4], iterations: 2, memoryBytes: 1 << 20, parallelism: 1, version: 0x13))
+    let bytes = header.serialized()
+    header.bytes = bytes
+    let file = bytes + Digest.sha256(bytes) + [UInt8](repeating: 0, count: 100)
+    do {
+      _ = try KeePassFormat().read(InputFile(name: "bad.kdbx", bytes: file), context: ReadContext(password: .fixed("x")))
+      Issue.record("read")
+    } catch let error as OTPError {
+      #expect("\(error)".contains("Argon2 parameters are impossible"), "\(error)")
+    }
+  }
+}

@@ -1,0 +1,4 @@
+import Archive
+import OTPCore
+import TestSupport
+import Testing
