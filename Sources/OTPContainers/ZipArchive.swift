@@ -200,6 +200,14 @@ public enum ZipArchive {
   public static func write(member name: String, bytes: [UInt8], password: String, encryption: Encryption = .aes256) throws
     -> [UInt8]
   {
+    try write(members: [(name, bytes)], password: password, encryption: encryption)
+  }
+
+  /// A zip holding `members` in order, each encrypted under `password`.
+  public static func write(members: [(name: String, bytes: [UInt8])], password: String, encryption: Encryption = .aes256)
+    throws -> [UInt8]
+  {
+    let name = members.first?.name ?? "archive"
     final class Sink {
       var bytes: [UInt8] = []
     }
@@ -225,17 +233,21 @@ public enum ZipArchive {
         return length
       }, nil)
     try check(status, "open")
-    guard let entry = archive_entry_new() else {
-      throw OTPError.writeFailed(path: name, reason: "libarchive could not make an entry")
+    for member in members {
+      guard let entry = archive_entry_new() else {
+        throw OTPError.writeFailed(path: member.name, reason: "libarchive could not make an entry")
+      }
+      defer { archive_entry_free(entry) }
+      archive_entry_set_pathname(entry, member.name)
+      archive_entry_set_size(entry, Int64(member.bytes.count))
+      archive_entry_set_filetype(entry, 0o100000)
+      archive_entry_set_perm(entry, 0o600)
+      try check(archive_write_header(archive, entry), "member header")
+      let written = member.bytes.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
+      guard written == member.bytes.count else {
+        throw OTPError.writeFailed(path: member.name, reason: "member data: \(message(archive))")
+      }
     }
-    defer { archive_entry_free(entry) }
-    archive_entry_set_pathname(entry, name)
-    archive_entry_set_size(entry, Int64(bytes.count))
-    archive_entry_set_filetype(entry, 0o100000)
-    archive_entry_set_perm(entry, 0o600)
-    try check(archive_write_header(archive, entry), "member header")
-    let written = bytes.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
-    guard written == bytes.count else { throw OTPError.writeFailed(path: name, reason: "member data: \(message(archive))") }
     try check(archive_write_close(archive), "close")
     return sink.bytes
   }

@@ -4,6 +4,7 @@ import OTPBridge
 import OTPCore
 
 extension AuditTarget: ExpressibleByArgument {}
+extension ArchiveOutput: ExpressibleByArgument {}
 
 struct AuditCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

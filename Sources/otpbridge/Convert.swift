@@ -38,6 +38,11 @@ struct Convert: ParsableCommand {
     help: ArgumentHelp("Show the output as QR codes: png DIR, svg DIR, html FILE or terminal.", valueName: "kind [path]"))
   var qr: [String] = []
 
+  @Option(
+    help: ArgumentHelp(
+      "Put the output (and the --qr files) into a zip encrypted with the new password (WinZip AES-256).", valueName: "zip"))
+  var archive: ArchiveOutput?
+
   @Option(help: ArgumentHelp("With --to google-migration: the most accounts in one transfer code (default 10).", valueName: "n"))
   var batchSize: Int?
 
@@ -96,6 +101,9 @@ struct Convert: ParsableCommand {
     if let upn, !upn.contains("@") {
       throw ValidationError("--upn takes a user principal name such as alice@contoso.com.")
     }
+    if archive != nil, output == nil || output == "-" || qr.first?.lowercased() == "terminal" {
+      throw ValidationError("--archive writes one file: give -o FILE.zip, and --qr png, svg or html (not terminal).")
+    }
     if json, output == "-" || qr.first?.lowercased() == "terminal" || qr.dropFirst().first == "-" {
       throw ValidationError("--json prints on standard output: give -o a file and --qr a file or folder.")
     }
@@ -130,9 +138,12 @@ struct Convert: ParsableCommand {
     let registry = plugins.registry().applying(writerSettings)
     let target = try registry.plugin(id: targetID)
     guard target.descriptor.canWrite else { throw OTPError.cannotWrite(format: target.descriptor.id) }
-    try target.descriptor.refuseUnusedNewPassword(given: newPasswordFile != nil || newPasswordEnv != nil)
+    // With --archive the new password encrypts the zip, whatever the format inside.
+    if archive == nil { try target.descriptor.refuseUnusedNewPassword(given: newPasswordFile != nil || newPasswordEnv != nil) }
     let qrOutput = qr.isEmpty ? nil : try QROutput(arguments: qr)
-    if target.descriptor.writesFolder {
+    if archive != nil, let output {
+      try Files.checkWritable(output, force: force)
+    } else if target.descriptor.writesFolder {
       // A folder of files (SDA's maFiles): -o names the folder, made if missing.
       guard let output, output != "-", qrOutput == nil else {
         throw OTPError.invalidArgument(
@@ -156,7 +167,7 @@ struct Convert: ParsableCommand {
     let newPassword = newPasswordSupply.provider
     let readingNotes = reading.findings.filter { !$0.entrySkipped }
     let context = WriteContext(newPassword: newPassword, outputName: output ?? "QR codes")
-    if qrOutput == nil, let output, let entryTarget = target as? any EntryWriting,
+    if qrOutput == nil, archive == nil, let output, let entryTarget = target as? any EntryWriting,
       let plan = try StreamedConversion.plan(reading, to: entryTarget, context: context, readBackPassword: newPassword)
     {
       // Fitted, written and read back a part at a time, into a file that a refusal or an error
@@ -195,6 +206,7 @@ struct Convert: ParsableCommand {
         sheet, width: width, format: target.descriptor, accounts: conversion.report.convertedAccounts, registry: registry)
     }
     let count = conversion.report.convertedAccounts.count
+    var archivedFiles: [(name: String, bytes: [UInt8])] = []
     if let qrOutput, let sheet {
       let title = "\(count) account(s) for \(target.descriptor.displayName)"
       let qrFiles = try qrOutput.files(for: sheet, title: title)
@@ -213,9 +225,17 @@ struct Convert: ParsableCommand {
         }.joined(separator: "\n")
         try StandardStreams.output((drawing + "\n").utf8)
       }
-      try qrOutput.write(qrFiles, force: force)
+      if archive == nil {
+        try qrOutput.write(qrFiles, force: force)
+      } else {
+        archivedFiles += qrFiles.map { (ArchiveOutput.memberName(ofWritten: $0.path), $0.bytes) }
+      }
       summary.document?.qr = qrOutput.summary(codes: sheet.entries.count)
-      let place = qrOutput == .terminal ? "above" : qrFiles.count == 1 ? "in \(qrFiles[0].path)" : "in \(qrFiles.count) files"
+      let place =
+        qrOutput == .terminal
+        ? "above"
+        : archive != nil
+          ? "in \(output ?? "the archive")" : qrFiles.count == 1 ? "in \(qrFiles[0].path)" : "in \(qrFiles.count) files"
       // Said even with --quiet: the codes hold the secrets in the clear.
       if !json {
         printError(
@@ -223,7 +243,11 @@ struct Convert: ParsableCommand {
         )
       }
     }
-    if let output, target.descriptor.writesFolder {
+    if let archive, let output {
+      try writeArchive(
+        archive, to: output, conversion: conversion, extra: archivedFiles, target: target.descriptor, newPassword: newPassword,
+        summary: summary)
+    } else if let output, target.descriptor.writesFolder {
       let files = conversion.files.map { (path: output + "/" + $0.name, bytes: $0.bytes) }
       try Files.writeFiles(files, folder: output, force: force)
       reportWritten(
@@ -235,6 +259,33 @@ struct Convert: ParsableCommand {
           count, to: output, target: target.descriptor, encrypted: newPasswordSupply.gavePassword == true, summary: summary)
       }
     }
+  }
+
+  /// `--archive zip`: the output (a folder format's files under the archive's name) and the QR
+  /// files in one zip encrypted with the new password, written atomically like any output.
+  func writeArchive(
+    _ archive: ArchiveOutput, to output: String, conversion: Conversion, extra: [(name: String, bytes: [UInt8])],
+    target: FormatDescriptor, newPassword: PasswordProvider, summary: Summary
+  ) throws {
+    guard let password = try newPassword.password(for: output) else {
+      throw OTPError.invalidArgument(
+        "--archive encrypts \(output) with a new password: give --new-password-file FILE or --new-password-env VAR, or run on a terminal to be asked"
+      )
+    }
+    var members: [(name: String, bytes: [UInt8])]
+    if target.writesFolder {
+      let folder = ArchiveOutput.memberName(archive: output, fileExtension: "")
+      members = conversion.files.map { (folder + "/" + $0.name, $0.bytes) }
+    } else {
+      members = [
+        (ArchiveOutput.memberName(archive: output, fileExtension: target.fileExtensions.first ?? "txt"), conversion.output)
+      ]
+    }
+    try Files.write(try archive.archive(members + extra, password: password), to: output, force: force)
+    let count = conversion.report.convertedAccounts.count
+    summary.document?.output = ConvertJSON.Output(path: output, encrypted: true)
+    note("\(output) is a zip encrypted with the new password (WinZip AES-256).")
+    note("Wrote \(count) account(s) to \(output) (\(target.id), in a zip with \(members.count + extra.count) member(s)).")
   }
 
   /// Prints what reading and writing noticed and the loss report, and refuses a lossy conversion

@@ -49,6 +49,16 @@ enum Examples {
             "otpbridge convert examples/otpauth/accounts.txt --to aegis --new-password-file examples/aegis/password.txt -o vault.json"
         ),
         Example(
+          purpose: "Into a KeePass database that KeePassXC, KeePass and KeePassDX open (HOTP changed: --allow-lossy)",
+          command:
+            "otpbridge convert examples/otpauth/accounts.txt --to keepass --new-password-file examples/aegis/password.txt -o vault.kdbx --allow-lossy"
+        ),
+        Example(
+          purpose: "An otpauth list that never touches the disk unencrypted: inside a zip with a password",
+          command:
+            "otpbridge convert examples/otpauth/accounts.txt --to otpauth --archive zip --new-password-file examples/aegis/password.txt -o accounts.txt.zip"
+        ),
+        Example(
           purpose: "Into Google Authenticator transfer codes to scan, as PNG images",
           command: "otpbridge convert examples/otpauth/accounts.txt --to google-migration --allow-lossy --qr png qr-codes"),
         Example(

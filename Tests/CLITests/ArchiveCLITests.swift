@@ -121,3 +121,58 @@ import Testing
     #expect(bomb.status == 3 && bomb.stderr.contains("limit"), "\(bomb.stderr)")
   }
 }
+
+/// `convert --archive zip` (issue 20): the output and its QR images in a WinZip AES-256 zip that
+/// pyzipper (PyPI, WinZip AES written in Python) opens, and that `verify` and `inspect` read back.
+@Suite struct ArchiveOutputCLITests {
+  static let root = Vectors.packageRoot.path
+  static let python = root + "/.build/test-venv/bin/python"
+  static let source = root + "/examples/otpauth/accounts.txt"
+
+  @Test func anEncryptedZipOfTheOutputAndItsCodes() throws {
+    try #require(FileManager.default.isExecutableFile(atPath: Self.python), "no \(Self.python): run make test-venv")
+    let folder = try CLI.temporaryFolder()
+    try "zip pässword\n".write(toFile: "\(folder)/password", atomically: true, encoding: .utf8)
+    let zip = "\(folder)/accounts.txt.zip"
+    let convert = try CLI.run(
+      [
+        "convert", Self.source, "--to", "otpauth", "--archive", "zip", "--new-password-file", "\(folder)/password", "-o", zip,
+        "--qr", "png", "codes",
+      ], in: folder)
+    #expect(convert.status == 0, "\(convert.stderr)")
+    #expect(!convert.stderr.contains("NOT ENCRYPTED"))
+    // Nothing but the zip was written, and the zip is the user's alone.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["accounts.txt.zip", "password"])
+    let mode = try FileManager.default.attributesOfItem(atPath: zip)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+
+    let script = """
+      import sys, pyzipper
+      with pyzipper.AESZipFile(sys.argv[1]) as z:
+          z.setpassword(sys.argv[2].encode())
+          infos = z.infolist()
+          assert all(i.flag_bits & 1 for i in infos), "a member is not encrypted"
+          print("\\n".join(i.filename for i in infos))
+          sys.stdout.write(z.read("accounts.txt").decode())
+      """
+    let opened = CLI.Run(try Subprocess.run(Self.python, ["-c", script, zip, "zip pässword"]))
+    #expect(opened.status == 0, "\(opened.stderr)")
+    #expect(opened.stdout.hasPrefix("accounts.txt\ncodes/1-"))
+    let plain = try CLI.run(["convert", Self.source, "--to", "otpauth", "-o", "-", "--quiet"])
+    #expect(!plain.stdout.isEmpty && opened.stdout.hasSuffix(plain.stdout))
+    let wrong = CLI.Run(try Subprocess.run(Self.python, ["-c", script, zip, "zip password"]))
+    #expect(wrong.status != 0)
+
+    let verify = try CLI.run(["verify", Self.source, zip, "--converted-password-file", "\(folder)/password"])
+    #expect(verify.status == 0 && verify.stdout.contains("all 7 accounts match"), "\(verify.all)")
+  }
+
+  @Test func archiveNeedsAFileAndAPassword() throws {
+    let folder = try CLI.temporaryFolder()
+    let toStandardOutput = try CLI.run(["convert", Self.source, "--to", "otpauth", "--archive", "zip", "-o", "-"])
+    #expect(toStandardOutput.status == 2)
+    let noPassword = try CLI.run(["convert", Self.source, "--to", "otpauth", "--archive", "zip", "-o", "\(folder)/o.zip"])
+    #expect(noPassword.status != 0 && noPassword.stderr.contains("new password"), "\(noPassword.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: "\(folder)/o.zip"))
+  }
+}
