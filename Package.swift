@@ -37,6 +37,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("OnePasswordCSV", ["OTPContainers", "LoginItems"], []),
   ("ApplePasswords", ["OTPContainers", "LoginItems"], []),
   ("OnePUX", ["OTPContainers", "OTPJSON", "LoginItems"], []),
+  ("OPVault", ["OTPCrypto", "OTPJSON", "LoginItems"], []),
   ("Bitwarden", ["OTPContainers", "OTPCrypto", "OTPJSON", "LoginItems"], []),
   ("KeePassXCCSV", ["OTPContainers", "LoginItems"], []),
   ("KeePass", ["OTPContainers", "OTPCrypto", "LoginItems"], []),

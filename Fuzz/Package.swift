@@ -15,7 +15,8 @@ let targets = [
   "entra-csv", "freeotp", "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json",
   "keepass", "keepassxc-csv",
   "lastpass",
-  "ms-authenticator", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv", "steam-mafile", "stratum",
+  "ms-authenticator", "opvault", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv", "steam-mafile",
+  "stratum",
   "totp-authenticator", "winauth",
 ]
 

@@ -78,6 +78,7 @@ enum KDBXCrypto {
   }
 
   static func open(_ data: [UInt8], password: String?, keyFile: KeyFile?, limits: Limits, file: String) throws -> Opened {
+    // (`limits` are the reader's budgeted ones: a database inside an archive shares its budget.)
     let header = try KDBXHeader.parse(data, file: file)
     let composite = try compositeKey(password: password, keyFile: keyFile)
     let transformed = try transformedKey(composite, kdf: header.kdf, limits: limits, file: file)

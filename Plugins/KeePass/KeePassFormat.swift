@@ -53,14 +53,15 @@ public struct KeePassFormat: FormatPlugin {
     do {
       // With a key file, an empty password may mean "no password" (KeePass tells the two apart).
       let first = keyFile != nil && password == "" ? nil : password
-      opened = try KDBXCrypto.open(input.bytes, password: first, keyFile: keyFile, limits: context.limits, file: file)
+      opened = try KDBXCrypto.open(input.bytes, password: first, keyFile: keyFile, limits: context.budgetedLimits, file: file)
     } catch OTPError.wrongPassword(let file, let hint) where keyFile != nil && password == "" {
       do {
-        opened = try KDBXCrypto.open(input.bytes, password: "", keyFile: keyFile, limits: context.limits, file: file)
+        opened = try KDBXCrypto.open(input.bytes, password: "", keyFile: keyFile, limits: context.budgetedLimits, file: file)
       } catch OTPError.wrongPassword {
         throw OTPError.wrongPassword(file: file, hint: hint)
       }
     }
+    context.budget?.spend(decompressedBytes: opened.xml.count)
     let document = try KDBXDocument.parse(opened, file: file)
     var result = ReadResult(accounts: [], findings: [LoginItem.passwordsNotRead(file: file)])
     var withoutOTP = 0

@@ -34,7 +34,8 @@ public struct QRImageFormat: FormatPlugin {
     }
     let image: GrayImage
     do {
-      image = try GrayImage.decode(input.bytes, kind: kind, maximumPixels: context.limits.imagePixels)
+      image = try GrayImage.decode(input.bytes, kind: kind, maximumPixels: context.budgetedLimits.imagePixels)
+      context.budget?.spend(imagePixels: image.width * image.height)
     } catch {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the image cannot be decoded: \(error.reason)")
     }

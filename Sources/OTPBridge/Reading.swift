@@ -40,7 +40,19 @@ public struct Reading: Sendable {
   ) throws -> Reading {
     var context = context
     context.nestedReader = { input, context in
-      try registry.reader(for: input, from: nil).read(input, context: context)
+      guard context.insideArchive else { return try registry.reader(for: input, from: nil).read(input, context: context) }
+      // An archive's member is read as a file given on its own would be, but what only resembled
+      // a format and fails to read is not an export, rather than damage.
+      try refuseEmptyOrDeep(input, limits: context.limits)
+      let (plugin, sure) = try registry.recogniseMember(input)
+      let probe = PasswordProbe()
+      var memberContext = context
+      memberContext.password = probe.wrap(context.password)
+      do {
+        return try plugin.read(input, context: memberContext)
+      } catch OTPError.corrupted where !sure && !probe.wasAsked {
+        throw OTPError.unrecognisedFormat(file: input.name, known: [], guess: "it only resembled \(plugin.descriptor.id)")
+      }
     }
     var files: [FileReading] = []
     for (index, path) in paths.enumerated() {

@@ -19,6 +19,7 @@ import KeePassXCCSV
 import LastPass
 import MicrosoftAuthenticator
 import NeutralJSON
+import OPVault
 import OTPCore
 import OnePUX
 import OnePasswordCSV
@@ -63,7 +64,6 @@ public struct Registry: Sendable {
     OtpauthListFormat(),
     GoogleMigrationFormat(),
     QRImageFormat(),
-    ArchiveFormat(),
     AegisFormat(),
     TwoFASFormat(),
     AndOTPFormat(),
@@ -75,6 +75,7 @@ public struct Registry: Sendable {
     OnePasswordCSVFormat(),
     ApplePasswordsFormat(),
     OnePUXFormat(),
+    OPVaultFormat(),
     BitwardenJSONFormat(),
     BitwardenCSVFormat(),
     KeePassXCCSVFormat(),
@@ -93,6 +94,8 @@ public struct Registry: Sendable {
     PSKCFormat(),
     SeedCSVFormat(),
     NeutralJSONFormat(),
+    // Last: gzip's and bzip2's magic are short, so any tie goes to a format of its own.
+    ArchiveFormat(),
   ])
 
   /// The built-in formats plus the external plugins in `pluginFolders`, $OTPBRIDGE_PLUGIN_PATH and
@@ -140,6 +143,17 @@ public struct Registry: Sendable {
   /// certain. A reader chosen less surely that fails to read the file was a guess
   /// (`Reading.read` says so, not that the file is damaged).
   public func recognise(_ input: InputFile, from id: String?) throws -> (plugin: any FormatPlugin, sure: Bool) {
+    try recognise(input, from: id, asMember: false)
+  }
+
+  /// A member of an archive is recognised by the built-in formats only (an external plugin's
+  /// sniff is a process, which thousands of members must not start), and only when one is at
+  /// least likely: a guess on a stray file would ask for its password or call it damaged.
+  public func recogniseMember(_ input: InputFile) throws -> (plugin: any FormatPlugin, sure: Bool) {
+    try recognise(input, from: nil, asMember: true)
+  }
+
+  func recognise(_ input: InputFile, from id: String?, asMember: Bool) throws -> (plugin: any FormatPlugin, sure: Bool) {
     if let id {
       let plugin = try plugin(id: id)
       guard plugin.descriptor.canRead else {
@@ -158,7 +172,8 @@ public struct Registry: Sendable {
     }
     consider(listed)
     // External plugins come after the listed ones, so they can win only where none is certain.
-    if best?.confidence != .certain, let external { consider(external.plugins) }
+    if !asMember, best?.confidence != .certain, let external { consider(external.plugins) }
+    if asMember, let found = best, found.confidence < .likely { best = nil }
     guard let best else {
       throw OTPError.unrecognisedFormat(file: input.name, known: readableIDs, guess: describeUnrecognised(input))
     }

@@ -77,9 +77,11 @@ public enum ZipArchive {
   /// The contents of the members `wanted` accepts, by name, decrypting with `password`; stops
   /// after the first when `firstOnly`. `.passwordNeeded` when a wanted member is encrypted and
   /// `password` is nil.
+  /// With `anyFormat`, a single compressed file's one member is named `rawName` (libarchive calls
+  /// it "data").
   public static func members(
     _ bytes: [UInt8], wanted: (String) -> Bool, password: String? = nil, firstOnly: Bool = false, limits: Limits = .standard,
-    anyFormat: Bool = false
+    anyFormat: Bool = false, rawName: String = "data"
   ) throws(Failure) -> [(name: String, bytes: [UInt8])] {
     let result: Result<[(name: String, bytes: [UInt8])], Failure> = bytes.withUnsafeBytes { buffer in
       guard let archive = archive_read_new() else { return .failure(.damaged("libarchive could not start")) }
@@ -102,18 +104,24 @@ public enum ZipArchive {
       while true {
         let status = archive_read_next_header(archive, &entry)
         if status == ARCHIVE_EOF { return .success(found) }
-        guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else { return .failure(.damaged(message(archive))) }
+        guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else { return .failure(classify(message(archive))) }
         listed += 1
         guard listed <= limits.archiveMembers else { return .failure(.tooManyMembers) }
-        let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+        let isZip = archive_format(archive) & ARCHIVE_FORMAT_BASE_MASK == ARCHIVE_FORMAT_ZIP
+        let name =
+          archive_format(archive) == ARCHIVE_FORMAT_RAW
+          ? rawName : archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
         guard isSafe(name) else { return .failure(.unsafeName(name)) }
         // Folders, links and devices hold no export.
         guard archive_entry_filetype(entry) == 0o100000, wanted(name) else {
           archive_read_data_skip(archive)
           continue
         }
-        if archive_entry_is_encrypted(entry) != 0 && password == nil { return .failure(.passwordNeeded) }
-        switch readData(archive, name: name, limit: limits.decompressedBytes - decompressed) {
+        let encrypted = archive_entry_is_encrypted(entry) != 0
+        // Only a zip's encryption opens with a password here; libarchive cannot decrypt 7z's or RAR's.
+        if encrypted, !isZip { return .failure(.encryptionUnsupported("\(name.debugDescription) is encrypted")) }
+        if encrypted && password == nil { return .failure(.passwordNeeded) }
+        switch readData(archive, name: name, limit: limits.decompressedBytes - decompressed, encrypted: encrypted) {
         case .success(let data):
           decompressed += data.count
           found.append((name, data))
@@ -131,14 +139,16 @@ public enum ZipArchive {
   /// given is `passwordRequired`). Every failure is the `OTPError` for `input`; `wrongPassword` and
   /// `memberMissing` (none wanted, with `firstOnly`) are the format's to word, through `particular`.
   public static func members(
-    of input: InputFile, wanted: (String) -> Bool, firstOnly: Bool = false, anyFormat: Bool = false, context: ReadContext,
-    particular: (Failure) -> OTPError
+    of input: InputFile, wanted: (String) -> Bool, firstOnly: Bool = false, anyFormat: Bool = false,
+    rawName: String = "data", context: ReadContext, particular: (Failure) -> OTPError
   ) throws -> [(name: String, bytes: [UInt8])] {
     var password: String?
     while true {
       do throws(Failure) {
         let found = try members(
-          input.bytes, wanted: wanted, password: password, firstOnly: firstOnly, limits: context.limits, anyFormat: anyFormat)
+          input.bytes, wanted: wanted, password: password, firstOnly: firstOnly, limits: context.budgetedLimits,
+          anyFormat: anyFormat, rawName: rawName)
+        context.budget?.spend(decompressedBytes: found.reduce(0) { $0 + $1.bytes.count })
         if firstOnly, found.isEmpty { throw Failure.memberMissing }
         return found
       } catch .passwordNeeded where password == nil {
@@ -162,7 +172,7 @@ public enum ZipArchive {
     return member.bytes
   }
 
-  static func readData(_ archive: OpaquePointer, name: String, limit: Int) -> Result<[UInt8], Failure> {
+  static func readData(_ archive: OpaquePointer, name: String, limit: Int, encrypted: Bool = false) -> Result<[UInt8], Failure> {
     var data: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 64 * 1024)
     while true {
@@ -173,14 +183,22 @@ public enum ZipArchive {
         // libarchive's WinZip AES reader checks the 2-byte password verifier first and says
         // "Incorrect passphrase"; a failing HMAC over the data is damage. Its 7z and RAR readers
         // say they do not support encryption.
-        let lower = text.lowercased()
-        if lower.contains("passphrase") { return .failure(.wrongPassword) }
-        if lower.contains("encrypt"), lower.contains("support") { return .failure(.encryptionUnsupported(text)) }
-        return .failure(.damaged(text))
+        // ZipCrypto's check is one byte: a wrong password passes it one time in 256 and fails later,
+        // in decompression, so a failure of an encrypted member's data is taken as a wrong password.
+        if text.lowercased().contains("passphrase") || encrypted { return .failure(.wrongPassword) }
+        return .failure(classify(text))
       }
       data += chunk.prefix(count)
       guard data.count <= limit else { return .failure(.tooLarge(member: name)) }
     }
+  }
+
+  /// A libarchive error that says it cannot decrypt (7z with encrypted headers, RAR) is
+  /// unsupported; any other is damage.
+  static func classify(_ text: String) -> Failure {
+    let lower = text.lowercased()
+    return lower.contains("encrypt") && (lower.contains("support") || lower.contains("passphrase"))
+      ? .encryptionUnsupported(text) : .damaged(text)
   }
 
   static func message(_ archive: OpaquePointer) -> String {

@@ -147,6 +147,8 @@ public struct ReadContext: Sendable {
   /// Whether the file is a member of an archive being read: an archive inside one is not opened
   /// (a zip that holds itself would never end).
   public var insideArchive = false
+  /// Shared by the members of one archive (`ReadBudget`); nil for a file read on its own.
+  public var budget: ReadBudget?
 
   public init(password: PasswordProvider = .none, nestedReader: NestedReader? = nil, limits: Limits = .standard) {
     self.password = password

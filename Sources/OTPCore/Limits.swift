@@ -1,4 +1,5 @@
 import OTPJSON
+import Synchronization
 
 /// Caps on what a file can make otpbridge do: how much it reads, unpacks and derives before it
 /// gives up with an error that names the limit (docs/limits.md). Real exports are far below every
@@ -109,5 +110,46 @@ public struct Limits: Sendable, Equatable {
         file: file, place: place, parameter: "the PBKDF2 iterations (\(place))", value: "\(iterations)",
         limit: "\(pbkdf2Iterations)", override: "--allow-costly-kdf")
     }
+  }
+}
+
+/// What the files inside one input (an archive's members) may use together: decompressed bytes,
+/// image pixels and passwords asked for. Without it, each member would get the whole of each
+/// limit again, and a small archive of many costly members would cost their number times over.
+public final class ReadBudget: Sendable {
+  private let left: Mutex<(bytes: Int, pixels: Int, passwords: Int)>
+
+  /// At most this many members may ask for a password (each runs a key derivation).
+  public static let passwordedMembers = 16
+
+  public init(limits: Limits) {
+    left = Mutex((limits.decompressedBytes, limits.imagePixels, Self.passwordedMembers))
+  }
+
+  public var decompressedBytes: Int { left.withLock { $0.bytes } }
+  public var imagePixels: Int { left.withLock { $0.pixels } }
+
+  public func spend(decompressedBytes count: Int) { left.withLock { $0.bytes = max(0, $0.bytes - count) } }
+  public func spend(imagePixels count: Int) { left.withLock { $0.pixels = max(0, $0.pixels - count) } }
+
+  /// Takes one password request; false when the members have asked for all they may.
+  public func spendPassword() -> Bool {
+    left.withLock { state in
+      guard state.passwords > 0 else { return false }
+      state.passwords -= 1
+      return true
+    }
+  }
+}
+
+extension ReadContext {
+  /// The limits this reader has: the file's own, narrowed to what is left of the budget it shares
+  /// with the other members of its archive.
+  public var budgetedLimits: Limits {
+    guard let budget else { return limits }
+    var narrowed = limits
+    narrowed.decompressedBytes = min(limits.decompressedBytes, budget.decompressedBytes)
+    narrowed.imagePixels = min(limits.imagePixels, budget.imagePixels)
+    return narrowed
   }
 }

@@ -165,6 +165,8 @@ struct Convert: ParsableCommand {
     if let assign { reading = try Assignment.read(path: assign).apply(to: reading) }
     let newPasswordSupply = PasswordSource(file: newPasswordFile, environment: newPasswordEnv, role: .creating("new")).supply()
     let newPassword = newPasswordSupply.provider
+    // Asked before converting, so that a run without it stops before any work.
+    let archivePassword = try archive.map { _ in try Self.archivePassword(newPassword, output: output ?? "") }
     let readingNotes = reading.findings.filter { !$0.entrySkipped }
     let context = WriteContext(newPassword: newPassword, outputName: output ?? "QR codes")
     if qrOutput == nil, archive == nil, let output, let entryTarget = target as? any EntryWriting,
@@ -236,16 +238,16 @@ struct Convert: ParsableCommand {
         ? "above"
         : archive != nil
           ? "in \(output ?? "the archive")" : qrFiles.count == 1 ? "in \(qrFiles[0].path)" : "in \(qrFiles.count) files"
-      // Said even with --quiet: the codes hold the secrets in the clear.
-      if !json {
+      // Said even with --quiet: the codes hold the secrets in the clear (with --archive, once written).
+      if !json, archive == nil {
         printError(
           "Showed \(count) account(s) as \(sheet.entries.count) QR code(s) \(place) (\(target.descriptor.id)). They hold secrets: delete them once scanned."
         )
       }
     }
-    if let archive, let output {
+    if let archive, let output, let archivePassword {
       try writeArchive(
-        archive, to: output, conversion: conversion, extra: archivedFiles, target: target.descriptor, newPassword: newPassword,
+        archive, to: output, conversion: conversion, extra: archivedFiles, target: target.descriptor, password: archivePassword,
         summary: summary)
     } else if let output, target.descriptor.writesFolder {
       let files = conversion.files.map { (path: output + "/" + $0.name, bytes: $0.bytes) }
@@ -265,13 +267,8 @@ struct Convert: ParsableCommand {
   /// files in one zip encrypted with the new password, written atomically like any output.
   func writeArchive(
     _ archive: ArchiveOutput, to output: String, conversion: Conversion, extra: [(name: String, bytes: [UInt8])],
-    target: FormatDescriptor, newPassword: PasswordProvider, summary: Summary
+    target: FormatDescriptor, password: String, summary: Summary
   ) throws {
-    guard let password = try newPassword.password(for: output) else {
-      throw OTPError.invalidArgument(
-        "--archive encrypts \(output) with a new password: give --new-password-file FILE or --new-password-env VAR, or run on a terminal to be asked"
-      )
-    }
     var members: [(name: String, bytes: [UInt8])]
     if target.writesFolder {
       let folder = ArchiveOutput.memberName(archive: output, fileExtension: "")
@@ -286,6 +283,19 @@ struct Convert: ParsableCommand {
     summary.document?.output = ConvertJSON.Output(path: output, encrypted: true)
     note("\(output) is a zip encrypted with the new password (WinZip AES-256).")
     note("Wrote \(count) account(s) to \(output) (\(target.id), in a zip with \(members.count + extra.count) member(s)).")
+    if !extra.isEmpty, !json {
+      printError(
+        "Put \(extra.count) QR code file(s) in \(output) beside the export. They hold secrets: delete them once scanned.")
+    }
+  }
+
+  static func archivePassword(_ newPassword: PasswordProvider, output: String) throws -> String {
+    guard let password = try newPassword.password(for: output) else {
+      throw OTPError.invalidArgument(
+        "--archive encrypts \(output) with a new password: give --new-password-file FILE or --new-password-env VAR, or run on a terminal to be asked"
+      )
+    }
+    return password
   }
 
   /// Prints what reading and writing noticed and the loss report, and refuses a lossy conversion

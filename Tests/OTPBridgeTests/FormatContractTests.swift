@@ -42,6 +42,7 @@ import Testing
     "andotp": "an encrypted backup is told by its .json.aes name only",
     "proton": "the encrypted form holds only version, salt and content, which other formats could too",
     "seed-csv": "a generic CSV of serial and secret columns, which other vendors' files could have too",
+    "archive": "gzip, bzip2 and tar say nothing of what they hold (and a zip is only .possible, so apps' own zips win)",
   ]
 
   /// Written files named otherwise than `contract.<the format's first extension>`, because the
@@ -149,6 +150,17 @@ import Testing
     case "lastpass": return try Vectors.input("stratum/data/lastpass.json")
     case "authenticator-plus": return try Vectors.input("aegis/importers/authenticator_plus.zip")
     case "1pux": return try Vectors.input("keepassxc/tests/data/1PasswordExport.1pux")
+    case "opvault":
+      // Under its full path: the band files beside it hold the items.
+      let profile = "keepassxc/tests/data/keepassxc.opvault/default/profile.js"
+      return InputFile(name: Vectors.path(profile), bytes: try Vectors.input(profile).bytes)
+    case "archive":
+      // An otpauth line compressed with gzip (Python's gzip.compress, mtime 0).
+      return InputFile(
+        name: "accounts.txt.gz",
+        bytes: Array(
+          Data(base64Encoded: "H4sIAAAAAAACA8svKUgsLcmw0tcvyS8p0He0SrQvTk0uSi2x9XIKDo80dglw9QjwNg6ICFDLLC4uTS2ydeQCAAGd/f00AAAA")!
+        ))
     case "qr":
       let path = Vectors.packageRoot.appendingPathComponent("Tests/QRTests/Fixtures/screenshot-code-1-of-3.png")
       return InputFile(name: "screenshot-code-1-of-3.png", bytes: Array(try Data(contentsOf: path)))

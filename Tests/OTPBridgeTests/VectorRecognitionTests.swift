@@ -63,6 +63,18 @@ import Testing
     "keepassxc/tests/data/bitwarden_encrypted_argon2id_export.json": ("bitwarden-json", ""),
     "keepassxc/tests/data/bitwarden_encrypted_export.json": ("bitwarden-json", ""),
     "keepassxc/tests/data/bitwarden_export.json": ("bitwarden-json", "no `encrypted` member: .likely from its items"),
+    "keepassxc/tests/data/keepassxc.opvault/default/profile.js": ("opvault", ""),
+    "keepassxc/tests/data/keepassxc.opvault/default/band_1.js": (nil, Self.opvaultPart),
+    "keepassxc/tests/data/keepassxc.opvault/default/band_3.js": (nil, Self.opvaultPart),
+    "keepassxc/tests/data/keepassxc.opvault/default/band_4.js": (nil, Self.opvaultPart),
+    "keepassxc/tests/data/keepassxc.opvault/default/band_5.js": (nil, Self.opvaultPart),
+    "keepassxc/tests/data/keepassxc.opvault/default/band_A.js": (nil, Self.opvaultPart),
+    "keepassxc/tests/data/keepassxc.opvault/default/band_C.js": (nil, Self.opvaultPart),
+    "keepassxc/tests/data/keepassxc.opvault/default/folders.js": (nil, Self.opvaultPart),
+    "keepassxc/tests/data/keepassxc.opvault/default/30B6513EE64B4DFE9C47EC2F257CE296_34034F6E478A4D4F91CDBE0A077E2128.attachment":
+      (
+        nil, Self.opvaultPart
+      ),
     "stratum/data/aegis.encrypted.json": ("aegis", ""),
     "stratum/data/aegis.unencrypted.json": ("aegis", ""),
     "stratum/data/andotp.encrypted.bin": ("andotp", "found by its header's iteration count, as .possible"),
@@ -110,11 +122,10 @@ import Testing
     "stratum/extra/backup_test/demo.encrypted.authpro": ("stratum", ""),
   ]
 
-  /// 1Password's OpVault folder is one vault, not files to read one by one.
-  static let folders: [String: String] = [
-    "keepassxc/tests/data/keepassxc.opvault":
-      "an OpVault is a folder of 1Password's, which otpbridge does not read yet (issue 20)"
-  ]
+  /// Folders whose files are not read one by one (none now: an OPVault is read through its profile.js).
+  static let folders: [String: String] = [:]
+
+  static let opvaultPart = "a part of an OPVault, read through the profile.js beside it: refused alone as unrecognised"
 
   static func notYet(_ issue: Int) -> String {
     "a format otpbridge does not read yet (issue \(issue)): refused as unrecognised, not taken for another"

@@ -1,0 +1,243 @@
+import Foundation
+import LoginItems
+import OTPCore
+import OTPCrypto
+import OTPJSON
+
+/// A 1Password OPVault (the folder 1Password 4–7 kept vaults in, `NAME.opvault/default/`), read
+/// from its `profile.js` with the `band_*.js` and `folders.js` beside it. One-time passwords are
+/// the item fields named `TOTP_…` (an otpauth URI or a bare base32 secret); trashed items and
+/// tombstones are not read.
+public struct OPVaultFormat: FormatPlugin {
+  public init() {}
+
+  public let descriptor = FormatDescriptor(
+    id: "opvault",
+    displayName: "1Password OPVault",
+    fileExtensions: ["js"],
+    canRead: true,
+    canWrite: false,
+    encryption: .required,
+    capabilities: Capabilities(
+      kinds: [.totp, .steam], algorithms: [.sha1, .sha256, .sha512], digits: 1...10, periods: .range(1...Int(Int32.max)),
+      fields: [.issuer, .name, .note, .groups, .extraParameters]),
+    summary: "1Password's OPVault folder (1Password 4–7), read from its default/profile.js with the band files beside it.",
+    findingCodes: OPVaultCode.codes)
+
+  static let profilePrefix = Array("var profile=".utf8)
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    guard input.bytes.starts(with: Self.profilePrefix), let head = input.head(4096) else { return .no }
+    return head.contains("\"masterKey\"") || head.contains("\"overviewKey\"") ? .certain : .likely
+  }
+
+  struct Profile: Decodable {
+    var salt: String
+    var iterations: Int
+    var masterKey: String
+    var overviewKey: String
+  }
+
+  struct Item: Decodable {
+    var uuid: String?
+    var category: String?
+    var folder: String?
+    var trashed: Bool?
+    var k: String?
+    var d: String?
+    var o: String?
+  }
+
+  struct Details: Decodable {
+    struct Field: Decodable {
+      var designation: String?
+      var value: String?
+    }
+    struct Section: Decodable {
+      struct SectionField: Decodable {
+        var n: String?
+        var v: LenientString?
+      }
+      var fields: [SectionField]?
+    }
+    var fields: [Field]?
+    var notesPlain: String?
+    var sections: [Section]?
+  }
+
+  struct Overview: Decodable {
+    var title: String?
+    var url: String?
+  }
+
+  struct Folder: Decodable {
+    var uuid: String?
+    var overview: String?
+    var trashed: Bool?
+  }
+
+  /// A field value: text, a number, or something else (an address is an object), kept as nil.
+  struct LenientString: Decodable {
+    var text: String?
+    init(from decoder: any Decoder) throws {
+      let container = try decoder.singleValueContainer()
+      if let text = try? container.decode(String.self) {
+        self.text = text
+      } else if let number = try? container.decode(Int.self) {
+        self.text = String(number)
+      }
+    }
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    let file = input.name
+    let profile = try Self.decode(
+      Profile.self, from: Self.unwrap(input.bytes, prefix: "var profile=", suffix: ";"), file: file, place: "profile")
+    guard let salt = Data(base64Encoded: profile.salt), let masterBlob = Data(base64Encoded: profile.masterKey),
+      let overviewBlob = Data(base64Encoded: profile.overviewKey)
+    else { throw OTPError.corrupted(file: file, place: "profile", reason: "the salt or a key is not base64") }
+    try context.limits.checkPBKDF2(iterations: profile.iterations, file: file, place: "profile iterations")
+    let bands = try Self.bands(beside: file, limits: context.limits)
+    guard let password = try context.password.password(for: file) else { throw OTPError.passwordRequired(file: file) }
+    let derived = OPVaultKeys(
+      pair: try KeyDerivation.pbkdf2(
+        password: Array(password.utf8), salt: Array(salt), hash: .sha512, rounds: max(1, profile.iterations), length: 64))
+    let master: OPVaultKeys
+    let overview: OPVaultKeys
+    do {
+      master = try derived.openKeys(opdata: Array(masterBlob))
+      overview = try derived.openKeys(opdata: Array(overviewBlob))
+    } catch .macMismatch {
+      throw OTPError.wrongPassword(file: file)
+    } catch .malformed(let reason) {
+      throw OTPError.corrupted(file: file, place: "profile", reason: reason)
+    }
+    let folders = Self.folderTitles(beside: file, overview: overview, limits: context.limits)
+
+    var result = ReadResult(accounts: [], findings: [LoginItem.passwordsNotRead(file: file)])
+    var withoutOTP = 0, trashed = 0, number = 0
+    for (band, bytes) in bands {
+      let items = try Self.decode(
+        [String: Item].self, from: Self.unwrap(bytes, prefix: "ld(", suffix: ");"), file: file, place: band)
+      for (_, item) in items.sorted(by: { ($0.value.uuid ?? $0.key) < ($1.value.uuid ?? $1.key) }) {
+        number += 1
+        let origin = Origin(file: file, place: .entry(number))
+        if item.trashed == true || item.category == "099" {
+          trashed += 1
+          continue
+        }
+        do {
+          let opened = try Self.open(item, master: master, overview: overview)
+          let otps = (opened.details.sections ?? []).flatMap { $0.fields ?? [] }.filter { ($0.n ?? "").hasPrefix("TOTP_") }
+            .compactMap { $0.v?.text }.filter { !$0.trimmingWhitespace().isEmpty }
+          guard !otps.isEmpty else {
+            withoutOTP += 1
+            continue
+          }
+          let username = (opened.details.fields ?? []).first { $0.designation == "username" }?.value ?? ""
+          for otp in otps {
+            let url = opened.overview.url ?? ""
+            LoginItem(
+              title: opened.overview.title ?? "", username: username, urls: url.isEmpty ? [] : [url], otp: otp,
+              note: opened.details.notesPlain ?? "", groups: item.folder.flatMap { folders[$0] }.map { [$0] } ?? []
+            ).read(into: &result, at: origin)
+          }
+        } catch {
+          let why =
+            switch error as? OPVaultKeys.Failure {
+            case .macMismatch: "its MAC does not match: it is damaged"
+            case .malformed(let reason): reason
+            case nil: "its details are not the JSON of an item"
+            }
+          result.findings.append(
+            Finding(
+              .error, code: OPVaultCode.badItem, "the item does not open (\(why)); the item was skipped", at: origin,
+              entrySkipped: true))
+        }
+      }
+    }
+    if let finding = LoginItem.itemsWithoutOTP(withoutOTP, file: file) { result.findings.append(finding) }
+    if trashed > 0 {
+      result.findings.append(
+        Finding(
+          .info, code: OPVaultCode.trashed, "\(trashed) item(s) in the trash or deleted were not read",
+          at: Origin(file: file, place: .whole)))
+    }
+    return result
+  }
+
+  struct Opened {
+    var details: Details
+    var overview: Overview
+  }
+
+  static func open(_ item: Item, master: OPVaultKeys, overview: OPVaultKeys) throws -> Opened {
+    guard let k = item.k.flatMap({ Data(base64Encoded: $0) }), let d = item.d.flatMap({ Data(base64Encoded: $0) }) else {
+      throw OPVaultKeys.Failure.malformed("no item key or details")
+    }
+    let keys = try master.openItemKeys(Array(k))
+    let details = try JSONTapeDecoder().decode(Details.self, from: try keys.open(opdata: Array(d)))
+    var summary = Overview()
+    if let o = item.o.flatMap({ Data(base64Encoded: $0) }) {
+      summary = (try? JSONTapeDecoder().decode(Overview.self, from: try overview.open(opdata: Array(o)))) ?? Overview()
+    }
+    return Opened(details: details, overview: summary)
+  }
+
+  /// The band files beside the profile (band_0.js … band_F.js), in order.
+  static func bands(beside file: String, limits: Limits) throws -> [(name: String, bytes: [UInt8])] {
+    let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
+    let found = "0123456789ABCDEF".compactMap { band -> (String, [UInt8])? in
+      let name = "band_\(band).js"
+      return SideFile.read(folder + "/" + name, maximumSize: limits.inputBytes).map { (name, $0) }
+    }
+    guard !found.isEmpty else {
+      throw OTPError.corrupted(
+        file: file, place: nil,
+        reason:
+          "no band_*.js file beside it: give the profile.js inside the vault's default folder, with the folder as 1Password left it"
+      )
+    }
+    return found
+  }
+
+  /// Folder titles by uuid, from folders.js (a vault without one has no folders).
+  static func folderTitles(beside file: String, overview: OPVaultKeys, limits: Limits) -> [String: String] {
+    let path = URL(fileURLWithPath: file).deletingLastPathComponent().path + "/folders.js"
+    guard let bytes = SideFile.read(path, maximumSize: limits.inputBytes),
+      let folders = try? JSONTapeDecoder().decode(
+        [String: Folder].self, from: unwrap(bytes, prefix: "loadFolders(", suffix: ");"))
+    else { return [:] }
+    var titles: [String: String] = [:]
+    for (uuid, folder) in folders where folder.trashed != true {
+      guard let blob = folder.overview.flatMap({ Data(base64Encoded: $0) }), let plain = try? overview.open(opdata: Array(blob)),
+        let title = (try? JSONTapeDecoder().decode(Overview.self, from: plain))?.title
+      else { continue }
+      titles[folder.uuid ?? uuid] = title
+    }
+    return titles
+  }
+
+  /// The JSON inside a JavaScript wrapper (`var profile={…};`, `ld({…});`).
+  static func unwrap(_ bytes: [UInt8], prefix: String, suffix: String) -> [UInt8] {
+    var slice = bytes[...]
+    while let last = slice.last, last == 0x0A || last == 0x0D || last == 0x20 { slice = slice.dropLast() }
+    if slice.starts(with: Array(prefix.utf8)) { slice = slice.dropFirst(prefix.utf8.count) }
+    if slice.reversed().starts(with: Array(suffix.utf8).reversed()) { slice = slice.dropLast(suffix.utf8.count) }
+    return Array(slice)
+  }
+
+  static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8], file: String, place: String) throws -> Value {
+    do {
+      return try JSONTapeDecoder().decode(type, from: bytes)
+    } catch {
+      throw OTPError.corrupted(file: file, place: place, reason: "not the JSON of an OPVault \(place)")
+    }
+  }
+}
+
+/// The findings of reading an OPVault (docs/audit.md lists their meanings).
+enum OPVaultCode: String, FindingCode {
+  case badItem = "OPVAULT_BAD_ITEM"
+  case trashed = "OPVAULT_TRASHED_SKIPPED"
+}
