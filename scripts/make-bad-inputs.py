@@ -167,7 +167,8 @@ def main():
         ("google-authenticator-db", "sqlite"), ("duo", "json"), ("battle-net", "xml"), ("steam-mafile", "maFile"),
         ("freeotp-tokens", "xml"), ("stratum", "authpro"), ("authy", "xml"),
         ("totp-authenticator", "bin"), ("lastpass", "json"), ("winauth", "txt"), ("authenticator-plus", "db"),
-        ("freeotp", "bin"), ("apple-passwords", "csv"), ("keepass", "kdbx"),
+        ("freeotp", "bin"), ("apple-passwords", "csv"), ("keepass", "kdbx"), ("opvault", "js"),
+        ("archive", "zip"),
     ]:
         add(f"{fmt}.empty.{ext}", b"", "corrupted", cause="empty", fmt=fmt, note="empty file read as this format")
         if fmt == "andotp":
@@ -286,6 +287,8 @@ def main():
     header_flipped[60] ^= 1  # inside the master seed
     add("keepass.header-bitflip.kdbx", bytes(header_flipped), "corrupted", password="test",
         cause="SHA-256", note="one byte of the master seed changed: the header's SHA-256 fails")
+    add("opvault.profile-alone.js", seed("keepassxc/tests/data/keepassxc.opvault/default/profile.js"), "corrupted",
+        cause="band", note="an OPVault profile without its band files beside it")
     add("keepass.kdb1.kdb", bytes.fromhex("03d9a29a65fb4bb5") + bytes(120), "unsupportedVersion",
         note="KeePass 1's signature")
     add("keepass.kdbx5.kdbx", bytes.fromhex("03d9a29a67fb4bb500000500") + bytes(60), "unsupportedVersion",
