@@ -9,15 +9,12 @@ import PackageDescription
 // builds it with `-sanitize=fuzzer,address` and runs every target. Each target's main hands over
 // to libFuzzer's driver (LLVMFuzzerRunDriver), since SwiftPM gives executables a main of their own.
 let targets = [
-  "1password-csv", "1pux", "2fas", "aegis", "andotp", "apple-passwords", "archive", "authenticator-plus", "authy", "battle-net",
-  "bitwarden-csv",
-  "bitwarden-json", "duo", "ente",
-  "entra-csv", "freeotp", "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json",
-  "keepass", "keepassxc-csv",
-  "lastpass",
-  "ms-authenticator", "opvault", "otpauth", "otpbridge-json", "proton", "pskc", "qr", "raivo", "seed-csv", "steam-mafile",
-  "stratum",
-  "totp-authenticator", "winauth",
+  "1password-csv", "1pux", "2fas", "aegis", "andotp", "apple-passwords", "archive", "authenticator-plus", "authy",
+  "battle-net", "bitwarden-csv", "bitwarden-json", "dashlane-csv", "duo", "enpass", "ente", "entra-csv", "freeotp",
+  "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json", "keepass",
+  "keepassxc-csv", "keeper", "lastpass", "lastpass-csv", "ms-authenticator", "opvault", "otpauth", "otpbridge-json",
+  "proton", "proton-pass", "pskc", "qr", "raivo", "seed-csv", "steam-mafile", "stratum", "totp-authenticator",
+  "winauth",
 ]
 
 let package = Package(

@@ -139,6 +139,38 @@ public struct LoginItem: Sendable, Equatable {
     return result
   }
 
+  /// `read(_:file:)` over a JSON array decoded element by element: an element that did not decode
+  /// is an error finding naming it (the item skipped), the others become items through
+  /// `makeItem`, which gives nil for what is no login (a card, a note), counted with the items
+  /// without a one-time password.
+  public static func read<Element>(
+    _ elements: [Lenient<Element>], file: String, badItem: some FindingCode, makeItem: (Element) -> LoginItem?
+  ) -> ReadResult {
+    var items: [(item: LoginItem, origin: Origin)] = []
+    var skipped: [Finding] = []
+    var notLogins = 0
+    for (index, element) in elements.enumerated() {
+      let origin = Origin(file: file, place: .entry(index + 1))
+      switch element.result {
+      case .success(let value):
+        if let item = makeItem(value) { items.append((item, origin)) } else { notLogins += 1 }
+      case .failure(let error):
+        let why = (error as? DecodingError)?.summary(insideElement: true) ?? "it is not in the format's shape"
+        skipped.append(
+          Finding(.error, code: badItem, "the item does not read: \(why); the item was skipped", at: origin, entrySkipped: true))
+      }
+    }
+    var result = read(items, file: file)
+    if notLogins > 0 {
+      let counted = result.findings.firstIndex { $0.code == CoreCode.itemsWithoutOTP.rawValue }
+      let withoutOTP = items.count { !$0.item.hasOTP } + notLogins
+      if let counted { result.findings.remove(at: counted) }
+      if let finding = itemsWithoutOTP(withoutOTP, file: file) { result.findings.append(finding) }
+    }
+    result.findings += skipped
+    return result
+  }
+
   public static func itemsWithoutOTP(_ count: Int, file: String) -> Finding? {
     guard count > 0 else { return nil }
     return Finding(

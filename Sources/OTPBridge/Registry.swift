@@ -6,7 +6,9 @@ import AuthenticatorPlus
 import Authy
 import BattleNet
 import Bitwarden
+import DashlaneCSV
 import Duo
+import Enpass
 import Ente
 import EntraCSV
 import External
@@ -16,7 +18,9 @@ import GoogleAuthenticatorDB
 import GoogleMigration
 import KeePass
 import KeePassXCCSV
+import Keeper
 import LastPass
+import LastPassCSV
 import MicrosoftAuthenticator
 import NeutralJSON
 import OPVault
@@ -26,6 +30,7 @@ import OnePasswordCSV
 import Otpauth
 import PSKC
 import Proton
+import ProtonPass
 import QRImage
 import Raivo
 import SeedCSV
@@ -75,6 +80,11 @@ public struct Registry: Sendable {
     OnePasswordCSVFormat(),
     ApplePasswordsFormat(),
     OnePUXFormat(),
+    LastPassCSVFormat(),
+    DashlaneCSVFormat(),
+    EnpassFormat(),
+    KeeperFormat(),
+    ProtonPassFormat(),
     OPVaultFormat(),
     BitwardenJSONFormat(),
     BitwardenCSVFormat(),

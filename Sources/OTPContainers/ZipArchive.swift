@@ -183,9 +183,13 @@ public enum ZipArchive {
         // libarchive's WinZip AES reader checks the 2-byte password verifier first and says
         // "Incorrect passphrase"; a failing HMAC over the data is damage. Its 7z and RAR readers
         // say they do not support encryption.
-        // ZipCrypto's check is one byte: a wrong password passes it one time in 256 and fails later,
-        // in decompression, so a failure of an encrypted member's data is taken as a wrong password.
-        if text.lowercased().contains("passphrase") || encrypted { return .failure(.wrongPassword) }
+        // ZipCrypto's check is one byte: a wrong password passes it one time in 256 and then fails
+        // in decompression, as damage does; the message says both (damage is the likelier).
+        let lower = text.lowercased()
+        if lower.contains("passphrase") { return .failure(.wrongPassword) }
+        if encrypted, lower.contains("decompression failed") {
+          return .failure(.damaged("\(text) (damaged, or a wrong password that ZipCrypto's one-byte check let through)"))
+        }
         return .failure(classify(text))
       }
       data += chunk.prefix(count)

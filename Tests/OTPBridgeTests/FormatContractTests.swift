@@ -150,6 +150,33 @@ import Testing
     case "lastpass": return try Vectors.input("stratum/data/lastpass.json")
     case "authenticator-plus": return try Vectors.input("aegis/importers/authenticator_plus.zip")
     case "1pux": return try Vectors.input("keepassxc/tests/data/1PasswordExport.1pux")
+    case "lastpass-csv":
+      return InputFile(
+        name: "lastpass.csv",
+        bytes: Array("url,username,password,totp,extra,name,grouping,fav\nhttps://a,a,,JBSWY3DPEHPK3PXP,,A,,0\n".utf8))
+    case "dashlane-csv":
+      return InputFile(
+        name: "credentials.csv",
+        bytes: Array("username,username2,username3,title,password,note,url,category,otpSecret\na,,,A,,,,,JBSWY3DPEHPK3PXP\n".utf8)
+      )
+    case "enpass":
+      return InputFile(
+        name: "enpass.json",
+        bytes: Array(
+          #"{"folders":[],"items":[{"title":"A","template_type":"login.default","fields":[{"type":"totp","value":"JBSWY3DPEHPK3PXP"}]}]}"#
+            .utf8))
+    case "keeper":
+      return InputFile(
+        name: "keeper.json",
+        bytes: Array(
+          #"{"shared_folders":[],"records":[{"title":"A","login":"a","custom_fields":{"$oneTimeCode":"otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"}}]}"#
+            .utf8))
+    case "proton-pass":
+      return InputFile(
+        name: "data.json",
+        bytes: Array(
+          #"{"version":"1.21","userId":"u","encrypted":false,"vaults":{"s":{"name":"V","items":[{"state":1,"data":{"type":"login","metadata":{"name":"A"},"content":{"itemUsername":"a","totpUri":"otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"}}}]}}}"#
+            .utf8))
     case "opvault":
       // Under its full path: the band files beside it hold the items.
       let profile = "keepassxc/tests/data/keepassxc.opvault/default/profile.js"

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the dashlane-csv reader.
+FuzzSupport.main(reading: "dashlane-csv")

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the enpass reader.
+FuzzSupport.main(reading: "enpass")

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the keeper reader.
+FuzzSupport.main(reading: "keeper")

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer over the lastpass-csv reader.
+FuzzSupport.main(reading: "lastpass-csv")

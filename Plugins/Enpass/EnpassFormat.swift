@@ -1,0 +1,106 @@
+import LoginItems
+import OTPCore
+import OTPJSON
+
+/// Enpass's JSON export: `{"folders": [...], "items": [...]}`, each item with `title`, `note`,
+/// `favorite`, `trashed`, `folders` (folder uuids) and `fields`, one of which may have `type`
+/// "totp" (labelled "One-time code" or "TOTP"): a bare base32 secret, often in lower case with
+/// spaces, or an otpauth URI (the layout Bitwarden's and Proton Pass's importers read). The
+/// first `username` (or `email`) field is the name and the first `url` field the website. Read
+/// only: whether Enpass's import takes a one-time password back is not documented.
+public struct EnpassFormat: FormatPlugin {
+  public init() {}
+
+  public let descriptor = FormatDescriptor(
+    id: "enpass",
+    displayName: "Enpass JSON export",
+    fileExtensions: ["json"],
+    canRead: true,
+    canWrite: false,
+    encryption: .none,
+    capabilities: Capabilities(
+      kinds: [.totp, .steam], algorithms: [.sha1, .sha256, .sha512], digits: 1...10, periods: .range(1...Int(Int32.max)),
+      fields: [.issuer, .name, .labelIssuer, .note, .favorite, .groups, .extraParameters]),
+    summary: "Enpass's JSON export: each item's field of type totp.",
+    findingCodes: EnpassCode.codes)
+
+  public func sniff(_ input: InputFile) -> SniffConfidence {
+    guard let outline = input.jsonOutline, outline.root == .object, outline.members["items"]?.kind == .array else { return .no }
+    let names = outline.names(in: "items")
+    // Bitwarden's items have `fields` too, but neither `template_type` nor `category`.
+    return names.contains("fields") && (names.contains("template_type") || names.contains("category")) ? .certain : .no
+  }
+
+  struct Export: Decodable {
+    struct Folder: Decodable {
+      var uuid: String?
+      var title: String?
+    }
+    var folders: [Lenient<Folder>]?
+    var items: [Lenient<Item>]
+  }
+
+  struct Item: Decodable {
+    struct Field: Decodable {
+      var type: String?
+      var value: String?
+      var deleted: Int?
+    }
+    var title: String?
+    var note: String?
+    var favorite: Int?
+    var trashed: Int?
+    var archived: Int?
+    var folders: [String]?
+    var fields: [Field]?
+  }
+
+  public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    let export: Export
+    do {
+      export = try JSONTapeDecoder().decode(Export.self, from: input.bytes)
+    } catch {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: "not an Enpass JSON export (an object with an items list)")
+    }
+    var folderTitles: [String: String] = [:]
+    for case .success(let folder) in (export.folders ?? []).map(\.result) {
+      if let uuid = folder.uuid, let title = folder.title, !title.isEmpty { folderTitles[uuid] = title }
+    }
+    var trashed = 0
+    var result = LoginItem.read(export.items, file: input.name, badItem: EnpassCode.badItem) { item in
+      if item.trashed == 1 {
+        trashed += 1
+        return nil
+      }
+      let fields = (item.fields ?? []).filter { $0.deleted != 1 }
+      func first(_ types: Set<String>) -> String {
+        fields.first { types.contains($0.type ?? "") && !($0.value ?? "").trimmingWhitespace().isEmpty }?.value ?? ""
+      }
+      let url = first(["url"])
+      return LoginItem(
+        title: item.title ?? "", username: first(["username", "email"]), urls: url.isEmpty ? [] : [url],
+        otp: Self.normalised(first(["totp"])), note: item.note ?? "", favorite: item.favorite == 1,
+        groups: (item.folders ?? []).compactMap { folderTitles[$0] }.prefix(1).map { $0 })
+    }
+    if trashed > 0 {
+      result.findings.append(
+        Finding(
+          .info, code: EnpassCode.trashed, "\(trashed) item(s) in Enpass's trash were not read",
+          at: Origin(file: input.name, place: .whole)))
+    }
+    return result
+  }
+
+  /// Enpass keeps a secret as typed: "qg4r pwyf 4t23" in lower case with spaces.
+  static func normalised(_ text: String) -> String {
+    let trimmed = text.trimmingWhitespace()
+    guard !trimmed.contains("://") else { return trimmed }
+    return trimmed.filter { !$0.isWhitespace }.uppercased()
+  }
+}
+
+/// The findings of the Enpass reader (docs/audit.md lists their meanings).
+enum EnpassCode: String, FindingCode {
+  case badItem = "ENPASS_BAD_ITEM"
+  case trashed = "ENPASS_TRASHED_SKIPPED"
+}

@@ -1,0 +1,50 @@
+import OTPCore
+import ProtonPass
+import TestSupport
+import Testing
+
+/// Proton Pass's data.json, in the layout of Proton's own exporter (ProtonMail/WebClients
+/// packages/pass/lib/export) that Bitwarden's importer also reads: logins with `content.totpUri`
+/// and TOTP extra fields, vaults as groups, trashed items (state 2). Made from that layout; a real
+/// export (protonpass/proton-pass-common PassExport.zip) would be a better vector.
+@Suite struct ProtonPassTests {
+  let format = ProtonPassFormat()
+
+  static let export = """
+    {"version": "1.21.2", "userId": "u", "encrypted": false,
+     "vaults": {"s1": {"name": "Personal", "description": "", "items": [
+       {"itemId": "i1", "shareId": "s1", "state": 1, "pinned": true, "createTime": 1, "modifyTime": 1,
+        "data": {"type": "login", "metadata": {"name": "GitHub", "note": "n", "itemUuid": "x"}, "extraFields": [
+            {"fieldName": "Backup", "type": "totp", "data": {"totpUri": "otpauth://totp/Backup:o?secret=GEZDGNBVGY3TQOJQ"}}],
+          "content": {"itemEmail": "", "itemUsername": "octocat", "password": "hunter2", "urls": ["https://github.com"],
+                      "totpUri": "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&algorithm=SHA256&digits=8&period=15"}}},
+       {"itemId": "i2", "state": 2, "data": {"type": "login", "metadata": {"name": "Old"},
+          "content": {"totpUri": "JBSWY3DPEHPK3PXP"}}},
+       {"itemId": "i3", "state": 1, "data": {"type": "note", "metadata": {"name": "A note"}, "content": {}}}
+     ]}}}
+    """
+
+  @Test func readsTOTPsAndExtraFields() throws {
+    let input = InputFile(name: "Proton Pass/data.json", bytes: Array(Self.export.utf8))
+    #expect(format.sniff(input) == .certain)
+    let result = try format.read(input, context: ReadContext())
+    #expect(result.accounts.map(\.issuer) == ["GitHub", "Backup"])
+    let github = result.accounts[0]
+    #expect(github.algorithm == .sha256 && github.digits == 8 && github.period == 15 && github.favorite)
+    #expect(github.groups == ["Personal"] && github.name == "octocat")
+    #expect(result.findings.contains { $0.code == "PROTON_PASS_TRASHED_SKIPPED" })
+    #expect(result.findings.contains { $0.code == "ITEMS_WITHOUT_OTP" })
+    #expect(!result.findings.contains { $0.message.contains("hunter2") })
+  }
+
+  @Test func anEncryptedExportIsUnsupportedNotDamaged() {
+    let input = InputFile(
+      name: "data.json", bytes: Array(#"{"version": "1.21", "userId": "u", "encrypted": true, "vaults": {}}"#.utf8))
+    #expect(throws: OTPError.self) { try format.read(input, context: ReadContext()) }
+    do {
+      _ = try format.read(input, context: ReadContext())
+    } catch let error as OTPError {
+      if case .unsupportedVersion = error {} else { Issue.record("\(error)") }
+    } catch { Issue.record("\(error)") }
+  }
+}
