@@ -67,26 +67,25 @@ public struct EnpassFormat: FormatPlugin {
       if let uuid = folder.uuid, let title = folder.title, !title.isEmpty { folderTitles[uuid] = title }
     }
     var trashed = 0
-    var result = LoginItem.read(export.items, file: input.name, badItem: EnpassCode.badItem) { item in
+    var result = LoginItem.read(export.items.map(\.result), file: input.name, badItem: EnpassCode.badItem) { item in
       if item.trashed == 1 {
         trashed += 1
-        return nil
+        return []
       }
       let fields = (item.fields ?? []).filter { $0.deleted != 1 }
       func first(_ types: Set<String>) -> String {
         fields.first { types.contains($0.type ?? "") && !($0.value ?? "").trimmingWhitespace().isEmpty }?.value ?? ""
       }
       let url = first(["url"])
-      return LoginItem(
-        title: item.title ?? "", username: first(["username", "email"]), urls: url.isEmpty ? [] : [url],
-        otp: Self.normalised(first(["totp"])), note: item.note ?? "", favorite: item.favorite == 1,
-        groups: (item.folders ?? []).compactMap { folderTitles[$0] }.prefix(1).map { $0 })
+      return [
+        LoginItem(
+          title: item.title ?? "", username: first(["username", "email"]), urls: url.isEmpty ? [] : [url],
+          otp: Self.normalised(first(["totp"])), note: item.note ?? "", favorite: item.favorite == 1,
+          groups: (item.folders ?? []).compactMap { folderTitles[$0] }.prefix(1).map { $0 })
+      ]
     }
-    if trashed > 0 {
-      result.findings.append(
-        Finding(
-          .info, code: EnpassCode.trashed, "\(trashed) item(s) in Enpass's trash were not read",
-          at: Origin(file: input.name, place: .whole)))
+    if let finding = LoginItem.inTrash(trashed, file: input.name, code: EnpassCode.trashed, app: "Enpass") {
+      result.findings.append(finding)
     }
     return result
   }

@@ -111,12 +111,8 @@ public struct KeePassFormat: FormatPlugin {
     var entries: [KDBXDocumentWriter.Entry] = []
     for account in accounts {
       let item = LoginItem(account: account, urlSlots: 1)
-      if item.groups.count > 1 {
-        findings.append(
-          Finding(
-            .warning, code: KeePassCode.oneGroup,
-            "\(account.displayName): a KeePass entry is in one group; it went to \"\(item.groups[0])\" and not to the \(item.groups.count - 1) other group(s)",
-            at: account.origin))
+      if let finding = LoginItem.oneGroup(account, code: KeePassCode.oneGroup, entry: "a KeePass entry") {
+        findings.append(finding)
       }
       var fields = [
         KDBXDocumentWriter.Field(key: "Title", value: item.title, protected: false),

@@ -67,12 +67,8 @@ public struct KeePassXCCSVFormat: FormatPlugin {
     var text = CSV.record(Self.header, quoteAll: true) + "\n"
     for account in accounts {
       let item = LoginItem(account: account, urlSlots: 1)
-      if item.groups.count > 1 {
-        findings.append(
-          Finding(
-            .warning, code: KeePassXCCSVCode.oneGroup,
-            "\(account.displayName): a KeePassXC entry is in one group; it went to \"\(item.groups[0])\" and not to the \(item.groups.count - 1) other group(s)",
-            at: account.origin))
+      if let finding = LoginItem.oneGroup(account, code: KeePassXCCSVCode.oneGroup, entry: "a KeePassXC entry") {
+        findings.append(finding)
       }
       let group = item.groups.first.map { Self.rootGroup + "/" + $0 } ?? Self.rootGroup
       let cells = [group, item.title, item.username, "", item.urls.first ?? "", item.note, item.otp, "0", "", ""]

@@ -88,10 +88,7 @@ public struct KeeperFormat: FormatPlugin {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "not a Keeper JSON export (an object with a records list)")
     }
     // A record with several one-time codes gives an item each, all numbered as the record.
-    var index = 0
-    var extra: [(item: LoginItem, origin: Origin)] = []
-    var result = LoginItem.read(export.records, file: input.name, badItem: KeeperCode.badRecord) { record in
-      defer { index += 1 }
+    return LoginItem.read(export.records.map(\.result), file: input.name, badItem: KeeperCode.badRecord) { record in
       let codes = (record.customFields ?? [:]).filter { Self.isOneTimeCode($0.key) }.sorted { $0.key < $1.key }
         .flatMap(\.value.texts).filter { !$0.trimmingWhitespace().isEmpty }
       let folder = record.folders?.first.flatMap { $0.folder ?? $0.sharedFolder }?.split(separator: "\\").joined(separator: "/")
@@ -101,11 +98,8 @@ public struct KeeperFormat: FormatPlugin {
           title: record.title ?? "", username: record.login ?? "", urls: url.isEmpty ? [] : [url], otp: otp,
           note: record.notes ?? "", groups: folder.map { [$0] } ?? [])
       }
-      for code in codes.dropFirst() { extra.append((login(otp: code), Origin(file: input.name, place: .entry(index + 1)))) }
-      return login(otp: codes.first ?? "")
+      return codes.isEmpty ? [login(otp: "")] : codes.map(login)
     }
-    for (item, origin) in extra { item.read(into: &result, at: origin) }
-    return result
   }
 }
 

@@ -157,11 +157,8 @@ public struct OPVaultFormat: FormatPlugin {
       }
     }
     if let finding = LoginItem.itemsWithoutOTP(withoutOTP, file: file) { result.findings.append(finding) }
-    if trashed > 0 {
-      result.findings.append(
-        Finding(
-          .info, code: OPVaultCode.trashed, "\(trashed) item(s) in the trash or deleted were not read",
-          at: Origin(file: file, place: .whole)))
+    if let finding = LoginItem.inTrash(trashed, file: file, code: OPVaultCode.trashed, app: "1Password") {
+      result.findings.append(finding)
     }
     return result
   }

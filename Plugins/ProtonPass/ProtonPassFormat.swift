@@ -85,26 +85,18 @@ public struct ProtonPassFormat: FormatPlugin {
     }
     // Items across vaults in a stable order, numbered as read; a login with several TOTP fields
     // gives an item each.
-    var elements: [Lenient<Item>] = []
-    var vaultOf: [Int: String] = [:]
-    for (_, vault) in export.vaults.sorted(by: { $0.key < $1.key }) {
-      for element in vault.items ?? [] {
-        vaultOf[elements.count] = vault.name
-        elements.append(element)
-      }
+    let elements = export.vaults.sorted { $0.key < $1.key }.flatMap { _, vault in
+      (vault.items ?? []).map { $0.result.map { (item: $0, vault: vault.name) } }
     }
-    var index = 0
     var trashed = 0
-    var extra: [(item: LoginItem, origin: Origin)] = []
-    var result = LoginItem.read(elements, file: input.name, badItem: ProtonPassCode.badItem) { item in
-      defer { index += 1 }
+    var result = LoginItem.read(elements, file: input.name, badItem: ProtonPassCode.badItem) { item, vaultName in
       guard item.state != 2 else {
         trashed += 1
-        return nil
+        return []
       }
-      guard let data = item.data, data.type == nil || data.type == "login", let content = data.content else { return nil }
+      guard let data = item.data, data.type == nil || data.type == "login", let content = data.content else { return [] }
       let user = [content.itemUsername, content.itemEmail, content.username].compactMap { $0 }.first { !$0.isEmpty } ?? ""
-      let vault = vaultOf[index].map { [$0] } ?? []
+      let vault = vaultName.map { [$0] } ?? []
       func login(otp: String) -> LoginItem {
         LoginItem(
           title: data.metadata?.name ?? "", username: user, urls: content.urls ?? [], otp: otp,
@@ -114,15 +106,10 @@ public struct ProtonPassFormat: FormatPlugin {
         .filter { !$0.trimmingWhitespace().isEmpty }
       let own = content.totpUri ?? ""
       let all = own.trimmingWhitespace().isEmpty ? fields : [own] + fields
-      for otp in all.dropFirst() { extra.append((login(otp: otp), Origin(file: input.name, place: .entry(index + 1)))) }
-      return login(otp: all.first ?? "")
+      return all.isEmpty ? [login(otp: "")] : all.map(login)
     }
-    for (item, origin) in extra { item.read(into: &result, at: origin) }
-    if trashed > 0 {
-      result.findings.append(
-        Finding(
-          .info, code: ProtonPassCode.trashed, "\(trashed) item(s) in Proton Pass's trash were not read",
-          at: Origin(file: input.name, place: .whole)))
+    if let finding = LoginItem.inTrash(trashed, file: input.name, code: ProtonPassCode.trashed, app: "Proton Pass") {
+      result.findings.append(finding)
     }
     return result
   }

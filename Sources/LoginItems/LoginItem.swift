@@ -141,19 +141,21 @@ public struct LoginItem: Sendable, Equatable {
 
   /// `read(_:file:)` over a JSON array decoded element by element: an element that did not decode
   /// is an error finding naming it (the item skipped), the others become items through
-  /// `makeItem`, which gives nil for what is no login (a card, a note), counted with the items
-  /// without a one-time password.
+  /// `makeItems`: one, or one for each of several one-time passwords (numbered as their element),
+  /// or none for what is no login (a card, a note), counted with the items without one.
   public static func read<Element>(
-    _ elements: [Lenient<Element>], file: String, badItem: some FindingCode, makeItem: (Element) -> LoginItem?
+    _ elements: [Result<Element, any Error>], file: String, badItem: some FindingCode, makeItems: (Element) -> [LoginItem]
   ) -> ReadResult {
     var items: [(item: LoginItem, origin: Origin)] = []
     var skipped: [Finding] = []
     var notLogins = 0
     for (index, element) in elements.enumerated() {
       let origin = Origin(file: file, place: .entry(index + 1))
-      switch element.result {
+      switch element {
       case .success(let value):
-        if let item = makeItem(value) { items.append((item, origin)) } else { notLogins += 1 }
+        let made = makeItems(value)
+        if made.isEmpty { notLogins += 1 }
+        items += made.map { ($0, origin) }
       case .failure(let error):
         let why = (error as? DecodingError)?.summary(insideElement: true) ?? "it is not in the format's shape"
         skipped.append(
@@ -169,6 +171,22 @@ public struct LoginItem: Sendable, Equatable {
     }
     result.findings += skipped
     return result
+  }
+
+  /// The one finding that counts the items a manager keeps in its trash, which were not read.
+  public static func inTrash(_ count: Int, file: String, code: some FindingCode, app: String) -> Finding? {
+    guard count > 0 else { return nil }
+    return Finding(.info, code: code, "\(count) item(s) in \(app)'s trash were not read", at: Origin(file: file, place: .whole))
+  }
+
+  /// The warning a writer of a manager whose entry is in one group gives for an account in
+  /// several: it went to the first.
+  public static func oneGroup(_ account: Account, code: some FindingCode, entry: String) -> Finding? {
+    guard account.groups.count > 1 else { return nil }
+    return Finding(
+      .warning, code: code,
+      "\(account.displayName): \(entry) is in one group; it went to \"\(account.groups[0])\" and not to the \(account.groups.count - 1) other group(s)",
+      at: account.origin)
   }
 
   public static func itemsWithoutOTP(_ count: Int, file: String) -> Finding? {

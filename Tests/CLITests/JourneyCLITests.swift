@@ -190,15 +190,15 @@ extension JourneyCLITests {
 
   @Test func aFileNoFormatReadsIsUnrecognisedNotDamaged() throws {
     let folder = try CLI.temporaryFolder()
-    // An Enpass export: JSON with folders and items, like no format otpbridge reads.
-    let enpass = """
-      {"folders": [], "items": [{"archived": 0, "category": "login", "fields": [{"label": "TOTP", "type": "totp", "value": "JBSWY3DPEHPK3PXP"}], "title": "Example", "uuid": "1"}]}
+    // Another manager's export: JSON with folders and logins, like no format otpbridge reads.
+    let other = """
+      {"folders": [], "logins": [{"name": "Example", "otp": "JBSWY3DPEHPK3PXP", "uuid": "1"}]}
       """
-    try Data(enpass.utf8).write(to: URL(fileURLWithPath: "\(folder)/enpass.json"))
-    let run = try CLI.run(["inspect", "enpass.json"], in: folder)
+    try Data(other.utf8).write(to: URL(fileURLWithPath: "\(folder)/other.json"))
+    let run = try CLI.run(["inspect", "other.json"], in: folder)
     #expect(run.status == 3)
     #expect(
-      run.stderr.contains("enpass.json: not a format otpbridge recognises: it is JSON with folders, items at the top"),
+      run.stderr.contains("other.json: not a format otpbridge recognises: it is JSON with folders, logins at the top"),
       "\(run.stderr)")
     #expect(!run.stderr.contains("damaged") && !run.stderr.contains("JBSWY3DP"))
     // Items with a `type`, as Bitwarden's have: a resemblance, said as one.
