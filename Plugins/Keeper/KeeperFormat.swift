@@ -6,8 +6,8 @@ import OTPJSON
 /// "records": [...]}`, each record with `title`, `login`, `login_url`, `notes`, `folders` and
 /// `custom_fields`, where the one-time password is an otpauth URI under `$oneTimeCode` (the web
 /// vault writes `$oneTimeCode::1`; older exports `TFC:Keeper`), as Keeper's JSON import documents
-/// and Bitwarden's and Proton Pass's importers read. Folder paths use backslashes. Read only
-/// (Keeper imports this JSON, but otpbridge does not write it yet).
+/// and Bitwarden's and Proton Pass's importers read. Folder paths use backslashes. Written as
+/// Keeper's import takes it: one login record per account, its otpauth URI under `$oneTimeCode`.
 public struct KeeperFormat: FormatPlugin {
   public init() {}
 
@@ -16,12 +16,13 @@ public struct KeeperFormat: FormatPlugin {
     displayName: "Keeper JSON export",
     fileExtensions: ["json"],
     canRead: true,
-    canWrite: false,
+    canWrite: true,
     encryption: .none,
+    // Keeper makes TOTP codes from the URI (SHA-1/256/512); Steam, HOTP, mOTP and Yandex it does not.
     capabilities: Capabilities(
-      kinds: [.totp, .steam], algorithms: [.sha1, .sha256, .sha512], digits: 1...10, periods: .range(1...Int(Int32.max)),
-      fields: [.issuer, .name, .labelIssuer, .note, .groups, .extraParameters]),
-    summary: "Keeper's JSON export: each record's $oneTimeCode.",
+      kinds: [.totp], algorithms: [.sha1, .sha256, .sha512], digits: 6...8, periods: .range(1...86_400),
+      fields: [.issuer, .name, .labelIssuer, .note, .groups, .extraParameters], text: .noControlCharacters),
+    summary: "Keeper's JSON export and import: each record's $oneTimeCode.",
     findingCodes: KeeperCode.codes)
 
   public func sniff(_ input: InputFile) -> SniffConfidence {
@@ -75,6 +76,52 @@ public struct KeeperFormat: FormatPlugin {
     }
   }
 
+  struct WrittenExport: Encodable {
+    struct Record: Encodable {
+      struct Folder: Encodable { var folder: String }
+      var title: String
+      var login: String
+      var password = ""
+      var loginURL: String
+      var notes: String
+      var type = "login"
+      var folders: [Folder]?
+      var customFields: [String: String]
+
+      enum CodingKeys: String, CodingKey {
+        case title, login, password, notes, folders
+        case loginURL = "login_url"
+        case type = "$type"
+        case customFields = "custom_fields"
+      }
+    }
+    var sharedFolders: [String] = []
+    var records: [Record]
+
+    enum CodingKeys: String, CodingKey {
+      case sharedFolders = "shared_folders"
+      case records
+    }
+  }
+
+  /// One login record an account, as Keeper's JSON import documents it; a group's `/` becomes
+  /// Keeper's folder separator `\`, and an account in several groups goes to the first.
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    var findings: [Finding] = []
+    let records = accounts.map { account in
+      let item = LoginItem(account: account, urlSlots: 1)
+      if let finding = LoginItem.oneGroup(account, code: KeeperCode.oneGroup, entry: "a Keeper record") {
+        findings.append(finding)
+      }
+      return WrittenExport.Record(
+        title: item.title, login: item.username, loginURL: item.urls.first ?? "", notes: item.note,
+        folders: item.groups.first.map { [.init(folder: $0.split(separator: "/").joined(separator: "\\"))] },
+        customFields: ["$oneTimeCode": item.otp])
+    }
+    let bytes = try JSONStreamEncoder(prettyPrinted: true).encode(WrittenExport(records: records))
+    return WriteResult(bytes: bytes, findings: findings)
+  }
+
   /// Whether a custom field's key names the one-time password.
   static func isOneTimeCode(_ key: String) -> Bool {
     key.hasPrefix("$oneTimeCode") || key == "TFC:Keeper"
@@ -106,4 +153,5 @@ public struct KeeperFormat: FormatPlugin {
 /// The findings of the Keeper reader (docs/audit.md lists their meanings).
 enum KeeperCode: String, FindingCode {
   case badRecord = "KEEPER_BAD_RECORD"
+  case oneGroup = "KEEPER_ONE_GROUP"
 }

@@ -30,3 +30,19 @@ import Testing
     #expect(result.findings.contains { $0.code == "ITEMS_WITHOUT_OTP" && $0.message.hasPrefix("1 item") })
   }
 }
+
+@Suite struct KeeperWriterTests {
+  @Test func writtenRecordsReadBackWithTheirFolders() throws {
+    let format = KeeperFormat()
+    let accounts = RandomAccounts.make(count: 40, fitting: format.descriptor.capabilities, seed: 7).map { account in
+      var account = account
+      if !account.groups.isEmpty { account.groups = ["Work/Mail"] }
+      return account
+    }
+    let written = try format.write(accounts, context: WriteContext())
+    let text = String(decoding: written.bytes, as: UTF8.self)
+    #expect(text.contains(#""$oneTimeCode" : "otpauth://totp/"#) && text.contains(#""folder" : "Work\\Mail""#))
+    let back = try format.read(InputFile(name: "keeper.json", bytes: written.bytes), context: ReadContext())
+    #expect(accountDifferences(back.accounts, accounts).isEmpty, "\(accountDifferences(back.accounts, accounts).prefix(3))")
+  }
+}

@@ -165,12 +165,6 @@ import Testing
         bytes: Array(
           #"{"folders":[],"items":[{"title":"A","template_type":"login.default","fields":[{"type":"totp","value":"JBSWY3DPEHPK3PXP"}]}]}"#
             .utf8))
-    case "keeper":
-      return InputFile(
-        name: "keeper.json",
-        bytes: Array(
-          #"{"shared_folders":[],"records":[{"title":"A","login":"a","custom_fields":{"$oneTimeCode":"otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"}}]}"#
-            .utf8))
     case "proton-pass":
       return InputFile(
         name: "data.json",
