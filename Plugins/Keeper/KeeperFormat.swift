@@ -1,3 +1,4 @@
+import Foundation
 import LoginItems
 import OTPCore
 import OTPJSON
@@ -115,11 +116,28 @@ public struct KeeperFormat: FormatPlugin {
       }
       return WrittenExport.Record(
         title: item.title, login: item.username, loginURL: item.urls.first ?? "", notes: item.note,
-        folders: item.groups.first.map { [.init(folder: $0.split(separator: "/").joined(separator: "\\"))] },
+        folders: item.groups.first.map { group in
+          // Keeper's separator is `\`, and a backslash in a name is doubled.
+          [
+            .init(
+              folder: group.split(separator: "/").map { $0.replacingOccurrences(of: "\\", with: "\\\\") }.joined(separator: "\\"))
+          ]
+        },
         customFields: ["$oneTimeCode": item.otp])
     }
     let bytes = try JSONStreamEncoder(prettyPrinted: true).encode(WrittenExport(records: records))
     return WriteResult(bytes: bytes, findings: findings)
+  }
+
+  /// A record's folder as a group path: the shared folder, then the folder inside it, each with
+  /// Keeper's `\` between names and `\\` for a backslash in a name.
+  static func path(_ folder: Record.Folder) -> String? {
+    let names = [folder.sharedFolder, folder.folder].compactMap { $0 }.flatMap { text in
+      text.replacingOccurrences(of: "\\\\", with: "\u{0}").split(separator: "\\").map {
+        $0.replacingOccurrences(of: "\u{0}", with: "\\")
+      }
+    }.filter { !$0.isEmpty }
+    return names.isEmpty ? nil : names.joined(separator: "/")
   }
 
   /// Whether a custom field's key names the one-time password.
@@ -138,7 +156,7 @@ public struct KeeperFormat: FormatPlugin {
     return LoginItem.read(export.records.map(\.result), file: input.name, badItem: KeeperCode.badRecord) { record in
       let codes = (record.customFields ?? [:]).filter { Self.isOneTimeCode($0.key) }.sorted { $0.key < $1.key }
         .flatMap(\.value.texts).filter { !$0.trimmingWhitespace().isEmpty }
-      let folder = record.folders?.first.flatMap { $0.folder ?? $0.sharedFolder }?.split(separator: "\\").joined(separator: "/")
+      let folder = record.folders?.first.flatMap(Self.path)
       let url = record.loginURL ?? ""
       func login(otp: String) -> LoginItem {
         LoginItem(

@@ -41,7 +41,9 @@ public struct LastPassCSVFormat: FormatPlugin {
     let items = table.rows.lazy.map { row in
       let url = table.value("url", in: row)
       let isNote = url == Self.secureNoteURL
-      let grouping = table.value("grouping", in: row).split(separator: "\\").joined(separator: "/")
+      // "(none)" is LastPass's name for no folder.
+      let rawGrouping = table.value("grouping", in: row)
+      let grouping = rawGrouping == "(none)" ? "" : rawGrouping.split(separator: "\\").joined(separator: "/")
       let item = LoginItem(
         title: table.value("name", in: row), username: table.value("username", in: row),
         urls: url.isEmpty || isNote ? [] : [url], otp: isNote ? "" : table.value("totp", in: row),

@@ -38,11 +38,20 @@ public struct OPVaultFormat: FormatPlugin {
     var overviewKey: String
   }
 
+  /// A flag 1Password writes as `true` or, in some vaults, as `1`.
+  struct Flag: Decodable {
+    var isSet: Bool
+    init(from decoder: any Decoder) throws {
+      let container = try decoder.singleValueContainer()
+      isSet = (try? container.decode(Bool.self)) ?? ((try? container.decode(Int.self)) ?? 0 != 0)
+    }
+  }
+
   struct Item: Decodable {
     var uuid: String?
     var category: String?
     var folder: String?
-    var trashed: Bool?
+    var trashed: Flag?
     var k: String?
     var d: String?
     var o: String?
@@ -51,7 +60,7 @@ public struct OPVaultFormat: FormatPlugin {
   struct Details: Decodable {
     struct Field: Decodable {
       var designation: String?
-      var value: String?
+      var value: LenientString?
     }
     struct Section: Decodable {
       struct SectionField: Decodable {
@@ -73,7 +82,7 @@ public struct OPVaultFormat: FormatPlugin {
   struct Folder: Decodable {
     var uuid: String?
     var overview: String?
-    var trashed: Bool?
+    var trashed: Flag?
   }
 
   /// A field value: text, a number, or something else (an address is an object), kept as nil.
@@ -96,21 +105,30 @@ public struct OPVaultFormat: FormatPlugin {
     guard let salt = Data(base64Encoded: profile.salt), let masterBlob = Data(base64Encoded: profile.masterKey),
       let overviewBlob = Data(base64Encoded: profile.overviewKey)
     else { throw OTPError.corrupted(file: file, place: "profile", reason: "the salt or a key is not base64") }
+    guard profile.iterations >= 1 else {
+      throw OTPError.corrupted(file: file, place: "profile", reason: "the key derivation's iterations are \(profile.iterations)")
+    }
     try context.limits.checkPBKDF2(iterations: profile.iterations, file: file, place: "profile iterations")
     let bands = try Self.bands(beside: file, limits: context.limits)
     guard let password = try context.password.password(for: file) else { throw OTPError.passwordRequired(file: file) }
     let derived = OPVaultKeys(
       pair: try KeyDerivation.pbkdf2(
-        password: Array(password.utf8), salt: Array(salt), hash: .sha512, rounds: max(1, profile.iterations), length: 64))
+        password: Array(password.utf8), salt: Array(salt), hash: .sha512, rounds: profile.iterations, length: 64))
     let master: OPVaultKeys
     let overview: OPVaultKeys
     do {
       master = try derived.openKeys(opdata: Array(masterBlob))
-      overview = try derived.openKeys(opdata: Array(overviewBlob))
     } catch .macMismatch {
       throw OTPError.wrongPassword(file: file)
     } catch .malformed(let reason) {
-      throw OTPError.corrupted(file: file, place: "profile", reason: reason)
+      throw OTPError.corrupted(file: file, place: "profile masterKey", reason: reason)
+    }
+    do {
+      overview = try derived.openKeys(opdata: Array(overviewBlob))
+    } catch {
+      // The password opened the master key: a failing overview key is damage.
+      throw OTPError.corrupted(
+        file: file, place: "profile overviewKey", reason: "the overview key does not open: the profile is damaged")
     }
     let folders = Self.folderTitles(beside: file, overview: overview, limits: context.limits)
 
@@ -118,23 +136,37 @@ public struct OPVaultFormat: FormatPlugin {
     var withoutOTP = 0, trashed = 0, number = 0
     for (band, bytes) in bands {
       let items = try Self.decode(
-        [String: Item].self, from: Self.unwrap(bytes, prefix: "ld(", suffix: ");"), file: file, place: band)
-      for (_, item) in items.sorted(by: { ($0.value.uuid ?? $0.key) < ($1.value.uuid ?? $1.key) }) {
+        [String: Lenient<Item>].self, from: Self.unwrap(bytes, prefix: "ld(", suffix: ");"), file: file, place: band)
+      for (uuid, element) in items.sorted(by: { $0.key < $1.key }) {
         number += 1
         let origin = Origin(file: file, place: .entry(number))
-        if item.trashed == true || item.category == "099" {
+        let which = "\(band), item \(uuid.prefix(32).debugDescription)"
+        guard case .success(let item) = element.result else {
+          result.findings.append(
+            Finding(
+              .error, code: OPVaultCode.badItem, "\(which) is not in an OPVault item's shape; the item was skipped", at: origin,
+              entrySkipped: true))
+          continue
+        }
+        if item.trashed?.isSet == true || item.category == "099" {
           trashed += 1
           continue
         }
         do {
           let opened = try Self.open(item, master: master, overview: overview)
+          if opened.overviewDamaged {
+            result.findings.append(
+              Finding(
+                .warning, code: OPVaultCode.badOverview,
+                "\(which): the overview (title and website) does not open; the item was read without them", at: origin))
+          }
           let otps = (opened.details.sections ?? []).flatMap { $0.fields ?? [] }.filter { ($0.n ?? "").hasPrefix("TOTP_") }
             .compactMap { $0.v?.text }.filter { !$0.trimmingWhitespace().isEmpty }
           guard !otps.isEmpty else {
             withoutOTP += 1
             continue
           }
-          let username = (opened.details.fields ?? []).first { $0.designation == "username" }?.value ?? ""
+          let username = (opened.details.fields ?? []).first { $0.designation == "username" }?.value?.text ?? ""
           for otp in otps {
             let url = opened.overview.url ?? ""
             LoginItem(
@@ -151,7 +183,7 @@ public struct OPVaultFormat: FormatPlugin {
             }
           result.findings.append(
             Finding(
-              .error, code: OPVaultCode.badItem, "the item does not open (\(why)); the item was skipped", at: origin,
+              .error, code: OPVaultCode.badItem, "\(which) does not open (\(why)); the item was skipped", at: origin,
               entrySkipped: true))
         }
       }
@@ -166,6 +198,7 @@ public struct OPVaultFormat: FormatPlugin {
   struct Opened {
     var details: Details
     var overview: Overview
+    var overviewDamaged = false
   }
 
   static func open(_ item: Item, master: OPVaultKeys, overview: OPVaultKeys) throws -> Opened {
@@ -174,9 +207,9 @@ public struct OPVaultFormat: FormatPlugin {
     }
     let keys = try master.openItemKeys(Array(k))
     let details = try JSONTapeDecoder().decode(Details.self, from: try keys.open(opdata: Array(d)))
-    var summary = Overview()
-    if let o = item.o.flatMap({ Data(base64Encoded: $0) }) {
-      summary = (try? JSONTapeDecoder().decode(Overview.self, from: try overview.open(opdata: Array(o)))) ?? Overview()
+    guard let o = item.o.flatMap({ Data(base64Encoded: $0) }) else { return Opened(details: details, overview: Overview()) }
+    guard let summary = try? JSONTapeDecoder().decode(Overview.self, from: try overview.open(opdata: Array(o))) else {
+      return Opened(details: details, overview: Overview(), overviewDamaged: true)
     }
     return Opened(details: details, overview: summary)
   }
@@ -184,9 +217,16 @@ public struct OPVaultFormat: FormatPlugin {
   /// The band files beside the profile (band_0.js … band_F.js), in order.
   static func bands(beside file: String, limits: Limits) throws -> [(name: String, bytes: [UInt8])] {
     let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
-    let found = "0123456789ABCDEF".compactMap { band -> (String, [UInt8])? in
+    let found = try "0123456789ABCDEF".compactMap { band -> (String, [UInt8])? in
       let name = "band_\(band).js"
-      return SideFile.read(folder + "/" + name, maximumSize: limits.inputBytes).map { (name, $0) }
+      let path = folder + "/" + name
+      guard FileManager.default.fileExists(atPath: path) else { return nil }
+      // There but not read (too large, not a regular file): its items would be lost silently.
+      guard let bytes = SideFile.read(path, maximumSize: limits.inputBytes) else {
+        throw OTPError.cannotOpen(
+          file: path, reason: "the band file beside \(file) is not a regular file within the input size limit")
+      }
+      return (name, bytes)
     }
     guard !found.isEmpty else {
       throw OTPError.corrupted(
@@ -206,7 +246,7 @@ public struct OPVaultFormat: FormatPlugin {
         [String: Folder].self, from: unwrap(bytes, prefix: "loadFolders(", suffix: ");"))
     else { return [:] }
     var titles: [String: String] = [:]
-    for (uuid, folder) in folders where folder.trashed != true {
+    for (uuid, folder) in folders where folder.trashed?.isSet != true {
       guard let blob = folder.overview.flatMap({ Data(base64Encoded: $0) }), let plain = try? overview.open(opdata: Array(blob)),
         let title = (try? JSONTapeDecoder().decode(Overview.self, from: plain))?.title
       else { continue }
@@ -237,4 +277,5 @@ public struct OPVaultFormat: FormatPlugin {
 enum OPVaultCode: String, FindingCode {
   case badItem = "OPVAULT_BAD_ITEM"
   case trashed = "OPVAULT_TRASHED_SKIPPED"
+  case badOverview = "OPVAULT_BAD_OVERVIEW"
 }

@@ -26,7 +26,13 @@ public struct ProtonPassFormat: FormatPlugin {
     summary: "Proton Pass's unencrypted export (the zip's Proton Pass/data.json): each login's TOTP and TOTP fields.",
     findingCodes: ProtonPassCode.codes)
 
+  /// The armour of Proton Pass's PGP-encrypted export (the whole export, or `data.pgp` in its zip).
+  static let pgpArmour = "-----BEGIN PGP MESSAGE-----"
+
   public func sniff(_ input: InputFile) -> SniffConfidence {
+    if input.head(64)?.hasPrefix(Self.pgpArmour) == true {
+      return input.name.hasSuffix("data.pgp") || input.name.lowercased().contains("proton") ? .certain : .possible
+    }
     guard let outline = input.jsonOutline, outline.root == .object, outline.members["vaults"]?.kind == .object else { return .no }
     return outline.has("userId") || outline.has("encrypted") ? .certain : .likely
   }
@@ -72,17 +78,14 @@ public struct ProtonPassFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
+    if input.head(64)?.hasPrefix(Self.pgpArmour) == true { throw Self.encryptedExport(input.name) }
     let export: Export
     do {
       export = try JSONTapeDecoder().decode(Export.self, from: input.bytes)
     } catch {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "not a Proton Pass export (an object of vaults)")
     }
-    if export.encrypted == true {
-      throw OTPError.unsupportedVersion(
-        file: input.name, version: "a PGP-encrypted Proton Pass export",
-        supported: "the unencrypted export (in Proton Pass: Settings, Export, without encryption)")
-    }
+    if export.encrypted == true, export.vaults.isEmpty { throw Self.encryptedExport(input.name) }
     // Items across vaults in a stable order, numbered as read; a login with several TOTP fields
     // gives an item each.
     let elements = export.vaults.sorted { $0.key < $1.key }.flatMap { _, vault in
@@ -92,26 +95,37 @@ public struct ProtonPassFormat: FormatPlugin {
     var result = LoginItem.read(elements, file: input.name, badItem: ProtonPassCode.badItem) { item, vaultName in
       guard item.state != 2 else {
         trashed += 1
-        return []
+        return nil
       }
-      guard let data = item.data, data.type == nil || data.type == "login", let content = data.content else { return [] }
-      let user = [content.itemUsername, content.itemEmail, content.username].compactMap { $0 }.first { !$0.isEmpty } ?? ""
+      // Any item may carry TOTP fields (custom items, identities); a login has its own TOTP too.
+      guard let data = item.data else { return [] }
+      let content = data.content
+      let user = [content?.itemUsername, content?.itemEmail, content?.username].compactMap { $0 }.first { !$0.isEmpty } ?? ""
       let vault = vaultName.map { [$0] } ?? []
       func login(otp: String) -> LoginItem {
         LoginItem(
-          title: data.metadata?.name ?? "", username: user, urls: content.urls ?? [], otp: otp,
+          title: data.metadata?.name ?? "", username: user, urls: content?.urls ?? [], otp: otp,
           note: data.metadata?.note ?? "", favorite: item.pinned ?? false, groups: vault)
       }
       let fields = (data.extraFields ?? []).filter { $0.type == "totp" }.compactMap { $0.data?.totpUri }
         .filter { !$0.trimmingWhitespace().isEmpty }
-      let own = content.totpUri ?? ""
+      let own = content?.totpUri ?? ""
       let all = own.trimmingWhitespace().isEmpty ? fields : [own] + fields
-      return all.isEmpty ? [login(otp: "")] : all.map(login)
+      if all.isEmpty { return data.type == nil || data.type == "login" ? [login(otp: "")] : [] }
+      return all.map(login)
     }
     if let finding = LoginItem.inTrash(trashed, file: input.name, code: ProtonPassCode.trashed, app: "Proton Pass") {
       result.findings.append(finding)
     }
     return result
+  }
+}
+
+extension ProtonPassFormat {
+  static func encryptedExport(_ file: String) -> OTPError {
+    OTPError.unsupportedVersion(
+      file: file, version: "a PGP-encrypted Proton Pass export",
+      supported: "the unencrypted export (in Proton Pass: Settings, Export, without encryption)")
   }
 }
 

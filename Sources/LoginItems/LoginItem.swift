@@ -80,7 +80,13 @@ public struct LoginItem: Sendable, Equatable {
     var parsed = parsed
     var account = parsed.account
     if account.name.isEmpty { account.name = username }
-    if account.issuer.isEmpty, title != account.name { account.issuer = title }
+    if account.issuer.isEmpty, account.name == title, !username.isEmpty, username != title {
+      // `otpauth://totp/Twitter?secret=…` in an item titled Twitter: the label is the service.
+      account.issuer = title
+      account.name = username
+    } else if account.issuer.isEmpty, title != account.name {
+      account.issuer = title
+    }
     account.note = note
     account.favorite = favorite
     account.groups = groups
@@ -142,9 +148,10 @@ public struct LoginItem: Sendable, Equatable {
   /// `read(_:file:)` over a JSON array decoded element by element: an element that did not decode
   /// is an error finding naming it (the item skipped), the others become items through
   /// `makeItems`: one, or one for each of several one-time passwords (numbered as their element),
-  /// or none for what is no login (a card, a note), counted with the items without one.
+  /// or none for what is no login (a card, a note), counted with the items without one; nil for
+  /// an element the caller counts itself (an item in the trash).
   public static func read<Element>(
-    _ elements: [Result<Element, any Error>], file: String, badItem: some FindingCode, makeItems: (Element) -> [LoginItem]
+    _ elements: [Result<Element, any Error>], file: String, badItem: some FindingCode, makeItems: (Element) -> [LoginItem]?
   ) -> ReadResult {
     var items: [(item: LoginItem, origin: Origin)] = []
     var skipped: [Finding] = []
@@ -153,7 +160,7 @@ public struct LoginItem: Sendable, Equatable {
       let origin = Origin(file: file, place: .entry(index + 1))
       switch element {
       case .success(let value):
-        let made = makeItems(value)
+        guard let made = makeItems(value) else { continue }
         if made.isEmpty { notLogins += 1 }
         items += made.map { ($0, origin) }
       case .failure(let error):

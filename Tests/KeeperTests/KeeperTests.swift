@@ -16,7 +16,9 @@ import Testing
        "$type": "login", "folders": [{"folder": "Shopping\\\\Online"}],
        "custom_fields": {"$oneTimeCode": "otpauth://totp/Amazon:me@company.com?secret=JBSWY3DPEHPK3PXP&issuer=Amazon&algorithm=SHA1&digits=6&period=30"}},
       {"title": "Web", "login": "w", "custom_fields": {"$oneTimeCode::1": ["otpauth://totp/W:w?secret=GEZDGNBVGY3TQOJQ", "otpauth://totp/W2:w?secret=JBSWY3DPEHPK3PXP"]}},
-      {"title": "No code", "login": "n"}
+      {"title": "No code", "login": "n"},
+      {"title": "Shared", "login": "s", "folders": [{"shared_folder": "Team", "folder": "A\\\\\\\\B\\\\C"}],
+       "custom_fields": {"$oneTimeCode": "otpauth://totp/S:s?secret=JBSWY3DPEHPK3PXP"}}
      ]}
     """
 
@@ -24,7 +26,9 @@ import Testing
     let input = InputFile(name: "keeper.json", bytes: Array(Self.export.utf8))
     #expect(format.sniff(input) == .certain)
     let result = try format.read(input, context: ReadContext())
-    #expect(result.accounts.map(\.issuer) == ["Amazon", "W", "W2"])
+    #expect(result.accounts.map(\.issuer) == ["Amazon", "W", "W2", "S"])
+    // The shared folder, then the folder in it; `\\` is a backslash inside a name.
+    #expect(result.accounts[3].groups == ["Team/A\\B/C"])
     #expect(result.accounts[0].groups == ["Shopping/Online"] && result.accounts[0].name == "me@company.com")
     #expect(result.accounts[0].extraParameters.map(\.value) == ["https://amazon.com"])
     #expect(result.findings.contains { $0.code == "ITEMS_WITHOUT_OTP" && $0.message.hasPrefix("1 item") })

@@ -14,6 +14,7 @@ import Testing
       url,username,password,totp,extra,name,grouping,fav
       https://github.com/login,octocat,hunter2,JBSWY3DPEHPK3PXP,a note,GitHub,Work\\Code,1
       https://example.com,alice,pw,,,Example,,0
+      https://none.example,carol,pw,GEZDGNBVGY3TQOJQ,,NoFolder,(none),0
       http://sn,,,,NoteType:Server,Secure note,Notes,0
       https://bank.example,bob,pw,not base32!,,Bank,,0
 
@@ -21,13 +22,14 @@ import Testing
     let input = InputFile(name: "lastpass_export.csv", bytes: Array(text.utf8))
     #expect(format.sniff(input) == .certain)
     let result = try format.read(input, context: ReadContext())
-    #expect(result.accounts.count == 1)
+    #expect(result.accounts.count == 2)
+    #expect(result.accounts[1].groups.isEmpty, "(none) is LastPass's name for no folder")
     let github = try #require(result.accounts.first)
     #expect(github.issuer == "GitHub" && github.name == "octocat" && github.secret.revealBase32() == "JBSWY3DPEHPK3PXP")
     #expect(github.groups == ["Work/Code"] && github.favorite && github.note == "a note")
     #expect(github.extraParameters.map(\.value) == ["https://github.com/login"])
     #expect(result.findings.contains { $0.code == "ITEMS_WITHOUT_OTP" && $0.message.hasPrefix("2 item") })
-    #expect(result.findings.contains { $0.entrySkipped && $0.origin == Origin(file: "lastpass_export.csv", place: .line(5)) })
+    #expect(result.findings.contains { $0.entrySkipped && $0.origin == Origin(file: "lastpass_export.csv", place: .line(6)) })
     #expect(!result.findings.contains { $0.message.contains("hunter2") })
   }
 

@@ -81,3 +81,52 @@ import Testing
     }
   }
 }
+
+@Suite struct OPVaultDamageTests {
+  let format = OPVaultFormat()
+
+  func copied() throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opvault-\(UUID().uuidString)").path
+    try FileManager.default.copyItem(atPath: Vectors.path("keepassxc/tests/data/keepassxc.opvault/default"), toPath: folder)
+    for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+      try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: folder + "/" + name)
+    }
+    return folder
+  }
+
+  func read(_ folder: String, limits: Limits = .standard, profile: String? = nil) throws -> ReadResult {
+    let onDisk = Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/profile.js")))
+    let bytes = profile.map { Array($0.utf8) } ?? onDisk
+    return try format.read(
+      InputFile(name: folder + "/profile.js", bytes: bytes), context: ReadContext(password: .fixed("a"), limits: limits))
+  }
+
+  @Test func aBandTooLargeToReadIsAnErrorNotALoss() throws {
+    let folder = try copied()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var limits = Limits.standard
+    limits.inputBytes = 3000  // band_5.js and band_C.js are larger
+    #expect(throws: OTPError.self) { try read(folder, limits: limits) }
+  }
+
+  @Test func aDamagedProfileIsDamageNotAWrongPassword() throws {
+    let folder = try copied()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let profile = try String(contentsOfFile: folder + "/profile.js", encoding: .utf8)
+    for (damaged, what) in [
+      (profile.replacingOccurrences(of: #""iterations":100000"#, with: #""iterations":0"#), "iterations"),
+      (profile.replacingOccurrences(of: #""overviewKey":"b3BkYXRhMDFA"#, with: #""overviewKey":"b3BkYXRhMDFB"#), "overviewKey"),
+    ] {
+      #expect(damaged != profile, "\(what)")
+      do {
+        _ = try read(folder, profile: damaged)
+        Issue.record("\(what): read")
+      } catch let error as OTPError {
+        guard case .corrupted = error else {
+          Issue.record("\(what): \(error)")
+          continue
+        }
+      }
+    }
+  }
+}

@@ -20,7 +20,11 @@ import Testing
                       "totpUri": "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&algorithm=SHA256&digits=8&period=15"}}},
        {"itemId": "i2", "state": 2, "data": {"type": "login", "metadata": {"name": "Old"},
           "content": {"totpUri": "JBSWY3DPEHPK3PXP"}}},
-       {"itemId": "i3", "state": 1, "data": {"type": "note", "metadata": {"name": "A note"}, "content": {}}}
+       {"itemId": "i3", "state": 1, "data": {"type": "note", "metadata": {"name": "A note"}, "content": {}}},
+       {"itemId": "i4", "state": 1, "data": {"type": "identity", "metadata": {"name": "Me"}, "content": {}, "extraFields": [
+            {"fieldName": "2FA", "type": "totp", "data": {"totpUri": "otpauth://totp/Id:me?secret=JBSWY3DPEHPK3PXP"}}]}},
+       {"itemId": "i5", "state": 1, "data": {"type": "login", "metadata": {"name": "Twitter"},
+          "content": {"itemEmail": "emily@example.com", "totpUri": "otpauth://totp/Twitter?secret=JBSWY3DPEHPK3PXP"}}}
      ]}}}
     """
 
@@ -28,12 +32,14 @@ import Testing
     let input = InputFile(name: "Proton Pass/data.json", bytes: Array(Self.export.utf8))
     #expect(format.sniff(input) == .certain)
     let result = try format.read(input, context: ReadContext())
-    #expect(result.accounts.map(\.issuer) == ["GitHub", "Backup"])
+    #expect(result.accounts.map(\.issuer) == ["GitHub", "Backup", "Id", "Twitter"])
+    // A label that is only the item's title names the service; the item's user is the account.
+    #expect(result.accounts[3].name == "emily@example.com")
     let github = result.accounts[0]
     #expect(github.algorithm == .sha256 && github.digits == 8 && github.period == 15 && github.favorite)
     #expect(github.groups == ["Personal"] && github.name == "octocat")
     #expect(result.findings.contains { $0.code == "PROTON_PASS_TRASHED_SKIPPED" })
-    #expect(result.findings.contains { $0.code == "ITEMS_WITHOUT_OTP" })
+    #expect(result.findings.contains { $0.code == "ITEMS_WITHOUT_OTP" && $0.message.hasPrefix("1 item") })
     #expect(!result.findings.contains { $0.message.contains("hunter2") })
   }
 
