@@ -40,7 +40,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("DashlaneCSV", ["OTPContainers", "LoginItems"], []),
   ("Enpass", ["OTPJSON", "LoginItems"], []),
   ("Keeper", ["OTPJSON", "LoginItems"], []),
-  ("ProtonPass", ["OTPJSON", "LoginItems"], []),
+  ("ProtonPass", ["OTPContainers", "OTPCrypto", "OTPJSON", "LoginItems"], []),
   ("OnePUX", ["OTPContainers", "OTPJSON", "LoginItems"], []),
   ("OPVault", ["OTPCrypto", "OTPJSON", "LoginItems"], []),
   ("Bitwarden", ["OTPContainers", "OTPCrypto", "OTPJSON", "LoginItems"], []),
@@ -70,6 +70,7 @@ let systemLibraries: [(name: String, pkgConfig: String, apt: String)] = [
   ("CQREncode", "libqrencode", "libqrencode-dev"),
   ("CGcrypt", "libgcrypt", "libgcrypt20-dev"),
   ("CZlib", "zlib", "zlib1g-dev"),
+  ("CRNP", "librnp", "librnp-dev"),
 ]
 
 /// Format modules whose tests also drive a C library directly (to build fixtures).
@@ -120,7 +121,7 @@ let package = Package(
       .target(
         name: "OTPCrypto",
         dependencies: [
-          "OTPCore", "CArgon2", "CSodium", "CGcrypt", .product(name: "Crypto", package: "swift-crypto"),
+          "OTPCore", "CArgon2", "CSodium", "CGcrypt", "CRNP", .product(name: "Crypto", package: "swift-crypto"),
           .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
       .target(name: "OTPContainers", dependencies: ["OTPCore", "CArchive", "CSQLite", "CZlib"]),

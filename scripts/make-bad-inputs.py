@@ -288,6 +288,8 @@ def main():
     header_flipped[60] ^= 1  # inside the master seed
     add("keepass.header-bitflip.kdbx", bytes(header_flipped), "corrupted", password="test",
         cause="SHA-256", note="one byte of the master seed changed: the header's SHA-256 fails")
+    add("proton-pass.pgp-not-pgp.pgp", b"-----BEGIN PGP MESSAGE-----\n\nbm90IGEgbWVzc2FnZQ==\n-----END PGP MESSAGE-----\n",
+        "corrupted", fmt="proton-pass", password="x", note="PGP armour around bytes that are no OpenPGP message")
     add("opvault.profile-alone.js", seed("keepassxc/tests/data/keepassxc.opvault/default/profile.js"), "corrupted",
         cause="band", note="an OPVault profile without its band files beside it")
     add("keepass.kdb1.kdb", bytes.fromhex("03d9a29a65fb4bb5") + bytes(120), "unsupportedVersion",

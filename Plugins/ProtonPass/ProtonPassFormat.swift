@@ -1,5 +1,7 @@
 import LoginItems
+import OTPContainers
 import OTPCore
+import OTPCrypto
 import OTPJSON
 
 /// Proton Pass's export: `Proton Pass/data.json` inside the zip Proton Pass writes (the archive
@@ -8,8 +10,8 @@ import OTPJSON
 /// URI, sometimes a bare secret), and each of `data.extraFields` of type "totp" another
 /// (`data.totpUri`); `data.metadata` gives the name and note, `content.itemUsername`,
 /// `itemEmail` (or, before 1.18, `username`) the user, `content.urls` the websites, the vault's
-/// name the group. Trashed items (`state` 2) are not read. The PGP-encrypted export is not read
-/// yet: export without encryption.
+/// name the group. Trashed items (`state` 2) are not read. The PGP-encrypted export (the whole
+/// zip armoured, or `Proton Pass/data.pgp` inside it) is decrypted with the password through RNP.
 public struct ProtonPassFormat: FormatPlugin {
   public init() {}
 
@@ -19,7 +21,7 @@ public struct ProtonPassFormat: FormatPlugin {
     fileExtensions: ["json"],
     canRead: true,
     canWrite: false,
-    encryption: .none,
+    encryption: .optional,
     capabilities: Capabilities(
       kinds: [.totp, .steam], algorithms: [.sha1, .sha256, .sha512], digits: 1...10, periods: .range(1...Int(Int32.max)),
       fields: [.issuer, .name, .labelIssuer, .note, .favorite, .groups, .extraParameters]),
@@ -78,14 +80,50 @@ public struct ProtonPassFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    if input.head(64)?.hasPrefix(Self.pgpArmour) == true { throw Self.encryptedExport(input.name) }
+    guard input.head(64)?.hasPrefix(Self.pgpArmour) == true else { return try readJSON(input.bytes, file: input.name) }
+    // Encrypted: JSON (data.pgp), or the whole export's zip (older versions).
+    let plain = try Self.decrypt(input, context: context)
+    if plain.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") {
+      return try readJSON(plain, file: input.name)
+    }
+    let data = try ZipArchive.members(
+      of: InputFile(name: input.name, bytes: plain), wanted: { $0.hasSuffix("data.json") }, firstOnly: true, context: context
+    ) { _ in
+      OTPError.corrupted(file: input.name, place: nil, reason: "the decrypted export is neither JSON nor a zip holding data.json")
+    }
+    return try readJSON(data[0].bytes, file: input.name)
+  }
+
+  static func decrypt(_ input: InputFile, context: ReadContext) throws -> [UInt8] {
+    guard let password = try context.password.password(for: input.name) else { throw OTPError.passwordRequired(file: input.name) }
+    let limit = context.budgetedLimits.decompressedBytes
+    do {
+      let plain = try OpenPGP.decrypt(input.bytes, password: password, limit: limit)
+      context.budget?.spend(decompressedBytes: plain.count)
+      return plain
+    } catch .wrongPassword {
+      throw OTPError.wrongPassword(file: input.name)
+    } catch .tooLarge {
+      throw Limits.refusal(
+        file: input.name, place: nil, parameter: "the decrypted export", value: "larger than \(limit >> 20) MiB",
+        limit: "\(limit >> 20) MiB")
+    } catch .malformed(let reason) {
+      throw OTPError.corrupted(file: input.name, place: nil, reason: reason)
+    }
+  }
+
+  func readJSON(_ bytes: [UInt8], file: String) throws -> ReadResult {
+    let input = InputFile(name: file, bytes: bytes)
     let export: Export
     do {
       export = try JSONTapeDecoder().decode(Export.self, from: input.bytes)
     } catch {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "not a Proton Pass export (an object of vaults)")
     }
-    if export.encrypted == true, export.vaults.isEmpty { throw Self.encryptedExport(input.name) }
+    if export.encrypted == true, export.vaults.isEmpty {
+      throw OTPError.corrupted(
+        file: file, place: nil, reason: "it says it is encrypted but holds no vault (the encrypted export is a .pgp file)")
+    }
     // Items across vaults in a stable order, numbered as read; a login with several TOTP fields
     // gives an item each.
     let elements = export.vaults.sorted { $0.key < $1.key }.flatMap { _, vault in
@@ -118,14 +156,6 @@ public struct ProtonPassFormat: FormatPlugin {
       result.findings.append(finding)
     }
     return result
-  }
-}
-
-extension ProtonPassFormat {
-  static func encryptedExport(_ file: String) -> OTPError {
-    OTPError.unsupportedVersion(
-      file: file, version: "a PGP-encrypted Proton Pass export",
-      supported: "the unencrypted export (in Proton Pass: Settings, Export, without encryption)")
   }
 }
 
