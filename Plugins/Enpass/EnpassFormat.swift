@@ -57,7 +57,6 @@ public struct EnpassFormat: FormatPlugin {
     var note: String?
     var favorite: Int?
     var trashed: Int?
-    var archived: Int?
     var folders: [String]?
     var fields: [Field]?
   }
