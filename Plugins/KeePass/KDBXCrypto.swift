@@ -77,9 +77,11 @@ enum KDBXCrypto {
     var xml: [UInt8]
   }
 
-  static func open(_ data: [UInt8], password: String?, keyFile: KeyFile?, limits: Limits, file: String) throws -> Opened {
-    // (`limits` are the reader's budgeted ones: a database inside an archive shares its budget.)
-    let header = try KDBXHeader.parse(data, file: file)
+  /// Opens `data`, whose header the caller parsed; `limits` are the reader's budgeted ones (a
+  /// database inside an archive shares its budget).
+  static func open(_ data: [UInt8], header: KDBXHeader, password: String?, keyFile: KeyFile?, limits: Limits, file: String)
+    throws -> Opened
+  {
     let composite = try compositeKey(password: password, keyFile: keyFile)
     let transformed = try transformedKey(composite, kdf: header.kdf, limits: limits, file: file)
     let cipherKey = Digest.sha256(header.masterSeed + transformed)
@@ -134,7 +136,7 @@ enum KDBXCrypto {
     while true {
       let mac = try reader.bytes(32)
       let sizeBytes = try reader.bytes(4)
-      let size = Int(sizeBytes.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+      let size = Int(LittleEndianReader.number(sizeBytes))
       let block = try reader.bytes(size)
       guard
         Digest.constantTimeEqual(

@@ -100,8 +100,7 @@ struct KDBXHeader {
         file: file, version: "cipher \(Hex.encode(cipherID))", supported: "AES-256, ChaCha20 and Twofish")
     }
     let compression = try required(.compressionFlags, "compression flag", length: 4)
-    let compressionFlag =
-      UInt32(compression[0]) | UInt32(compression[1]) << 8 | UInt32(compression[2]) << 16 | UInt32(compression[3]) << 24
+    let compressionFlag = LittleEndianReader.number(compression)
     guard compressionFlag <= 1 else {
       throw OTPError.unsupportedVersion(file: file, version: "compression \(compressionFlag)", supported: "none or gzip")
     }
@@ -112,7 +111,7 @@ struct KDBXHeader {
       let rounds = try required(.transformRounds, "AES-KDF rounds", length: 8)
       kdf = .aes(
         seed: try required(.transformSeed, "AES-KDF seed", length: 32),
-        rounds: rounds.reversed().reduce(0) { $0 << 8 | UInt64($1) })
+        rounds: LittleEndianReader.number(rounds))
     }
     var header = KDBXHeader(
       major: major, minor: minor, cipher: cipher, compressed: compressionFlag == 1,
@@ -133,7 +132,7 @@ struct KDBXHeader {
   }
 
   static func innerStream(_ value: [UInt8], file: String) throws -> InnerStream {
-    let id = value.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    let id = UInt32(truncatingIfNeeded: LittleEndianReader.number(value))
     guard let stream = InnerStream(rawValue: id) else {
       throw OTPError.unsupportedVersion(
         file: file, version: id == 1 ? "the ArcFour inner stream" : "inner stream \(id)", supported: "Salsa20 and ChaCha20")
@@ -268,7 +267,7 @@ struct VariantDictionary {
           throw OTPError.corrupted(
             file: file, place: "header", reason: "the \(what)' \"\(key)\" has \(value.count) bytes, not \(count)")
         }
-        return value.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        return LittleEndianReader.number(value)
       }
       switch type {
       case 0x04: dictionary.append(key, .uint32(UInt32(try fixed(4))))
@@ -324,8 +323,6 @@ struct LittleEndianReader {
     self.offset = offset
   }
 
-  var atEnd: Bool { offset >= data.count }
-
   mutating func bytes(_ count: Int) throws -> [UInt8] {
     guard count >= 0, count <= data.count - offset else {
       throw OTPError.corrupted(file: file, place: "byte \(offset)", reason: "the \(what) is cut short")
@@ -334,14 +331,18 @@ struct LittleEndianReader {
     return Array(data[offset..<(offset + count)])
   }
 
+  /// Little-endian bytes (at most 8) as a number.
+  static func number(_ bytes: some BidirectionalCollection<UInt8>) -> UInt64 {
+    bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+  }
+
   mutating func number(_ count: Int) throws -> UInt64 {
-    try bytes(count).reversed().reduce(0) { $0 << 8 | UInt64($1) }
+    Self.number(try bytes(count))
   }
 
   mutating func uint8() throws -> UInt8 { UInt8(try number(1)) }
   mutating func uint16() throws -> UInt16 { UInt16(try number(2)) }
   mutating func uint32() throws -> UInt32 { UInt32(try number(4)) }
-  mutating func uint64() throws -> UInt64 { try number(8) }
 }
 
 struct LittleEndianWriter {
@@ -355,5 +356,4 @@ struct LittleEndianWriter {
   mutating func uint8(_ value: UInt8) { bytes.append(value) }
   mutating func uint16(_ value: UInt16) { bytes += Self.bytes(of: UInt64(value), count: 2) }
   mutating func uint32(_ value: UInt32) { bytes += Self.bytes(of: UInt64(value), count: 4) }
-  mutating func uint64(_ value: UInt64) { bytes += Self.bytes(of: value, count: 8) }
 }

@@ -38,14 +38,14 @@ public struct KeePassFormat: FormatPlugin {
   public func sniff(_ input: InputFile) -> SniffConfidence {
     let start = input.bytes.prefix(8)
     guard start.count == 8 else { return .no }
-    let first = start.prefix(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-    let second = start.suffix(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    let first = LittleEndianReader.number(start.prefix(4)), second = LittleEndianReader.number(start.suffix(4))
     return first == KDBXHeader.signature1 && (second >> 8 == KDBXHeader.signature2 >> 8) ? .certain : .no
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
     let file = input.name
-    _ = try KDBXHeader.parse(input.bytes, file: file)  // an unsupported version says so before a password is asked
+    // Parsed first: an unsupported version or a damaged header says so before a password is asked.
+    let header = try KDBXHeader.parse(input.bytes, file: file)
     let keyFile = context.keyFile
     let password = try context.password.password(for: file)
     if password == nil, keyFile == nil { throw OTPError.passwordRequired(file: file) }
@@ -53,10 +53,12 @@ public struct KeePassFormat: FormatPlugin {
     do {
       // With a key file, an empty password may mean "no password" (KeePass tells the two apart).
       let first = keyFile != nil && password == "" ? nil : password
-      opened = try KDBXCrypto.open(input.bytes, password: first, keyFile: keyFile, limits: context.budgetedLimits, file: file)
+      opened = try KDBXCrypto.open(
+        input.bytes, header: header, password: first, keyFile: keyFile, limits: context.budgetedLimits, file: file)
     } catch OTPError.wrongPassword(let file, let hint) where keyFile != nil && password == "" {
       do {
-        opened = try KDBXCrypto.open(input.bytes, password: "", keyFile: keyFile, limits: context.budgetedLimits, file: file)
+        opened = try KDBXCrypto.open(
+          input.bytes, header: header, password: "", keyFile: keyFile, limits: context.budgetedLimits, file: file)
       } catch OTPError.wrongPassword {
         throw OTPError.wrongPassword(file: file, hint: hint)
       }
@@ -66,7 +68,7 @@ public struct KeePassFormat: FormatPlugin {
     var result = ReadResult(accounts: [], findings: [LoginItem.passwordsNotRead(file: file)])
     var withoutOTP = 0
     for entry in document.entries {
-      guard KeePassOTPFields.hasOTP(entry.fields) else {
+      guard let form = KeePassOTPFields.form(of: entry.fields) else {
         withoutOTP += 1
         continue
       }
@@ -78,7 +80,7 @@ public struct KeePassFormat: FormatPlugin {
         groups: entry.group.isEmpty ? [] : [entry.group])
       result.readEntry(at: origin, classifying: { item.otp }, label: item.title.isEmpty ? nil : item.title) {
         warnings throws(EntryProblem) in
-        let parsed = item.completed(try KeePassOTPFields.parse(entry.fields, item: item, origin: origin))
+        let parsed = item.completed(try KeePassOTPFields.parse(form, fields: entry.fields, item: item, origin: origin))
         warnings = parsed.warnings
         return parsed.account
       }
@@ -141,7 +143,6 @@ public struct KeePassFormat: FormatPlugin {
 
 /// The findings the KeePass reader and writer report (docs/audit.md lists their meanings).
 enum KeePassCode: String, FindingCode {
-  case noOTP = "KEEPASS_NO_OTP"
   case badOTPFields = "KEEPASS_BAD_OTP_FIELDS"
   case recycleBin = "KEEPASS_RECYCLE_BIN_SKIPPED"
   case oldVersion = "KEEPASS_KDBX3"

@@ -13,30 +13,35 @@ enum KeePassOTPFields {
   static let timePrefix = "TimeOtp-"
   static let hmacPrefix = "HmacOtp-"
 
-  /// Whether the entry has any field that holds a one-time password.
-  static func hasOTP(_ fields: [String: String]) -> Bool {
-    fields[legacySettings] != nil || !(fields[legacySeed] ?? "").isEmpty || !(fields[otp] ?? "").trimmingWhitespace().isEmpty
-      || secretField(fields, prefix: timePrefix) != nil || secretField(fields, prefix: hmacPrefix) != nil
+  /// Where an entry keeps its one-time password.
+  enum Form {
+    case legacy(seed: String, settings: String)
+    case otpText(String)
+    case native(prefix: String, secretField: String)
   }
 
-  /// The entry's account (secret and code settings only: the caller adds the title and username)
-  /// from the first form present; `item` reads the `otp` text the way every login item is read.
-  /// A `TOTP Seed` without `TOTP Settings`, which KeePassXC shows no code for, is read last, with
-  /// the defaults.
-  static func parse(_ fields: [String: String], item: LoginItem, origin: Origin) throws(EntryProblem) -> OtpauthURI.Parsed {
+  /// The first form the entry has, or nil when it has no one-time password. A `TOTP Seed` without
+  /// `TOTP Settings`, which KeePassXC shows no code for, comes last, with the defaults.
+  static func form(of fields: [String: String]) -> Form? {
+    if let settings = fields[legacySettings] { return .legacy(seed: fields[legacySeed] ?? "", settings: settings) }
+    if let text = fields[otp]?.trimmingWhitespace(), !text.isEmpty { return .otpText(text) }
+    for prefix in [timePrefix, hmacPrefix] {
+      if let secret = secretField(fields, prefix: prefix) { return .native(prefix: prefix, secretField: secret) }
+    }
+    if let seed = fields[legacySeed], !seed.isEmpty { return .legacy(seed: seed, settings: "") }
+    return nil
+  }
+
+  /// The entry's account from its `form` (secret and code settings only: the caller adds the
+  /// title and username); `item` reads the `otp` text the way every login item is read.
+  static func parse(_ form: Form, fields: [String: String], item: LoginItem, origin: Origin) throws(EntryProblem)
+    -> OtpauthURI.Parsed
+  {
     let parsed: OtpauthURI.Parsed
-    if let settings = fields[legacySettings] {
-      parsed = try legacy(seed: fields[legacySeed] ?? "", settings: settings, item: item, origin: origin)
-    } else if let text = fields[otp]?.trimmingWhitespace(), !text.isEmpty {
-      parsed = try otpText(text, item: item, origin: origin)
-    } else if let secret = secretField(fields, prefix: timePrefix) {
-      parsed = try native(fields, prefix: timePrefix, secret: secret, origin: origin)
-    } else if let secret = secretField(fields, prefix: hmacPrefix) {
-      parsed = try native(fields, prefix: hmacPrefix, secret: secret, origin: origin)
-    } else if let seed = fields[legacySeed] {
-      parsed = try legacy(seed: seed, settings: "", item: item, origin: origin)
-    } else {
-      throw EntryProblem(KeePassCode.noOTP, "the entry has no one-time password")
+    switch form {
+    case .legacy(let seed, let settings): parsed = try legacy(seed: seed, settings: settings, item: item, origin: origin)
+    case .otpText(let text): parsed = try otpText(text, item: item, origin: origin)
+    case .native(let prefix, let secret): parsed = try native(fields, prefix: prefix, secret: secret, origin: origin)
     }
     let account = parsed.account
     try EntryProblem.checkParameters(

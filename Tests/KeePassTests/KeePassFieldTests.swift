@@ -15,7 +15,10 @@ import Testing
 
   func parse(_ fields: [String: String]) throws(EntryProblem) -> Account {
     let item = LoginItem(title: "T", username: "u", otp: fields["otp"] ?? "")
-    return item.completed(try KeePassOTPFields.parse(fields, item: item, origin: origin)).account
+    guard let form = KeePassOTPFields.form(of: fields) else {
+      throw EntryProblem(KeePassCode.badOTPFields, "no one-time password")
+    }
+    return item.completed(try KeePassOTPFields.parse(form, fields: fields, item: item, origin: origin)).account
   }
 
   @Test func legacySettingsAsKeePassXCReadsThem() throws {
@@ -121,7 +124,10 @@ import Testing
 
   func parse(_ fields: [String: String]) throws(EntryProblem) -> Account {
     let item = LoginItem(title: "T", username: "u", otp: fields["otp"] ?? "")
-    return item.completed(try KeePassOTPFields.parse(fields, item: item, origin: origin)).account
+    guard let form = KeePassOTPFields.form(of: fields) else {
+      throw EntryProblem(KeePassCode.badOTPFields, "no one-time password")
+    }
+    return item.completed(try KeePassOTPFields.parse(form, fields: fields, item: item, origin: origin)).account
   }
 
   @Test func legacySettingsVariants() throws {
