@@ -239,13 +239,9 @@ import Testing
       }
       if let origin = finding.origin { exempt[origin, default: []].formUnion(fields) }
     }
-    var backAccounts = back.accounts, writtenAccounts = written.accounts
-    if let format, Self.regrouping[format] != nil {
-      // Compared in the order of their issuers, which the random accounts make unique.
-      backAccounts.sort { ($0.issuer, $0.name) < ($1.issuer, $1.name) }
-      writtenAccounts.sort { ($0.issuer, $0.name) < ($1.issuer, $1.name) }
-    }
-    let differences = accountDifferences(backAccounts, writtenAccounts, exempt: exempt)
+    let backAccounts =
+      format.map { RoundTripPropertyTests.inWrittenOrder(back.accounts, written.accounts, format: $0) } ?? back.accounts
+    let differences = accountDifferences(backAccounts, written.accounts, exempt: exempt)
     #expect(differences.isEmpty, "\(what): \(differences)", sourceLocation: sourceLocation)
     let verification = Verification.compare(
       source: written.accounts, converted: back.accounts, instants: Verification.instants(now: 1_700_000_000))
