@@ -23,13 +23,7 @@ public enum Files {
         throw OTPError.cannotOpen(file: path, reason: String(cString: strerror(errno)))
       }
       if (status.st_mode & S_IFMT) == S_IFDIR {
-        // 1Password's OPVault is a folder: its profile is the file to give.
-        let opvault = FileManager.default.fileExists(atPath: path + "/default/profile.js")
-        throw OTPError.cannotOpen(
-          file: path,
-          reason: opvault
-            ? "it is a folder, not a file; for a 1Password OPVault, give its default/profile.js"
-            : "it is a folder, not a file")
+        throw OTPError.cannotOpen(file: path, reason: "it is a folder, not a file")
       }
       guard Int(status.st_size) <= maximumSize else {
         throw OTPError.cannotOpen(file: path, reason: tooLarge(maximumSize))

@@ -57,6 +57,10 @@ public struct Reading: Sendable {
     var files: [FileReading] = []
     for (index, path) in paths.enumerated() {
       progress(index, paths.count, path)
+      if let kept = registry.folderFormat(at: path) {
+        throw OTPError.cannotOpen(
+          file: path, reason: "it is a folder, not a file; for a \(kept.displayName), give its \(kept.readFromFolder ?? "")")
+      }
       let input = try Files.read(path, maximumSize: context.limits.inputBytes)
       try refuseEmptyOrDeep(input, limits: context.limits)
       let (plugin, sure) = try registry.recognise(input, from: formatID)

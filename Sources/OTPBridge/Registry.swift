@@ -190,6 +190,16 @@ public struct Registry: Sendable {
     return (best.plugin, best.confidence == .certain)
   }
 
+  /// The format kept as the folder at `path` (an OPVault), told by the file its reader takes
+  /// inside it; nil for a file or any other folder.
+  func folderFormat(at path: String) -> FormatDescriptor? {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return nil }
+    return plugins.map(\.descriptor).first { descriptor in
+      descriptor.readFromFolder.map { FileManager.default.fileExists(atPath: path + "/" + $0) } ?? false
+    }
+  }
+
   var readableIDs: [String] { plugins.filter(\.descriptor.canRead).map(\.descriptor.id) }
 
   /// What an input no format recognises looks like, for the error: JSON with its top-level

@@ -175,13 +175,19 @@ public struct FormatDescriptor: Sendable {
   /// Whether what it writes can be encrypted, where that differs from what it reads (otpbridge
   /// reads SDA's encrypted maFiles but writes them plain).
   public var writtenEncryption: EncryptionSupport
+  /// For a format kept as a folder whose reader takes one file inside it (an OPVault's
+  /// `default/profile.js`): that file's path in the folder, so that a folder given instead is
+  /// refused with its name.
+  public var readFromFolder: String?
 
   public init(
     id: String, displayName: String, fileExtensions: [String], canRead: Bool, canWrite: Bool,
     encryption: EncryptionSupport, capabilities: Capabilities, summary: String, findingCodes: [String] = [],
-    writerSettings: [WriterSetting] = [], writesFolder: Bool = false, writtenEncryption: EncryptionSupport? = nil
+    writerSettings: [WriterSetting] = [], writesFolder: Bool = false, writtenEncryption: EncryptionSupport? = nil,
+    readFromFolder: String? = nil
   ) {
     self.writesFolder = writesFolder
+    self.readFromFolder = readFromFolder
     self.writtenEncryption = writtenEncryption ?? encryption
     self.findingCodes = findingCodes
     self.writerSettings = writerSettings

@@ -188,6 +188,12 @@ extension JourneyCLITests {
     #expect(!FileManager.default.fileExists(atPath: "\(folder)/out.json"))
   }
 
+  @Test func anOPVaultFolderGivenIsToldWhichFileToGive() throws {
+    let vault = Vectors.path("keepassxc/tests/data/keepassxc.opvault")
+    let run = try CLI.run(["inspect", vault])
+    #expect(run.status == 3 && run.stderr.contains("for a 1Password OPVault, give its default/profile.js"), "\(run.stderr)")
+  }
+
   @Test func aFileNoFormatReadsIsUnrecognisedNotDamaged() throws {
     let folder = try CLI.temporaryFolder()
     // Another manager's export: JSON with folders and logins, like no format otpbridge reads.
