@@ -43,3 +43,21 @@ import Testing
     #expect(result.findings.contains { $0.code == "ITEMS_WITHOUT_OTP" && $0.message.hasPrefix("2 item") })
   }
 }
+
+@Suite struct EnpassHostileTests {
+  /// 100,000 folders each inside the one before, and a loop of parents: paths are cut at 32
+  /// levels, so the cost grows with the folders, not with their depth times their number.
+  @Test func aChainOf100000FoldersReadsInLinearTime() throws {
+    var folders: [String] = ["{\"uuid\": \"F0\", \"parent_uuid\": \"F99999\", \"title\": \"f\"}"]
+    for index in 1..<100_000 { folders.append("{\"uuid\": \"F\(index)\", \"parent_uuid\": \"F\(index - 1)\", \"title\": \"f\"}") }
+    let json = """
+      {"folders": [\(folders.joined(separator: ","))], "items": [{"title": "A", "template_type": "login.default",
+       "folders": ["F99999"], "fields": [{"type": "totp", "value": "JBSWY3DPEHPK3PXP"}]}]}
+      """
+    let clock = ContinuousClock()
+    let started = clock.now
+    let result = try EnpassFormat().read(InputFile(name: "deep.json", bytes: Array(json.utf8)), context: ReadContext())
+    #expect(clock.now - started < .seconds(30))
+    #expect(result.accounts.first?.groups == [Array(repeating: "f", count: 32).joined(separator: "/")])
+  }
+}

@@ -33,6 +33,17 @@ import Testing
     #expect(!result.findings.contains { $0.message.contains("hunter2") })
   }
 
+  @Test func windowsLineEndsAndAByteOrderMarkReadTheSame() throws {
+    let text = "url,username,password,totp,extra,name,grouping,fav\nhttps://a,octocat,pw,JBSWY3DPEHPK3PXP,\"two\nlines\",GitHub,Work,1\n"
+    let unix = try format.read(InputFile(name: "a.csv", bytes: Array(text.utf8)), context: ReadContext())
+    let windows = [0xEF, 0xBB, 0xBF] + Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8)
+    let input = InputFile(name: "a.csv", bytes: windows)
+    #expect(format.sniff(input) == .certain)
+    let read = try format.read(input, context: ReadContext())
+    #expect(read.accounts.count == 1 && read.accounts.map(\.issuer) == unix.accounts.map(\.issuer))
+    #expect(read.accounts.map(\.secret) == unix.accounts.map(\.secret) && read.accounts[0].groups == ["Work"])
+  }
+
   @Test func anOlderExportWithoutTheColumnIsRecognisedAndSaysSo() throws {
     let input = InputFile(
       name: "old.csv", bytes: Array("url,username,password,extra,name,grouping,fav\nhttps://a,b,c,,A,,0\n".utf8))
