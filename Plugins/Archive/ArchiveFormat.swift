@@ -76,11 +76,7 @@ public struct ArchiveFormat: FormatPlugin {
     let password = context.password
     inner.password = PasswordProvider(
       { purpose in
-        guard budget.spendPassword() else {
-          throw Limits.refusal(
-            file: input.name, place: nil, parameter: "the number of encrypted members",
-            value: "more than \(ReadBudget.passwordedMembers)", limit: "\(ReadBudget.passwordedMembers)")
-        }
+        guard budget.spendPassword() else { throw TooManyEncryptedMembers() }
         return try password.password(for: purpose)
       }, doubts: { password.doubtsAboutPassword }, forgetTyped: { password.forgetTypedPassword() })
     var result = ReadResult(accounts: [])
@@ -102,15 +98,19 @@ public struct ArchiveFormat: FormatPlugin {
         let name = "\(input.name)!\(member.name)"
         do {
           result.append(try inner.readNested(InputFile(name: name, bytes: member.bytes)))
+        } catch is TooManyEncryptedMembers {
+          // A limit of the whole archive: the run stops.
+          throw Limits.refusal(
+            file: input.name, place: nil, parameter: "the number of encrypted members",
+            value: "more than \(ReadBudget.passwordedMembers)", limit: "\(ReadBudget.passwordedMembers)")
         } catch OTPError.unrecognisedFormat {
           notExports.append(member.name)
         } catch OTPError.unsupportedVersion(_, let version, _) where version == Self.nestedArchive {
           notExports.append(member.name + " (an archive)")
         } catch let error as OTPError {
           switch error {
-          // A password the user must give, or a limit of the whole archive: the run stops.
+          // A password the user must give: the run stops.
           case .wrongPassword, .passwordRequired: throw error
-          case .corrupted(_, _, let reason) where reason.contains("number of encrypted members"): throw error
           default:
             // A member that is an export but does not read: skipped like an unreadable entry.
             failures.append(error)
@@ -141,6 +141,10 @@ public struct ArchiveFormat: FormatPlugin {
   }
 
   static let nestedArchive = "an archive inside an archive"
+
+  /// Thrown by the members' password provider past `ReadBudget.passwordedMembers`, through the
+  /// member's reader, to the archive, which refuses the file.
+  struct TooManyEncryptedMembers: Error {}
 
   /// The first names, escaped for a message, and how many more.
   static func list(_ names: [String]) -> String {

@@ -129,6 +129,16 @@ import Testing
     #expect(run.status == 0 && run.stderr.contains("checksum.sha256"), "\(run.all)")
   }
 
+  /// Each encrypted member runs its key derivation: an archive may make at most 16 of them run.
+  @Test func moreThan16EncryptedMembersAreRefused() throws {
+    let folder = try exports()
+    let names = (1...17).map { "vault\($0).json" }
+    for name in names { try FileManager.default.copyItem(atPath: "\(folder)/aegis.json", toPath: "\(folder)/\(name)") }
+    try bsdtar(["-czf", "many.tgz"] + names, in: folder)
+    let run = try CLI.run(["inspect", "\(folder)/many.tgz", "--password-file", "\(folder)/password"])
+    #expect(run.status == 3 && run.stderr.contains("the number of encrypted members is more than 16"), "\(run.stderr)")
+  }
+
   @Test func unsafeNamesAndBombsAreRefused() throws {
     let folder = try exports()
     let script = """
