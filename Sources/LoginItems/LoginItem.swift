@@ -132,8 +132,13 @@ public struct LoginItem: Sendable, Equatable {
   /// becomes an account (`read(into:at:)`), the items without one are counted in one finding, and
   /// that passwords were not read is said once.
   public static func read(_ items: some Sequence<(item: LoginItem, origin: Origin)>, file: String) -> ReadResult {
+    read(items, file: file, notLogins: 0)
+  }
+
+  /// `read(_:file:)`, counting `notLogins` other items (cards, notes) with those without a one-time password.
+  static func read(_ items: some Sequence<(item: LoginItem, origin: Origin)>, file: String, notLogins: Int) -> ReadResult {
     var result = ReadResult(accounts: [], findings: [passwordsNotRead(file: file)])
-    var withoutOTP = 0
+    var withoutOTP = notLogins
     for (item, origin) in items {
       guard item.hasOTP else {
         withoutOTP += 1
@@ -169,13 +174,7 @@ public struct LoginItem: Sendable, Equatable {
           Finding(.error, code: badItem, "the item does not read: \(why); the item was skipped", at: origin, entrySkipped: true))
       }
     }
-    var result = read(items, file: file)
-    if notLogins > 0 {
-      let counted = result.findings.firstIndex { $0.code == CoreCode.itemsWithoutOTP.rawValue }
-      let withoutOTP = items.count { !$0.item.hasOTP } + notLogins
-      if let counted { result.findings.remove(at: counted) }
-      if let finding = itemsWithoutOTP(withoutOTP, file: file) { result.findings.append(finding) }
-    }
+    var result = read(items, file: file, notLogins: notLogins)
     result.findings += skipped
     return result
   }

@@ -34,7 +34,8 @@ import Testing
   }
 
   @Test func windowsLineEndsAndAByteOrderMarkReadTheSame() throws {
-    let text = "url,username,password,totp,extra,name,grouping,fav\nhttps://a,octocat,pw,JBSWY3DPEHPK3PXP,\"two\nlines\",GitHub,Work,1\n"
+    let text =
+      "url,username,password,totp,extra,name,grouping,fav\nhttps://a,octocat,pw,JBSWY3DPEHPK3PXP,\"two\nlines\",GitHub,Work,1\n"
     let unix = try format.read(InputFile(name: "a.csv", bytes: Array(text.utf8)), context: ReadContext())
     let windows = [0xEF, 0xBB, 0xBF] + Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8)
     let input = InputFile(name: "a.csv", bytes: windows)
