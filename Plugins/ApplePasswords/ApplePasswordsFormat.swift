@@ -3,8 +3,10 @@ import OTPContainers
 import OTPCore
 
 /// The Passwords app's CSV export (iOS 18, macOS 15): `Title,URL,Username,Password,Notes,OTPAuth`,
-/// one login a row, the one-time password as an otpauth URI. Read only for now: whether the app's
-/// import takes a row without a password is not yet checked, and otpbridge never writes passwords.
+/// one login a row, the one-time password as an otpauth URI. Written in the same layout, which the
+/// app's import documents, with the Password column empty: otpbridge never writes passwords.
+/// Whether the app imports a row without a password or website is not confirmed (no public test
+/// shows it), so the writer says how many rows have no website, to be counted after the import.
 public struct ApplePasswordsFormat: FormatPlugin {
   public init() {}
 
@@ -13,12 +15,13 @@ public struct ApplePasswordsFormat: FormatPlugin {
     displayName: "Apple Passwords CSV",
     fileExtensions: ["csv"],
     canRead: true,
-    canWrite: false,
+    canWrite: true,
     encryption: .none,
     capabilities: Capabilities(
       kinds: [.totp], algorithms: [.sha1, .sha256, .sha512], digits: 6...8, periods: .range(1...Int(Int32.max)),
       fields: [.issuer, .name, .labelIssuer, .note, .extraParameters], text: .spreadsheetCells),
-    summary: "The Passwords app's CSV export (iOS 18, macOS 15): each login's OTPAuth column.")
+    summary: "The Passwords app's CSV export and import (iOS 18, macOS 15): each login's OTPAuth column.",
+    findingCodes: ApplePasswordsCode.codes)
 
   static let header = ["Title", "URL", "Username", "Password", "Notes", "OTPAuth"]
 
@@ -42,4 +45,28 @@ public struct ApplePasswordsFormat: FormatPlugin {
     }
     return LoginItem.read(items, file: input.name)
   }
+
+  public func write(_ accounts: [Account], context: WriteContext) throws -> WriteResult {
+    var text = CSV.record(Self.header) + "\n"
+    var withoutWebsite = 0
+    for account in accounts {
+      let item = LoginItem(account: account, urlSlots: 1)
+      if item.urls.isEmpty { withoutWebsite += 1 }
+      text += CSV.record([item.title, item.urls.first ?? "", item.username, "", item.note, item.otp]) + "\n"
+    }
+    var findings: [Finding] = []
+    if withoutWebsite > 0 {
+      findings.append(
+        Finding(
+          .warning, code: ApplePasswordsCode.noWebsite,
+          "\(withoutWebsite) of \(accounts.count) account(s) have no website and every row has no password: the Passwords app files a verification code under a website's login and may list such rows as not imported; count the codes after importing before deleting anything",
+          at: Origin(file: context.outputName, place: .whole)))
+    }
+    return WriteResult(bytes: Array(text.utf8), findings: findings)
+  }
+}
+
+/// The findings of the Apple Passwords writer (docs/audit.md lists their meanings).
+enum ApplePasswordsCode: String, FindingCode {
+  case noWebsite = "APPLE_PASSWORDS_NO_WEBSITE"
 }

@@ -64,6 +64,8 @@ public enum ZipArchive {
     /// Traditional PKWARE encryption, deflated: what WinAuth's SharpZipLib writes and reads. Weak
     /// (a known-plaintext attack breaks it); only for apps that read nothing better.
     case zipCrypto = "zip:compression=deflate,zip:encryption=zipcrypt"
+    /// Not encrypted, deflated (the password is ignored).
+    case none = "zip:compression=deflate"
   }
 
   /// The zip magic of a local file header, and the name of the first member when there is one.
@@ -225,7 +227,7 @@ public enum ZipArchive {
     try write(members: [(name, bytes)], password: password, encryption: encryption)
   }
 
-  /// A zip holding `members` in order, each encrypted under `password`.
+  /// A zip holding `members` in order, each encrypted under `password` (unless `encryption` is `.none`).
   public static func write(members: [(name: String, bytes: [UInt8])], password: String, encryption: Encryption = .aes256)
     throws -> [UInt8]
   {
@@ -243,7 +245,7 @@ public enum ZipArchive {
     }
     try check(archive_write_set_format_zip(archive), "zip format")
     try check(archive_write_set_options(archive, encryption.rawValue), "zip options")
-    try check(archive_write_set_passphrase(archive, password), "passphrase")
+    if encryption != .none { try check(archive_write_set_passphrase(archive, password), "passphrase") }
     try check(archive_write_set_bytes_in_last_block(archive, 1), "block size")
     let context = Unmanaged.passUnretained(sink).toOpaque()
     let status = archive_write_open(
