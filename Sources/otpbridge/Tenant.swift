@@ -49,7 +49,8 @@ struct TenantMigrate: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Take slice I of N (I from 0) by a stable hash of the user id; each shard needs its own --out.", valueName: "I/N"))
+      "Take slice I of N (I from 0) by a stable hash of the user id; each shard needs its own --out. auto (or auto/N) takes I and N from a Slurm, Kubernetes or AWS Batch array job.",
+      valueName: "I/N"))
   var shard: String?
 
   @Flag(help: "Continue the run in --out (or start it if there is none): users the journal records as done are skipped.")
@@ -63,16 +64,18 @@ struct TenantMigrate: ParsableCommand {
 
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more.") }
-    if let shard, TenantShard(shard) == nil {
-      throw ValidationError("--shard takes I/N with 0 <= I < N, e.g. 0/4.")
+    if let shard, TenantShard(shard) == nil, !shard.hasPrefix("auto") {
+      throw ValidationError("--shard takes I/N with 0 <= I < N (e.g. 0/4), or auto or auto/N.")
     }
   }
 
   func run() throws {
     let registry = plugins.registry()
+    let resolved = try shard.map { try TenantShard.resolve($0, environment: ProcessInfo.processInfo.environment) }
+    if let resolved, let source = resolved.source { Console.note("tenant: shard \(resolved.shard) (from \(source))") }
     let loaded = try TenantManifest.load(manifest)
     let options = TenantOptions(
-      outputFolder: outputFolder, defaultTarget: targetID, jobs: jobs, shard: shard.flatMap(TenantShard.init), resume: resume)
+      outputFolder: outputFolder, defaultTarget: targetID, jobs: jobs, shard: resolved?.shard, resume: resume)
     let display = ProgressDisplay()
     let report = try TenantMigration.run(manifest: loaded, options: options, registry: registry) { display.show($0) }
     display.end()

@@ -433,12 +433,25 @@ import Testing
     let whole = try CLI.run(["tenant", "migrate", tenant.manifest, "--out", "\(folder)/whole", "--to", "otpauth"])
     #expect(whole.status == 5)
     var reports: [String] = []
-    for shard in 0..<3 {
-      let out = "\(folder)/shard\(shard)"
-      let run = try CLI.run(["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth", "--shard", "\(shard)/3"])
+    // Shard 0 given by hand, 1 by a Kubernetes Indexed Job's index, 2 by a Slurm array (1-3).
+    let schedulers: [(shard: String, environment: [String: String], source: String?)] = [
+      ("0/3", [:], nil), ("auto/3", ["JOB_COMPLETION_INDEX": "1"], "JOB_COMPLETION_INDEX"),
+      ("auto", ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "3"], "SLURM_ARRAY_TASK_ID"),
+    ]
+    for (index, scheduler) in schedulers.enumerated() {
+      let out = "\(folder)/shard\(index)"
+      let run = try CLI.run(
+        ["tenant", "migrate", tenant.manifest, "--out", out, "--to", "otpauth", "--shard", scheduler.shard],
+        environment: scheduler.environment)
       #expect(run.status == 0 || run.status == 5, "\(run.all)")
+      if let source = scheduler.source { #expect(run.stderr.contains("shard \(index)/3 (from \(source))"), "\(run.all)") }
       reports.append("\(out)/report.json")
     }
+    let outside = try CLI.run([
+      "tenant", "migrate", tenant.manifest, "--out", "\(folder)/none", "--to", "otpauth", "--shard", "auto",
+    ])
+    #expect(outside.status == 2 && outside.stderr.contains("no scheduler's array index is set"), "\(outside.all)")
+    #expect(!FileManager.default.fileExists(atPath: "\(folder)/none"))
     let merge = try CLI.run(["tenant", "merge"] + reports + ["-o", "\(folder)/merged.json"])
     #expect(merge.status == 5, "\(merge.all)")
     let merged =

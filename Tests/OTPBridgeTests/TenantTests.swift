@@ -64,6 +64,52 @@ import Testing
     #expect(TenantShard.bucket(of: "alice@contoso.com", count: 1 << 30) == 731386696)
   }
 
+  /// `--shard auto`: the shard from the variables Slurm, Kubernetes and AWS Batch give an array task.
+  @Test func shardsFromTheScheduler() throws {
+    func shard(_ text: String, _ environment: [String: String]) throws -> String {
+      let resolved = try TenantShard.resolve(text, environment: environment)
+      return "\(resolved.shard) \(resolved.source ?? "-")"
+    }
+    func refusal(_ text: String, _ environment: [String: String]) -> String {
+      do {
+        _ = try TenantShard.resolve(text, environment: environment)
+        return "accepted"
+      } catch { return "\(error)" }
+    }
+    #expect(try shard("2/4", ["SLURM_ARRAY_TASK_ID": "0"]) == "2/4 -")
+    // Slurm: --array=0-3 and --array=1-4 both give shards 0..3; --array=1-7:2 gives 1, 3, 5, 7.
+    #expect(
+      try shard("auto", ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "0"])
+        == "3/4 SLURM_ARRAY_TASK_ID")
+    #expect(
+      try shard("auto", ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "4"])
+        == "0/4 SLURM_ARRAY_TASK_ID")
+    #expect(
+      try shard(
+        "auto/4",
+        ["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "7", "SLURM_ARRAY_TASK_STEP": "2"])
+        == "2/4 SLURM_ARRAY_TASK_ID")
+    #expect(
+      refusal("auto/3", ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "4"]).contains("the Slurm array has 4 tasks"))
+    #expect(
+      refusal("auto", ["SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "0"]).contains(
+        "--array=0-2"))
+    // Kubernetes and AWS Batch give the index only.
+    #expect(try shard("auto/4", ["JOB_COMPLETION_INDEX": "3"]) == "3/4 JOB_COMPLETION_INDEX")
+    #expect(try shard("auto/2", ["AWS_BATCH_JOB_ARRAY_INDEX": "0"]) == "0/2 AWS_BATCH_JOB_ARRAY_INDEX")
+    #expect(refusal("auto", ["JOB_COMPLETION_INDEX": "1"]).contains("--shard auto/N"))
+    #expect(refusal("auto/2", ["AWS_BATCH_JOB_ARRAY_INDEX": "2"]).contains("not below 2"))
+    #expect(refusal("auto/2", ["JOB_COMPLETION_INDEX": "one"]).contains("not a whole number"))
+    #expect(refusal("auto/2", ["JOB_COMPLETION_INDEX": "0", "AWS_BATCH_JOB_ARRAY_INDEX": "0"]).contains("both"))
+    // Outside a scheduler: a sentence naming the variables, not a shard 0.
+    let none = refusal("auto", ["SLURM_JOB_ID": "12", "PATH": "/bin"])
+    #expect(
+      none.contains("no scheduler's array index is set") && none.contains("SLURM_ARRAY_TASK_ID") && none.contains("--shard I/N"))
+    for bad in ["auto/0", "auto/x", "auto/2/3", "4/4"] {
+      #expect(refusal(bad, ["JOB_COMPLETION_INDEX": "0"]).contains("--shard takes"))
+    }
+  }
+
   @Test func theStreamedReportIsWhatJSONEncoderWouldWrite() throws {
     // report.json is written a user at a time; it must be the very text of encoding it whole.
     let manifest = try Self.manifest("user,inputs\nalice,missing-a.txt\nbob,missing-b.txt\ncarol,missing-c.txt\n")

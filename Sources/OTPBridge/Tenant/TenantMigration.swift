@@ -35,6 +35,94 @@ public struct TenantShard: Sendable, Equatable, CustomStringConvertible {
   }
 
   public func contains(_ id: String) -> Bool { Self.bucket(of: id, count: count) == index }
+
+  init(index: Int, count: Int) {
+    self.index = index
+    self.count = count
+  }
+
+  /// The variables each scheduler sets in an array job's task, for `--shard auto`.
+  public static let schedulerVariables = [
+    "SLURM_ARRAY_TASK_ID (a Slurm job array)", "JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)",
+    "AWS_BATCH_JOB_ARRAY_INDEX (an AWS Batch array job)",
+  ]
+
+  /// `--shard I/N`, or `auto` / `auto/N`: the index (and, for Slurm, the count) from the
+  /// environment a scheduler gives an array task. Kubernetes and AWS Batch do not tell a task the
+  /// size of its array, so there N must be given (`auto/N`, the Job's `completions` or the array
+  /// size). Returns the shard and the variable it came from (nil for I/N).
+  public static func resolve(_ text: String, environment: [String: String]) throws -> (shard: TenantShard, source: String?) {
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.first == "auto" else {
+      guard let shard = TenantShard(text) else { throw OTPError.invalidArgument(usage) }
+      return (shard, nil)
+    }
+    var given: Int?
+    if parts.count == 2 {
+      guard let count = Int(parts[1]), count >= 1 else { throw OTPError.invalidArgument(usage) }
+      given = count
+    } else if parts.count != 1 {
+      throw OTPError.invalidArgument(usage)
+    }
+    func number(_ name: String) throws -> Int? {
+      guard let value = environment[name] else { return nil }
+      guard let number = Int(value.trimmingCharacters(in: .whitespaces)), number >= 0 else {
+        throw OTPError.invalidArgument(
+          "--shard auto: \(name) is '\(String(value.prefix(20)).escapedForTerminal())', not a whole number")
+      }
+      return number
+    }
+    let slurm = try number("SLURM_ARRAY_TASK_ID")
+    let kubernetes = try number("JOB_COMPLETION_INDEX")
+    let batch = try number("AWS_BATCH_JOB_ARRAY_INDEX")
+    let set = [
+      slurm.map { _ in "SLURM_ARRAY_TASK_ID" }, kubernetes.map { _ in "JOB_COMPLETION_INDEX" },
+      batch.map { _ in "AWS_BATCH_JOB_ARRAY_INDEX" },
+    ]
+    .compactMap { $0 }
+    guard set.count <= 1 else {
+      throw OTPError.invalidArgument("--shard auto: both \(set.joined(separator: " and ")) are set; give --shard I/N")
+    }
+    if let id = slurm {
+      // An array `--array=1-8:2` numbers its tasks 1, 3, 5, 7: the shard is the task's place in it.
+      let minimum = try number("SLURM_ARRAY_TASK_MIN") ?? 0
+      let step = max(1, try number("SLURM_ARRAY_TASK_STEP") ?? 1)
+      var count = try number("SLURM_ARRAY_TASK_COUNT")
+      if count == nil, let maximum = try number("SLURM_ARRAY_TASK_MAX"), maximum >= minimum {
+        count = (maximum - minimum) / step + 1
+      }
+      guard let count = count ?? given else {
+        throw OTPError.invalidArgument(
+          "--shard auto: SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX; give --shard auto/N"
+        )
+      }
+      if let given, given != count {
+        throw OTPError.invalidArgument("--shard auto/\(given): the Slurm array has \(count) tasks")
+      }
+      let offset = id - minimum
+      guard offset >= 0, offset % step == 0, offset / step < count else {
+        throw OTPError.invalidArgument(
+          "--shard auto: Slurm task \(id) is not one of an array of \(count) numbered from \(minimum) by \(step); give the array as a range (--array=0-\(count - 1))"
+        )
+      }
+      return (TenantShard(index: offset / step, count: count), "SLURM_ARRAY_TASK_ID")
+    }
+    guard let name = set.first, let index = kubernetes ?? batch else {
+      throw OTPError.invalidArgument(
+        "--shard auto: no scheduler's array index is set (\(schedulerVariables.joined(separator: ", "))); outside an array job give --shard I/N"
+      )
+    }
+    guard let count = given else {
+      throw OTPError.invalidArgument(
+        "--shard auto: \(name) gives the index but not the count of shards; give it once: --shard auto/N")
+    }
+    guard index < count else {
+      throw OTPError.invalidArgument("--shard auto/\(count): \(name) is \(index), not below \(count)")
+    }
+    return (TenantShard(index: index, count: count), name)
+  }
+
+  static let usage = "--shard takes I/N with 0 <= I < N (e.g. 0/4), or auto or auto/N to take I (and N) from a scheduler"
 }
 
 public struct TenantOptions: Sendable {
