@@ -28,66 +28,88 @@ public enum CSV {
   /// The records of `text`. Empty lines are skipped. A quote inside an unquoted cell is kept as
   /// text (exports by hand do that); text after a closing quote, or a quote never closed, is damage.
   public static func parse(_ text: String) throws(Problem) -> [Row] {
-    let quote: Unicode.Scalar = "\"", comma: Unicode.Scalar = ",", cr: Unicode.Scalar = "\r", lf: Unicode.Scalar = "\n"
-    var scalars = Substring(text).unicodeScalars[...]
-    if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
-
+    var parser = Parser()
     var rows: [Row] = []
+    try parser.feed(Substring(text)) { rows.append($0) }
+    try parser.finish { rows.append($0) }
+    return rows
+  }
+
+  /// `parse` fed a text in pieces, for a file too large to hold at once (a tenant's manifest).
+  /// Each piece but the last must end with a line feed (inside a quoted cell or not), so that no
+  /// quote or CR LF pair is cut in two; a row is handed over once its line end is read.
+  public struct Parser: Sendable {
     var cells: [String] = []
     var cell = String.UnicodeScalarView()
     var line = 1
     var rowLine = 1
     var quoted = false  // inside a quoted cell
     var closed = false  // a quoted cell's closing quote was seen
-    var index = scalars.startIndex
+    var started = false
 
-    func endCell() {
+    public init() {}
+
+    public mutating func feed(_ text: Substring, row: (Row) -> Void) throws(Problem) {
+      let quote: Unicode.Scalar = "\"", comma: Unicode.Scalar = ",", cr: Unicode.Scalar = "\r", lf: Unicode.Scalar = "\n"
+      var scalars = text.unicodeScalars[...]
+      if !started, scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+      started = true
+      var index = scalars.startIndex
+      while index < scalars.endIndex {
+        let scalar = scalars[index]
+        index = scalars.index(after: index)
+        if quoted {
+          if scalar == quote {
+            if index < scalars.endIndex, scalars[index] == quote {
+              cell.append(quote)
+              index = scalars.index(after: index)
+            } else {
+              quoted = false
+              closed = true
+            }
+          } else {
+            if scalar == lf || (scalar == cr && (index == scalars.endIndex || scalars[index] != lf)) { line += 1 }
+            cell.append(scalar)
+          }
+          continue
+        }
+        switch scalar {
+        case comma:
+          endCell()
+        case cr, lf:
+          if scalar == cr, index < scalars.endIndex, scalars[index] == lf { index = scalars.index(after: index) }
+          endRow(row)
+          line += 1
+          rowLine = line
+        case quote where cell.isEmpty && !closed:
+          quoted = true
+        default:
+          guard !closed else { throw Problem(line: line, message: "text after the closing quote of a cell") }
+          cell.append(scalar)
+        }
+      }
+    }
+
+    /// The last row, if the text does not end with a line end; a quote never closed is damage.
+    public mutating func finish(row: (Row) -> Void) throws(Problem) {
+      guard !quoted else { throw Problem(line: rowLine, message: "a quoted cell is never closed") }
+      if !cells.isEmpty || !cell.isEmpty || closed { endRow(row) }
+    }
+
+    /// The line the parser has reached (for a problem found outside it, such as bad UTF-8).
+    public var currentLine: Int { line }
+
+    mutating func endCell() {
       cells.append(String(cell))
       cell = String.UnicodeScalarView()
       closed = false
     }
-    func endRow() {
+
+    mutating func endRow(_ row: (Row) -> Void) {
       endCell()
-      if cells != [""] { rows.append(Row(line: rowLine, cells: cells)) }
+      if cells != [""] { row(Row(line: rowLine, cells: cells)) }
       cells = []
     }
-
-    while index < scalars.endIndex {
-      let scalar = scalars[index]
-      index = scalars.index(after: index)
-      if quoted {
-        if scalar == quote {
-          if index < scalars.endIndex, scalars[index] == quote {
-            cell.append(quote)
-            index = scalars.index(after: index)
-          } else {
-            quoted = false
-            closed = true
-          }
-        } else {
-          if scalar == lf || (scalar == cr && (index == scalars.endIndex || scalars[index] != lf)) { line += 1 }
-          cell.append(scalar)
-        }
-        continue
-      }
-      switch scalar {
-      case comma:
-        endCell()
-      case cr, lf:
-        if scalar == cr, index < scalars.endIndex, scalars[index] == lf { index = scalars.index(after: index) }
-        endRow()
-        line += 1
-        rowLine = line
-      case quote where cell.isEmpty && !closed:
-        quoted = true
-      default:
-        guard !closed else { throw Problem(line: line, message: "text after the closing quote of a cell") }
-        cell.append(scalar)
-      }
-    }
-    guard !quoted else { throw Problem(line: rowLine, message: "a quoted cell is never closed") }
-    if !cells.isEmpty || !cell.isEmpty || closed { endRow() }
-    return rows
   }
 
   /// One record as text, without a line end. Cells are quoted when they hold a comma, a quote, a

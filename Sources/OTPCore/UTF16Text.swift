@@ -23,7 +23,7 @@ public enum UTF16Text {
   }
 
   /// Whether the bytes are UTF-16 little-endian, and where the text starts after the mark.
-  static func encoding(of bytes: [UInt8]) -> (littleEndian: Bool, start: Int)? {
+  public static func encoding(of bytes: [UInt8]) -> (littleEndian: Bool, start: Int)? {
     if bytes.starts(with: [0xFF, 0xFE]) { return (true, 2) }
     if bytes.starts(with: [0xFE, 0xFF]) { return (false, 2) }
     // No mark: ASCII text in UTF-16 has a zero in every other byte, and nowhere else.

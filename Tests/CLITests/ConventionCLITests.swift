@@ -37,7 +37,7 @@ import Testing
     let folder = try CLI.temporaryFolder()
     try FileManager.default.createSymbolicLink(atPath: "\(folder)/examples", withDestinationPath: Self.root + "/examples")
     let writers = try Self.bashCompletions(["otpbridge", "convert", "x", "--to", "a"], in: folder)
-    #expect(Set(writers) == ["aegis", "andotp"], "\(writers)")
+    #expect(Set(writers) == ["aegis", "andotp", "apple-passwords"], "\(writers)")
     // --from offers readers: the Microsoft Authenticator database is read, never written.
     let readers = try Self.bashCompletions(["otpbridge", "inspect", "--from", "ms-"], in: folder)
     #expect(readers == ["ms-authenticator"])

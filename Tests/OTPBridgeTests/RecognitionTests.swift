@@ -59,7 +59,10 @@ import Testing
 
   /// Formats whose files compress what they hold, so that the large values need not make them
   /// large, and why.
-  static let compressing: [String: String] = ["keepass": "a KeePass database gzips its XML, and the large values repeat"]
+  static let compressing: [String: String] = [
+    "keepass": "a KeePass database gzips its XML, and the large values repeat",
+    "proton-pass": "Proton Pass's zip deflates data.json (OpenPGP compresses data.pgp), and the large values repeat",
+  ]
 
   @Test(arguments: cases)
   func writtenFilesAreRecognisedAsTheFormatThatWroteThem(_ testCase: Case) throws {

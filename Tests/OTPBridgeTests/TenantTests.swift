@@ -24,7 +24,7 @@ import Testing
       alice@example.org,d.txt,,,
       dave@example.org,e.txt,,,,extra
       """)
-    let users = manifest.users
+    let users = try manifest.users
     #expect(
       users.map(\.id) == [
         "alice@example.org", "line 3", "bob@example.org", "carol@example.org", "alice@example.org", "dave@example.org",
@@ -42,10 +42,71 @@ import Testing
     let json = try Self.manifest(
       #"[{"user": "a@example.org", "inputs": ["a.txt"], "password": {"environment": "A_PW"}, "output_password": {"file": "new.txt"}}]"#,
       name: "m.json")
-    #expect(json.users.first?.password.environment == "A_PW")
-    #expect(json.users.first?.outputPassword.file == "new.txt")
+    #expect(try json.users.first?.password.environment == "A_PW")
+    #expect(try json.users.first?.outputPassword.file == "new.txt")
     #expect(throws: OTPError.self) { try Self.manifest("user,inputs,password\na,b,secret\n") }
     #expect(throws: OTPError.self) { try Self.manifest(#"{"people": []}"#, name: "m.json") }
+  }
+
+  /// A manifest is read a MiB at a time into a temporary database (issue 21): rows across the
+  /// pieces' cuts (a quoted line break in one), duplicates in other batches, and the same users
+  /// from CSV, JSON and UTF-16 text.
+  @Test func largeManifestsAreReadInPieces() throws {
+    let count = 40_000
+    var csv = "user,inputs,target\n"
+    var json = "{\"users\": [\n"
+    for index in 1...count {
+      // A long cell, so that the file is several pieces; every 997th has a line break in quotes.
+      let id = index == count ? "user7@example.org" : "user\(index)@example.org"
+      let inputs =
+        index % 997 == 0
+        ? "\"exports/\(index).json;\nmore/\(index).txt\"" : "exports/\(index)-\(String(repeating: "x", count: 40)).json"
+      csv += "\(id),\(inputs),aegis\n"
+      let jsonInputs =
+        index % 997 == 0
+        ? "\"exports/\(index).json\", \"more/\(index).txt\"" : "\"exports/\(index)-\(String(repeating: "x", count: 40)).json\""
+      json += "  {\"user\": \"\(id)\", \"inputs\": [\(jsonInputs)], \"target\": \"aegis\"}\(index == count ? "" : ",")\n"
+    }
+    json += "]}\n"
+    #expect(csv.utf8.count > 3 << 20)
+    var utf16 = Data([0xFF, 0xFE])
+    for unit in csv.utf16 { utf16.append(contentsOf: [UInt8(unit & 0xFF), UInt8(unit >> 8)]) }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenant-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try utf16.write(to: URL(fileURLWithPath: "\(folder)/utf16.csv"))
+    for manifest in [
+      try Self.manifest(csv), try Self.manifest(json, name: "m.json"), try TenantManifest.load("\(folder)/utf16.csv"),
+    ] {
+      #expect(manifest.count == count)
+      var seen = 0
+      try manifest.forEachUser { user in
+        seen += 1
+        #expect(user.index == seen)
+        if seen % 997 == 0 {
+          #expect(user.inputs == ["exports/\(seen).json", "more/\(seen).txt"], "\(manifest.path) \(seen)")
+        } else if seen < count {
+          #expect(user.problem == nil && user.inputs.count == 1 && user.target == "aegis", "\(manifest.path) \(seen)")
+        } else {
+          // The last row repeats user 7, whose row is 39,993 rows (20 batches) before.
+          #expect(user.problem == "the user user7@example.org appears twice in the manifest", "\(manifest.path)")
+        }
+      }
+      #expect(seen == count)
+      #expect(try manifest.contains(id: "user39999@example.org") && !manifest.contains(id: "user40000@example.org"))
+    }
+  }
+
+  @Test func jsonManifestsRefuseWhatTheyDoNotKnowWithItsLine() throws {
+    func refusal(_ text: String) -> String {
+      do {
+        _ = try Self.manifest(text, name: "m.json")
+        return "read"
+      } catch { return "\(error)" }
+    }
+    #expect(refusal("{\"users\": [],\n \"usres\": []}").contains("line 2: the manifest has an unknown member 'usres'"))
+    #expect(refusal("[{\"user\": \"a\", \"inputs\": [\"a\"]},\n]").contains("line 2"))
+    #expect(refusal("[{\"user\": \"a\", \"inputs\": [\"a\"]}, {\"user\": 5}]").contains("entry 2"))
+    #expect(refusal("[]") == "read")
   }
 
   /// The hash is fixed (SHA-256), so shards agree across machines and versions.

@@ -70,4 +70,30 @@ import Testing
     #expect(table.value("url", in: table.rows[1]) == "")
     #expect(table.value("missing", in: table.rows[0]) == "")
   }
+
+  /// The parser fed a text in pieces that end at line ends (a tenant's manifest read a MiB at a
+  /// time) gives the rows of the text parsed whole, whatever quoted line breaks the cuts fall in.
+  @Test func piecesEndingAtLinesGiveTheRowsOfTheWhole() throws {
+    let text = "\u{FEFF}user,inputs\r\n\"a\nb\",\"x\r\n\"\"y\"\"\"\n\nc,d\re,\"f\n\n\"\ng,h"
+    let whole = try CSV.parse(text)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    // Every way of cutting it after some of its line feeds.
+    for mask in 0..<(1 << (lines.count - 1)) {
+      var parser = CSV.Parser()
+      var rows: [CSV.Row] = []
+      var piece = ""
+      for (index, line) in lines.enumerated() {
+        piece += line
+        guard index < lines.count - 1 else { break }
+        piece += "\n"
+        if mask & (1 << index) != 0 {
+          try parser.feed(Substring(piece)) { rows.append($0) }
+          piece = ""
+        }
+      }
+      try parser.feed(Substring(piece)) { rows.append($0) }
+      try parser.finish { rows.append($0) }
+      #expect(rows == whole, "cut at \(mask)")
+    }
+  }
 }

@@ -1,4 +1,3 @@
-import CSQLite
 import Foundation
 import OTPCore
 
@@ -11,9 +10,8 @@ import OTPCore
 final class TenantJournal: @unchecked Sendable {
   static let fileName = "journal.sqlite"
 
-  private let database: OpaquePointer
+  private let database: TenantDatabase
   private let path: String
-  private let lock = NSLock()
 
   /// Opens the journal in `folder`. Without `resume` an existing journal is refused (a second
   /// run must not silently mix with the first); with it, a missing one is created, so a job
@@ -31,15 +29,7 @@ final class TenantJournal: @unchecked Sendable {
       fchmod(descriptor, 0o600)
       close(descriptor)
     }
-    var handle: OpaquePointer?
-    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
-    guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {
-      let reason = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
-      sqlite3_close(handle)
-      throw OTPError.writeFailed(path: path, reason: reason)
-    }
-    database = handle
-    sqlite3_busy_timeout(database, 10_000)
+    database = try TenantDatabase(file: path, named: path)
     try execute("PRAGMA journal_mode=WAL")
     try execute("PRAGMA synchronous=FULL")
     try execute("CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, status TEXT NOT NULL, result TEXT NOT NULL)")
@@ -57,10 +47,6 @@ final class TenantJournal: @unchecked Sendable {
     ("output_size", "INTEGER"), ("output_sha256", "TEXT"), ("findings_size", "INTEGER"), ("findings_sha256", "TEXT"),
   ]
 
-  deinit {
-    sqlite3_close(database)
-  }
-
   /// Stores the run's settings on the first run; on a resume, refuses settings that differ
   /// (another shard, another default target), since the done users were made with the first ones.
   func checkSettings(_ settings: [String: String]) throws {
@@ -77,26 +63,25 @@ final class TenantJournal: @unchecked Sendable {
     }
   }
 
-  /// The users recorded as done, by id, with the output files their rows vouch for.
-  func doneUsers() throws -> [String: [TenantOutputFile]] {
-    var done: [String: [TenantOutputFile]] = [:]
+  /// The output files a done user's row vouches for; nil when the user is not recorded as done.
+  func doneOutputs(of id: String) throws -> [TenantOutputFile]? {
     let sql = """
-      SELECT id, json_extract(result, '$.output'), output_size, output_sha256, findings_size, findings_sha256
-      FROM users WHERE status = 'done'
+      SELECT json_extract(result, '$.output'), output_size, output_sha256, findings_size, findings_sha256
+      FROM users WHERE id = ? AND status = 'done'
       """
-    try query(sql) { row in
-      guard !row[1].isEmpty else {
-        done[row[0]] = []
-        return
-      }
-      let findings = PathText.folder(of: row[1]) + "/" + TenantMigration.findingsName
-      // NULL reads as "": a row an older otpbridge wrote.
-      done[row[0]] = [
-        TenantOutputFile(path: row[1], size: Int(row[2]), sha256: row[3].isEmpty ? nil : row[3]),
-        TenantOutputFile(path: findings, size: Int(row[4]), sha256: row[5].isEmpty ? nil : row[5]),
-      ]
-    }
-    return done
+    guard let row = try query(sql, [id]).first else { return nil }
+    guard !row[0].isEmpty else { return [] }
+    let findings = PathText.folder(of: row[0]) + "/" + TenantMigration.findingsName
+    // NULL reads as "": a row an older otpbridge wrote.
+    return [
+      TenantOutputFile(path: row[0], size: Int(row[1]), sha256: row[2].isEmpty ? nil : row[2]),
+      TenantOutputFile(path: findings, size: Int(row[3]), sha256: row[4].isEmpty ? nil : row[4]),
+    ]
+  }
+
+  /// Whether the user is recorded as done (its outputs not checked).
+  func isDone(_ id: String) throws -> Bool {
+    try !query("SELECT 1 FROM users WHERE id = ? AND status = 'done'", [id]).isEmpty
   }
 
   /// Every recorded result in manifest order, one row at a time, so that the reports of a large
@@ -127,48 +112,11 @@ final class TenantJournal: @unchecked Sendable {
       [result.user, result.status.rawValue, text] + values)
   }
 
-  private func execute(_ sql: String, _ parameters: [String?] = []) throws {
-    _ = try query(sql, parameters)
-  }
+  private func execute(_ sql: String, _ parameters: [String?] = []) throws { try database.execute(sql, parameters) }
 
-  private func query(_ sql: String, _ parameters: [String?] = []) throws -> [[String]] {
-    var rows: [[String]] = []
-    try query(sql, parameters) { rows.append($0) }
-    return rows
-  }
+  private func query(_ sql: String, _ parameters: [String?] = []) throws -> [[String]] { try database.query(sql, parameters) }
 
-  /// Runs `sql`, handing each row's columns as text to `row` (NULL as ""); a nil parameter binds NULL.
   private func query(_ sql: String, _ parameters: [String?] = [], row: ([String]) throws -> Void) throws {
-    try lock.withLock {
-      var statement: OpaquePointer?
-      defer { sqlite3_finalize(statement) }
-      guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK else { throw failure() }
-      // SQLITE_TRANSIENT: SQLite copies the text before the Swift string goes away.
-      let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-      for (offset, parameter) in parameters.enumerated() {
-        if let parameter {
-          sqlite3_bind_text(statement, Int32(offset + 1), parameter, -1, transient)
-        } else {
-          sqlite3_bind_null(statement, Int32(offset + 1))
-        }
-      }
-      while true {
-        switch sqlite3_step(statement) {
-        case SQLITE_ROW:
-          try row(
-            (0..<sqlite3_column_count(statement)).map { column in
-              sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
-            })
-        case SQLITE_DONE:
-          return
-        default:
-          throw failure()
-        }
-      }
-    }
-  }
-
-  private func failure() -> OTPError {
-    OTPError.writeFailed(path: path, reason: "SQLite: \(String(cString: sqlite3_errmsg(database)))")
+    try database.query(sql, parameters, row: row)
   }
 }

@@ -186,36 +186,38 @@ public enum TenantMigration {
     try TenantFolders.restrictUserFolders(in: "\(folder)/users")
     removeTemporaryFiles(in: folder)
 
-    let users = manifest.users.filter { options.shard?.contains($0.id) ?? true }
-    // A done user whose outputs were removed or changed since (by hand, by a disk) runs again.
-    let done = try journal.doneUsers()
-    let changed = Set(
-      users.filter { user in
-        guard let files = done[user.id] else { return false }
-        return !files.allSatisfy { $0.isIntact(in: folder) }
-      }.map(\.id))
-    let pending = users.filter { done[$0.id] == nil || changed.contains($0.id) }
-    let state = RunState(total: users.count, skipped: users.count - pending.count)
-    progress(TenantProgress(finished: state.skipped, total: users.count, skipped: state.skipped, latest: nil))
+    // This shard's users, and those the journal records as done (a resume): a done user whose
+    // outputs were removed or changed since (by hand, by a disk) runs again. The users themselves
+    // are taken from the manifest a batch at a time as the workers ask; only the ids of the
+    // changed ones are held.
+    var total = 0, skipped = 0
+    var changed: Set<String> = []
+    try manifest.forEachID { id in
+      guard options.shard?.contains(id) ?? true else { return }
+      total += 1
+      guard let files = try journal.doneOutputs(of: id) else { return }
+      if files.allSatisfy({ $0.isIntact(in: folder) }) { skipped += 1 } else { changed.insert(id) }
+    }
+    let outputsChanged = changed
+    let state = RunState(manifest: manifest, shard: options.shard, total: total, skipped: skipped)
+    progress(TenantProgress(finished: skipped, total: total, skipped: skipped, latest: nil))
 
     let group = DispatchGroup()
-    for _ in 0..<max(1, min(options.jobs, pending.count)) {
+    for _ in 0..<max(1, min(options.jobs, total - skipped)) {
       group.enter()
       let thread = Thread {
         defer { group.leave() }
-        while let user = state.next(from: pending) {
-          let (migrated, outputs) = migrate(user, manifest: manifest, options: options, registry: registry)
-          var result = migrated
-          if changed.contains(user.id) {
-            result.note = result.status == .done ? Self.outputChangedNote : Self.outputChangedFailedNote
-          }
-          do {
+        do {
+          while let user = try state.next() {
+            let again = outputsChanged.contains(user.id)
+            if !again, try journal.isDone(user.id) { continue }
+            var (result, outputs) = migrate(user, manifest: manifest, options: options, registry: registry)
+            if again { result.note = result.status == .done ? Self.outputChangedNote : Self.outputChangedFailedNote }
             try journal.record(result, outputs: outputs)
-          } catch {
-            state.fail(error)
-            return
+            state.finished(result, progress: progress)
           }
-          state.finished(result, progress: progress)
+        } catch {
+          state.fail(error)
         }
       }
       // Scrypt and the read-back check are stack-light, but plugins recurse into nested files.
@@ -227,17 +229,17 @@ public enum TenantMigration {
 
     // The reports walk the journal a user at a time, so a run's memory does not grow with the
     // tenant (`make bench`). Users of an earlier run no longer in the manifest are left out.
-    let included = Set(users.map(\.id))
     let results = TenantUserResults { body in
       try journal.forEachResult { result in
-        if included.contains(result.user) { try body(result) }
+        if try manifest.contains(id: result.user) { try body(result) }
       }
     }
     var summary = TenantSummary()
     var failed: [TenantUserResult] = []
     try results.forEach { result in
       summary.add(result)
-      if result.status == .failed { failed.append(result) }
+      // The terminal lists the first failed users; the reports list them all.
+      if result.status == .failed, failed.count < TenantRunSummary.failedUsersShown { failed.append(result) }
     }
     let shards = options.shard.map { [$0.description] } ?? []
     try Files.write(to: "\(folder)/\(reportName)", force: true) { append in
@@ -249,26 +251,43 @@ public enum TenantMigration {
     return TenantRunSummary(summary: summary, failedUsers: failed)
   }
 
-  /// The work queue and counters the worker threads share.
+  /// The work queue and counters the worker threads share: the manifest's users of this shard,
+  /// fetched a batch at a time.
   final class RunState: @unchecked Sendable {
     private let lock = NSLock()
+    private let manifest: TenantManifest
+    private let shard: TenantShard?
+    private var batch: [TenantUser] = []
     private var position = 0
-    private(set) var finishedCount: Int
-    let total: Int
+    private var exhausted = false
+    private var finishedCount: Int
     let skipped: Int
+    let total: Int
     private var error: Error?
 
-    init(total: Int, skipped: Int) {
+    init(manifest: TenantManifest, shard: TenantShard?, total: Int, skipped: Int) {
+      self.manifest = manifest
+      self.shard = shard
       self.total = total
       self.skipped = skipped
       finishedCount = skipped
     }
 
-    func next(from users: [TenantUser]) -> TenantUser? {
-      lock.withLock {
-        guard error == nil, position < users.count else { return nil }
-        position += 1
-        return users[position - 1]
+    /// The next user of the shard, or nil when there is none or the run has failed.
+    func next() throws -> TenantUser? {
+      try lock.withLock {
+        while error == nil {
+          if let user = batch.popLast() { return user }
+          guard !exhausted else { return nil }
+          let fetched = try manifest.users(after: position, limit: TenantManifest.batchSize)
+          guard let last = fetched.last else {
+            exhausted = true
+            return nil
+          }
+          position = last.index
+          batch = fetched.filter { shard?.contains($0.id) ?? true }.reversed()
+        }
+        return nil
       }
     }
 

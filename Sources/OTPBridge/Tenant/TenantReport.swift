@@ -125,6 +125,9 @@ public struct TenantSummary: Sendable, Codable, Equatable {
     for user in failedUsers {
       lines.append("FAILED  \(user.user.escapedForTerminal()): \((user.reason ?? "").escapedForTerminal())")
     }
+    if failed > failedUsers.count {
+      lines.append("... and \(failed - failedUsers.count) more failed users: report.json and report.html list them all.")
+    }
     return lines.joined(separator: "\n")
   }
 }
@@ -150,7 +153,11 @@ public struct TenantUserResults: Sendable {
 /// What a tenant run returns: its summary and the users that failed (the reports hold the rest).
 public struct TenantRunSummary: Sendable {
   public var summary: TenantSummary
+  /// The first failed users (at most `failedUsersShown`), for the terminal.
   public var failedUsers: [TenantUserResult]
+
+  /// How many failed users a run lists on the terminal.
+  public static let failedUsersShown = 100
 
   public var summaryText: String { summary.text(failedUsers: failedUsers) }
   public var warningsText: String { summary.text(failedUsers: failedUsers, warningsOnly: true) }
