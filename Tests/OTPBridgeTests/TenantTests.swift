@@ -96,6 +96,33 @@ import Testing
     }
   }
 
+  /// A row that repeats an earlier id fails with that reason, and is never run: the earlier row's
+  /// journal record stays as it was, on the first run and on a resume, in either order of workers.
+  @Test func aRepeatedRowFailsWithoutTouchingTheFirst() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenant-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try "otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXP\n".write(toFile: "\(folder)/a.txt", atomically: true, encoding: .utf8)
+    // A byte-order mark before the JSON, as Notepad saves it.
+    let json =
+      "\u{FEFF}" + #"{"users": [{"user": "alice", "inputs": ["a.txt"]}, {"user": "bob", "inputs": ["a.txt"]},"#
+      + #" {"user": "alice", "inputs": ["a.txt"]}, {"user": "ALICE", "inputs": ["missing.txt"]}]}"#
+    try json.write(toFile: "\(folder)/m.json", atomically: true, encoding: .utf8)
+    let out = "\(folder)/out"
+    for resume in [false, true] {
+      let run = try TenantMigration.run(
+        manifest: try TenantManifest.load("\(folder)/m.json"),
+        options: TenantOptions(outputFolder: out, defaultTarget: "otpauth", jobs: 4, resume: resume))
+      #expect(run.summary.users == 4 && run.summary.done == 2 && run.summary.failed == 2, "\(run.summary)")
+      let report = try JSONDecoder().decode(
+        TenantReport.self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/\(TenantMigration.reportName)")))
+      #expect(report.users.map(\.user) == ["alice", "bob", "alice", "ALICE"])
+      #expect(report.users.map(\.index) == [1, 2, 3, 4])
+      #expect(report.users.map(\.status) == [.done, .done, .failed, .failed])
+      #expect(report.users[2].reason == "the user alice appears twice in the manifest")
+      #expect(report.users[3].reason == "ALICE and alice would share one output folder")
+    }
+  }
+
   @Test func jsonManifestsRefuseWhatTheyDoNotKnowWithItsLine() throws {
     func refusal(_ text: String) -> String {
       do {

@@ -71,7 +71,8 @@ final class TenantDatabase: @unchecked Sendable {
     let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
     for (offset, parameter) in parameters.enumerated() {
       if let parameter {
-        sqlite3_bind_text(statement, Int32(offset + 1), parameter, -1, transient)
+        // By its length: a NUL inside a text (valid UTF-8) must not cut it short.
+        sqlite3_bind_text(statement, Int32(offset + 1), parameter, Int32(parameter.utf8.count), transient)
       } else {
         sqlite3_bind_null(statement, Int32(offset + 1))
       }
@@ -81,7 +82,9 @@ final class TenantDatabase: @unchecked Sendable {
       case SQLITE_ROW:
         try row(
           (0..<sqlite3_column_count(statement)).map { column in
-            sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+            guard let text = sqlite3_column_text(statement, column) else { return "" }
+            return String(
+              decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self)
           })
       case SQLITE_DONE:
         return
@@ -91,7 +94,8 @@ final class TenantDatabase: @unchecked Sendable {
     }
   }
 
-  /// Runs `body` in one transaction: many inserts, one commit.
+  /// Runs `body` in one transaction: many inserts, one commit. For a connection one thread uses at
+  /// the time (the manifest's while it loads): another thread's statements would join it.
   func transaction(_ body: () throws -> Void) throws {
     try execute("BEGIN")
     do {

@@ -84,13 +84,10 @@ final class TenantJournal: @unchecked Sendable {
     try !query("SELECT 1 FROM users WHERE id = ? AND status = 'done'", [id]).isEmpty
   }
 
-  /// Every recorded result in manifest order, one row at a time, so that the reports of a large
-  /// tenant are written without holding every user in memory.
-  func forEachResult(_ body: (TenantUserResult) throws -> Void) throws {
-    let decoder = JSONDecoder()
-    try query("SELECT result FROM users ORDER BY json_extract(result, '$.index'), id") { row in
-      try body(try decoder.decode(TenantUserResult.self, from: Data(row[0].utf8)))
-    }
+  /// The recorded result of a user, or nil.
+  func result(of id: String) throws -> TenantUserResult? {
+    guard let text = try query("SELECT result FROM users WHERE id = ?", [id]).first?[0] else { return nil }
+    return try JSONDecoder().decode(TenantUserResult.self, from: Data(text.utf8))
   }
 
   /// Records a user's result, with its converted file and findings (nil for a failed user);

@@ -22,6 +22,9 @@ public struct TenantUser: Sendable, Equatable {
   public var target: String?
   public var outputPassword: PasswordReference
   public var problem: String?
+  /// The id of an earlier row with this id or output folder: this row fails, and is reported but
+  /// never run or recorded in the journal (which holds one row an id).
+  public var earlierRow: String?
 }
 
 /// The manifest of `otpbridge tenant migrate`, in CSV or JSON (docs/tenant.md). It is read a piece
@@ -43,6 +46,7 @@ public final class TenantManifest: @unchecked Sendable {
   /// The columns of the temporary database's users table, after `position` and `id`.
   static let storedColumns = [
     "inputs", "password_file", "password_env", "target", "output_password_file", "output_password_env", "problem",
+    "earlier_row",
   ]
 
   /// Rows read before they are stored at once.
@@ -95,14 +99,16 @@ public final class TenantManifest: @unchecked Sendable {
       try store.repeating(
         "SELECT position, id FROM folders WHERE key = ?", users.map { [TenantPaths.folderName(for: $0.id).lowercased()] }
       ) { row in firsts.append((Int(row[0]) ?? 0, row[1])) }
-      for (offset, first) in firsts.enumerated() where first.position != users[offset].index && users[offset].problem == nil {
+      for (offset, first) in firsts.enumerated() where first.position != users[offset].index {
         let user = users[offset]
+        users[offset].earlierRow = first.id
         users[offset].problem =
-          first.id == user.id
-          ? "the user \(user.id) appears twice in the manifest" : "\(user.id) and \(first.id) would share one output folder"
+          user.problem
+          ?? (first.id == user.id
+            ? "the user \(user.id) appears twice in the manifest" : "\(user.id) and \(first.id) would share one output folder")
       }
       try store.repeating(
-        "INSERT INTO users (position, id, \(Self.storedColumns.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO users (position, id, \(Self.storedColumns.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         users.map { user in
           var inputs: [UInt8] = []
           inputs.append(UInt8(ascii: "["))
@@ -113,7 +119,7 @@ public final class TenantManifest: @unchecked Sendable {
           inputs.append(UInt8(ascii: "]"))
           return [
             String(user.index), user.id, String(decoding: inputs, as: UTF8.self), user.password.file, user.password.environment,
-            user.target, user.outputPassword.file, user.outputPassword.environment, user.problem,
+            user.target, user.outputPassword.file, user.outputPassword.environment, user.problem, user.earlierRow,
           ]
         })
     }
@@ -128,12 +134,16 @@ public final class TenantManifest: @unchecked Sendable {
       "SELECT position, id, \(Self.storedColumns.joined(separator: ", ")) FROM users WHERE position > ? ORDER BY position LIMIT ?"
     try store.query(sql, [String(position), String(limit)]) { row in
       func value(_ column: Int) -> String? { row[column].isEmpty ? nil : row[column] }
-      let inputs = (try? JSONTapeDecoder().decode([String].self, from: Array(row[2].utf8))) ?? []
+      guard let inputs = try? JSONTapeDecoder().decode([String].self, from: Array(row[2].utf8)) else {
+        throw OTPError.corrupted(
+          file: path, place: "row \(row[0])", reason: "its inputs did not come back from the temporary copy")
+      }
       users.append(
         TenantUser(
           id: row[1], index: Int(row[0]) ?? 0, inputs: inputs,
           password: PasswordReference(file: value(3), environment: value(4)), target: value(5),
-          outputPassword: PasswordReference(file: value(6), environment: value(7)), problem: value(8)))
+          outputPassword: PasswordReference(file: value(6), environment: value(7)), problem: value(8),
+          earlierRow: value(9)))
     }
     return users
   }
@@ -158,9 +168,9 @@ public final class TenantManifest: @unchecked Sendable {
     }
   }
 
-  /// Every user's id, in manifest order.
-  public func forEachID(_ body: (String) throws -> Void) throws {
-    try store.query("SELECT id FROM users ORDER BY position") { try body($0[0]) }
+  /// Every user's id, in manifest order, and whether the row repeats an earlier one (`earlierRow`).
+  public func forEachID(_ body: (_ id: String, _ repeated: Bool) throws -> Void) throws {
+    try store.query("SELECT id, earlier_row IS NOT NULL FROM users ORDER BY position") { try body($0[0], $0[1] == "1") }
   }
 
   /// Whether a user of the manifest has this id.
@@ -387,10 +397,14 @@ final class ManifestPieces {
     }
     let stream = try Files.openStream(path, reader: "the manifest")
     guard stream >= 0 else { throw OTPError.cannotOpen(file: path, reason: String(cString: strerror(errno))) }
-    var head = try Self.read(stream, path: path, upTo: Self.pieceSize)
+    var head: [UInt8]
+    do { head = try Self.read(stream, path: path, upTo: Self.pieceSize) } catch {
+      close(stream)
+      throw error
+    }
     if UTF16Text.encoding(of: head) != nil {
       // readStream closes the descriptor.
-      guard let rest = try Files.readStream(stream, name: path, maximumSize: Files.maximumInputSize) else {
+      guard let rest = try Files.readStream(stream, name: path, maximumSize: Files.maximumInputSize - head.count) else {
         throw OTPError.cannotOpen(file: path, reason: Files.tooLarge(Files.maximumInputSize))
       }
       let whole = head + rest
@@ -399,9 +413,10 @@ final class ManifestPieces {
     } else {
       descriptor = stream
     }
+    // A UTF-8 byte-order mark (Notepad, PowerShell 5) is not part of the text.
+    if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
     first = head
-    let text = head.starts(with: [0xEF, 0xBB, 0xBF]) ? head.dropFirst(3) : head[...]
-    let start = text.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+    let start = head.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
     isJSON = start == UInt8(ascii: "{") || start == UInt8(ascii: "[")
   }
 
@@ -430,8 +445,12 @@ final class ManifestPieces {
     return bytes
   }
 
+  /// The longest text without a line end: a row is a few hundred bytes.
+  static let longestLine = 8 << 20
+
   /// The pieces in order, once; with `endingAtLines`, each piece but the last ends with a line feed
-  /// (a line longer than a piece makes a longer piece).
+  /// (a line longer than a piece makes a longer piece), or, in a text with no line feed in
+  /// `longestLine` bytes (old Macs' CR line ends), with a carriage return.
   func forEachPiece(endingAtLines: Bool, _ body: ([UInt8]) throws -> Void) throws {
     var carried = first
     first = []
@@ -447,7 +466,14 @@ final class ManifestPieces {
         carried = []
         continue
       }
-      guard let lastLineEnd = carried.lastIndex(of: 0x0A) else { continue }
+      let lastCR = carried.count > Self.longestLine ? carried.lastIndex(of: 0x0D) : nil
+      guard let lastLineEnd = carried.lastIndex(of: 0x0A) ?? lastCR else {
+        guard carried.count <= Self.longestLine else {
+          throw OTPError.corrupted(
+            file: path, place: nil, reason: "a line longer than \(Self.longestLine >> 20) MiB: not a manifest")
+        }
+        continue
+      }
       try body(Array(carried[...lastLineEnd]))
       carried.removeSubrange(...lastLineEnd)
     }

@@ -192,10 +192,10 @@ public enum TenantMigration {
     // changed ones are held.
     var total = 0, skipped = 0
     var changed: Set<String> = []
-    try manifest.forEachID { id in
+    try manifest.forEachID { id, repeated in
       guard options.shard?.contains(id) ?? true else { return }
       total += 1
-      guard let files = try journal.doneOutputs(of: id) else { return }
+      guard !repeated, let files = try journal.doneOutputs(of: id) else { return }
       if files.allSatisfy({ $0.isIntact(in: folder) }) { skipped += 1 } else { changed.insert(id) }
     }
     let outputsChanged = changed
@@ -209,6 +209,11 @@ public enum TenantMigration {
         defer { group.leave() }
         do {
           while let user = try state.next() {
+            // A repeated row fails without running, and without a journal row (its id has one).
+            if user.earlierRow != nil {
+              state.finished(repeatedRow(user, options: options), progress: progress)
+              continue
+            }
             let again = outputsChanged.contains(user.id)
             if !again, try journal.isDone(user.id) { continue }
             var (result, outputs) = migrate(user, manifest: manifest, options: options, registry: registry)
@@ -229,9 +234,16 @@ public enum TenantMigration {
 
     // The reports walk the journal a user at a time, so a run's memory does not grow with the
     // tenant (`make bench`). Users of an earlier run no longer in the manifest are left out.
+    // The reports walk the manifest's rows of this shard in order, a batch at a time, each with
+    // its journal row, so a run's memory does not grow with the tenant (`make bench`).
     let results = TenantUserResults { body in
-      try journal.forEachResult { result in
-        if try manifest.contains(id: result.user) { try body(result) }
+      try manifest.forEachUser { user in
+        guard options.shard?.contains(user.id) ?? true else { return }
+        if user.earlierRow != nil { return try body(repeatedRow(user, options: options)) }
+        guard var result = try journal.result(of: user.id) else { return }
+        // Rows may have moved in the manifest since the user was recorded.
+        result.index = user.index
+        try body(result)
       }
     }
     var summary = TenantSummary()
@@ -303,6 +315,11 @@ public enum TenantMigration {
     }
 
     var fatalError: Error? { lock.withLock { error } }
+  }
+
+  /// The result of a row whose id or output folder an earlier row has.
+  static func repeatedRow(_ user: TenantUser, options: TenantOptions) -> TenantUserResult {
+    .failed(user, reason: user.problem ?? "", target: user.target ?? options.defaultTarget)
   }
 
   static func writer(_ id: String, registry: Registry) throws -> any FormatPlugin {
