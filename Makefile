@@ -7,7 +7,7 @@ export PATH := $(if $(shell command -v swift),$(PATH),$(PATH):/opt/swift/usr/bin
 BIN := .build/debug/otpbridge
 DEMO := .build/demo
 
-.PHONY: all bootstrap build test test-venv demo bench fuzz clean install man regenerate-proto tenant-report-check format format-check
+.PHONY: all bootstrap build test test-venv demo bench fuzz clean install man regenerate-proto tenant-report-check format format-check scale-check
 
 all: build
 
@@ -20,6 +20,11 @@ build: bootstrap
 
 test: build format-check man test-venv
 	swift test
+
+# A tenant on a real Slurm cluster of this one machine (root; installs slurm-wlm and munge when
+# missing): a 4-task job array and its merge must equal one unsharded run (docs/tenant.md).
+scale-check: build
+	@bash scripts/scale-check.sh
 
 # The Python packages the tests' independent checks use (scripts/test-requirements.txt).
 test-venv:

@@ -467,6 +467,24 @@ import Testing
     #expect(twice.status == 2 && twice.stderr.contains("overlap"), "\(twice.all)")
   }
 
+  /// The scale-out examples (examples/scale-out) are shell that parses, and the Kubernetes Job's
+  /// `--shard auto/N` is its `completions` (Kubernetes does not tell a pod the count). The Slurm
+  /// ones run for real in `make scale-check`.
+  @Test func scaleOutExamplesAreConsistent() throws {
+    let root = Vectors.packageRoot.path + "/examples/scale-out"
+    for script in ["slurm/tenant.sbatch", "slurm/merge.sbatch", "slurm/submit.sh"] {
+      let parsed = CLI.Run(try Subprocess.run("/bin/bash", ["-n", "\(root)/\(script)"]))
+      #expect(parsed.status == 0, "\(script): \(parsed.stderr)")
+      #expect(FileManager.default.isExecutableFile(atPath: "\(root)/\(script)"), "\(script)")
+    }
+    let job = try String(contentsOfFile: "\(root)/kubernetes/tenant-job.yaml", encoding: .utf8)
+    let completions = try #require(job.firstMatch(of: /\n  completions: (\d+)\n/)?.1)
+    #expect(job.contains("--shard auto/\(completions) "), "the Job's --shard auto/N is not its completions (\(completions))")
+    #expect(job.contains("completionMode: Indexed") && job.contains("emptyDir: {}"))
+    let merge = try String(contentsOfFile: "\(root)/kubernetes/tenant-merge-job.yaml", encoding: .utf8)
+    #expect(merge.contains("tenant merge /tenant/out/shard-*/report.json"))
+  }
+
   @Test func aMisspeltManifestColumnOrMemberIsNamedWithTheClosestOne() throws {
     let folder = try CLI.temporaryFolder()
     let csv = "user,inputs,pasword_file\nalice,a.txt,pw.txt\n"
