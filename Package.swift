@@ -39,7 +39,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("LastPassCSV", ["OTPContainers", "LoginItems"], []),
   ("DashlaneCSV", ["OTPContainers", "LoginItems"], []),
   ("Enpass", ["OTPJSON", "LoginItems"], []),
-  ("Keeper", ["OTPJSON", "LoginItems"], []),
+  ("Keeper", ["OTPContainers", "OTPJSON", "LoginItems"], []),
   ("ProtonPass", ["OTPContainers", "OTPCrypto", "OTPJSON", "LoginItems"], []),
   ("OnePUX", ["OTPContainers", "OTPJSON", "LoginItems"], []),
   ("OPVault", ["OTPCrypto", "OTPJSON", "LoginItems"], []),

@@ -84,6 +84,7 @@ public struct Registry: Sendable {
     DashlaneCSVFormat(),
     EnpassFormat(),
     KeeperFormat(),
+    KeeperCSVFormat(),
     ProtonPassFormat(),
     OPVaultFormat(),
     BitwardenJSONFormat(),

@@ -50,3 +50,40 @@ import Testing
     #expect(accountDifferences(back.accounts, accounts).isEmpty, "\(accountDifferences(back.accounts, accounts).prefix(3))")
   }
 }
+
+/// Keeper's CSV export: no header, seven columns, then custom field pairs; rows made from the layout
+/// Bitwarden's and Proton Pass's importers read (web vault) and Keeper Commander writes.
+@Suite struct KeeperCSVTests {
+  let format = KeeperCSVFormat()
+
+  static let export = #"""
+    "Shopping\Online","Amazon","me@company.com","pw","https://amazon.com","a note, with ""quotes""","","TFC:Keeper","otpauth://totp/Amazon:me@company.com?secret=JBSWY3DPEHPK3PXP&issuer=Amazon&algorithm=SHA1&digits=6&period=30"
+    "","Bank","b","","","","","Account ID","123"
+    "A\\B","Two","t","","","line 1
+    line 2","Team#edit","TFC:Keeper","otpauth://totp/T1:t?secret=GEZDGNBVGY3TQOJQ","Hidden Field","x","$oneTimeCode:backup","otpauth://totp/T2:t?secret=JBSWY3DPEHPK3PXP"
+    Personal,Commander,c,,,,,$record_uid,abc123,$type,login,$oneTimeCode,otpauth://totp/C:c?secret=GEZDGNBVGY3TQOJQ
+
+    """#
+
+  @Test func readsEveryOneTimeCodeWithItsFolder() throws {
+    let input = InputFile(name: "keeper.csv", bytes: Array(Self.export.utf8))
+    #expect(format.sniff(input) == .certain)
+    let result = try format.read(input, context: ReadContext())
+    #expect(result.accounts.map(\.issuer) == ["Amazon", "T1", "T2", "C"])
+    #expect(result.accounts[0].groups == ["Shopping/Online"] && result.accounts[0].name == "me@company.com")
+    #expect(
+      result.accounts[0].note == "a note, with \"quotes\""
+        && result.accounts[0].extraParameters.map(\.value) == ["https://amazon.com"])
+    // The shared folder first, without Commander's permission mark; `\\` is a backslash in a name.
+    #expect(result.accounts[1].groups == ["Team/A\\B"] && result.accounts[1].note == "line 1\nline 2")
+    #expect(result.accounts[3].groups == ["Personal"])
+    #expect(result.findings.contains { $0.code == "ITEMS_WITHOUT_OTP" && $0.message.hasPrefix("1 item") })
+    #expect(result.accounts.map(\.origin.description) == ["keeper.csv:1", "keeper.csv:3", "keeper.csv:3", "keeper.csv:5"])
+  }
+
+  @Test func otherHeaderlessCSVIsNotKeepers() {
+    for text in ["a,b,c\n1,2,3\n", "\"x\",\"TFC:Keeper\",\"y\"\n", "Title,URL,Username,Password,Notes,OTPAuth\n"] {
+      #expect(format.sniff(InputFile(name: "x.csv", bytes: Array(text.utf8))) == .no, "\(text)")
+    }
+  }
+}

@@ -158,6 +158,12 @@ import Testing
         bytes: Array(
           "Title,URL,Username,Password,Notes,OTPAuth\nA,,a,,,otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A\n".utf8))
     case "lastpass": return try Vectors.input("stratum/data/lastpass.json")
+    case "keeper-csv":
+      return InputFile(
+        name: "keeper.csv",
+        bytes: Array(
+          "\"Web\",\"A\",\"a\",\"\",\"\",\"\",\"\",\"TFC:Keeper\",\"otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A\"\n".utf8)
+      )
     case "authenticator-plus": return try Vectors.input("aegis/importers/authenticator_plus.zip")
     case "1pux": return try Vectors.input("keepassxc/tests/data/1PasswordExport.1pux")
     case "lastpass-csv":
