@@ -40,6 +40,7 @@ let formats: [(name: String, uses: [Target.Dependency], exclude: [String])] = [
   ("DashlaneCSV", ["OTPContainers", "LoginItems"], []),
   ("Enpass", ["OTPJSON", "LoginItems"], []),
   ("Keeper", ["OTPContainers", "OTPJSON", "LoginItems"], []),
+  ("NordPass", ["OTPContainers"], []),
   ("ProtonPass", ["OTPContainers", "OTPCrypto", "OTPJSON", "LoginItems"], []),
   ("OnePUX", ["OTPContainers", "OTPJSON", "LoginItems"], []),
   ("OPVault", ["OTPCrypto", "OTPJSON", "LoginItems"], []),

@@ -12,7 +12,8 @@ let targets = [
   "1password-csv", "1pux", "2fas", "aegis", "andotp", "apple-passwords", "archive", "authenticator-plus", "authy",
   "battle-net", "bitwarden-csv", "bitwarden-json", "dashlane-csv", "duo", "enpass", "ente", "entra-csv", "freeotp",
   "freeotp-plus", "freeotp-tokens", "google-authenticator-db", "google-migration", "json", "keepass",
-  "keepassxc-csv", "keeper", "keeper-csv", "lastpass", "lastpass-csv", "ms-authenticator", "opvault", "otpauth", "otpbridge-json",
+  "keepassxc-csv", "keeper", "keeper-csv", "lastpass", "lastpass-csv", "ms-authenticator", "nordpass-csv", "opvault", "otpauth",
+  "otpbridge-json",
   "proton", "proton-pass", "pskc", "qr", "raivo", "seed-csv", "steam-mafile", "stratum", "totp-authenticator",
   "winauth",
 ]

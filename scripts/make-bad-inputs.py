@@ -168,7 +168,7 @@ def main():
         ("freeotp-tokens", "xml"), ("stratum", "authpro"), ("authy", "xml"),
         ("totp-authenticator", "bin"), ("lastpass", "json"), ("winauth", "txt"), ("authenticator-plus", "db"),
         ("freeotp", "bin"), ("apple-passwords", "csv"), ("keepass", "kdbx"), ("opvault", "js"),
-        ("lastpass-csv", "csv"), ("dashlane-csv", "csv"), ("enpass", "json"), ("keeper", "json"), ("keeper-csv", "csv"), ("proton-pass", "json"),
+        ("lastpass-csv", "csv"), ("dashlane-csv", "csv"), ("enpass", "json"), ("keeper", "json"), ("keeper-csv", "csv"), ("nordpass-csv", "csv"), ("proton-pass", "json"),
         ("archive", "zip"),
     ]:
         add(f"{fmt}.empty.{ext}", b"", "corrupted", cause="empty", fmt=fmt, note="empty file read as this format")

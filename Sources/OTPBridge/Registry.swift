@@ -23,6 +23,7 @@ import LastPass
 import LastPassCSV
 import MicrosoftAuthenticator
 import NeutralJSON
+import NordPass
 import OPVault
 import OTPCore
 import OnePUX
@@ -85,6 +86,7 @@ public struct Registry: Sendable {
     EnpassFormat(),
     KeeperFormat(),
     KeeperCSVFormat(),
+    NordPassCSVFormat(),
     ProtonPassFormat(),
     OPVaultFormat(),
     BitwardenJSONFormat(),

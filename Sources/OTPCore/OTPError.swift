@@ -26,6 +26,8 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Every account read would be lost: refused even with --allow-lossy.
   case nothingToWrite(LossRefusal)
   case verificationFailed(count: Int)
+  /// The inputs held no account, and their reader said why (an error finding): nothing to convert.
+  case nothingRead(reason: String)
   // Exit 4: the output could not be written.
   case writeFailed(path: String, reason: String)
 
@@ -36,7 +38,7 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
       return 3
     case .unknownFormatID, .cannotWrite, .outputExists, .invalidArgument:
       return 2
-    case .lossRefused, .nothingToWrite, .verificationFailed:
+    case .lossRefused, .nothingToWrite, .verificationFailed, .nothingRead:
       return 1
     case .writeFailed:
       return 4
@@ -83,6 +85,8 @@ public enum OTPError: Error, Sendable, Equatable, CustomStringConvertible {
       return refusal.nothingLeftDescription
     case .verificationFailed(let count):
       return "\(count) account(s) missing or giving different codes, listed in the report."
+    case .nothingRead(let reason):
+      return "nothing to convert: \(reason). Nothing was written."
     case .writeFailed(let path, let reason):
       return "\(path): cannot write: \(reason). Nothing was written."
     }

@@ -168,6 +168,14 @@ struct Convert: ParsableCommand {
     // Asked before converting, so that a run without it stops before any work.
     let archivePassword = try archive.map { _ in try Self.archivePassword(newPassword, output: output ?? "") }
     let readingNotes = reading.findings.filter { !$0.entrySkipped }
+    // No account, and a reader that says why (NordPass's export holds none): not an empty output.
+    if reading.accounts.isEmpty, let why = readingNotes.first(where: { $0.severity >= .error }) {
+      guard json else {
+        Console.findings(readingNotes)
+        throw OTPError.nothingRead(reason: "no account was read; the error above says why and what to do")
+      }
+      throw OTPError.nothingRead(reason: "no account was read: \(why.description)")
+    }
     let context = WriteContext(newPassword: newPassword, outputName: output ?? "QR codes")
     if qrOutput == nil, archive == nil, let output, let entryTarget = target as? any EntryWriting,
       let plan = try StreamedConversion.plan(reading, to: entryTarget, context: context, readBackPassword: newPassword)

@@ -111,6 +111,24 @@ import Testing
     #expect(lossy.stderr.contains("Wrote 1 account(s)"))
   }
 
+  /// NordPass's export holds no one-time passwords: the user is told so and what to do, and no
+  /// empty file is written for them to import and then delete NordPass over.
+  @Test func anExportWhoseReaderSaysItHoldsNoAccountIsNotConverted() throws {
+    let folder = try CLI.temporaryFolder()
+    let csv =
+      "name,url,username,password,note,cardholdername,cardnumber,cvc,expirydate,zipcode,folder,full_name,phone_number,email,address1,address2,city,country,state,type\n"
+      + "Mail,https://mail.example,me,secret,,,,,,,,,,,,,,,,password\n"
+    try Data(csv.utf8).write(to: URL(fileURLWithPath: "\(folder)/nordpass.csv"))
+    let run = try CLI.run(["convert", "nordpass.csv", "--to", "aegis", "-o", "out.json"], in: folder)
+    #expect(run.status == 1, "\(run.stderr)")
+    #expect(
+      run.stderr.contains("NordPass's CSV export holds no one-time passwords") && run.stderr.contains("scan the new QR code"))
+    #expect(run.stderr.contains("nothing to convert") && !run.stderr.contains("Wrote"))
+    #expect(!FileManager.default.fileExists(atPath: "\(folder)/out.json"))
+    let json = try CLI.run(["convert", "nordpass.csv", "--to", "aegis", "-o", "out.json", "--json"], in: folder)
+    #expect(json.status == 1 && json.stderr.contains("holds no one-time passwords"), "\(json.stderr)")
+  }
+
   @Test func anInputThatTrulyHoldsNoAccountConvertsToAnEmptyFile() throws {
     let folder = try CLI.temporaryFolder()
     let vault = #"{"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[],"groups":[]}}"#

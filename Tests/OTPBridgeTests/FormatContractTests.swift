@@ -158,6 +158,12 @@ import Testing
         bytes: Array(
           "Title,URL,Username,Password,Notes,OTPAuth\nA,,a,,,otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A\n".utf8))
     case "lastpass": return try Vectors.input("stratum/data/lastpass.json")
+    case "nordpass-csv":
+      return InputFile(
+        name: "nordpass.csv",
+        bytes: Array(
+          "name,url,username,password,note,cardholdername,cardnumber,cvc,expirydate,zipcode,folder,full_name,phone_number,email,address1,address2,city,country,state,type\nA,https://a.example,a,pw,,,,,,,,,,,,,,,,password\n"
+            .utf8))
     case "keeper-csv":
       return InputFile(
         name: "keeper.csv",
