@@ -99,6 +99,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    // `otpbridge serve`: the local page's HTTP server, its stop on done or idle, its quiet logger.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: systemLibraries.map { library in
     .systemLibrary(
@@ -139,11 +144,22 @@ let package = Package(
           "OTPCore", "OTPJSON", "OTPCrypto", "OTPContainers", "LoginItems", "CSQLite", "External", "QRCodes",
           .product(name: "SystemPackage", package: "swift-system"),
         ] + formats.map { .target(name: $0.name) }),
+      // `otpbridge serve` (docs/serve.md): Hummingbird over ServeSession (OTPBridge), the page in the binary.
+      .target(
+        name: "OTPServe",
+        dependencies: [
+          "OTPBridge", "OTPCore", .product(name: "Hummingbird", package: "hummingbird"),
+          .product(name: "HTTPTypes", package: "swift-http-types"),
+          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+          .product(name: "Logging", package: "swift-log"),
+        ]),
       // The commit `otpbridge --version` names, recorded by `make` (scripts/record-commit.sh).
       .target(name: "CBuildInfo"),
       .executableTarget(
         name: "otpbridge",
-        dependencies: ["OTPBridge", "CBuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        dependencies: [
+          "OTPBridge", "OTPServe", "CBuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]
       ),
       .executableTarget(name: "otpbridge-bench", dependencies: ["OTPBridge", "QRCodes", "OTPCrypto", "OTPContainers"]),
       .target(name: "TestSupport", dependencies: ["OTPCore"], path: "Tests/TestSupport"),

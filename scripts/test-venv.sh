@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.build/test-venv
-check="import pass_import, pskc, nacl, argon2, cryptography, pykeepass, pyzipper"
+check="import pass_import, pskc, nacl, argon2, cryptography, pykeepass, pyzipper, selenium"
 if cmp -s scripts/test-requirements.txt "$venv/requirements.txt" 2>/dev/null \
   && "$venv/bin/python" -c "$check" 2>/dev/null; then
   exit 0

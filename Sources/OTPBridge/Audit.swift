@@ -89,6 +89,21 @@ public enum Audit {
     return AuditReport(target: target?.rawValue, files: microsoftFirst)
   }
 
+  /// The audit of one file that was read, on its own (a tenant's user, a file on the page of
+  /// `serve`): its findings as `otpbridge audit` gives them, without the checks across files.
+  public static func file(_ file: FileReading, encrypted: Bool, target: AuditTarget?) -> AuditedFile {
+    var findings = file.result.findings.map { convert($0, file: file.file) }
+    for account in file.result.accounts {
+      findings += checks(account, file: file.file, target: target)
+    }
+    if !encrypted, !file.result.accounts.isEmpty {
+      findings.append(plaintextExport(file.file, accounts: file.result.accounts.count))
+    }
+    return AuditedFile(
+      path: file.file, format: file.format, encrypted: encrypted, accounts: file.result.accounts.count,
+      findings: findings.sorted(by: order))
+  }
+
   /// What names an account, kept without making its name.
   struct SeenAccount {
     var kind: OTPKind

@@ -38,6 +38,64 @@ public struct Reading: Sendable {
     paths: [String], from formatID: String? = nil, context: ReadContext = ReadContext(), registry: Registry = .builtIn,
     progress: (_ index: Int, _ count: Int, _ path: String) -> Void = { _, _, _ in }
   ) throws -> Reading {
+    let context = prepared(context, registry: registry)
+    var files: [FileReading] = []
+    for (index, path) in paths.enumerated() {
+      progress(index, paths.count, path)
+      if let kept = registry.folderFormat(at: path) {
+        throw OTPError.cannotOpen(
+          file: path, reason: "it is a folder, not a file; for a \(kept.displayName), give its \(kept.readFromFolder ?? "")")
+      }
+      files.append(
+        try read(Files.read(path, maximumSize: context.limits.inputBytes), from: formatID, context: context, registry: registry))
+    }
+    SplitExports.assemble(&files)
+    return Reading(files: files)
+  }
+
+  /// Files already in memory (the page of `otpbridge serve` keeps uploads there), read as
+  /// `read(paths:)` reads files; each input's name is its origin.
+  public static func read(
+    inputs: [InputFile], from formatID: String? = nil, context: ReadContext = ReadContext(), registry: Registry = .builtIn
+  ) throws -> Reading {
+    let context = prepared(context, registry: registry)
+    var files = try inputs.map { try read($0, from: formatID, context: context, registry: registry) }
+    SplitExports.assemble(&files)
+    return Reading(files: files)
+  }
+
+  /// One input, recognised (or the format `formatID` names) and read.
+  static func read(_ input: InputFile, from formatID: String?, context: ReadContext, registry: Registry) throws -> FileReading {
+    try refuseEmptyOrDeep(input, limits: context.limits)
+    let (plugin, sure) = try registry.recognise(input, from: formatID)
+    var result: ReadResult?
+    // Whether the reader asked for a password, for the resemblance rule below.
+    let probe = PasswordProbe()
+    let password = context.password
+    var fileContext = context
+    fileContext.password = probe.wrap(password)
+    // A password typed at a prompt is asked for again after a wrong one, three tries in all.
+    for attempt in 1...3 where result == nil {
+      do {
+        result = try plugin.read(input, context: fileContext)
+      } catch OTPError.wrongPassword(let file, nil) {
+        if attempt < 3, password.forgetTypedPassword() { continue }
+        throw OTPError.wrongPassword(file: file, hint: password.doubtsAboutPassword)
+      } catch OTPError.corrupted(let file, let place, let reason) where !sure && !probe.wasAsked {
+        // Only resembling a format is no proof the file is one: say it was a guess. (Once a
+        // password was asked for and taken, the file was that format: damage is damage.)
+        let descriptor = plugin.descriptor
+        throw OTPError.resemblanceFailed(
+          file: file, format: "\(descriptor.displayName) (\(descriptor.id))",
+          reason: (place.map { "at \($0): " } ?? "") + reason, known: registry.readableIDs)
+      }
+    }
+    return FileReading(file: input.name, format: plugin.descriptor.id, result: result!)
+  }
+
+  /// `context` with the reader of nested files: an archive's members, recognised as a file given on
+  /// its own would be.
+  static func prepared(_ context: ReadContext, registry: Registry) -> ReadContext {
     var context = context
     context.nestedReader = { input, context in
       guard context.insideArchive else { return try registry.reader(for: input, from: nil).read(input, context: context) }
@@ -54,42 +112,7 @@ public struct Reading: Sendable {
         throw OTPError.unrecognisedFormat(file: input.name, known: [], guess: "it only resembled \(plugin.descriptor.id)")
       }
     }
-    var files: [FileReading] = []
-    for (index, path) in paths.enumerated() {
-      progress(index, paths.count, path)
-      if let kept = registry.folderFormat(at: path) {
-        throw OTPError.cannotOpen(
-          file: path, reason: "it is a folder, not a file; for a \(kept.displayName), give its \(kept.readFromFolder ?? "")")
-      }
-      let input = try Files.read(path, maximumSize: context.limits.inputBytes)
-      try refuseEmptyOrDeep(input, limits: context.limits)
-      let (plugin, sure) = try registry.recognise(input, from: formatID)
-      var result: ReadResult?
-      // Whether the reader asked for a password, for the resemblance rule below.
-      let probe = PasswordProbe()
-      let password = context.password
-      var fileContext = context
-      fileContext.password = probe.wrap(password)
-      // A password typed at a prompt is asked for again after a wrong one, three tries in all.
-      for attempt in 1...3 where result == nil {
-        do {
-          result = try plugin.read(input, context: fileContext)
-        } catch OTPError.wrongPassword(let file, nil) {
-          if attempt < 3, password.forgetTypedPassword() { continue }
-          throw OTPError.wrongPassword(file: file, hint: password.doubtsAboutPassword)
-        } catch OTPError.corrupted(let file, let place, let reason) where !sure && !probe.wasAsked {
-          // Only resembling a format is no proof the file is one: say it was a guess. (Once a
-          // password was asked for and taken, the file was that format: damage is damage.)
-          let descriptor = plugin.descriptor
-          throw OTPError.resemblanceFailed(
-            file: file, format: "\(descriptor.displayName) (\(descriptor.id))",
-            reason: (place.map { "at \($0): " } ?? "") + reason, known: registry.readableIDs)
-        }
-      }
-      files.append(FileReading(file: path, format: plugin.descriptor.id, result: result!))
-    }
-    SplitExports.assemble(&files)
-    return Reading(files: files)
+    return context
   }
 
   /// Checks every reader would otherwise repeat: a file with nothing in it, and JSON nested deeper

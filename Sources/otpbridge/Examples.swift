@@ -115,6 +115,14 @@ enum Examples {
           purpose: "Combine the reports of shards (here one) into one JSON and one HTML report",
           command: "otpbridge tenant merge tenant-run/report.json -o merged.json", status: 5)
       ]
+    case is Serve.Type:
+      // They run until the page says Done: ServeTests runs the server and drives its page.
+      return [
+        Example(purpose: "Open the page in your browser; it stops when you press Done", command: "otpbridge serve"),
+        Example(
+          purpose: "Only print the page's address (to open it in a browser yourself)",
+          command: "otpbridge serve --no-open --idle-minutes 10"),
+      ]
     case is Version.Type:
       return [Example(purpose: "The version and commit, for a bug report", command: "otpbridge version --json")]
     default:

@@ -15,7 +15,8 @@ struct OTPBridgeCommand: ParsableCommand {
       """,
     version: "otpbridge \(BuildInfo.line)",
     subcommands: [
-      Formats.self, Inspect.self, Convert.self, Codes.self, Verify.self, AuditCommand.self, Tenant.self, Version.self,
+      Formats.self, Inspect.self, Convert.self, Codes.self, Verify.self, AuditCommand.self, Tenant.self, Serve.self,
+      Version.self,
     ]
   )
 }

@@ -357,7 +357,7 @@ public enum TenantMigration {
         encrypted.append(probe.wasAsked)
       }
       SplitExports.assemble(&readings)
-      let audited = zip(readings, encrypted).map { audit($0, encrypted: $1) }
+      let audited = zip(readings, encrypted).map { Audit.file($0, encrypted: $1, target: nil) }
       let reading = Reading(files: readings)
       let name = TenantPaths.folderName(for: user.id)
       let relativeFolder = "users/\(name)"
@@ -399,20 +399,6 @@ public enum TenantMigration {
     } catch {
       return (.failed(user, reason: "\(error)", target: targetID, inputs: inputs), nil)
     }
-  }
-
-  /// The audit of one file that was read: its findings as `otpbridge audit` gives them.
-  static func audit(_ file: FileReading, encrypted: Bool) -> AuditedFile {
-    var findings = file.result.findings.map { Audit.convert($0, file: file.file) }
-    for account in file.result.accounts {
-      findings += Audit.checks(account, file: file.file, target: nil)
-    }
-    if !encrypted, !file.result.accounts.isEmpty {
-      findings.append(Audit.plaintextExport(file.file, accounts: file.result.accounts.count))
-    }
-    return AuditedFile(
-      path: file.file, format: file.format, encrypted: encrypted, accounts: file.result.accounts.count,
-      findings: findings.sorted(by: Audit.order))
   }
 
   /// Temporary files that `Files.write` left behind when a run was killed mid-write.
