@@ -39,7 +39,7 @@ enum ServePage {
           <label for="target">Target app or format</label>
           <select id="target" required></select>
           <div id="new-password-row" hidden>
-            <label for="new-password">New password for the file (it will be encrypted)</label>
+            <label for="new-password" id="new-password-label">New password for the file</label>
             <input id="new-password" type="password" autocomplete="new-password">
           </div>
           <button type="submit" id="convert">Convert</button>
@@ -67,8 +67,8 @@ enum ServePage {
         <button type="button" id="start-over">Start over</button>
         <button type="button" id="done">Done: forget everything and stop</button>
       </section>
-      <p id="status" role="status" aria-live="polite"></p>
     </main>
+    <p id="status" role="status" aria-live="polite"></p>
     </body>
     </html>
 
@@ -84,7 +84,7 @@ enum ServePage {
     .drop input { position: absolute; width: 1px; height: 1px; opacity: 0; }
     .button, button { display: inline-block; font: inherit; padding: 0.4rem 0.9rem; margin: 0.2rem;
       border: 1px solid #0645ad; border-radius: 0.3rem; background: #0645ad; color: #fff; cursor: pointer; }
-    button:focus-visible, .button:focus-within, input:focus-visible, select:focus-visible {
+    button:focus-visible, .drop:focus-within .button, input:focus-visible, select:focus-visible {
       outline: 3px solid #f5a623; outline-offset: 2px; }
     .files { list-style: none; padding: 0; }
     .files > li { border: 1px solid #ccc; border-radius: 0.4rem; padding: 0.6rem; margin: 0.5rem 0; }
@@ -111,6 +111,11 @@ enum ServePage {
     let codes = [];
     let codeIndex = 0;
 
+    // An action's failure is said on the page, never dropped.
+    function guarded(action) {
+      return async (...args) => { try { await action(...args); } catch (error) { say(error.message); } };
+    }
+
     function $(id) { return document.getElementById(id); }
     function say(text) { $("status").textContent = text; }
 
@@ -133,14 +138,18 @@ enum ServePage {
     }
 
     async function upload(files) {
-      for (const file of files) {
-        say("Adding " + file.name + "…");
-        try {
-          await api("files", { method: "POST", headers: { "X-File-Name": encodeURIComponent(file.name) }, body: file });
-        } catch (error) { say(file.name + ": " + error.message); return; }
+      try {
+        for (const file of files) {
+          say("Adding " + file.name + "…");
+          await api("files", { method: "POST", headers: { "X-File-Name": encodeURIComponent(file.name) }, body: file })
+            .catch((error) => { throw new Error(file.name + ": " + error.message); });
+        }
+        say("");
+      } catch (error) {
+        say(error.message);
+      } finally {
+        await refresh().catch((error) => say(error.message));
       }
-      say("");
-      await refresh();
     }
 
     function fileItem(file) {
@@ -166,7 +175,15 @@ enum ServePage {
             await api("files/" + file.id + "/password", { method: "POST", headers: { "Content-Type": "application/json" },
               body: JSON.stringify({ password: input.value }) });
             input.value = "";
-            await refresh();
+            const state = await refresh();
+            const now = state.files.find((other) => other.id === file.id);
+            if (now && now.status === "wrongPassword") {
+              say(file.name + ": " + now.message);
+              const again = $("password-" + file.id);
+              if (again) again.focus();
+            } else {
+              say(file.name + " is open.");
+            }
           } catch (error) { say(error.message); }
         });
         item.appendChild(form);
@@ -184,8 +201,13 @@ enum ServePage {
       }
       if (file.accounts.length) {
         const table = element("table");
+        table.appendChild(element("caption", "The accounts in " + file.name));
         const head = table.createTHead().insertRow();
-        for (const title of ["Issuer", "Name", "Type", "Digits", "Every", "Secret"]) head.appendChild(element("th", title));
+        for (const title of ["Issuer", "Name", "Type", "Digits", "Every", "Secret"]) {
+          const cell = element("th", title);
+          cell.scope = "col";
+          head.appendChild(cell);
+        }
         const body = table.createTBody();
         for (const account of file.accounts) {
           const row = body.insertRow();
@@ -196,7 +218,11 @@ enum ServePage {
       }
       const remove = element("button", "Remove " + file.name);
       remove.type = "button";
-      remove.addEventListener("click", async () => { await api("files/" + file.id, { method: "DELETE" }); await refresh(); });
+      remove.addEventListener("click", guarded(async () => {
+        await api("files/" + file.id, { method: "DELETE" });
+        await refresh();
+        say(file.name + " was removed.");
+      }));
       item.appendChild(remove);
       return item;
     }
@@ -218,17 +244,38 @@ enum ServePage {
         targetChanged();
       }
       $("result").hidden = true;
+      return state;
+    }
+
+    // What the page holds of a conversion: its new password, its codes, its image.
+    function forgetResult() {
+      $("new-password").value = "";
+      codes = [];
+      codeIndex = 0;
+      const image = $("code-image");
+      if (image.src) URL.revokeObjectURL(image.src);
+      image.removeAttribute("src");
+      $("result").hidden = true;
     }
 
     function targetChanged() {
       const option = $("target").selectedOptions[0];
-      $("new-password-row").hidden = !option || option.dataset.encryption === "none";
+      const encryption = option ? option.dataset.encryption : "none";
+      $("new-password-row").hidden = encryption === "none";
+      $("new-password-label").textContent = encryption === "required"
+        ? "New password for the file (this format is always encrypted)"
+        : "New password for the file (leave it empty for a file that is not encrypted)";
     }
 
     async function showCode() {
-      const code = codes[codeIndex];
+      codeIndex = Math.max(0, Math.min(codeIndex, codes.length - 1));
+      $("previous-code").disabled = true;
+      $("next-code").disabled = true;
+      const shown = codeIndex;
+      const code = codes[shown];
       $("code-count").textContent = "Code " + (codeIndex + 1) + " of " + codes.length;
-      const image = await (await api("codes/" + codeIndex)).blob();
+      const image = await (await api("codes/" + shown)).blob();
+      if (shown !== codeIndex) return;
       const old = $("code-image").src;
       $("code-image").src = URL.createObjectURL(image);
       if (old) URL.revokeObjectURL(old);
@@ -249,14 +296,17 @@ enum ServePage {
           body: JSON.stringify(body) })).json();
         $("new-password").value = "";
         $("report").textContent = result.report;
+        const option = $("target").selectedOptions[0];
+        const plain = !result.encrypted && option && option.dataset.encryption !== "none";
         $("download").textContent = "Download " + result.fileName;
         $("download").dataset.name = result.fileName;
         $("result").hidden = false;
         codes = result.codes; codeIndex = 0;
         $("codes").hidden = codes.length === 0;
         if (codes.length) await showCode();
-        say(result.written + " account(s) converted" + (result.encrypted ? ", encrypted with the new password." : "."));
-      } catch (error) { say(error.message); }
+        say(result.written + " account(s) converted" + (result.encrypted ? ", encrypted with the new password."
+          : plain ? ". NOT ENCRYPTED: the file holds the secrets in plain text; give a new password to encrypt it." : "."));
+      } catch (error) { forgetResult(); say(error.message); }
     }
 
     async function download() {
@@ -269,6 +319,10 @@ enum ServePage {
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 10000);
     }
+
+    // A file dropped beside the drop zone must not replace the page.
+    document.addEventListener("dragover", (event) => event.preventDefault());
+    document.addEventListener("drop", (event) => event.preventDefault());
 
     document.addEventListener("DOMContentLoaded", () => {
       $("pick").addEventListener("change", (event) => {
@@ -283,19 +337,25 @@ enum ServePage {
       drop.addEventListener("drop", (event) => { event.preventDefault(); drop.classList.remove("over"); upload(event.dataTransfer.files); });
       $("target").addEventListener("change", targetChanged);
       $("convert-form").addEventListener("submit", convert);
-      $("download").addEventListener("click", download);
-      $("previous-code").addEventListener("click", () => { codeIndex -= 1; showCode(); });
-      $("next-code").addEventListener("click", () => { codeIndex += 1; showCode(); });
-      $("start-over").addEventListener("click", async () => {
+      $("download").addEventListener("click", guarded(download));
+      $("previous-code").addEventListener("click", guarded(() => { codeIndex -= 1; return showCode(); }));
+      $("next-code").addEventListener("click", guarded(() => { codeIndex += 1; return showCode(); }));
+      $("start-over").addEventListener("click", guarded(async () => {
         say("");
+        forgetResult();
         await api("reset", { method: "POST" });
         await refresh();
         say("Everything was forgotten.");
-      });
-      $("done").addEventListener("click", async () => {
+      }));
+      $("done").addEventListener("click", guarded(async () => {
+        forgetResult();
         await api("done", { method: "POST" });
-        document.querySelector("main").replaceChildren(element("p", "Done: everything was forgotten and otpbridge has stopped. You can close this tab."));
-      });
+        const message = element("p", "Done: everything was forgotten and otpbridge has stopped. You can close this tab.");
+        message.tabIndex = -1;
+        document.querySelector("main").replaceChildren(message);
+        message.focus();
+        say(message.textContent);
+      }));
       refresh().catch((error) => say(error.message));
     });
 

@@ -18,16 +18,15 @@ public struct ServeServer: Sendable {
   let session: ServeSession
 
   public init(registry: Registry = .builtIn, idle: Duration) {
+    // SystemRandomNumberGenerator reads the kernel's random source.
+    var generator = SystemRandomNumberGenerator()
     var bytes = [UInt8](repeating: 0, count: 24)
-    for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &Self.generator) }
+    for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
     token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
       of: "/", with: "_")
     self.idle = idle
     session = ServeSession(registry: registry)
   }
-
-  /// SystemRandomNumberGenerator reads the kernel's random source.
-  nonisolated(unsafe) static var generator = SystemRandomNumberGenerator()
 
   /// The largest request: a file of the largest size a page may upload.
   static let maxBody = ServeSession.maxFileBytes
@@ -58,8 +57,8 @@ public struct ServeServer: Sendable {
           .init(
             service: Watchdog(quit: quit, activity: activity, idle: idle), successTerminationBehavior: .gracefullyShutdownGroup),
         ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    defer { session.clear() }
     try await group.run()
-    session.clear()
   }
 
   func addRoutes(to router: Router<BasicRequestContext>, quit: AsyncStream<Void>.Continuation) {
@@ -209,15 +208,22 @@ struct Guard: RouterMiddleware {
     guard request.head.authority == host, request.headers[.hostField] == nil else { return Response(status: .forbidden) }
     if let origin = request.headers[.origin], origin != "http://\(host)" { return Response(status: .forbidden) }
     if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" { return Response(status: .forbidden) }
-    let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
+    // The router passes over empty segments (`//api`): a path with one is refused, not read otherwise.
+    let path = request.uri.path
+    guard !path.contains("//") else { return Response(status: .forbidden) }
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
     guard parts.count >= 4, parts[1] == "s", Self.same(parts[2], token) else { return Response(status: .forbidden) }
-    // The API (accounts, files, passwords) also needs the header; the page and its script need only the path.
-    if parts[3] == "api" {
+    // Everything but the page, its style and its script (the API: files, passwords, accounts,
+    // outputs) also needs the header, which only the page itself sets.
+    if !(parts.count == 4 && Self.publicFiles.contains(String(parts[3]))) {
       guard let given = request.headers[.token], Self.same(given[...], token) else { return Response(status: .forbidden) }
     }
     await activity.touch()
     return try await next(request, context)
   }
+
+  /// What a browser loads without the header: the page (`/s/TOKEN/`), its style and its script.
+  static let publicFiles: Set<String> = ["", "app.js", "app.css"]
 
   /// Compares without stopping at the first difference.
   static func same(_ given: Substring, _ token: String) -> Bool {

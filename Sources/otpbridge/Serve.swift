@@ -27,7 +27,7 @@ struct Serve: ParsableCommand {
   @OptionGroup var console: ConsoleOptions
 
   func validate() throws {
-    guard idleMinutes >= 1 else { throw ValidationError("--idle-minutes must be 1 or more.") }
+    guard (1...10_080).contains(idleMinutes) else { throw ValidationError("--idle-minutes must be from 1 to 10080 (a week).") }
   }
 
   func run() throws {

@@ -156,12 +156,14 @@ def journeys(url, folder, shots):
         driver.quit()
 
 
-def request(url, method="GET", path="api/state", headers=None, body=None, host=None, port=None):
+def request(url, method="GET", path="api/state", headers=None, body=None, host=None, port=None, second_host=None):
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(host or parts.hostname, port or parts.port, timeout=10)
     token = parts.path.split("/")[2]
     connection.putrequest(method, parts.path + path, skip_host=True)
     connection.putheader("Host", (headers or {}).pop("Host", parts.netloc))
+    if second_host:
+        connection.putheader("Host", second_host)
     for name, value in (headers or {}).items():
         connection.putheader(name, value.replace("TOKEN", token))
     if body is not None:
@@ -189,6 +191,10 @@ def security(url):
         "another host name (DNS rebinding)": request(url, headers={**token_header, "Host": f"evil.example:{parts.port}"})[0],
         "localhost instead of 127.0.0.1": request(url, headers={**token_header, "Host": f"localhost:{parts.port}"})[0],
         "a wrong token in the path": request(url.replace(parts.path.split("/")[2], "x" * 32), headers=dict(token_header))[0],
+        "a doubled slash before the API": request(url, path="/api/state", headers=dict(token_header))[0],
+        "a POST without the header": request(url, method="POST", path="api/reset", body=b"")[0],
+        "a second Host header": request(url, headers={**token_header, "X-Second": "1"}, second_host="evil.example")[0],
+        "Origin: null (a sandboxed frame)": request(url, headers={**token_header, "Origin": "null"})[0],
         "a preflight from another site": request(url, method="OPTIONS", headers={
             "Origin": "http://evil.example", "Access-Control-Request-Method": "POST",
             "Access-Control-Request-Headers": "x-otpbridge-token"})[0],

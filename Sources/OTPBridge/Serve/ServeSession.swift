@@ -25,6 +25,8 @@ public final class ServeSession: @unchecked Sendable {
   private var uploads: [Upload] = []
   private var nextID = 1
   private var converted: Converted?
+  /// Counts every change of the files or passwords: a conversion of older files is not kept.
+  private var generation = 0
   let registry: Registry
 
   /// The most a file, and all files together, may take: a page's uploads stay in memory.
@@ -51,7 +53,7 @@ public final class ServeSession: @unchecked Sendable {
       let id = nextID
       nextID += 1
       uploads.append(Upload(id: id, name: Self.shownName(name), bytes: bytes))
-      converted = nil
+      changed()
       return id
     }
   }
@@ -60,8 +62,9 @@ public final class ServeSession: @unchecked Sendable {
   /// most 120 characters.
   static func shownName(_ name: String) -> String {
     let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-    let trimmed = String(last.prefix(120))
-    return trimmed.isEmpty ? "file" : trimmed
+    guard last.count > 120 else { return last.isEmpty ? "file" : last }
+    // Cut in the middle: the ending may be what tells the format.
+    return String(last.prefix(100)) + "…" + String(last.suffix(19))
   }
 
   public func setPassword(file id: Int, password: String) throws {
@@ -70,14 +73,14 @@ public final class ServeSession: @unchecked Sendable {
         throw OTPError.invalidArgument("no file \(id) on the page")
       }
       uploads[index].password = password
-      converted = nil
+      changed()
     }
   }
 
   public func remove(file id: Int) {
     lock.withLock {
       uploads.removeAll { $0.id == id }
-      converted = nil
+      changed()
     }
   }
 
@@ -85,8 +88,14 @@ public final class ServeSession: @unchecked Sendable {
   public func clear() {
     lock.withLock {
       uploads = []
-      converted = nil
+      changed()
     }
+  }
+
+  /// Call with the lock held.
+  private func changed() {
+    converted = nil
+    generation += 1
   }
 
   // MARK: Reading
@@ -127,12 +136,18 @@ public final class ServeSession: @unchecked Sendable {
   /// check that a password is right), with its audit, Microsoft findings first.
   public func state() -> State {
     let (files, _) = readAll()
-    let targets = registry.listed.map(\.descriptor).filter { $0.canWrite && !$0.writesFolder }.map {
+    let targets = registry.listed.map(\.descriptor).filter(Self.pageWrites).map {
       Target(
         id: $0.id, name: $0.displayName, encryption: $0.writtenEncryption,
         scannable: Self.scannableTargets.contains($0.id))
     }
     return State(files: files, accounts: files.reduce(0) { $0 + $1.accounts.count }, targets: targets)
+  }
+
+  /// The formats the page converts to: one file, and no setting the page has no field for (Entra's
+  /// upload needs --upn; the batch size of Google's transfer codes has its default).
+  static func pageWrites(_ descriptor: FormatDescriptor) -> Bool {
+    descriptor.canWrite && !descriptor.writesFolder && descriptor.writerSettings.allSatisfy { $0 == .batchSize }
   }
 
   /// The formats whose output is a list of URIs, shown as QR codes to scan.
@@ -175,8 +190,9 @@ public final class ServeSession: @unchecked Sendable {
           state.message = error.description
         }
       } catch {
+        // Not otpbridge's own error, whose words never hold a secret: no details.
         state.status = .failed
-        state.message = "\(error)"
+        state.message = "This file could not be read."
       }
       states.append(state)
     }
@@ -215,16 +231,20 @@ public final class ServeSession: @unchecked Sendable {
   /// conversions are written (the page shows the report before the download, as `--allow-lossy`).
   public func convert(to targetID: String, newPassword: String?) throws -> Conversion {
     let target = try registry.plugin(id: targetID)
-    guard target.descriptor.canWrite, !target.descriptor.writesFolder else { throw OTPError.cannotWrite(format: targetID) }
+    guard Self.pageWrites(target.descriptor) else { throw OTPError.cannotWrite(format: targetID) }
     if target.descriptor.writtenEncryption == .required, newPassword?.isEmpty ?? true {
       throw OTPError.invalidArgument("\(target.descriptor.displayName) files are always encrypted: type a new password")
     }
     try target.descriptor.refuseUnusedNewPassword(given: !(newPassword?.isEmpty ?? true))
+    let startedAt = lock.withLock { generation }
     let (_, readings) = readAll()
     guard !readings.isEmpty else { throw OTPError.invalidArgument("no file has been read yet") }
     let reading = Reading(files: readings)
     guard !reading.accounts.isEmpty else { throw OTPError.nothingRead(reason: "no account was read from the files") }
-    let name = "otpbridge-\(target.descriptor.id).\(target.descriptor.fileExtensions.first ?? "txt")"
+    // A plugin's extension goes into a header: letters and digits only.
+    let ending = (target.descriptor.fileExtensions.first ?? "txt").filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    let name =
+      "otpbridge-\(target.descriptor.id.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }).\(ending.isEmpty ? "txt" : ending)"
     let password = newPassword.flatMap { $0.isEmpty ? nil : $0 }
     let conversion = try OTPBridge.Conversion.run(
       reading, to: target, context: WriteContext(newPassword: PasswordProvider { _ in password }, outputName: name),
@@ -235,7 +255,10 @@ public final class ServeSession: @unchecked Sendable {
     let codes =
       Self.scannableTargets.contains(target.descriptor.id)
       ? try QROutput.sheet(for: conversion.output, format: target.descriptor.id, registry: registry).entries : []
-    lock.withLock {
+    try lock.withLock {
+      guard generation == startedAt else {
+        throw OTPError.invalidArgument("the files changed while they were converted: press Convert again")
+      }
       converted = Converted(name: name, bytes: conversion.output, codes: codes)
     }
     let outcomes = conversion.report.outcomes
