@@ -104,10 +104,9 @@ enum ServePage {
 
   static let javascript = #"""
     "use strict";
-    // The page's token is the second part of its path (/s/TOKEN/); every request carries it in a
-    // header, which another site's page cannot set.
-    const token = location.pathname.split("/")[2];
-    const base = "/s/" + token + "/api/";
+    // The session is the cookie the printed address gave; every request also carries a header,
+    // which another site's page cannot set.
+    const base = "/api/";
     let codes = [];
     let codeIndex = 0;
 
@@ -120,7 +119,7 @@ enum ServePage {
     function say(text) { $("status").textContent = text; }
 
     async function api(path, options = {}) {
-      options.headers = Object.assign({ "X-OTPBridge-Token": token }, options.headers || {});
+      options.headers = Object.assign({ "X-OTPBridge": "1" }, options.headers || {});
       const response = await fetch(base + path, options);
       if (!response.ok) {
         let message = "The request failed (" + response.status + ").";

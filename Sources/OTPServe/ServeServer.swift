@@ -6,26 +6,34 @@ import OTPBridge
 import OTPCore
 import ServiceLifecycle
 
-/// `otpbridge serve` (docs/serve.md): the page on 127.0.0.1 only, at a random port, behind a random
-/// token; Hummingbird serves it. Every request must name the token in its path and, for the API,
-/// in the `X-OTPBridge-Token` header too (a page of another site can neither read the token nor
-/// set the header); its Host must be this address and port (against DNS rebinding), and an Origin,
-/// when there is one, this origin. Nothing is written to disk; the session is cleared when the
-/// page says done, and the server stops then or after `idle` without a request.
+/// `otpbridge serve` (docs/serve.md): the page on 127.0.0.1 only, at a random port; Hummingbird
+/// serves it. The address printed holds a one-time ticket: its first request gets the session's
+/// token as an HttpOnly, SameSite=Strict cookie and goes on to the page, and the ticket is then
+/// spent (a browser started with the address shows it to other users of the machine). Every
+/// other request needs the cookie, and the API also the `X-OTPBridge` header, which a page of
+/// another site cannot set; its Host must be this address and port (against DNS rebinding), and an
+/// Origin, when there is one, this origin. Nothing is written to disk; the session is cleared when
+/// the page says done, and the server stops then or after `idle` without a request.
 public struct ServeServer: Sendable {
-  public let token: String
+  /// The one-time part of the address printed.
+  public let ticket: String
+  /// The cookie's value, never printed.
+  let token: String
   public let idle: Duration
   let session: ServeSession
 
   public init(registry: Registry = .builtIn, idle: Duration) {
-    // SystemRandomNumberGenerator reads the kernel's random source.
-    var generator = SystemRandomNumberGenerator()
-    var bytes = [UInt8](repeating: 0, count: 24)
-    for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
-    token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
-      of: "/", with: "_")
+    ticket = Self.randomToken()
+    token = Self.randomToken()
     self.idle = idle
     session = ServeSession(registry: registry)
+  }
+
+  /// 24 bytes from the kernel's random source (SystemRandomNumberGenerator), as 32 base64url characters.
+  static func randomToken() -> String {
+    var generator = SystemRandomNumberGenerator()
+    let bytes = (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
   }
 
   /// The largest request: a file of the largest size a page may upload.
@@ -38,7 +46,7 @@ public struct ServeServer: Sendable {
     let (quit, quitter) = AsyncStream<Void>.makeStream()
     let activity = Activity()
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: Guard(token: token, port: port, activity: activity))
+    router.add(middleware: Guard(ticket: Ticket(ticket), token: token, port: port, activity: activity))
     addRoutes(to: router, quit: quitter)
     var logger = Logger(label: "otpbridge.serve")
     logger.logLevel = .critical
@@ -48,7 +56,7 @@ public struct ServeServer: Sendable {
       onServerRunning: { channel in
         guard let bound = channel.localAddress?.port else { return }
         await port.set(bound)
-        started("http://127.0.0.1:\(bound)/s/\(token)/")
+        started("http://127.0.0.1:\(bound)/s/\(ticket)/")
       }, logger: logger)
     let group = ServiceGroup(
       configuration: .init(
@@ -63,20 +71,20 @@ public struct ServeServer: Sendable {
 
   func addRoutes(to router: Router<BasicRequestContext>, quit: AsyncStream<Void>.Continuation) {
     let session = session
-    router.get("/s/{token}/") { _, _ in Self.response(ServePage.html, type: "text/html; charset=utf-8") }
-    router.get("/s/{token}/app.js") { _, _ in Self.response(ServePage.javascript, type: "text/javascript; charset=utf-8") }
-    router.get("/s/{token}/app.css") { _, _ in Self.response(ServePage.css, type: "text/css; charset=utf-8") }
-    router.get("/s/{token}/api/state") { _, _ in try Self.json(session.state()) }
-    router.post("/s/{token}/api/files") { request, _ in
+    router.get("/page/") { _, _ in Self.response(ServePage.html, type: "text/html; charset=utf-8") }
+    router.get("/page/app.js") { _, _ in Self.response(ServePage.javascript, type: "text/javascript; charset=utf-8") }
+    router.get("/page/app.css") { _, _ in Self.response(ServePage.css, type: "text/css; charset=utf-8") }
+    router.get("/api/state") { _, _ in try Self.json(session.state()) }
+    router.post("/api/files") { request, _ in
       let body = try await request.body.collect(upTo: Self.maxBody)
       let name = request.headers[.fileName].flatMap { $0.removingPercentEncoding } ?? "file"
       return try Self.answer { try Self.json(["id": session.add(name: name, bytes: Array(buffer: body))]) }
     }
-    router.delete("/s/{token}/api/files/{id}") { _, context in
+    router.delete("/api/files/{id}") { _, context in
       session.remove(file: try context.parameters.require("id", as: Int.self))
       return Response(status: .noContent, headers: Self.headers(type: "text/plain"))
     }
-    router.post("/s/{token}/api/files/{id}/password") { request, context in
+    router.post("/api/files/{id}/password") { request, context in
       let id = try context.parameters.require("id", as: Int.self)
       let body = try await request.body.collect(upTo: 64 << 10)
       return try Self.answer {
@@ -85,30 +93,30 @@ public struct ServeServer: Sendable {
         return try Self.json(["id": id])
       }
     }
-    router.post("/s/{token}/api/convert") { request, _ in
+    router.post("/api/convert") { request, _ in
       let body = try await request.body.collect(upTo: 64 << 10)
       return try Self.answer {
         let asked = try JSONDecoder().decode(ConvertBody.self, from: Data(buffer: body))
         return try Self.json(session.convert(to: asked.target, newPassword: asked.newPassword))
       }
     }
-    router.get("/s/{token}/api/download") { _, _ in
+    router.get("/api/download") { _, _ in
       guard let file = session.download() else { return Self.failure(.notFound, "convert first") }
       var headers = Self.headers(type: "application/octet-stream")
       headers[.contentDisposition] = "attachment; filename=\"\(file.name)\""
       return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
     }
-    router.get("/s/{token}/api/codes/{index}") { _, context in
+    router.get("/api/codes/{index}") { _, context in
       guard let svg = session.code(try context.parameters.require("index", as: Int.self)) else {
         return Self.failure(.notFound, "no such code")
       }
       return Response(status: .ok, headers: Self.headers(type: "image/svg+xml"), body: .init(byteBuffer: ByteBuffer(bytes: svg)))
     }
-    router.post("/s/{token}/api/reset") { _, _ in
+    router.post("/api/reset") { _, _ in
       session.clear()
       return Response(status: .noContent, headers: Self.headers(type: "text/plain"))
     }
-    router.post("/s/{token}/api/done") { _, _ in
+    router.post("/api/done") { _, _ in
       session.clear()
       quit.yield()
       return Response(status: .noContent, headers: Self.headers(type: "text/plain"))
@@ -168,7 +176,8 @@ public struct ServeServer: Sendable {
 }
 
 extension HTTPField.Name {
-  static let token = Self("X-OTPBridge-Token")!
+  /// Set by the page on every API request: another site's page cannot set it without asking.
+  static let pageHeader = Self("X-OTPBridge")!
   static let fileName = Self("X-File-Name")!
   static let referrerPolicy = Self("Referrer-Policy")!
   static let xFrameOptions = Self("X-Frame-Options")!
@@ -177,6 +186,19 @@ extension HTTPField.Name {
   /// A second Host header: HTTP/1's first one becomes the request's authority.
   static let hostField = Self("Host")!
   static let secFetchSite = Self("Sec-Fetch-Site")!
+}
+
+/// The ticket of the printed address, spent by its first use.
+actor Ticket {
+  let value: String
+  private(set) var spent = false
+  init(_ value: String) { self.value = value }
+
+  /// True the first time only.
+  func spend() -> Bool {
+    defer { spent = true }
+    return !spent
+  }
 }
 
 /// The port, known once the server has bound it.
@@ -196,6 +218,7 @@ actor Activity {
 /// one that fails.
 struct Guard: RouterMiddleware {
   typealias Context = BasicRequestContext
+  let ticket: Ticket
   let token: String
   let port: BoundPort
   let activity: Activity
@@ -211,19 +234,37 @@ struct Guard: RouterMiddleware {
     // The router passes over empty segments (`//api`): a path with one is refused, not read otherwise.
     let path = request.uri.path
     guard !path.contains("//") else { return Response(status: .forbidden) }
-    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count >= 4, parts[1] == "s", Self.same(parts[2], token) else { return Response(status: .forbidden) }
-    // Everything but the page, its style and its script (the API: files, passwords, accounts,
-    // outputs) also needs the header, which only the page itself sets.
-    if !(parts.count == 4 && Self.publicFiles.contains(String(parts[3]))) {
-      guard let given = request.headers[.token], Self.same(given[...], token) else { return Response(status: .forbidden) }
+    // The printed address: once, for the cookie.
+    if path.hasPrefix("/s/") {
+      guard path == "/s/\(ticket.value)/", request.method == .get, await ticket.spend() else {
+        return ServeServer.failure(
+          .forbidden,
+          "This address was opened already. If that was not you, press Ctrl-C where otpbridge serve runs, and start it again.")
+      }
+      await activity.touch()
+      var headers = ServeServer.headers(type: "text/plain")
+      headers[.location] = "/page/"
+      headers[.setCookie] = "\(Self.cookie)=\(token); Path=/; HttpOnly; SameSite=Strict"
+      return Response(status: .seeOther, headers: headers)
+    }
+    guard let given = request.cookies[Self.cookie]?.value, Self.same(given[...], token) else {
+      return Response(status: .forbidden)
+    }
+    // The API (files, passwords, accounts, outputs) also needs the header only the page sets.
+    if path.hasPrefix("/api/") {
+      guard request.headers[.pageHeader] == "1" else { return Response(status: .forbidden) }
+    } else if !Self.pageFiles.contains(path) {
+      return Response(status: .notFound, headers: ServeServer.headers(type: "text/plain"))
     }
     await activity.touch()
     return try await next(request, context)
   }
 
-  /// What a browser loads without the header: the page (`/s/TOKEN/`), its style and its script.
-  static let publicFiles: Set<String> = ["", "app.js", "app.css"]
+  /// The cookie that carries the session's token.
+  static let cookie = "otpbridge"
+
+  /// What a browser loads without the header: the page, its style and its script.
+  static let pageFiles: Set<String> = ["/page/", "/page/app.js", "/page/app.css"]
 
   /// Compares without stopping at the first difference.
   static func same(_ given: Substring, _ token: String) -> Bool {

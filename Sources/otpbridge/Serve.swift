@@ -11,7 +11,8 @@ struct Serve: ParsableCommand {
     abstract: "Open a page in your browser that does what the commands do, for people who never open a terminal.",
     discussion: """
       Serves the page on 127.0.0.1 only (never another address), at a random port, behind a random \
-      token in its address, and opens it with the desktop's opener (xdg-open) when there is one. \
+      one-time ticket in its address (its first use sets the session's cookie), and opens it with \
+      the desktop's opener (xdg-open) when there is one. \
       The address is printed on standard output. Files given to the page stay in memory and are \
       forgotten when the page says Done; the server then stops, or after --idle-minutes without a \
       request, or on Ctrl-C. See docs/serve.md.

@@ -9,8 +9,8 @@ do to it. Nothing here comes from otpbridge's code: it clicks, types and reads w
       screenshots of one Google Authenticator transfer. The converted vault is downloaded to
       FOLDER/download/, the screenshots of each step go to FOLDER/screens/. Ends by pressing Done.
   serve-browser.py security URL
-      Requests a page of another site, another host name, another interface or no token would
-      make: each must be refused.
+      Takes the address's cookie as the browser would, then makes the requests a page of another
+      site, another host name, another interface, or no cookie would make: each must be refused.
 Prints {"ok": true, ...} as JSON; an assertion that fails exits 1 with its message.
 """
 import http.client
@@ -156,16 +156,15 @@ def journeys(url, folder, shots):
         driver.quit()
 
 
-def request(url, method="GET", path="api/state", headers=None, body=None, host=None, port=None, second_host=None):
+def request(url, method="GET", path="/api/state", headers=None, body=None, host=None, port=None, second_host=None):
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(host or parts.hostname, port or parts.port, timeout=10)
-    token = parts.path.split("/")[2]
-    connection.putrequest(method, parts.path + path, skip_host=True)
+    connection.putrequest(method, path, skip_host=True)
     connection.putheader("Host", (headers or {}).pop("Host", parts.netloc))
     if second_host:
         connection.putheader("Host", second_host)
     for name, value in (headers or {}).items():
-        connection.putheader(name, value.replace("TOKEN", token))
+        connection.putheader(name, value)
     if body is not None:
         connection.putheader("Content-Length", str(len(body)))
     connection.endheaders(body)
@@ -177,33 +176,44 @@ def request(url, method="GET", path="api/state", headers=None, body=None, host=N
 
 def security(url):
     parts = urlsplit(url)
-    token_header = {"X-OTPBridge-Token": "TOKEN"}
-    status, headers, _ = request(url, headers=dict(token_header))
+    # The printed address gives the session's cookie once, and sends the browser on to the page.
+    status, headers, _ = request(url, path=parts.path)
+    assert status == 303 and headers.get("Location") == "/page/", (status, headers)
+    cookie = headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and cookie.startswith("otpbridge="), cookie
+    session = {"Cookie": cookie.split(";")[0]}
+    assert request(url, path=parts.path)[0] == 403, "the address worked twice"
+    page = {**session, "X-OTPBridge": "1"}
+    status, headers, _ = request(url, headers=dict(page))
     assert status == 200, f"the page's own request: {status}"
+    assert request(url, path="/page/", headers=dict(session))[0] == 200, "the page with its cookie"
     csp = headers.get("Content-Security-Policy", "")
     assert "default-src 'none'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, csp
     assert headers.get("X-Frame-Options") == "DENY" and headers.get("Cache-Control") == "no-store", headers
     assert "Access-Control-Allow-Origin" not in headers, headers
     refused = {
-        "no token header": request(url)[0],
-        "another site's Origin": request(url, headers={**token_header, "Origin": "http://evil.example"})[0],
-        "a cross-site fetch": request(url, headers={**token_header, "Sec-Fetch-Site": "cross-site"})[0],
-        "another host name (DNS rebinding)": request(url, headers={**token_header, "Host": f"evil.example:{parts.port}"})[0],
-        "localhost instead of 127.0.0.1": request(url, headers={**token_header, "Host": f"localhost:{parts.port}"})[0],
-        "a wrong token in the path": request(url.replace(parts.path.split("/")[2], "x" * 32), headers=dict(token_header))[0],
-        "a doubled slash before the API": request(url, path="/api/state", headers=dict(token_header))[0],
-        "a POST without the header": request(url, method="POST", path="api/reset", body=b"")[0],
-        "a second Host header": request(url, headers={**token_header, "X-Second": "1"}, second_host="evil.example")[0],
-        "Origin: null (a sandboxed frame)": request(url, headers={**token_header, "Origin": "null"})[0],
+        "no cookie": request(url, headers={"X-OTPBridge": "1"})[0],
+        "a wrong cookie": request(url, headers={"Cookie": "otpbridge=" + "x" * 32, "X-OTPBridge": "1"})[0],
+        "the page without its cookie": request(url, path="/page/")[0],
+        "no header": request(url, headers=dict(session))[0],
+        "another site's Origin": request(url, headers={**page, "Origin": "http://evil.example"})[0],
+        "a cross-site fetch": request(url, headers={**page, "Sec-Fetch-Site": "cross-site"})[0],
+        "another host name (DNS rebinding)": request(url, headers={**page, "Host": f"evil.example:{parts.port}"})[0],
+        "localhost instead of 127.0.0.1": request(url, headers={**page, "Host": f"localhost:{parts.port}"})[0],
+        "another ticket": request(url, path="/s/" + "y" * 32 + "/")[0],
+        "a doubled slash": request(url, path="//api/state", headers=dict(page))[0],
+        "a POST without the header": request(url, method="POST", path="/api/reset", headers=dict(session), body=b"")[0],
+        "a second Host header": request(url, headers=dict(page), second_host="evil.example")[0],
+        "Origin: null (a sandboxed frame)": request(url, headers={**page, "Origin": "null"})[0],
         "a preflight from another site": request(url, method="OPTIONS", headers={
             "Origin": "http://evil.example", "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "x-otpbridge-token"})[0],
+            "Access-Control-Request-Headers": "x-otpbridge"})[0],
     }
     for what, code in refused.items():
         assert code == 403, f"{what}: {code}, not 403"
     # An upload over the limit is refused before it is kept.
-    status, _, _ = request(url, method="POST", path="api/files",
-                           headers={**token_header, "X-File-Name": "big.bin"}, body=b"\0" * (33 << 20))
+    status, _, _ = request(url, method="POST", path="/api/files",
+                           headers={**page, "X-File-Name": "big.bin"}, body=b"\0" * (33 << 20))
     assert status == 413, f"an upload of 33 MiB: {status}"
     # Another interface of this machine does not answer at all.
     other = None
