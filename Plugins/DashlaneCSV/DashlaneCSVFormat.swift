@@ -17,9 +17,7 @@ public struct DashlaneCSVFormat: FormatPlugin {
     canRead: true,
     canWrite: false,
     encryption: .none,
-    capabilities: Capabilities(
-      kinds: [.totp, .steam], algorithms: [.sha1, .sha256, .sha512], digits: 1...10, periods: .range(1...Int(Int32.max)),
-      fields: [.issuer, .name, .labelIssuer, .note, .groups, .extraParameters]),
+    capabilities: LoginItem.readCapabilities(fields: [.issuer, .name, .labelIssuer, .note, .groups, .extraParameters]),
     summary: "Dashlane's credentials.csv, with its otpSecret or otpUrl column.")
 
   static let headerStart = "username,username2,username3,title,password,note,url,category,"

@@ -18,9 +18,7 @@ public struct EnpassFormat: FormatPlugin {
     canRead: true,
     canWrite: false,
     encryption: .none,
-    capabilities: Capabilities(
-      kinds: [.totp, .steam], algorithms: [.sha1, .sha256, .sha512], digits: 1...10, periods: .range(1...Int(Int32.max)),
-      fields: [.issuer, .name, .labelIssuer, .note, .favorite, .groups, .extraParameters]),
+    capabilities: LoginItem.readCapabilities(fields: [.issuer, .name, .labelIssuer, .note, .favorite, .groups, .extraParameters]),
     summary: "Enpass's JSON export: each item's field of type totp.",
     findingCodes: EnpassCode.codes)
 

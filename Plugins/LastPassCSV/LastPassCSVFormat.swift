@@ -17,9 +17,7 @@ public struct LastPassCSVFormat: FormatPlugin {
     canRead: true,
     canWrite: false,
     encryption: .none,
-    capabilities: Capabilities(
-      kinds: [.totp, .steam], algorithms: [.sha1, .sha256, .sha512], digits: 1...10, periods: .range(1...Int(Int32.max)),
-      fields: [.issuer, .name, .note, .favorite, .groups, .extraParameters]),
+    capabilities: LoginItem.readCapabilities(fields: [.issuer, .name, .note, .favorite, .groups, .extraParameters]),
     summary: "The LastPass password manager's CSV export, with its totp column.")
 
   static let header = "url,username,password,totp,extra,name,grouping,fav"

@@ -18,9 +18,7 @@ public struct OPVaultFormat: FormatPlugin {
     canRead: true,
     canWrite: false,
     encryption: .required,
-    capabilities: Capabilities(
-      kinds: [.totp, .steam], algorithms: [.sha1, .sha256, .sha512], digits: 1...10, periods: .range(1...Int(Int32.max)),
-      fields: [.issuer, .name, .note, .groups, .extraParameters]),
+    capabilities: LoginItem.readCapabilities(fields: [.issuer, .name, .note, .groups, .extraParameters]),
     summary: "1Password's OPVault folder (1Password 4–7), read from its default/profile.js with the band files beside it.",
     findingCodes: OPVaultCode.codes,
     readFromFolder: "default/profile.js")

@@ -52,6 +52,15 @@ public struct LoginItem: Sendable, Equatable {
       otp: OtpauthURI.format(uriAccount), note: account.note, favorite: account.favorite, groups: account.groups)
   }
 
+  /// What a password manager's export read as login items can hold: every kind the one-time
+  /// password text reads as (an otpauth URI, `steam://`, a bare secret), with `fields` the
+  /// manager keeps beside it. For the managers otpbridge reads and does not write.
+  public static func readCapabilities(fields: Set<AccountField>) -> Capabilities {
+    Capabilities(
+      kinds: [.totp, .steam], algorithms: [.sha1, .sha256, .sha512], digits: 1...10, periods: .range(1...Int(Int32.max)),
+      fields: fields)
+  }
+
   /// Whether the item has a one-time password at all.
   public var hasOTP: Bool { !otp.trimmingWhitespace().isEmpty }
 
