@@ -38,13 +38,7 @@ public struct KeeperCSVFormat: FormatPlugin {
   }
 
   public func read(_ input: InputFile, context: ReadContext) throws -> ReadResult {
-    guard let text = input.text else {
-      throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
-    }
-    let rows: [CSV.Row]
-    do { rows = try CSV.parse(text) } catch {
-      throw OTPError.corrupted(file: input.name, place: "line \(error.line)", reason: error.message)
-    }
+    let rows = try CSV.rows(of: input)
     let items = rows.lazy.flatMap { row -> [(item: LoginItem, origin: Origin)] in
       func cell(_ index: Int) -> String { index < row.cells.count ? row.cells[index] : "" }
       // Commander marks a shared folder's permissions after a #.

@@ -18,16 +18,7 @@ public struct Assignment: Sendable {
   /// a serial listed twice with different users, makes the file unusable: assigning a token to
   /// the wrong person is worse than stopping.
   public static func read(path: String) throws -> Assignment {
-    let input = try Files.read(path)
-    guard let text = input.text else {
-      throw OTPError.corrupted(file: path, place: nil, reason: "the file is not UTF-8 text")
-    }
-    let table: CSV.Table
-    do {
-      table = CSV.Table(try CSV.parse(text))
-    } catch {
-      throw OTPError.corrupted(file: path, place: "line \(error.line)", reason: error.message)
-    }
+    let table = try CSV.table(of: try Files.read(path))
     guard table.hasColumn("serial"), table.hasColumn("upn") else {
       throw OTPError.corrupted(file: path, place: "line 1", reason: "the header has no serial and upn columns")
     }

@@ -153,14 +153,19 @@ public enum CSV {
     }
   }
 
-  /// The table of a CSV export: its text parsed, the first row as the header. A file that is not
-  /// UTF-8 or not CSV is damaged, with the line named.
+  /// The table of a CSV export: its rows, the first as the header.
   public static func table(of input: InputFile) throws -> Table {
+    Table(try rows(of: input))
+  }
+
+  /// The rows of a CSV file (with or without a header). A file that is not UTF-8 or not CSV is
+  /// damaged, with the line named.
+  public static func rows(of input: InputFile) throws -> [Row] {
     guard let text = input.text else {
       throw OTPError.corrupted(file: input.name, place: nil, reason: "the file is not UTF-8 text")
     }
     do {
-      return Table(try parse(text))
+      return try parse(text)
     } catch {
       throw OTPError.corrupted(file: input.name, place: "line \(error.line)", reason: error.message)
     }
