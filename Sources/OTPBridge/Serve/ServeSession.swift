@@ -11,7 +11,18 @@ public final class ServeSession: @unchecked Sendable {
     let id: Int
     let name: String
     let bytes: [UInt8]
-    var password: String?
+    var password: String? {
+      didSet { read = nil }
+    }
+    /// The file read with `password`, kept until the password changes: reading again would repeat
+    /// its key derivation (a second or more for some apps) on every refresh of the page.
+    var read: Read?
+  }
+
+  /// One file read on its own: its state before the files are put together, and what it held.
+  struct Read {
+    var state: FileState
+    var reading: FileReading?
   }
 
   /// The last conversion, for its download and its QR codes.
@@ -156,46 +167,25 @@ public final class ServeSession: @unchecked Sendable {
   /// Reads every upload: its state for the page, and the readings of those that read.
   func readAll() -> (files: [FileState], readings: [FileReading]) {
     let uploads = lock.withLock { self.uploads }
-    var states: [FileState] = []
-    var readings: [FileReading] = []
-    var readStates: [Int] = []  // the state of each reading
+    var reads: [Read] = []
     for upload in uploads {
-      let probe = PasswordProbe()
-      let given = upload.password
-      let password = probe.wrap(PasswordProvider { _ in given })
-      var state = FileState(
-        id: upload.id, name: upload.name, status: .read, format: nil, encrypted: false, message: nil, accounts: [],
-        findings: [])
-      do {
-        let reading = try Reading.read(
-          inputs: [InputFile(name: upload.name, bytes: upload.bytes)], context: ReadContext(password: password),
-          registry: registry)
-        state.format = reading.files[0].format
-        state.encrypted = probe.wasAsked
-        readings.append(reading.files[0])
-        readStates.append(states.count)
-      } catch let error as OTPError {
-        state.encrypted = probe.wasAsked
-        switch error {
-        case .passwordRequired:
-          state.status = .needsPassword
-          state.encrypted = true
-          state.message = "This file is encrypted: type its password."
-        case .wrongPassword:
-          state.status = .wrongPassword
-          state.encrypted = true
-          state.message = "That password does not open this file. Check it (capital letters, spaces) and try again."
-        default:
-          state.status = .failed
-          state.message = error.description
-        }
-      } catch {
-        // Not otpbridge's own error, whose words never hold a secret: no details.
-        state.status = .failed
-        state.message = "This file could not be read."
+      if let read = upload.read {
+        reads.append(read)
+        continue
       }
-      states.append(state)
+      let read = self.read(upload)
+      reads.append(read)
+      // Kept unless the file went or its password changed meanwhile.
+      lock.withLock {
+        guard let index = self.uploads.firstIndex(where: { $0.id == upload.id }),
+          self.uploads[index].password == upload.password
+        else { return }
+        self.uploads[index].read = read
+      }
     }
+    var states = reads.map(\.state)
+    var readings = reads.compactMap(\.reading)
+    let readStates = reads.indices.filter { reads[$0].reading != nil }
     // The screenshots of one Google transfer are one export when all its codes are there.
     SplitExports.assemble(&readings)
     for (reading, index) in zip(readings, readStates) {
@@ -203,6 +193,44 @@ public final class ServeSession: @unchecked Sendable {
       states[index].findings = Audit.file(reading, encrypted: states[index].encrypted, target: nil).findings
     }
     return (states, readings)
+  }
+
+  /// Reads one upload with the password given for it, if any.
+  func read(_ upload: Upload) -> Read {
+    let probe = PasswordProbe()
+    let given = upload.password
+    let password = probe.wrap(PasswordProvider { _ in given })
+    var state = FileState(
+      id: upload.id, name: upload.name, status: .read, format: nil, encrypted: false, message: nil, accounts: [],
+      findings: [])
+    do {
+      let reading = try Reading.read(
+        inputs: [InputFile(name: upload.name, bytes: upload.bytes)], context: ReadContext(password: password),
+        registry: registry)
+      state.format = reading.files[0].format
+      state.encrypted = probe.wasAsked
+      return Read(state: state, reading: reading.files[0])
+    } catch let error as OTPError {
+      state.encrypted = probe.wasAsked
+      switch error {
+      case .passwordRequired:
+        state.status = .needsPassword
+        state.encrypted = true
+        state.message = "This file is encrypted: type its password."
+      case .wrongPassword:
+        state.status = .wrongPassword
+        state.encrypted = true
+        state.message = "That password does not open this file. Check it (capital letters, spaces) and try again."
+      default:
+        state.status = .failed
+        state.message = error.description
+      }
+    } catch {
+      // Not otpbridge's own error, whose words never hold a secret: no details.
+      state.status = .failed
+      state.message = "This file could not be read."
+    }
+    return Read(state: state, reading: nil)
   }
 
   // MARK: Converting
