@@ -53,7 +53,8 @@ import Testing
   /// from CSV, JSON and UTF-16 text.
   @Test func largeManifestsAreReadInPieces() throws {
     let count = 40_000
-    var csv = "user,inputs,target\n"
+    // Windows line ends (Excel's CSV): a CR before every LF, the pieces still cut after the LF.
+    var csv = "user,inputs,target\r\n"
     var json = "{\"users\": [\n"
     for index in 1...count {
       // A long cell, so that the file is several pieces; every 997th has a line break in quotes.
@@ -61,7 +62,7 @@ import Testing
       let inputs =
         index % 997 == 0
         ? "\"exports/\(index).json;\nmore/\(index).txt\"" : "exports/\(index)-\(String(repeating: "x", count: 40)).json"
-      csv += "\(id),\(inputs),aegis\n"
+      csv += "\(id),\(inputs),aegis\r\n"
       let jsonInputs =
         index % 997 == 0
         ? "\"exports/\(index).json\", \"more/\(index).txt\"" : "\"exports/\(index)-\(String(repeating: "x", count: 40)).json\""
@@ -121,6 +122,22 @@ import Testing
       #expect(report.users[2].reason == "the user alice appears twice in the manifest")
       #expect(report.users[3].reason == "ALICE and alice would share one output folder")
     }
+  }
+
+  /// A manifest that repeats one user 100,000 times: every row after the first fails as a repeat,
+  /// each found by one lookup (the run's cost grows with the rows, not with their repeats).
+  @Test func oneUserRepeatedAHundredThousandTimes() throws {
+    let manifest = try Self.manifest("user,inputs\n" + String(repeating: "same@example.org,a.txt\n", count: 100_000))
+    #expect(manifest.count == 100_000)
+    var repeats = 0
+    try manifest.forEachUser { user in
+      if user.index > 1 {
+        #expect(user.earlierRow == "same@example.org")
+        repeats += 1
+      }
+    }
+    #expect(repeats == 99_999)
+    #expect(try manifest.users(after: 0, limit: 1).first?.problem == nil)
   }
 
   @Test func jsonManifestsRefuseWhatTheyDoNotKnowWithItsLine() throws {
